@@ -1,0 +1,26 @@
+package dev.eddy.core.optim;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A first-order update rule θ ← θ − f(g, state). Implementations follow torch.optim semantics as
+ * written in the golden README §5.4. The parameter list must be the same (same order, same sizes)
+ * on every call; per-parameter state (moments, accumulators) is allocated on the first step.
+ */
+public interface Optimizer {
+
+    /** Applies one update to every parameter from its gradient, with the given learning rate. */
+    void step(List<Parameter> params, double learningRate);
+
+    /** Number of updates applied so far (torch's {@code t} after the update). */
+    long iterations();
+
+    /** Writes the complete optimizer state (counters and every moment array) in a versioned form. */
+    void saveState(DataOutput out) throws IOException;
+
+    /** Restores state written by {@link #saveState}; afterwards updates continue bit-identically. */
+    void loadState(DataInput in) throws IOException;
+}
