@@ -1,0 +1,154 @@
+package dev.eddy.core.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.core.activation.Activations;
+import dev.eddy.core.init.Xoshiro256;
+import dev.eddy.core.layer.KernelPenalty;
+import dev.eddy.core.loss.Loss;
+import dev.eddy.core.loss.Losses;
+import dev.eddy.core.optim.Parameter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Central-difference check of every gradient the network computes: ∂loss/∂θ ≈ (loss(θ + h) − loss(θ −
+ * h)) / 2h for every element of every parameter, with dense layers, batch normalization and kernel
+ * penalties (dropout off, as the loss is then deterministic).
+ */
+class NetworkGradientCheckTest {
+
+    static Stream<Arguments> networks() {
+        return Stream.of(
+                Arguments.of(
+                        "tanh-sigmoid + bce (fused)",
+                        new NetworkSpec(
+                                3,
+                                List.of(
+                                        LayerSpec.dense(4, Activations.create("tanh")),
+                                        LayerSpec.dense(2, Activations.create("sigmoid")))),
+                        "binary_crossentropy",
+                        2),
+                Arguments.of(
+                        "gelu-elu-softmax + cce (fused) with L1/L2",
+                        new NetworkSpec(
+                                4,
+                                List.of(
+                                        LayerSpec.dense(5, Activations.create("gelu")),
+                                        LayerSpec.dense(4, Activations.create("elu", Map.of("alpha", 0.7))),
+                                        LayerSpec.dense(3, Activations.create("softmax"))),
+                                new KernelPenalty(0.01, 0.02)),
+                        "categorical_crossentropy",
+                        3),
+                Arguments.of(
+                        "batch norm + selu/softplus + mse",
+                        new NetworkSpec(
+                                3,
+                                List.of(
+                                        LayerSpec.dense(4, Activations.create("selu"))
+                                                .withBatchNorm(),
+                                        LayerSpec.dense(3, Activations.create("softplus"))
+                                                .withBatchNorm(),
+                                        LayerSpec.dense(2, Activations.create("linear"))),
+                                new KernelPenalty(0.0, 0.05)),
+                        "mse",
+                        5),
+                Arguments.of(
+                        "leaky relu/gelu_tanh + hinge with L1",
+                        new NetworkSpec(
+                                2,
+                                List.of(
+                                        LayerSpec.dense(6, Activations.create("leaky_relu", Map.of("alpha", 0.1))),
+                                        LayerSpec.dense(3, Activations.create("gelu_tanh")),
+                                        LayerSpec.dense(2, Activations.create("linear"))),
+                                new KernelPenalty(0.03, 0.0)),
+                        "hinge",
+                        4),
+                Arguments.of(
+                        "softmax output with mse (unfused softmax backward)",
+                        new NetworkSpec(
+                                3,
+                                List.of(
+                                        LayerSpec.dense(3, Activations.create("sigmoid")),
+                                        LayerSpec.dense(3, Activations.create("softmax")))),
+                        "mse",
+                        2),
+                Arguments.of(
+                        "single layer, batch of one",
+                        new NetworkSpec(3, List.of(LayerSpec.dense(2, Activations.create("tanh")))),
+                        "mse",
+                        1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void gradientsMatchCentralDifferences(String label, NetworkSpec spec, String lossName, int batch) {
+        Network net = Network.build(spec, 42L);
+        Xoshiro256 rng = new Xoshiro256(7L);
+        for (Parameter p : net.parameters()) {
+            if (p.name().endsWith(".bias")
+                    || p.name().endsWith(".beta")
+                    || p.name().endsWith(".gamma")) {
+                for (int i = 0; i < p.size(); i++) {
+                    p.value()[i] += 0.3 * rng.nextGaussian(); // non-trivial biases, γ, β
+                }
+            }
+        }
+        Loss loss = Losses.create(lossName);
+        DMatrixRMaj x = randomMatrix(batch, spec.inputSize(), rng);
+        DMatrixRMaj y = targets(lossName, batch, spec.outputSize(), rng);
+
+        net.computeGradients(x, y, loss);
+        for (Parameter p : net.parameters()) {
+            double[] analytic = p.grad().clone();
+            for (int i = 0; i < p.size(); i++) {
+                double saved = p.value()[i];
+                double h = 1e-6;
+                p.value()[i] = saved + h;
+                double plus = trainingLoss(net, x, y, loss);
+                p.value()[i] = saved - h;
+                double minus = trainingLoss(net, x, y, loss);
+                p.value()[i] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                assertThat(analytic[i])
+                        .as("%s: %s[%d]", label, p.name(), i)
+                        .isCloseTo(numeric, org.assertj.core.api.Assertions.within(2e-7 + 1e-6 * Math.abs(numeric)));
+            }
+        }
+    }
+
+    /** Training-mode loss (batch statistics), which is what the gradients differentiate. */
+    private static double trainingLoss(Network net, DMatrixRMaj x, DMatrixRMaj y, Loss loss) {
+        return loss.value(net.forward(x, true), y) + net.penalty();
+    }
+
+    static DMatrixRMaj randomMatrix(int rows, int cols, Xoshiro256 rng) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = rng.nextGaussian();
+        }
+        return m;
+    }
+
+    static DMatrixRMaj targets(String loss, int rows, int cols, Xoshiro256 rng) {
+        DMatrixRMaj y = new DMatrixRMaj(rows, cols);
+        for (int r = 0; r < rows; r++) {
+            int hot = (int) (rng.nextDouble() * cols);
+            for (int c = 0; c < cols; c++) {
+                double u = rng.nextDouble();
+                y.data[r * cols + c] = switch (loss) {
+                    case "binary_crossentropy" -> u < 0.5 ? 0 : 1;
+                    case "categorical_crossentropy" -> c == hot ? 1 : 0;
+                    case "hinge" -> u < 0.5 ? -1 : 1;
+                    default -> rng.nextGaussian();
+                };
+            }
+        }
+        return y;
+    }
+}
