@@ -256,8 +256,9 @@ public final class MatMul {
         }
 
         double[][] rows(int k, int n) {
-            if (rows.length < k || rows[0].length < n) {
-                int width = Math.max(n, rows.length == 0 ? 0 : rows[0].length);
+            int width = rows.length == 0 ? 0 : rows[0].length;
+            if (rows.length < k || width < n) {
+                width = Math.max(n, width);
                 rows = new double[Math.max(k, rows.length)][width];
             }
             return rows;

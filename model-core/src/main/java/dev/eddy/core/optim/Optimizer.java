@@ -18,6 +18,9 @@ public interface Optimizer {
     /** Number of updates applied so far (torch's {@code t} after the update). */
     long iterations();
 
+    /** The rule's name in the golden files' spelling, e.g. {@code adam}, {@code rmsprop}. */
+    String name();
+
     /** Writes the complete optimizer state (counters and every moment array) in a versioned form. */
     void saveState(DataOutput out) throws IOException;
 

@@ -1,0 +1,179 @@
+package dev.eddy.core.train;
+
+import dev.eddy.core.network.Network;
+import dev.eddy.core.optim.StateIo;
+import dev.eddy.core.preprocess.Standardizer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A trained model for serving: architecture, weights and input standardization, nothing of the
+ * training state. Its bytes are the export format (also the payload of a model snapshot):
+ *
+ * <pre>
+ * int    magic "EDDM" (0x4544444D)
+ * int    format version ({@value #FORMAT_VERSION})
+ * int    input size
+ * UTF    layers, canonical {@link TrainerConfig} form, e.g. "64:relu:batchnorm,10:softmax"
+ * UTF    loss the model was trained with (tells how to read the outputs)
+ * bool   standardized; if true the standardizer state (count, means, M2 sums)
+ * int    number of weight arrays, then each array (length + IEEE-754 doubles, big-endian, bulk):
+ *        per layer kernel [inputs×units] row-major, bias, then batch-norm γ, β; then per batch-norm
+ *        layer its running mean and running variance
+ * </pre>
+ *
+ * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized.
+ */
+public final class InferenceModel {
+
+    /** "EDDM": first four bytes of a serialized model. */
+    static final int MAGIC = 0x4544444D;
+    /** Format version of {@link #toBytes()}; {@link #fromBytes} refuses any other. */
+    public static final int FORMAT_VERSION = 1;
+
+    private final int inputSize;
+    private final String layers;
+    private final String loss;
+    private final Standardizer standardizer;
+    private final Network network;
+
+    private InferenceModel(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+        this.inputSize = inputSize;
+        this.layers = layers;
+        this.loss = loss;
+        this.standardizer = standardizer;
+        this.network = network;
+    }
+
+    /** A copy of the current weights and statistics, independent of further training. */
+    static InferenceModel of(TrainerConfig config, Network network, Standardizer standardizer) {
+        return fromBytes(
+                write(config.inputSize(), config.toProperties().get("layers"), config.loss(), standardizer, network));
+    }
+
+    /** The export form described in the class documentation. */
+    public byte[] toBytes() {
+        return write(inputSize, layers, loss, standardizer, network);
+    }
+
+    /**
+     * Reads {@link #toBytes()} output.
+     *
+     * @throws IllegalArgumentException if the bytes are not a model, have another format version, or
+     *     are truncated or corrupt
+     */
+    public static InferenceModel fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new IllegalArgumentException(String.format(
+                        "not an Eddy model: starts with 0x%08x, expected 0x%08x (\"EDDM\")", magic, MAGIC));
+            }
+            int version = in.readInt();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalArgumentException("model format version " + version
+                        + " is not supported; this build reads version " + FORMAT_VERSION);
+            }
+            int inputSize = in.readInt();
+            String layers = in.readUTF();
+            String loss = in.readUTF();
+            Standardizer standardizer = null;
+            if (in.readBoolean()) {
+                standardizer = new Standardizer(inputSize);
+                standardizer.loadState(in);
+            }
+            Network network = Network.build(
+                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0), 0);
+            List<double[]> weights = Architecture.weights(network);
+            int count = in.readInt();
+            if (count != weights.size()) {
+                throw new IOException(
+                        "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
+            }
+            for (int i = 0; i < count; i++) {
+                double[] target = weights.get(i);
+                System.arraycopy(
+                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+            }
+            if (in.available() != 0) {
+                throw new IOException(in.available() + " unread bytes after the model");
+            }
+            return new InferenceModel(inputSize, layers, loss, standardizer, network);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt model: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] write(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) network.parameterCount());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeInt(inputSize);
+            out.writeUTF(layers);
+            out.writeUTF(loss);
+            out.writeBoolean(standardizer != null);
+            if (standardizer != null) {
+                standardizer.saveState(out);
+            }
+            List<double[]> weights = Architecture.weights(network);
+            out.writeInt(weights.size());
+            for (double[] w : weights) {
+                StateIo.writeDoubles(out, w);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** ŷ for each row of {@code input-size} features (probabilities for sigmoid/softmax outputs). */
+    public synchronized double[][] predict(double[][] features) {
+        DMatrixRMaj x = new DMatrixRMaj(features.length, inputSize);
+        for (int r = 0; r < features.length; r++) {
+            if (features[r].length != inputSize) {
+                throw new IllegalArgumentException(
+                        "row " + r + " has " + features[r].length + " features, expected " + inputSize);
+            }
+            System.arraycopy(features[r], 0, x.data, r * inputSize, inputSize);
+        }
+        if (standardizer != null) {
+            standardizer.transformBatch(x.data, x.data, features.length);
+        }
+        DMatrixRMaj y = network.predict(x);
+        double[][] out = new double[y.numRows][];
+        for (int r = 0; r < y.numRows; r++) {
+            out[r] = Arrays.copyOfRange(y.data, r * y.numCols, (r + 1) * y.numCols);
+        }
+        return out;
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public int outputSize() {
+        return network.spec().outputSize();
+    }
+
+    /** The layers in canonical {@link TrainerConfig} form. */
+    public String layers() {
+        return layers;
+    }
+
+    /** The loss the model was trained with: says whether outputs are probabilities, scores or targets. */
+    public String loss() {
+        return loss;
+    }
+
+    public long parameterCount() {
+        return network.parameterCount();
+    }
+}

@@ -1,0 +1,655 @@
+package dev.eddy.core.train;
+
+import dev.eddy.core.loss.Loss;
+import dev.eddy.core.loss.Losses;
+import dev.eddy.core.monitor.Mode;
+import dev.eddy.core.network.Network;
+import dev.eddy.core.optim.Adagrad;
+import dev.eddy.core.optim.Adam;
+import dev.eddy.core.optim.AdamW;
+import dev.eddy.core.optim.Adamax;
+import dev.eddy.core.optim.GradientClipping;
+import dev.eddy.core.optim.Nadam;
+import dev.eddy.core.optim.Optimizer;
+import dev.eddy.core.optim.Parameter;
+import dev.eddy.core.optim.RmsProp;
+import dev.eddy.core.optim.Sgd;
+import dev.eddy.core.optim.StateIo;
+import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.schedule.ConstantRate;
+import dev.eddy.core.schedule.ExponentialDecay;
+import dev.eddy.core.schedule.LearningRateSchedule;
+import dev.eddy.core.schedule.LrRangeTest;
+import dev.eddy.core.schedule.OneCycle;
+import dev.eddy.core.schedule.PiecewiseConstant;
+import dev.eddy.core.schedule.PowerDecay;
+import dev.eddy.core.schedule.ReduceLrOnPlateau;
+import dev.eddy.core.stopping.EarlyStopping;
+import dev.eddy.core.stopping.NonFiniteGuard;
+import dev.eddy.core.stopping.TrainingBudget;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Trains a dense network one mini-batch at a time: the learning engine the streams app drives, also
+ * usable from plain Java. One {@link #step} does
+ *
+ * <pre>
+ * standardize:  Welford statistics ← statistics + batch, THEN x ← (x − mean) / √(var + ε)
+ *               (the batch counts in its own statistics, so the very first batch is centred too)
+ * forward:      ŷ = net(x)                      (dropout and batch statistics on)
+ * loss:         L = L_data(ŷ, y) + Σ_l l1·|W_l| + l2·W_l²
+ * backward:     g = ∂L/∂θ,  N = √(Σ g²)           (global norm before clipping)
+ * guard:        L or g not finite → skip the update (θ and optimizer moments are the last good state),
+ *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor
+ * clip:         by global norm or by value
+ * update:       θ ← optimizer(θ, g, lr_t),  lr_t = schedule(t) · plateau scale · non-finite scale
+ * </pre>
+ *
+ * with t the number of updates already made. Evaluations ({@link #evaluate}, {@link #onEvaluation})
+ * drive early stopping (Keras semantics, evaluations in place of epochs) and reduce-on-plateau, which
+ * scales the base rate by lr_plateau / learning-rate.
+ *
+ * <p>{@link #state()} is the complete training state in one versioned binary form; {@link
+ * #restore(byte[])} then the same steps give bit-identical parameters to never stopping. A trainer is
+ * not thread-safe.
+ */
+public final class Trainer {
+
+    /** "EDDT": first four bytes of a training state. */
+    static final int STATE_MAGIC = 0x45444454;
+    /** Format version of {@link #state()}; {@link #restore} refuses any other. */
+    public static final int STATE_VERSION = 1;
+
+    private TrainerConfig config;
+    private final Network network;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Standardizer standardizer;
+    private final NonFiniteGuard guard;
+    private final ReduceLrOnPlateau plateau;
+    private final EarlyStopping earlyStopping;
+    private final List<Parameter> parameters;
+    /** Batch-norm running means and variances (live arrays), put back after a non-finite step. */
+    private final List<double[]> runningStatistics;
+
+    private LearningRateSchedule schedule;
+    private GradientClipping clipping;
+    private TrainingBudget budget;
+
+    private long steps;
+    private long examplesSeen;
+    /** Steps at creation or at the last {@link #resume()}: the budget counts from here. */
+    private long budgetStart;
+
+    private StopReason stopReason;
+    /** Weights at the best evaluation so far (see {@link Architecture#weights}), or null. */
+    private double[] bestWeights;
+    /**
+     * The rate reduce-on-plateau started from; its current rate divided by this scales the scheduled
+     * rate (kept in the state, so a later live change of learning-rate does not distort the ratio).
+     */
+    private double plateauReference;
+
+    private DMatrixRMaj x;
+    private DMatrixRMaj y;
+    private final double[] batchNormBackup;
+
+    private Trainer(TrainerConfig config) {
+        this.config = config;
+        this.network = Network.build(
+                Architecture.spec(config.inputSize(), config.layers(), config.initializer(), config.l1(), config.l2()),
+                config.seed());
+        this.parameters = network.parameters();
+        List<double[]> weights = Architecture.weights(network);
+        this.runningStatistics = weights.subList(parameters.size(), weights.size());
+        this.loss = Losses.create(config.loss());
+        this.optimizer = optimizer(config);
+        this.standardizer = config.standardize() ? new Standardizer(config.inputSize()) : null;
+        this.guard = new NonFiniteGuard(config.nonFiniteLrFactor(), config.nonFiniteMaxConsecutive());
+        this.plateauReference = config.learningRate();
+        this.plateau = config.plateauEnabled()
+                ? new ReduceLrOnPlateau(
+                        config.learningRate(),
+                        config.plateauMode(),
+                        config.plateauFactor(),
+                        config.plateauPatience(),
+                        config.plateauMinDelta(),
+                        config.plateauCooldown(),
+                        config.plateauMinLr())
+                : null;
+        this.earlyStopping = config.earlyStoppingEnabled()
+                ? new EarlyStopping(
+                        config.earlyStoppingMode(),
+                        config.earlyStoppingMinDelta(),
+                        config.earlyStoppingPatience(),
+                        config.earlyStoppingBaseline().isPresent()
+                                ? config.earlyStoppingBaseline().getAsDouble()
+                                : null,
+                        config.earlyStoppingStartFrom(),
+                        config.restoreBestWeights())
+                : null;
+        applyLiveSettings(config);
+        this.x = new DMatrixRMaj(config.batchSize(), config.inputSize());
+        this.y = new DMatrixRMaj(config.batchSize(), config.outputSize());
+        this.batchNormBackup = new double[Architecture.length(runningStatistics)];
+    }
+
+    /** A fresh trainer; the same config (seed included) always gives the same initial parameters. */
+    public static Trainer create(TrainerConfig config) {
+        return new Trainer(config);
+    }
+
+    /**
+     * One optimizer step on one mini-batch (any number of rows ≥ 1; {@code batch-size} is the app's
+     * batching unit, not enforced here).
+     *
+     * @param features one row of {@code input-size} finite values per example
+     * @param labels per example: the class index (0..K−1, as a double) for classification, the target
+     *     for regression; encoded as one-hot (softmax), 0/1 (sigmoid) or −1/+1 (hinge)
+     * @return loss, gradient norm, rate and whether the step was non-finite; when this step uses up
+     *     {@code budget.max-steps}, training stops ({@link StopReason#BUDGET}) and, as at the end of a
+     *     Keras fit, the best weights are restored if configured
+     * @throws IllegalStateException if training has stopped (see {@link #resume()})
+     * @throws IllegalArgumentException naming the first bad row or label
+     */
+    public StepResult step(double[][] features, double[] labels) {
+        if (stopReason != null) {
+            throw new IllegalStateException(
+                    "training has stopped (" + stopReason + " after step " + steps + "); call resume() to re-arm it");
+        }
+        x = load(features, x);
+        y = encode(labels, features.length, y);
+        if (standardizer != null) {
+            standardizer.updateBatch(x.data, x.numRows);
+            standardizer.transformBatch(x.data, x.data, x.numRows);
+        }
+        Architecture.copy(runningStatistics, batchNormBackup);
+        double lossValue = network.computeGradients(x, y, loss);
+        examplesSeen += x.numRows;
+        NonFiniteGuard.Action action = guard.check(lossValue, parameters);
+        if (action != NonFiniteGuard.Action.PROCEED) {
+            // The update is skipped, so parameters and optimizer moments are still the last good state;
+            // only the batch-norm running statistics moved during the forward pass.
+            Architecture.copy(batchNormBackup, runningStatistics);
+            if (action == NonFiniteGuard.Action.GIVE_UP) {
+                stopReason = StopReason.NON_FINITE;
+            }
+            return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
+        }
+        double gradientNorm = clipping.apply(parameters);
+        double lr = learningRate();
+        optimizer.step(parameters, lr);
+        steps++;
+        if (budget.exhausted(steps - budgetStart)) {
+            stopReason = StopReason.BUDGET;
+            restoreBestWeightsIfConfigured();
+        }
+        return new StepResult(lossValue, gradientNorm, lr, false, steps);
+    }
+
+    /**
+     * Holdout loss and metrics in inference mode (no dropout, batch-norm running statistics, inputs
+     * standardized with the current statistics, which are not updated). Changes no training state.
+     */
+    public Evaluation evaluate(double[][] features, double[] labels) {
+        DMatrixRMaj inputs = standardizedInputs(features);
+        DMatrixRMaj targets = encode(labels, features.length, new DMatrixRMaj(1, 1));
+        DMatrixRMaj outputs = network.predict(inputs);
+        double value = loss.value(outputs, targets) + network.penalty();
+        return new Evaluation(value, HoldoutMetrics.of(config, outputs, labels), features.length);
+    }
+
+    /**
+     * Feeds one evaluation to reduce-on-plateau and early stopping (Keras semantics with evaluations
+     * counted as epochs). On improvement the current weights are kept as the best weights; on stop
+     * with {@code early-stopping.restore-best-weights} the best weights are put back. A NaN monitored
+     * value counts as the worst possible value.
+     */
+    public EvaluationOutcome onEvaluation(Evaluation evaluation) {
+        if (plateau != null) {
+            plateau.update(worstIfNaN(evaluation.monitored(config.plateauMonitor()), config.plateauMode()));
+        }
+        if (earlyStopping == null) {
+            return new EvaluationOutcome(-1, false, false, false, learningRate());
+        }
+        if (earlyStopping.stopped()) {
+            throw new IllegalStateException("early stopping already stopped training; call resume() first");
+        }
+        int index = earlyStopping.evaluations();
+        EarlyStopping.Decision decision = earlyStopping.update(
+                worstIfNaN(evaluation.monitored(config.earlyStoppingMonitor()), config.earlyStoppingMode()));
+        if (decision.improved() && config.restoreBestWeights()) {
+            List<double[]> weights = Architecture.weights(network);
+            if (bestWeights == null) {
+                bestWeights = new double[Architecture.length(weights)];
+            }
+            Architecture.copy(weights, bestWeights);
+        }
+        boolean restored = false;
+        if (decision.stop()) {
+            stopReason = StopReason.EARLY_STOPPING;
+            restored = restoreBestWeightsIfConfigured();
+        }
+        return new EvaluationOutcome(index, decision.improved(), decision.stop(), restored, learningRate());
+    }
+
+    /** Model outputs for each row (probabilities for sigmoid/softmax), in inference mode. */
+    public double[][] predict(double[][] features) {
+        return rows(network.predict(standardizedInputs(features)));
+    }
+
+    /**
+     * Re-arms a stopped trainer: clears the stop, resets early stopping (as Keras' on_train_begin) and
+     * restarts the step budget; parameters, optimizer state, statistics and best weights are kept.
+     */
+    public void resume() {
+        stopReason = null;
+        budgetStart = steps;
+        if (earlyStopping != null) {
+            earlyStopping.reset();
+        }
+    }
+
+    /**
+     * Changes a hyper-parameter while training; {@code key} must be one of {@link
+     * TrainerConfig#LIVE_KEYS} and the value is validated as in {@link TrainerConfig#fromProperties}.
+     * A new {@code learning-rate} is the new base rate of the schedule (plateau and non-finite
+     * reductions made so far still apply on top). The change is part of {@link #state()}.
+     */
+    public void set(String key, String value) {
+        if (!TrainerConfig.LIVE_KEYS.contains(key)) {
+            throw new IllegalArgumentException("key '" + key + "' cannot be changed while training; live keys: "
+                    + new TreeSet<>(TrainerConfig.LIVE_KEYS));
+        }
+        TrainerConfig changed = config.with(key, value);
+        applyLiveSettings(changed);
+        config = changed;
+    }
+
+    /** The learning rate the next update will use. */
+    public double learningRate() {
+        double plateauScale = plateau == null ? 1 : plateau.learningRate() / plateauReference;
+        return schedule.rate(steps) * plateauScale * guard.learningRateScale();
+    }
+
+    /** Optimizer updates made so far (non-finite steps are not updates). */
+    public long steps() {
+        return steps;
+    }
+
+    /** Examples passed to {@link #step} so far, including those of non-finite steps. */
+    public long examplesSeen() {
+        return examplesSeen;
+    }
+
+    /** Non-finite steps since creation. */
+    public long nonFiniteSteps() {
+        return guard.events();
+    }
+
+    public boolean stopped() {
+        return stopReason != null;
+    }
+
+    /** Why training stopped, if it did. */
+    public Optional<StopReason> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /** Early stopping's best monitored value and its evaluation index, if any evaluation improved. */
+    public Optional<Map.Entry<Integer, Double>> best() {
+        if (earlyStopping == null || earlyStopping.bestIndex().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Map.entry(
+                earlyStopping.bestIndex().getAsInt(), earlyStopping.bestValue().getAsDouble()));
+    }
+
+    /** The configuration in force (live changes included). */
+    public TrainerConfig config() {
+        return config;
+    }
+
+    /** The network being trained (its arrays are live; do not modify them while training). */
+    public Network network() {
+        return network;
+    }
+
+    /** Architecture, current parameters and standardization: what serving needs. */
+    public InferenceModel inferenceModel() {
+        return InferenceModel.of(config, network, standardizer);
+    }
+
+    /**
+     * Leslie Smith's learning-rate range test on a copy of this trainer ({@link LrRangeTest}): {@code
+     * steps} updates with the rate growing exponentially from {@code minLr} to {@code maxLr}, cycling
+     * through {@code features}/{@code labels} in mini-batches of {@code batch-size}. This trainer's own
+     * state does not change.
+     */
+    public LrRangeTest.Result lrRangeTest(double[][] features, double[] labels, double minLr, double maxLr, int steps) {
+        LrRangeTest test = new LrRangeTest(minLr, maxLr, steps);
+        if (features.length == 0 || features.length != labels.length) {
+            throw new IllegalArgumentException("lrRangeTest needs as many labels as feature rows (at least one), got "
+                    + features.length + " rows and " + labels.length + " labels");
+        }
+        Trainer copy = restore(state());
+        copy.resume();
+        copy.set("budget.max-steps", Integer.toString(Integer.MAX_VALUE));
+        int batch = Math.min(config.batchSize(), features.length);
+        int[] next = {0};
+        return test.run(rate -> {
+            double[][] xs = new double[batch][];
+            double[] ys = new double[batch];
+            for (int i = 0; i < batch; i++) {
+                int row = (next[0] + i) % features.length;
+                xs[i] = features[row];
+                ys[i] = labels[row];
+            }
+            next[0] = (next[0] + batch) % features.length;
+            copy.schedule = t -> rate;
+            return copy.step(xs, ys).loss();
+        });
+    }
+
+    /**
+     * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
+     * configuration (live changes included), counters, network (parameters, batch-norm statistics,
+     * dropout generator), optimizer moments, standardization statistics, non-finite guard,
+     * reduce-on-plateau and early-stopping state and the best weights. Arrays are bulk copies.
+     */
+    public byte[] state() {
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(64 + 32 * (int) Math.min(network.parameterCount(), 1 << 24));
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_VERSION);
+            Map<String, String> properties = config.toProperties();
+            out.writeInt(properties.size());
+            for (Map.Entry<String, String> e : properties.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+            out.writeLong(steps);
+            out.writeLong(examplesSeen);
+            out.writeLong(budgetStart);
+            out.writeInt(stopReason == null ? -1 : stopReason.ordinal());
+            out.writeDouble(plateauReference);
+            network.saveState(out);
+            optimizer.saveState(out);
+            guard.saveState(out);
+            if (standardizer != null) {
+                standardizer.saveState(out);
+            }
+            if (plateau != null) {
+                plateau.saveState(out);
+            }
+            if (earlyStopping != null) {
+                earlyStopping.saveState(out);
+            }
+            out.writeBoolean(bestWeights != null);
+            if (bestWeights != null) {
+                StateIo.writeDoubles(out, bestWeights);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A trainer continuing exactly from {@code state} (written by {@link #state()}), with the
+     * configuration stored in it.
+     *
+     * @throws IllegalArgumentException if the bytes are not a training state, have another format
+     *     version, or are truncated or corrupt
+     */
+    public static Trainer restore(byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            int magic = in.readInt();
+            if (magic != STATE_MAGIC) {
+                throw new IllegalArgumentException(String.format(
+                        "not an Eddy training state: starts with 0x%08x, expected 0x%08x (\"EDDT\")",
+                        magic, STATE_MAGIC));
+            }
+            int version = in.readInt();
+            if (version != STATE_VERSION) {
+                throw new IllegalArgumentException("training state format version " + version
+                        + " is not supported; this build reads version " + STATE_VERSION);
+            }
+            int count = in.readInt();
+            Map<String, String> properties = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                properties.put(in.readUTF(), in.readUTF());
+            }
+            Trainer t = new Trainer(TrainerConfig.fromProperties(properties));
+            t.steps = in.readLong();
+            t.examplesSeen = in.readLong();
+            t.budgetStart = in.readLong();
+            int stop = in.readInt();
+            t.stopReason = stop < 0 ? null : StopReason.values()[stop];
+            t.plateauReference = in.readDouble();
+            t.network.loadState(in);
+            t.optimizer.loadState(in);
+            t.guard.loadState(in);
+            if (t.standardizer != null) {
+                t.standardizer.loadState(in);
+            }
+            if (t.plateau != null) {
+                t.plateau.loadState(in);
+            }
+            if (t.earlyStopping != null) {
+                t.earlyStopping.loadState(in);
+            }
+            if (in.readBoolean()) {
+                t.bestWeights =
+                        StateIo.readDoubles(in, Architecture.length(Architecture.weights(t.network)), "best weights");
+            }
+            if (in.available() != 0) {
+                throw new IOException(in.available() + " unread bytes after the training state");
+            }
+            return t;
+        } catch (IOException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("corrupt training state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #restore(byte[])}, but first checks that the state was written under {@code
+     * expected}, apart from keys changed live ({@link TrainerConfig#LIVE_KEYS}), whose stored values
+     * win.
+     *
+     * @throws IllegalArgumentException naming the keys whose values differ
+     */
+    public static Trainer restore(TrainerConfig expected, byte[] state) {
+        Trainer t = restore(state);
+        Map<String, String> stored = t.config.toProperties();
+        TreeMap<String, String> differences = new TreeMap<>();
+        for (String key : TrainerConfig.KEYS) {
+            String mine = expected.toProperties().get(key);
+            String theirs = stored.get(key);
+            if (!TrainerConfig.LIVE_KEYS.contains(key) && !Objects.equals(mine, theirs)) {
+                differences.put(key, "state has " + theirs + ", config has " + mine);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("training state was written with another configuration: " + differences);
+        }
+        return t;
+    }
+
+    private void applyLiveSettings(TrainerConfig c) {
+        schedule = schedule(c);
+        clipping = c.clipGlobalNorm().isPresent()
+                ? GradientClipping.byGlobalNorm(c.clipGlobalNorm().getAsDouble())
+                : c.clipValue().isPresent()
+                        ? GradientClipping.byValue(c.clipValue().getAsDouble())
+                        : GradientClipping.none();
+        budget = c.maxSteps().isPresent() ? TrainingBudget.steps(c.maxSteps().getAsLong()) : TrainingBudget.unlimited();
+    }
+
+    private boolean restoreBestWeightsIfConfigured() {
+        if (bestWeights == null || !config.restoreBestWeights()) {
+            return false;
+        }
+        Architecture.copy(bestWeights, Architecture.weights(network));
+        return true;
+    }
+
+    private static double worstIfNaN(double value, Mode mode) {
+        if (!Double.isNaN(value)) {
+            return value;
+        }
+        return mode == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    }
+
+    private DMatrixRMaj standardizedInputs(double[][] features) {
+        DMatrixRMaj inputs = load(features, new DMatrixRMaj(1, 1));
+        if (standardizer != null) {
+            standardizer.transformBatch(inputs.data, inputs.data, inputs.numRows);
+        }
+        return inputs;
+    }
+
+    /** Copies validated rows into {@code into}, reallocating it only when the batch size changes. */
+    private DMatrixRMaj load(double[][] features, DMatrixRMaj into) {
+        int n = config.inputSize();
+        if (features.length == 0) {
+            throw new IllegalArgumentException("a batch needs at least one row, got none");
+        }
+        DMatrixRMaj m = into.numRows == features.length && into.numCols == n && into.data.length == features.length * n
+                ? into
+                : new DMatrixRMaj(features.length, n);
+        for (int r = 0; r < features.length; r++) {
+            double[] row = features[r];
+            if (row.length != n) {
+                throw new IllegalArgumentException(
+                        "row " + r + " has " + row.length + " features, expected input-size " + n);
+            }
+            for (int j = 0; j < n; j++) {
+                if (!Double.isFinite(row[j])) {
+                    throw new IllegalArgumentException("row " + r + " feature " + j + " must be finite, got " + row[j]);
+                }
+            }
+            System.arraycopy(row, 0, m.data, r * n, n);
+        }
+        return m;
+    }
+
+    /** Encodes labels as the loss expects them: one-hot, 0/1, −1/+1 or the target itself. */
+    private DMatrixRMaj encode(double[] labels, int rows, DMatrixRMaj into) {
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("got " + labels.length + " labels for " + rows + " rows");
+        }
+        int k = config.outputSize();
+        DMatrixRMaj m = into.numRows == rows && into.numCols == k && into.data.length == rows * k
+                ? into
+                : new DMatrixRMaj(rows, k);
+        String lossName = config.loss();
+        int classes = lossName.equals("categorical_crossentropy") ? k : 2;
+        for (int r = 0; r < rows; r++) {
+            double label = labels[r];
+            if (lossName.equals("mse")) {
+                if (!Double.isFinite(label)) {
+                    throw new IllegalArgumentException("label " + r + " must be a finite target, got " + label);
+                }
+                m.data[r] = label;
+                continue;
+            }
+            if (!(label >= 0 && label < classes && label == Math.rint(label))) {
+                throw new IllegalArgumentException(
+                        "label " + r + " must be a class index 0.." + (classes - 1) + ", got " + label);
+            }
+            switch (lossName) {
+                case "categorical_crossentropy" -> {
+                    Arrays.fill(m.data, r * k, r * k + k, 0.0);
+                    m.data[r * k + (int) label] = 1.0;
+                }
+                case "hinge" -> m.data[r] = label == 1 ? 1.0 : -1.0;
+                default -> m.data[r] = label;
+            }
+        }
+        return m;
+    }
+
+    private static double[][] rows(DMatrixRMaj m) {
+        double[][] out = new double[m.numRows][];
+        for (int r = 0; r < m.numRows; r++) {
+            out[r] = Arrays.copyOfRange(m.data, r * m.numCols, (r + 1) * m.numCols);
+        }
+        return out;
+    }
+
+    private static Optimizer optimizer(TrainerConfig c) {
+        Map<String, String> s = c.optimizerSettings();
+        return switch (c.optimizer()) {
+            case "sgd", "momentum", "nesterov" -> new Sgd(
+                    number(s, "momentum"),
+                    s.containsKey("dampening") ? number(s, "dampening") : 0.0,
+                    c.optimizer().equals("nesterov"));
+            case "adagrad" -> new Adagrad(number(s, "lr-decay"), number(s, "initial-accumulator"), number(s, "eps"));
+            case "rmsprop" -> new RmsProp(
+                    number(s, "rho"), number(s, "eps"), number(s, "momentum"), Boolean.parseBoolean(s.get("centered")));
+            case "adam", "amsgrad" -> new Adam(
+                    number(s, "beta1"),
+                    number(s, "beta2"),
+                    number(s, "eps"),
+                    c.optimizer().equals("amsgrad") || Boolean.parseBoolean(s.get("amsgrad")));
+            case "adamw" -> new AdamW(
+                    number(s, "beta1"),
+                    number(s, "beta2"),
+                    number(s, "eps"),
+                    number(s, "weight-decay"),
+                    Boolean.parseBoolean(s.get("amsgrad")));
+            case "adamax" -> new Adamax(number(s, "beta1"), number(s, "beta2"), number(s, "eps"));
+            case "nadam" -> new Nadam(
+                    number(s, "beta1"), number(s, "beta2"), number(s, "eps"), number(s, "momentum-decay"));
+            default -> throw new IllegalStateException("optimizer " + c.optimizer() + " passed validation");
+        };
+    }
+
+    private static LearningRateSchedule schedule(TrainerConfig c) {
+        Map<String, String> s = c.scheduleSettings();
+        double lr = c.learningRate();
+        return switch (c.schedule()) {
+            case "constant" -> new ConstantRate(lr);
+            case "exponential" -> new ExponentialDecay(
+                    lr,
+                    number(s, "schedule.decay-rate"),
+                    Long.parseLong(s.get("schedule.decay-steps")),
+                    Boolean.parseBoolean(s.get("schedule.staircase")));
+            case "power" -> new PowerDecay(
+                    lr, Long.parseLong(s.get("schedule.decay-steps")), number(s, "schedule.power"));
+            case "piecewise" -> new PiecewiseConstant(
+                    Arrays.stream(s.get("schedule.boundaries").split(","))
+                            .mapToLong(Long::parseLong)
+                            .toArray(),
+                    Arrays.stream(s.get("schedule.values").split(","))
+                            .mapToDouble(Double::parseDouble)
+                            .toArray());
+            case "one-cycle" -> new OneCycle(
+                    lr,
+                    Long.parseLong(s.get("schedule.total-steps")),
+                    number(s, "schedule.pct-start"),
+                    number(s, "schedule.div-factor"),
+                    number(s, "schedule.final-div-factor"));
+            default -> throw new IllegalStateException("schedule " + c.schedule() + " passed validation");
+        };
+    }
+
+    private static double number(Map<String, String> settings, String key) {
+        return Double.parseDouble(settings.get(key));
+    }
+}
