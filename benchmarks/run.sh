@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Train-step throughput of Eddy (JMH, float64) side by side with PyTorch CPU (float32, 2 threads).
+# Builds model-core and the benchmark jar, runs TrainStepBenchmark, installs torch offline into a
+# venv when it is missing, runs torch_train_step.py and prints one table with the ratios and the
+# targets of issue 4. The whole run takes about 3-4 minutes on 2 cores.
+#
+# Environment: TORCH_VENV (default /tmp/torchenv), TORCH_WHEELS (directories with wheels, space
+# separated; default: found with `find /`), SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar,
+# JMH_ARGS to override the JMH iteration options.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${OUT_DIR:-$(mktemp -d /tmp/eddy-bench.XXXXXX)}"
+venv="${TORCH_VENV:-/tmp/torchenv}"
+cd "$root"
+
+# Both columns need quiet cores: torch's OpenMP threads collapse when the cores are oversubscribed.
+load="$(cut -d' ' -f1 /proc/loadavg)"
+if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c * 0.75) }'; then
+  echo "WARNING: load average $load on $(nproc) cores: other jobs are running, the figures will be unreliable"
+fi
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building model-core and benchmarks"
+  mvn -B -q -pl model-core install -DskipTests -Dspotless.check.skip=true
+  mvn -B -q -f benchmarks/pom.xml package -DskipTests -Dspotless.check.skip=true
+fi
+
+echo "== JMH TrainStepBenchmark (results in $out/jmh.json)"
+# shellcheck disable=SC2086
+java -jar benchmarks/target/benchmarks.jar TrainStepBenchmark \
+  ${JMH_ARGS:--wi 3 -w 1 -i 5 -r 1 -f 1} -rf json -rff "$out/jmh.json" > "$out/jmh.log"
+grep -E '^TrainStepBenchmark' "$out/jmh.log" || true
+
+torch_json=""
+if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
+  echo "== torch is missing in $venv: looking for wheels to install offline"
+  wheels=()
+  if [[ -n "${TORCH_WHEELS:-}" ]]; then
+    for d in $TORCH_WHEELS; do wheels+=("$d"/*.whl); done
+  else
+    mapfile -t wheels < <(find / \( -path /proc -o -path /sys \) -prune -o \
+      \( -name 'torch-*.whl' -o -name 'numpy-*.whl' \) -print 2>/dev/null)
+  fi
+  # prefer the CPU build of torch: the CUDA builds need nvidia wheels that are not offline
+  torch_wheel="$(printf '%s\n' "${wheels[@]}" | grep -E '/torch-[^/]*\+cpu[^/]*\.whl$' | sort -V | tail -1 || true)"
+  [[ -z "$torch_wheel" ]] && torch_wheel="$(printf '%s\n' "${wheels[@]}" | grep -E '/torch-[^/]*\.whl$' | sort -V | tail -1 || true)"
+  if [[ -n "$torch_wheel" ]]; then
+    links=()
+    while read -r d; do links+=(--find-links "$d"); done < <(printf '%s\n' "${wheels[@]}" | xargs -r -n1 dirname | sort -u)
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --no-index "${links[@]}" "$torch_wheel" numpy \
+      || echo "torch install failed (see pip output above)"
+  fi
+fi
+if "$venv/bin/python" -c 'import torch' 2>/dev/null; then
+  echo "== PyTorch $("$venv/bin/python" -c 'import torch; print(torch.__version__)'), 2 threads"
+  "$venv/bin/python" benchmarks/torch_train_step.py --repeats 5 --seconds 0.5 | tee "$out/torch.log"
+  tail -1 "$out/torch.log" > "$out/torch.json"
+  torch_json="$out/torch.json"
+else
+  echo "== no torch wheels found (find / -name 'torch-*.whl'): the torch column is left empty"
+fi
+
+python3 - "$out/jmh.json" "$torch_json" <<'PY'
+import json, sys
+jmh = json.load(open(sys.argv[1]))
+torch = json.load(open(sys.argv[2])) if sys.argv[2] else {}
+eddy = {}
+for r in jmh:
+    p = r["params"]
+    eddy[f'{p["net"]}/{p["batch"]}'] = r["secondaryMetrics"]["examples"]["score"]
+targets = {"small": {1: 10, 32: 2, 256: 1}, "medium": {1: 10, 32: 2, 256: 1}, "large": {256: 0.5}}
+print()
+print(f'{"net":8s} {"batch":>5s} {"eddy ex/s":>12s} {"torch ex/s":>12s} {"ratio":>7s} {"target":>7s}  ')
+for net in ("small", "medium", "large"):
+    for batch in (1, 32, 256):
+        key = f"{net}/{batch}"
+        e, t = eddy.get(key), torch.get(key)
+        ratio = e / t if e and t else None
+        goal = targets[net].get(batch)
+        verdict = "" if ratio is None or goal is None else ("ok" if ratio >= goal else "MISSED")
+        print(f'{net:8s} {batch:5d} {e or 0:12.0f} {t or 0:12.0f} '
+              f'{"" if ratio is None else f"{ratio:7.2f}":>7s} {"" if goal is None else f">={goal}":>7s}  {verdict}')
+PY
