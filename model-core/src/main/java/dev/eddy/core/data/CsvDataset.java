@@ -241,10 +241,10 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
             features[j] = value;
         }
         String labelText = fields[features.length];
-        if (labelKind == null) {
+        double label = parseFinite(labelText);
+        if (labelKind == null && !Double.isNaN(label)) {
             labelKind = INTEGER.matcher(labelText).matches() ? LabelKind.CLASS : LabelKind.TARGET;
         }
-        double label = parseFinite(labelText);
         if (labelKind == LabelKind.CLASS) {
             if (!(label >= 0 && label <= Integer.MAX_VALUE && label == Math.rint(label))) {
                 return "label: expected a class index (an integer >= 0), got '" + labelText + "'";

@@ -3,6 +3,7 @@ package dev.eddy.core.data;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,16 @@ class CsvDatasetTest {
             assertThat(dataset.labelKind()).isEqualTo(LabelKind.TARGET);
             assertThat(rows(dataset)).extracting(LabeledRow::label).containsExactly(151.0, 75.0);
         }
+    }
+
+    @Test
+    void infersTheLabelKindFromTheFirstValidLabel() throws IOException {
+        List<RejectedRow> rejected = new ArrayList<>();
+        try (CsvDataset dataset = csv("x,label\n1,oops\n2,3\n", null, rejected)) {
+            assertThat(rows(dataset)).extracting(LabeledRow::classLabel).containsExactly(3);
+            assertThat(dataset.labelKind()).isEqualTo(LabelKind.CLASS);
+        }
+        assertThat(rejected).singleElement().hasToString("line 2: label: expected a finite number, got 'oops'");
     }
 
     @Test
@@ -142,6 +153,6 @@ class CsvDatasetTest {
             assertThat(dataset.labelKind()).isEqualTo(LabelKind.CLASS);
         }
         assertThat(rejected).isEmpty();
-        assertThat((double) up / 45_312).isCloseTo(0.425, org.assertj.core.data.Offset.offset(0.001));
+        assertThat((double) up / 45_312).isCloseTo(0.425, offset(0.001));
     }
 }

@@ -1,0 +1,102 @@
+package dev.eddy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code eddy} command line: continuous neural-network training on Kafka. */
+@Command(
+        name = "eddy",
+        mixinStandardHelpOptions = true,
+        versionProvider = Eddy.Version.class,
+        description = "Continuous neural-network training on Kafka.",
+        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class})
+public final class Eddy implements Runnable {
+
+    /** Exit code of a command that ran and failed (bad input file, a record not written). */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code of a command line that could not be parsed. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static boolean verbose;
+
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "Log Kafka's and Eddy's informational messages (quiet by default).")
+    void setVerbose(boolean value) {
+        // slf4j-simple reads these when the first logger is created, i.e. after parsing.
+        if (value) {
+            verbose = true;
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "info");
+        }
+    }
+
+    static boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "missing command: choose one of "
+                        + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Eddy())
+                .setOut(out)
+                .setErr(err)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Eddy::usageError)
+                .setExecutionExceptionHandler(Eddy::failure);
+        return commandLine.execute(args);
+    }
+
+    /** A bad command line: one line naming the problem, one pointing to the help. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    /** A command that failed while running: its message, the stack trace only with --verbose. */
+    private static int failure(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
+        PrintWriter err = command.getErr();
+        String message = e instanceof NoSuchFileException
+                ? "file not found: " + e.getMessage()
+                : e.getMessage() != null ? e.getMessage() : e.toString();
+        err.println(command.getCommandSpec().qualifiedName() + ": error: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** The version from the jar manifest, when run from the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Eddy.class.getPackage().getImplementationVersion();
+            return new String[] {"eddy " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

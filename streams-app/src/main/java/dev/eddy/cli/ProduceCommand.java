@@ -1,0 +1,160 @@
+package dev.eddy.cli;
+
+import dev.eddy.core.data.BundledDataset;
+import dev.eddy.core.data.LabelKind;
+import dev.eddy.core.data.RejectedRow;
+import dev.eddy.io.CsvExamples;
+import dev.eddy.io.ExampleProducer;
+import dev.eddy.io.ExampleSource;
+import dev.eddy.io.JsonLinesExamples;
+import dev.eddy.io.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eddy produce}: loads labeled examples from a file or a bundled dataset into a topic. */
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write labeled examples from CSV (header, last column 'label', gzip ok), JSON lines or a bundled",
+            "dataset to a topic as Avro Example records. Every write is acknowledged (acks=all, idempotent);",
+            "the command fails if any record was not written. Malformed rows are reported with their line",
+            "number and skipped."
+        },
+        footer = {
+            "",
+            "JSON lines: one object per line, e.g. {\"id\": \"a1\", \"features\": [0.5, 1.0], \"label\": 1};",
+            "an integer label is a class, a decimal label a regression target."
+        })
+final class ProduceCommand implements Callable<Integer> {
+
+    /** Rejected rows printed one by one; the rest are only counted. */
+    static final int REJECTED_ROWS_SHOWN = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaConnection kafka;
+
+    @ArgGroup(multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--csv", paramLabel = "FILE", description = "CSV file, plain or gzip.")
+        Path csv;
+
+        @Option(names = "--jsonl", paramLabel = "FILE", description = "JSON-lines file, plain or gzip.")
+        Path jsonl;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "Bundled dataset: ${COMPLETION-CANDIDATES}.")
+        BundledDataset dataset;
+    }
+
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.EXAMPLES,
+            description = "Topic to write (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description = "Model id of the examples; the record key. Default: none (the key is the example id).")
+    String modelId;
+
+    @Option(
+            names = "--label-kind",
+            paramLabel = "KIND",
+            description =
+                    "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first label is an integer.")
+    LabelKind labelKind;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Consumer<RejectedRow> onRejected = new Consumer<>() {
+            private long count;
+
+            @Override
+            public void accept(RejectedRow row) {
+                count++;
+                if (count <= REJECTED_ROWS_SHOWN) {
+                    err.println("rejected " + row);
+                } else if (count == REJECTED_ROWS_SHOWN + 1) {
+                    err.println("(further rejected rows are counted, not shown)");
+                }
+                err.flush();
+            }
+        };
+        // Open the input first: a missing file fails before any broker is started.
+        try (ExampleSource source = open(onRejected)) {
+            return kafka.run(out, bootstrap -> produce(source, bootstrap, out));
+        }
+    }
+
+    private ExampleSource open(Consumer<RejectedRow> onRejected) throws IOException {
+        if (input.csv != null) {
+            return CsvExamples.open(input.csv, labelKind, modelId, onRejected);
+        }
+        if (input.jsonl != null) {
+            return JsonLinesExamples.open(input.jsonl, modelId, onRejected);
+        }
+        return CsvExamples.open(input.dataset, modelId, onRejected);
+    }
+
+    private int produce(ExampleSource source, String bootstrap, PrintWriter out) throws Exception {
+        ensureTopic(bootstrap, out);
+        Progress progress = new Progress(out, System.console() != null, "examples sent to " + topic);
+        try (ExampleProducer producer = new ExampleProducer(bootstrap, topic)) {
+            while (source.hasNext()) {
+                producer.send(source.next());
+                progress.update(producer.sent());
+            }
+            producer.flush();
+            progress.finish();
+            long notWritten = producer.sent() - producer.acknowledged();
+            if (notWritten > 0) {
+                Exception cause = producer.firstFailure();
+                throw new IllegalStateException(notWritten + " of " + producer.sent() + " examples from "
+                        + source.description() + " were not written to " + topic
+                        + (cause == null ? "" : "; first failure: " + cause));
+            }
+            out.printf(
+                    "produced %d examples to %s (%d rows rejected) in %.1f s%n",
+                    producer.acknowledged(), topic, source.rejectedCount(), progress.elapsedSeconds());
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Creates the target topic if missing (with Eddy's defaults when it is a default topic). */
+    private void ensureTopic(String bootstrap, PrintWriter out) throws Exception {
+        NewTopic spec = Topics.defaults(Topics.DEFAULT_PARTITIONS).stream()
+                .filter(t -> t.name().equals(topic))
+                .findFirst()
+                .orElse(new NewTopic(topic, Optional.of(Topics.DEFAULT_PARTITIONS), Optional.empty()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> created = Topics.createMissing(admin, List.of(spec), TopicsCommand.TIMEOUT);
+            if (!created.isEmpty()) {
+                out.println("created topic " + topic);
+            }
+        }
+    }
+}

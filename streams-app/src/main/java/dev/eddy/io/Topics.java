@@ -1,0 +1,128 @@
+package dev.eddy.io;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** The topics Eddy reads and writes, with their defaults, and how to create them. */
+public final class Topics {
+
+    /** Labeled examples ({@code Example}) to train on, keyed by model id. */
+    public static final String EXAMPLES = "eddy.examples";
+    /** Labeled examples reserved for evaluation, when the holdout is not split off by hash. */
+    public static final String HOLDOUT = "eddy.holdout";
+    /** Versioned {@code ModelSnapshot}s, compacted to the newest per model id. */
+    public static final String MODEL_SNAPSHOTS = "eddy.model-snapshots";
+    /** {@code TrainingMetrics} records. */
+    public static final String TRAINING_METRICS = "eddy.training-metrics";
+    /** Examples that failed validation or decoding; the reason is in the record headers. */
+    public static final String EXAMPLES_DLQ = "eddy.examples.dlq";
+    /** Unlabeled feature vectors to score. */
+    public static final String FEATURES = "eddy.features";
+    /** {@code Prediction}s of the scorer. */
+    public static final String PREDICTIONS = "eddy.predictions";
+    /** Control commands (pause, resume, re-arm early stopping), keyed by model id. */
+    public static final String COMMANDS = "eddy.commands";
+
+    /** Default partition count: one model trains in one task, so partitions bound the parallel models. */
+    public static final int DEFAULT_PARTITIONS = 3;
+
+    /**
+     * Largest snapshot record: a 1M-parameter model is 8 MB of float64 parameters; with headroom for
+     * larger models. Producers of snapshots must raise {@code max.request.size} to match.
+     */
+    public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+    private Topics() {}
+
+    /** Every default topic with its configuration; the replication factor is the broker's default. */
+    public static List<NewTopic> defaults(int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : List.of(EXAMPLES, HOLDOUT, TRAINING_METRICS, EXAMPLES_DLQ, FEATURES, PREDICTIONS)) {
+            topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+        }
+        topics.add(new NewTopic(MODEL_SNAPSHOTS, Optional.of(partitions), Optional.empty())
+                .configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        String.valueOf(MAX_SNAPSHOT_BYTES))));
+        // Commands must be applied in order for a model: key = model id, and partitions match examples.
+        topics.add(new NewTopic(COMMANDS, Optional.of(partitions), Optional.empty()));
+        return topics;
+    }
+
+    /**
+     * Creates those of {@code topics} that do not exist yet, then waits until every partition of all of
+     * them has a leader (a producer that starts right after creation can otherwise lose its first batch).
+     *
+     * @return the names of the topics created (topics that existed are left as they are)
+     */
+    public static List<String> createMissing(Admin admin, Collection<NewTopic> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<NewTopic> missing =
+                topics.stream().filter(t -> !existing.contains(t.name())).toList();
+        if (!missing.isEmpty()) {
+            try {
+                admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                // Another client may have created one concurrently; anything else is a real failure.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
+        return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /** Waits until every partition of the named topics has a leader. */
+    public static void awaitLeaders(Admin admin, Collection<String> names, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String leaderless = null;
+            try {
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                for (TopicDescription description : descriptions.values()) {
+                    for (TopicPartitionInfo partition : description.partitions()) {
+                        if (partition.leader() == null || partition.leader().isEmpty()) {
+                            leaderless = description.name() + "-" + partition.partition();
+                        }
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                leaderless = "metadata of " + names;
+            }
+            if (leaderless == null) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no leader for " + leaderless + " after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}

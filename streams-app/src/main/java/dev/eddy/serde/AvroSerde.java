@@ -1,0 +1,119 @@
+package dev.eddy.serde;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for a generated Avro record class in Avro's single-object encoding: the two marker bytes
+ * {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary body. The
+ * payload names its own schema, so no schema registry is needed.
+ *
+ * <p>The reader decodes messages written with the current schema of {@code T} and with any of the
+ * {@code earlierSchemas} it was given, resolving them to the current schema by Avro's rules (fields
+ * added with a default are filled in, removed fields are skipped). Undecodable bytes raise {@link
+ * RecordDecodingException}.
+ *
+ * <p>Instances are thread-safe: Avro's message encoder and decoder keep per-thread buffers.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    private final Schema schema;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    private AvroSerde(Schema schema, List<Schema> earlierSchemas) {
+        SpecificData model = SpecificData.getForSchema(schema);
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        earlierSchemas.forEach(store::addSchema);
+        this.schema = schema;
+        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+    }
+
+    /**
+     * A serde for the generated class {@code type}.
+     *
+     * @param earlierSchemas earlier versions of the schema whose messages must still be readable
+     */
+    public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, Schema... earlierSchemas) {
+        return new AvroSerde<>(SpecificData.get().getSchema(type), List.of(earlierSchemas));
+    }
+
+    /** The current (writer and reader) schema. */
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The 64-bit CRC-64-AVRO fingerprint of the current schema, as written in every message. */
+    public long fingerprint() {
+        return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    /** Encodes {@code record}; null stays null (a tombstone). */
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        try {
+            ByteBuffer buffer = encoder.encode(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException | AvroRuntimeException | NullPointerException e) {
+            throw new SerializationException(
+                    "cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes a message written with the current or a known earlier schema; null stays null.
+     *
+     * @throws RecordDecodingException if the bytes are not such a message
+     */
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return decoder.decode(data);
+        } catch (BadHeaderException e) {
+            throw failure(topic, data, "not an Avro single-object message (expected marker C3 01)", e);
+        } catch (MissingSchemaException e) {
+            throw failure(topic, data, "written with an unknown schema: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw failure(topic, data, "corrupt or truncated body: " + e, e);
+        }
+    }
+
+    private RecordDecodingException failure(String topic, byte[] data, String reason, Exception cause) {
+        return new RecordDecodingException(
+                "cannot decode " + data.length + " bytes from topic " + topic + " as " + schema.getName() + ": "
+                        + reason,
+                cause);
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+}

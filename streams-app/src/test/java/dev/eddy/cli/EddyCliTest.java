@@ -1,0 +1,82 @@
+package dev.eddy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Command-line behaviour: help, usage errors, input errors, and the embedded-broker default. */
+class EddyCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"broker", "topics", "produce"}) {
+            Cli help = Cli.run(command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).startsWith("Usage: eddy " + command).contains("--help");
+        }
+        assertThat(Cli.run("--help").out()).contains("broker", "topics", "produce");
+    }
+
+    @Test
+    void anUnknownFlagIsOneLineAndExitCode2() {
+        Cli cli = Cli.run("produce", "--csv", "x.csv", "--bogus");
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.errLines())
+                .containsExactly(
+                        "eddy produce: Unknown option: '--bogus'", "Try 'eddy produce --help' for more information.");
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void otherUsageErrorsExitWith2() {
+        assertThat(Cli.run("produce").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("produce", "--csv", "a.csv", "--jsonl", "b.jsonl").exitCode())
+                .isEqualTo(2);
+        Cli badDataset = Cli.run("produce", "--dataset", "mnist");
+        assertThat(badDataset.exitCode()).isEqualTo(2);
+        assertThat(badDataset.errLines().get(0)).contains("mnist", "DIGITS", "BREAST_CANCER", "DIABETES");
+        Cli noCommand = Cli.run();
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.errLines().get(0))
+                .isEqualTo("eddy: missing command: choose one of broker, topics, produce");
+        assertThat(Cli.run("topics", "--partitions", "many").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingFileFailsBeforeAnyBrokerStarts() {
+        Path missing = dir.resolve("missing.csv");
+        Cli cli = Cli.run("produce", "--csv", missing.toString());
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.errLines()).containsExactly("eddy produce: error: file not found: " + missing);
+        assertThat(cli.out()).doesNotContain("broker");
+    }
+
+    @Test
+    void aCsvWithoutLabelColumnIsRefusedWithTheExpectedForm() throws Exception {
+        Path csv = dir.resolve("nolabel.csv");
+        Files.writeString(csv, "a,b\n1,2\n");
+        Cli cli = Cli.run("produce", "--csv", csv.toString());
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.errLines().get(0)).contains("'label' as the last column, got 'a,b'");
+    }
+
+    @Test
+    void withoutBootstrapServersProduceRunsItsOwnBroker() throws Exception {
+        Path csv = dir.resolve("tiny.csv");
+        Files.writeString(csv, "x,label\n1.5,2.5\n2,oops\n3,4.5\n");
+        Cli cli = Cli.run("produce", "--csv", csv.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out())
+                .contains("embedded broker: 127.0.0.1:")
+                .contains("created topic eddy.examples")
+                .contains("produced 2 examples to eddy.examples (1 rows rejected)")
+                .contains("stopping the embedded broker");
+        assertThat(cli.err()).contains("rejected line 3: label: expected a finite number, got 'oops'");
+    }
+}

@@ -1,0 +1,223 @@
+package dev.eddy.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.schema.Architecture;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.LayerSpec;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.NamedTensor;
+import dev.eddy.schema.Prediction;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.Standardization;
+import dev.eddy.schema.TrainingMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+    private static final Instant TIME = Instant.ofEpochMilli(1_700_000_000_123L);
+
+    static Example example() {
+        return Example.newBuilder()
+                .setId("elec2:17")
+                .setModelId("m1")
+                .setFeatures(List.of(0.5, -1.25, 3.0))
+                .setClassLabel(1)
+                .setEventTime(TIME)
+                .setWeight(2.0)
+                .build();
+    }
+
+    private static <T extends SpecificRecord> T roundTrip(AvroSerde<T> serde, T record) {
+        byte[] bytes = serde.serializer().serialize("t", record);
+        return serde.deserializer().deserialize("t", bytes);
+    }
+
+    @Test
+    void roundTripsEveryRecordType() {
+        assertThat(roundTrip(AvroSerdes.examples(), example())).isEqualTo(example());
+
+        Example regression = Example.newBuilder(example())
+                .setClassLabel(null)
+                .setTarget(151.0)
+                .setModelId(null)
+                .setWeight(null)
+                .build();
+        assertThat(roundTrip(AvroSerdes.examples(), regression)).isEqualTo(regression);
+
+        double[] kernel = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};
+        ByteBuffer values = ByteBuffer.allocate(kernel.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        values.asDoubleBuffer().put(kernel);
+        ModelSnapshot snapshot = ModelSnapshot.newBuilder()
+                .setModelId("m1")
+                .setVersion(7)
+                .setArchitecture(Architecture.newBuilder()
+                        .setInputSize(3)
+                        .setLayers(List.of(LayerSpec.newBuilder()
+                                .setUnits(2)
+                                .setActivation("leaky_relu")
+                                .setActivationParams(Map.of("alpha", 0.2))
+                                .setParameterCount(8)
+                                .build()))
+                        .setLoss("categorical_crossentropy")
+                        .build())
+                .setParameters(List.of(NamedTensor.newBuilder()
+                        .setName("dense_0/kernel")
+                        .setShape(List.of(3, 2))
+                        .setValues(values)
+                        .build()))
+                .setStandardization(Standardization.newBuilder()
+                        .setMean(List.of(1.0, 2.0, 3.0))
+                        .setVariance(List.of(0.5, 0.25, 4.0))
+                        .setCount(100)
+                        .build())
+                .setExamplesSeen(1000)
+                .setStepsSeen(31)
+                .setHoldoutMetrics(Map.of("loss", 0.31, "accuracy", 0.87))
+                .setReason(SnapshotReason.EARLY_STOP)
+                .setAccepted(false)
+                .setRefusalReason("holdout accuracy 0.87 < last accepted 0.90")
+                .setTrainingConfig("optimizer=adam\nlearning-rate=0.001\n")
+                .setCreatedAt(TIME)
+                .build();
+        ModelSnapshot decoded = roundTrip(AvroSerdes.modelSnapshots(), snapshot);
+        assertThat(decoded).isEqualTo(snapshot);
+        double[] decodedKernel = new double[kernel.length];
+        decoded.getParameters()
+                .get(0)
+                .getValues()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asDoubleBuffer()
+                .get(decodedKernel);
+        assertThat(decodedKernel).containsExactly(kernel);
+
+        TrainingMetrics metrics = TrainingMetrics.newBuilder()
+                .setModelId("m1")
+                .setStep(31)
+                .setSnapshotVersion(7L)
+                .setExamplesSeen(1000)
+                .setTrainLoss(0.42)
+                .setHoldoutLoss(0.5)
+                .setHoldoutMetricName("accuracy")
+                .setHoldoutMetricValue(0.87)
+                .setLearningRate(1e-3)
+                .setGradientNorm(1.5)
+                .setEarlyStoppingWait(2)
+                .setPaused(true)
+                .setExamplesPerSecond(12_000.0)
+                .setPrequentialMetric(0.85)
+                .setTime(TIME)
+                .build();
+        assertThat(roundTrip(AvroSerdes.trainingMetrics(), metrics)).isEqualTo(metrics);
+
+        Prediction prediction = Prediction.newBuilder()
+                .setId("f1")
+                .setModelId("m1")
+                .setModelVersion(7)
+                .setOutputs(List.of(0.1, 0.9))
+                .setPredictedClass(1)
+                .setScoreTime(TIME)
+                .build();
+        assertThat(roundTrip(AvroSerdes.predictions(), prediction)).isEqualTo(prediction);
+    }
+
+    @Test
+    void writesTheSingleObjectHeaderWithTheSchemaFingerprint() {
+        AvroSerde<Example> serde = AvroSerdes.examples();
+        byte[] bytes = serde.serialize("t", example());
+        assertThat(Arrays.copyOf(bytes, 2)).containsExactly(0xC3, 0x01);
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(fingerprint)
+                .isEqualTo(serde.fingerprint())
+                .isEqualTo(SchemaNormalization.parsingFingerprint64(Example.getClassSchema()));
+        assertThat(serde.serialize("t", null)).isNull();
+        assertThat(serde.deserialize("t", null)).isNull();
+    }
+
+    private static Schema exampleV1() throws IOException {
+        try (InputStream in = AvroSerdeTest.class.getResourceAsStream("Example-v1.avsc")) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    @Test
+    void readsExamplesWrittenWithAnEarlierSchema() throws IOException {
+        Schema v1 = exampleV1();
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("id", "old-1");
+        old.put("modelId", null);
+        old.put("features", List.of(1.0, 2.0));
+        old.put("classLabel", null);
+        old.put("target", 3.5);
+        old.put("eventTime", TIME.toEpochMilli());
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+
+        Example decoded = AvroSerde.of(Example.class, v1).deserialize("t", bytes);
+
+        assertThat(decoded.getId()).isEqualTo("old-1");
+        assertThat(decoded.getFeatures()).containsExactly(1.0, 2.0);
+        assertThat(decoded.getTarget()).isEqualTo(3.5);
+        assertThat(decoded.getClassLabel()).isNull();
+        assertThat(decoded.getEventTime()).isEqualTo(TIME);
+        assertThat(decoded.getWeight()).as("added field takes its default").isNull();
+
+        assertThatThrownBy(() -> AvroSerdes.examples().deserialize("eddy.examples", bytes))
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("eddy.examples")
+                .hasMessageContaining("unknown schema");
+    }
+
+    @Test
+    void anEarlierReaderReadsExamplesWrittenWithTheCurrentSchema() throws IOException {
+        Schema v1 = exampleV1();
+        byte[] bytes = AvroSerdes.examples().serialize("t", example());
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(Example.getClassSchema());
+
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
+
+        assertThat(decoded.get("id").toString()).isEqualTo("elec2:17");
+        assertThat(decoded.get("classLabel")).isEqualTo(1);
+        assertThat(decoded.get("features")).isEqualTo(List.of(0.5, -1.25, 3.0));
+        assertThat(decoded.hasField("weight")).isFalse();
+    }
+
+    @Test
+    void badBytesRaiseADecodingExceptionThatKafkaTreatsAsPoison() {
+        AvroSerde<Example> serde = AvroSerdes.examples();
+        byte[] valid = serde.serialize("t", example());
+
+        assertThatThrownBy(() -> serde.deserialize("eddy.examples", "{\"id\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RecordDecodingException.class)
+                .isInstanceOf(SerializationException.class)
+                .hasMessageStartingWith(
+                        "cannot decode 8 bytes from topic eddy.examples as Example: not an Avro single-object message");
+        assertThatThrownBy(() -> serde.deserialize("eddy.examples", Arrays.copyOf(valid, valid.length - 5)))
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("corrupt or truncated body");
+        assertThatThrownBy(() -> serde.deserialize("eddy.examples", new byte[0]))
+                .isInstanceOf(RecordDecodingException.class);
+    }
+}
