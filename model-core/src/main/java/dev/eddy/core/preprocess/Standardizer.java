@@ -42,6 +42,36 @@ public final class Standardizer {
         this.m2 = new double[features];
     }
 
+    /**
+     * A standardizer holding given statistics, the inverse of {@link #count()}, {@link #mean(int)} and
+     * {@link #variance(int)}: M2_j = var_j · n.
+     */
+    public static Standardizer of(long count, double[] mean, double[] variance) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        Standardizer s = new Standardizer(mean.length);
+        requireLength("variance", variance.length, mean.length);
+        s.count = count;
+        for (int j = 0; j < mean.length; j++) {
+            if (!(variance[j] >= 0) || !Double.isFinite(mean[j])) {
+                throw new IllegalArgumentException("feature " + j + ": mean must be finite and variance >= 0, got mean "
+                        + mean[j] + ", variance " + variance[j]);
+            }
+            s.mean[j] = mean[j];
+            s.m2[j] = variance[j] * count;
+        }
+        return s;
+    }
+
+    /** Makes this standardizer's statistics equal to {@code other}'s (same number of features). */
+    public void copyFrom(Standardizer other) {
+        requireLength("other standardizer", other.features, features);
+        count = other.count;
+        System.arraycopy(other.mean, 0, mean, 0, features);
+        System.arraycopy(other.m2, 0, m2, 0, features);
+    }
+
     /** Adds one row of {@code features} finite values to the statistics. */
     public void update(double[] row) {
         requireLength("row", row.length, features);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -52,8 +53,11 @@ public final class InferenceModel {
         this.network = network;
     }
 
-    /** A copy of the current weights and statistics, independent of further training. */
-    static InferenceModel of(TrainerConfig config, Network network, Standardizer standardizer) {
+    /**
+     * A copy of {@code network}'s weights and of the standardization statistics (nullable),
+     * independent of further training.
+     */
+    public static InferenceModel of(TrainerConfig config, Network network, Standardizer standardizer) {
         return fromBytes(
                 write(config.inputSize(), config.toProperties().get("layers"), config.loss(), standardizer, network));
     }
@@ -175,5 +179,15 @@ public final class InferenceModel {
 
     public long parameterCount() {
         return network.parameterCount();
+    }
+
+    /** The network holding this model's weights; read it, do not train it. */
+    public Network network() {
+        return network;
+    }
+
+    /** The input standardization applied before the network, if the model was trained with one. */
+    public Optional<Standardizer> standardizer() {
+        return Optional.ofNullable(standardizer);
     }
 }

@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.layer.Dense;
 import dev.eddy.core.loss.Loss;
 import dev.eddy.core.loss.Losses;
 import dev.eddy.core.monitor.Mode;
@@ -33,6 +34,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,8 @@ public final class Trainer {
     private final ReduceLrOnPlateau plateau;
     private final EarlyStopping earlyStopping;
     private final List<Parameter> parameters;
+    /** The parameters the optimizer updates: those of every layer after the first {@code frozen-layers}. */
+    private final List<Parameter> trainable;
     /** Batch-norm running means and variances (live arrays), put back after a non-finite step. */
     private final List<double[]> runningStatistics;
 
@@ -113,6 +117,11 @@ public final class Trainer {
                 Architecture.spec(config.inputSize(), config.layers(), config.initializer(), config.l1(), config.l2()),
                 config.seed());
         this.parameters = network.parameters();
+        this.trainable = new ArrayList<>();
+        for (Dense layer :
+                network.layers().subList(config.frozenLayers(), network.layers().size())) {
+            trainable.addAll(layer.parameters());
+        }
         List<double[]> weights = Architecture.weights(network);
         this.runningStatistics = weights.subList(parameters.size(), weights.size());
         this.loss = Losses.create(config.loss());
@@ -153,6 +162,32 @@ public final class Trainer {
     }
 
     /**
+     * A fresh trainer (step 0, fresh optimizer state) whose weights and input standardization are
+     * those of {@code source}: transfer from an earlier model. With {@code frozen-layers = k} in the
+     * config, the first k dense layers keep the source's weights while the rest trains.
+     *
+     * @throws IllegalArgumentException if the source's input size or layers differ from the config's
+     */
+    public static Trainer warmStart(TrainerConfig config, InferenceModel source) {
+        Trainer trainer = new Trainer(config);
+        String layers = config.toProperties().get("layers");
+        if (source.inputSize() != config.inputSize() || !source.layers().equals(layers)) {
+            throw new IllegalArgumentException("cannot warm-start from a model with input size " + source.inputSize()
+                    + " and layers " + source.layers() + ": the config has input size " + config.inputSize()
+                    + " and layers " + layers);
+        }
+        List<double[]> from = Architecture.weights(source.network());
+        List<double[]> to = Architecture.weights(trainer.network);
+        for (int i = 0; i < to.size(); i++) {
+            System.arraycopy(from.get(i), 0, to.get(i), 0, to.get(i).length);
+        }
+        if (trainer.standardizer != null && source.standardizer().isPresent()) {
+            trainer.standardizer.copyFrom(source.standardizer().get());
+        }
+        return trainer;
+    }
+
+    /**
      * One optimizer step on one mini-batch (any number of rows ≥ 1; {@code batch-size} is the app's
      * batching unit, not enforced here).
      *
@@ -189,9 +224,9 @@ public final class Trainer {
             }
             return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
         }
-        double gradientNorm = clipping.apply(parameters);
+        double gradientNorm = clipping.apply(trainable);
         double lr = learningRate();
-        optimizer.step(parameters, lr);
+        optimizer.step(trainable, lr);
         steps++;
         if (budget.exhausted(steps - budgetStart)) {
             stopReason = StopReason.BUDGET;

@@ -114,7 +114,8 @@ public final class TrainerConfig {
             "early-stopping.restore-best-weights",
             "nonfinite.lr-factor",
             "nonfinite.max-consecutive",
-            "budget.max-steps")));
+            "budget.max-steps",
+            "frozen-layers")));
 
     private static final String LAYER_FORM = "units:activation[:alpha=a][:batchnorm][:dropout=r]";
 
@@ -143,6 +144,9 @@ public final class TrainerConfig {
     private final OptionalDouble clipValue;
     private final int batchSize;
     private final int evalEvery;
+    /** The first {@code frozenLayers} dense layers are not updated (transfer learning from a warm start). */
+    private final int frozenLayers;
+
     private final boolean standardize;
     private final boolean earlyStoppingEnabled;
     private final String earlyStoppingMonitor;
@@ -209,6 +213,11 @@ public final class TrainerConfig {
         nonFiniteLrFactor = r.real("nonfinite.lr-factor", 0.5, v -> v > 0 && v < 1, "in (0, 1)");
         nonFiniteMaxConsecutive = r.integer("nonfinite.max-consecutive", 10, 1);
         maxSteps = r.optionalLong("budget.max-steps", 1);
+        frozenLayers = r.integer("frozen-layers", 0, 0);
+        if (frozenLayers >= layers.size()) {
+            throw new IllegalArgumentException("frozen-layers must be < the number of layers (" + layers.size()
+                    + ") so that something still trains, got " + frozenLayers);
+        }
 
         properties = r.finish(describe(optimizer, schedule));
     }
@@ -351,6 +360,11 @@ public final class TrainerConfig {
 
     public int evalEvery() {
         return evalEvery;
+    }
+
+    /** Number of leading dense layers whose parameters the optimizer leaves unchanged. */
+    public int frozenLayers() {
+        return frozenLayers;
     }
 
     public boolean standardize() {
