@@ -3,6 +3,7 @@ package dev.eddy.broker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.BrokerServer;
 import org.apache.kafka.common.network.ListenerName;
@@ -35,25 +37,37 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Listener clients use; bound to 127.0.0.1 on the requested port. */
     private static final String CLIENT_LISTENER = "CLIENT";
 
+    /** The combined broker/controller node's first log directory, relative to the data directory (node id 0). */
+    private static final String NODE_DIRECTORY = "combined_0_0";
+
+    private static final String META_PROPERTIES = "meta.properties";
+    private static final String CLUSTER_ID = "cluster.id";
+
     private final KafkaClusterTestKit cluster;
     private final Path directory;
     private final boolean ownsDirectory;
+    private final int port;
     private final String bootstrapServers;
 
     private EmbeddedBroker(KafkaClusterTestKit cluster, Path directory, boolean ownsDirectory, int port) {
         this.cluster = cluster;
         this.directory = directory;
         this.ownsDirectory = ownsDirectory;
+        this.port = port;
         this.bootstrapServers = "127.0.0.1:" + port;
     }
 
     /**
-     * Formats a fresh broker and starts it, returning once it accepts clients.
+     * Starts a broker, returning once it accepts clients. An empty or missing directory is formatted as a new
+     * cluster; a directory this class formatted before is restarted as the same cluster (same cluster id, node id,
+     * topics, records, committed offsets and transactions), which is how a broker restart is simulated.
      *
-     * @param port client port on 127.0.0.1, or 0 for any free port
-     * @param directory where the broker keeps its data: an empty or missing directory that is kept on
-     *     {@link #close()}; {@code null} for a temporary directory deleted on close
-     * @throws IllegalArgumentException if the port is out of range or the directory is not empty
+     * @param port client port on 127.0.0.1, or 0 for any free port (give the previous {@link #port()} to restart a
+     *     broker where its clients expect it)
+     * @param directory where the broker keeps its data: an empty or missing directory, or the directory of an
+     *     earlier, stopped broker; kept on {@link #close()}; {@code null} for a temporary directory deleted on close
+     * @throws IllegalArgumentException if the port is out of range or in use, or the directory holds something
+     *     other than an embedded broker's data
      */
     public static EmbeddedBroker start(int port, Path directory) throws Exception {
         if (port < 0 || port > 65_535) {
@@ -64,10 +78,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         boolean temporary = directory == null;
         Path dir = temporary ? Files.createTempDirectory("eddy-broker-") : directory.toAbsolutePath();
-        if (!temporary) {
-            requireEmpty(dir);
-        }
+        String clusterId = temporary ? null : existingClusterId(dir);
         TestKitNodes nodes = new TestKitNodes.Builder()
+                .setClusterId(clusterId)
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -101,7 +114,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setConfigProp("replica.fetch.max.bytes", String.valueOf(64 * 1024 * 1024))
                 .build();
         try {
-            formatQuietly(cluster);
+            if (clusterId == null) {
+                formatQuietly(cluster);
+            } else {
+                LOG.info("restarting broker of cluster {} from {}", clusterId, dir);
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
             BrokerServer broker = cluster.brokers().values().iterator().next();
@@ -138,24 +155,46 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static void requireEmpty(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("broker directory " + dir
-                            + " is not empty: the embedded broker formats a fresh cluster, give it an empty"
-                            + " or missing directory");
-                }
-            }
-        } else if (Files.exists(dir)) {
+    /**
+     * The cluster id of the broker that formatted {@code dir} before, or null when {@code dir} is empty or missing
+     * (it is created then): the test kit's single combined node keeps its {@code meta.properties} in
+     * {@code combined_<node>_0/}.
+     */
+    private static String existingClusterId(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("broker directory " + dir + " is a file, expected a directory");
         }
         Files.createDirectories(dir);
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                return null;
+            }
+        }
+        Path meta = dir.resolve(NODE_DIRECTORY).resolve(META_PROPERTIES);
+        if (!Files.isRegularFile(meta)) {
+            throw new IllegalArgumentException("broker directory " + dir + " is not empty and holds no "
+                    + NODE_DIRECTORY + "/" + META_PROPERTIES + " of an earlier embedded broker: give an empty or"
+                    + " missing directory, or the directory of a broker started here before");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        String clusterId = p.getProperty(CLUSTER_ID);
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new IllegalArgumentException(meta + " has no " + CLUSTER_ID + ": not a formatted broker directory");
+        }
+        return clusterId;
     }
 
     /** The address clients connect to, {@code 127.0.0.1:port}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The client port on 127.0.0.1. */
+    public int port() {
+        return port;
     }
 
     /** Where the broker keeps its data. */

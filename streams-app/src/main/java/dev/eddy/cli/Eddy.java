@@ -1,5 +1,9 @@
 package dev.eddy.cli;
 
+import dev.eddy.app.RunCommand;
+import dev.eddy.lifecycle.ExportCommand;
+import dev.eddy.lifecycle.PredictCommand;
+import dev.eddy.lifecycle.SnapshotsCommand;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -13,7 +17,15 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Eddy.Version.class,
         description = "Continuous neural-network training on Kafka.",
-        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class})
+        subcommands = {
+            BrokerCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            RunCommand.class,
+            SnapshotsCommand.class,
+            PredictCommand.class,
+            ExportCommand.class
+        })
 public final class Eddy implements Runnable {
 
     /** Exit code of a command that ran and failed (bad input file, a record not written). */

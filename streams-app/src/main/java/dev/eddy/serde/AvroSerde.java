@@ -32,6 +32,24 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
+    /**
+     * Largest string, bytes or collection a message may claim (64 MiB, the snapshot topic's record
+     * limit). Avro trusts the lengths in a body: without a bound, a 30-byte record claiming an array of
+     * 2^30 items allocates gigabytes and kills the stream thread on every retry (a poison pill). With
+     * it, the claim fails as a {@link RecordDecodingException} and the record goes to the DLQ. Avro
+     * reads these properties once, before its first decode; values set by the user are kept.
+     */
+    static final int MAX_CLAIMED_LENGTH = 64 << 20;
+
+    static {
+        for (String kind : List.of("string", "bytes", "collectionItems")) {
+            String key = "org.apache.avro.limits." + kind + ".maxLength";
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, Integer.toString(MAX_CLAIMED_LENGTH));
+            }
+        }
+    }
+
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;

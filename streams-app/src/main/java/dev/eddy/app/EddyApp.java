@@ -1,0 +1,241 @@
+package dev.eddy.app;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.config.EddyTopics;
+import dev.eddy.config.HoldoutMode;
+import dev.eddy.io.Topics;
+import dev.eddy.metrics.MetricsServer;
+import dev.eddy.metrics.PrometheusMetrics;
+import dev.eddy.metrics.TrainingMetricsBinder;
+import dev.eddy.state.ModelStatus;
+import dev.eddy.topology.FinalSnapshotTrigger;
+import dev.eddy.topology.TrainingTopology;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training application: topics, the training topology on Kafka Streams, and its metrics endpoint.
+ *
+ * <p>{@link #start} creates the missing topics (the snapshot topic compacted, with the record size limit of
+ * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
+ * partitions has a leader, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
+ * Streams and serves {@code /metrics}. A stream thread that dies of an unexpected exception is logged and replaced
+ * (bad records never get that far: they go to the dead-letter topic). {@link #close()} is the clean shutdown: it asks
+ * the trainers for FINAL snapshots, waits for them, then closes Kafka Streams, which commits them.
+ */
+public final class EddyApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EddyApp.class);
+
+    /** How long topic creation and leader election may take. */
+    static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a clean shutdown waits for the FINAL snapshots. */
+    static final Duration FINAL_SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a clean shutdown waits for Kafka Streams to commit and close. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EddyConfig config;
+    private final List<String> createdTopics;
+    private final PrometheusMetrics metrics;
+    private final FinalSnapshotTrigger finals = new FinalSnapshotTrigger();
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private MetricsServer server;
+    private boolean closed;
+
+    private EddyApp(EddyConfig config, List<String> createdTopics) {
+        this.config = config;
+        this.createdTopics = createdTopics;
+        this.metrics = new PrometheusMetrics();
+        TrainingMetricsBinder training = metrics.bind(new TrainingMetricsBinder(config.models()));
+        this.streams = new KafkaStreams(TrainingTopology.build(config, training, finals), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a stream thread died of an unexpected exception; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            } else if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                terminated.countDown();
+            }
+        });
+        metrics.bind(new KafkaStreamsMetrics(streams, Tags.of("application.id", config.applicationId())));
+    }
+
+    /**
+     * Creates the missing topics, starts training and serves the metrics on {@code metricsAddress}.
+     *
+     * @param metricsAddress where {@code /metrics} is served; port 0 for any free port
+     * @throws Exception when the cluster cannot be reached, a topic cannot be created, or the address not bound
+     */
+    public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
+        List<String> created = createTopics(config);
+        EddyApp app = new EddyApp(config, created);
+        try {
+            app.server = MetricsServer.start(metricsAddress, app.metrics.registry());
+            app.streams.start();
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    /** The topics the topology reads and writes: what {@link #start} creates when they are missing. */
+    static List<NewTopic> topics(EddyConfig config) {
+        EddyTopics t = config.topics();
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(defaults(t.examples()));
+        if (config.holdoutMode() == HoldoutMode.TOPIC) {
+            topics.add(defaults(t.holdout()));
+        }
+        topics.add(defaults(t.snapshots()).configs(config.snapshotTopicConfig()));
+        topics.add(defaults(t.metrics()));
+        topics.add(defaults(t.deadLetters()));
+        topics.add(defaults(t.commands()));
+        return topics;
+    }
+
+    /**
+     * Creates those of the application's topics that are missing and waits until all their partitions have a
+     * leader (a producer starting right after creation can otherwise lose its first batch).
+     *
+     * @return the names of the topics created
+     */
+    public static List<String> createTopics(EddyConfig config) throws Exception {
+        Map<String, Object> admin = new HashMap<>(config.kafkaProperties());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
+        try (Admin client = Admin.create(admin)) {
+            return Topics.createMissing(client, topics(config), TOPIC_TIMEOUT);
+        }
+    }
+
+    private static NewTopic defaults(String name) {
+        return new NewTopic(name, Optional.empty(), Optional.empty());
+    }
+
+    public EddyConfig config() {
+        return config;
+    }
+
+    /** The topics {@link #start} created (those that existed are not listed). */
+    public List<String> createdTopics() {
+        return createdTopics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The registry behind {@code /metrics}. */
+    public PrometheusMetrics metrics() {
+        return metrics;
+    }
+
+    /** The URL of the Prometheus scrape. */
+    public URI metricsUri() {
+        return server.uri(MetricsServer.METRICS_PATH);
+    }
+
+    /** The HTTP endpoint, to add resources such as a status API. */
+    public MetricsServer server() {
+        return server;
+    }
+
+    /** Waits until Kafka Streams first reaches RUNNING; false on timeout. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until Kafka Streams stopped (closed, or failed for good); false on timeout. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The state of Kafka Streams. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /**
+     * Clean shutdown: FINAL snapshots of the models this instance trains, then Kafka Streams commits and closes,
+     * then the endpoint and the meters. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (streams.state() == KafkaStreams.State.RUNNING) {
+            publishFinalSnapshots();
+        }
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
+        }
+        if (server != null) {
+            server.close();
+        }
+        metrics.close();
+    }
+
+    private void publishFinalSnapshots() {
+        int models = localModels();
+        finals.request();
+        try {
+            if (!finals.awaitPublished(models, FINAL_SNAPSHOT_TIMEOUT)) {
+                LOG.warn(
+                        "{} of {} FINAL snapshots published within {} s; closing anyway",
+                        finals.publishedCount(),
+                        models,
+                        FINAL_SNAPSHOT_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Models whose status lives in this instance's tasks: each gets one FINAL snapshot. */
+    private int localModels() {
+        try {
+            ReadOnlyKeyValueStore<String, ModelStatus> status = streams.store(StoreQueryParameters.fromNameAndType(
+                    TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore()));
+            int n = 0;
+            try (KeyValueIterator<String, ModelStatus> it = status.all()) {
+                for (; it.hasNext(); it.next()) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (InvalidStateStoreException e) {
+            LOG.warn("cannot count the models to snapshot ({}); closing without FINAL snapshots", e.getMessage());
+            return 0;
+        }
+    }
+}

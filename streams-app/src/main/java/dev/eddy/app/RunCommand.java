@@ -1,0 +1,173 @@
+package dev.eddy.app;
+
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.metrics.MetricsServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code eddy run}: the training application until Ctrl-C or SIGTERM, which shut it down cleanly (FINAL
+ * snapshots, commit). Without Kafka servers (no {@code --bootstrap-servers}, no {@code bootstrap.servers} in the
+ * configuration) it starts an embedded single-node broker that lives as long as the command.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train the configured models continuously on the examples topic; publish snapshots, training metrics and"
+                    + " dead letters; serve Prometheus metrics. Runs until Ctrl-C or SIGTERM.",
+            "Configuration keys: see EddyConfig (e.g. model.<id>.input-size, model.<id>.layers, snapshot-every)."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    /** Exit code when Kafka Streams stopped on its own (a fatal error), not by a shutdown request. */
+    static final int EXIT_STREAMS_FAILED = 1;
+
+    private static final String BOOTSTRAP = "bootstrap.servers";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Kafka cluster. Default: bootstrap.servers of the configuration, else an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration (properties file).")
+    Path configFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Configuration override, applied after --config; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = "Port of the Prometheus endpoint /metrics (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    int metricsPort = MetricsServer.DEFAULT_PORT;
+
+    @Option(
+            names = "--metrics-host",
+            paramLabel = "ADDRESS",
+            description = "Address the metrics endpoint binds (0.0.0.0 exposes it). Default: ${DEFAULT-VALUE}.")
+    String metricsHost = MetricsServer.DEFAULT_HOST;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (state.dir).")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--metrics-port must be in [0, 65535], got " + metricsPort);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> settings = new HashMap<>(overrides);
+        if (stateDir != null) {
+            settings.put("state.dir", stateDir.toAbsolutePath().toString());
+        }
+        if (bootstrapServers != null) {
+            settings.put(BOOTSTRAP, bootstrapServers);
+        }
+        EddyConfig config = EddyConfig.load(configFile, settings); // fails fast, before a broker is started
+        EmbeddedBroker broker = null;
+        if (!settings.containsKey(BOOTSTRAP) && !fileSets(configFile, BOOTSTRAP)) {
+            out.println("starting an embedded Kafka broker (no --bootstrap-servers given) ...");
+            out.flush();
+            broker = EmbeddedBroker.start(0, null);
+            settings.put(BOOTSTRAP, broker.bootstrapServers());
+            config = EddyConfig.load(configFile, settings);
+        }
+        EddyApp app;
+        try {
+            app = EddyApp.start(config, new InetSocketAddress(metricsHost, metricsPort));
+        } catch (Exception | Error e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+        Shutdown shutdown = new Shutdown(app, broker);
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "eddy-shutdown"));
+        out.println("application.id: " + config.applicationId());
+        out.println("kafka: " + config.bootstrapServers() + (broker != null ? " (embedded, temporary)" : ""));
+        out.println("models: " + String.join(", ", config.models().keySet()));
+        out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
+        out.println("metrics: " + app.metricsUri());
+        out.println("running; Ctrl-C or SIGTERM stops after FINAL snapshots");
+        out.flush();
+        while (!app.awaitTermination(Duration.ofSeconds(1))) {
+            // Wakes up when the shutdown hook closed the app, or when Kafka Streams failed on its own.
+        }
+        if (shutdown.requested()) {
+            return 0; // the JVM is exiting; the hook finishes the shutdown
+        }
+        spec.commandLine().getErr().println("run: Kafka Streams stopped: " + app.state());
+        shutdown.run();
+        return EXIT_STREAMS_FAILED;
+    }
+
+    /** Runs the command alone, as {@code eddy run} would (the fault tests start it as a separate JVM). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RunCommand()).execute(args));
+    }
+
+    private static boolean fileSets(Path file, String key) throws IOException {
+        if (file == null) {
+            return false;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p.containsKey(key);
+    }
+
+    /** Closes the application, then the embedded broker; runs once (shutdown hook or failure). */
+    private static final class Shutdown implements Runnable {
+        private final EddyApp app;
+        private final EmbeddedBroker broker;
+        private volatile boolean requested;
+        private boolean done;
+
+        Shutdown(EddyApp app, EmbeddedBroker broker) {
+            this.app = app;
+            this.broker = broker;
+        }
+
+        boolean requested() {
+            return requested;
+        }
+
+        @Override
+        public synchronized void run() {
+            requested = true;
+            if (done) {
+                return;
+            }
+            done = true;
+            app.close();
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package dev.eddy.config;
+
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.io.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The application's configuration: one properties file plus overrides (command-line flags), validated at start.
+ *
+ * <p>Keys (defaults in parentheses):
+ *
+ * <pre>
+ * application.id (eddy)                bootstrap.servers (localhost:9092)      state.dir (Kafka Streams default)
+ * topic.examples (eddy.examples)       topic.holdout (eddy.holdout)            topic.snapshots (eddy.model-snapshots)
+ * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
+ * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
+ * snapshot-every (100) steps, 0 = only best/early-stop/final
+ * snapshot.max-bytes (67108864)        largest snapshot record: topic max.message.bytes, producer max.request.size
+ * commit.interval.ms (100)             cache.max.bytes (134217728) state-store cache, must exceed the models' state
+ * processing.guarantee (exactly_once_v2) = exactly_once_v2|at_least_once
+ * topic.features (eddy.features)      topic.predictions (eddy.predictions)    serving.enabled (true)
+ * serving.feature-order ("")           gate.enabled (false)  gate.metric (loss)  gate.tolerance (0) ≥ 0
+ *                                      (serving and gate keys are read by dev.eddy.serving through {@link #value})
+ * model.&lt;id&gt;.&lt;key&gt;                     a {@link TrainerConfig} key of model &lt;id&gt; (id: letters, digits, _ -)
+ * kafka.&lt;key&gt;                          passed to Kafka Streams and its clients unchanged (e.g. kafka.security.protocol)
+ * </pre>
+ *
+ * <p>The commit interval trades snapshot freshness against changelog traffic: each commit writes every model's state
+ * that changed since the last one (state bytes × commits/s). 100 ms (Kafka Streams' exactly-once default) keeps
+ * snapshots under ~0.3 s behind the input for small models; for a 1M-parameter model (~25 MB of state) use 1000 ms
+ * or more.
+ *
+ * <p>At least one model is required. An unknown key or a bad value fails with an {@link IllegalArgumentException} that
+ * names the key, the value and the allowed values or form.
+ */
+public final class EddyConfig {
+
+    /** The defaults of every non-prefixed key. */
+    public static final SortedMap<String, String> DEFAULTS =
+            Collections.unmodifiableSortedMap(new TreeMap<>(Map.ofEntries(
+                    Map.entry("application.id", "eddy"),
+                    Map.entry("bootstrap.servers", "localhost:9092"),
+                    Map.entry("state.dir", ""),
+                    Map.entry("topic.examples", Topics.EXAMPLES),
+                    Map.entry("topic.holdout", Topics.HOLDOUT),
+                    Map.entry("topic.snapshots", Topics.MODEL_SNAPSHOTS),
+                    Map.entry("topic.metrics", Topics.TRAINING_METRICS),
+                    Map.entry("topic.dead-letters", Topics.EXAMPLES_DLQ),
+                    Map.entry("topic.commands", Topics.COMMANDS),
+                    Map.entry("topic.features", Topics.FEATURES),
+                    Map.entry("topic.predictions", Topics.PREDICTIONS),
+                    Map.entry("serving.enabled", "true"),
+                    Map.entry("serving.feature-order", ""),
+                    Map.entry("gate.enabled", "false"),
+                    Map.entry("gate.metric", "loss"),
+                    Map.entry("gate.tolerance", "0"),
+                    Map.entry("holdout.mode", "split"),
+                    Map.entry("holdout.fraction", "0.1"),
+                    Map.entry("holdout.buffer-size", "1000"),
+                    Map.entry("snapshot-every", "100"),
+                    Map.entry("snapshot.max-bytes", Integer.toString(Topics.MAX_SNAPSHOT_BYTES)),
+                    Map.entry("commit.interval.ms", "100"),
+                    Map.entry("cache.max.bytes", "134217728"),
+                    Map.entry("processing.guarantee", StreamsConfig.EXACTLY_ONCE_V2))));
+
+    private static final String MODEL_PREFIX = "model.";
+    private static final String KAFKA_PREFIX = "kafka.";
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+
+    private final Map<String, String> values;
+    private final EddyTopics topics;
+    private final HoldoutMode holdoutMode;
+    private final double holdoutFraction;
+    private final int holdoutBufferSize;
+    private final long snapshotEvery;
+    private final int snapshotMaxBytes;
+    private final long commitIntervalMs;
+    private final long cacheMaxBytes;
+    private final SortedMap<String, TrainerConfig> models;
+    private final SortedMap<String, String> kafka;
+
+    private EddyConfig(Map<String, String> raw) {
+        Map<String, String> merged = new HashMap<>(DEFAULTS);
+        Map<String, Map<String, String>> modelProps = new TreeMap<>();
+        SortedMap<String, String> kafkaProps = new TreeMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String key = e.getKey().strip();
+            String value = e.getValue().strip();
+            if (key.startsWith(MODEL_PREFIX)) {
+                int dot = key.indexOf('.', MODEL_PREFIX.length());
+                String id = dot < 0 ? "" : key.substring(MODEL_PREFIX.length(), dot);
+                if (!MODEL_ID.matcher(id).matches() || dot == key.length() - 1) {
+                    throw new IllegalArgumentException("bad key '" + key
+                            + "': expected model.<id>.<trainer-key> with <id> of letters," + " digits, '_' or '-'");
+                }
+                modelProps.computeIfAbsent(id, k -> new HashMap<>()).put(key.substring(dot + 1), value);
+            } else if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
+                kafkaProps.put(key.substring(KAFKA_PREFIX.length()), value);
+            } else if (DEFAULTS.containsKey(key)) {
+                merged.put(key, value);
+            } else {
+                throw new IllegalArgumentException("unknown key '" + key + "'; allowed: "
+                        + String.join(", ", DEFAULTS.keySet()) + ", model.<id>.<trainer-key> ("
+                        + String.join(", ", TrainerConfig.KEYS) + "), kafka.<client-key>");
+            }
+        }
+        this.values = Map.copyOf(merged);
+        this.topics = new EddyTopics(
+                nonEmpty("topic.examples"),
+                nonEmpty("topic.holdout"),
+                nonEmpty("topic.snapshots"),
+                nonEmpty("topic.metrics"),
+                nonEmpty("topic.dead-letters"),
+                nonEmpty("topic.commands"));
+        nonEmpty("application.id");
+        nonEmpty("bootstrap.servers");
+        this.holdoutMode = holdoutMode(values.get("holdout.mode"));
+        this.holdoutFraction = fraction("holdout.fraction");
+        this.holdoutBufferSize = (int) longAtLeast("holdout.buffer-size", 1, Integer.MAX_VALUE);
+        this.snapshotEvery = longAtLeast("snapshot-every", 0, Long.MAX_VALUE);
+        this.snapshotMaxBytes = (int) longAtLeast("snapshot.max-bytes", 1 << 20, Integer.MAX_VALUE);
+        this.commitIntervalMs = longAtLeast("commit.interval.ms", 1, Long.MAX_VALUE);
+        this.cacheMaxBytes = longAtLeast("cache.max.bytes", 0, Long.MAX_VALUE);
+        bool("serving.enabled");
+        bool("gate.enabled");
+        nonEmpty("gate.metric");
+        nonNegative("gate.tolerance");
+        String guarantee = values.get("processing.guarantee");
+        if (!GUARANTEES.contains(guarantee)) {
+            throw new IllegalArgumentException(
+                    "processing.guarantee must be one of " + GUARANTEES + ", got '" + guarantee + "'");
+        }
+        if (modelProps.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no model configured: add at least model.<id>.input-size and model.<id>.layers");
+        }
+        SortedMap<String, TrainerConfig> parsed = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> m : modelProps.entrySet()) {
+            try {
+                parsed.put(m.getKey(), TrainerConfig.fromProperties(m.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("model." + m.getKey() + ": " + ex.getMessage(), ex);
+            }
+        }
+        this.models = Collections.unmodifiableSortedMap(parsed);
+        this.kafka = Collections.unmodifiableSortedMap(kafkaProps);
+    }
+
+    /**
+     * Reads {@code file} (a properties file; {@code null} for none) and applies {@code overrides} on top.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, or an unreadable file
+     */
+    public static EddyConfig load(Path file, Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k)));
+        }
+        all.putAll(overrides);
+        return new EddyConfig(all);
+    }
+
+    /** The configuration given as key/value pairs. */
+    public static EddyConfig of(Map<String, String> properties) {
+        return new EddyConfig(properties);
+    }
+
+    /**
+     * The value of a non-prefixed key (see the class documentation), the default when not configured.
+     *
+     * @throws IllegalArgumentException for a key that is not one of {@link #DEFAULTS}
+     */
+    public String value(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(
+                    "unknown key '" + key + "'; allowed: " + String.join(", ", DEFAULTS.keySet()));
+        }
+        return v;
+    }
+
+    public String applicationId() {
+        return values.get("application.id");
+    }
+
+    public String bootstrapServers() {
+        return values.get("bootstrap.servers");
+    }
+
+    public EddyTopics topics() {
+        return topics;
+    }
+
+    public HoldoutMode holdoutMode() {
+        return holdoutMode;
+    }
+
+    /** Fraction f of example ids held out in {@link HoldoutMode#SPLIT} mode. */
+    public double holdoutFraction() {
+        return holdoutFraction;
+    }
+
+    /** N: the holdout buffer keeps the N most recent held-out examples per model. */
+    public int holdoutBufferSize() {
+        return holdoutBufferSize;
+    }
+
+    /** A periodic snapshot is published every this many optimizer steps; 0 disables periodic snapshots. */
+    public long snapshotEvery() {
+        return snapshotEvery;
+    }
+
+    public long commitIntervalMs() {
+        return commitIntervalMs;
+    }
+
+    public String processingGuarantee() {
+        return values.get("processing.guarantee");
+    }
+
+    /** The configured models by id, sorted by id. */
+    public SortedMap<String, TrainerConfig> models() {
+        return models;
+    }
+
+    /** The {@code kafka.*} pass-through properties, prefix removed. */
+    public SortedMap<String, String> kafkaProperties() {
+        return kafka;
+    }
+
+    /** Topic configs the snapshot topic needs: compaction and a record size limit fitting the largest snapshot. */
+    public Map<String, String> snapshotTopicConfig() {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(snapshotMaxBytes));
+    }
+
+    /**
+     * The complete Kafka Streams properties. Producer {@code max.request.size} and {@code buffer.memory} and consumer
+     * fetch sizes are raised to {@code snapshot.max-bytes} so a snapshot of a large model fits one record; the
+     * state-store cache ({@code cache.max.bytes}, split evenly over {@code num.stream.threads}) must give each thread
+     * more than the state of the models it trains, so that only the last write per commit interval reaches the
+     * changelogs (an evicted entry is written at once). {@code kafka.*} keys are applied last and win.
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(cacheMaxBytes));
+        if (!values.get("state.dir").isEmpty()) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, values.get("state.dir"));
+        }
+        String max = Integer.toString(snapshotMaxBytes);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), max);
+        p.put(
+                StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                Long.toString(Math.max(32L << 20, 2L * snapshotMaxBytes)));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), max);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), max);
+        p.putAll(kafka);
+        return p;
+    }
+
+    private String nonEmpty(String key) {
+        String v = values.get(key);
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(key + " must not be empty");
+        }
+        return v;
+    }
+
+    private void bool(String key) {
+        String v = values.get(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+    }
+
+    private void nonNegative(String key) {
+        String v = values.get(key);
+        double x;
+        try {
+            x = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number >= 0, got '" + v + "'", e);
+        }
+        if (!(x >= 0) || Double.isInfinite(x)) {
+            throw new IllegalArgumentException(key + " must be a finite number >= 0, got " + v);
+        }
+    }
+
+    private static HoldoutMode holdoutMode(String v) {
+        try {
+            return HoldoutMode.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("holdout.mode must be one of split, topic; got '" + v + "'", e);
+        }
+    }
+
+    private double fraction(String key) {
+        String v = values.get(key);
+        double f;
+        try {
+            f = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number in [0, 1), got '" + v + "'", e);
+        }
+        if (!(f >= 0 && f < 1)) {
+            throw new IllegalArgumentException(key + " must be in [0, 1), got " + v);
+        }
+        return f;
+    }
+
+    private long longAtLeast(String key, long min, long max) {
+        String v = values.get(key);
+        long x;
+        try {
+            x = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    key + " must be an integer in [" + min + ", " + max + "], got '" + v + "'", e);
+        }
+        if (x < min || x > max) {
+            throw new IllegalArgumentException(key + " must be an integer in [" + min + ", " + max + "], got " + v);
+        }
+        return x;
+    }
+}

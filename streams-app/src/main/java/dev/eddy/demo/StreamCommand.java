@@ -1,0 +1,104 @@
+package dev.eddy.demo;
+
+import dev.eddy.core.data.LabeledRow;
+import dev.eddy.io.ExampleProducer;
+import dev.eddy.io.Topics;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eddy stream}: writes a dataset replayed in shuffled passes or a drifting generator to a running cluster's
+ * examples topic at a steady rate, without end unless {@code --examples} is given (the producer job of the docker
+ * compose setup).
+ */
+@Command(
+        name = "stream",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Stream a drifting generator (hyperplane, sea, agrawal) or a bundled dataset replayed in shuffled",
+            "passes to the examples topic of a running Kafka cluster, at a steady rate, until stopped."
+        })
+public final class StreamCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka cluster.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            defaultValue = "sea",
+            description = "digits, breast-cancer, diabetes, hyperplane, sea or agrawal (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            required = true,
+            description = "Model id of the examples (a model.<id>.* of the application's configuration).")
+    String model;
+
+    @Option(names = "--topic", defaultValue = Topics.EXAMPLES, description = "Topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "200",
+            description = "Examples per second, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--examples", paramLabel = "N", description = "Stop after N examples (default: never).")
+    long examples;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("--rate must be a finite number >= 0, got " + rate);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        DemoStream stream = DemoStream.named(dataset, seed);
+        long limit = examples > 0 ? examples : Long.MAX_VALUE;
+        out.printf(
+                Locale.ROOT,
+                "streaming %s to %s on %s as model %s%s%n",
+                stream.name(),
+                topic,
+                bootstrapServers,
+                model,
+                rate > 0 ? String.format(Locale.ROOT, " at %.0f examples/s", rate) : "");
+        out.flush();
+        long start = System.nanoTime();
+        try (ExampleProducer producer = new ExampleProducer(bootstrapServers, topic)) {
+            for (long i = 0; i < limit; i++) {
+                LabeledRow row = stream.next();
+                producer.send(DemoExamples.example(stream, row, model));
+                if (rate > 0) {
+                    // Steady pace: example i is due at start + i / rate.
+                    long due = start + (long) (i / rate * 1e9);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                if (producer.failed() > 0) {
+                    throw new IllegalStateException(
+                            "writing to " + topic + " failed: " + producer.firstFailure(), producer.firstFailure());
+                }
+            }
+            producer.flush();
+            out.printf(Locale.ROOT, "streamed %d examples to %s%n", producer.acknowledged(), topic);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.eddy.lifecycle;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.io.CsvExamples;
+import dev.eddy.io.Topics;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.Prediction;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.ServingModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eddy predict}: scores the rows of a CSV file, through the running application or offline. */
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score the rows of a CSV file (the dataset format: header, feature columns, last column 'label', which",
+            "is ignored). Through Kafka (default): each row goes to the features topic as JSON and the prediction",
+            "the running application writes is collected, so it carries the served model version. Offline",
+            "(--snapshot-file): the rows are scored in this process with a file written by 'eddy export'.",
+            "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out."
+        })
+public final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "ID", description = "Model to score with.")
+    String model;
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Rows to score (plain or gzip).")
+    Path csv;
+
+    @Option(
+            names = "--snapshot-file",
+            paramLabel = "FILE",
+            description = "Score offline with this exported model instead of through Kafka.")
+    Path snapshotFile;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here instead of stdout.")
+    Path out;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            defaultValue = "localhost:9092",
+            description = "Kafka cluster of the running application. Default: ${DEFAULT-VALUE}.")
+    String bootstrapServers;
+
+    @Option(names = "--features-topic", defaultValue = Topics.FEATURES, description = "Default: ${DEFAULT-VALUE}.")
+    String featuresTopic;
+
+    @Option(
+            names = "--predictions-topic",
+            defaultValue = Topics.PREDICTIONS,
+            description = "Default: ${DEFAULT-VALUE}.")
+    String predictionsTopic;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "Through Kafka: stop waiting for predictions after this long. Default: ${DEFAULT-VALUE}.")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Example> rows = read();
+        List<Prediction> predictions = snapshotFile != null ? offline(rows) : throughKafka(rows);
+        if (out == null) {
+            write(predictions, spec.commandLine().getOut());
+        } else {
+            try (Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                write(predictions, new PrintWriter(file));
+            }
+        }
+        int missing = rows.size() - predictions.size();
+        if (missing > 0) {
+            spec.commandLine()
+                    .getErr()
+                    .println(missing + " of " + rows.size() + " rows got no prediction within " + timeoutSeconds
+                            + " s (no accepted snapshot of '" + model + "' yet? see the dead-letter topic)");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void write(List<Prediction> predictions, PrintWriter w) {
+        for (Prediction p : predictions) {
+            w.println(csvLine(p));
+        }
+        w.flush();
+    }
+
+    private List<Example> read() throws IOException {
+        List<Example> rows = new ArrayList<>();
+        PrintWriter err = spec.commandLine().getErr();
+        try (CsvExamples examples = CsvExamples.open(csv, null, model, r -> err.println("skipping " + r))) {
+            while (examples.hasNext()) {
+                rows.add(examples.next());
+            }
+        }
+        return rows;
+    }
+
+    /** Scores with the exported model; the version is unknown offline and shown as -1. */
+    private List<Prediction> offline(List<Example> rows) throws IOException {
+        ServingModel m = new ServingModel(model, -1, InferenceModel.fromBytes(Files.readAllBytes(snapshotFile)));
+        List<Prediction> out = new ArrayList<>(rows.size());
+        for (Example e : rows) {
+            out.add(m.score(e.getId(), features(e), System.currentTimeMillis()));
+        }
+        return out;
+    }
+
+    /**
+     * Sends each row as {@code {"id", "model", "features"}} (ids made unique per run) and collects the predictions
+     * of those ids, in row order.
+     */
+    private List<Prediction> throughKafka(List<Example> rows) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Prediction> byId = new LinkedHashMap<>();
+        rows.forEach(e -> byId.put(run + "/" + e.getId(), null));
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        int received = 0;
+        try (KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(predictionsTopic).stream()
+                    .map(i -> new TopicPartition(predictionsTopic, i.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // fix the start before anything is produced
+            for (Example e : rows) {
+                ObjectNode record =
+                        json.createObjectNode().put("id", run + "/" + e.getId()).put("model", model);
+                e.getFeatures().forEach(record.putArray("features")::add);
+                producer.send(new ProducerRecord<>(
+                        featuresTopic,
+                        record.get("id").asText(),
+                        record.toString().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            while (received < rows.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && byId.containsKey(r.key()) && byId.get(r.key()) == null) {
+                        byId.put(r.key(), AvroSerdes.predictions().deserialize(predictionsTopic, r.value()));
+                        received++;
+                    }
+                }
+            }
+        }
+        return byId.values().stream().filter(v -> v != null).collect(Collectors.toList());
+    }
+
+    private static double[] features(Example e) {
+        double[] x = new double[e.getFeatures().size()];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = e.getFeatures().get(j);
+        }
+        return x;
+    }
+
+    /** {@code id,model_version,predicted,output_0,...}. */
+    static String csvLine(Prediction p) {
+        StringBuilder b = new StringBuilder();
+        b.append(p.getId()).append(',').append(p.getModelVersion()).append(',');
+        b.append(
+                p.getPredictedClass() != null
+                        ? p.getPredictedClass().toString()
+                        : p.getPredictedValue().toString());
+        for (double v : p.getOutputs()) {
+            b.append(',').append(v);
+        }
+        return b.toString();
+    }
+}

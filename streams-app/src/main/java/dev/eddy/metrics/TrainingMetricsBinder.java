@@ -1,0 +1,249 @@
+package dev.eddy.metrics;
+
+import dev.eddy.core.train.StepResult;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.topology.DeadLetterReason;
+import dev.eddy.topology.TrainingListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The training topology's meters, fed by its {@link TrainingListener} callbacks. Per configured model (tag
+ * {@code model}):
+ *
+ * <pre>
+ * eddy.training.examples      counter  examples reaching the trainer, tag paused = false (trained) | true (counted only)
+ * eddy.holdout.examples       counter  held-out examples added to the holdout buffer
+ * eddy.training.steps         counter  optimizer steps
+ * eddy.training.step          timer    wall time of one step (forward, backward, update)
+ * eddy.training.loss          gauge    mini-batch loss of the last step
+ * eddy.learning.rate          gauge    learning rate of the last step or evaluation
+ * eddy.holdout.loss           gauge    holdout loss of the last evaluation
+ * eddy.holdout.accuracy       gauge    holdout accuracy of the last evaluation (classification models; reported when
+ *                                      accuracy is the monitored metric, NaN otherwise)
+ * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
+ * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
+ * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
+ * eddy.model.snapshots        counter  snapshots published, tag reason = periodic | best | early_stop | final
+ * </pre>
+ *
+ * and {@code eddy.dlq.records} (counter, tag {@code reason} = {@link DeadLetterReason#code()}). Gauges start at NaN.
+ *
+ * <p>Every meter is registered in {@link #bindTo} (bind once, before the topology runs), so the listener callbacks on
+ * the stream thread only look up a model's meters by id and increment or store: no registration or allocation per
+ * record. Counters count this process's callbacks: after a crash, replayed records are counted again (the topics and
+ * the status store are the exact record).
+ */
+public final class TrainingMetricsBinder implements MeterBinder, TrainingListener {
+
+    private static final double NONE = Double.NaN;
+
+    private final SortedMap<String, Boolean> classification = new TreeMap<>();
+    private volatile Map<String, ModelMeters> models = Map.of();
+    private volatile Map<DeadLetterReason, Counter> deadLetters = Map.of();
+
+    /** Meters for each of {@code models} (id → configuration; the configuration says if it classifies). */
+    public TrainingMetricsBinder(Map<String, TrainerConfig> models) {
+        models.forEach((id, config) -> classification.put(id, config.classification()));
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        if (!deadLetters.isEmpty()) {
+            throw new IllegalStateException("TrainingMetricsBinder is already bound to a registry");
+        }
+        Map<String, ModelMeters> meters = new HashMap<>();
+        classification.forEach((id, classifies) -> meters.put(id, new ModelMeters(registry, id, classifies)));
+        Map<DeadLetterReason, Counter> dlq = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            dlq.put(
+                    reason,
+                    Counter.builder("eddy.dlq.records")
+                            .description("Records sent to the dead-letter topic, by reason")
+                            .baseUnit("records")
+                            .tag("reason", reason.code())
+                            .register(registry));
+        }
+        deadLetters = dlq;
+        models = Map.copyOf(meters);
+    }
+
+    @Override
+    public void onExample(String modelId, boolean trained) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            (trained ? m.examplesTrained : m.examplesWhilePaused).increment();
+        }
+    }
+
+    @Override
+    public void onHoldoutExample(String modelId) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.holdoutExamples.increment();
+        }
+    }
+
+    @Override
+    public void onStep(String modelId, StepResult step, long examplesSeen, long nanos) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.steps.increment();
+            m.stepTime.record(nanos, TimeUnit.NANOSECONDS);
+            m.trainLoss = step.loss();
+            m.learningRate = step.learningRate();
+        }
+    }
+
+    @Override
+    public void onEvaluation(String modelId, TrainingMetrics metrics) {
+        ModelMeters m = models.get(modelId);
+        if (m == null) {
+            return;
+        }
+        m.learningRate = metrics.getLearningRate();
+        m.earlyStoppingWait = metrics.getEarlyStoppingWait();
+        m.paused = metrics.getPaused() ? 1 : 0;
+        if (metrics.getHoldoutLoss() != null) {
+            m.holdoutLoss = metrics.getHoldoutLoss();
+        }
+        if ("accuracy".equals(metrics.getHoldoutMetricName()) && metrics.getHoldoutMetricValue() != null) {
+            m.holdoutAccuracy = metrics.getHoldoutMetricValue();
+        }
+    }
+
+    @Override
+    public void onSnapshot(String modelId, long version, SnapshotReason reason) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.version = version;
+            m.snapshots.get(reason).increment();
+        }
+    }
+
+    @Override
+    public void onDeadLetter(DeadLetterReason reason) {
+        Counter c = deadLetters.get(reason);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void onPaused(String modelId, boolean paused) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.paused = paused ? 1 : 0;
+        }
+    }
+
+    /** One model's meters; the gauges read the volatile fields the stream thread writes. */
+    private static final class ModelMeters {
+        final Counter examplesTrained;
+        final Counter examplesWhilePaused;
+        final Counter holdoutExamples;
+        final Counter steps;
+        final Timer stepTime;
+        final Map<SnapshotReason, Counter> snapshots = new EnumMap<>(SnapshotReason.class);
+        volatile double trainLoss = NONE;
+        volatile double learningRate = NONE;
+        volatile double holdoutLoss = NONE;
+        volatile double holdoutAccuracy = NONE;
+        volatile double earlyStoppingWait = NONE;
+        volatile double paused;
+        volatile double version = NONE;
+
+        ModelMeters(MeterRegistry registry, String modelId, boolean classification) {
+            Tags model = Tags.of("model", modelId);
+            String examples = "Training examples that reached the trainer (paused=true: counted, not trained on)";
+            examplesTrained = Counter.builder("eddy.training.examples")
+                    .description(examples)
+                    .baseUnit("examples")
+                    .tags(model)
+                    .tag("paused", "false")
+                    .register(registry);
+            examplesWhilePaused = Counter.builder("eddy.training.examples")
+                    .description(examples)
+                    .baseUnit("examples")
+                    .tags(model)
+                    .tag("paused", "true")
+                    .register(registry);
+            holdoutExamples = Counter.builder("eddy.holdout.examples")
+                    .description("Held-out examples added to the holdout buffer")
+                    .baseUnit("examples")
+                    .tags(model)
+                    .register(registry);
+            steps = Counter.builder("eddy.training.steps")
+                    .description("Optimizer steps (one per full mini-batch)")
+                    .baseUnit("steps")
+                    .tags(model)
+                    .register(registry);
+            stepTime = Timer.builder("eddy.training.step")
+                    .description("Wall time of one optimizer step: forward, backward and update")
+                    .tags(model)
+                    .register(registry);
+            for (SnapshotReason reason : SnapshotReason.values()) {
+                snapshots.put(
+                        reason,
+                        Counter.builder("eddy.model.snapshots")
+                                .description("Model snapshots published, by reason")
+                                .baseUnit("snapshots")
+                                .tags(model)
+                                .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                                .register(registry));
+            }
+            gauge(
+                    registry,
+                    model,
+                    "eddy.training.loss",
+                    "Mini-batch loss of the last optimizer step",
+                    m -> m.trainLoss);
+            gauge(registry, model, "eddy.learning.rate", "Learning rate in force", m -> m.learningRate);
+            gauge(registry, model, "eddy.holdout.loss", "Holdout loss at the last evaluation", m -> m.holdoutLoss);
+            if (classification) {
+                gauge(
+                        registry,
+                        model,
+                        "eddy.holdout.accuracy",
+                        "Holdout accuracy at the last evaluation (when accuracy is the monitored metric)",
+                        m -> m.holdoutAccuracy);
+            }
+            gauge(
+                    registry,
+                    model,
+                    "eddy.early.stopping.wait",
+                    "Evaluations since the monitored holdout metric last improved",
+                    m -> m.earlyStoppingWait);
+            gauge(
+                    registry,
+                    model,
+                    "eddy.training.paused",
+                    "1 while early stopping has paused training, else 0",
+                    m -> m.paused);
+            gauge(registry, model, "eddy.model.version", "Version of the newest published snapshot", m -> m.version);
+        }
+
+        private void gauge(
+                MeterRegistry registry, Tags model, String name, String description, ToDoubleFunction<ModelMeters> f) {
+            Gauge.builder(name, this, f)
+                    .description(description)
+                    .tags(model)
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+}

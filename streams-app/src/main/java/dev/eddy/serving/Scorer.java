@@ -1,0 +1,131 @@
+package dev.eddy.serving;
+
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.Prediction;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serde.RecordDecodingException;
+import dev.eddy.topology.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Scores feature records with the served model of their model id and forwards a {@link Prediction} (key = the
+ * record's id, timestamp = the feature record's) to the predictions sink, or the original record with the reason to
+ * the dead-letter sink (headers as {@link DeadLetters} of the training topology). The model is looked up per record in the {@link ModelCache}, so a new version takes effect
+ * from the next record on, without a lock or a pause. When the cache has no model, the global snapshot store is
+ * consulted once (after a restart the store may be restored before the cache is filled).
+ */
+final class Scorer implements Processor<byte[], byte[], Object, Object> {
+
+    private final ServingConfig config;
+    private final ModelCache cache;
+    private final ServingListener listener;
+    private ProcessorContext<Object, Object> context;
+    private ReadOnlyKeyValueStore<String, byte[]> store;
+
+    Scorer(ServingConfig config, ModelCache cache, ServingListener listener) {
+        this.config = config;
+        this.cache = cache;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(ScoringTopology.SNAPSHOT_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            reject(record, ScoringFailure.NULL_VALUE, "record has no value", null);
+            return;
+        }
+        FeatureRecord features;
+        try {
+            features = FeatureRecord.decode(config.featuresTopic(), record.value(), config.featureOrder());
+        } catch (IllegalArgumentException e) {
+            reject(record, ScoringFailure.UNDECODABLE, e.getMessage(), null);
+            return;
+        }
+        String modelId = features.modelId() == null ? config.defaultModel() : features.modelId();
+        ServingModel model = cache.get(modelId);
+        if (model == null) {
+            model = fromStore(modelId);
+        }
+        if (model == null) {
+            reject(record, ScoringFailure.NO_SNAPSHOT, "model '" + modelId + "' has no accepted snapshot yet", modelId);
+            return;
+        }
+        double[] x = features.features();
+        if (x.length != model.model().inputSize()) {
+            reject(
+                    record,
+                    ScoringFailure.WRONG_FEATURE_COUNT,
+                    "got " + x.length + " features, model '" + modelId + "' v" + model.version() + " expects "
+                            + model.model().inputSize(),
+                    modelId);
+            return;
+        }
+        for (int j = 0; j < x.length; j++) {
+            if (!Double.isFinite(x[j])) {
+                reject(record, ScoringFailure.NON_FINITE_FEATURE, "feature " + j + " is " + x[j], modelId);
+                return;
+            }
+        }
+        Prediction p = model.score(features.id(), x, System.currentTimeMillis());
+        context.forward(
+                new Record<Object, Object>(features.id(), p, record.timestamp(), new RecordHeaders()),
+                ScoringTopology.PREDICTIONS_SINK);
+        listener.onPrediction(modelId, model.version());
+    }
+
+    private ServingModel fromStore(String modelId) {
+        byte[] bytes = store.get(modelId);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            ModelSnapshot snapshot = AvroSerdes.modelSnapshots().deserialize(config.snapshotsTopic(), bytes);
+            if (!snapshot.getAccepted()) {
+                return null;
+            }
+            ServingModel model = SnapshotModels.servingModel(snapshot);
+            if (cache.offer(model)) {
+                listener.onSwap(modelId, model.version());
+            }
+            return cache.get(modelId);
+        } catch (RecordDecodingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void reject(Record<byte[], byte[]> record, ScoringFailure reason, String detail, String modelId) {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        add(headers, DeadLetters.REASON, reason.code());
+        add(headers, DeadLetters.DETAIL, detail);
+        if (modelId != null) {
+            add(headers, DeadLetters.MODEL, modelId);
+        }
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        if (source != null) {
+            add(headers, DeadLetters.TOPIC, source.topic());
+            add(headers, DeadLetters.PARTITION, Integer.toString(source.partition()));
+            add(headers, DeadLetters.OFFSET, Long.toString(source.offset()));
+        }
+        context.forward(
+                new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+                ScoringTopology.DEAD_LETTER_SINK);
+        listener.onDeadLetter(reason);
+    }
+
+    private static void add(Headers headers, String key, String value) {
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.eddy.serving;
+
+import java.util.Locale;
+
+/** Why a feature record was not scored; {@link #code()} is the value of the {@code eddy.dlq.reason} header. */
+public enum ScoringFailure {
+    /** The record has no value. */
+    NULL_VALUE,
+    /** The value is neither an Avro single-object {@code Example} nor a JSON object of the expected form. */
+    UNDECODABLE,
+    /** The model has no accepted snapshot yet. */
+    NO_SNAPSHOT,
+    /** The feature vector's length differs from the served model's input size. */
+    WRONG_FEATURE_COUNT,
+    /** A feature is NaN or infinite. */
+    NON_FINITE_FEATURE;
+
+    /** The lower-case, dash-separated name, e.g. {@code no-snapshot}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

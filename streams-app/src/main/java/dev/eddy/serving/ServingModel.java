@@ -1,0 +1,55 @@
+package dev.eddy.serving;
+
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.schema.Prediction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One accepted snapshot ready to score: immutable apart from the {@link InferenceModel}'s own (synchronized) work
+ * buffers, so the scorer can swap to a newer one between two records by replacing a reference.
+ *
+ * <p>The prediction read from the outputs ŷ: K &gt; 1 outputs → class argmax_k ŷ_k; one output of a
+ * {@code binary_crossentropy} model → class 1 iff ŷ ≥ 0.5; of a {@code hinge} model → class 1 iff ŷ ≥ 0; of an
+ * {@code mse} model → the value ŷ.
+ *
+ * @param modelId the model
+ * @param version the snapshot version
+ * @param model the network with the snapshot's input standardization
+ */
+public record ServingModel(String modelId, long version, InferenceModel model) {
+
+    /** Scores one feature vector of {@link InferenceModel#inputSize()} finite values. */
+    public Prediction score(String id, double[] features, long scoreTimeMs) {
+        double[] y = model.predict(new double[][] {features})[0];
+        List<Double> outputs = new ArrayList<>(y.length);
+        for (double v : y) {
+            outputs.add(v);
+        }
+        Prediction.Builder p = Prediction.newBuilder()
+                .setId(id)
+                .setModelId(modelId)
+                .setModelVersion(version)
+                .setOutputs(outputs)
+                .setPredictedClass(null)
+                .setPredictedValue(null)
+                .setScoreTime(Instant.ofEpochMilli(scoreTimeMs));
+        switch (model.loss()) {
+            case "mse" -> p.setPredictedValue(y[0]);
+            case "hinge" -> p.setPredictedClass(y.length > 1 ? argmax(y) : y[0] >= 0 ? 1 : 0);
+            default -> p.setPredictedClass(y.length > 1 ? argmax(y) : y[0] >= 0.5 ? 1 : 0);
+        }
+        return p.build();
+    }
+
+    private static int argmax(double[] y) {
+        int best = 0;
+        for (int k = 1; k < y.length; k++) {
+            if (y[k] > y[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.eddy.serving;
+
+import dev.eddy.core.layer.BatchNormalization;
+import dev.eddy.core.layer.Dense;
+import dev.eddy.core.network.Network;
+import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.NamedTensor;
+import dev.eddy.schema.Standardization;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Turns a {@link ModelSnapshot} back into the model it describes: the {@link TrainerConfig} of its
+ * {@code trainingConfig} text, and an {@link InferenceModel} whose weights are the snapshot's tensors
+ * ({@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, {@code dense_i/bn/gamma|beta|moving_mean|
+ * moving_variance}; little-endian float64).
+ *
+ * <p>Input standardization: the snapshot's {@code standardization} (count n, means, variances) becomes the model's
+ * {@link Standardizer}, so predictions apply x' = (x − mean)/√(var + ε) exactly as training did; a snapshot without
+ * one gives a model that scores raw inputs.
+ */
+public final class SnapshotModels {
+
+    private SnapshotModels() {}
+
+    /** The training configuration the snapshot carries. */
+    public static TrainerConfig trainerConfig(ModelSnapshot snapshot) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(snapshot.getTrainingConfig()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> props = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k)));
+        try {
+            return TrainerConfig.fromProperties(props);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "snapshot " + name(snapshot) + " has an unusable trainingConfig: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The snapshot's model, ready to predict and to export ({@link InferenceModel#toBytes()}).
+     *
+     * @throws IllegalArgumentException if a tensor is missing, superfluous or of the wrong length, or the
+     *     standardization does not fit the input size
+     */
+    public static InferenceModel inferenceModel(ModelSnapshot snapshot) {
+        TrainerConfig config = trainerConfig(snapshot);
+        // A fresh trainer gives a network of the snapshot's architecture; its weights are then overwritten.
+        Network network = Trainer.create(config).network();
+        copyWeights(snapshot, network);
+        Standardization st = snapshot.getStandardization();
+        Standardizer standardizer = null;
+        if (st != null) {
+            try {
+                standardizer = Standardizer.of(st.getCount(), doubles(st.getMean()), doubles(st.getVariance()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "snapshot " + name(snapshot) + " has an unusable standardization: " + e.getMessage(), e);
+            }
+        }
+        return InferenceModel.of(config, network, standardizer);
+    }
+
+    private static double[] doubles(List<Double> values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    /**
+     * Overwrites every weight array of {@code network} (kernels, biases, batch-norm γ, β, moving mean and variance)
+     * with the snapshot's tensor of the same name.
+     *
+     * @throws IllegalArgumentException if the network's architecture is not the snapshot's: a tensor is missing,
+     *     superfluous or of another length
+     */
+    public static void copyWeights(ModelSnapshot snapshot, Network network) {
+        Map<String, NamedTensor> tensors = new HashMap<>();
+        for (NamedTensor t : snapshot.getParameters()) {
+            tensors.put(t.getName(), t);
+        }
+        List<Dense> layers = network.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Dense d = layers.get(i);
+            String prefix = "dense_" + i + "/";
+            copy(snapshot, tensors, prefix + "kernel", d.kernel().value());
+            copy(snapshot, tensors, prefix + "bias", d.bias().value());
+            BatchNormalization bn = d.batchNormalization();
+            if (bn != null) {
+                copy(
+                        snapshot,
+                        tensors,
+                        prefix + "bn/gamma",
+                        bn.parameters().get(0).value());
+                copy(
+                        snapshot,
+                        tensors,
+                        prefix + "bn/beta",
+                        bn.parameters().get(1).value());
+                copy(snapshot, tensors, prefix + "bn/moving_mean", bn.runningMean());
+                copy(snapshot, tensors, prefix + "bn/moving_variance", bn.runningVariance());
+            }
+        }
+        if (!tensors.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "snapshot " + name(snapshot) + " has tensors the architecture does not use: " + tensors.keySet());
+        }
+    }
+
+    /** The snapshot's model for serving. */
+    public static ServingModel servingModel(ModelSnapshot snapshot) {
+        return new ServingModel(snapshot.getModelId(), snapshot.getVersion(), inferenceModel(snapshot));
+    }
+
+    private static void copy(ModelSnapshot snapshot, Map<String, NamedTensor> tensors, String name, double[] target) {
+        NamedTensor t = tensors.remove(name);
+        if (t == null) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " has no tensor " + name);
+        }
+        ByteBuffer bytes = t.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.remaining() != target.length * Double.BYTES) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + " has "
+                    + bytes.remaining() + " bytes, expected " + target.length + " float64 values ("
+                    + target.length * Double.BYTES + " bytes)");
+        }
+        bytes.asDoubleBuffer().get(target);
+    }
+
+    private static String name(ModelSnapshot snapshot) {
+        return snapshot.getModelId() + " v" + snapshot.getVersion();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.eddy.state;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Store encoding of one labeled example row: sequence number (int64), n (int32), x₁…xₙ, label (all float64),
+ * little-endian. The label is the class index as a double, or the regression target.
+ */
+final class LabeledRow {
+
+    private LabeledRow() {}
+
+    static byte[] encode(long sequence, List<Double> features, double label) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 8 * features.size() + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(sequence).putInt(features.size());
+        for (int j = 0; j < features.size(); j++) {
+            b.putDouble(features.get(j));
+        }
+        return b.putDouble(label).array();
+    }
+
+    static long sequence(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /**
+     * Decodes into {@code row} (length n) and returns the label.
+     *
+     * @throws IllegalStateException when the stored row has another length than {@code row}
+     */
+    static double decode(byte[] bytes, double[] row) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.getLong();
+        int n = b.getInt();
+        if (n != row.length) {
+            throw new IllegalStateException("stored row has " + n + " features, the model expects " + row.length);
+        }
+        for (int j = 0; j < n; j++) {
+            row[j] = b.getDouble();
+        }
+        return b.getDouble();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.eddy.state;
+
+/**
+ * The progress of one model's training, kept in the status store (key = model id) and readable through interactive
+ * queries. It also records where the model's chunked trainer state is ({@link #stateChunks}, {@link #stateBytes}) and
+ * the snapshot version counter, so it is written in the same transaction as the state it describes.
+ *
+ * @param modelId the model
+ * @param snapshotVersion version of the newest published snapshot, -1 before the first; versions strictly increase
+ * @param steps optimizer steps taken
+ * @param examplesTrained examples passed to the optimizer
+ * @param examplesWhilePaused training examples that arrived while training was paused (counted, not trained on)
+ * @param holdoutReceived held-out examples received
+ * @param holdoutCount examples currently in the holdout buffer
+ * @param paused whether training is paused (early stop or another stop of the trainer)
+ * @param lastTrainLoss loss of the last step (NaN before the first)
+ * @param lastHoldoutLoss holdout loss of the last evaluation (NaN before the first)
+ * @param holdoutMetricName the monitored metric (early stopping's monitor), empty if none
+ * @param holdoutMetricValue its value at the last evaluation (NaN before the first)
+ * @param bestHoldoutLoss holdout loss at the best evaluation since the last resume or reset (NaN if none)
+ * @param bestHoldoutMetricValue the monitored metric at that evaluation (NaN if none)
+ * @param earlyStoppingWait evaluations since the monitored metric last improved
+ * @param learningRate the learning rate the next step will use
+ * @param intervalLossSum sum of step losses since the last evaluation (for the mean train loss of the metrics)
+ * @param intervalSteps steps since the last evaluation
+ * @param stateChunks number of chunks of the trainer state in the trainer-state store
+ * @param stateBytes length of the trainer state in bytes
+ */
+public record ModelStatus(
+        String modelId,
+        long snapshotVersion,
+        long steps,
+        long examplesTrained,
+        long examplesWhilePaused,
+        long holdoutReceived,
+        int holdoutCount,
+        boolean paused,
+        double lastTrainLoss,
+        double lastHoldoutLoss,
+        String holdoutMetricName,
+        double holdoutMetricValue,
+        double bestHoldoutLoss,
+        double bestHoldoutMetricValue,
+        int earlyStoppingWait,
+        double learningRate,
+        double intervalLossSum,
+        long intervalSteps,
+        int stateChunks,
+        int stateBytes) {}

@@ -1,0 +1,105 @@
+package dev.eddy.state;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order. */
+public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
+
+    private static final byte VERSION = 1;
+
+    @Override
+    public byte[] serialize(String topic, ModelStatus s) {
+        if (s == null) {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeUTF(s.modelId());
+            out.writeLong(s.snapshotVersion());
+            out.writeLong(s.steps());
+            out.writeLong(s.examplesTrained());
+            out.writeLong(s.examplesWhilePaused());
+            out.writeLong(s.holdoutReceived());
+            out.writeInt(s.holdoutCount());
+            out.writeBoolean(s.paused());
+            out.writeDouble(s.lastTrainLoss());
+            out.writeDouble(s.lastHoldoutLoss());
+            out.writeUTF(s.holdoutMetricName());
+            out.writeDouble(s.holdoutMetricValue());
+            out.writeDouble(s.bestHoldoutLoss());
+            out.writeDouble(s.bestHoldoutMetricValue());
+            out.writeInt(s.earlyStoppingWait());
+            out.writeDouble(s.learningRate());
+            out.writeDouble(s.intervalLossSum());
+            out.writeLong(s.intervalSteps());
+            out.writeInt(s.stateChunks());
+            out.writeInt(s.stateBytes());
+        } catch (IOException e) {
+            throw new SerializationException("cannot encode model status of " + s.modelId(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public ModelStatus deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new SerializationException(
+                        "model status format version " + version + " is not supported; this build reads " + VERSION);
+            }
+            return new ModelStatus(
+                    in.readUTF(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readInt(),
+                    in.readBoolean(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readUTF(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readInt(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readLong(),
+                    in.readInt(),
+                    in.readInt());
+        } catch (IOException e) {
+            throw new SerializationException("corrupt model status record of " + data.length + " bytes", e);
+        }
+    }
+
+    @Override
+    public Serializer<ModelStatus> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<ModelStatus> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
+
+    @Override
+    public void close() {}
+}

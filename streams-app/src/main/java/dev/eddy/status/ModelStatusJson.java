@@ -1,0 +1,71 @@
+package dev.eddy.status;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.state.ModelStatus;
+
+/**
+ * The JSON form of one model's status:
+ *
+ * <pre>
+ * {"model": "m", "state": "training"|"paused", "latestVersion": 7, "acceptedVersion": 6, "steps": 700,
+ *  "examplesTrained": 22400, "examplesWhilePaused": 0, "holdoutReceived": 2500, "holdoutBuffered": 1000,
+ *  "learningRate": 0.001, "lastTrainLoss": 0.31,
+ *  "holdout": {"loss": 0.35, "metric": "accuracy", "value": 0.91, "bestLoss": 0.34, "bestValue": 0.92},
+ *  "earlyStopping": {"wait": 2}}
+ * </pre>
+ *
+ * Unknown numbers (NaN: no evaluation yet; version -1: none yet) are {@code null}. {@code acceptedVersion} is the
+ * version this instance serves (the newest snapshot the quality gate accepted), {@code null} when not serving it.
+ */
+final class ModelStatusJson {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private ModelStatusJson() {}
+
+    static ObjectNode of(String modelId, ModelStatus s, Long acceptedVersion) {
+        ObjectNode o = JSON.objectNode();
+        o.put("model", modelId);
+        if (s == null) {
+            o.put("state", "serving");
+            o.putNull("latestVersion");
+            o.put("acceptedVersion", acceptedVersion);
+            return o;
+        }
+        o.put("state", s.paused() ? "paused" : "training");
+        if (s.snapshotVersion() < 0) {
+            o.putNull("latestVersion");
+        } else {
+            o.put("latestVersion", s.snapshotVersion());
+        }
+        o.put("acceptedVersion", acceptedVersion);
+        o.put("steps", s.steps());
+        o.put("examplesTrained", s.examplesTrained());
+        o.put("examplesWhilePaused", s.examplesWhilePaused());
+        o.put("holdoutReceived", s.holdoutReceived());
+        o.put("holdoutBuffered", s.holdoutCount());
+        number(o, "learningRate", s.learningRate());
+        number(o, "lastTrainLoss", s.lastTrainLoss());
+        ObjectNode holdout = o.putObject("holdout");
+        number(holdout, "loss", s.lastHoldoutLoss());
+        if (s.holdoutMetricName().isEmpty()) {
+            holdout.putNull("metric");
+        } else {
+            holdout.put("metric", s.holdoutMetricName());
+        }
+        number(holdout, "value", s.holdoutMetricValue());
+        number(holdout, "bestLoss", s.bestHoldoutLoss());
+        number(holdout, "bestValue", s.bestHoldoutMetricValue());
+        o.putObject("earlyStopping").put("wait", s.earlyStoppingWait());
+        return o;
+    }
+
+    private static void number(ObjectNode o, String field, double v) {
+        if (Double.isFinite(v)) {
+            o.put(field, v);
+        } else {
+            o.putNull(field);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.eddy.topology;
+
+import java.util.Locale;
+
+/** Why a record went to the dead-letter topic; {@link #code()} is the value of the {@code eddy.dlq.reason} header. */
+public enum DeadLetterReason {
+    /** The value is not an Avro single-object {@code Example} (or the command is not JSON or text). */
+    UNDECODABLE,
+    /** The record has no value. */
+    NULL_VALUE,
+    /** The example names a model that is not configured. */
+    UNKNOWN_MODEL,
+    /** The feature vector's length differs from the model's {@code input-size}. */
+    WRONG_FEATURE_COUNT,
+    /** A feature is NaN or infinite. */
+    NON_FINITE_FEATURE,
+    /** Neither {@code classLabel} (classification model) nor {@code target} (regression model) is set. */
+    MISSING_LABEL,
+    /** Both {@code classLabel} and {@code target} are set. */
+    AMBIGUOUS_LABEL,
+    /** The class is outside [0, K) or the target is NaN or infinite. */
+    LABEL_OUT_OF_RANGE,
+    /** A sample weight other than 1: the trainer's loss is unweighted, so the weight could not be honoured. */
+    UNSUPPORTED_WEIGHT,
+    /** A command record that cannot be parsed, names an unknown command or model, or sets a bad value. */
+    BAD_COMMAND;
+
+    /** The lower-case, dash-separated name, e.g. {@code wrong-feature-count}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,67 @@
+package dev.eddy.topology;
+
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.Example;
+import java.util.List;
+
+/** The checks an example must pass for one model. */
+final class ExampleCheck {
+
+    /** Why the example fails, with a human-readable detail. */
+    record Failure(DeadLetterReason reason, String detail) {}
+
+    private ExampleCheck() {}
+
+    /**
+     * Checks: feature count = {@code input-size}, every feature finite; for a classification model a class
+     * k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for regression a finite target
+     * and no class; sample weight absent or 1.
+     *
+     * @return null when the example is valid for {@code model}
+     */
+    static Failure check(Example example, TrainerConfig model) {
+        List<Double> x = example.getFeatures();
+        if (x.size() != model.inputSize()) {
+            return new Failure(
+                    DeadLetterReason.WRONG_FEATURE_COUNT,
+                    "expected " + model.inputSize() + " features, got " + x.size());
+        }
+        for (int j = 0; j < x.size(); j++) {
+            double v = x.get(j);
+            if (!Double.isFinite(v)) {
+                return new Failure(DeadLetterReason.NON_FINITE_FEATURE, "feature " + j + " is " + v);
+            }
+        }
+        Integer k = example.getClassLabel();
+        Double y = example.getTarget();
+        if (k != null && y != null) {
+            return new Failure(DeadLetterReason.AMBIGUOUS_LABEL, "both classLabel and target are set");
+        }
+        if (model.classification()) {
+            int classes = model.outputSize() == 1 ? 2 : model.outputSize();
+            if (k == null) {
+                return new Failure(
+                        DeadLetterReason.MISSING_LABEL,
+                        "classification model needs classLabel in [0, " + classes + ")");
+            }
+            if (k < 0 || k >= classes) {
+                return new Failure(
+                        DeadLetterReason.LABEL_OUT_OF_RANGE, "classLabel must be in [0, " + classes + "), got " + k);
+            }
+        } else {
+            if (y == null) {
+                return new Failure(DeadLetterReason.MISSING_LABEL, "regression model needs a target");
+            }
+            if (!Double.isFinite(y)) {
+                return new Failure(DeadLetterReason.LABEL_OUT_OF_RANGE, "target must be finite, got " + y);
+            }
+        }
+        Double w = example.getWeight();
+        if (w != null && w != 1.0) {
+            return new Failure(
+                    DeadLetterReason.UNSUPPORTED_WEIGHT,
+                    "sample weights are not supported (must be absent or 1), got " + w);
+        }
+        return null;
+    }
+}

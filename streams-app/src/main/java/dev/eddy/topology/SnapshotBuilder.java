@@ -1,0 +1,117 @@
+package dev.eddy.topology;
+
+import dev.eddy.core.layer.BatchNormalization;
+import dev.eddy.core.layer.Dense;
+import dev.eddy.core.optim.Parameter;
+import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.LayerConfig;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.Architecture;
+import dev.eddy.schema.LayerSpec;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.NamedTensor;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.Standardization;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link ModelSnapshot} from the trainer's {@link InferenceModel}: the architecture, every weight array (per
+ * layer {@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, and with batch normalization
+ * {@code dense_i/bn/gamma}, {@code beta}, {@code moving_mean}, {@code moving_variance}) as little-endian float64 bulk
+ * copies, the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
+ * the training configuration as properties text.
+ */
+final class SnapshotBuilder {
+
+    private SnapshotBuilder() {}
+
+    static ModelSnapshot build(
+            String modelId,
+            long version,
+            Trainer trainer,
+            SnapshotReason reason,
+            Map<String, Double> holdoutMetrics,
+            long createdAt) {
+        TrainerConfig config = trainer.config();
+        InferenceModel model = trainer.inferenceModel();
+        List<LayerSpec> layers = new ArrayList<>();
+        List<NamedTensor> tensors = new ArrayList<>();
+        List<Dense> dense = model.network().layers();
+        for (int i = 0; i < dense.size(); i++) {
+            Dense d = dense.get(i);
+            LayerConfig c = config.layers().get(i);
+            long count = 0;
+            for (Parameter p : d.parameters()) {
+                count += p.size();
+            }
+            Map<String, Double> activationParams = new HashMap<>(c.activationParams());
+            layers.add(new LayerSpec(d.units(), c.activation(), activationParams, count));
+            String name = "dense_" + i + "/";
+            tensors.add(tensor(
+                    name + "kernel", List.of(d.inputs(), d.units()), d.kernel().value()));
+            tensors.add(tensor(name + "bias", List.of(d.units()), d.bias().value()));
+            BatchNormalization bn = d.batchNormalization();
+            if (bn != null) {
+                List<Parameter> gammaBeta = bn.parameters();
+                tensors.add(tensor(
+                        name + "bn/gamma", List.of(d.units()), gammaBeta.get(0).value()));
+                tensors.add(tensor(
+                        name + "bn/beta", List.of(d.units()), gammaBeta.get(1).value()));
+                tensors.add(tensor(name + "bn/moving_mean", List.of(d.units()), bn.runningMean()));
+                tensors.add(tensor(name + "bn/moving_variance", List.of(d.units()), bn.runningVariance()));
+            }
+        }
+        StringBuilder properties = new StringBuilder();
+        config.toProperties()
+                .forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+        return ModelSnapshot.newBuilder()
+                .setModelId(modelId)
+                .setVersion(version)
+                .setArchitecture(new Architecture(config.inputSize(), layers, config.loss()))
+                .setParameters(tensors)
+                .setStandardization(model.standardizer()
+                        .map(SnapshotBuilder::standardization)
+                        .orElse(null))
+                .setExamplesSeen(trainer.examplesSeen())
+                .setStepsSeen(trainer.steps())
+                .setHoldoutMetrics(new HashMap<>(holdoutMetrics))
+                .setReason(reason)
+                .setAccepted(true)
+                .setRefusalReason(null)
+                .setTrainingConfig(properties.toString())
+                .setCreatedAt(Instant.ofEpochMilli(createdAt))
+                .build();
+    }
+
+    private static Standardization standardization(Standardizer s) {
+        List<Double> mean = new ArrayList<>(s.features());
+        List<Double> variance = new ArrayList<>(s.features());
+        for (int j = 0; j < s.features(); j++) {
+            mean.add(s.mean(j));
+            variance.add(s.variance(j));
+        }
+        return new Standardization(mean, variance, s.count());
+    }
+
+    /** The float64 values of a snapshot tensor, decoded. */
+    static double[] values(NamedTensor tensor) {
+        ByteBuffer b = tensor.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[b.remaining() / Double.BYTES];
+        b.asDoubleBuffer().get(out);
+        return out;
+    }
+
+    private static NamedTensor tensor(String name, List<Integer> shape, double[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asDoubleBuffer().put(values);
+        return new NamedTensor(name, shape, bytes);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.eddy.topology;
+
+import dev.eddy.schema.Example;
+
+/**
+ * A record of the trainer-input repartition topic, keyed by model id: everything that reaches a model's trainer
+ * goes through this one topic, so its partition order is the single order in which the model sees its training
+ * examples, held-out examples and commands.
+ */
+public sealed interface TrainerInput extends Routed {
+
+    /** An example to train on. */
+    record Train(Example example) implements TrainerInput {}
+
+    /** A held-out example, buffered for evaluation and never trained on. */
+    record Holdout(Example example) implements TrainerInput {}
+
+    /** A control command for the keyed model. */
+    record Command(ModelCommand command) implements TrainerInput {}
+}

@@ -1,0 +1,48 @@
+package dev.eddy.topology;
+
+import dev.eddy.core.train.StepResult;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
+
+/**
+ * Observer of the training topology, called synchronously on the stream thread that processes the record (keep it
+ * cheap and non-blocking; Micrometer counters and gauges are fine). Every method has a no-op default.
+ *
+ * <p>Calls are not exactly-once: after a crash, records re-processed from the last commit call the listener again.
+ * The topics (snapshots, metrics, dead letters) are exact.
+ */
+public interface TrainingListener {
+
+    /** Listens to nothing. */
+    TrainingListener NONE = new TrainingListener() {};
+
+    /**
+     * A training example reached the trainer of {@code modelId}.
+     *
+     * @param trained false when training is paused (early stop): the example is counted but not trained on
+     */
+    default void onExample(String modelId, boolean trained) {}
+
+    /** A held-out example was added to the holdout buffer of {@code modelId}. */
+    default void onHoldoutExample(String modelId) {}
+
+    /**
+     * One optimizer step ran.
+     *
+     * @param examplesSeen examples trained on so far
+     * @param nanos wall time of the step (forward, backward, update)
+     */
+    default void onStep(String modelId, StepResult step, long examplesSeen, long nanos) {}
+
+    /** An evaluation ran; {@code metrics} is the record published to the metrics topic. */
+    default void onEvaluation(String modelId, TrainingMetrics metrics) {}
+
+    /** A snapshot with this version was published. */
+    default void onSnapshot(String modelId, long version, SnapshotReason reason) {}
+
+    /** A record went to the dead-letter topic. */
+    default void onDeadLetter(DeadLetterReason reason) {}
+
+    /** Training of {@code modelId} paused (early stop) or was re-armed (resume, reset). */
+    default void onPaused(String modelId, boolean paused) {}
+}

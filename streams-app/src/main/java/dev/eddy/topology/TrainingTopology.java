@@ -1,0 +1,190 @@
+package dev.eddy.topology;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.config.EddyTopics;
+import dev.eddy.config.HoldoutMode;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ModelStatusSerde;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The exactly-once training topology.
+ *
+ * <pre>
+ * examples ─► route-examples ─┐ (decode, validate per model, fan-out, holdout split by id hash, key = model id)
+ * holdout ──► route-holdout ──┤ (holdout mode "topic" only)
+ * commands ─► route-commands ─┤ (parse, validate, key = model id, "*" = every model)
+ *                             ├─► dead-letter-sink ─► examples.dlq (original bytes, reason headers)
+ *                             └─► trainer-input repartition topic ─► trainer ─┬─► snapshot-sink ─► model-snapshots
+ *                                                                             └─► metrics-sink ──► training-metrics
+ * </pre>
+ *
+ * <p><b>Design.</b> Everything a model's trainer consumes — training examples, held-out examples and commands —
+ * travels one repartition topic keyed by model id, so one task owns each model and the order of that partition is
+ * the only order the trainer ever sees; it is fixed once written (exactly-once), so replays after a crash repeat
+ * the same batches, evaluations and snapshots. Batch boundaries count examples, never time. The trainer keeps the
+ * live {@code Trainer} in memory and writes, on every record, what changed to caching, changelogged stores: the
+ * partial batch (a slot per example), the holdout ring (a slot per example), the trainer state after each step split
+ * into chunks of at most 512 KiB (the 1,068,810-parameter Adam model 784-1024-256-10 has 25.7 MB of state: 49
+ * records), and the small {@link dev.eddy.state.ModelStatus} (counters, snapshot version, chunk count), which says
+ * how many chunks are current, so a reader never mixes two versions. The cache keeps only the last write
+ * per key until the commit, so changelog traffic is bounded by the commit interval, not the batch rate; the cache
+ * ({@code cache.max.bytes} / {@code num.stream.threads}) must hold the state of a thread's models. On restart a model is rebuilt from the
+ * stores on its first record. Snapshot versions are part of the status and so strictly increase across restarts.
+ *
+ * <p><b>What is deterministic.</b> In holdout mode {@code split}, the trainer-input order of a model is the order of
+ * the examples partitions interleaved by the upstream tasks; with one examples partition per model (or all examples
+ * of a model in one partition) it is the examples order, so any run on the same input gives bit-identical
+ * parameters. With several examples partitions feeding one model, or in holdout mode {@code topic}, the
+ * interleaving of partitions/topics depends on record timestamps and fetch timing: each run is exact (every example
+ * applied once, a crash changes nothing committed) but two separate runs may interleave differently. Commands take
+ * effect at the point of the trainer-input stream where they land, which depends on timing the same way.
+ *
+ * <p><b>FINAL snapshots.</b> Kafka Streams forbids forwarding in {@code close()}; see {@link FinalSnapshotTrigger}.
+ */
+public final class TrainingTopology {
+
+    /** Queryable {@code KeyValueStore<String, ModelStatus>}, key = model id. */
+    public static final String STATUS_STORE = "eddy-model-status";
+    /** Chunked trainer state, keys {@code <model>/<chunk>}. */
+    public static final String TRAINER_STATE_STORE = "eddy-trainer-state";
+    /** Partial mini-batches, keys {@code <model>/<slot>}. */
+    public static final String PARTIAL_BATCH_STORE = "eddy-partial-batch";
+    /** Holdout rings, keys {@code <model>/<slot>}. */
+    public static final String HOLDOUT_STORE = "eddy-holdout-buffer";
+    /** Name of the trainer-input repartition; the topic is {@code <application.id>-eddy-trainer-input-repartition}. */
+    public static final String TRAINER_INPUT = "eddy-trainer-input";
+
+    private TrainingTopology() {}
+
+    /** The topology without FINAL snapshots on shutdown and without a snapshot gate. */
+    public static Topology build(EddyConfig config, TrainingListener listener) {
+        return build(config, listener, new FinalSnapshotTrigger(), null);
+    }
+
+    /** The topology without a snapshot gate. */
+    public static Topology build(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals) {
+        return build(config, listener, finals, null);
+    }
+
+    /**
+     * The topology.
+     *
+     * @param finals asks the trainers for FINAL snapshots before a clean shutdown
+     * @param snapshotGate when not null, a processor (named {@code quality-gate}) that every snapshot passes on its
+     *     way to the snapshot topic, in the trainer's task (e.g. {@code dev.eddy.serving.QualityGate}, which sets
+     *     {@code accepted}); its supplier declares its own stores
+     */
+    public static Topology build(
+            EddyConfig config,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
+        EddyTopics topics = config.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+        Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+
+        KStream<String, Routed> routed = builder.stream(topics.examples(), raw.withName("examples-source"))
+                .process(
+                        () -> new ExampleRouter(config, ExampleRouter.Source.EXAMPLES, listener),
+                        Named.as("route-examples"));
+        if (config.holdoutMode() == HoldoutMode.TOPIC) {
+            routed = routed.merge(
+                    builder.stream(topics.holdout(), raw.withName("holdout-source"))
+                            .process(
+                                    () -> new ExampleRouter(config, ExampleRouter.Source.HOLDOUT, listener),
+                                    Named.as("route-holdout")),
+                    Named.as("merge-holdout"));
+        }
+        routed = routed.merge(
+                builder.stream(topics.commands(), raw.withName("commands-source"))
+                        .process(() -> new CommandRouter(config, listener), Named.as("route-commands")),
+                Named.as("merge-commands"));
+
+        Map<String, KStream<String, Routed>> branches = routed.split(Named.as("routed-"))
+                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"))
+                .defaultBranch(Branched.as("trainer-inputs"));
+        branches.get("routed-dead-letters")
+                .map(
+                        (k, v) -> {
+                            Routed.DeadLetter d = (Routed.DeadLetter) v;
+                            return KeyValue.pair(d.key(), d.value());
+                        },
+                        Named.as("dead-letter-unwrap"))
+                .to(
+                        topics.deadLetters(),
+                        Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+
+        KStream<String, SpecificRecord> outputs = branches.get("routed-trainer-inputs")
+                .mapValues(v -> (TrainerInput) v, Named.as("as-trainer-input"))
+                .repartition(Repartitioned.with(Serdes.String(), new TrainerInputSerde())
+                        .withName(TRAINER_INPUT))
+                .process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
+
+        Map<String, KStream<String, SpecificRecord>> out = outputs.split(Named.as("trainer-output-"))
+                .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
+                .defaultBranch(Branched.as("metrics"));
+        KStream<String, ModelSnapshot> snapshots =
+                out.get("trainer-output-snapshots").mapValues(v -> (ModelSnapshot) v, Named.as("as-snapshot"));
+        if (snapshotGate != null) {
+            snapshots = snapshots.processValues(snapshotGate, Named.as("quality-gate"));
+        }
+        snapshots.to(
+                topics.snapshots(),
+                Produced.with(Serdes.String(), AvroSerdes.modelSnapshots()).withName("snapshot-sink"));
+        out.get("trainer-output-metrics")
+                .mapValues(v -> (TrainingMetrics) v, Named.as("as-metrics"))
+                .to(
+                        topics.metrics(),
+                        Produced.with(Serdes.String(), AvroSerdes.trainingMetrics())
+                                .withName("metrics-sink"));
+        return builder.build();
+    }
+
+    /** Supplies trainer processors and declares their stores. */
+    private record TrainerSupplier(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals)
+            implements ProcessorSupplier<String, TrainerInput, String, SpecificRecord> {
+
+        @Override
+        public TrainerProcessor get() {
+            return new TrainerProcessor(config, listener, finals);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(
+                    bytesStore(TRAINER_STATE_STORE),
+                    bytesStore(PARTIAL_BATCH_STORE),
+                    bytesStore(HOLDOUT_STORE),
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(STATUS_STORE),
+                                    Serdes.String(),
+                                    new ModelStatusSerde())
+                            .withCachingEnabled());
+        }
+
+        private static StoreBuilder<?> bytesStore(String name) {
+            return Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                    .withCachingEnabled();
+        }
+    }
+}

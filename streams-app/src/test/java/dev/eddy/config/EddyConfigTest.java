@@ -1,0 +1,109 @@
+package dev.eddy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EddyConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.a.input-size", "8");
+        m.put("model.a.layers", "32:relu,16:relu,1:sigmoid");
+        m.put("model.a.loss", "binary_crossentropy");
+        return m;
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedTopicsAndGuarantee() {
+        EddyConfig c = EddyConfig.of(minimal());
+        assertThat(c.topics())
+                .isEqualTo(new EddyTopics(
+                        "eddy.examples",
+                        "eddy.holdout",
+                        "eddy.model-snapshots",
+                        "eddy.training-metrics",
+                        "eddy.examples.dlq",
+                        "eddy.commands"));
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.holdoutMode()).isEqualTo(HoldoutMode.SPLIT);
+        assertThat(c.holdoutFraction()).isEqualTo(0.1);
+        assertThat(c.models()).containsOnlyKeys("a");
+        assertThat(c.models().get("a").inputSize()).isEqualTo(8);
+        Properties p = c.streamsProperties();
+        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(p.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)))
+                .isEqualTo(c.snapshotTopicConfig().get("max.message.bytes"));
+        assertThat(c.snapshotTopicConfig()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void fileThenOverridesWithSeveralModelsAndKafkaPassThrough() throws Exception {
+        Path file = dir.resolve("eddy.properties");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "application.id=trainer-1",
+                        "holdout.mode=topic",
+                        "snapshot-every=25",
+                        "kafka.security.protocol=SASL_SSL",
+                        "model.a.input-size=4",
+                        "model.a.layers=1:sigmoid",
+                        "model.b.input-size=4",
+                        "model.b.layers=3:softmax",
+                        "model.b.loss=categorical_crossentropy",
+                        "model.b.batch-size=8"),
+                StandardCharsets.UTF_8);
+        EddyConfig c = EddyConfig.load(file, Map.of("snapshot-every", "50", "bootstrap.servers", "h:1"));
+        assertThat(c.applicationId()).isEqualTo("trainer-1");
+        assertThat(c.holdoutMode()).isEqualTo(HoldoutMode.TOPIC);
+        assertThat(c.snapshotEvery()).isEqualTo(50);
+        assertThat(c.bootstrapServers()).isEqualTo("h:1");
+        assertThat(c.models()).containsOnlyKeys("a", "b");
+        assertThat(c.models().get("b").batchSize()).isEqualTo(8);
+        assertThat(c.kafkaProperties()).containsExactly(Map.entry("security.protocol", "SASL_SSL"));
+        assertThat(c.streamsProperties().get("security.protocol")).isEqualTo("SASL_SSL");
+    }
+
+    @Test
+    void badInputNamesTheKeyAndTheAllowedForm() {
+        assertThatThrownBy(() -> EddyConfig.of(with("holdout.frac", "0.2")))
+                .hasMessageContaining("unknown key 'holdout.frac'")
+                .hasMessageContaining("holdout.fraction");
+        assertThatThrownBy(() -> EddyConfig.of(with("holdout.mode", "random")))
+                .hasMessage("holdout.mode must be one of split, topic; got 'random'");
+        assertThatThrownBy(() -> EddyConfig.of(with("holdout.fraction", "1")))
+                .hasMessage("holdout.fraction must be in [0, 1), got 1");
+        assertThatThrownBy(() -> EddyConfig.of(with("processing.guarantee", "exactly_once")))
+                .hasMessageContaining("processing.guarantee must be one of [exactly_once_v2, at_least_once]");
+        assertThatThrownBy(() -> EddyConfig.of(with("holdout.buffer-size", "0")))
+                .hasMessageContaining("holdout.buffer-size must be an integer in [1, ");
+        assertThatThrownBy(() -> EddyConfig.of(with("model.a.batch-size", "zero")))
+                .hasMessageStartingWith("model.a: ")
+                .hasMessageContaining("batch-size");
+        assertThatThrownBy(() -> EddyConfig.of(with("model.a/b.input-size", "2")))
+                .hasMessageContaining("expected model.<id>.<trainer-key>");
+        assertThatThrownBy(() -> EddyConfig.of(Map.of("application.id", "x")))
+                .hasMessageContaining("no model configured");
+    }
+
+    private static Map<String, String> with(String key, String value) {
+        Map<String, String> m = minimal();
+        m.put(key, value);
+        return m;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.eddy.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.core.data.LabelKind;
+import dev.eddy.core.data.LabeledRow;
+import dev.eddy.report.TrainingPoint;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DemoStreamTest {
+
+    @Test
+    void aDatasetIsReplayedInPassesThatAreNewPermutationsWithStableIds() throws Exception {
+        DemoStream digits = DemoStream.named("digits", 1);
+        int n = digits.rowsPerPass();
+        assertThat(n).isEqualTo(1797);
+        List<String> first = ids(digits, n);
+        List<String> second = ids(digits, n);
+        assertThat(new HashSet<>(first)).hasSize(n).isEqualTo(new HashSet<>(second));
+        assertThat(first).isNotEqualTo(second);
+        assertThat(ids(DemoStream.named("digits", 1), n)).isEqualTo(first);
+        assertThat(digits.classes()).isEqualTo(10);
+        assertThat(digits.referenceLoss()).isEqualTo(Math.log(10));
+    }
+
+    @Test
+    void generatorsAndRegressionHaveTheirShapes() throws Exception {
+        assertThat(DemoStream.named("sea", 1).featureCount()).isEqualTo(3);
+        assertThat(DemoStream.named("agrawal", 1).featureCount()).isEqualTo(9);
+        assertThat(DemoStream.named("hyperplane", 1).rowsPerPass()).isZero();
+        DemoStream diabetes = DemoStream.named("diabetes", 1);
+        assertThat(diabetes.labelKind()).isEqualTo(LabelKind.TARGET);
+        assertThat(diabetes.referenceLoss()).isGreaterThan(1000); // Var(y) of the raw progression score
+        assertThat(DemoStream.named("breast-cancer", 1).classes()).isEqualTo(2);
+        assertThatThrownBy(() -> DemoStream.named("iris", 1)).hasMessageContaining("expected one of digits");
+    }
+
+    @Test
+    void progressLineShowsThroughputLossMetricVersionAndWait() {
+        StringWriter text = new StringWriter();
+        LiveProgress progress = new LiveProgress(new PrintWriter(text), false, 10_000, 15);
+        progress.show(new TrainingPoint(2500, 78, 0.25, 0.3, "accuracy", 0.91, 1e-3, 1234, 4, 3, false, Double.NaN));
+        assertThat(text.toString())
+                .contains(" 25%", "2,500 examples", "1,234/s", "loss 0.2500", "accuracy 0.9100", "v4", "wait 3/15")
+                .doesNotContain("[", "\r");
+    }
+
+    private static List<String> ids(DemoStream stream, int n) {
+        Set<String> seen = new HashSet<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LabeledRow row = stream.next();
+            ids.add(stream.id(row));
+            seen.add(stream.id(row));
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.eddy.it;
+
+import dev.eddy.app.RunCommand;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code eddy run} ({@link RunCommand}) in a separate JVM on the test's class path, so that it can be killed for
+ * real: {@link #kill()} sends SIGKILL ({@code Process.destroyForcibly()} on Linux), {@link #stop()} SIGTERM (a clean
+ * shutdown). Standard output and error go to a log file. {@link #close()} kills the process if it still runs.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    /** Exit status of a JVM shut down by SIGTERM after its shutdown hooks ran: 128 + 15. */
+    public static final int EXIT_SIGTERM = 143;
+
+    private static final String METRICS_LINE = "metrics: ";
+
+    private final Process process;
+    private final Path log;
+
+    private AppProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code eddy run args...}; output goes to {@code log}. */
+    public static AppProcess start(Path log, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunCommand.class.getName()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new AppProcess(p, log);
+    }
+
+    /** Waits until the application printed where its metrics are served, i.e. it started. */
+    public URI awaitMetricsUri(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.startsWith(METRICS_LINE)) {
+                    return URI.create(line.substring(METRICS_LINE.length()).strip());
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("eddy run exited with " + process.exitValue() + ":\n" + log());
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("eddy run did not start within " + timeout + ":\n" + log());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no FINAL snapshot, an open transaction is left to abort. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /**
+     * SIGTERM: the clean shutdown (FINAL snapshots, commit).
+     *
+     * @return the exit status, {@link #EXIT_SIGTERM} when the shutdown hooks completed
+     */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+            throw new IllegalStateException("eddy run did not stop within " + timeout + " of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** What the process printed so far. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(log " + log + " unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package dev.eddy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.app.EddyApp;
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.topology.TrainingTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exactly-once contract (DESIGN.md, "Exactly once"): {@code eddy run} in a separate JVM is killed with SIGKILL
+ * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
+ * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
+ * to those of an uninterrupted run on the same input, and its status counters are equal.
+ *
+ * <p>{@code -Dkill.points=N} (default 3) kills; {@code -Dkill.seed=S} repeats a run's kill points;
+ * {@code -Dcrash.examples=N} (default 20,000) examples of elec2, or of breast_cancer replayed when the shared
+ * datasets folder is absent.
+ */
+class CrashExactnessTest {
+
+    private static final String MODEL = "m";
+    private static final String EXAMPLES_TOPIC = "crash.examples";
+    private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
+    private static final int KILLS = Integer.getInteger("kill.points", 3);
+    private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
+
+    private static EmbeddedBroker broker;
+    private static Admin admin;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(0, null);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes() throws Exception {
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
+        System.out.printf("crash exactness: %s, %d kills, -Dkill.seed=%d%n", stream.description(), KILLS, SEED);
+        EddyApp.createTopics(EddyConfig.of(settings("ref", stream.inputSize())));
+        EddyApp.createTopics(EddyConfig.of(settings("crash", stream.inputSize())));
+        stream.produce(broker.bootstrapServers(), EXAMPLES_TOPIC);
+
+        long t0 = System.nanoTime();
+        try (AppProcess ref = start("ref", stream.inputSize(), 0)) {
+            ref.awaitMetricsUri(START_TIMEOUT);
+            long running = System.nanoTime();
+            awaitFinished("ref", ref);
+            double seconds = (System.nanoTime() - running) / 1e9;
+            System.out.printf(
+                    "uninterrupted run: %d examples consumed in %.2f s after start-up (%.0f examples/s, end-to-end"
+                            + " incl. the last commit), %.1f s in all%n",
+                    stream.examples().size(),
+                    seconds,
+                    stream.examples().size() / seconds,
+                    (System.nanoTime() - t0) / 1e9);
+            assertThat(ref.stop(Duration.ofSeconds(60))).as(ref.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
+        }
+        List<ModelSnapshot> expected = snapshots("ref");
+        ModelStatus expectedStatus = status("ref");
+        assertThat(expected).isNotEmpty();
+        assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
+        long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
+        ModelSnapshot first = expected.get(0);
+        ModelSnapshot lastPeriodic = expected.get(expected.size() - 2);
+        System.out.printf(
+                "training rate between the first and the last periodic snapshot: %.0f examples/s%n",
+                (lastPeriodic.getExamplesSeen() - first.getExamplesSeen())
+                        * 1000.0
+                        / Math.max(
+                                1,
+                                lastPeriodic.getCreatedAt().toEpochMilli()
+                                        - first.getCreatedAt().toEpochMilli()));
+        assertThat(expectedStatus.examplesTrained()
+                        + expectedStatus.examplesWhilePaused()
+                        + expectedStatus.holdoutReceived())
+                .as("every example applied once, up to a partial batch")
+                .isBetween((long) EXAMPLES - 31, (long) EXAMPLES);
+
+        Random random = new Random(SEED);
+        long[] killSteps = random.longs(KILLS, totalSteps / 20, totalSteps * 19 / 20)
+                .sorted()
+                .toArray();
+        List<String> kills = new ArrayList<>();
+        for (int k = 0; k < KILLS; k++) {
+            try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer("crash");
+                    AppProcess app = start("crash", stream.inputSize(), k)) {
+                app.awaitMetricsUri(START_TIMEOUT);
+                long seen = awaitProgress(progress, killSteps[k], app);
+                Thread.sleep(random.nextInt(200));
+                app.kill();
+                kills.add("kill " + (k + 1) + " at step >= " + seen + " (target " + killSteps[k] + ")");
+            }
+        }
+        System.out.println("crash run: " + kills);
+        try (AppProcess app = start("crash", stream.inputSize(), KILLS)) {
+            app.awaitMetricsUri(START_TIMEOUT);
+            awaitFinished("crash", app);
+            assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
+        }
+        List<ModelSnapshot> actual = snapshots("crash");
+
+        assertThat(actual)
+                .as("snapshots after %d kills, -Dkill.seed=%d", KILLS, SEED)
+                .hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(comparable(actual.get(i)))
+                    .as(
+                            "snapshot %d (version %d, %s)",
+                            i, expected.get(i).getVersion(), expected.get(i).getReason())
+                    .isEqualTo(comparable(expected.get(i)));
+        }
+        ModelStatus actualStatus = status("crash");
+        assertThat(actualStatus.steps()).isEqualTo(expectedStatus.steps());
+        assertThat(actualStatus.examplesTrained()).isEqualTo(expectedStatus.examplesTrained());
+        assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
+        assertThat(actualStatus.holdoutReceived()).isEqualTo(expectedStatus.holdoutReceived());
+        assertThat(actualStatus.snapshotVersion()).isEqualTo(expectedStatus.snapshotVersion());
+    }
+
+    /** The application's settings for run {@code run}: its own application id and output topics. */
+    private static Map<String, String> settings(String run, int inputSize) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", "crash-test-" + run);
+        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("topic.examples", EXAMPLES_TOPIC);
+        s.put("topic.snapshots", run + ".snapshots");
+        s.put("topic.metrics", run + ".metrics");
+        s.put("topic.dead-letters", run + ".dlq");
+        s.put("topic.commands", run + ".commands");
+        s.put("snapshot-every", "10");
+        s.put("commit.interval.ms", "500");
+        // A killed member stays in the group until its session times out; the restarted one waits for that.
+        s.put("kafka.session.timeout.ms", "6000");
+        s.put("kafka.heartbeat.interval.ms", "1000");
+        s.put("model." + MODEL + ".input-size", Integer.toString(inputSize));
+        s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
+        s.put("model." + MODEL + ".batch-size", "32");
+        s.put("model." + MODEL + ".eval-every", "25");
+        return s;
+    }
+
+    private AppProcess start(String run, int inputSize, int attempt) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--metrics-port",
+                "0",
+                "--state-dir",
+                dir.resolve(run + "-state").toString()));
+        settings(run, inputSize).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) {
+                args.add("--set");
+                args.add(k + "=" + v);
+            }
+        });
+        return AppProcess.start(dir.resolve(run + "-" + attempt + ".log"), args);
+    }
+
+    /** Waits until the application committed everything: lag 0 on the examples and the trainer-input topics. */
+    private static void awaitFinished(String run, AppProcess app) throws InterruptedException {
+        String group = "crash-test-" + run;
+        List<String> topics = List.of(EXAMPLES_TOPIC, group + "-" + TrainingTopology.TRAINER_INPUT + "-repartition");
+        KafkaReads.await(FINISH_TIMEOUT, run + " consumer lag 0 on " + topics, () -> {
+            if (!app.isAlive()) {
+                throw new AssertionError("eddy run died:\n" + app.log());
+            }
+            try {
+                return KafkaReads.lag(admin, group, topics) == 0;
+            } catch (Exception e) {
+                return false; // the repartition topic does not exist before the first start
+            }
+        });
+    }
+
+    /** A read_uncommitted consumer of the run's snapshots, from their current end: what the next process writes. */
+    private static KafkaConsumer<String, ModelSnapshot> progressConsumer(String run) {
+        KafkaConsumer<String, ModelSnapshot> consumer = KafkaReads.consumer(
+                broker.bootstrapServers(),
+                run + ".snapshots",
+                new StringDeserializer(),
+                AvroSerdes.modelSnapshots().deserializer(),
+                IsolationLevel.READ_UNCOMMITTED);
+        consumer.seekToEnd(consumer.assignment());
+        consumer.assignment().forEach(consumer::position); // resolve the end now, before the process writes
+        return consumer;
+    }
+
+    /**
+     * Waits until the process wrote a snapshot of at least {@code steps} steps, committed or not (so the kill often
+     * lands inside an open transaction).
+     *
+     * @return the step count seen
+     */
+    private static long awaitProgress(KafkaConsumer<String, ModelSnapshot> consumer, long steps, AppProcess app) {
+        long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline && app.isAlive()) {
+            for (ConsumerRecord<String, ModelSnapshot> r : consumer.poll(Duration.ofMillis(20))) {
+                seen = Math.max(seen, r.value().getStepsSeen());
+            }
+            if (seen >= steps) {
+                return seen;
+            }
+        }
+        throw new AssertionError("no snapshot of step " + steps + " (saw " + seen + "):\n" + app.log());
+    }
+
+    private static List<ModelSnapshot> snapshots(String run) {
+        List<ModelSnapshot> out = new ArrayList<>();
+        KafkaReads.readAll(
+                        broker.bootstrapServers(),
+                        run + ".snapshots",
+                        new StringDeserializer(),
+                        AvroSerdes.modelSnapshots().deserializer())
+                .forEach(r -> out.add(r.value()));
+        return out;
+    }
+
+    /** The model's last committed status, from the status store's changelog. */
+    private static ModelStatus status(String run) {
+        String changelog = "crash-test-" + run + "-" + TrainingTopology.STATUS_STORE + "-changelog";
+        List<ConsumerRecord<String, ModelStatus>> records = KafkaReads.readAll(
+                broker.bootstrapServers(), changelog, new StringDeserializer(), new ModelStatusSerde());
+        return records.stream()
+                .filter(r -> r.key().equals(MODEL))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .value();
+    }
+
+    /** The snapshot without its wall-clock creation time, the one field a replay may change. */
+    private static ModelSnapshot comparable(ModelSnapshot s) {
+        return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.eddy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.app.EddyApp;
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.serde.AvroSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application end to end in this JVM on a real embedded broker: topics created, examples trained, snapshots,
+ * metrics records and dead letters readable with a plain consumer, {@code /metrics} scrapeable (and valid for
+ * {@code promtool} when it is installed), FINAL snapshot on close.
+ */
+class EndToEndTest {
+
+    private static final String MODEL = "bc";
+    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+    private static EmbeddedBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(0, null);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void trainsPublishesAndServesMetrics() throws Exception {
+        TrainingStreams stream = TrainingStreams.breastCancer(4 * 569, MODEL);
+        Map<String, String> settings = new HashMap<>();
+        settings.put("application.id", "e2e");
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("state.dir", dir.resolve("state").toString());
+        settings.put("topic.examples", "e2e.examples");
+        settings.put("topic.snapshots", "e2e.snapshots");
+        settings.put("topic.metrics", "e2e.metrics");
+        settings.put("topic.dead-letters", "e2e.dlq");
+        settings.put("topic.commands", "e2e.commands");
+        settings.put("holdout.fraction", "0.2");
+        settings.put("holdout.buffer-size", "200");
+        settings.put("snapshot-every", "20");
+        settings.put("commit.interval.ms", "200");
+        settings.put("model.bc.input-size", "30");
+        settings.put("model.bc.layers", "32:relu,16:relu,1:sigmoid");
+        settings.put("model.bc.batch-size", "32");
+        settings.put("model.bc.eval-every", "10");
+        settings.put("model.bc.early-stopping.monitor", "holdout_accuracy");
+        settings.put("model.bc.early-stopping.patience", "1000");
+        EddyConfig config = EddyConfig.of(settings);
+
+        assertThat(EddyApp.createTopics(config))
+                .containsExactlyInAnyOrder("e2e.examples", "e2e.snapshots", "e2e.metrics", "e2e.dlq", "e2e.commands");
+        assertThat(EddyApp.createTopics(config)).as("second call: all exist").isEmpty();
+        assertSnapshotTopicIsCompacted();
+        stream.produce(broker.bootstrapServers(), "e2e.examples");
+        produceBadRecords();
+
+        long started = System.nanoTime();
+        long trainedOrHeldOut;
+        try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            MeterRegistry registry = app.metrics().registry();
+            KafkaReads.await(
+                    Duration.ofSeconds(90),
+                    "every example counted",
+                    () -> examplesCounted(registry) == stream.examples().size());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(
+                    "end-to-end: %d examples in %.2f s from start (%.0f examples/s incl. startup)%n",
+                    stream.examples().size(), seconds, stream.examples().size() / seconds);
+            trainedOrHeldOut = (long) examplesCounted(registry);
+            KafkaReads.await(
+                    Duration.ofSeconds(30),
+                    "the dead letters counted",
+                    () -> registry.get("eddy.dlq.records").counters().stream()
+                                    .mapToDouble(c -> c.count())
+                                    .sum()
+                            == 2);
+
+            String scrape = scrape(app);
+            assertThat(scrape)
+                    .contains("eddy_training_examples_total{model=\"bc\",paused=\"false\"}")
+                    .contains("eddy_holdout_examples_total{model=\"bc\"}")
+                    .contains("eddy_training_steps_total{model=\"bc\"}")
+                    .contains("eddy_training_step_seconds_count{model=\"bc\"}")
+                    .contains("eddy_training_loss{model=\"bc\"}")
+                    .contains("eddy_holdout_loss{model=\"bc\"}")
+                    .contains("eddy_holdout_accuracy{model=\"bc\"}")
+                    .contains("eddy_learning_rate{model=\"bc\"}")
+                    .contains("eddy_model_version{model=\"bc\"}")
+                    .contains("eddy_early_stopping_wait{model=\"bc\"}")
+                    .contains("eddy_dlq_records_total{reason=\"undecodable\"} 1.0")
+                    .contains("eddy_dlq_records_total{reason=\"wrong-feature-count\"} 1.0")
+                    .contains("jvm_memory_used_bytes")
+                    .contains("jvm_gc_")
+                    .contains("jvm_threads_live_threads")
+                    .contains("kafka_stream_");
+            assertThat(value(scrape, "eddy_holdout_accuracy{model=\"bc\"}"))
+                    .as("breast cancer is easy")
+                    .isGreaterThan(0.8);
+            assertThat(value(scrape, "eddy_training_steps_total{model=\"bc\"}"))
+                    .isEqualTo(Math.floor(
+                            value(scrape, "eddy_training_examples_total{model=\"bc\",paused=\"false\"}") / 32));
+            checkWithPromtool(scrape);
+        }
+
+        List<ModelSnapshot> snapshots = values(KafkaReads.readAll(
+                broker.bootstrapServers(),
+                "e2e.snapshots",
+                new StringDeserializer(),
+                AvroSerdes.modelSnapshots().deserializer()));
+        assertThat(snapshots).isNotEmpty();
+        for (int i = 1; i < snapshots.size(); i++) {
+            assertThat(snapshots.get(i).getVersion())
+                    .isGreaterThan(snapshots.get(i - 1).getVersion());
+        }
+        ModelSnapshot last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.getReason()).as("clean shutdown").isEqualTo(SnapshotReason.FINAL);
+        assertThat(last.getModelId()).isEqualTo(MODEL);
+        assertThat(last.getParameters()).hasSize(6);
+        assertThat(last.getParameters().stream()
+                        .mapToInt(t -> t.getValues().remaining() / Double.BYTES)
+                        .sum())
+                .isEqualTo(30 * 32 + 32 + 32 * 16 + 16 + 16 + 1);
+        assertThat(last.getExamplesSeen()).isEqualTo(32 * last.getStepsSeen()).isLessThanOrEqualTo(trainedOrHeldOut);
+
+        List<TrainingMetrics> metrics = values(KafkaReads.readAll(
+                broker.bootstrapServers(),
+                "e2e.metrics",
+                new StringDeserializer(),
+                AvroSerdes.trainingMetrics().deserializer()));
+        assertThat(metrics).hasSize((int) (last.getStepsSeen() / 10));
+        assertThat(metrics).allSatisfy(m -> assertThat(m.getHoldoutMetricName()).isEqualTo("accuracy"));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = KafkaReads.readAll(
+                broker.bootstrapServers(), "e2e.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        assertThat(dead)
+                .extracting(r -> header(r, "eddy.dlq.reason"))
+                .containsExactlyInAnyOrder("undecodable", "wrong-feature-count");
+        assertThat(dead).allSatisfy(r -> assertThat(header(r, "eddy.dlq.topic")).isEqualTo("e2e.examples"));
+    }
+
+    private static double examplesCounted(MeterRegistry registry) {
+        double n = registry.get("eddy.holdout.examples").counter().count();
+        for (var c : registry.get("eddy.training.examples").counters()) {
+            n += c.count();
+        }
+        return n;
+    }
+
+    private static void assertSnapshotTopicIsCompacted() throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "e2e.snapshots");
+            var config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG))
+                    .extracting(ConfigEntry::value)
+                    .isEqualTo("compact");
+            assertThat(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
+                    .extracting(ConfigEntry::value)
+                    .isEqualTo(Integer.toString(64 << 20));
+        }
+    }
+
+    /** One record that is not an Avro example, one example with 3 features for the 30-input model. */
+    private static void produceBadRecords() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("e2e.examples", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            Example wrong = Example.newBuilder()
+                    .setId("wrong")
+                    .setModelId(MODEL)
+                    .setFeatures(List.of(1.0, 2.0, 3.0))
+                    .setClassLabel(1)
+                    .setTarget(null)
+                    .setEventTime(java.time.Instant.EPOCH)
+                    .setWeight(null)
+                    .build();
+            producer.send(new ProducerRecord<>(
+                            "e2e.examples", AvroSerdes.examples().serializer().serialize("e2e.examples", wrong)))
+                    .get();
+        }
+    }
+
+    private static String scrape(EddyApp app) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(app.metricsUri()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series));
+    }
+
+    private void checkWithPromtool(String scrape) throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(PROMTOOL),
+                "promtool not installed (Debian package prometheus): `promtool check metrics` not run");
+        Path input = dir.resolve("scrape.txt");
+        Files.writeString(input, scrape, StandardCharsets.UTF_8);
+        Path report = dir.resolve("promtool.txt");
+        Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
+                .redirectInput(input.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(report.toFile())
+                .start();
+        try {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            List<String> findings = Files.readAllLines(report, StandardCharsets.UTF_8);
+            // Exit 1: the exposition does not parse. Exit 3: lint findings only; those of Kafka's client metrics
+            // (abbreviated units such as _ns_, missing help, connection_count) and of Micrometer's
+            // system_cpu_count are theirs, named as their binders publish them; our own meters must have none.
+            assertThat(p.exitValue())
+                    .as("promtool check metrics:%n%s", findings)
+                    .isIn(0, 3);
+            assertThat(findings)
+                    .as("lint findings of Eddy's and the JVM's meters")
+                    .noneMatch(l -> l.startsWith("eddy_") || l.startsWith("jvm_"));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static <V> List<V> values(List<? extends ConsumerRecord<?, V>> records) {
+        List<V> out = new ArrayList<>();
+        records.forEach(r -> out.add(r.value()));
+        return out;
+    }
+}

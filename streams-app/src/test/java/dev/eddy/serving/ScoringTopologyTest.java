@@ -1,0 +1,203 @@
+package dev.eddy.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.NamedTensor;
+import dev.eddy.schema.Prediction;
+import dev.eddy.schema.Standardization;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoringTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void scoresWithTheSnapshotsOwnWeights() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot v1 = f.trainStep("m", 1);
+            f.score("a", "m", 0.3, -1.2);
+            Prediction p = f.predictions.readValue();
+            // ŷ = σ(w·x + b), computed from the snapshot's tensors independently of model-core.
+            double[] w = values(v1, "dense_0/kernel");
+            double b = values(v1, "dense_0/bias")[0];
+            double expected = 1 / (1 + Math.exp(-(w[0] * 0.3 + w[1] * -1.2 + b)));
+            assertThat(p.getId()).isEqualTo("a");
+            assertThat(p.getModelId()).isEqualTo("m");
+            assertThat(p.getModelVersion()).isEqualTo(v1.getVersion());
+            assertThat(p.getOutputs()).hasSize(1);
+            assertThat(p.getOutputs().get(0)).isCloseTo(expected, within(1e-12));
+            assertThat(p.getPredictedClass()).isEqualTo(expected >= 0.5 ? 1 : 0);
+            assertThat(p.getPredictedValue()).isNull();
+            assertThat(p.getScoreTime()).isNotNull();
+        }
+    }
+
+    @Test
+    void appliesTheSnapshotsStandardizationBeforeTheNetwork() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot trained = f.trainStep("m", 1);
+            ModelSnapshot standardized = ModelSnapshot.newBuilder(trained)
+                    .setVersion(trained.getVersion() + 1)
+                    .setStandardization(new Standardization(List.of(2.0, -1.0), List.of(4.0, 0.25), 100L))
+                    .build();
+            f.snapshotsIn.pipeInput("m", standardized);
+            f.score("s", "m", 3.0, 0.0);
+            Prediction p = f.predictions.readValue();
+            // x' = (x − mean)/√(var + 1e-8), then ŷ = σ(w·x' + b).
+            double x0 = (3.0 - 2.0) / Math.sqrt(4.0 + 1e-8);
+            double x1 = (0.0 + 1.0) / Math.sqrt(0.25 + 1e-8);
+            double[] w = values(trained, "dense_0/kernel");
+            double b = values(trained, "dense_0/bias")[0];
+            assertThat(p.getModelVersion()).isEqualTo(standardized.getVersion());
+            assertThat(p.getOutputs().get(0))
+                    .isCloseTo(1 / (1 + Math.exp(-(w[0] * x0 + w[1] * x1 + b))), within(1e-12));
+        }
+    }
+
+    @Test
+    void aNewAcceptedSnapshotSwapsBetweenTwoRecordsAndRefusedOrOlderOnesDoNot() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot v1 = f.trainStep("m", 1);
+            f.score("a", "m", 1, 1);
+            ModelSnapshot v2 = f.trainStep("m", 2);
+            f.score("b", "m", 1, 1);
+            // A refused newer snapshot, then a replay of the old accepted one: neither is served.
+            f.snapshotsIn.pipeInput(
+                    "m",
+                    ModelSnapshot.newBuilder(v2)
+                            .setVersion(v2.getVersion() + 1)
+                            .setAccepted(false)
+                            .setRefusalReason("holdout loss 0.9 worse than 0.5 + 0.1")
+                            .build());
+            f.snapshotsIn.pipeInput("m", v1);
+            f.score("c", "m", 1, 1);
+
+            List<Prediction> out = f.predictions.readValuesToList();
+            assertThat(out).extracting(Prediction::getId).containsExactly("a", "b", "c");
+            assertThat(out)
+                    .extracting(Prediction::getModelVersion)
+                    .containsExactly(v1.getVersion(), v2.getVersion(), v2.getVersion());
+            assertThat(out.get(0).getOutputs()).isNotEqualTo(out.get(1).getOutputs());
+            assertThat(out.get(2).getOutputs()).isEqualTo(out.get(1).getOutputs());
+            assertThat(f.events)
+                    .containsExactly(
+                            "swap m v" + v1.getVersion(),
+                            "swap m v" + v2.getVersion(),
+                            "skip m v" + (v2.getVersion() + 1) + ": refused: holdout loss 0.9 worse than 0.5 + 0.1",
+                            "skip m v" + v1.getVersion() + ": not newer than served version " + v2.getVersion());
+            assertThat(f.cache.versions()).containsEntry("m", v2.getVersion());
+        }
+    }
+
+    @Test
+    void withTheGateOnRefusedSnapshotsArePublishedButNeverServed() {
+        Map<String, String> settings = new HashMap<>(ServingFixture.settings("m"));
+        settings.put("holdout.fraction", "0.5");
+        settings.put("model.m.eval-every", "1");
+        settings.put("model.m.learning-rate", "2"); // large steps: the holdout loss goes up now and then
+        settings.put("gate.enabled", "true");
+        settings.put("gate.metric", "loss");
+        settings.put("gate.tolerance", "0.01");
+        try (ServingFixture f = new ServingFixture(settings, stateDir)) {
+            f.pipeExamples("m", 3, 400);
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            // Replay the gate's rule over what was published: m* is the loss of the last accepted snapshot.
+            double best = Double.NaN;
+            long lastAccepted = -1;
+            for (ModelSnapshot s : published) {
+                Double loss = s.getHoldoutMetrics().get("loss");
+                boolean worse = !Double.isNaN(best) && (loss == null || best + 0.01 < loss);
+                assertThat(s.getAccepted()).as("v" + s.getVersion()).isEqualTo(!worse);
+                assertThat(s.getRefusalReason() == null).isEqualTo(!worse);
+                if (!worse) {
+                    best = loss == null ? Double.NaN : loss;
+                    lastAccepted = s.getVersion();
+                }
+            }
+            assertThat(published).extracting(ModelSnapshot::getAccepted).contains(true, false);
+            assertThat(f.events.stream().filter(e -> e.startsWith("refused")).count())
+                    .isEqualTo(published.stream().filter(s -> !s.getAccepted()).count());
+            f.score("a", "m", 1, 1);
+            assertThat(f.predictions.readValue().getModelVersion()).isEqualTo(lastAccepted);
+            assertThat(f.cache.versions()).containsEntry("m", lastAccepted);
+        }
+    }
+
+    @Test
+    void featuresOfAModelWithoutSnapshotGoToTheDeadLetterTopicWithTheReason() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m", "other"), stateDir)) {
+            f.trainStep("m", 1);
+            f.score("a", "other", 1, 1);
+            assertThat(f.predictions.isEmpty()).isTrue();
+            TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
+            assertThat(header(dead, "eddy.dlq.reason")).isEqualTo("no-snapshot");
+            assertThat(header(dead, "eddy.dlq.model")).isEqualTo("other");
+            assertThat(header(dead, "eddy.dlq.topic")).isEqualTo(f.serving.featuresTopic());
+            assertThat(header(dead, "eddy.dlq.offset")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void badFeatureRecordsGoToTheDeadLetterTopicAndDoNotStopScoring() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot v1 = f.trainStep("m", 1);
+            f.features.pipeInput("not a record".getBytes(StandardCharsets.UTF_8));
+            f.features.pipeInput((byte[]) null);
+            f.score("three", "m", 1, 2, 3);
+            f.score("nan", "m", 1, Double.NaN);
+            f.features.pipeInput("{\"id\": \"j\", \"model\": \"m\", \"x0\": 1}".getBytes(StandardCharsets.UTF_8));
+            f.features.pipeInput("{\"id\": \"ok\", \"x1\": 1, \"x0\": 1}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(f.deadLetters.readRecordsToList())
+                    .extracting(r -> header(r, "eddy.dlq.reason"))
+                    .containsExactly(
+                            "undecodable", "null-value", "wrong-feature-count", "non-finite-feature", "undecodable");
+            // A JSON record without "model" is scored by the default model, fields read in the configured order.
+            Prediction ok = f.predictions.readValue();
+            assertThat(ok.getId()).isEqualTo("ok");
+            assertThat(ok.getModelVersion()).isEqualTo(v1.getVersion());
+            assertThat(f.predictions.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void jsonAndAvroRecordsOfTheSameVectorScoreTheSame() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            f.trainStep("m", 1);
+            f.score("avro", "m", 0.5, -0.25);
+            f.features.pipeInput("{\"id\": \"json\", \"model\": \"m\", \"features\": [0.5, -0.25]}"
+                    .getBytes(StandardCharsets.UTF_8));
+            List<Prediction> out = f.predictions.readValuesToList();
+            assertThat(out.get(1).getOutputs()).isEqualTo(out.get(0).getOutputs());
+        }
+    }
+
+    private static double[] values(ModelSnapshot s, String name) {
+        NamedTensor t = s.getParameters().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
+        ByteBuffer b = t.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[b.remaining() / Double.BYTES];
+        b.asDoubleBuffer().get(out);
+        return out;
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.eddy.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.metrics.MetricsServer;
+import dev.eddy.schema.Example;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.ModelCache;
+import dev.eddy.serving.ScoringTopology;
+import dev.eddy.serving.ServingConfig;
+import dev.eddy.serving.ServingListener;
+import dev.eddy.topology.TrainingListener;
+import dev.eddy.topology.TrainingTopology;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStatusHandlerTest {
+
+    @TempDir
+    Path stateDir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private MetricsServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Map<String, String> settings() {
+        Map<String, String> p = new HashMap<>();
+        p.put("snapshot-every", "1");
+        p.put("holdout.fraction", "0");
+        for (String id : List.of("alpha", "beta")) {
+            p.put("model." + id + ".input-size", "2");
+            p.put("model." + id + ".layers", "1:sigmoid");
+            p.put("model." + id + ".loss", "binary_crossentropy");
+            p.put("model." + id + ".optimizer", "sgd");
+            p.put("model." + id + ".batch-size", "2");
+            p.put("model." + id + ".eval-every", "1000");
+            p.put("model." + id + ".standardize", "false");
+            p.put("model." + id + ".early-stopping.enabled", "false");
+        }
+        return p;
+    }
+
+    @Test
+    void listsTheTrainedModelsAndAnswersOneModelOr404() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        ModelCache cache = new ModelCache();
+        Topology topology = ScoringTopology.addTo(
+                TrainingTopology.build(config, TrainingListener.NONE),
+                ServingConfig.of(config),
+                cache,
+                ServingListener.NONE);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+            TestInputTopic<byte[], byte[]> examples = driver.createInputTopic(
+                    config.topics().examples(), new ByteArraySerializer(), new ByteArraySerializer());
+            for (int i = 0; i < 5; i++) { // alpha: 2 steps (4 examples) and one in the partial batch
+                examples.pipeInput(example("e" + i, "alpha", i % 2));
+            }
+            serve(new ModelStatusHandler(() -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache));
+
+            HttpResponse<String> list = get("/models");
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+            JsonNode models = json.readTree(list.body());
+            assertThat(models.size()).isEqualTo(1);
+            JsonNode alpha = models.get(0);
+            assertThat(alpha.get("model").asText()).isEqualTo("alpha");
+            assertThat(alpha.get("state").asText()).isEqualTo("training");
+            assertThat(alpha.get("steps").asLong()).isEqualTo(2);
+            assertThat(alpha.get("examplesTrained").asLong()).isEqualTo(4);
+            assertThat(alpha.get("latestVersion").asLong()).isEqualTo(1); // versions 0 and 1, one per step
+            // The scorer serves the newest accepted snapshot (every snapshot is accepted without a gate).
+            assertThat(alpha.get("acceptedVersion").asLong()).isEqualTo(1);
+            assertThat(alpha.get("holdout").get("loss").isNull()).isTrue(); // no evaluation yet
+            assertThat(alpha.get("earlyStopping").get("wait").asInt()).isZero();
+
+            HttpResponse<String> one = get("/models/alpha");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(one.body())).isEqualTo(alpha);
+
+            HttpResponse<String> unknown = get("/models/nope");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            JsonNode error = json.readTree(unknown.body());
+            assertThat(error.get("error").asText()).isEqualTo("unknown model 'nope'");
+            assertThat(error.get("models").toString()).isEqualTo("[\"alpha\"]");
+        }
+    }
+
+    @Test
+    void answers503WithJsonWhileTheStoresAreNotQueryable() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
+        try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
+            serve(ModelStatusHandler.of(streams, new ModelCache()));
+            HttpResponse<String> r = get("/models/alpha");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(json.readTree(r.body()).get("error").asText())
+                    .startsWith("model status is not queryable right now");
+        }
+    }
+
+    private void serve(ModelStatusHandler handler) throws Exception {
+        server = MetricsServer.start(
+                new InetSocketAddress("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        server.route("/models", handler);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] example(String id, String model, int label) {
+        double c = label == 1 ? 1 : -1;
+        return AvroSerdes.examples()
+                .serializer()
+                .serialize(
+                        "t",
+                        Example.newBuilder()
+                                .setId(id)
+                                .setModelId(model)
+                                .setFeatures(List.of(c, c * 0.5))
+                                .setClassLabel(label)
+                                .setTarget(null)
+                                .setEventTime(Instant.ofEpochMilli(0))
+                                .setWeight(null)
+                                .build());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.eddy.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.schema.Example;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every kind of bad record reaches the dead-letter topic unchanged, with its reason and source in headers. */
+class DeadLetterTest {
+
+    @TempDir
+    Path dir;
+
+    private record Case(byte[] value, String reason, String model) {}
+
+    private static Example.Builder example(String model, List<Double> x) {
+        return Example.newBuilder()
+                .setId("bad")
+                .setModelId(model)
+                .setFeatures(x)
+                .setClassLabel(null)
+                .setTarget(null)
+                .setEventTime(Instant.EPOCH)
+                .setWeight(null);
+    }
+
+    private static byte[] bytes(Example.Builder b) {
+        return TrainingFixture.encode(b.build());
+    }
+
+    @Test
+    void eachBadExampleKindIsRoutedWithOriginalBytesAndHeaders() {
+        Map<String, String> settings = new HashMap<>(TrainingFixture.logisticModel("m"));
+        settings.put("model.r.input-size", "2");
+        settings.put("model.r.layers", "1:linear");
+        settings.put("model.r.loss", "mse");
+        List<Double> ok = List.of(0.5, -0.5);
+        List<Case> cases = List.of(
+                new Case(new byte[] {1, 2, 3}, "undecodable", null),
+                new Case(null, "null-value", null),
+                new Case(bytes(example("zz", ok).setClassLabel(0)), "unknown-model", "zz"),
+                new Case(bytes(example("m", List.of(1.0, 2.0, 3.0)).setClassLabel(0)), "wrong-feature-count", "m"),
+                new Case(bytes(example("m", List.of(1.0, Double.NaN)).setClassLabel(0)), "non-finite-feature", "m"),
+                new Case(
+                        bytes(example("m", List.of(Double.NEGATIVE_INFINITY, 0.0))
+                                .setClassLabel(0)),
+                        "non-finite-feature",
+                        "m"),
+                new Case(bytes(example("m", ok).setClassLabel(2)), "label-out-of-range", "m"),
+                new Case(bytes(example("m", ok).setClassLabel(-1)), "label-out-of-range", "m"),
+                new Case(bytes(example("m", ok)), "missing-label", "m"),
+                new Case(bytes(example("m", ok).setClassLabel(1).setTarget(1.0)), "ambiguous-label", "m"),
+                new Case(bytes(example("m", ok).setClassLabel(1).setWeight(2.0)), "unsupported-weight", "m"),
+                new Case(bytes(example("r", ok)), "missing-label", "r"),
+                new Case(bytes(example("r", ok).setTarget(Double.POSITIVE_INFINITY)), "label-out-of-range", "r"));
+        try (TrainingFixture f = new TrainingFixture(settings, dir)) {
+            for (int i = 0; i < cases.size(); i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("trace", ("t-" + i).getBytes(StandardCharsets.UTF_8));
+                f.examples.pipeInput(new TestRecord<>(
+                        ("k" + i).getBytes(StandardCharsets.UTF_8), cases.get(i).value(), headers));
+            }
+            // A good example between them still trains.
+            f.pipe(TrainingFixture.blobs(1, 1, "m"));
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(cases.size());
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < cases.size(); i++) {
+                TestRecord<byte[], byte[]> r = dead.get(i);
+                Case c = cases.get(i);
+                assertThat(r.key()).isEqualTo(("k" + i).getBytes(StandardCharsets.UTF_8));
+                assertThat(r.value()).isEqualTo(c.value());
+                assertThat(header(r, "trace")).isEqualTo("t-" + i);
+                assertThat(header(r, "eddy.dlq.reason")).as("case %d", i).isEqualTo(c.reason());
+                assertThat(header(r, "eddy.dlq.model")).as("case %d", i).isEqualTo(c.model());
+                assertThat(header(r, "eddy.dlq.detail")).isNotBlank();
+                assertThat(header(r, "eddy.dlq.topic")).isEqualTo("eddy.examples");
+                assertThat(header(r, "eddy.dlq.partition")).isEqualTo("0");
+                assertThat(header(r, "eddy.dlq.offset")).isEqualTo(Integer.toString(i));
+                events.add("dead-letter " + c.reason());
+            }
+            assertThat(f.events).containsExactlyElementsOf(events);
+            assertThat(f.storedSlots(TrainingTopology.PARTIAL_BATCH_STORE, "m")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badCommandsAreDeadLettersToo() {
+        Map<String, String> settings = new HashMap<>(TrainingFixture.logisticModel("m"));
+        List<String> commands = List.of(
+                "bogus",
+                "set m layers 2:relu",
+                "resume nope",
+                "set m learning-rate abc",
+                "{\"model\":\"m\",\"command\":\"resume\",\"extra\":1}",
+                "{\"model\":\"m\",");
+        try (TrainingFixture f = new TrainingFixture(settings, dir)) {
+            commands.forEach(f::command);
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                assertThat(new String(dead.get(i).value(), StandardCharsets.UTF_8))
+                        .isEqualTo(commands.get(i));
+                assertThat(header(dead.get(i), "eddy.dlq.reason")).isEqualTo("bad-command");
+                assertThat(header(dead.get(i), "eddy.dlq.topic")).isEqualTo("eddy.commands");
+            }
+            assertThat(f.status("m")).isNull();
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
