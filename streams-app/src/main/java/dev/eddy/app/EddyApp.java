@@ -7,7 +7,13 @@ import dev.eddy.io.Topics;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
 import dev.eddy.metrics.TrainingMetricsBinder;
+import dev.eddy.serving.ModelCache;
+import dev.eddy.serving.QualityGate;
+import dev.eddy.serving.ScoringTopology;
+import dev.eddy.serving.ServingConfig;
+import dev.eddy.serving.ServingMetrics;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.status.ModelStatusHandler;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.core.instrument.Tags;
@@ -27,6 +33,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -36,7 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training application: topics, the training topology on Kafka Streams, and its metrics endpoint.
+ * The application: topics, the training topology on Kafka Streams with the quality gate on its snapshots,
+ * the scoring topology (unless {@code serving.enabled=false}), and the HTTP endpoint with {@code /metrics}
+ * and the status API {@code /models}.
  *
  * <p>{@link #start} creates the missing topics (the snapshot topic compacted, with the record size limit of
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
@@ -61,6 +70,9 @@ public final class EddyApp implements AutoCloseable {
     private final PrometheusMetrics metrics;
     private final FinalSnapshotTrigger finals = new FinalSnapshotTrigger();
     private final KafkaStreams streams;
+    /** The newest accepted model per id, as served; shared by the scorer and the status API. */
+    private final ModelCache served = new ModelCache();
+
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private MetricsServer server;
@@ -71,7 +83,15 @@ public final class EddyApp implements AutoCloseable {
         this.createdTopics = createdTopics;
         this.metrics = new PrometheusMetrics();
         TrainingMetricsBinder training = metrics.bind(new TrainingMetricsBinder(config.models()));
-        this.streams = new KafkaStreams(TrainingTopology.build(config, training, finals), config.streamsProperties());
+        ServingMetrics serving = new ServingMetrics();
+        serving.bindTo(metrics.registry());
+        QualityGate gate = QualityGate.of(config);
+        Topology topology =
+                TrainingTopology.build(config, training, finals, gate.enabled() ? gate.supplier(serving) : null);
+        if (ServingConfig.enabled(config)) {
+            ScoringTopology.addTo(topology, ServingConfig.of(config), served, serving);
+        }
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -98,6 +118,7 @@ public final class EddyApp implements AutoCloseable {
         EddyApp app = new EddyApp(config, created);
         try {
             app.server = MetricsServer.start(metricsAddress, app.metrics.registry());
+            app.server.route("/models", ModelStatusHandler.of(app.streams, app.served));
             app.streams.start();
         } catch (Exception | Error e) {
             app.close();
@@ -118,6 +139,11 @@ public final class EddyApp implements AutoCloseable {
         topics.add(defaults(t.metrics()));
         topics.add(defaults(t.deadLetters()));
         topics.add(defaults(t.commands()));
+        if (ServingConfig.enabled(config)) {
+            ServingConfig serving = ServingConfig.of(config);
+            topics.add(defaults(serving.featuresTopic()));
+            topics.add(defaults(serving.predictionsTopic()));
+        }
         return topics;
     }
 
@@ -163,7 +189,12 @@ public final class EddyApp implements AutoCloseable {
         return server.uri(MetricsServer.METRICS_PATH);
     }
 
-    /** The HTTP endpoint, to add resources such as a status API. */
+    /** The status API's URL: {@code /models} and {@code /models/{id}}. */
+    public URI modelsUri() {
+        return server.uri("/models");
+    }
+
+    /** The HTTP endpoint, to add resources. */
     public MetricsServer server() {
         return server;
     }

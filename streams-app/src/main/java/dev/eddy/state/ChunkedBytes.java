@@ -76,13 +76,6 @@ public final class ChunkedBytes {
         return out;
     }
 
-    /** Deletes the chunks. */
-    public void delete(String prefix, int chunks) {
-        for (int i = 0; i < chunks; i++) {
-            store.delete(key(prefix, i));
-        }
-    }
-
     private static String key(String prefix, int i) {
         return prefix + '/' + i;
     }

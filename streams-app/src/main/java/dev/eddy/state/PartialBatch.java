@@ -63,15 +63,7 @@ public final class PartialBatch {
         size++;
     }
 
-    public int size() {
-        return size;
-    }
-
-    public int capacity() {
-        return features.length;
-    }
-
-    /** Whether the batch holds {@link #capacity()} examples. */
+    /** Whether the batch holds {@code batch-size} examples (or more, right after a smaller batch size was set). */
     public boolean full() {
         return size == features.length;
     }

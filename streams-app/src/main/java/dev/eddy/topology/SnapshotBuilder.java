@@ -101,14 +101,6 @@ final class SnapshotBuilder {
         return new Standardization(mean, variance, s.count());
     }
 
-    /** The float64 values of a snapshot tensor, decoded. */
-    static double[] values(NamedTensor tensor) {
-        ByteBuffer b = tensor.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[b.remaining() / Double.BYTES];
-        b.asDoubleBuffer().get(out);
-        return out;
-    }
-
     private static NamedTensor tensor(String name, List<Integer> shape, double[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asDoubleBuffer().put(values);

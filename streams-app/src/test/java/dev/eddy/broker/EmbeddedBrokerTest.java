@@ -58,14 +58,17 @@ class EmbeddedBrokerTest {
             port = broker.port();
             try (Admin admin = admin(broker)) {
                 clusterId = admin.describeCluster().clusterId().get();
-                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                     new StringSerializer(),
                     new StringSerializer())) {
                 for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>("kept", "k" + i, "v" + i)).get();
+                    producer.send(new ProducerRecord<>("kept", "k" + i, "v" + i))
+                            .get();
                 }
             }
             try (Admin admin = admin(broker)) {

@@ -83,6 +83,8 @@ class EndToEndTest {
         settings.put("topic.metrics", "e2e.metrics");
         settings.put("topic.dead-letters", "e2e.dlq");
         settings.put("topic.commands", "e2e.commands");
+        settings.put("topic.features", "e2e.features");
+        settings.put("topic.predictions", "e2e.predictions");
         settings.put("holdout.fraction", "0.2");
         settings.put("holdout.buffer-size", "200");
         settings.put("snapshot-every", "20");
@@ -96,7 +98,14 @@ class EndToEndTest {
         EddyConfig config = EddyConfig.of(settings);
 
         assertThat(EddyApp.createTopics(config))
-                .containsExactlyInAnyOrder("e2e.examples", "e2e.snapshots", "e2e.metrics", "e2e.dlq", "e2e.commands");
+                .containsExactlyInAnyOrder(
+                        "e2e.examples",
+                        "e2e.snapshots",
+                        "e2e.metrics",
+                        "e2e.dlq",
+                        "e2e.commands",
+                        "e2e.features",
+                        "e2e.predictions");
         assertThat(EddyApp.createTopics(config)).as("second call: all exist").isEmpty();
         assertSnapshotTopicIsCompacted();
         stream.produce(broker.bootstrapServers(), "e2e.examples");
@@ -149,6 +158,40 @@ class EndToEndTest {
                     .isEqualTo(Math.floor(
                             value(scrape, "eddy_training_examples_total{model=\"bc\",paused=\"false\"}") / 32));
             checkWithPromtool(scrape);
+
+            // Serving in the same app: every feature record is scored by an accepted snapshot.
+            TrainingStreams features = new TrainingStreams(
+                    stream.description(), stream.inputSize(), stream.examples().subList(0, 50));
+            features.produce(broker.bootstrapServers(), "e2e.features");
+            KafkaReads.await(
+                    Duration.ofSeconds(60),
+                    "50 predictions",
+                    () -> KafkaReads.readAll(
+                                            broker.bootstrapServers(),
+                                            "e2e.predictions",
+                                            new StringDeserializer(),
+                                            AvroSerdes.predictions().deserializer())
+                                    .size()
+                            == 50);
+            assertThat(values(KafkaReads.readAll(
+                            broker.bootstrapServers(),
+                            "e2e.predictions",
+                            new StringDeserializer(),
+                            AvroSerdes.predictions().deserializer())))
+                    .allSatisfy(p -> {
+                        assertThat(p.getModelId()).isEqualTo(MODEL);
+                        assertThat(p.getModelVersion()).isPositive();
+                        assertThat(p.getOutputs()).hasSize(1);
+                    });
+
+            HttpResponse<String> model = get(app.modelsUri().resolve("/models/" + MODEL));
+            assertThat(model.statusCode()).isEqualTo(200);
+            assertThat(model.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).contains("application/json"));
+            assertThat(model.body()).contains("\"model\":\"" + MODEL + "\"").contains("\"steps\":");
+            HttpResponse<String> unknown = get(app.modelsUri().resolve("/models/no-such-model"));
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("\"error\"").contains("no-such-model");
         }
 
         List<ModelSnapshot> snapshots = values(KafkaReads.readAll(
@@ -233,10 +276,14 @@ class EndToEndTest {
     }
 
     private static String scrape(EddyApp app) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(app.metricsUri()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = get(app.metricsUri());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
+    }
+
+    private static HttpResponse<String> get(java.net.URI uri) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static double value(String scrape, String series) {

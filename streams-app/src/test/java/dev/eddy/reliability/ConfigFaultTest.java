@@ -155,13 +155,15 @@ class ConfigFaultTest {
 
         Map<String, String> wider = valid();
         wider.put("model.m.layers", "8:relu,1:sigmoid");
-        assertThatThrownBy(() -> WarmStart.from(snapshot, EddyConfig.of(wider).models().get("m")))
+        assertThatThrownBy(() ->
+                        WarmStart.from(snapshot, EddyConfig.of(wider).models().get("m")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot warm-start")
                 .hasMessageContaining("8:relu");
         Map<String, String> inputs = valid();
         inputs.put("model.m.input-size", "5");
-        assertThatThrownBy(() -> WarmStart.from(snapshot, EddyConfig.of(inputs).models().get("m")))
+        assertThatThrownBy(() ->
+                        WarmStart.from(snapshot, EddyConfig.of(inputs).models().get("m")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot warm-start")
                 .hasMessageContaining("input size 5");

@@ -58,9 +58,13 @@ final class DriverRun implements AutoCloseable {
         ByteArraySerializer bytes = new ByteArraySerializer();
         examples = driver.createInputTopic(config.topics().examples(), bytes, bytes);
         snapshots = driver.createOutputTopic(
-                config.topics().snapshots(), new StringDeserializer(), AvroSerdes.modelSnapshots().deserializer());
+                config.topics().snapshots(),
+                new StringDeserializer(),
+                AvroSerdes.modelSnapshots().deserializer());
         metrics = driver.createOutputTopic(
-                config.topics().metrics(), new StringDeserializer(), AvroSerdes.trainingMetrics().deserializer());
+                config.topics().metrics(),
+                new StringDeserializer(),
+                AvroSerdes.trainingMetrics().deserializer());
         deadLetters = driver.createOutputTopic(
                 config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -67,7 +67,8 @@ class NumericalFaultTest {
         s.put("model." + MODEL + ".nonfinite.lr-factor", Double.toString(LR_FACTOR));
         s.put("model." + MODEL + ".nonfinite.max-consecutive", "1000");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        TrainingMetricsBinder binder = new TrainingMetricsBinder(EddyConfig.of(s).models());
+        TrainingMetricsBinder binder =
+                new TrainingMetricsBinder(EddyConfig.of(s).models());
         binder.bindTo(registry);
 
         int nonFiniteSteps = 0;
@@ -106,7 +107,10 @@ class NumericalFaultTest {
                 status.learningRate(),
                 status.paused(),
                 gauge,
-                metrics.stream().map(TrainingMetrics::getLearningRate).distinct().toList());
+                metrics.stream()
+                        .map(TrainingMetrics::getLearningRate)
+                        .distinct()
+                        .toList());
 
         assertThat(snapshots).isNotEmpty();
         for (ModelSnapshot snapshot : snapshots) {

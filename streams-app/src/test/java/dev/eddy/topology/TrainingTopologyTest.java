@@ -13,6 +13,8 @@ import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.Standardization;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ModelStatus;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -333,11 +335,19 @@ class TrainingTopologyTest {
                 .filter(p -> p.getName().equals("dense_0/kernel"))
                 .findFirst()
                 .orElseThrow();
-        return SnapshotBuilder.values(t);
+        return values(t);
     }
 
     static Map<String, double[]> parameters(ModelSnapshot s) {
-        return s.getParameters().stream().collect(Collectors.toMap(NamedTensor::getName, SnapshotBuilder::values));
+        return s.getParameters().stream().collect(Collectors.toMap(NamedTensor::getName, TrainingTopologyTest::values));
+    }
+
+    /** The little-endian float64 values of a snapshot tensor. */
+    static double[] values(NamedTensor tensor) {
+        ByteBuffer b = tensor.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[b.remaining() / Double.BYTES];
+        b.asDoubleBuffer().get(out);
+        return out;
     }
 
     static double[][] features(List<Example> examples) {

@@ -1,0 +1,215 @@
+package dev.eddy.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.app.EddyApp;
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.it.AppProcess;
+import dev.eddy.it.KafkaReads;
+import dev.eddy.it.TrainingStreams;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.topology.TrainingTopology;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broker restart under load (issue 8): {@code eddy run} in a separate JVM trains while the broker is stopped and
+ * restarted on the same data directory and port, {@code -Dbroker.restarts=N} times (default 2). The application
+ * recovers by itself; its snapshots and counters then equal those of an uninterrupted run on the same input
+ * (nothing lost, nothing applied twice). The run also checks that a SASL secret given in the configuration never
+ * appears in the application's output and that the metrics endpoint listens on 127.0.0.1.
+ */
+class BrokerRestartTest {
+
+    private static final String MODEL = "m";
+    private static final String EXAMPLES_TOPIC = "restart.examples";
+    private static final int EXAMPLES = Integer.getInteger("restart.examples", 8_000);
+    private static final int RESTARTS = Integer.getInteger("broker.restarts", 2);
+    private static final String SECRET = "n0t-in-logs-4711";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theAppRecoversFromBrokerRestartsAndTrainsExactlyAsWithout() throws Exception {
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
+        Path data = dir.resolve("broker");
+        EmbeddedBroker broker = EmbeddedBroker.start(0, data);
+        int port = broker.port();
+        List<String> log = new ArrayList<>();
+        try {
+            EddyApp.createTopics(EddyConfig.of(settings(broker, "ref", stream.inputSize())));
+            EddyApp.createTopics(EddyConfig.of(settings(broker, "restart", stream.inputSize())));
+            stream.produce(broker.bootstrapServers(), EXAMPLES_TOPIC);
+
+            try (AppProcess ref = start(broker, "ref", stream.inputSize())) {
+                ref.awaitMetricsUri(START_TIMEOUT);
+                awaitFinished(broker, "ref", ref);
+                assertThat(ref.stop(Duration.ofSeconds(60))).as(ref.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
+            }
+
+            try (AppProcess app = start(broker, "restart", stream.inputSize())) {
+                URI metrics = app.awaitMetricsUri(START_TIMEOUT);
+                assertThat(metrics.getHost()).as("metrics bind address").isEqualTo("127.0.0.1");
+                for (int r = 0; r < RESTARTS; r++) {
+                    long steps = awaitSteps(broker, "restart", (r + 1) * stepsOf(stream) / (RESTARTS + 2), app);
+                    long t0 = System.nanoTime();
+                    broker.close();
+                    Thread.sleep(1_000 + 500L * r); // the app sees the broker gone for a while
+                    broker = EmbeddedBroker.start(port, data);
+                    log.add(String.format(
+                            "restart %d at step >= %d, broker back in %.1f s",
+                            r + 1, steps, (System.nanoTime() - t0) / 1e9));
+                }
+                awaitFinished(broker, "restart", app);
+                assertThat(app.isAlive()).as(app.log()).isTrue();
+                assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
+                assertThat(app.log()).as("application output").doesNotContain(SECRET);
+            }
+            System.out.println("broker restarts: " + log);
+
+            List<ModelSnapshot> expected = snapshots(broker, "ref");
+            List<ModelSnapshot> actual = snapshots(broker, "restart");
+            assertThat(actual)
+                    .as("snapshots after %d broker restarts", RESTARTS)
+                    .hasSameSizeAs(expected);
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(comparable(actual.get(i)))
+                        .as("snapshot %d (version %d)", i, expected.get(i).getVersion())
+                        .isEqualTo(comparable(expected.get(i)));
+            }
+            ModelStatus want = status(broker, "ref");
+            ModelStatus got = status(broker, "restart");
+            assertThat(got.steps()).isEqualTo(want.steps());
+            assertThat(got.examplesTrained()).isEqualTo(want.examplesTrained());
+            assertThat(got.holdoutReceived()).isEqualTo(want.holdoutReceived());
+            assertThat(got.examplesWhilePaused()).isEqualTo(want.examplesWhilePaused());
+            assertThat(got.snapshotVersion()).isEqualTo(want.snapshotVersion());
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static long stepsOf(TrainingStreams stream) {
+        return stream.examples().size() * 9L / 10 / 32;
+    }
+
+    private static Map<String, String> settings(EmbeddedBroker broker, String run, int inputSize) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", "restart-test-" + run);
+        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("topic.examples", EXAMPLES_TOPIC);
+        s.put("topic.snapshots", run + ".snapshots");
+        s.put("topic.metrics", run + ".metrics");
+        s.put("topic.dead-letters", run + ".dlq");
+        s.put("topic.commands", run + ".commands");
+        s.put("snapshot-every", "10");
+        s.put("commit.interval.ms", "200");
+        // A client secret the broker does not need (PLAINTEXT ignores it): it must not be printed.
+        s.put(
+                "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"" + SECRET
+                        + "\";");
+        s.put("model." + MODEL + ".input-size", Integer.toString(inputSize));
+        s.put("model." + MODEL + ".layers", "16:relu,1:sigmoid");
+        s.put("model." + MODEL + ".batch-size", "32");
+        s.put("model." + MODEL + ".eval-every", "25");
+        return s;
+    }
+
+    private AppProcess start(EmbeddedBroker broker, String run, int inputSize) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--metrics-port",
+                "0",
+                "--state-dir",
+                dir.resolve(run + "-state").toString()));
+        settings(broker, run, inputSize).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) {
+                args.add("--set");
+                args.add(k + "=" + v);
+            }
+        });
+        return AppProcess.start(dir.resolve(run + ".log"), args);
+    }
+
+    private static void awaitFinished(EmbeddedBroker broker, String run, AppProcess app) throws Exception {
+        String group = "restart-test-" + run;
+        List<String> topics = List.of(EXAMPLES_TOPIC, group + "-" + TrainingTopology.TRAINER_INPUT + "-repartition");
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            KafkaReads.await(FINISH_TIMEOUT, run + " consumer lag 0", () -> {
+                if (!app.isAlive()) {
+                    throw new AssertionError("eddy run died:\n" + app.log());
+                }
+                try {
+                    return KafkaReads.lag(admin, group, topics) == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** Waits until the committed status shows at least {@code steps} steps. */
+    private static long awaitSteps(EmbeddedBroker broker, String run, long steps, AppProcess app)
+            throws InterruptedException {
+        long[] seen = {-1};
+        KafkaReads.await(FINISH_TIMEOUT, run + " at step " + steps, () -> {
+            if (!app.isAlive()) {
+                throw new AssertionError("eddy run died:\n" + app.log());
+            }
+            try {
+                seen[0] = status(broker, run).steps();
+            } catch (RuntimeException e) {
+                return false;
+            }
+            return seen[0] >= steps;
+        });
+        return seen[0];
+    }
+
+    private static List<ModelSnapshot> snapshots(EmbeddedBroker broker, String run) {
+        List<ModelSnapshot> out = new ArrayList<>();
+        KafkaReads.readAll(
+                        broker.bootstrapServers(),
+                        run + ".snapshots",
+                        new StringDeserializer(),
+                        AvroSerdes.modelSnapshots().deserializer())
+                .forEach(r -> out.add(r.value()));
+        return out;
+    }
+
+    private static ModelStatus status(EmbeddedBroker broker, String run) {
+        String changelog = "restart-test-" + run + "-" + TrainingTopology.STATUS_STORE + "-changelog";
+        return KafkaReads.readAll(
+                        broker.bootstrapServers(), changelog, new StringDeserializer(), new ModelStatusSerde())
+                .stream()
+                .filter(r -> r.key().equals(MODEL))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .value();
+    }
+
+    private static ModelSnapshot comparable(ModelSnapshot s) {
+        return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();
+    }
+}
