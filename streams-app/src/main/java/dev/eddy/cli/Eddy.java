@@ -1,9 +1,12 @@
 package dev.eddy.cli;
 
 import dev.eddy.app.RunCommand;
+import dev.eddy.demo.DemoCommand;
+import dev.eddy.demo.StreamCommand;
 import dev.eddy.lifecycle.ExportCommand;
 import dev.eddy.lifecycle.PredictCommand;
 import dev.eddy.lifecycle.SnapshotsCommand;
+import dev.eddy.report.LrFindCommand;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -24,7 +27,10 @@ import picocli.CommandLine.ScopeType;
             RunCommand.class,
             SnapshotsCommand.class,
             PredictCommand.class,
-            ExportCommand.class
+            ExportCommand.class,
+            DemoCommand.class,
+            StreamCommand.class,
+            LrFindCommand.class
         })
 public final class Eddy implements Runnable {
 

@@ -85,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--examples",
             paramLabel = "N",
-            description = "Examples to stream (default: 60 passes of a dataset, 200000 of a generator).")
+            description = "Examples to stream (default: 60 passes of a dataset, 60000 of a generator).")
     long examples;
 
     @Option(
@@ -132,7 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DemoStream stream = csv != null ? DemoStream.csv(csv, labelKind, seed) : DemoStream.named(dataset, seed);
-        long total = examples > 0 ? examples : stream.rowsPerPass() > 0 ? 60L * stream.rowsPerPass() : 200_000;
+        long total = examples > 0
+                ? examples
+                : stream.rowsPerPass() > 0 ? 60L * stream.rowsPerPass() : 6 * DemoStream.DRIFT_PERIOD;
         Path stateDir = Files.createTempDirectory("eddy-demo-state");
         Map<String, String> settings = settings(stream, stateDir);
         settings.put("bootstrap.servers", "localhost:9092");
@@ -231,7 +233,7 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("holdout.buffer-size", "500");
         settings.put("commit.interval.ms", "500");
         settings.put("snapshot-every", "200");
-        DemoModel.defaults(stream.featureCount(), stream.labelKind(), stream.classes())
+        DemoModel.defaults(stream.featureCount(), stream.labelKind(), stream.classes(), stream.rowsPerPass() == 0)
                 .forEach((k, v) -> settings.put("model." + MODEL + "." + k, v));
         if (model != null) {
             Properties p = new Properties();

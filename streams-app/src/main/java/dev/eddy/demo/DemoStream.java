@@ -31,7 +31,7 @@ public final class DemoStream implements Iterator<LabeledRow> {
             List.of("digits", "breast-cancer", "diabetes", "hyperplane", "sea", "agrawal");
 
     /** Examples between two drift points of the SEA and Agrawal generators. */
-    public static final long DRIFT_PERIOD = 20_000;
+    public static final long DRIFT_PERIOD = 10_000;
 
     private final String name;
     private final LabelKind kind;
@@ -68,12 +68,12 @@ public final class DemoStream implements Iterator<LabeledRow> {
         return switch (n) {
             case "hyperplane" -> new DemoStream(n, LabelKind.CLASS, null, Hyperplane.standard(seed), seed);
             case "sea" -> new DemoStream(
-                    n, LabelKind.CLASS, null, new Sea(DriftSchedule.every(DRIFT_PERIOD, 1000), 0.1, seed), seed);
+                    n, LabelKind.CLASS, null, new Sea(DriftSchedule.periodic(DRIFT_PERIOD), 0.1, seed), seed);
             case "agrawal" -> new DemoStream(
                     n,
                     LabelKind.CLASS,
                     null,
-                    new Agrawal(new int[] {1, 2, 3, 4}, DriftSchedule.every(DRIFT_PERIOD, 1000), 0.05, 0.0, seed),
+                    new Agrawal(new int[] {1, 2, 3, 4}, DriftSchedule.periodic(DRIFT_PERIOD), 0.05, 0.0, seed),
                     seed);
             default -> {
                 if (!NAMES.contains(n)) {

@@ -4,9 +4,16 @@ import dev.eddy.core.data.LabeledRow;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.Topics;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +32,9 @@ import picocli.CommandLine.Spec;
             "passes to the examples topic of a running Kafka cluster, at a steady rate, until stopped."
         })
 public final class StreamCommand implements Callable<Integer> {
+
+    /** How long creating the examples topic may take. */
+    static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -78,6 +88,15 @@ public final class StreamCommand implements Callable<Integer> {
                 model,
                 rate > 0 ? String.format(Locale.ROOT, " at %.0f examples/s", rate) : "");
         out.flush();
+        // The application creates its topics at start; create the examples topic too, so the order of starting
+        // the producer and the application does not matter.
+        NewTopic spec = Topics.defaults(Topics.DEFAULT_PARTITIONS).stream()
+                .filter(t -> t.name().equals(topic))
+                .findFirst()
+                .orElse(new NewTopic(topic, Optional.of(Topics.DEFAULT_PARTITIONS), Optional.empty()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Topics.createMissing(admin, List.of(spec), TOPIC_TIMEOUT);
+        }
         long start = System.nanoTime();
         try (ExampleProducer producer = new ExampleProducer(bootstrapServers, topic)) {
             for (long i = 0; i < limit; i++) {

@@ -79,7 +79,8 @@ public record BiasVarianceHint(
             advice = "more data or features first, then a larger network with regularization (l2, dropout)";
         } else if (highBias) {
             diagnosis = "high bias";
-            advice = "a larger network, more steps or a higher learning rate (see eddy lr-find); less regularization";
+            advice = "a larger network, more steps or a higher learning rate (see eddy lr-find), less regularization;"
+                    + " unless the labels themselves are noisy, which no model can fix";
         } else if (highVariance) {
             diagnosis = "high variance";
             advice = "more data, a smaller network, or regularization (l2, dropout); early stopping limits the damage";

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class DriftingStreamTest {
 
     private static final LongFunction<DriftingStream> HYPERPLANE = Hyperplane::standard;
-    private static final LongFunction<DriftingStream> SEA = seed -> new Sea(DriftSchedule.every(500, 3), 0.1, seed);
+    private static final LongFunction<DriftingStream> SEA = seed -> new Sea(DriftSchedule.periodic(500), 0.1, seed);
     private static final LongFunction<DriftingStream> AGRAWAL =
-            seed -> new Agrawal(new int[] {1, 2, 3}, DriftSchedule.every(500, 2), 0.05, 0.05, seed);
+            seed -> new Agrawal(new int[] {1, 2, 3}, DriftSchedule.periodic(500), 0.05, 0.05, seed);
 
     @Test
     void sameSeedGivesTheSameStreamAndAnotherSeedAnother() {
@@ -113,6 +113,16 @@ class DriftingStreamTest {
         Hyperplane still = new Hyperplane(10, 10, 0, 0.1, 0, 11);
         double[] w = still.weights();
         assertThat(agreement(take(still, 5000), x -> Hyperplane.label(w, x))).isEqualTo(1.0);
+    }
+
+    @Test
+    void driftScheduleCountsThePointsAtOrBeforeAPosition() {
+        DriftSchedule points = new DriftSchedule(10, 30);
+        assertThat(java.util.stream.LongStream.of(0, 9, 10, 29, 30, 1_000).mapToObj(points::concept))
+                .containsExactly(0, 0, 1, 1, 2, 2);
+        DriftSchedule periodic = DriftSchedule.periodic(100);
+        assertThat(java.util.stream.LongStream.of(0, 99, 100, 250, 1_000_000).mapToObj(periodic::concept))
+                .containsExactly(0, 0, 1, 2, 10_000);
     }
 
     @Test
