@@ -32,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
  * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
  * snapshot-every (100) steps, 0 = only best/early-stop/final
+ * prequential.enabled (true)           test-then-train score of each batch before its step (one extra forward pass)
  * snapshot.max-bytes (67108864)        largest snapshot record: topic max.message.bytes, producer max.request.size
  * commit.interval.ms (100)             cache.max.bytes (134217728) state-store cache, must exceed the models' state
  * processing.guarantee (exactly_once_v2) = exactly_once_v2|at_least_once
@@ -75,6 +76,7 @@ public final class EddyConfig {
                     Map.entry("holdout.fraction", "0.1"),
                     Map.entry("holdout.buffer-size", "1000"),
                     Map.entry("snapshot-every", "100"),
+                    Map.entry("prequential.enabled", "true"),
                     Map.entry("snapshot.max-bytes", Integer.toString(Topics.MAX_SNAPSHOT_BYTES)),
                     Map.entry("commit.interval.ms", "100"),
                     Map.entry("cache.max.bytes", "134217728"),
@@ -91,6 +93,7 @@ public final class EddyConfig {
     private final double holdoutFraction;
     private final int holdoutBufferSize;
     private final long snapshotEvery;
+    private final boolean prequentialEnabled;
     private final int snapshotMaxBytes;
     private final long commitIntervalMs;
     private final long cacheMaxBytes;
@@ -136,6 +139,8 @@ public final class EddyConfig {
         this.holdoutFraction = fraction("holdout.fraction");
         this.holdoutBufferSize = (int) longAtLeast("holdout.buffer-size", 1, Integer.MAX_VALUE);
         this.snapshotEvery = longAtLeast("snapshot-every", 0, Long.MAX_VALUE);
+        bool("prequential.enabled");
+        this.prequentialEnabled = Boolean.parseBoolean(values.get("prequential.enabled"));
         this.snapshotMaxBytes = (int) longAtLeast("snapshot.max-bytes", 1 << 20, Integer.MAX_VALUE);
         this.commitIntervalMs = longAtLeast("commit.interval.ms", 1, Long.MAX_VALUE);
         this.cacheMaxBytes = longAtLeast("cache.max.bytes", 0, Long.MAX_VALUE);
@@ -232,6 +237,14 @@ public final class EddyConfig {
     /** A periodic snapshot is published every this many optimizer steps; 0 disables periodic snapshots. */
     public long snapshotEvery() {
         return snapshotEvery;
+    }
+
+    /**
+     * Whether the trainer scores each mini-batch with the current model before its optimizer step (prequential,
+     * test-then-train evaluation) and reports the running accuracy (classification) or RMSE (regression).
+     */
+    public boolean prequentialEnabled() {
+        return prequentialEnabled;
     }
 
     public long commitIntervalMs() {

@@ -1,5 +1,6 @@
 package dev.eddy.metrics;
 
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.SnapshotReason;
@@ -28,13 +29,15 @@ import java.util.function.ToDoubleFunction;
  * <pre>
  * eddy.training.examples      counter  examples reaching the trainer, tag paused = false (trained) | true (counted only)
  * eddy.holdout.examples       counter  held-out examples added to the holdout buffer
- * eddy.training.steps         counter  optimizer steps
+ * eddy.training.steps         counter  optimizer updates (full mini-batches whose update was applied)
+ * eddy.training.nonfinite.steps counter mini-batches whose loss or gradient was NaN/Inf: update skipped, rate backed off
  * eddy.training.step          timer    wall time of one step (forward, backward, update)
  * eddy.training.loss          gauge    mini-batch loss of the last step
  * eddy.learning.rate          gauge    learning rate of the last step or evaluation
  * eddy.holdout.loss           gauge    holdout loss of the last evaluation
- * eddy.holdout.accuracy       gauge    holdout accuracy of the last evaluation (classification models; reported when
- *                                      accuracy is the monitored metric, NaN otherwise)
+ * eddy.holdout.accuracy       gauge    holdout accuracy of the last evaluation (classification models)
+ * eddy.prequential.accuracy   gauge    test-then-train accuracy on the training stream (classification models)
+ * eddy.prequential.rmse       gauge    test-then-train RMSE on the training stream (regression models)
  * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
  * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
  * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
@@ -102,7 +105,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     public void onStep(String modelId, StepResult step, long examplesSeen, long nanos) {
         ModelMeters m = models.get(modelId);
         if (m != null) {
-            m.steps.increment();
+            (step.nonFinite() ? m.nonFiniteSteps : m.steps).increment();
             m.stepTime.record(nanos, TimeUnit.NANOSECONDS);
             m.trainLoss = step.loss();
             m.learningRate = step.learningRate();
@@ -118,11 +121,20 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         m.learningRate = metrics.getLearningRate();
         m.earlyStoppingWait = metrics.getEarlyStoppingWait();
         m.paused = metrics.getPaused() ? 1 : 0;
-        if (metrics.getHoldoutLoss() != null) {
-            m.holdoutLoss = metrics.getHoldoutLoss();
+        if (metrics.getPrequentialMetric() != null) {
+            m.prequential = metrics.getPrequentialMetric();
         }
-        if ("accuracy".equals(metrics.getHoldoutMetricName()) && metrics.getHoldoutMetricValue() != null) {
-            m.holdoutAccuracy = metrics.getHoldoutMetricValue();
+    }
+
+    @Override
+    public void onHoldoutEvaluation(String modelId, Evaluation evaluation) {
+        ModelMeters m = models.get(modelId);
+        if (m == null) {
+            return;
+        }
+        m.holdoutLoss = evaluation.loss();
+        if (m.classification) {
+            m.holdoutAccuracy = evaluation.metrics().get("accuracy");
         }
     }
 
@@ -157,17 +169,21 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         final Counter examplesWhilePaused;
         final Counter holdoutExamples;
         final Counter steps;
+        final Counter nonFiniteSteps;
         final Timer stepTime;
+        final boolean classification;
         final Map<SnapshotReason, Counter> snapshots = new EnumMap<>(SnapshotReason.class);
         volatile double trainLoss = NONE;
         volatile double learningRate = NONE;
         volatile double holdoutLoss = NONE;
         volatile double holdoutAccuracy = NONE;
+        volatile double prequential = NONE;
         volatile double earlyStoppingWait = NONE;
         volatile double paused;
         volatile double version = NONE;
 
         ModelMeters(MeterRegistry registry, String modelId, boolean classification) {
+            this.classification = classification;
             Tags model = Tags.of("model", modelId);
             String examples = "Training examples that reached the trainer (paused=true: counted, not trained on)";
             examplesTrained = Counter.builder("eddy.training.examples")
@@ -188,7 +204,13 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                     .tags(model)
                     .register(registry);
             steps = Counter.builder("eddy.training.steps")
-                    .description("Optimizer steps (one per full mini-batch)")
+                    .description("Optimizer updates (one per full mini-batch whose update was applied)")
+                    .baseUnit("steps")
+                    .tags(model)
+                    .register(registry);
+            nonFiniteSteps = Counter.builder("eddy.training.nonfinite.steps")
+                    .description(
+                            "Mini-batches with a NaN/Inf loss or gradient: update skipped, learning rate backed off")
                     .baseUnit("steps")
                     .tags(model)
                     .register(registry);
@@ -219,8 +241,21 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                         registry,
                         model,
                         "eddy.holdout.accuracy",
-                        "Holdout accuracy at the last evaluation (when accuracy is the monitored metric)",
+                        "Holdout accuracy at the last evaluation",
                         m -> m.holdoutAccuracy);
+                gauge(
+                        registry,
+                        model,
+                        "eddy.prequential.accuracy",
+                        "Test-then-train accuracy on the training stream since the start or the last reset",
+                        m -> m.prequential);
+            } else {
+                gauge(
+                        registry,
+                        model,
+                        "eddy.prequential.rmse",
+                        "Test-then-train RMSE on the training stream since the start or the last reset",
+                        m -> m.prequential);
             }
             gauge(
                     registry,

@@ -87,6 +87,15 @@ public final class HoldoutBuffer {
         size = Math.min(size + 1, features.length);
     }
 
+    /** Empties the buffer and deletes its slots. */
+    public void clear() {
+        for (int slot = 0; slot < size; slot++) {
+            store.delete(slotKey(slot));
+        }
+        size = 0;
+        nextSequence = 0;
+    }
+
     /** Number of examples held, at most the capacity N. */
     public int size() {
         return size;

@@ -23,6 +23,10 @@ package dev.eddy.state;
  * @param learningRate the learning rate the next step will use
  * @param intervalLossSum sum of step losses since the last evaluation (for the mean train loss of the metrics)
  * @param intervalSteps steps since the last evaluation
+ * @param prequentialExamples n: training examples scored by the model right before the step on their batch
+ *     (prequential, test-then-train evaluation; 0 when it is disabled), since the start or the last reset
+ * @param prequentialSum for classification the number of those n predicted correctly (accuracy = sum / n), for
+ *     regression Σ (ŷ − y)² over them (RMSE = √(sum / n))
  * @param stateChunks number of chunks of the trainer state in the trainer-state store
  * @param stateBytes length of the trainer state in bytes
  */
@@ -45,5 +49,7 @@ public record ModelStatus(
         double learningRate,
         double intervalLossSum,
         long intervalSteps,
+        long prequentialExamples,
+        double prequentialSum,
         int stateChunks,
         int stateBytes) {}

@@ -11,10 +11,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order. */
+/**
+ * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order. Version 1 (before
+ * the prequential fields) is still read, with no prequential examples.
+ */
 public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_WITHOUT_PREQUENTIAL = 1;
 
     @Override
     public byte[] serialize(String topic, ModelStatus s) {
@@ -42,6 +46,8 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
             out.writeDouble(s.learningRate());
             out.writeDouble(s.intervalLossSum());
             out.writeLong(s.intervalSteps());
+            out.writeLong(s.prequentialExamples());
+            out.writeDouble(s.prequentialSum());
             out.writeInt(s.stateChunks());
             out.writeInt(s.stateBytes());
         } catch (IOException e) {
@@ -57,10 +63,11 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
-            if (version != VERSION) {
-                throw new SerializationException(
-                        "model status format version " + version + " is not supported; this build reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_PREQUENTIAL) {
+                throw new SerializationException("model status format version " + version
+                        + " is not supported; this build reads " + VERSION_WITHOUT_PREQUENTIAL + " and " + VERSION);
             }
+            boolean prequential = version == VERSION;
             return new ModelStatus(
                     in.readUTF(),
                     in.readLong(),
@@ -80,6 +87,8 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                     in.readDouble(),
                     in.readDouble(),
                     in.readLong(),
+                    prequential ? in.readLong() : 0,
+                    prequential ? in.readDouble() : 0,
                     in.readInt(),
                     in.readInt());
         } catch (IOException e) {

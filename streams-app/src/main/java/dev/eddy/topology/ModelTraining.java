@@ -29,10 +29,23 @@ import org.slf4j.LoggerFactory;
  * done, so the stores always describe the state after the last processed record; committing them with the input
  * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
  *
- * <p>Per training example: append to the batch; at {@code batch-size} examples one optimizer step, then every
- * {@code eval-every} steps an evaluation on the holdout buffer (metrics record, early stopping, plateau), then the
+ * <p>Per training example: append to the batch; at {@code batch-size} examples the prequential score of the batch
+ * (below), one optimizer step, then every {@code eval-every} steps an evaluation on the holdout buffer (metrics
+ * record, early stopping, plateau) — or, after a non-finite step, a metrics record of the skipped update — then the
  * snapshots that are due (new best, early stop, every {@code snapshot-every} steps), then the trainer state is
  * written (chunked) with the status. While the trainer is stopped, examples are counted and not trained on.
+ *
+ * <p><b>Prequential evaluation</b> (test-then-train, River's progressive validation; {@code prequential.enabled}):
+ * each full batch is scored by the current model in inference mode right before the step on it. The model only
+ * changes at batch boundaries, so this is the per-example test-then-train score. Over the n examples scored since
+ * the start or the last reset: accuracy = (1/n) Σ [ŷ_i = y_i] (classification), RMSE = √((1/n) Σ (ŷ_i − y_i)²)
+ * (regression); n and the sum are part of {@link ModelStatus}, written with the trainer state, so a replay after a
+ * crash does not count a batch twice.
+ *
+ * <p><b>Stale configuration.</b> When the stored state was written under other values of non-live keys than the
+ * configured ones, the model keeps training with the stored configuration (one error is logged naming the keys);
+ * examples that do not fit it are skipped. {@code reset} adopts the configured values (and empties the partial batch
+ * and the holdout buffer, which may not fit them).
  */
 final class ModelTraining {
 
@@ -50,10 +63,19 @@ final class ModelTraining {
     private final Stores stores;
     private final TrainingListener listener;
     private final long snapshotEvery;
+    private final boolean prequential;
     private final Consumer<SpecificRecord> out;
-    private final PartialBatch batch;
-    private final HoldoutBuffer holdout;
+    /** The configured model, which {@code reset} starts from. */
+    private final TrainerConfig configured;
+
+    private final int holdoutSize;
+    private PartialBatch batch;
+    private HoldoutBuffer holdout;
     private Trainer trainer;
+    /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
+    private boolean stale;
+    /** Whether a skipped example that does not fit the stale configuration was logged (not part of the state). */
+    private boolean staleSkipLogged;
 
     private long snapshotVersion = -1;
     private long examplesWhilePaused;
@@ -66,6 +88,8 @@ final class ModelTraining {
     private int earlyStoppingWait;
     private double intervalLossSum;
     private long intervalSteps;
+    private long prequentialExamples;
+    private double prequentialSum;
     private int stateChunks;
     private int stateBytes;
 
@@ -77,15 +101,17 @@ final class ModelTraining {
     /**
      * Opens the model: restores trainer, batch, holdout buffer and counters from the stores, or starts fresh.
      *
-     * @param config the model's configuration; must match the stored state apart from live keys
+     * @param config the model's configuration; a stored state written under other non-live values keeps its own
+     * @param prequential whether to score each batch before its step
      * @param out receives snapshots and metrics records to forward
-     * @throws IllegalArgumentException when the stored state was written with an incompatible configuration
+     * @throws IllegalArgumentException when the stored state is not a readable training state
      */
     ModelTraining(
             String modelId,
             TrainerConfig config,
             int holdoutSize,
             long snapshotEvery,
+            boolean prequential,
             Stores stores,
             TrainingListener listener,
             Consumer<SpecificRecord> out,
@@ -94,19 +120,15 @@ final class ModelTraining {
         this.stores = stores;
         this.listener = listener;
         this.snapshotEvery = snapshotEvery;
+        this.prequential = prequential;
         this.out = out;
+        this.configured = config;
+        this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
         if (s == null || s.stateBytes() == 0) {
             trainer = Trainer.create(config);
         } else {
-            try {
-                trainer = Trainer.restore(config, stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "model '" + modelId + "': cannot continue from the stored state (" + e.getMessage()
-                                + "); restore the configuration or use a new application.id",
-                        e);
-            }
+            trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
         }
         if (s != null) {
             snapshotVersion = s.snapshotVersion();
@@ -120,18 +142,52 @@ final class ModelTraining {
             earlyStoppingWait = s.earlyStoppingWait();
             intervalLossSum = s.intervalLossSum();
             intervalSteps = s.intervalSteps();
+            prequentialExamples = s.prequentialExamples();
+            prequentialSum = s.prequentialSum();
             stateChunks = s.stateChunks();
             stateBytes = s.stateBytes();
         }
-        batch = new PartialBatch(modelId, config.inputSize(), trainer.config().batchSize(), stores.partialBatches());
+        batch = new PartialBatch(
+                modelId, trainer.config().inputSize(), trainer.config().batchSize(), stores.partialBatches());
         batch.restore();
-        holdout = new HoldoutBuffer(modelId, config.inputSize(), holdoutSize, stores.holdout());
+        holdout = new HoldoutBuffer(modelId, trainer.config().inputSize(), holdoutSize, stores.holdout());
         holdout.restore();
         lastEvaluationMs = nowMs;
         examplesAtLastEvaluation = trainer.examplesSeen();
     }
 
+    /**
+     * The trainer of the stored state: under the configured values when they match it apart from live keys, else
+     * under the stored configuration ({@link #stale}), with one error naming the keys.
+     */
+    private Trainer restore(byte[] state) {
+        try {
+            return Trainer.restore(configured, state);
+        } catch (IllegalArgumentException mismatch) {
+            Trainer stored;
+            try {
+                stored = Trainer.restore(state);
+            } catch (IllegalArgumentException corrupt) {
+                throw new IllegalArgumentException(
+                        "model '" + modelId + "': cannot continue from the stored state (" + corrupt.getMessage()
+                                + "); use a new application.id",
+                        corrupt);
+            }
+            LOG.error(
+                    "model '{}': {}; training continues with the stored configuration and the configured values are"
+                            + " ignored until the command 'reset {}' (which starts the model afresh with them)",
+                    modelId,
+                    mismatch.getMessage(),
+                    modelId);
+            stale = true;
+            return stored;
+        }
+    }
+
     void train(Example example, long nowMs) {
+        if (stale && !fitsStaleConfiguration(example)) {
+            return;
+        }
         if (trainer.stopped()) {
             examplesWhilePaused++;
             writeStatus();
@@ -146,6 +202,9 @@ final class ModelTraining {
     }
 
     void holdout(Example example) {
+        if (stale && !fitsStaleConfiguration(example)) {
+            return;
+        }
         holdout.add(example.getFeatures(), label(example));
         holdoutReceived++;
         writeStatus();
@@ -157,7 +216,13 @@ final class ModelTraining {
         switch (command.kind()) {
             case RESUME -> trainer.resume();
             case RESET -> {
-                trainer = Trainer.create(trainer.config());
+                if (stale) {
+                    adoptConfiguration();
+                } else {
+                    trainer = Trainer.create(trainer.config());
+                }
+                prequentialExamples = 0;
+                prequentialSum = 0;
                 bestHoldoutLoss = Double.NaN;
                 bestHoldoutMetricValue = Double.NaN;
                 earlyStoppingWait = 0;
@@ -189,6 +254,33 @@ final class ModelTraining {
         }
     }
 
+    /** Starts afresh under the configured values, with an empty partial batch and holdout buffer. */
+    private void adoptConfiguration() {
+        batch.clear();
+        holdout.clear();
+        trainer = Trainer.create(configured);
+        batch = new PartialBatch(modelId, configured.inputSize(), configured.batchSize(), stores.partialBatches());
+        holdout = new HoldoutBuffer(modelId, configured.inputSize(), holdoutSize, stores.holdout());
+        stale = false;
+        LOG.info("model '{}': reset to the configured values", modelId);
+    }
+
+    /** Under a stale configuration, whether the example fits it; the first one that does not is logged. */
+    private boolean fitsStaleConfiguration(Example example) {
+        ExampleCheck.Failure failure = ExampleCheck.check(example, trainer.config());
+        if (failure != null && !staleSkipLogged) {
+            staleSkipLogged = true;
+            LOG.error(
+                    "model '{}': skipping examples that do not fit the stored configuration (first: {}: {});"
+                            + " 'reset {}' adopts the configured values",
+                    modelId,
+                    failure.reason().code(),
+                    failure.detail(),
+                    modelId);
+        }
+        return failure == null;
+    }
+
     /** Publishes a FINAL snapshot of the current weights (clean shutdown). */
     void publishFinal(long nowMs) {
         publish(SnapshotReason.FINAL, lastHoldoutLoss, holdoutMetricValue, nowMs);
@@ -196,6 +288,9 @@ final class ModelTraining {
     }
 
     private void step(long nowMs) {
+        if (prequential) {
+            scoreBatch();
+        }
         long start = System.nanoTime();
         StepResult r = trainer.step(batch.features(), batch.labels());
         long nanos = System.nanoTime() - start;
@@ -207,7 +302,10 @@ final class ModelTraining {
         }
         listener.onStep(modelId, r, trainer.examplesSeen(), nanos);
         boolean published = false;
-        if (!r.nonFinite() && r.step() % trainer.config().evalEvery() == 0) {
+        if (r.nonFinite()) {
+            // The skipped update and the backed-off rate are visible in the metrics topic.
+            report(r, null, null, nowMs);
+        } else if (r.step() % trainer.config().evalEvery() == 0) {
             published = evaluate(r, nowMs);
         }
         if (trainer.stopped() && !published) {
@@ -230,19 +328,41 @@ final class ModelTraining {
         writeState();
     }
 
+    /**
+     * Test-then-train: scores the full batch with the model as it is before the step on it (inference mode, the
+     * standardization statistics before this batch) and adds it to the running prequential sums.
+     */
+    private void scoreBatch() {
+        Evaluation e = trainer.evaluate(batch.features(), batch.labels());
+        int n = e.examples();
+        if (trainer.config().classification()) {
+            prequentialSum += Math.round(e.metrics().get("accuracy") * n); // correct predictions
+        } else {
+            double rmse = e.metrics().get("rmse");
+            prequentialSum += rmse * rmse * n; // Σ (ŷ − y)²
+        }
+        prequentialExamples += n;
+    }
+
+    /** Prequential accuracy (classification) or RMSE (regression) so far; null before the first scored batch. */
+    private Double prequentialMetric() {
+        if (prequentialExamples == 0) {
+            return null;
+        }
+        double mean = prequentialSum / prequentialExamples;
+        return trainer.config().classification() ? mean : Math.sqrt(mean);
+    }
+
     /** @return whether a snapshot was published */
     private boolean evaluate(StepResult r, long nowMs) {
         String monitor = monitor(trainer.config());
-        Double loss = null;
-        Double metric = null;
         EvaluationOutcome outcome = null;
+        Evaluation e = null;
         if (holdout.size() > 0) {
-            Evaluation e = trainer.evaluate(holdout.features(), holdout.labels());
+            e = trainer.evaluate(holdout.features(), holdout.labels());
             outcome = trainer.onEvaluation(e);
             lastHoldoutLoss = e.loss();
             holdoutMetricValue = e.monitored(monitor);
-            loss = lastHoldoutLoss;
-            metric = holdoutMetricValue;
             if (outcome.improved()) {
                 bestHoldoutLoss = lastHoldoutLoss;
                 bestHoldoutMetricValue = holdoutMetricValue;
@@ -252,31 +372,11 @@ final class ModelTraining {
             earlyStoppingWait =
                     index < 0 ? 0 : trainer.best().map(b -> index - b.getKey()).orElse(index + 1);
         }
-        double seconds = (nowMs - lastEvaluationMs) / 1000.0;
-        long examples = trainer.examplesSeen() - examplesAtLastEvaluation;
-        TrainingMetrics metrics = TrainingMetrics.newBuilder()
-                .setModelId(modelId)
-                .setStep(r.step())
-                .setSnapshotVersion(snapshotVersion < 0 ? null : snapshotVersion)
-                .setExamplesSeen(trainer.examplesSeen())
-                .setTrainLoss(intervalSteps == 0 ? Double.NaN : intervalLossSum / intervalSteps)
-                .setHoldoutLoss(loss)
-                .setHoldoutMetricName(metric == null ? null : monitor.substring("holdout_".length()))
-                .setHoldoutMetricValue(metric)
-                .setLearningRate(trainer.learningRate())
-                .setGradientNorm(r.gradientNorm())
-                .setEarlyStoppingWait(earlyStoppingWait)
-                .setPaused(trainer.stopped())
-                .setExamplesPerSecond(seconds > 0 ? examples / seconds : 0)
-                .setPrequentialMetric(null)
-                .setTime(Instant.ofEpochMilli(nowMs))
-                .build();
+        report(r, e, monitor, nowMs);
         intervalLossSum = 0;
         intervalSteps = 0;
         lastEvaluationMs = nowMs;
         examplesAtLastEvaluation = trainer.examplesSeen();
-        out.accept(metrics);
-        listener.onEvaluation(modelId, metrics);
         if (outcome == null) {
             return false;
         }
@@ -296,6 +396,39 @@ final class ModelTraining {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Publishes a metrics record: at an evaluation ({@code r} finite; {@code e} the holdout evaluation, null when
+     * the holdout buffer is empty) with the mean train loss of the interval, or for a non-finite step ({@code e}
+     * null) with that step's non-finite loss or gradient norm and the backed-off learning rate.
+     */
+    private void report(StepResult r, Evaluation e, String monitor, long nowMs) {
+        double seconds = (nowMs - lastEvaluationMs) / 1000.0;
+        long examples = trainer.examplesSeen() - examplesAtLastEvaluation;
+        double trainLoss = r.nonFinite() ? r.loss() : intervalSteps == 0 ? Double.NaN : intervalLossSum / intervalSteps;
+        TrainingMetrics metrics = TrainingMetrics.newBuilder()
+                .setModelId(modelId)
+                .setStep(r.step())
+                .setSnapshotVersion(snapshotVersion < 0 ? null : snapshotVersion)
+                .setExamplesSeen(trainer.examplesSeen())
+                .setTrainLoss(trainLoss)
+                .setHoldoutLoss(e == null ? null : lastHoldoutLoss)
+                .setHoldoutMetricName(e == null ? null : monitor.substring("holdout_".length()))
+                .setHoldoutMetricValue(e == null ? null : holdoutMetricValue)
+                .setLearningRate(trainer.learningRate())
+                .setGradientNorm(r.gradientNorm())
+                .setEarlyStoppingWait(earlyStoppingWait)
+                .setPaused(trainer.stopped())
+                .setExamplesPerSecond(seconds > 0 ? examples / seconds : 0)
+                .setPrequentialMetric(prequentialMetric())
+                .setTime(Instant.ofEpochMilli(nowMs))
+                .build();
+        out.accept(metrics);
+        if (e != null) {
+            listener.onHoldoutEvaluation(modelId, e);
+        }
+        listener.onEvaluation(modelId, metrics);
     }
 
     private void publish(SnapshotReason reason, double loss, double metric, long nowMs) {
@@ -345,6 +478,8 @@ final class ModelTraining {
                 trainer.learningRate(),
                 intervalLossSum,
                 intervalSteps,
+                prequentialExamples,
+                prequentialSum,
                 stateChunks,
                 stateBytes);
     }

@@ -30,6 +30,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final SortedMap<String, TrainerConfig> models;
     private final int holdoutSize;
     private final long snapshotEvery;
+    private final boolean prequential;
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
     private final Map<String, ModelTraining> open = new HashMap<>();
@@ -43,6 +44,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         this.models = config.models();
         this.holdoutSize = config.holdoutBufferSize();
         this.snapshotEvery = config.snapshotEvery();
+        this.prequential = config.prequentialEnabled();
         this.listener = listener;
         this.finals = finals;
     }
@@ -98,6 +100,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 config,
                 holdoutSize,
                 snapshotEvery,
+                prequential,
                 stores,
                 listener,
                 this::emit,

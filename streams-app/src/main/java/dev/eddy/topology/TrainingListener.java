@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
@@ -34,8 +35,18 @@ public interface TrainingListener {
      */
     default void onStep(String modelId, StepResult step, long examplesSeen, long nanos) {}
 
-    /** An evaluation ran; {@code metrics} is the record published to the metrics topic. */
+    /**
+     * A metrics record was published to the metrics topic: at an evaluation (every {@code eval-every} steps), or
+     * after a non-finite step, whose record has a non-finite {@code trainLoss} or {@code gradientNorm} and the
+     * backed-off learning rate (and no holdout scores).
+     */
     default void onEvaluation(String modelId, TrainingMetrics metrics) {}
+
+    /**
+     * The holdout buffer was evaluated, with every metric of the model's kind (the metrics record, passed next to
+     * {@link #onEvaluation}, carries only the monitored one).
+     */
+    default void onHoldoutEvaluation(String modelId, Evaluation evaluation) {}
 
     /** A snapshot with this version was published. */
     default void onSnapshot(String modelId, long version, SnapshotReason reason) {}

@@ -3,6 +3,7 @@ package dev.eddy.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.SnapshotReason;
@@ -37,6 +38,7 @@ class TrainingMetricsBinderTest {
                 "eddy.training.examples",
                 "eddy.holdout.examples",
                 "eddy.training.steps",
+                "eddy.training.nonfinite.steps",
                 "eddy.training.step",
                 "eddy.training.loss",
                 "eddy.learning.rate",
@@ -107,22 +109,58 @@ class TrainingMetricsBinderTest {
     }
 
     @Test
-    void evaluationsSetHoldoutGaugesAndAccuracyOnlyWhenItIsTheMonitoredMetric() {
-        binder.onEvaluation("clf", metrics("clf", 0.41, "accuracy", 0.875, 3, false));
+    void evaluationsSetHoldoutLossAndAccuracyWhateverTheMonitoredMetric() {
+        binder.onHoldoutEvaluation("clf", new Evaluation(0.41, Map.of("accuracy", 0.875, "f1", 0.7), 8));
+        binder.onEvaluation("clf", metrics("clf", 0.41, "f1", 0.7, 3, false));
         assertThat(gauge("eddy.holdout.loss", "clf")).isEqualTo(0.41);
-        assertThat(gauge("eddy.holdout.accuracy", "clf")).isEqualTo(0.875);
+        assertThat(gauge("eddy.holdout.accuracy", "clf")).as("f1 monitored").isEqualTo(0.875);
         assertThat(gauge("eddy.early.stopping.wait", "clf")).isEqualTo(3);
         assertThat(gauge("eddy.learning.rate", "clf")).isEqualTo(0.02);
         assertThat(gauge("eddy.training.paused", "clf")).isZero();
+        assertThat(gauge("eddy.prequential.accuracy", "clf"))
+                .as("no prequential metric yet")
+                .isNaN();
 
-        binder.onEvaluation("clf", metrics("clf", 0.39, "f1", 0.7, 0, true));
+        binder.onHoldoutEvaluation("clf", new Evaluation(0.39, Map.of("accuracy", 0.75), 8));
+        binder.onEvaluation(
+                "clf",
+                TrainingMetrics.newBuilder(metrics("clf", 0.39, "loss", 0.39, 0, true))
+                        .setPrequentialMetric(0.625)
+                        .build());
         assertThat(gauge("eddy.holdout.loss", "clf")).isEqualTo(0.39);
-        assertThat(gauge("eddy.holdout.accuracy", "clf"))
-                .as("f1 is not accuracy")
-                .isEqualTo(0.875);
+        assertThat(gauge("eddy.holdout.accuracy", "clf")).isEqualTo(0.75);
+        assertThat(gauge("eddy.prequential.accuracy", "clf")).isEqualTo(0.625);
         assertThat(gauge("eddy.training.paused", "clf")).isEqualTo(1);
         binder.onPaused("clf", false);
         assertThat(gauge("eddy.training.paused", "clf")).isZero();
+
+        binder.onEvaluation(
+                "reg",
+                TrainingMetrics.newBuilder(metrics("reg", 2.0, "loss", 2.0, 0, false))
+                        .setPrequentialMetric(1.5)
+                        .build());
+        assertThat(gauge("eddy.prequential.rmse", "reg")).isEqualTo(1.5);
+        assertThat(registry.find("eddy.prequential.accuracy")
+                        .tag("model", "reg")
+                        .gauge())
+                .isNull();
+    }
+
+    @Test
+    void nonFiniteStepsAreCountedApartFromUpdates() {
+        binder.onStep("clf", new StepResult(0.69, 1.5, 0.01, false, 1), 4, 1);
+        binder.onStep("clf", new StepResult(Double.NaN, Double.NaN, 0.005, true, 1), 8, 1);
+        assertThat(registry.get("eddy.training.steps")
+                        .tag("model", "clf")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("eddy.training.nonfinite.steps")
+                        .tag("model", "clf")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(gauge("eddy.learning.rate", "clf")).isEqualTo(0.005);
     }
 
     @Test

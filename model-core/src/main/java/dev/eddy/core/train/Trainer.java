@@ -55,7 +55,8 @@ import org.ejml.data.DMatrixRMaj;
  * loss:         L = L_data(ŷ, y) + Σ_l l1·|W_l| + l2·W_l²
  * backward:     g = ∂L/∂θ,  N = √(Σ g²)           (global norm before clipping)
  * guard:        L or g not finite → skip the update (θ and optimizer moments are the last good state),
- *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor
+ *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor;
+ *               nonfinite.max-consecutive such steps in a row stop training and restore the best weights
  * clip:         by global norm or by value
  * update:       θ ← optimizer(θ, g, lr_t),  lr_t = schedule(t) · plateau scale · non-finite scale
  * </pre>
@@ -220,7 +221,10 @@ public final class Trainer {
             // only the batch-norm running statistics moved during the forward pass.
             Architecture.copy(batchNormBackup, runningStatistics);
             if (action == NonFiniteGuard.Action.GIVE_UP) {
+                // Finite but diverged weights can make every later step non-finite: stop, and fall back
+                // to the best evaluated weights (as at the end of a fit) rather than keep the diverged ones.
                 stopReason = StopReason.NON_FINITE;
+                restoreBestWeightsIfConfigured();
             }
             return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
         }

@@ -182,6 +182,26 @@ class TrainerTest {
     }
 
     @Test
+    void givingUpOnNonFiniteStepsRestoresTheBestWeights() {
+        Trainer t = Trainer.create(
+                config("layers", "4:relu,1:linear", "standardize", "false", "nonfinite.max-consecutive", "2"));
+        Batches data = new Batches(3, 6, 0);
+        Batches holdout = new Batches(4, 6, 0).next(16);
+        t.step(data.next(4).x, data.y);
+        t.onEvaluation(t.evaluate(holdout.x, holdout.y));
+        long[] best = bits(t);
+        t.step(data.next(4).x, data.y);
+        assertThat(bits(t)).isNotEqualTo(best);
+        for (int i = 0; i < 3; i++) {
+            data.next(4);
+            data.y[0] = -1e300;
+            assertThat(t.step(data.x, data.y).nonFinite()).isTrue();
+        }
+        assertThat(t.stopReason()).contains(StopReason.NON_FINITE);
+        assertThat(bits(t)).isEqualTo(best);
+    }
+
+    @Test
     void tooManyNonFiniteStepsInARowStopTraining() {
         Trainer t = Trainer.create(
                 config("layers", "4:relu,1:linear", "standardize", "false", "nonfinite.max-consecutive", "2"));
