@@ -21,15 +21,15 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Eddy.Version.class,
         description = "Continuous neural-network training on Kafka.",
         subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
             BrokerCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
-            RunCommand.class,
+            StreamCommand.class,
             SnapshotsCommand.class,
             PredictCommand.class,
             ExportCommand.class,
-            DemoCommand.class,
-            StreamCommand.class,
             LrFindCommand.class
         })
 public final class Eddy implements Runnable {

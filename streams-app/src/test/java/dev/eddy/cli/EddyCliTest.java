@@ -44,7 +44,8 @@ class EddyCliTest {
         Cli noCommand = Cli.run();
         assertThat(noCommand.exitCode()).isEqualTo(2);
         assertThat(noCommand.errLines().get(0))
-                .isEqualTo("eddy: missing command: choose one of broker, topics, produce");
+                .isEqualTo(
+                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find");
         assertThat(Cli.run("topics", "--partitions", "many").exitCode()).isEqualTo(2);
     }
 
