@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
  * partitions has a leader, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
  * Streams and serves {@code /metrics}. A stream thread that dies of an unexpected exception is logged and replaced
- * (bad records never get that far: they go to the dead-letter topic). {@link #close()} is the clean shutdown: it asks
- * the trainers for FINAL snapshots, waits for them, then closes Kafka Streams, which commits them.
+ * (bad records never get that far: they go to the dead-letter topic). {@link #close()} is the clean shutdown: it lets
+ * a rebalance in progress end (up to 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka
+ * Streams, which commits them.
  */
 public final class EddyApp implements AutoCloseable {
 
@@ -62,6 +63,8 @@ public final class EddyApp implements AutoCloseable {
     static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
     /** How long a clean shutdown waits for the FINAL snapshots. */
     static final Duration FINAL_SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a clean shutdown waits for a rebalance in progress to end before asking for FINAL snapshots. */
+    static final Duration REBALANCE_TIMEOUT = Duration.ofSeconds(10);
     /** How long a clean shutdown waits for Kafka Streams to commit and close. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -224,7 +227,7 @@ public final class EddyApp implements AutoCloseable {
             return;
         }
         closed = true;
-        if (streams.state() == KafkaStreams.State.RUNNING) {
+        if (runningAfterRebalance()) {
             publishFinalSnapshots();
         }
         if (!streams.close(CLOSE_TIMEOUT)) {
@@ -234,6 +237,23 @@ public final class EddyApp implements AutoCloseable {
             server.close();
         }
         metrics.close();
+    }
+
+    /**
+     * Whether Kafka Streams runs, waiting up to {@link #REBALANCE_TIMEOUT} while it rebalances (after a broker
+     * restart or a member leaving or joining): only running tasks punctuate, so only they publish FINAL snapshots.
+     */
+    private boolean runningAfterRebalance() {
+        long deadline = System.nanoTime() + REBALANCE_TIMEOUT.toNanos();
+        while (streams.state() == KafkaStreams.State.REBALANCING && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return streams.state() == KafkaStreams.State.RUNNING;
     }
 
     private void publishFinalSnapshots() {

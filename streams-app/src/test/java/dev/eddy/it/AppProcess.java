@@ -2,6 +2,7 @@ package dev.eddy.it;
 
 import dev.eddy.app.RunCommand;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,27 +26,72 @@ public final class AppProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final long started;
 
-    private AppProcess(Process process, Path log) {
+    private AppProcess(Process process, Path log, long started) {
         this.process = process;
         this.log = log;
+        this.started = started;
     }
 
     /** Starts {@code eddy run args...}; output goes to {@code log}. */
     public static AppProcess start(Path log, List<String> args) throws IOException {
+        return start(log, List.of(), args);
+    }
+
+    /**
+     * Starts {@code java jvmOptions... RunCommand args...}; the options follow the defaults ({@code -Xmx384m}, serial
+     * GC), so a later {@code -Xmx} or a log level property ({@code -Dorg.slf4j.simpleLogger.log.<logger>=info})
+     * wins.
+     */
+    public static AppProcess start(Path log, List<String> jvmOptions, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                RunCommand.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunCommand.class.getName()));
         command.addAll(args);
+        long started = System.nanoTime();
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new AppProcess(p, log);
+        return new AppProcess(p, log, started);
+    }
+
+    /** {@link System#nanoTime()} just before the process was launched. */
+    public long startedNanos() {
+        return started;
+    }
+
+    /**
+     * Waits until the output has a line containing {@code text}, polling every 5 ms (so a kill can follow a log
+     * line closely).
+     *
+     * @return false when the process exited or {@code timeout} passed first
+     */
+    public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            StringBuilder pending = new StringBuilder();
+            byte[] buffer = new byte[64 << 10];
+            while (System.nanoTime() < deadline) {
+                int n = file.read(buffer);
+                if (n > 0) {
+                    pending.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    if (pending.indexOf(text) >= 0) {
+                        return true;
+                    }
+                    // keep a tail in case the text straddles two reads
+                    pending.delete(0, Math.max(0, pending.length() - text.length()));
+                    continue;
+                }
+                if (!process.isAlive()) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return false;
+        }
     }
 
     /** Waits until the application printed where its metrics are served, i.e. it started. */

@@ -9,11 +9,8 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
-import dev.eddy.state.ModelStatusSerde;
-import dev.eddy.topology.TrainingTopology;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal.
  *
- * <p>{@code -Dkill.points=N} (default 3) kills; {@code -Dkill.seed=S} repeats a run's kill points;
+ * <p>The kills cycle through three {@link KillPoint}s: at a random moment of training, right when a snapshot is
+ * being published (the moment the snapshot record of an open transaction appears on the topic), and while the
+ * restarted process restores its state from the changelogs (Kafka Streams' restoration log line, within 0.5 s).
+ *
+ * <p>{@code -Dkill.points=N} (default 6: two of each) kills; {@code -Dkill.seed=S} repeats a run's kill points;
  * {@code -Dcrash.examples=N} (default 20,000) examples of elec2, or of breast_cancer replayed when the shared
  * datasets folder is absent.
  */
@@ -45,10 +46,18 @@ class CrashExactnessTest {
     private static final String MODEL = "m";
     private static final String EXAMPLES_TOPIC = "crash.examples";
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
-    private static final int KILLS = Integer.getInteger("kill.points", 3);
+    private static final int KILLS = Integer.getInteger("kill.points", 6);
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
+
+    /**
+     * The prefix of the state updater's log lines: its first line comes when the new assignment's tasks are handed to
+     * it, i.e. when restoration starts (restoring the small model's changelogs then takes about 0.5 s).
+     */
+    private static final String RESTORE_LINE = "state-updater [";
+    /** StoreChangelogReader's line when it restored a changelog partition. */
+    private static final String RESTORED_LINE = "Finished restoring changelog";
 
     private static EmbeddedBroker broker;
     private static Admin admin;
@@ -84,7 +93,7 @@ class CrashExactnessTest {
         try (AppProcess ref = start("ref", stream.inputSize(), 0)) {
             ref.awaitMetricsUri(START_TIMEOUT);
             long running = System.nanoTime();
-            awaitFinished("ref", ref);
+            Runs.awaitCaughtUp(admin, "crash-test-ref", EXAMPLES_TOPIC, FINISH_TIMEOUT, ref);
             double seconds = (System.nanoTime() - running) / 1e9;
             System.out.printf(
                     "uninterrupted run: %d examples consumed in %.2f s after start-up (%.0f examples/s, end-to-end"
@@ -95,8 +104,9 @@ class CrashExactnessTest {
                     (System.nanoTime() - t0) / 1e9);
             assertThat(ref.stop(Duration.ofSeconds(60))).as(ref.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> expected = snapshots("ref");
-        ModelStatus expectedStatus = status("ref");
+        List<ModelSnapshot> expected = Runs.snapshots(broker.bootstrapServers(), "ref.snapshots");
+        ModelStatus expectedStatus =
+                Runs.statuses(broker.bootstrapServers(), "crash-test-ref").get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
         long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
@@ -122,39 +132,87 @@ class CrashExactnessTest {
                 .toArray();
         List<String> kills = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
+            KillPoint point = KillPoint.values()[k % KillPoint.values().length];
             try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer("crash");
                     AppProcess app = start("crash", stream.inputSize(), k)) {
                 app.awaitMetricsUri(START_TIMEOUT);
+                if (point == KillPoint.RESTORING) {
+                    kills.add(killWhileRestoring(app, random, k));
+                    continue;
+                }
                 long seen = awaitProgress(progress, killSteps[k], app);
-                Thread.sleep(random.nextInt(200));
+                if (point == KillPoint.RANDOM) {
+                    Thread.sleep(random.nextInt(200));
+                }
                 app.kill();
-                kills.add("kill " + (k + 1) + " at step >= " + seen + " (target " + killSteps[k] + ")");
+                kills.add(String.format(
+                        "kill %d (%s) at step >= %d (target %d)", k + 1, point.description, seen, killSteps[k]));
             }
         }
         System.out.println("crash run: " + kills);
         try (AppProcess app = start("crash", stream.inputSize(), KILLS)) {
             app.awaitMetricsUri(START_TIMEOUT);
-            awaitFinished("crash", app);
+            Runs.awaitCaughtUp(admin, "crash-test-crash", EXAMPLES_TOPIC, FINISH_TIMEOUT, app);
             assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> actual = snapshots("crash");
+        List<ModelSnapshot> actual = Runs.snapshots(broker.bootstrapServers(), "crash.snapshots");
 
         assertThat(actual)
                 .as("snapshots after %d kills, -Dkill.seed=%d", KILLS, SEED)
                 .hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(comparable(actual.get(i)))
+            assertThat(Runs.comparable(actual.get(i)))
                     .as(
                             "snapshot %d (version %d, %s)",
                             i, expected.get(i).getVersion(), expected.get(i).getReason())
-                    .isEqualTo(comparable(expected.get(i)));
+                    .isEqualTo(Runs.comparable(expected.get(i)));
         }
-        ModelStatus actualStatus = status("crash");
+        ModelStatus actualStatus =
+                Runs.statuses(broker.bootstrapServers(), "crash-test-crash").get(MODEL);
         assertThat(actualStatus.steps()).isEqualTo(expectedStatus.steps());
         assertThat(actualStatus.examplesTrained()).isEqualTo(expectedStatus.examplesTrained());
         assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
         assertThat(actualStatus.holdoutReceived()).isEqualTo(expectedStatus.holdoutReceived());
         assertThat(actualStatus.snapshotVersion()).isEqualTo(expectedStatus.snapshotVersion());
+    }
+
+    /** Where in the run a kill lands. */
+    private enum KillPoint {
+        RANDOM("random moment"),
+        SNAPSHOT_PUBLISHING("snapshot being published"),
+        RESTORING("restoring state");
+
+        final String description;
+
+        KillPoint(String description) {
+            this.description = description;
+        }
+    }
+
+    /**
+     * Kills {@code app} within 0.3 s of Kafka Streams' state updater taking over the assigned tasks (after a kill -9
+     * under exactly-once the local stores are wiped and rebuilt from the changelogs).
+     *
+     * @return what happened, for the run's log
+     */
+    private static String killWhileRestoring(AppProcess app, Random random, int k) throws Exception {
+        boolean restoring = app.awaitOutput(RESTORE_LINE, Duration.ofSeconds(30));
+        Thread.sleep(random.nextInt(300));
+        String log = app.log();
+        app.kill();
+        log.lines()
+                .filter(l -> l.contains("estor") || l.contains("RUNNING"))
+                .limit(40)
+                .forEach(l -> System.out.println("DIAG " + l));
+        return String.format(
+                "kill %d (%s) %.2f s after the process started, %s, %s",
+                k + 1,
+                KillPoint.RESTORING.description,
+                (System.nanoTime() - app.startedNanos()) / 1e9,
+                !restoring
+                        ? "no restoration seen"
+                        : log.contains(RESTORED_LINE) ? "restoration partly done" : "mid-restoration",
+                log.contains(Runs.RUNNING_LINE) ? "after RUNNING" : "before RUNNING");
     }
 
     /** The application's settings for run {@code run}: its own application id and output topics. */
@@ -180,36 +238,10 @@ class CrashExactnessTest {
     }
 
     private AppProcess start(String run, int inputSize, int attempt) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers",
-                broker.bootstrapServers(),
-                "--metrics-port",
-                "0",
-                "--state-dir",
-                dir.resolve(run + "-state").toString()));
-        settings(run, inputSize).forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers")) {
-                args.add("--set");
-                args.add(k + "=" + v);
-            }
-        });
-        return AppProcess.start(dir.resolve(run + "-" + attempt + ".log"), args);
-    }
-
-    /** Waits until the application committed everything: lag 0 on the examples and the trainer-input topics. */
-    private static void awaitFinished(String run, AppProcess app) throws InterruptedException {
-        String group = "crash-test-" + run;
-        List<String> topics = List.of(EXAMPLES_TOPIC, group + "-" + TrainingTopology.TRAINER_INPUT + "-repartition");
-        KafkaReads.await(FINISH_TIMEOUT, run + " consumer lag 0 on " + topics, () -> {
-            if (!app.isAlive()) {
-                throw new AssertionError("eddy run died:\n" + app.log());
-            }
-            try {
-                return KafkaReads.lag(admin, group, topics) == 0;
-            } catch (Exception e) {
-                return false; // the repartition topic does not exist before the first start
-            }
-        });
+        return AppProcess.start(
+                dir.resolve(run + "-" + attempt + ".log"),
+                Runs.STATE_LOGGING,
+                Runs.args(settings(run, inputSize), dir.resolve(run + "-state")));
     }
 
     /** A read_uncommitted consumer of the run's snapshots, from their current end: what the next process writes. */
@@ -243,33 +275,5 @@ class CrashExactnessTest {
             }
         }
         throw new AssertionError("no snapshot of step " + steps + " (saw " + seen + "):\n" + app.log());
-    }
-
-    private static List<ModelSnapshot> snapshots(String run) {
-        List<ModelSnapshot> out = new ArrayList<>();
-        KafkaReads.readAll(
-                        broker.bootstrapServers(),
-                        run + ".snapshots",
-                        new StringDeserializer(),
-                        AvroSerdes.modelSnapshots().deserializer())
-                .forEach(r -> out.add(r.value()));
-        return out;
-    }
-
-    /** The model's last committed status, from the status store's changelog. */
-    private static ModelStatus status(String run) {
-        String changelog = "crash-test-" + run + "-" + TrainingTopology.STATUS_STORE + "-changelog";
-        List<ConsumerRecord<String, ModelStatus>> records = KafkaReads.readAll(
-                broker.bootstrapServers(), changelog, new StringDeserializer(), new ModelStatusSerde());
-        return records.stream()
-                .filter(r -> r.key().equals(MODEL))
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .value();
-    }
-
-    /** The snapshot without its wall-clock creation time, the one field a replay may change. */
-    private static ModelSnapshot comparable(ModelSnapshot s) {
-        return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();
     }
 }

@@ -7,23 +7,19 @@ import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.it.AppProcess;
 import dev.eddy.it.KafkaReads;
+import dev.eddy.it.Runs;
 import dev.eddy.it.TrainingStreams;
 import dev.eddy.schema.ModelSnapshot;
-import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
-import dev.eddy.state.ModelStatusSerde;
-import dev.eddy.topology.TrainingTopology;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,9 +87,9 @@ class BrokerRestartTest {
                     .as("snapshots after %d broker restarts", RESTARTS)
                     .hasSameSizeAs(expected);
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(comparable(actual.get(i)))
+                assertThat(Runs.comparable(actual.get(i)))
                         .as("snapshot %d (version %d)", i, expected.get(i).getVersion())
-                        .isEqualTo(comparable(expected.get(i)));
+                        .isEqualTo(Runs.comparable(expected.get(i)));
             }
             ModelStatus want = status(broker, "ref");
             ModelStatus got = status(broker, "restart");
@@ -135,37 +131,16 @@ class BrokerRestartTest {
     }
 
     private AppProcess start(EmbeddedBroker broker, String run, int inputSize) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers",
-                broker.bootstrapServers(),
-                "--metrics-port",
-                "0",
-                "--state-dir",
-                dir.resolve(run + "-state").toString()));
-        settings(broker, run, inputSize).forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers")) {
-                args.add("--set");
-                args.add(k + "=" + v);
-            }
-        });
-        return AppProcess.start(dir.resolve(run + ".log"), args);
+        return AppProcess.start(
+                dir.resolve(run + ".log"),
+                Runs.STATE_LOGGING,
+                Runs.args(settings(broker, run, inputSize), dir.resolve(run + "-state")));
     }
 
     private static void awaitFinished(EmbeddedBroker broker, String run, AppProcess app) throws Exception {
-        String group = "restart-test-" + run;
-        List<String> topics = List.of(EXAMPLES_TOPIC, group + "-" + TrainingTopology.TRAINER_INPUT + "-repartition");
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            KafkaReads.await(FINISH_TIMEOUT, run + " consumer lag 0", () -> {
-                if (!app.isAlive()) {
-                    throw new AssertionError("eddy run died:\n" + app.log());
-                }
-                try {
-                    return KafkaReads.lag(admin, group, topics) == 0;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            Runs.awaitCaughtUp(admin, "restart-test-" + run, EXAMPLES_TOPIC, FINISH_TIMEOUT, app);
         }
     }
 
@@ -188,28 +163,15 @@ class BrokerRestartTest {
     }
 
     private static List<ModelSnapshot> snapshots(EmbeddedBroker broker, String run) {
-        List<ModelSnapshot> out = new ArrayList<>();
-        KafkaReads.readAll(
-                        broker.bootstrapServers(),
-                        run + ".snapshots",
-                        new StringDeserializer(),
-                        AvroSerdes.modelSnapshots().deserializer())
-                .forEach(r -> out.add(r.value()));
-        return out;
+        return Runs.snapshots(broker.bootstrapServers(), run + ".snapshots");
     }
 
     private static ModelStatus status(EmbeddedBroker broker, String run) {
-        String changelog = "restart-test-" + run + "-" + TrainingTopology.STATUS_STORE + "-changelog";
-        return KafkaReads.readAll(
-                        broker.bootstrapServers(), changelog, new StringDeserializer(), new ModelStatusSerde())
-                .stream()
-                .filter(r -> r.key().equals(MODEL))
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .value();
-    }
-
-    private static ModelSnapshot comparable(ModelSnapshot s) {
-        return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();
+        ModelStatus s =
+                Runs.statuses(broker.bootstrapServers(), "restart-test-" + run).get(MODEL);
+        if (s == null) {
+            throw new IllegalStateException("no status of model " + MODEL + " yet");
+        }
+        return s;
     }
 }

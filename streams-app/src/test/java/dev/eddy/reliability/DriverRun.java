@@ -1,6 +1,7 @@
 package dev.eddy.reliability;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -111,6 +112,11 @@ final class DriverRun implements AutoCloseable {
         @Override
         public void onEvaluation(String modelId, TrainingMetrics m) {
             next.onEvaluation(modelId, m);
+        }
+
+        @Override
+        public void onHoldoutEvaluation(String modelId, Evaluation evaluation) {
+            next.onHoldoutEvaluation(modelId, evaluation);
         }
 
         @Override

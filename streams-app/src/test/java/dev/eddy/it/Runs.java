@@ -1,0 +1,129 @@
+package dev.eddy.it;
+
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.topology.TrainingTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the fault tests share about one {@code eddy run} run: its command line, its outputs, its progress. */
+public final class Runs {
+
+    /** JVM options: info logging of the Kafka Streams state transitions and of the changelog restoration. */
+    public static final List<String> STATE_LOGGING = List.of(
+            "-Dorg.slf4j.simpleLogger.log.dev.eddy.app.EddyApp=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.DefaultStateUpdater=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StoreChangelogReader=info");
+    /** EddyApp's line (with {@link #STATE_LOGGING}) when Kafka Streams reaches RUNNING. */
+    public static final String RUNNING_LINE = "-> RUNNING";
+
+    /** EddyApp's state-transition line: {@code Kafka Streams BEFORE -> NOW}. */
+    private static final Pattern TRANSITION = Pattern.compile("Kafka Streams \\w+ -> (\\w+)");
+
+    private Runs() {}
+
+    /**
+     * The arguments of {@code eddy run} for {@code settings}: {@code --bootstrap-servers}, metrics on any free port,
+     * {@code --state-dir}, and every other setting as {@code --set key=value}.
+     */
+    public static List<String> args(Map<String, String> settings, Path stateDir) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                settings.get("bootstrap.servers"),
+                "--metrics-port",
+                "0",
+                "--state-dir",
+                stateDir.toString()));
+        settings.forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) {
+                args.add("--set");
+                args.add(k + "=" + v);
+            }
+        });
+        return args;
+    }
+
+    /** Every committed snapshot of {@code topic}, in partition order. */
+    public static List<ModelSnapshot> snapshots(String bootstrapServers, String topic) {
+        List<ModelSnapshot> out = new ArrayList<>();
+        KafkaReads.readAll(
+                        bootstrapServers,
+                        topic,
+                        new StringDeserializer(),
+                        AvroSerdes.modelSnapshots().deserializer())
+                .forEach(r -> out.add(r.value()));
+        return out;
+    }
+
+    /** The last committed status of every model of application {@code applicationId}, from the status changelog. */
+    public static Map<String, ModelStatus> statuses(String bootstrapServers, String applicationId) {
+        Map<String, ModelStatus> out = new TreeMap<>();
+        String changelog = applicationId + "-" + TrainingTopology.STATUS_STORE + "-changelog";
+        KafkaReads.readAll(bootstrapServers, changelog, new StringDeserializer(), new ModelStatusSerde())
+                .forEach(r -> out.put(r.key(), r.value()));
+        return out;
+    }
+
+    /** The snapshot without its wall-clock creation time, the one field a replay may change. */
+    public static ModelSnapshot comparable(ModelSnapshot s) {
+        return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();
+    }
+
+    /** Kafka Streams' state in {@code app} as its last logged transition says (needs {@link #STATE_LOGGING}). */
+    public static String state(AppProcess app) {
+        Matcher m = TRANSITION.matcher(app.log());
+        String state = "CREATED";
+        while (m.find()) {
+            state = m.group(1);
+        }
+        return state;
+    }
+
+    /** Waits until {@code app} is in state RUNNING (needs {@link #STATE_LOGGING}). */
+    public static void awaitRunning(AppProcess app, Duration timeout) throws InterruptedException {
+        KafkaReads.await(timeout, "eddy run in state RUNNING", () -> {
+            if (!app.isAlive()) {
+                throw new AssertionError("eddy run died:\n" + app.log());
+            }
+            return state(app).equals("RUNNING");
+        });
+    }
+
+    /**
+     * Waits until every one of {@code apps} is in state RUNNING (needs {@link #STATE_LOGGING}; a process stopped
+     * while not RUNNING publishes no FINAL snapshot) and group {@code applicationId} committed everything: lag 0 on the
+     * examples and the trainer-input topics.
+     */
+    public static void awaitCaughtUp(
+            Admin admin, String applicationId, String examplesTopic, Duration timeout, AppProcess... apps)
+            throws InterruptedException {
+        List<String> topics =
+                List.of(examplesTopic, applicationId + "-" + TrainingTopology.TRAINER_INPUT + "-repartition");
+        KafkaReads.await(timeout, applicationId + " running with consumer lag 0 on " + topics, () -> {
+            for (AppProcess app : apps) {
+                if (!app.isAlive()) {
+                    throw new AssertionError("eddy run died:\n" + app.log());
+                }
+                if (!state(app).equals("RUNNING")) {
+                    return false;
+                }
+            }
+            try {
+                return KafkaReads.lag(admin, applicationId, topics) == 0;
+            } catch (Exception e) {
+                return false; // the repartition topic does not exist before the first start
+            }
+        });
+    }
+}
