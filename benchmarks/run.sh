@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train-step throughput of Eddy (JMH, float64) side by side with PyTorch CPU (float32, 2 threads).
-# Builds model-core and the benchmark jar, runs TrainStepBenchmark, installs torch offline into a
+# Builds the benchmark jar (with the modules it needs), runs TrainStepBenchmark, installs torch offline into a
 # venv when it is missing, runs torch_train_step.py and prints one table with the ratios and the
 # targets of issue 4. The whole run takes about 3-4 minutes on 2 cores.
 #
@@ -21,9 +21,8 @@ if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c * 0.75) }'; then
 fi
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building model-core and benchmarks"
-  mvn -B -q -pl model-core install -DskipTests -Dspotless.check.skip=true
-  mvn -B -q -f benchmarks/pom.xml package -DskipTests -Dspotless.check.skip=true
+  echo "== building benchmarks and the modules it needs"
+  mvn -B -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
 fi
 
 echo "== JMH TrainStepBenchmark (results in $out/jmh.json)"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# End-to-end pipeline benchmark (issues 5 and 6) on the in-JVM broker: training examples/s of Eddy beside a plain
+# Kafka Streams passthrough of the same records (commit interval 100 and 1000 ms), changelog bytes per example and
+# snapshot freshness; then scoring features/s of the small and medium nets beside a passthrough, and the latency from
+# feature produced to prediction committed. Prints two tables; about 2-4 minutes on 2 cores (plus the build).
+#
+# Environment: SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar, ELEC2 (default ../shared/datasets/elec2/
+# elec2.csv.gz; generated rows when absent), JAVA_OPTS (default -Xmx3g). Other arguments go to PipelineBenchmark
+# (e.g. --examples 50000 --commit-intervals 100; --help lists them).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+load="$(cut -d' ' -f1 /proc/loadavg)"
+if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c * 0.75) }'; then
+  echo "WARNING: load average $load on $(nproc) cores: other jobs are running, the figures will be unreliable"
+fi
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building benchmarks and the modules it needs"
+  mvn -B -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
+fi
+
+# shellcheck disable=SC2086
+exec java ${JAVA_OPTS:--Xmx3g} -cp benchmarks/target/benchmarks.jar dev.eddy.benchmarks.pipeline.PipelineBenchmark \
+  --elec2 "${ELEC2:-$root/../shared/datasets/elec2/elec2.csv.gz}" "$@"
