@@ -32,7 +32,11 @@ class MatMulTest {
                 Arguments.of(32, 8, 32),
                 Arguments.of(33, 129, 11),
                 Arguments.of(128, 129, 65), // m·k·n above the two-thread threshold, odd k
-                Arguments.of(257, 65, 67));
+                Arguments.of(257, 65, 67),
+                Arguments.of(6, 300, 9), // inner dimension over two blocks, rows beyond a group of four
+                Arguments.of(1000, 128, 9), // few columns, computed transposed on two threads
+                Arguments.of(1030, 40, 9), // too many rows for the transposed form
+                Arguments.of(600, 129, 17)); // several row blocks per thread
     }
 
     @ParameterizedTest(name = "{0}x{1} times {1}x{2}")
@@ -112,6 +116,27 @@ class MatMulTest {
         assertThat(again.data).isEqualTo(first.data);
     }
 
+    @ParameterizedTest(name = "{0}x{1}x{2} equals the ascending fma chain bit for bit")
+    @MethodSource("shapes")
+    void everyProductIsTheAscendingFmaChain(int m, int k, int n) {
+        Random rnd = new Random(17L * m + 5L * k + n);
+        DMatrixRMaj x = random(m, k, rnd);
+        DMatrixRMaj y = random(k, n, rnd);
+        DMatrixRMaj yT = random(n, k, rnd);
+        DMatrixRMaj xT = random(k, m, rnd);
+        DMatrixRMaj bias = random(1, n, rnd);
+        DMatrixRMaj c = new DMatrixRMaj(m, n);
+
+        MatMul.ab(x, y, c);
+        assertThat(c.data).isEqualTo(fmaChain(x, false, y, false, null).data);
+        MatMul.abPlusBias(x, y, bias, c);
+        assertThat(c.data).isEqualTo(fmaChain(x, false, y, false, bias.data).data);
+        MatMul.abT(x, yT, c);
+        assertThat(c.data).isEqualTo(fmaChain(x, false, yT, true, null).data);
+        MatMul.aTb(xT, y, c);
+        assertThat(c.data).isEqualTo(fmaChain(xT, true, y, false, null).data);
+    }
+
     @Test
     void rowsDoNotDependOnThePathThatComputedThem() {
         // A row computed alone (streaming path) must equal the same row inside a large
@@ -173,6 +198,24 @@ class MatMulTest {
                 }
                 double beta = bias == null ? 0.0 : bias[j];
                 c.set(i, j, s + (magnitude ? Math.abs(beta) : beta));
+            }
+        }
+        return c;
+    }
+
+    /** The documented summation order: c_ij = fma(A_i,k−1, B_k−1,j, … fma(A_i0, B_0j, bias_j or 0)). */
+    private static DMatrixRMaj fmaChain(DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB, double[] bias) {
+        int m = transA ? a.numCols : a.numRows;
+        int k = transA ? a.numRows : a.numCols;
+        int n = transB ? b.numRows : b.numCols;
+        DMatrixRMaj c = new DMatrixRMaj(m, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = bias == null ? 0.0 : bias[j];
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(transA ? a.get(p, i) : a.get(i, p), transB ? b.get(j, p) : b.get(p, j), s);
+                }
+                c.set(i, j, s);
             }
         }
         return c;

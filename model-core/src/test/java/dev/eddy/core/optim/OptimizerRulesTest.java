@@ -125,6 +125,34 @@ class OptimizerRulesTest {
     }
 
     @Test
+    void adamKeepsTheBitsOfItsFormulaPastTheStepWhereTheSecondCorrectionRoundsToOne() {
+        // after about 37k steps √(1 − β2^t) rounds to 1 and Adam skips that division: same bits
+        for (boolean ams : new boolean[] {false, true}) {
+            Adam adam = new Adam(0.9, 0.999, 1e-8, ams);
+            Parameter p = new Parameter("w", new double[] {0.5, -0.25}, new double[2]);
+            double[] theta = {0.5, -0.25};
+            double[] m = new double[2];
+            double[] v = new double[2];
+            double[] vmax = new double[2];
+            for (int t = 1; t <= 40_000; t++) {
+                for (int j = 0; j < 2; j++) {
+                    double g = Math.sin(0.01 * t + j) * (t % 7 == 0 ? 0.0 : 1e-3);
+                    p.grad()[j] = g;
+                    m[j] = 0.9 * m[j] + (1 - 0.9) * g;
+                    v[j] = 0.999 * v[j] + (1 - 0.999) * g * g;
+                    vmax[j] = Math.max(vmax[j], v[j]);
+                    double w = ams ? vmax[j] : v[j];
+                    double stepSize = 1e-3 / (1 - Math.pow(0.9, t));
+                    theta[j] -= stepSize * (m[j] / (Math.sqrt(w) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8));
+                }
+                adam.step(List.of(p), 1e-3);
+            }
+            assertThat(Math.sqrt(1 - Math.pow(0.999, 40_000))).isEqualTo(1.0);
+            assertThat(p.value()).as("amsgrad %s", ams).isEqualTo(theta);
+        }
+    }
+
+    @Test
     void adamWDecaysTheParameterBeforeTheAdamRule() {
         double eps = 1e-8;
         double[] theta = twoSteps(new AdamW(0.9, 0.999, eps, 0.2, false));
