@@ -48,6 +48,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * snapshots under ~0.3 s behind the input for small models; for a 1M-parameter model (~25 MB of state) use 1000 ms
  * or more.
  *
+ * <p>Kafka Streams runs with {@code max.task.idle.ms=-1} unless {@code kafka.max.task.idle.ms} says otherwise: the
+ * trainer task processes examples as they come instead of waiting to order them by timestamp against the commands
+ * topic, so a command is applied in its arrival order relative to the examples (as before, a matter of timing).
+ *
  * <p>At least one model is required. An unknown key or a bad value fails with an {@link IllegalArgumentException} that
  * names the key, the value and the allowed values or form.
  */
@@ -279,7 +283,10 @@ public final class EddyConfig {
      * fetch sizes are raised to {@code snapshot.max-bytes} so a snapshot of a large model fits one record; the
      * state-store cache ({@code cache.max.bytes}, split evenly over {@code num.stream.threads}) must give each thread
      * more than the state of the models it trains, so that only the last write per commit interval reaches the
-     * changelogs (an evicted entry is written at once). {@code kafka.*} keys are applied last and win.
+     * changelogs (an evicted entry is written at once). {@code max.task.idle.ms} is -1: a task never waits to
+     * order the records of its input partitions by timestamp, so the trainer task does not hold back examples while
+     * the (mostly empty) commands topic has nothing buffered; commands are applied in the order they arrive relative
+     * to the examples (which was already timing-dependent). {@code kafka.*} keys are applied last and win.
      */
     public Properties streamsProperties() {
         Properties p = new Properties();
@@ -288,6 +295,7 @@ public final class EddyConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(cacheMaxBytes));
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         if (!values.get("state.dir").isEmpty()) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, values.get("state.dir"));
         }

@@ -21,6 +21,15 @@ final class LabeledRow {
         return b.putDouble(label).array();
     }
 
+    static byte[] encode(long sequence, double[] features, double label) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 8 * features.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(sequence).putInt(features.length);
+        for (double v : features) {
+            b.putDouble(v);
+        }
+        return b.putDouble(label).array();
+    }
+
     static long sequence(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }

@@ -1,14 +1,18 @@
 package dev.eddy.state;
 
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The examples of the mini-batch being filled, for one model: in memory as reused arrays (the trainer's input) and
  * in a store as one entry per slot, {@code <model>/<slot>}, so a restart continues the same batch. A batch is full
  * after exactly {@code batchSize} examples, counted in input order: batch boundaries never depend on time.
+ *
+ * <p>Slots are overwritten, never deleted after a step: the row in slot i of the batch of generation g (the examples
+ * the trainer was given before this batch, {@code Trainer.examplesSeen()}, kept in the trainer state) carries the
+ * sequence number g + i, its position in the trainer's input. The batch is the rows of slots 0, 1, 2, … whose
+ * sequence is g + slot, up to the first missing slot or the first left from an earlier generation (g only grows
+ * between steps, so an earlier row has a smaller sequence).
  */
 public final class PartialBatch {
 
@@ -16,40 +20,40 @@ public final class PartialBatch {
     private final KeyValueStore<String, byte[]> store;
     private final int inputSize;
     private int batchSize;
+    private long generation;
     private double[][] features;
     private double[] labels;
     private int size;
 
-    public PartialBatch(String modelId, int inputSize, int batchSize, KeyValueStore<String, byte[]> store) {
+    /**
+     * @param generation the examples the trainer was given before this batch (see the class javadoc)
+     */
+    public PartialBatch(
+            String modelId, int inputSize, int batchSize, long generation, KeyValueStore<String, byte[]> store) {
         this.modelId = modelId;
         this.store = store;
         this.inputSize = inputSize;
         this.batchSize = batchSize;
+        this.generation = generation;
         this.features = new double[batchSize][inputSize];
         this.labels = new double[batchSize];
     }
 
-    /** Loads the slots written before a restart. */
+    /** Loads the slots written before a restart: those of this batch's generation. */
     public void restore() {
-        int found = 0;
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(modelId + "/", new StringSerializer())) {
-            while (it.hasNext()) {
-                it.next();
-                found++;
+        size = 0;
+        for (byte[] bytes = store.get(slotKey(0));
+                bytes != null && LabeledRow.sequence(bytes) == generation + size;
+                bytes = store.get(slotKey(size))) {
+            if (size == features.length) {
+                allocate(2 * size); // only after a smaller batch size was set while paused
             }
+            labels[size] = LabeledRow.decode(bytes, features[size]);
+            size++;
         }
-        if (found > features.length) {
-            allocate(found);
+        if (features.length != Math.max(batchSize, size)) {
+            allocate(Math.max(batchSize, size));
         }
-        for (int slot = 0; slot < found; slot++) {
-            byte[] bytes = store.get(slotKey(slot));
-            if (bytes == null) {
-                throw new IllegalStateException(
-                        "partial batch of '" + modelId + "' is corrupt: slot " + slot + " of " + found + " missing");
-            }
-            labels[slot] = LabeledRow.decode(bytes, features[slot]);
-        }
-        size = found;
     }
 
     /** Appends one example (features x, label y) and persists its slot. */
@@ -59,7 +63,7 @@ public final class PartialBatch {
             row[j] = x.get(j);
         }
         labels[size] = y;
-        store.put(slotKey(size), LabeledRow.encode(size, x, y));
+        store.put(slotKey(size), LabeledRow.encode(generation + size, row, y));
         size++;
     }
 
@@ -78,11 +82,17 @@ public final class PartialBatch {
         return labels;
     }
 
-    /** Empties the batch (after a step) and deletes its slots. */
-    public void clear() {
-        for (int slot = 0; slot < size; slot++) {
-            store.delete(slotKey(slot));
+    /**
+     * Empties the batch after a step on it and starts the next generation; the slots stay, stale by their sequence.
+     *
+     * @param generation the examples the trainer has been given now: at least the previous generation + the size
+     */
+    public void clear(long generation) {
+        if (generation < this.generation + size) {
+            throw new IllegalArgumentException("the next generation of the partial batch of '" + modelId
+                    + "' must be at least " + (this.generation + size) + ", got " + generation);
         }
+        this.generation = generation;
         size = 0;
         if (features.length != batchSize) {
             allocate(batchSize);
@@ -90,12 +100,38 @@ public final class PartialBatch {
     }
 
     /**
+     * Keeps the examples under a new generation that may be smaller (the trainer was reset): rewrites their slots
+     * with the new sequence numbers and deletes all later slots, whose sequences could match the new generation.
+     */
+    public void renumber(long generation) {
+        this.generation = generation;
+        for (int slot = 0; slot < size; slot++) {
+            store.put(slotKey(slot), LabeledRow.encode(generation + slot, features[slot], labels[slot]));
+        }
+        deleteFrom(size);
+    }
+
+    /** Empties the batch and deletes every slot (the model starts afresh under another configuration). */
+    public void discard() {
+        size = 0;
+        deleteFrom(0);
+    }
+
+    /**
      * Changes the batch size ({@code set batch-size}). If the batch already holds at least {@code batchSize}
-     * examples, it is full at its current size, so the caller trains on all of them at once.
+     * examples, it is full at its current size, so the caller trains on all of them at once. Slots beyond the new
+     * size keep rows of earlier generations, which stay stale.
      */
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
         allocate(Math.max(batchSize, size));
+    }
+
+    /** Deletes the slots from {@code first} on; slots are written from 0 up, so they end at the first missing one. */
+    private void deleteFrom(int first) {
+        for (int slot = first; store.delete(slotKey(slot)) != null; slot++) {
+            // deleted
+        }
     }
 
     private void allocate(int capacity) {

@@ -148,7 +148,11 @@ final class ModelTraining {
             stateBytes = s.stateBytes();
         }
         batch = new PartialBatch(
-                modelId, trainer.config().inputSize(), trainer.config().batchSize(), stores.partialBatches());
+                modelId,
+                trainer.config().inputSize(),
+                trainer.config().batchSize(),
+                trainer.examplesSeen(),
+                stores.partialBatches());
         batch.restore();
         holdout = new HoldoutBuffer(modelId, trainer.config().inputSize(), holdoutSize, stores.holdout());
         holdout.restore();
@@ -220,6 +224,7 @@ final class ModelTraining {
                     adoptConfiguration();
                 } else {
                     trainer = Trainer.create(trainer.config());
+                    batch.renumber(trainer.examplesSeen());
                 }
                 prequentialExamples = 0;
                 prequentialSum = 0;
@@ -256,10 +261,15 @@ final class ModelTraining {
 
     /** Starts afresh under the configured values, with an empty partial batch and holdout buffer. */
     private void adoptConfiguration() {
-        batch.clear();
+        batch.discard();
         holdout.clear();
         trainer = Trainer.create(configured);
-        batch = new PartialBatch(modelId, configured.inputSize(), configured.batchSize(), stores.partialBatches());
+        batch = new PartialBatch(
+                modelId,
+                configured.inputSize(),
+                configured.batchSize(),
+                trainer.examplesSeen(),
+                stores.partialBatches());
         holdout = new HoldoutBuffer(modelId, configured.inputSize(), holdoutSize, stores.holdout());
         stale = false;
         LOG.info("model '{}': reset to the configured values", modelId);
@@ -294,7 +304,7 @@ final class ModelTraining {
         long start = System.nanoTime();
         StepResult r = trainer.step(batch.features(), batch.labels());
         long nanos = System.nanoTime() - start;
-        batch.clear();
+        batch.clear(trainer.examplesSeen());
         lastTrainLoss = r.loss();
         if (!r.nonFinite()) {
             intervalLossSum += r.loss();
@@ -333,15 +343,9 @@ final class ModelTraining {
      * standardization statistics before this batch) and adds it to the running prequential sums.
      */
     private void scoreBatch() {
-        Evaluation e = trainer.evaluate(batch.features(), batch.labels());
-        int n = e.examples();
-        if (trainer.config().classification()) {
-            prequentialSum += Math.round(e.metrics().get("accuracy") * n); // correct predictions
-        } else {
-            double rmse = e.metrics().get("rmse");
-            prequentialSum += rmse * rmse * n; // Σ (ŷ − y)²
-        }
-        prequentialExamples += n;
+        // correct predictions (classification) or Σ (ŷ − y)² (regression)
+        prequentialSum += trainer.predictionScoreSum(batch.features(), batch.labels());
+        prequentialExamples += batch.labels().length;
     }
 
     /** Prequential accuracy (classification) or RMSE (regression) so far; null before the first scored batch. */

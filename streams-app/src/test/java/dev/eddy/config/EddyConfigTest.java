@@ -80,6 +80,16 @@ class EddyConfigTest {
     }
 
     @Test
+    void tasksNeverIdleUnlessAKafkaKeySaysOtherwise() {
+        assertThat(EddyConfig.of(minimal()).streamsProperties().get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isEqualTo("-1");
+        assertThat(EddyConfig.of(with("kafka.max.task.idle.ms", "20"))
+                        .streamsProperties()
+                        .get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isEqualTo("20");
+    }
+
+    @Test
     void badInputNamesTheKeyAndTheAllowedForm() {
         assertThatThrownBy(() -> EddyConfig.of(with("holdout.frac", "0.2")))
                 .hasMessageContaining("unknown key 'holdout.frac'")

@@ -73,13 +73,14 @@ class TrainingTopologyTest {
 
     @Test
     void sevenExamplesMakeOneStepOfFourAndAPartialBatchOfThree() {
-        List<Example> input = TrainingFixture.blobs(7, 1, "m");
+        List<Example> input = TrainingFixture.blobs(8, 1, "m").subList(0, 7);
         try (TrainingFixture f = new TrainingFixture(settings(), dir)) {
             f.pipe(input);
             ModelStatus s = f.status("m");
             assertThat(s.steps()).isEqualTo(1);
             assertThat(s.examplesTrained()).isEqualTo(4);
-            assertThat(f.storedSlots(TrainingTopology.PARTIAL_BATCH_STORE, "m")).isEqualTo(3);
+            // Slots are overwritten, not deleted: 0-2 hold this batch, 3 the stale last row of the first batch.
+            assertThat(f.storedSlots(TrainingTopology.PARTIAL_BATCH_STORE, "m")).isEqualTo(4);
             List<ModelSnapshot> snapshots = f.snapshots.readValuesToList();
             assertThat(snapshots).hasSize(1);
             // The one step was taken on exactly the first four examples, in order.
@@ -88,6 +89,10 @@ class TrainingTopologyTest {
             assertThat(kernel(snapshots.get(0)))
                     .containsExactly(
                             reference.network().layers().get(0).kernel().value());
+            // The eighth example completes the batch of three.
+            f.pipe(TrainingFixture.blobs(8, 1, "m").subList(7, 8));
+            assertThat(f.status("m").steps()).isEqualTo(2);
+            assertThat(f.status("m").examplesTrained()).isEqualTo(8);
         }
     }
 

@@ -24,12 +24,11 @@ final class HoldoutMetrics {
         }
         int k = outputs.numCols;
         int classes = k == 1 ? 2 : k;
-        double threshold = config.loss().equals("hinge") ? 0.0 : 0.5;
         int[] actual = new int[labels.length];
         int[] predicted = new int[labels.length];
         for (int r = 0; r < labels.length; r++) {
             actual[r] = (int) labels[r];
-            predicted[r] = k == 1 ? (outputs.data[r] >= threshold ? 1 : 0) : argmax(outputs, r);
+            predicted[r] = predictedClass(config, outputs, r);
         }
         ConfusionMatrix m = ConfusionMatrix.ofLabels(actual, predicted, classes);
         boolean binary = classes == 2 && k == 1;
@@ -39,6 +38,15 @@ final class HoldoutMetrics {
                 "recall", binary ? m.recall(1) : m.macroRecall(),
                 "f1", binary ? m.f1(1) : m.macroF1(),
                 "auc", binary ? auc(actual, outputs, 0) : macroAuc(actual, outputs));
+    }
+
+    /** The predicted class of output row {@code row} (the rule of the class javadoc). */
+    static int predictedClass(TrainerConfig config, DMatrixRMaj outputs, int row) {
+        if (outputs.numCols > 1) {
+            return argmax(outputs, row);
+        }
+        double threshold = config.loss().equals("hinge") ? 0.0 : 0.5;
+        return outputs.data[row] >= threshold ? 1 : 0;
     }
 
     private static int argmax(DMatrixRMaj m, int row) {

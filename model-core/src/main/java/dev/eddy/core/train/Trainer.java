@@ -252,6 +252,32 @@ public final class Trainer {
     }
 
     /**
+     * The prequential (test-then-train) score of a batch, in inference mode as {@link #evaluate}:
+     * Σ_i [ŷ_i = y_i], the number of correct predictions (classification, the predicted class of the
+     * holdout accuracy), or Σ_i (ŷ_i − y_i)² (regression). Only the predictions are computed, none of
+     * the loss or the other metrics. Changes no training state.
+     *
+     * @throws IllegalArgumentException when the rows do not fit the model or their count differs from
+     *     the labels'
+     */
+    public double predictionScoreSum(double[][] features, double[] labels) {
+        if (labels.length != features.length) {
+            throw new IllegalArgumentException("got " + labels.length + " labels for " + features.length + " rows");
+        }
+        DMatrixRMaj outputs = network.predict(standardizedInputs(features));
+        double sum = 0;
+        for (int r = 0; r < labels.length; r++) {
+            if (config.classification()) {
+                sum += HoldoutMetrics.predictedClass(config, outputs, r) == (int) labels[r] ? 1 : 0;
+            } else {
+                double error = outputs.data[r] - labels[r];
+                sum += error * error;
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Feeds one evaluation to reduce-on-plateau and early stopping (Keras semantics with evaluations
      * counted as epochs). On improvement the current weights are kept as the best weights; on stop
      * with {@code early-stopping.restore-best-weights} the best weights are put back. A NaN monitored

@@ -1,0 +1,111 @@
+package dev.eddy.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PartialBatchTest {
+
+    private KeyValueStore<String, byte[]> store;
+
+    @BeforeEach
+    void store() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("b"), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    }
+
+    /** Example i has features (i, −i) and label i mod 2. */
+    private static void addExamples(PartialBatch b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            b.add(List.of((double) i, (double) -i), i % 2);
+        }
+    }
+
+    private PartialBatch restored(int batchSize, long generation) {
+        PartialBatch b = new PartialBatch("m", 2, batchSize, generation, store);
+        b.restore();
+        return b;
+    }
+
+    @Test
+    void clearKeepsTheSlotsAndRestoreLoadsOnlyTheCurrentGeneration() {
+        PartialBatch b = new PartialBatch("m", 2, 3, 0, store);
+        addExamples(b, 0, 3);
+        assertThat(b.full()).isTrue();
+        b.clear(3);
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+        addExamples(b, 3, 4);
+
+        PartialBatch r = restored(3, 3);
+        assertThat(r.full()).isFalse();
+        addExamples(r, 4, 6);
+        assertThat(r.full()).isTrue();
+        assertThat(r.features()).isDeepEqualTo(new double[][] {{3, -3}, {4, -4}, {5, -5}});
+        assertThat(r.labels()).containsExactly(1, 0, 1);
+
+        // Right after a step nothing of the old generation comes back.
+        r.clear(6);
+        PartialBatch empty = restored(3, 6);
+        addExamples(empty, 6, 8);
+        assertThat(empty.full()).isFalse();
+    }
+
+    @Test
+    void aSmallerBatchSizeWhilePausedRestoresEveryExampleOfTheBatch() {
+        PartialBatch b = new PartialBatch("m", 2, 4, 8, store);
+        addExamples(b, 0, 3);
+        b.setBatchSize(2);
+        assertThat(b.full()).isTrue();
+
+        PartialBatch r = restored(2, 8);
+        assertThat(r.full()).isTrue();
+        assertThat(r.features()).isDeepEqualTo(new double[][] {{0, 0}, {1, -1}, {2, -2}});
+        r.clear(11);
+        addExamples(r, 3, 4);
+        assertThat(restored(2, 11).full()).isFalse();
+        addExamples(r, 4, 5);
+        assertThat(restored(2, 11).features()).isDeepEqualTo(new double[][] {{3, -3}, {4, -4}});
+    }
+
+    @Test
+    void renumberKeepsTheExamplesUnderASmallerGenerationAndDropsLaterSlots() {
+        PartialBatch b = new PartialBatch("m", 2, 4, 0, store);
+        addExamples(b, 0, 4);
+        b.clear(4);
+        addExamples(b, 4, 5);
+        // A reset: the trainer starts again from 0 examples, while slots 1..3 still hold sequences 1..3.
+        b.renumber(0);
+        PartialBatch r = restored(4, 0);
+        addExamples(r, 5, 8);
+        assertThat(r.full()).isTrue();
+        assertThat(r.features()).isDeepEqualTo(new double[][] {{4, -4}, {5, -5}, {6, -6}, {7, -7}});
+    }
+
+    @Test
+    void discardDeletesEverySlot() {
+        PartialBatch b = new PartialBatch("m", 2, 4, 0, store);
+        addExamples(b, 0, 4);
+        b.clear(4);
+        addExamples(b, 4, 6);
+        b.discard();
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void clearRefusesAGenerationThatCouldMatchStaleSlots() {
+        PartialBatch b = new PartialBatch("m", 2, 2, 10, store);
+        addExamples(b, 0, 2);
+        assertThatThrownBy(() -> b.clear(11))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the next generation of the partial batch of 'm' must be at least 12, got 11");
+    }
+}
