@@ -3,6 +3,7 @@ package dev.eddy.core.train;
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.monitor.Mode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,16 +58,8 @@ public final class TrainerConfig {
     public static final Set<String> LIVE_KEYS =
             Set.of("learning-rate", "batch-size", "eval-every", "clip.global-norm", "clip.value", "budget.max-steps");
 
-    /** Every key {@link #fromProperties} knows, sorted. */
-    public static final List<String> KEYS = List.copyOf(new TreeSet<>(List.of(
-            "input-size",
-            "layers",
-            "loss",
-            "initializer",
-            "seed",
-            "l1",
-            "l2",
-            "optimizer",
+    /** The learning rate and the hyper-parameters of all optimizers (each optimizer allows its own subset). */
+    private static final Set<String> OPTIMIZER_KEYS = Set.of(
             "learning-rate",
             "beta1",
             "beta2",
@@ -79,43 +72,62 @@ public final class TrainerConfig {
             "centered",
             "lr-decay",
             "initial-accumulator",
-            "momentum-decay",
-            "schedule",
-            "schedule.decay-rate",
-            "schedule.decay-steps",
-            "schedule.staircase",
-            "schedule.power",
-            "schedule.boundaries",
-            "schedule.values",
-            "schedule.total-steps",
-            "schedule.pct-start",
-            "schedule.div-factor",
-            "schedule.final-div-factor",
-            "plateau.enabled",
-            "plateau.monitor",
-            "plateau.mode",
-            "plateau.factor",
-            "plateau.patience",
-            "plateau.min-delta",
-            "plateau.cooldown",
-            "plateau.min-lr",
-            "clip.global-norm",
-            "clip.value",
-            "batch-size",
-            "eval-every",
-            "standardize",
-            "early-stopping.enabled",
-            "early-stopping.monitor",
-            "early-stopping.mode",
-            "early-stopping.min-delta",
-            "early-stopping.patience",
-            "early-stopping.baseline",
-            "early-stopping.start-from",
-            "early-stopping.restore-best-weights",
-            "nonfinite.lr-factor",
-            "nonfinite.max-consecutive",
-            "budget.max-steps",
-            "frozen-layers")));
+            "momentum-decay");
+
+    /** Every key {@link #fromProperties} knows, sorted. */
+    public static final List<String> KEYS = sorted(
+            OPTIMIZER_KEYS,
+            List.of(
+                    "input-size",
+                    "layers",
+                    "loss",
+                    "initializer",
+                    "seed",
+                    "l1",
+                    "l2",
+                    "optimizer",
+                    "schedule",
+                    "schedule.decay-rate",
+                    "schedule.decay-steps",
+                    "schedule.staircase",
+                    "schedule.power",
+                    "schedule.boundaries",
+                    "schedule.values",
+                    "schedule.total-steps",
+                    "schedule.pct-start",
+                    "schedule.div-factor",
+                    "schedule.final-div-factor",
+                    "plateau.enabled",
+                    "plateau.monitor",
+                    "plateau.mode",
+                    "plateau.factor",
+                    "plateau.patience",
+                    "plateau.min-delta",
+                    "plateau.cooldown",
+                    "plateau.min-lr",
+                    "clip.global-norm",
+                    "clip.value",
+                    "batch-size",
+                    "eval-every",
+                    "standardize",
+                    "early-stopping.enabled",
+                    "early-stopping.monitor",
+                    "early-stopping.mode",
+                    "early-stopping.min-delta",
+                    "early-stopping.patience",
+                    "early-stopping.baseline",
+                    "early-stopping.start-from",
+                    "early-stopping.restore-best-weights",
+                    "nonfinite.lr-factor",
+                    "nonfinite.max-consecutive",
+                    "budget.max-steps",
+                    "frozen-layers"));
+
+    private static List<String> sorted(Collection<String> some, Collection<String> others) {
+        TreeSet<String> all = new TreeSet<>(some);
+        all.addAll(others);
+        return List.copyOf(all);
+    }
 
     private static final String LAYER_FORM = "units:activation[:alpha=a][:batchnorm][:dropout=r]";
 
@@ -615,21 +627,6 @@ public final class TrainerConfig {
         }
         return Collections.unmodifiableMap(s);
     }
-
-    private static final Set<String> OPTIMIZER_KEYS = Set.of(
-            "learning-rate",
-            "beta1",
-            "beta2",
-            "eps",
-            "amsgrad",
-            "weight-decay",
-            "momentum",
-            "dampening",
-            "rho",
-            "centered",
-            "lr-decay",
-            "initial-accumulator",
-            "momentum-decay");
 
     /** Reads the {@code schedule.*} keys that apply to {@code name}. */
     private static Map<String, String> readSchedule(Reader r, String name) {
