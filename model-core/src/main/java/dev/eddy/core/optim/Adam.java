@@ -45,26 +45,18 @@ public class Adam extends ElementwiseOptimizer {
         double[] w = amsgrad ? s[2] : v;
         double stepSize = lr / (1 - Math.pow(beta1, t));
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        if (bc2Sqrt == 1.0) {
-            // 1 − β2^t has rounded to 1 (t ≳ 37k for β2 = 0.999) and √w / 1 = √w exactly: the same
-            // bits without the division, which with the other one and √ bounds this loop's speed
-            for (int j = 0; j < theta.length; j++) {
-                m[j] = beta1 * m[j] + (1 - beta1) * g[j];
-                v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
-                if (amsgrad) {
-                    w[j] = Math.max(w[j], v[j]);
-                }
-                theta[j] -= stepSize * (m[j] / (Math.sqrt(w[j]) + eps));
-            }
-            return;
-        }
+        // Once 1 − β2^t has rounded to 1 (t ≳ 37k for β2 = 0.999), √w / 1 = √w exactly: skipping the
+        // division keeps the bits and saves a division per element (the test is loop-invariant, which
+        // the JIT can hoist out of the loop).
+        boolean corrected = bc2Sqrt != 1.0;
         for (int j = 0; j < theta.length; j++) {
             m[j] = beta1 * m[j] + (1 - beta1) * g[j];
             v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
             if (amsgrad) {
                 w[j] = Math.max(w[j], v[j]);
             }
-            theta[j] -= stepSize * (m[j] / (Math.sqrt(w[j]) / bc2Sqrt + eps));
+            double rms = corrected ? Math.sqrt(w[j]) / bc2Sqrt : Math.sqrt(w[j]);
+            theta[j] -= stepSize * (m[j] / (rms + eps));
         }
     }
 }
