@@ -3,7 +3,6 @@ package dev.eddy.core.data.stream;
 import dev.eddy.core.data.LabeledRow;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The loan-applicant generator of Agrawal, Imielinski and Swami (1993), "Database mining: a performance
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
  * perturbation · U[−1, 1]) with r the attribute's range (MOA's perturbation), and the label flipped with probability
  * noise.
  */
-public final class Agrawal implements DriftingStream {
+public final class Agrawal extends BinaryDriftingStream {
 
     private static final List<String> NAMES =
             List.of("salary", "commission", "age", "elevel", "car", "zipcode", "hvalue", "hyears", "loan");
@@ -37,12 +36,9 @@ public final class Agrawal implements DriftingStream {
     /** Number of classification functions. */
     public static final int FUNCTIONS = 10;
 
-    private final SplittableRandom random;
     private final int[] functions;
     private final DriftSchedule drift;
     private final double perturbation;
-    private final double noise;
-    private long position;
 
     /**
      * @param functions the functions (1 … 10) of concepts 0, 1, …; concept c uses functions[c mod length]
@@ -52,6 +48,7 @@ public final class Agrawal implements DriftingStream {
      * @param seed seed of all random draws
      */
     public Agrawal(int[] functions, DriftSchedule drift, double perturbation, double noise, long seed) {
+        super(noise, seed);
         if (functions.length == 0) {
             throw new IllegalArgumentException("functions must name at least one function in 1..10, got none");
         }
@@ -64,8 +61,6 @@ public final class Agrawal implements DriftingStream {
         this.functions = functions.clone();
         this.drift = drift;
         this.perturbation = Probabilities.check("perturbation", perturbation);
-        this.noise = Probabilities.checkNoise(noise);
-        this.random = new SplittableRandom(seed);
     }
 
     /**
@@ -141,7 +136,7 @@ public final class Agrawal implements DriftingStream {
 
     /** The function (1 … 10) in force for the next example. */
     public int function() {
-        return functions[drift.concept(position) % functions.length];
+        return functions[drift.concept(position()) % functions.length];
     }
 
     @Override
@@ -167,11 +162,7 @@ public final class Agrawal implements DriftingStream {
             x[HYEARS] = Math.round(perturb(x[HYEARS], 29, 1, 30));
             x[LOAN] = perturb(x[LOAN], 500_000, 0, 500_000);
         }
-        if (random.nextDouble() < noise) {
-            y = 1 - y;
-        }
-        position++;
-        return new LabeledRow(position, x, y);
+        return emit(x, y);
     }
 
     /** v + range · perturbation · U[−1, 1], clamped to [min, max]. */
@@ -183,15 +174,5 @@ public final class Agrawal implements DriftingStream {
     @Override
     public List<String> featureNames() {
         return NAMES;
-    }
-
-    @Override
-    public int classes() {
-        return 2;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 }

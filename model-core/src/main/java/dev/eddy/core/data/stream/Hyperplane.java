@@ -4,7 +4,6 @@ import dev.eddy.core.data.LabeledRow;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The rotating hyperplane of Hulten, Spencer and Domingos (2001), "Mining time-changing data streams", as in MOA's
@@ -19,17 +18,14 @@ import java.util.SplittableRandom;
  *
  * Initial weights w_i ~ U[0, 1].
  */
-public final class Hyperplane implements DriftingStream {
+public final class Hyperplane extends BinaryDriftingStream {
 
-    private final SplittableRandom random;
     private final double[] weights;
     private final double[] direction;
     private final int driftingFeatures;
     private final double magnitude;
     private final double reversal;
-    private final double noise;
     private final List<String> names;
-    private long position;
 
     /**
      * @param features d ≥ 1
@@ -40,6 +36,7 @@ public final class Hyperplane implements DriftingStream {
      * @param seed seed of all random draws
      */
     public Hyperplane(int features, int driftingFeatures, double magnitude, double reversal, double noise, long seed) {
+        super(noise, seed);
         if (features < 1) {
             throw new IllegalArgumentException("features must be >= 1, got " + features);
         }
@@ -51,8 +48,6 @@ public final class Hyperplane implements DriftingStream {
             throw new IllegalArgumentException("magnitude must be a finite number >= 0, got " + magnitude);
         }
         this.reversal = Probabilities.check("reversal", reversal);
-        this.noise = Probabilities.checkNoise(noise);
-        this.random = new SplittableRandom(seed);
         this.driftingFeatures = driftingFeatures;
         this.magnitude = magnitude;
         this.weights = new double[features];
@@ -96,31 +91,18 @@ public final class Hyperplane implements DriftingStream {
             x[i] = random.nextDouble();
         }
         int y = label(weights, x);
-        if (random.nextDouble() < noise) {
-            y = 1 - y;
-        }
+        LabeledRow row = emit(x, y);
         for (int i = 0; i < driftingFeatures; i++) {
             weights[i] += direction[i] * magnitude;
             if (random.nextDouble() < reversal) {
                 direction[i] = -direction[i];
             }
         }
-        position++;
-        return new LabeledRow(position, x, y);
+        return row;
     }
 
     @Override
     public List<String> featureNames() {
         return names;
-    }
-
-    @Override
-    public int classes() {
-        return 2;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 }

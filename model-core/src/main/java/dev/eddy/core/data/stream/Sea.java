@@ -2,7 +2,6 @@ package dev.eddy.core.data.stream;
 
 import dev.eddy.core.data.LabeledRow;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The SEA concepts of Street and Kim (2001), "A streaming ensemble algorithm (SEA) for large-scale classification":
@@ -14,17 +13,14 @@ import java.util.SplittableRandom;
  * θ = (8, 9, 7, 9.5);  c = concept(p) mod 4 from the {@link DriftSchedule}
  * </pre>
  */
-public final class Sea implements DriftingStream {
+public final class Sea extends BinaryDriftingStream {
 
     /** The thresholds θ of the four concepts, in the paper's order. */
     private static final double[] THRESHOLDS = {8, 9, 7, 9.5};
 
     private static final List<String> NAMES = List.of("f1", "f2", "f3");
 
-    private final SplittableRandom random;
     private final DriftSchedule drift;
-    private final double noise;
-    private long position;
 
     /**
      * @param drift where the concept switches to the next threshold
@@ -32,9 +28,8 @@ public final class Sea implements DriftingStream {
      * @param seed seed of all random draws
      */
     public Sea(DriftSchedule drift, double noise, long seed) {
+        super(noise, seed);
         this.drift = drift;
-        this.noise = Probabilities.checkNoise(noise);
-        this.random = new SplittableRandom(seed);
     }
 
     /** θ of concept c (c mod 4). */
@@ -49,32 +44,18 @@ public final class Sea implements DriftingStream {
 
     /** θ in force for the next example. */
     public double threshold() {
-        return threshold(drift.concept(position));
+        return threshold(drift.concept(position()));
     }
 
     @Override
     public LabeledRow next() {
         double[] x = {10 * random.nextDouble(), 10 * random.nextDouble(), 10 * random.nextDouble()};
         int y = label(threshold(), x);
-        if (random.nextDouble() < noise) {
-            y = 1 - y;
-        }
-        position++;
-        return new LabeledRow(position, x, y);
+        return emit(x, y);
     }
 
     @Override
     public List<String> featureNames() {
         return NAMES;
-    }
-
-    @Override
-    public int classes() {
-        return 2;
-    }
-
-    @Override
-    public long position() {
-        return position;
     }
 }
