@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} creates the missing topics (the snapshot topic compacted, with the record size limit of
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
- * partitions has a leader, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
+ * partitions is writable, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
  * Streams and serves {@code /metrics}. A stream thread that dies of an unexpected exception is logged and replaced
  * (bad records never get that far: they go to the dead-letter topic). {@link #close()} is the clean shutdown: it lets
  * a rebalance in progress end (up to 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka
@@ -151,8 +151,8 @@ public final class EddyApp implements AutoCloseable {
     }
 
     /**
-     * Creates those of the application's topics that are missing and waits until all their partitions have a
-     * leader (a producer starting right after creation can otherwise lose its first batch).
+     * Creates those of the application's topics that are missing and waits until all their partitions are writable
+     * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch).
      *
      * @return the names of the topics created
      */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         name = "topics",
         mixinStandardHelpOptions = true,
         description = {
-            "Create Eddy's default topics that do not exist yet, and wait until every partition has a leader.",
+            "Create Eddy's default topics that do not exist yet, and wait until every partition is writable.",
             "eddy.model-snapshots is compacted and accepts records up to 64 MiB."
         })
 final class TopicsCommand implements Callable<Integer> {

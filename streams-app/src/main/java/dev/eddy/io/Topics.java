@@ -3,6 +3,7 @@ package dev.eddy.io;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The topics Eddy reads and writes, with their defaults, and how to create them. */
 public final class Topics {
@@ -71,7 +74,7 @@ public final class Topics {
 
     /**
      * Creates those of {@code topics} that do not exist yet, then waits until every partition of all of
-     * them has a leader (a producer that starts right after creation can otherwise lose its first batch).
+     * them is writable ({@link #awaitWritable}).
      *
      * @return the names of the topics created (topics that existed are left as they are)
      */
@@ -90,39 +93,57 @@ public final class Topics {
                 }
             }
         }
-        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), timeout);
+        awaitWritable(admin, topics.stream().map(NewTopic::name).toList(), timeout);
         return missing.stream().map(NewTopic::name).toList();
     }
 
-    /** Waits until every partition of the named topics has a leader. */
-    public static void awaitLeaders(Admin admin, Collection<String> names, Duration timeout)
+    /**
+     * Waits until every partition of the named topics has a leader whose log is open: the leader answers a
+     * list-offsets request for it. A leader in the metadata is not enough: the metadata can name a leader before that
+     * leader has opened the partition's log, and an idempotent producer whose first request meets {@code NOT_LEADER_OR_FOLLOWER} while a
+     * second one is appended retries the first with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until its delivery timeout
+     * (KAFKA-15591, open in Kafka 4.3.1): a lost batch for a plain producer, a two-minute stall for a transactional
+     * one.
+     */
+    public static void awaitWritable(Admin admin, Collection<String> names, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            String leaderless = null;
+            String notReady;
             try {
-                Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                for (TopicDescription description : descriptions.values()) {
-                    for (TopicPartitionInfo partition : description.partitions()) {
-                        if (partition.leader() == null || partition.leader().isEmpty()) {
-                            leaderless = description.name() + "-" + partition.partition();
-                        }
-                    }
-                }
+                notReady = notWritable(admin, names, timeout);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
-                leaderless = "metadata of " + names;
+                notReady = names + " (" + e.getCause().getMessage() + ")";
             }
-            if (leaderless == null) {
+            if (notReady == null) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no leader for " + leaderless + " after " + timeout.toSeconds() + " s");
+                throw new TimeoutException(
+                        "partition " + notReady + " not writable after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(100);
         }
+    }
+
+    /** A partition without a leader, or null when every partition has one and its leader lists its offsets. */
+    private static String notWritable(Admin admin, Collection<String> names, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (TopicDescription description : descriptions.values()) {
+            for (TopicPartitionInfo partition : description.partitions()) {
+                if (partition.leader() == null || partition.leader().isEmpty()) {
+                    return description.name() + "-" + partition.partition() + " (no leader)";
+                }
+                partitions.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return null;
     }
 }

@@ -163,16 +163,19 @@ class EndToEndTest {
             TrainingStreams features = new TrainingStreams(
                     stream.description(), stream.inputSize(), stream.examples().subList(0, 50));
             features.produce(broker.bootstrapServers(), "e2e.features");
-            KafkaReads.await(
-                    Duration.ofSeconds(60),
-                    "50 predictions",
-                    () -> KafkaReads.readAll(
-                                            broker.bootstrapServers(),
-                                            "e2e.predictions",
-                                            new StringDeserializer(),
-                                            AvroSerdes.predictions().deserializer())
-                                    .size()
-                            == 50);
+            try {
+                KafkaReads.await(Duration.ofSeconds(60), "50 predictions", () -> predictions() == 50);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage() + ": " + predictions() + " predictions committed; dead letters: "
+                                + deadLetterReasons() + "; streams "
+                                + app.streams().state()
+                                + "; serving meters "
+                                + registry.find("eddy.serving.dead.letters").counters().stream()
+                                        .map(c -> c.getId().getTag("reason") + "=" + c.count())
+                                        .toList(),
+                        e);
+            }
             assertThat(values(KafkaReads.readAll(
                             broker.bootstrapServers(),
                             "e2e.predictions",
@@ -222,12 +225,31 @@ class EndToEndTest {
         assertThat(metrics).hasSize((int) (last.getStepsSeen() / 10));
         assertThat(metrics).allSatisfy(m -> assertThat(m.getHoldoutMetricName()).isEqualTo("accuracy"));
 
-        List<ConsumerRecord<byte[], byte[]>> dead = KafkaReads.readAll(
-                broker.bootstrapServers(), "e2e.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead)
                 .extracting(r -> header(r, "eddy.dlq.reason"))
                 .containsExactlyInAnyOrder("undecodable", "wrong-feature-count");
         assertThat(dead).allSatisfy(r -> assertThat(header(r, "eddy.dlq.topic")).isEqualTo("e2e.examples"));
+    }
+
+    private static int predictions() {
+        return KafkaReads.readAll(
+                        broker.bootstrapServers(),
+                        "e2e.predictions",
+                        new StringDeserializer(),
+                        AvroSerdes.predictions().deserializer())
+                .size();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters() {
+        return KafkaReads.readAll(
+                broker.bootstrapServers(), "e2e.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<String> deadLetterReasons() {
+        return deadLetters().stream()
+                .map(r -> header(r, "eddy.dlq.topic") + ": " + header(r, "eddy.dlq.reason"))
+                .toList();
     }
 
     private static double examplesCounted(MeterRegistry registry) {
