@@ -2,7 +2,7 @@ package dev.eddy.app;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.EddyTopics;
-import dev.eddy.config.HoldoutMode;
+import dev.eddy.config.Routing;
 import dev.eddy.io.Topics;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
@@ -134,14 +134,14 @@ public final class EddyApp implements AutoCloseable {
     static List<NewTopic> topics(EddyConfig config) {
         EddyTopics t = config.topics();
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(defaults(t.examples()));
-        if (config.holdoutMode() == HoldoutMode.TOPIC) {
-            topics.add(defaults(t.holdout()));
+        // routing=direct reads each input topic in one task: one partition
+        Optional<Integer> inputPartitions = config.routing() == Routing.DIRECT ? Optional.of(1) : Optional.empty();
+        for (String input : config.inputTopics()) {
+            topics.add(new NewTopic(input, inputPartitions, Optional.empty()));
         }
         topics.add(defaults(t.snapshots()).configs(config.snapshotTopicConfig()));
         topics.add(defaults(t.metrics()));
         topics.add(defaults(t.deadLetters()));
-        topics.add(defaults(t.commands()));
         if (ServingConfig.enabled(config)) {
             ServingConfig serving = ServingConfig.of(config);
             topics.add(defaults(serving.featuresTopic()));
@@ -152,7 +152,8 @@ public final class EddyApp implements AutoCloseable {
 
     /**
      * Creates those of the application's topics that are missing and waits until all their partitions are writable
-     * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch).
+     * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch);
+     * with {@code routing=direct}, checks what that routing needs ({@link DirectRoutingCheck}).
      *
      * @return the names of the topics created
      */
@@ -161,7 +162,11 @@ public final class EddyApp implements AutoCloseable {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
         try (Admin client = Admin.create(admin)) {
-            return Topics.createMissing(client, topics(config), TOPIC_TIMEOUT);
+            List<String> created = Topics.createMissing(client, topics(config), TOPIC_TIMEOUT);
+            if (config.routing() == Routing.DIRECT) {
+                DirectRoutingCheck.check(client, config, TOPIC_TIMEOUT);
+            }
+            return created;
         }
     }
 

@@ -32,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
  * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
  * snapshot-every (100) steps, 0 = only best/early-stop/final
+ * routing (repartition) = repartition|direct  direct: no trainer-input topic; needs one-partition input topics
  * prequential.enabled (true)           test-then-train score of each batch before its step (one extra forward pass)
  * snapshot.max-bytes (67108864)        largest snapshot record: topic max.message.bytes, producer max.request.size
  * commit.interval.ms (100)             cache.max.bytes (134217728) state-store cache, must exceed the models' state
@@ -77,6 +78,7 @@ public final class EddyConfig {
                     Map.entry("gate.metric", "loss"),
                     Map.entry("gate.tolerance", "0"),
                     Map.entry("holdout.mode", "split"),
+                    Map.entry("routing", "repartition"),
                     Map.entry("holdout.fraction", "0.1"),
                     Map.entry("holdout.buffer-size", "1000"),
                     Map.entry("snapshot-every", "100"),
@@ -94,6 +96,7 @@ public final class EddyConfig {
     private final Map<String, String> values;
     private final EddyTopics topics;
     private final HoldoutMode holdoutMode;
+    private final Routing routing;
     private final double holdoutFraction;
     private final int holdoutBufferSize;
     private final long snapshotEvery;
@@ -140,6 +143,7 @@ public final class EddyConfig {
         nonEmpty("application.id");
         nonEmpty("bootstrap.servers");
         this.holdoutMode = holdoutMode(values.get("holdout.mode"));
+        this.routing = Routing.of(values.get("routing"));
         this.holdoutFraction = fraction("holdout.fraction");
         this.holdoutBufferSize = (int) longAtLeast("holdout.buffer-size", 1, Integer.MAX_VALUE);
         this.snapshotEvery = longAtLeast("snapshot-every", 0, Long.MAX_VALUE);
@@ -226,6 +230,17 @@ public final class EddyConfig {
 
     public HoldoutMode holdoutMode() {
         return holdoutMode;
+    }
+
+    public Routing routing() {
+        return routing;
+    }
+
+    /** The topics the trainers read: examples, commands, and holdout in mode {@link HoldoutMode#TOPIC}. */
+    public List<String> inputTopics() {
+        return holdoutMode == HoldoutMode.TOPIC
+                ? List.of(topics.examples(), topics.commands(), topics.holdout())
+                : List.of(topics.examples(), topics.commands());
     }
 
     /** Fraction f of example ids held out in {@link HoldoutMode#SPLIT} mode. */

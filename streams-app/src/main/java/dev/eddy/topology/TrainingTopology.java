@@ -3,6 +3,7 @@ package dev.eddy.topology;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.EddyTopics;
 import dev.eddy.config.HoldoutMode;
+import dev.eddy.config.Routing;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
@@ -34,13 +35,17 @@ import org.apache.kafka.streams.state.Stores;
  * commands ─► route-commands ─┤ (parse, validate, key = model id, "*" = every model)
  *                             ├─► dead-letter-sink ─► examples.dlq (original bytes, reason headers)
  *                             └─► trainer-input repartition topic ─► trainer ─┬─► snapshot-sink ─► model-snapshots
+ *                                 (routing=direct: no repartition topic)      │
  *                                                                             └─► metrics-sink ──► training-metrics
  * </pre>
  *
  * <p><b>Design.</b> Everything a model's trainer consumes — training examples, held-out examples and commands —
  * travels one repartition topic keyed by model id, so one task owns each model and the order of that partition is
  * the only order the trainer ever sees; it is fixed once written (exactly-once), so replays after a crash repeat
- * the same batches, evaluations and snapshots. Batch boundaries count examples, never time. The trainer keeps the
+ * the same batches, evaluations and snapshots. With {@code routing=direct} there is no repartition topic: the
+ * trainer runs in the task of the input partitions (one partition per input topic, checked at start by
+ * {@code EddyApp}), so each record crosses Kafka once; the trainer sees the order of the examples partition, which
+ * the committed input offsets fix just as well. Batch boundaries count examples, never time. The trainer keeps the
  * live {@code Trainer} in memory and writes, on every record, what changed to caching, changelogged stores: the
  * partial batch (a slot per example), the holdout ring (a slot per example), the trainer state after each step split
  * into chunks of at most 512 KiB (the 1,068,810-parameter Adam model 784-1024-256-10 has 25.7 MB of state: 49
@@ -133,11 +138,14 @@ public final class TrainingTopology {
                         topics.deadLetters(),
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
 
-        KStream<String, SpecificRecord> outputs = branches.get("routed-trainer-inputs")
-                .mapValues(v -> (TrainerInput) v, Named.as("as-trainer-input"))
-                .repartition(Repartitioned.with(Serdes.String(), new TrainerInputSerde())
-                        .withName(TRAINER_INPUT))
-                .process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
+        KStream<String, TrainerInput> inputs =
+                branches.get("routed-trainer-inputs").mapValues(v -> (TrainerInput) v, Named.as("as-trainer-input"));
+        if (config.routing() == Routing.REPARTITION) {
+            inputs = inputs.repartition(
+                    Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
+        }
+        KStream<String, SpecificRecord> outputs =
+                inputs.process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
 
         Map<String, KStream<String, SpecificRecord>> out = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))

@@ -24,14 +24,16 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The exactly-once contract (DESIGN.md, "Exactly once"): {@code eddy run} in a separate JVM is killed with SIGKILL
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
- * to those of an uninterrupted run on the same input, and its status counters are equal.
+ * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
+ * through the trainer-input topic, and {@code routing=direct}.
  *
  * <p>The kills cycle through three {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), and while the
@@ -44,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashExactnessTest {
 
     private static final String MODEL = "m";
-    private static final String EXAMPLES_TOPIC = "crash.examples";
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 6);
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
@@ -81,19 +82,25 @@ class CrashExactnessTest {
         }
     }
 
-    @Test
-    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes() throws Exception {
+    @ParameterizedTest(name = "routing={0}")
+    @ValueSource(strings = {"repartition", "direct"})
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
         TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
-        System.out.printf("crash exactness: %s, %d kills, -Dkill.seed=%d%n", stream.description(), KILLS, SEED);
-        EddyApp.createTopics(EddyConfig.of(settings("ref", stream.inputSize())));
-        EddyApp.createTopics(EddyConfig.of(settings("crash", stream.inputSize())));
-        stream.produce(broker.bootstrapServers(), EXAMPLES_TOPIC);
+        System.out.printf(
+                "crash exactness, routing=%s: %s, %d kills, -Dkill.seed=%d%n",
+                routing, stream.description(), KILLS, SEED);
+        String ref = "ref-" + routing;
+        String crash = "crash-" + routing;
+        String examplesTopic = examplesTopic(routing);
+        EddyApp.createTopics(EddyConfig.of(settings(ref, stream.inputSize())));
+        EddyApp.createTopics(EddyConfig.of(settings(crash, stream.inputSize())));
+        stream.produce(broker.bootstrapServers(), examplesTopic);
 
         long t0 = System.nanoTime();
-        try (AppProcess ref = start("ref", stream.inputSize(), 0)) {
-            ref.awaitMetricsUri(START_TIMEOUT);
+        try (AppProcess refApp = start(ref, stream.inputSize(), 0)) {
+            refApp.awaitMetricsUri(START_TIMEOUT);
             long running = System.nanoTime();
-            Runs.awaitCaughtUp(admin, "crash-test-ref", EXAMPLES_TOPIC, FINISH_TIMEOUT, ref);
+            Runs.awaitCaughtUp(admin, "crash-test-" + ref, examplesTopic, FINISH_TIMEOUT, refApp);
             double seconds = (System.nanoTime() - running) / 1e9;
             System.out.printf(
                     "uninterrupted run: %d examples consumed in %.2f s after start-up (%.0f examples/s, end-to-end"
@@ -102,11 +109,11 @@ class CrashExactnessTest {
                     seconds,
                     stream.examples().size() / seconds,
                     (System.nanoTime() - t0) / 1e9);
-            assertThat(ref.stop(Duration.ofSeconds(60))).as(ref.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
+            assertThat(refApp.stop(Duration.ofSeconds(60))).as(refApp.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> expected = Runs.snapshots(broker.bootstrapServers(), "ref.snapshots");
+        List<ModelSnapshot> expected = Runs.snapshots(broker.bootstrapServers(), ref + ".snapshots");
         ModelStatus expectedStatus =
-                Runs.statuses(broker.bootstrapServers(), "crash-test-ref").get(MODEL);
+                Runs.statuses(broker.bootstrapServers(), "crash-test-" + ref).get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
         long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
@@ -133,8 +140,8 @@ class CrashExactnessTest {
         List<String> kills = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
             KillPoint point = KillPoint.values()[k % KillPoint.values().length];
-            try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer("crash");
-                    AppProcess app = start("crash", stream.inputSize(), k)) {
+            try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer(crash);
+                    AppProcess app = start(crash, stream.inputSize(), k)) {
                 app.awaitMetricsUri(START_TIMEOUT);
                 if (point == KillPoint.RESTORING) {
                     kills.add(killWhileRestoring(app, random, k));
@@ -150,12 +157,12 @@ class CrashExactnessTest {
             }
         }
         System.out.println("crash run: " + kills);
-        try (AppProcess app = start("crash", stream.inputSize(), KILLS)) {
+        try (AppProcess app = start(crash, stream.inputSize(), KILLS)) {
             app.awaitMetricsUri(START_TIMEOUT);
-            Runs.awaitCaughtUp(admin, "crash-test-crash", EXAMPLES_TOPIC, FINISH_TIMEOUT, app);
+            Runs.awaitCaughtUp(admin, "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
             assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> actual = Runs.snapshots(broker.bootstrapServers(), "crash.snapshots");
+        List<ModelSnapshot> actual = Runs.snapshots(broker.bootstrapServers(), crash + ".snapshots");
 
         assertThat(actual)
                 .as("snapshots after %d kills, -Dkill.seed=%d", KILLS, SEED)
@@ -168,7 +175,7 @@ class CrashExactnessTest {
                     .isEqualTo(Runs.comparable(expected.get(i)));
         }
         ModelStatus actualStatus =
-                Runs.statuses(broker.bootstrapServers(), "crash-test-crash").get(MODEL);
+                Runs.statuses(broker.bootstrapServers(), "crash-test-" + crash).get(MODEL);
         assertThat(actualStatus.steps()).isEqualTo(expectedStatus.steps());
         assertThat(actualStatus.examplesTrained()).isEqualTo(expectedStatus.examplesTrained());
         assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
@@ -215,12 +222,22 @@ class CrashExactnessTest {
                 log.contains(Runs.RUNNING_LINE) ? "after RUNNING" : "before RUNNING");
     }
 
-    /** The application's settings for run {@code run}: its own application id and output topics. */
+    /** The examples of the runs of one routing. */
+    private static String examplesTopic(String routing) {
+        return "crash-" + routing + ".examples";
+    }
+
+    /**
+     * The application's settings for run {@code run} ({@code ref-<routing>} or {@code crash-<routing>}): its own
+     * application id and output topics.
+     */
     private static Map<String, String> settings(String run, int inputSize) {
+        String routing = run.substring(run.indexOf('-') + 1);
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", broker.bootstrapServers());
-        s.put("topic.examples", EXAMPLES_TOPIC);
+        s.put("routing", routing);
+        s.put("topic.examples", examplesTopic(routing));
         s.put("topic.snapshots", run + ".snapshots");
         s.put("topic.metrics", run + ".metrics");
         s.put("topic.dead-letters", run + ".dlq");

@@ -53,6 +53,7 @@ class ConfigFaultTest {
                 "topic.snapshots||must not be empty",
                 "topic.dead-letters||must not be empty",
                 "holdout.mode|sideways|sideways",
+                "routing|shortest|shortest",
                 "holdout.fraction|1|[0, 1)",
                 "holdout.fraction|-0.1|[0, 1)",
                 "holdout.fraction|ten|ten",

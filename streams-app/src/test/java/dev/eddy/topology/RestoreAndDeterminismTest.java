@@ -2,6 +2,7 @@ package dev.eddy.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
@@ -14,6 +15,8 @@ import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Same input → bit-identical snapshots; stop, restore the stores from their changelogs in a new driver and continue
@@ -25,8 +28,9 @@ class RestoreAndDeterminismTest {
     Path dir;
 
     /** Adam, standardization, dropout, holdout split, evaluations and snapshots: most of the state is exercised. */
-    private static Map<String, String> settings() {
+    private static Map<String, String> settings(String routing) {
         Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel("m"));
+        s.put("routing", routing);
         s.put("model.m.layers", "8:relu:dropout=0.2,1:sigmoid");
         s.put("model.m.optimizer", "adam");
         s.put("model.m.learning-rate", "0.01");
@@ -42,12 +46,16 @@ class RestoreAndDeterminismTest {
 
     /** Runs the segments one after the other, each in a new driver restored from the previous one's changelogs. */
     private static Run run(Path stateDir, List<List<Example>> segments) {
+        return run(stateDir, segments, "repartition");
+    }
+
+    private static Run run(Path stateDir, List<List<Example>> segments, String routing) {
         List<ModelSnapshot> snapshots = new ArrayList<>();
         List<TrainingMetrics> metrics = new ArrayList<>();
         ModelStatus status = null;
         Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
         for (List<Example> segment : segments) {
-            try (TrainingFixture f = new TrainingFixture(settings(), stateDir)) {
+            try (TrainingFixture f = new TrainingFixture(settings(routing), stateDir)) {
                 if (changelogs != null) {
                     f.restore(changelogs);
                 }
@@ -74,14 +82,16 @@ class RestoreAndDeterminismTest {
         }
     }
 
-    @Test
-    void restartRestoredFromTheChangelogsContinuesExactly() {
+    @ParameterizedTest
+    @ValueSource(strings = {"repartition", "direct"})
+    void restartRestoredFromTheChangelogsContinuesExactly(String routing) {
         List<Example> input = TrainingFixture.blobs(120, 11, "m");
-        Run whole = run(dir.resolve("whole"), List.of(input));
+        Run whole = run(dir.resolve("whole"), List.of(input), routing);
         // Cut in the middle of a batch (holdout examples make the cut position in the batch irregular).
         Run pieces = run(
                 dir.resolve("pieces"),
-                List.of(input.subList(0, 37), input.subList(37, 81), input.subList(81, input.size())));
+                List.of(input.subList(0, 37), input.subList(37, 81), input.subList(81, input.size())),
+                routing);
 
         assertThat(pieces.status()).isEqualTo(whole.status());
         assertThat(pieces.snapshots())
@@ -98,5 +108,29 @@ class RestoreAndDeterminismTest {
                         .toList());
         assertThat(whole.status().holdoutReceived()).isPositive();
         assertThat(whole.status().steps()).isGreaterThan(10);
+    }
+
+    @Test
+    void directRoutingTrainsExactlyAsTheTrainerInputTopic() {
+        List<Example> input = TrainingFixture.blobs(120, 13, "m");
+        Run repartitioned = run(dir.resolve("repartition"), List.of(input), "repartition");
+        Run direct = run(dir.resolve("direct"), List.of(input), "direct");
+
+        assertThat(direct.status()).isEqualTo(repartitioned.status());
+        assertThat(direct.snapshots()).hasSameSizeAs(repartitioned.snapshots()).isNotEmpty();
+        for (int i = 0; i < direct.snapshots().size(); i++) {
+            assertThat(direct.snapshots().get(i))
+                    .isEqualTo(repartitioned.snapshots().get(i));
+        }
+        assertThat(direct.metrics()).isEqualTo(repartitioned.metrics());
+        assertThat(TrainingTopology.build(EddyConfig.of(settings("direct")), TrainingListener.NONE)
+                        .describe()
+                        .toString())
+                .as("no trainer-input topic")
+                .doesNotContain(TrainingTopology.TRAINER_INPUT);
+        assertThat(TrainingTopology.build(EddyConfig.of(settings("repartition")), TrainingListener.NONE)
+                        .describe()
+                        .toString())
+                .contains(TrainingTopology.TRAINER_INPUT);
     }
 }

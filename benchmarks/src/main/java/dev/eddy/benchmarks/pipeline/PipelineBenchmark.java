@@ -9,6 +9,7 @@ package dev.eddy.benchmarks.pipeline;
 import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.config.Routing;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Example;
@@ -100,6 +101,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     List<Long> commitIntervals;
 
     @Option(
+            names = "--routings",
+            split = ",",
+            defaultValue = "repartition,direct",
+            description = "Eddy's routing values of the training runs, each beside its own passthrough"
+                    + " (${DEFAULT-VALUE}).")
+    List<String> routings;
+
+    @Option(
             names = "--freshness-rate",
             defaultValue = "5000",
             description = "Examples/s of the snapshot-freshness phase (${DEFAULT-VALUE}).")
@@ -138,7 +147,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** One row of the training table. */
-    private record TrainingRow(long commitMs, Baseline passthrough, EddyTraining eddy) {}
+    private record TrainingRow(long commitMs, String routing, Baseline passthrough, EddyTraining eddy) {}
 
     /** Eddy's side of a training row; {@code uncovered}: trained examples after the last snapshot. */
     private record EddyTraining(
@@ -190,12 +199,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     extraConfig,
                     loadBefore);
             if (warmupExamples > 0) {
-                training(elec2Stream, "warmup", 100, warmupExamples, 0);
+                training(elec2Stream, "warmup", 100, routings.get(0), warmupExamples, 0);
             }
             List<TrainingRow> training = new ArrayList<>();
             for (long commitMs : commitIntervals) {
-                training.add(training(
-                        elec2Stream, "train-" + commitMs, commitMs, examples, (int) (freshnessRate * steadySeconds)));
+                for (String routing : routings) {
+                    training.add(training(
+                            elec2Stream, "train-" + commitMs + "-" + routing, commitMs, routing, examples, (int)
+                                    (freshnessRate * steadySeconds)));
+                }
             }
             printTraining(training);
             ExampleStream digitsLike = ExampleStream.generated(64, 10, 64);
@@ -217,7 +229,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * One training row: {@code n} examples through the passthrough and through Eddy, then {@code steady} examples at
      * the freshness rate.
      */
-    private TrainingRow training(ExampleStream stream, String label, long commitMs, int n, int steady)
+    private TrainingRow training(ExampleStream stream, String label, long commitMs, String routing, int n, int steady)
             throws Exception {
         String name = "bench." + label;
         String examplesTopic = name + ".examples";
@@ -233,9 +245,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
 
         RunClock.Run before = passthrough(name, examplesTopic, commitMs, n, 1);
-        EddyTraining eddy = eddyTraining(stream, label, commitMs, n, steady, trainedBefore);
+        EddyTraining eddy = eddyTraining(stream, label, commitMs, routing, n, steady, trainedBefore);
         RunClock.Run after = passthrough(name, examplesTopic, commitMs, n + steady, 2);
-        return new TrainingRow(commitMs, new Baseline(before, after), eddy);
+        return new TrainingRow(commitMs, routing, new Baseline(before, after), eddy);
     }
 
     /**
@@ -243,16 +255,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * rate; {@code trainedBefore} of the {@code n} are trained (not held out).
      */
     private EddyTraining eddyTraining(
-            ExampleStream stream, String label, long commitMs, int n, int steady, long trainedBefore) throws Exception {
+            ExampleStream stream, String label, long commitMs, String routing, int n, int steady, long trainedBefore)
+            throws Exception {
         String name = "bench." + label;
         String examplesTopic = name + ".examples";
         HoldoutSplit split = new HoldoutSplit(HOLDOUT_FRACTION);
         Map<String, String> props = appProperties(name, commitMs, Map.of(SMALL, SMALL_NET));
         props.put("topic.examples", examplesTopic);
         props.put("serving.enabled", "false");
+        props.put("routing", routing);
         EddyConfig config = EddyConfig.of(props);
         String repartition = config.applicationId() + "-eddy-trainer-input-repartition";
-        List<String> inputs = List.of(examplesTopic, repartition);
+        List<String> inputs = trainerInputs(config);
         try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             MeterRegistry registry = app.metrics().registry();
             RunClock.Run eddy = RunClock.await(
@@ -335,6 +349,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
+    /** The topics whose lag says the trainer has consumed everything: examples, and the trainer-input topic. */
+    private static List<String> trainerInputs(EddyConfig config) {
+        String examplesTopic = config.topics().examples();
+        return config.routing() == Routing.DIRECT
+                ? List.of(examplesTopic)
+                : List.of(examplesTopic, config.applicationId() + "-eddy-trainer-input-repartition");
+    }
+
     /** Examples that reached the trainer: trained, counted while paused, or held out. */
     private static long examplesAtTrainer(MeterRegistry registry) {
         double n = 0;
@@ -366,8 +388,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             producer.flush();
             requireAllWritten(producer);
-            List<String> inputs = List.of(examplesTopic, config.applicationId() + "-eddy-trainer-input-repartition");
-            if (!RunClock.awaitCaughtUp(admin, app.config().applicationId(), inputs, Duration.ofSeconds(60))) {
+            if (!RunClock.awaitCaughtUp(
+                    admin, app.config().applicationId(), trainerInputs(config), Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the seed training run did not catch up within 60 s");
             }
         } // close(): FINAL snapshots of both models
@@ -520,11 +542,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 "Training (issue 5): small net 8-32-16-1, batch 32, Adam, holdout 10%%, exactly_once_v2, 1 partition,"
                         + " %d examples; rates from first record to lag 0 on the group%n",
                 examples);
-        String format = "%6s %11s %13s %10s %6s %9s %10s %10s %11s %8s %20s %6s%n";
+        String format = "%6s %11s %11s %13s %10s %6s %9s %10s %10s %11s %8s %20s %6s%n";
         System.out.printf(
                 Locale.ROOT,
                 format,
                 "commit",
+                "routing",
                 "passthru/s",
                 "pt bef/aft",
                 "eddy ex/s",
@@ -543,6 +566,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     Locale.ROOT,
                     format,
                     r.commitMs() + "ms",
+                    r.routing(),
                     String.format(Locale.ROOT, "%.0f", r.passthrough().rate()),
                     r.passthrough().format(),
                     String.format(Locale.ROOT, "%.0f", e.run().committedRate()),

@@ -1,0 +1,156 @@
+package dev.eddy.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.io.Topics;
+import dev.eddy.it.KafkaReads;
+import dev.eddy.it.TrainingStreams;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.serde.AvroSerdes;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code routing=direct} on a real broker: it creates one-partition input topics and trains without a trainer-input
+ * topic; it refuses partitioned input, and records an earlier {@code routing=repartition} run left untrained.
+ */
+class DirectRoutingTest {
+
+    private static EmbeddedBroker broker;
+    private static Admin admin;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(0, null);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private Map<String, String> settings(String app) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", app);
+        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("state.dir", dir.resolve(app).toString());
+        s.put("routing", "direct");
+        for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
+            s.put("topic." + topic, app + "." + topic);
+        }
+        s.put("serving.enabled", "false");
+        s.put("snapshot-every", "5");
+        s.put("model.bc.input-size", "30");
+        s.put("model.bc.layers", "8:relu,1:sigmoid");
+        s.put("model.bc.batch-size", "16");
+        return s;
+    }
+
+    @Test
+    void trainsInTheInputTaskWithOnePartitionTopics() throws Exception {
+        EddyConfig config = EddyConfig.of(settings("direct-a"));
+        TrainingStreams stream = TrainingStreams.breastCancer(569, "bc");
+        try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(app.createdTopics()).contains("direct-a.examples", "direct-a.commands");
+            assertThat(partitions("direct-a.examples")).isEqualTo(1);
+            assertThat(partitions("direct-a.commands")).isEqualTo(1);
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            stream.produce(broker.bootstrapServers(), "direct-a.examples");
+            KafkaReads.await(
+                    Duration.ofSeconds(60),
+                    "every example counted",
+                    () -> app.metrics()
+                                            .registry()
+                                            .get("eddy.holdout.examples")
+                                            .counter()
+                                            .count()
+                                    + app.metrics().registry().get("eddy.training.examples").counters().stream()
+                                            .mapToDouble(c -> c.count())
+                                            .sum()
+                            == 569);
+        }
+        List<ModelSnapshot> snapshots = KafkaReads.readAll(
+                        broker.bootstrapServers(),
+                        "direct-a.snapshots",
+                        new StringDeserializer(),
+                        AvroSerdes.modelSnapshots().deserializer())
+                .stream()
+                .map(r -> r.value())
+                .toList();
+        assertThat(snapshots).isNotEmpty();
+        assertThat(snapshots.get(snapshots.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
+        assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith("direct-a-eddy-trainer-input"));
+    }
+
+    @Test
+    void refusesAPartitionedInputTopic() throws Exception {
+        admin.createTopics(List.of(new NewTopic("direct-b.examples", 3, (short) 1)))
+                .all()
+                .get();
+        EddyConfig config = EddyConfig.of(settings("direct-b"));
+        assertThatThrownBy(() -> EddyApp.createTopics(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("routing=direct")
+                .hasMessageContaining("'direct-b.examples' has 3")
+                .hasMessageContaining("routing=repartition");
+    }
+
+    @Test
+    void refusesWhileRecordsOfTheTrainerInputTopicAreUntrained() throws Exception {
+        String trainerInput = "direct-c-eddy-trainer-input-repartition";
+        admin.createTopics(List.of(new NewTopic(trainerInput, Optional.of(1), Optional.empty())))
+                .all()
+                .get();
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Topics.awaitWritable(admin, List.of(trainerInput), Duration.ofSeconds(30));
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(trainerInput, "bc".getBytes(StandardCharsets.UTF_8), new byte[] {1}))
+                    .get();
+        }
+        EddyConfig config = EddyConfig.of(settings("direct-c"));
+        assertThatThrownBy(() -> EddyApp.createTopics(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 records of '" + trainerInput + "'");
+    }
+
+    private static int partitions(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
+                .size();
+    }
+}
