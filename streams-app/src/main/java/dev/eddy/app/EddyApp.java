@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -117,8 +118,9 @@ public final class EddyApp implements AutoCloseable {
      * @throws Exception when the cluster cannot be reached, a topic cannot be created, or the address not bound
      */
     public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
-        List<String> created = createTopics(config);
-        EddyApp app = new EddyApp(config, created);
+        Prepared prepared = prepare(config);
+        EddyApp app = new EddyApp(
+                config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)), prepared.created());
         try {
             app.server = MetricsServer.start(metricsAddress, app.metrics.registry());
             app.server.route("/models", ModelStatusHandler.of(app.streams, app.served));
@@ -153,20 +155,24 @@ public final class EddyApp implements AutoCloseable {
     /**
      * Creates those of the application's topics that are missing and waits until all their partitions are writable
      * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch);
-     * with {@code routing=direct}, checks what that routing needs ({@link DirectRoutingCheck}).
+     * with {@code routing=direct}, checks what that routing needs ({@link RoutingCheck}).
      *
      * @return the names of the topics created
      */
     public static List<String> createTopics(EddyConfig config) throws Exception {
+        return prepare(config).created();
+    }
+
+    /** What a start found on the cluster: the topics it created, and the routing resolved ({@link RoutingCheck}). */
+    record Prepared(List<String> created, Routing routing) {}
+
+    static Prepared prepare(EddyConfig config) throws Exception {
         Map<String, Object> admin = new HashMap<>(config.kafkaProperties());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
         try (Admin client = Admin.create(admin)) {
             List<String> created = Topics.createMissing(client, topics(config), TOPIC_TIMEOUT);
-            if (config.routing() == Routing.DIRECT) {
-                DirectRoutingCheck.check(client, config, TOPIC_TIMEOUT);
-            }
-            return created;
+            return new Prepared(created, RoutingCheck.resolve(client, config, TOPIC_TIMEOUT));
         }
     }
 
@@ -174,6 +180,7 @@ public final class EddyApp implements AutoCloseable {
         return new NewTopic(name, Optional.empty(), Optional.empty());
     }
 
+    /** The configuration it runs with: as given, with {@code routing=auto} resolved to the routing it took. */
     public EddyConfig config() {
         return config;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -110,6 +111,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("application.id: " + config.applicationId());
         out.println("kafka: " + config.bootstrapServers() + (broker != null ? " (embedded, temporary)" : ""));
         out.println("models: " + String.join(", ", config.models().keySet()));
+        out.println("routing: " + app.config().routing().name().toLowerCase(Locale.ROOT));
         out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
         out.println("metrics: " + app.metricsUri());
         out.println("running; Ctrl-C or SIGTERM stops after FINAL snapshots");

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
  * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
  * snapshot-every (100) steps, 0 = only best/early-stop/final
- * routing (repartition) = repartition|direct  direct: no trainer-input topic; needs one-partition input topics
+ * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs one-partition input topics;
+ *                                      auto: direct where it can be (decided at start by {@code EddyApp})
  * prequential.enabled (true)           test-then-train score of each batch before its step (one extra forward pass)
  * snapshot.max-bytes (67108864)        largest snapshot record: topic max.message.bytes, producer max.request.size
  * commit.interval.ms (100)             cache.max.bytes (134217728) state-store cache, must exceed the models' state
@@ -78,7 +79,7 @@ public final class EddyConfig {
                     Map.entry("gate.metric", "loss"),
                     Map.entry("gate.tolerance", "0"),
                     Map.entry("holdout.mode", "split"),
-                    Map.entry("routing", "repartition"),
+                    Map.entry("routing", "auto"),
                     Map.entry("holdout.fraction", "0.1"),
                     Map.entry("holdout.buffer-size", "1000"),
                     Map.entry("snapshot-every", "100"),
@@ -93,6 +94,7 @@ public final class EddyConfig {
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_-]+");
     private static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
+    private final Map<String, String> raw;
     private final Map<String, String> values;
     private final EddyTopics topics;
     private final HoldoutMode holdoutMode;
@@ -108,6 +110,7 @@ public final class EddyConfig {
     private final SortedMap<String, String> kafka;
 
     private EddyConfig(Map<String, String> raw) {
+        this.raw = Map.copyOf(raw);
         Map<String, String> merged = new HashMap<>(DEFAULTS);
         Map<String, Map<String, String>> modelProps = new TreeMap<>();
         SortedMap<String, String> kafkaProps = new TreeMap<>();
@@ -197,6 +200,13 @@ public final class EddyConfig {
         return new EddyConfig(all);
     }
 
+    /** This configuration with {@code key} set to {@code value}, validated as a whole again. */
+    public EddyConfig with(String key, String value) {
+        Map<String, String> changed = new HashMap<>(raw);
+        changed.put(key, value);
+        return new EddyConfig(changed);
+    }
+
     /** The configuration given as key/value pairs. */
     public static EddyConfig of(Map<String, String> properties) {
         return new EddyConfig(properties);
@@ -232,6 +242,10 @@ public final class EddyConfig {
         return holdoutMode;
     }
 
+    /**
+     * The routing of trainer inputs; {@code TrainingTopology} builds {@link Routing#AUTO} as {@link Routing#REPARTITION}
+     * (it cannot see the topics), {@code EddyApp} resolves it against the cluster first.
+     */
     public Routing routing() {
         return routing;
     }

@@ -5,6 +5,11 @@ import java.util.Locale;
 /** How examples, held-out examples and commands reach the task that trains their model. */
 public enum Routing {
     /**
+     * {@link #DIRECT} when every input topic has one partition and no trainer-input record of an earlier
+     * {@link #REPARTITION} run is left untrained, else {@link #REPARTITION}; decided at each start.
+     */
+    AUTO,
+    /**
      * Through the internal trainer-input topic, keyed by model id: any number of input partitions, models spread over
      * partitions and instances. Every record crosses Kafka twice.
      */
@@ -21,7 +26,8 @@ public enum Routing {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("routing must be one of repartition, direct; got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "routing must be one of auto, repartition, direct; got '" + value + "'", e);
         }
     }
 }

@@ -3,9 +3,9 @@ package dev.eddy.topology;
 import dev.eddy.schema.Example;
 
 /**
- * A record of the trainer-input repartition topic, keyed by model id: everything that reaches a model's trainer
- * goes through this one topic, so its partition order is the single order in which the model sees its training
- * examples, held-out examples and commands.
+ * What reaches a model's trainer, keyed by model id: with {@code routing=repartition} a record of the trainer-input
+ * topic, whose partition order is then the single order in which the model sees its training examples, held-out
+ * examples and commands.
  */
 public sealed interface TrainerInput extends Routed {
 

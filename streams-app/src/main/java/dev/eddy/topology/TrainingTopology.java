@@ -44,8 +44,9 @@ import org.apache.kafka.streams.state.Stores;
  * the only order the trainer ever sees; it is fixed once written (exactly-once), so replays after a crash repeat
  * the same batches, evaluations and snapshots. With {@code routing=direct} there is no repartition topic: the
  * trainer runs in the task of the input partitions (one partition per input topic, checked at start by
- * {@code EddyApp}), so each record crosses Kafka once; the trainer sees the order of the examples partition, which
- * the committed input offsets fix just as well. Batch boundaries count examples, never time. The trainer keeps the
+ * {@code EddyApp}, which also resolves {@code routing=auto}; built here, auto is repartition), so each record
+ * crosses Kafka once; the trainer sees the order of the examples partition, which the committed input offsets fix
+ * just as well. Batch boundaries count examples, never time. The trainer keeps the
  * live {@code Trainer} in memory and writes, on every record, what changed to caching, changelogged stores: the
  * partial batch (a slot per example), the holdout ring (a slot per example), the trainer state after each step split
  * into chunks of at most 512 KiB (the 1,068,810-parameter Adam model 784-1024-256-10 has 25.7 MB of state: 49
@@ -140,7 +141,7 @@ public final class TrainingTopology {
 
         KStream<String, TrainerInput> inputs =
                 branches.get("routed-trainer-inputs").mapValues(v -> (TrainerInput) v, Named.as("as-trainer-input"));
-        if (config.routing() == Routing.REPARTITION) {
+        if (config.routing() != Routing.DIRECT) {
             inputs = inputs.repartition(
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.config.Routing;
 import dev.eddy.io.Topics;
 import dev.eddy.it.KafkaReads;
 import dev.eddy.it.TrainingStreams;
@@ -34,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code routing=direct} on a real broker: it creates one-partition input topics and trains without a trainer-input
- * topic; it refuses partitioned input, and records an earlier {@code routing=repartition} run left untrained.
+ * topic; it refuses partitioned input, and records an earlier {@code routing=repartition} run left untrained, where
+ * {@code routing=auto} takes the trainer-input topic.
  */
-class DirectRoutingTest {
+class RoutingTest {
 
     private static EmbeddedBroker broker;
     private static Admin admin;
@@ -61,11 +63,15 @@ class DirectRoutingTest {
     }
 
     private Map<String, String> settings(String app) {
+        return settings(app, "direct");
+    }
+
+    private Map<String, String> settings(String app, String routing) {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", app);
         s.put("bootstrap.servers", broker.bootstrapServers());
         s.put("state.dir", dir.resolve(app).toString());
-        s.put("routing", "direct");
+        s.put("routing", routing);
         for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
             s.put("topic." + topic, app + "." + topic);
         }
@@ -75,6 +81,16 @@ class DirectRoutingTest {
         s.put("model.bc.layers", "8:relu,1:sigmoid");
         s.put("model.bc.batch-size", "16");
         return s;
+    }
+
+    @Test
+    void autoTakesDirectRoutingForOnePartitionInputs() throws Exception {
+        EddyConfig config = EddyConfig.of(settings("direct-d", "auto"));
+        assertThat(config.routing()).isEqualTo(Routing.AUTO);
+        assertThat(EddyApp.prepare(config).routing()).isEqualTo(Routing.DIRECT);
+        assertThat(EddyApp.prepare(EddyConfig.of(settings("direct-d", "repartition")))
+                        .routing())
+                .isEqualTo(Routing.REPARTITION);
     }
 
     @Test
@@ -124,6 +140,8 @@ class DirectRoutingTest {
                 .hasMessageContaining("routing=direct")
                 .hasMessageContaining("'direct-b.examples' has 3")
                 .hasMessageContaining("routing=repartition");
+        assertThat(EddyApp.prepare(EddyConfig.of(settings("direct-b", "auto"))).routing())
+                .isEqualTo(Routing.REPARTITION);
     }
 
     @Test
@@ -143,6 +161,8 @@ class DirectRoutingTest {
         assertThatThrownBy(() -> EddyApp.createTopics(config))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 records of '" + trainerInput + "'");
+        assertThat(EddyApp.prepare(EddyConfig.of(settings("direct-c", "auto"))).routing())
+                .isEqualTo(Routing.REPARTITION);
     }
 
     private static int partitions(String topic) throws Exception {

@@ -1,6 +1,7 @@
 package dev.eddy.app;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.config.Routing;
 import dev.eddy.topology.TrainingTopology;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,44 +16,63 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What {@code routing=direct} needs before the application starts: every input topic has one partition (so one task
- * reads all of every model's records), and nothing is left in the trainer-input topic of an earlier run with
- * {@code routing=repartition} under the same application id (those records would never be trained on).
+ * Decides the routing of a start against the cluster. {@code routing=direct} needs every input topic to have one
+ * partition (so one task reads all of every model's records) and nothing left untrained in the trainer-input topic of
+ * an earlier {@code routing=repartition} run under the same application id (those records would be skipped);
+ * {@code routing=auto} takes direct routing when both hold, and the trainer-input topic otherwise.
  */
-final class DirectRoutingCheck {
+final class RoutingCheck {
 
-    private DirectRoutingCheck() {}
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingCheck.class);
+
+    private RoutingCheck() {}
 
     /**
-     * @throws IllegalArgumentException naming the topic that breaks the rule
+     * The routing to build the topology with: never {@link Routing#AUTO}.
+     *
+     * @throws IllegalArgumentException for {@code routing=direct} where it cannot work, naming the topic
      */
-    static void check(Admin admin, EddyConfig config, Duration timeout)
+    static Routing resolve(Admin admin, EddyConfig config, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        List<String> inputs = config.inputTopics();
-        Map<String, TopicDescription> described =
-                admin.describeTopics(inputs).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        for (String topic : inputs) {
+        if (config.routing() == Routing.REPARTITION) {
+            return Routing.REPARTITION;
+        }
+        Map<String, TopicDescription> described = admin.describeTopics(config.inputTopics())
+                .allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (String topic : config.inputTopics()) {
             int partitions = described.get(topic).partitions().size();
             if (partitions != 1) {
-                throw new IllegalArgumentException("routing=direct needs one partition in every input topic, but '"
-                        + topic + "' has " + partitions + "; use routing=repartition for partitioned input");
+                if (config.routing() == Routing.DIRECT) {
+                    throw new IllegalArgumentException("routing=direct needs one partition in every input topic, but '"
+                            + topic + "' has " + partitions + "; use routing=repartition (or auto) for partitioned"
+                            + " input");
+                }
+                LOG.info("routing=auto: repartition, '{}' has {} partitions", topic, partitions);
+                return Routing.REPARTITION;
             }
         }
         String trainerInput = config.applicationId() + "-" + TrainingTopology.TRAINER_INPUT + "-repartition";
-        if (!admin.listTopics()
+        if (admin.listTopics()
                 .names()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .contains(trainerInput)) {
-            return;
+            long left = unconsumed(admin, config.applicationId(), trainerInput, timeout);
+            if (left > 0) {
+                if (config.routing() == Routing.DIRECT) {
+                    throw new IllegalArgumentException("routing=direct: " + left + " records of '" + trainerInput
+                            + "' (written by an earlier run with routing=repartition) are not trained on yet; run"
+                            + " with routing=repartition (or auto) until they are, then switch");
+                }
+                LOG.info("routing=auto: repartition until the {} records left in '{}' are trained", left, trainerInput);
+                return Routing.REPARTITION;
+            }
         }
-        long left = unconsumed(admin, config.applicationId(), trainerInput, timeout);
-        if (left > 0) {
-            throw new IllegalArgumentException("routing=direct: " + left + " records of '" + trainerInput
-                    + "' (written by an earlier run with routing=repartition) are not trained on yet; run with"
-                    + " routing=repartition until they are, then switch");
-        }
+        return Routing.DIRECT;
     }
 
     /** Σ over the partitions of {@code topic}: end offset − max(committed offset of {@code group}, log start). */
