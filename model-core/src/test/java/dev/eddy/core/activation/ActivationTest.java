@@ -70,6 +70,15 @@ class ActivationTest {
     }
 
     @Test
+    void reluPassesNaNOnAsTorchDoes() {
+        double[] z = {Double.NaN, -1.0, -0.0, 2.5};
+        double[] h = new double[4];
+        Activations.create("relu").forward(z, h, 1, 4);
+        assertThat(h).containsExactly(Double.NaN, 0.0, 0.0, 2.5);
+        assertThat(Double.doubleToRawLongBits(h[2])).as("relu(-0.0) is +0.0").isZero();
+    }
+
+    @Test
     void kinkDerivativesFollowTheNonPositiveBranch() {
         double[] zero = {0.0, -0.0};
         assertThat(derivatives(Activations.create("relu"), zero)).containsExactly(0.0, 0.0);
