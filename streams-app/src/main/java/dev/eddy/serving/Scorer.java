@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * record's id, timestamp = the feature record's) to the predictions sink, or the original record with the reason to
  * the dead-letter sink (headers as {@link DeadLetters} of the training topology). The model is looked up per record in the {@link ModelCache}, so a new version takes effect
  * from the next record on, without a lock or a pause. When the cache has no model, the global snapshot store is
- * consulted once (after a restart the store may be restored before the cache is filled).
+ * consulted once: on a start, Kafka Streams restores a global store added with {@code Topology#addGlobalStore} by
+ * copying the newest record of each key, without {@link SnapshotIngest}; a model's key holds its last accepted
+ * snapshot (refused ones are keyed {@code <id>/refused}).
  */
 final class Scorer implements Processor<byte[], byte[], Object, Object> {
 

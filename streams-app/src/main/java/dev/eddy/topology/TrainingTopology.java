@@ -76,6 +76,8 @@ public final class TrainingTopology {
     public static final String PARTIAL_BATCH_STORE = "eddy-partial-batch";
     /** Holdout rings, keys {@code <model>/<slot>}. */
     public static final String HOLDOUT_STORE = "eddy-holdout-buffer";
+    /** Appended to the model id to key a refused snapshot (model ids cannot contain '/'). */
+    public static final String REFUSED_KEY_SUFFIX = "/refused";
     /** Name of the trainer-input repartition; the topic is {@code <application.id>-eddy-trainer-input-repartition}. */
     public static final String TRAINER_INPUT = "eddy-trainer-input";
 
@@ -154,7 +156,11 @@ public final class TrainingTopology {
         KStream<String, ModelSnapshot> snapshots =
                 out.get("trainer-output-snapshots").mapValues(v -> (ModelSnapshot) v, Named.as("as-snapshot"));
         if (snapshotGate != null) {
-            snapshots = snapshots.processValues(snapshotGate, Named.as("quality-gate"));
+            // Compaction keeps the newest record per key: a refused snapshot under its own key never compacts away
+            // the last accepted one, which serving restores from this topic.
+            snapshots = snapshots
+                    .processValues(snapshotGate, Named.as("quality-gate"))
+                    .selectKey((k, v) -> v.getAccepted() ? k : k + REFUSED_KEY_SUFFIX, Named.as("refused-key"));
         }
         snapshots.to(
                 topics.snapshots(),

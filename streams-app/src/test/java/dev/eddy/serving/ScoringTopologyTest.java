@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,7 +114,10 @@ class ScoringTopologyTest {
         settings.put("gate.tolerance", "0.01");
         try (ServingFixture f = new ServingFixture(settings, stateDir)) {
             f.pipeExamples("m", 3, 400);
-            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            List<KeyValue<String, ModelSnapshot>> records = f.snapshots.readKeyValuesToList();
+            // keyed apart, so that compaction never removes the last accepted snapshot of a model
+            assertThat(records).allSatisfy(r -> assertThat(r.key).isEqualTo(r.value.getAccepted() ? "m" : "m/refused"));
+            List<ModelSnapshot> published = records.stream().map(r -> r.value).toList();
             // Replay the gate's rule over what was published: m* is the loss of the last accepted snapshot.
             double best = Double.NaN;
             long lastAccepted = -1;
