@@ -266,8 +266,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         props.put("routing", routing);
         EddyConfig config = EddyConfig.of(props);
         String repartition = config.applicationId() + "-eddy-trainer-input-repartition";
-        List<String> inputs = trainerInputs(config);
         try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
+            List<String> inputs = trainerInputs(app.config());
             MeterRegistry registry = app.metrics().registry();
             RunClock.Run eddy = RunClock.await(
                     admin,
@@ -349,7 +349,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    /** The topics whose lag says the trainer has consumed everything: examples, and the trainer-input topic. */
+    /**
+     * The topics whose lag says the trainer has consumed everything: examples, and the trainer-input topic unless
+     * {@code config} (as the app resolved it) routes directly.
+     */
     private static List<String> trainerInputs(EddyConfig config) {
         String examplesTopic = config.topics().examples();
         return config.routing() == Routing.DIRECT
@@ -389,7 +392,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             producer.flush();
             requireAllWritten(producer);
             if (!RunClock.awaitCaughtUp(
-                    admin, app.config().applicationId(), trainerInputs(config), Duration.ofSeconds(60))) {
+                    admin, app.config().applicationId(), trainerInputs(app.config()), Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the seed training run did not catch up within 60 s");
             }
         } // close(): FINAL snapshots of both models
