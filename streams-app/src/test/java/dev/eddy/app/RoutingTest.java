@@ -3,10 +3,10 @@ package dev.eddy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.Routing;
 import dev.eddy.io.Topics;
+import dev.eddy.it.EmbeddedKafka;
 import dev.eddy.it.KafkaReads;
 import dev.eddy.it.TrainingStreams;
 import dev.eddy.schema.ModelSnapshot;
@@ -20,17 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,27 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoutingTest {
 
-    private static EmbeddedBroker broker;
-    private static Admin admin;
+    @RegisterExtension
+    static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(0, null);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private Map<String, String> settings(String app) {
         return settings(app, "direct");
@@ -69,7 +50,7 @@ class RoutingTest {
     private Map<String, String> settings(String app, String routing) {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", app);
-        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put("state.dir", dir.resolve(app).toString());
         s.put("routing", routing);
         for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
@@ -102,7 +83,7 @@ class RoutingTest {
             assertThat(partitions("direct-a.examples")).isEqualTo(1);
             assertThat(partitions("direct-a.commands")).isEqualTo(1);
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            stream.produce(broker.bootstrapServers(), "direct-a.examples");
+            stream.produce(kafka.bootstrapServers(), "direct-a.examples");
             KafkaReads.await(
                     Duration.ofSeconds(60),
                     "every example counted",
@@ -117,7 +98,7 @@ class RoutingTest {
                             == 569);
         }
         List<ModelSnapshot> snapshots = KafkaReads.readAll(
-                        broker.bootstrapServers(),
+                        kafka.bootstrapServers(),
                         "direct-a.snapshots",
                         new StringDeserializer(),
                         AvroSerdes.modelSnapshots().deserializer())
@@ -126,12 +107,14 @@ class RoutingTest {
                 .toList();
         assertThat(snapshots).isNotEmpty();
         assertThat(snapshots.get(snapshots.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
-        assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith("direct-a-eddy-trainer-input"));
+        assertThat(kafka.admin().listTopics().names().get())
+                .noneMatch(t -> t.startsWith("direct-a-eddy-trainer-input"));
     }
 
     @Test
     void refusesAPartitionedInputTopic() throws Exception {
-        admin.createTopics(List.of(new NewTopic("direct-b.examples", 3, (short) 1)))
+        kafka.admin()
+                .createTopics(List.of(new NewTopic("direct-b.examples", 3, (short) 1)))
                 .all()
                 .get();
         EddyConfig config = EddyConfig.of(settings("direct-b"));
@@ -147,11 +130,12 @@ class RoutingTest {
     @Test
     void refusesWhileRecordsOfTheTrainerInputTopicAreUntrained() throws Exception {
         String trainerInput = "direct-c-eddy-trainer-input-repartition";
-        admin.createTopics(List.of(new NewTopic(trainerInput, Optional.of(1), Optional.empty())))
+        kafka.admin()
+                .createTopics(List.of(new NewTopic(trainerInput, Optional.of(1), Optional.empty())))
                 .all()
                 .get();
-        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        Topics.awaitWritable(admin, List.of(trainerInput), Duration.ofSeconds(30));
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Topics.awaitWritable(kafka.admin(), List.of(trainerInput), Duration.ofSeconds(30));
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(trainerInput, "bc".getBytes(StandardCharsets.UTF_8), new byte[] {1}))
@@ -166,7 +150,8 @@ class RoutingTest {
     }
 
     private static int partitions(String topic) throws Exception {
-        return admin.describeTopics(List.of(topic))
+        return kafka.admin()
+                .describeTopics(List.of(topic))
                 .allTopicNames()
                 .get()
                 .get(topic)

@@ -3,7 +3,6 @@ package dev.eddy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
-import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
@@ -16,14 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrashExactnessTest {
 
+    @RegisterExtension
+    static final EmbeddedKafka kafka = new EmbeddedKafka();
+
     private static final String MODEL = "m";
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 6);
@@ -60,27 +59,8 @@ class CrashExactnessTest {
     /** StoreChangelogReader's line when it restored a changelog partition. */
     private static final String RESTORED_LINE = "Finished restoring changelog";
 
-    private static EmbeddedBroker broker;
-    private static Admin admin;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(0, null);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest(name = "routing={0}")
     @ValueSource(strings = {"repartition", "direct"})
@@ -94,13 +74,13 @@ class CrashExactnessTest {
         String examplesTopic = examplesTopic(routing);
         EddyApp.createTopics(EddyConfig.of(settings(ref, stream.inputSize())));
         EddyApp.createTopics(EddyConfig.of(settings(crash, stream.inputSize())));
-        stream.produce(broker.bootstrapServers(), examplesTopic);
+        stream.produce(kafka.bootstrapServers(), examplesTopic);
 
         long t0 = System.nanoTime();
         try (AppProcess refApp = start(ref, stream.inputSize(), 0)) {
             refApp.awaitMetricsUri(START_TIMEOUT);
             long running = System.nanoTime();
-            Runs.awaitCaughtUp(admin, "crash-test-" + ref, examplesTopic, FINISH_TIMEOUT, refApp);
+            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + ref, examplesTopic, FINISH_TIMEOUT, refApp);
             double seconds = (System.nanoTime() - running) / 1e9;
             System.out.printf(
                     "uninterrupted run: %d examples consumed in %.2f s after start-up (%.0f examples/s, end-to-end"
@@ -111,9 +91,9 @@ class CrashExactnessTest {
                     (System.nanoTime() - t0) / 1e9);
             assertThat(refApp.stop(Duration.ofSeconds(60))).as(refApp.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> expected = Runs.snapshots(broker.bootstrapServers(), ref + ".snapshots");
+        List<ModelSnapshot> expected = Runs.snapshots(kafka.bootstrapServers(), ref + ".snapshots");
         ModelStatus expectedStatus =
-                Runs.statuses(broker.bootstrapServers(), "crash-test-" + ref).get(MODEL);
+                Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref).get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
         long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
@@ -159,10 +139,10 @@ class CrashExactnessTest {
         System.out.println("crash run: " + kills);
         try (AppProcess app = start(crash, stream.inputSize(), KILLS)) {
             app.awaitMetricsUri(START_TIMEOUT);
-            Runs.awaitCaughtUp(admin, "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
+            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
             assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> actual = Runs.snapshots(broker.bootstrapServers(), crash + ".snapshots");
+        List<ModelSnapshot> actual = Runs.snapshots(kafka.bootstrapServers(), crash + ".snapshots");
 
         assertThat(actual)
                 .as("snapshots after %d kills, -Dkill.seed=%d", KILLS, SEED)
@@ -175,7 +155,7 @@ class CrashExactnessTest {
                     .isEqualTo(Runs.comparable(expected.get(i)));
         }
         ModelStatus actualStatus =
-                Runs.statuses(broker.bootstrapServers(), "crash-test-" + crash).get(MODEL);
+                Runs.statuses(kafka.bootstrapServers(), "crash-test-" + crash).get(MODEL);
         assertThat(actualStatus.steps()).isEqualTo(expectedStatus.steps());
         assertThat(actualStatus.examplesTrained()).isEqualTo(expectedStatus.examplesTrained());
         assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
@@ -235,7 +215,7 @@ class CrashExactnessTest {
         String routing = run.substring(run.indexOf('-') + 1);
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
-        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put("routing", routing);
         s.put("topic.examples", examplesTopic(routing));
         s.put("topic.snapshots", run + ".snapshots");
@@ -264,7 +244,7 @@ class CrashExactnessTest {
     /** A read_uncommitted consumer of the run's snapshots, from their current end: what the next process writes. */
     private static KafkaConsumer<String, ModelSnapshot> progressConsumer(String run) {
         KafkaConsumer<String, ModelSnapshot> consumer = KafkaReads.consumer(
-                broker.bootstrapServers(),
+                kafka.bootstrapServers(),
                 run + ".snapshots",
                 new StringDeserializer(),
                 AvroSerdes.modelSnapshots().deserializer(),

@@ -3,7 +3,6 @@ package dev.eddy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
-import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -38,10 +37,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,32 +49,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndTest {
 
+    @RegisterExtension
+    static final EmbeddedKafka kafka = new EmbeddedKafka();
+
     private static final String MODEL = "bc";
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
-    private static EmbeddedBroker broker;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void trainsPublishesAndServesMetrics() throws Exception {
         TrainingStreams stream = TrainingStreams.breastCancer(4 * 569, MODEL);
         Map<String, String> settings = new HashMap<>();
         settings.put("application.id", "e2e");
-        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
         settings.put("state.dir", dir.resolve("state").toString());
         settings.put("topic.examples", "e2e.examples");
         settings.put("topic.snapshots", "e2e.snapshots");
@@ -108,7 +95,7 @@ class EndToEndTest {
                         "e2e.predictions");
         assertThat(EddyApp.createTopics(config)).as("second call: all exist").isEmpty();
         assertSnapshotTopicIsCompacted();
-        stream.produce(broker.bootstrapServers(), "e2e.examples");
+        stream.produce(kafka.bootstrapServers(), "e2e.examples");
         produceBadRecords();
 
         long started = System.nanoTime();
@@ -162,7 +149,7 @@ class EndToEndTest {
             // Serving in the same app: every feature record is scored by an accepted snapshot.
             TrainingStreams features = new TrainingStreams(
                     stream.description(), stream.inputSize(), stream.examples().subList(0, 50));
-            features.produce(broker.bootstrapServers(), "e2e.features");
+            features.produce(kafka.bootstrapServers(), "e2e.features");
             try {
                 KafkaReads.await(Duration.ofSeconds(60), "50 predictions", () -> predictions() == 50);
             } catch (AssertionError e) {
@@ -177,7 +164,7 @@ class EndToEndTest {
                         e);
             }
             assertThat(values(KafkaReads.readAll(
-                            broker.bootstrapServers(),
+                            kafka.bootstrapServers(),
                             "e2e.predictions",
                             new StringDeserializer(),
                             AvroSerdes.predictions().deserializer())))
@@ -198,7 +185,7 @@ class EndToEndTest {
         }
 
         List<ModelSnapshot> snapshots = values(KafkaReads.readAll(
-                broker.bootstrapServers(),
+                kafka.bootstrapServers(),
                 "e2e.snapshots",
                 new StringDeserializer(),
                 AvroSerdes.modelSnapshots().deserializer()));
@@ -218,7 +205,7 @@ class EndToEndTest {
         assertThat(last.getExamplesSeen()).isEqualTo(32 * last.getStepsSeen()).isLessThanOrEqualTo(trainedOrHeldOut);
 
         List<TrainingMetrics> metrics = values(KafkaReads.readAll(
-                broker.bootstrapServers(),
+                kafka.bootstrapServers(),
                 "e2e.metrics",
                 new StringDeserializer(),
                 AvroSerdes.trainingMetrics().deserializer()));
@@ -234,7 +221,7 @@ class EndToEndTest {
 
     private static int predictions() {
         return KafkaReads.readAll(
-                        broker.bootstrapServers(),
+                        kafka.bootstrapServers(),
                         "e2e.predictions",
                         new StringDeserializer(),
                         AvroSerdes.predictions().deserializer())
@@ -243,7 +230,7 @@ class EndToEndTest {
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters() {
         return KafkaReads.readAll(
-                broker.bootstrapServers(), "e2e.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                kafka.bootstrapServers(), "e2e.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static List<String> deadLetterReasons() {
@@ -261,8 +248,7 @@ class EndToEndTest {
     }
 
     private static void assertSnapshotTopicIsCompacted() throws Exception {
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "e2e.snapshots");
             var config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG))
@@ -277,7 +263,7 @@ class EndToEndTest {
     /** One record that is not an Avro example, one example with 3 features for the 30-input model. */
     private static void produceBadRecords() throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("e2e.examples", "not avro".getBytes(StandardCharsets.UTF_8)))

@@ -3,8 +3,8 @@ package dev.eddy.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
-import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.it.EmbeddedKafka;
 import dev.eddy.it.KafkaReads;
 import dev.eddy.it.TrainingStreams;
 import dev.eddy.schema.Example;
@@ -30,10 +30,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the reason, where kcat is not installed.
  */
 class KcatTest {
+
+    @RegisterExtension
+    static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     private static final Path KCAT = Path.of("/usr/bin/kcat");
     private static final String MODEL = "bc";
@@ -54,22 +56,8 @@ class KcatTest {
     private static final Comparator<KcatRecord> ORDER =
             Comparator.comparingInt(KcatRecord::partition).thenComparingLong(KcatRecord::offset);
 
-    private static EmbeddedBroker broker;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void kcatReadsSnapshotsAndPredictionsOfARunningApp() throws Exception {
@@ -79,7 +67,7 @@ class KcatTest {
         }
         EddyConfig config = EddyConfig.of(Map.of(
                 "application.id", "kcat",
-                "bootstrap.servers", broker.bootstrapServers(),
+                "bootstrap.servers", kafka.bootstrapServers(),
                 "state.dir", dir.resolve("state").toString(),
                 "snapshot-every", "20",
                 "commit.interval.ms", "200",
@@ -91,7 +79,7 @@ class KcatTest {
         String predictionsTopic = config.value("topic.predictions");
         EddyApp.createTopics(config);
         TrainingStreams training = TrainingStreams.breastCancer(4 * 569, MODEL);
-        training.produce(broker.bootstrapServers(), config.topics().examples());
+        training.produce(kafka.bootstrapServers(), config.topics().examples());
         List<Example> scored = training.examples().subList(0, FEATURES);
 
         try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
@@ -99,7 +87,7 @@ class KcatTest {
             KafkaReads.await(Duration.ofSeconds(90), "a snapshot", () -> !committed(snapshotsTopic)
                     .isEmpty());
             new TrainingStreams(training.description(), training.inputSize(), scored)
-                    .produce(broker.bootstrapServers(), featuresTopic);
+                    .produce(kafka.bootstrapServers(), featuresTopic);
             KafkaReads.await(
                     Duration.ofSeconds(60),
                     FEATURES + " predictions",
@@ -146,7 +134,7 @@ class KcatTest {
     private List<KcatRecord> sameAsConsumer(String topic) throws Exception {
         List<KcatRecord> byKcat = kcat(topic);
         List<KcatRecord> byConsumer = KafkaReads.readAll(
-                        broker.bootstrapServers(), topic, new StringDeserializer(), new ByteArrayDeserializer())
+                        kafka.bootstrapServers(), topic, new StringDeserializer(), new ByteArrayDeserializer())
                 .stream()
                 .map(r -> new KcatRecord(r.partition(), r.offset(), r.key(), r.value()))
                 .sorted(ORDER)
@@ -157,7 +145,7 @@ class KcatTest {
 
     private static List<?> committed(String topic) {
         return KafkaReads.readAll(
-                broker.bootstrapServers(), topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                kafka.bootstrapServers(), topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Every committed record of {@code topic}, as the real kcat prints them. */
@@ -167,7 +155,7 @@ class KcatTest {
         Process p = new ProcessBuilder(
                         KCAT.toString(),
                         "-b",
-                        broker.bootstrapServers(),
+                        kafka.bootstrapServers(),
                         "-C",
                         "-t",
                         topic,
