@@ -18,8 +18,10 @@ import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,9 +37,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -79,13 +84,14 @@ public final class EddyApp implements AutoCloseable {
 
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private MetricsServer server;
+    private final MetricsServer server;
     private boolean closed;
 
-    private EddyApp(EddyConfig config, List<String> createdTopics) {
+    private EddyApp(EddyConfig config, List<String> createdTopics, PrometheusMetrics metrics, MetricsServer server) {
         this.config = config;
         this.createdTopics = createdTopics;
-        this.metrics = new PrometheusMetrics();
+        this.metrics = metrics;
+        this.server = server;
         TrainingMetricsBinder training = metrics.bind(new TrainingMetricsBinder(config.models()));
         ServingMetrics serving = new ServingMetrics();
         serving.bindTo(metrics.registry());
@@ -95,7 +101,18 @@ public final class EddyApp implements AutoCloseable {
         if (ServingConfig.enabled(config)) {
             ScoringTopology.addTo(topology, ServingConfig.of(config), served, serving);
         }
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        // Each instance advertises its status API (kafka.application.server overrides), so that any instance can
+        // answer for every model.
+        Properties streamsProperties = config.streamsProperties();
+        streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(server.address()));
+        this.streams = new KafkaStreams(topology, streamsProperties);
+        server.route(
+                "/models",
+                ModelStatusHandler.of(
+                        streams,
+                        served,
+                        HostInfo.buildFromEndpoint(
+                                streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG))));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -119,17 +136,44 @@ public final class EddyApp implements AutoCloseable {
      */
     public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
         Prepared prepared = prepare(config);
-        EddyApp app = new EddyApp(
-                config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)), prepared.created());
+        PrometheusMetrics metrics = new PrometheusMetrics();
+        MetricsServer server = null;
+        EddyApp app = null;
         try {
-            app.server = MetricsServer.start(metricsAddress, app.metrics.registry());
-            app.server.route("/models", ModelStatusHandler.of(app.streams, app.served));
+            server = MetricsServer.start(metricsAddress, metrics.registry());
+            app = new EddyApp(
+                    config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)),
+                    prepared.created(),
+                    metrics,
+                    server);
             app.streams.start();
         } catch (Exception | Error e) {
-            app.close();
+            if (app != null) {
+                app.close();
+            } else {
+                if (server != null) {
+                    server.close();
+                }
+                metrics.close();
+            }
             throw e;
         }
         return app;
+    }
+
+    /** {@code host:port} of a bound address as other machines reach it: the host name for a wildcard bind. */
+    private static String advertised(InetSocketAddress bound) {
+        String host;
+        if (bound.getAddress().isAnyLocalAddress()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        } else {
+            host = bound.getAddress().getHostAddress();
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
     /** The topics the topology reads and writes: what {@link #start} creates when they are missing. */
@@ -245,9 +289,7 @@ public final class EddyApp implements AutoCloseable {
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
         }
-        if (server != null) {
-            server.close();
-        }
+        server.close();
         metrics.close();
     }
 

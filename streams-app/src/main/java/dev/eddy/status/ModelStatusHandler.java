@@ -1,5 +1,6 @@
 package dev.eddy.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,18 +11,27 @@ import dev.eddy.serving.ModelCache;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.topology.TrainingTopology;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The status API, mounted with {@code MetricsServer#route("/models", handler)}:
@@ -30,14 +40,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *   <li>{@code GET /models} → 200, a JSON array of {@link ModelStatusJson} objects sorted by model id;
  *   <li>{@code GET /models/{id}} → 200 and that object, or 404 {@code {"error": "unknown model 'x'", "models": [...]}};
  *   <li>while the status store cannot be queried (rebalance, restoration) → 503 {@code {"error": ...}} with
- *       {@code Retry-After: 1}.
+ *       {@code Retry-After: 1};
+ *   <li>{@code ?local=true} on either: this instance's stores only.
  * </ul>
  *
  * The statuses come from the trainer's status store through interactive queries, stale stores allowed (a standby
- * or restoring replica answers during a rebalance rather than nobody); models this instance serves but does not
- * train are listed with their served version only. Only this instance's stores are read.
+ * or restoring replica answers during a rebalance rather than nobody). A model trained by another instance of the
+ * application is asked of that instance ({@link Peers}: Kafka Streams' metadata, each instance advertising its status
+ * API as {@code application.server}), so every instance answers for every model; each trained model's object names
+ * the {@code instance} that trains it. A peer that does not answer within {@value #PEER_TIMEOUT_MS} ms leaves this
+ * instance's view (models it serves but does not train: their served version only).
  */
 public final class ModelStatusHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStatusHandler.class);
 
     /** Where the status store comes from; throws {@link InvalidStateStoreException} while it is not queryable. */
     @FunctionalInterface
@@ -45,33 +61,50 @@ public final class ModelStatusHandler implements HttpHandler {
         ReadOnlyKeyValueStore<String, ModelStatus> get();
     }
 
+    static final long PEER_TIMEOUT_MS = 2000;
+    private static final String LOCAL = "local=true";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
     private final StatusStore statuses;
     private final ModelCache served;
+    private final String self;
+    private final Peers peers;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(PEER_TIMEOUT_MS))
+            .build();
 
     /**
      * @param served the scorer's model cache, or an empty one when this instance does not serve
+     * @param self this status API's address, {@code host:port}
+     * @param peers the other instances
      */
-    public ModelStatusHandler(StatusStore statuses, ModelCache served) {
+    public ModelStatusHandler(StatusStore statuses, ModelCache served, String self, Peers peers) {
         this.statuses = statuses;
         this.served = served;
+        this.self = self;
+        this.peers = peers;
     }
 
-    /** The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}). */
-    public static ModelStatusHandler of(KafkaStreams streams, ModelCache served) {
+    /**
+     * The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}) and asking the other
+     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server}.
+     */
+    public static ModelStatusHandler of(KafkaStreams streams, ModelCache served, HostInfo self) {
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
                         .enableStaleStores()),
-                served);
+                served,
+                self.host() + ":" + self.port(),
+                new StreamsPeers(streams, self));
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String rest = path.length() > "/models".length() ? path.substring("/models/".length()) : "";
+        boolean localOnly = LOCAL.equals(exchange.getRequestURI().getRawQuery());
         Map<String, ModelStatus> all;
         try {
             all = read(statuses.get());
@@ -87,21 +120,62 @@ public final class ModelStatusHandler implements HttpHandler {
         TreeSet<String> ids = new TreeSet<>(all.keySet());
         ids.addAll(versions.keySet());
         if (rest.isEmpty()) {
-            ArrayNode list = JSON.createArrayNode();
+            Map<String, JsonNode> list = new TreeMap<>();
             for (String id : ids) {
-                list.add(ModelStatusJson.of(id, all.get(id), versions.get(id)));
+                list.put(id, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
             }
-            respond(exchange, 200, list);
+            if (!localOnly) {
+                for (String peer : peers.others()) {
+                    ask(peer, "/models?" + LOCAL)
+                            .ifPresent(theirs -> theirs.forEach(n -> {
+                                String id = n.path("model").asText();
+                                JsonNode mine = list.get(id);
+                                if (n.has("instance") && (mine == null || !mine.has("instance"))) {
+                                    list.put(id, n);
+                                }
+                            }));
+                }
+            }
+            ArrayNode out = JSON.createArrayNode();
+            list.values().forEach(out::add);
+            respond(exchange, 200, out);
             return;
         }
         String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
+        if (!all.containsKey(id) && !localOnly) {
+            Optional<JsonNode> theirs = peers.owner(id).flatMap(peer -> ask(peer, "/models/" + rest + "?" + LOCAL));
+            if (theirs.isPresent()) {
+                respond(exchange, 200, theirs.get());
+                return;
+            }
+        }
         if (!ids.contains(id)) {
             ObjectNode body = error("unknown model '" + id + "'");
             ids.forEach(body.putArray("models")::add);
             respond(exchange, 404, body);
             return;
         }
-        respond(exchange, 200, ModelStatusJson.of(id, all.get(id), versions.get(id)));
+        respond(exchange, 200, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
+    }
+
+    /** {@code GET http://peer/pathAndQuery}: the JSON body of a 200 answer, else empty (and a debug line). */
+    private Optional<JsonNode> ask(String peer, String pathAndQuery) {
+        try {
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + peer + pathAndQuery))
+                            .timeout(Duration.ofMillis(PEER_TIMEOUT_MS))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() == 200) {
+                return Optional.of(JSON.readTree(r.body()));
+            }
+            LOG.debug("status of {}{}: HTTP {}", peer, pathAndQuery, r.statusCode());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("status of {}{}: {}", peer, pathAndQuery, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
     }
 
     private static Map<String, ModelStatus> read(ReadOnlyKeyValueStore<String, ModelStatus> store) {

@@ -8,7 +8,7 @@ import dev.eddy.state.ModelStatus;
  * The JSON form of one model's status:
  *
  * <pre>
- * {"model": "m", "state": "training"|"paused", "latestVersion": 7, "acceptedVersion": 6, "steps": 700,
+ * {"model": "m", "instance": "10.0.0.5:9464", "state": "training"|"paused", "latestVersion": 7, "acceptedVersion": 6, "steps": 700,
  *  "examplesTrained": 22400, "examplesWhilePaused": 0, "holdoutReceived": 2500, "holdoutBuffered": 1000,
  *  "learningRate": 0.001, "lastTrainLoss": 0.31,
  *  "holdout": {"loss": 0.35, "metric": "accuracy", "value": 0.91, "bestLoss": 0.34, "bestValue": 0.92},
@@ -16,7 +16,8 @@ import dev.eddy.state.ModelStatus;
  * </pre>
  *
  * Unknown numbers (NaN: no evaluation yet; version -1: none yet) are {@code null}. {@code acceptedVersion} is the
- * version this instance serves (the newest snapshot the quality gate accepted), {@code null} when not serving it.
+ * version the answering instance serves (the newest snapshot the quality gate accepted), {@code null} when not serving
+ * it; {@code instance} is the status API of the instance that trains the model (absent for a model only served).
  */
 final class ModelStatusJson {
 
@@ -24,7 +25,7 @@ final class ModelStatusJson {
 
     private ModelStatusJson() {}
 
-    static ObjectNode of(String modelId, ModelStatus s, Long acceptedVersion) {
+    static ObjectNode of(String modelId, ModelStatus s, Long acceptedVersion, String instance) {
         ObjectNode o = JSON.objectNode();
         o.put("model", modelId);
         if (s == null) {
@@ -33,6 +34,7 @@ final class ModelStatusJson {
             o.put("acceptedVersion", acceptedVersion);
             return o;
         }
+        o.put("instance", instance);
         o.put("state", s.paused() ? "paused" : "training");
         if (s.snapshotVersion() < 0) {
             o.putNull("latestVersion");

@@ -146,7 +146,15 @@ class EndToEndTest {
                             value(scrape, "eddy_training_examples_total{model=\"bc\",paused=\"false\"}") / 32));
             checkWithPromtool(scrape);
 
-            // Serving in the same app: every feature record is scored by an accepted snapshot.
+            // Serving in the same app: once a snapshot is served (a feature record before that goes to the dead
+            // letters: no snapshot yet), every feature record is scored by an accepted snapshot.
+            KafkaReads.await(
+                    Duration.ofSeconds(30),
+                    "a served snapshot",
+                    () -> registry.find("eddy.serving.model.version")
+                                    .tag("model", MODEL)
+                                    .gauge()
+                            != null);
             TrainingStreams features = new TrainingStreams(
                     stream.description(), stream.inputSize(), stream.examples().subList(0, 50));
             features.produce(kafka.bootstrapServers(), "e2e.features");

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped (SIGTERM) and started again, then the other is killed (SIGKILL) and started again. Every model trains
  * exactly once: its non-FINAL snapshots and its last FINAL snapshot equal those of an uninterrupted single-instance
  * run up to the version number (the FINAL snapshots of a clean stop are extra versions), its counters are equal,
- * and its versions strictly increase. The status API answers on both instances, each listing the models it trains.
+ * and its versions strictly increase. The status API of either instance answers for all three models, naming the
+ * instance that trains each (it asks the other instance for the models it does not train).
  */
 class RebalanceTest {
 
@@ -102,8 +103,17 @@ class RebalanceTest {
                 Map<String, JsonNode> onB = awaitStatusApi(http, b);
                 System.out.println("GET /models on instance a: " + onA.values());
                 System.out.println("GET /models on instance b: " + onB.values());
-                Set<String> trainedOnA = trained(onA);
-                Set<String> trainedOnB = trained(onB);
+                // Each instance answers for every model, asking the instance that trains it.
+                assertThat(onA.keySet()).containsExactlyElementsOf(MODELS);
+                assertThat(onB.keySet()).containsExactlyElementsOf(MODELS);
+                Set<String> trainedOnA = trainedBy(onA, instance(a));
+                Set<String> trainedOnB = trainedBy(onB, instance(b));
+                assertThat(trainedBy(onB, instance(a)))
+                        .as("a's models, seen from b")
+                        .isEqualTo(trainedOnA);
+                assertThat(trainedBy(onA, instance(b)))
+                        .as("b's models, seen from a")
+                        .isEqualTo(trainedOnB);
                 assertThat(trainedOnA).as("models trained by both instances").doesNotContainAnyElementsOf(trainedOnB);
                 Set<String> all = new TreeSet<>(trainedOnA);
                 all.addAll(trainedOnB);
@@ -116,6 +126,10 @@ class RebalanceTest {
                         HttpResponse.BodyHandlers.ofString());
                 System.out.println("GET /models/" + remote + " on the instance that does not train it: "
                         + other.statusCode() + " " + other.body());
+                assertThat(other.statusCode()).isEqualTo(200);
+                JsonNode remoteStatus = JSON.readTree(other.body());
+                assertThat(remoteStatus.get("instance").asText()).isEqualTo(instance(aTrains ? a : b));
+                assertThat(remoteStatus.get("steps").asLong()).isPositive();
 
                 CompletableFuture<Integer> stopA = stopAsync(a);
                 CompletableFuture<Integer> stopB = stopAsync(b);
@@ -282,12 +296,19 @@ class RebalanceTest {
         throw new AssertionError("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
 
-    /** The models an instance's status API lists as trained there (state training or paused, with counters). */
-    private static Set<String> trained(Map<String, JsonNode> models) {
+    /** The status API's address of {@code app}, {@code host:port}: the {@code instance} of the models it trains. */
+    private static String instance(AppProcess app) throws Exception {
+        URI uri = modelsUri(app);
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** The models a status API lists as trained by {@code instance} (state training or paused, with counters). */
+    private static Set<String> trainedBy(Map<String, JsonNode> models, String instance) {
         Set<String> out = new TreeSet<>();
         models.forEach((id, n) -> {
-            if (!n.get("state").asText().equals("serving")) {
-                assertThat(n.get("steps").asLong()).as("steps of %s", id).isPositive();
+            assertThat(n.get("state").asText()).as("state of %s", id).isIn("training", "paused");
+            assertThat(n.get("steps").asLong()).as("steps of %s", id).isPositive();
+            if (n.get("instance").asText().equals(instance)) {
                 out.add(id);
             }
         });

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +88,8 @@ class ModelStatusHandlerTest {
             for (int i = 0; i < 5; i++) { // alpha: 2 steps (4 examples) and one in the partial batch
                 examples.pipeInput(example("e" + i, "alpha", i % 2));
             }
-            serve(new ModelStatusHandler(() -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache));
+            serve(new ModelStatusHandler(
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache, "127.0.0.1:1", Peers.NONE));
 
             HttpResponse<String> list = get("/models");
             assertThat(list.statusCode()).isEqualTo(200);
@@ -117,13 +120,73 @@ class ModelStatusHandlerTest {
     }
 
     @Test
+    void asksTheInstanceThatTrainsAModel() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        Properties props = config.streamsProperties();
+        try (TopologyTestDriver here = driver(config, props, "here", "alpha");
+                TopologyTestDriver there = driver(config, props, "there", "beta");
+                MetricsServer peer = MetricsServer.start(
+                        new InetSocketAddress("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            String peerAddress = "127.0.0.1:" + peer.address().getPort();
+            peer.route(
+                    "/models",
+                    new ModelStatusHandler(
+                            () -> there.getKeyValueStore(TrainingTopology.STATUS_STORE),
+                            new ModelCache(),
+                            peerAddress,
+                            Peers.NONE));
+            serve(new ModelStatusHandler(
+                    () -> here.getKeyValueStore(TrainingTopology.STATUS_STORE),
+                    new ModelCache(),
+                    "127.0.0.1:1",
+                    new Peers() {
+                        @Override
+                        public Optional<String> owner(String modelId) {
+                            return modelId.equals("beta") ? Optional.of(peerAddress) : Optional.empty();
+                        }
+
+                        @Override
+                        public List<String> others() {
+                            return List.of(peerAddress);
+                        }
+                    }));
+
+            JsonNode models = json.readTree(get("/models").body());
+            assertThat(models.findValuesAsText("model")).containsExactly("alpha", "beta");
+            assertThat(models.findValuesAsText("instance")).containsExactly("127.0.0.1:1", peerAddress);
+            assertThat(models.get(1).get("steps").asLong()).isEqualTo(2);
+            HttpResponse<String> beta = get("/models/beta");
+            assertThat(beta.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(beta.body())).isEqualTo(models.get(1));
+            assertThat(json.readTree(get("/models?local=true").body()).findValuesAsText("model"))
+                    .containsExactly("alpha");
+            assertThat(get("/models/beta?local=true").statusCode()).isEqualTo(404);
+            assertThat(get("/models/nope").statusCode()).isEqualTo(404);
+        }
+    }
+
+    /** A driver of the training topology in which {@code model} trained 2 steps. */
+    private TopologyTestDriver driver(EddyConfig config, Properties props, String dir, String model) {
+        Properties p = new Properties();
+        p.putAll(props);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(dir).toString());
+        TopologyTestDriver driver = new TopologyTestDriver(TrainingTopology.build(config, TrainingListener.NONE), p);
+        TestInputTopic<byte[], byte[]> examples = driver.createInputTopic(
+                config.topics().examples(), new ByteArraySerializer(), new ByteArraySerializer());
+        for (int i = 0; i < 4; i++) {
+            examples.pipeInput(example("e" + i, model, i % 2));
+        }
+        return driver;
+    }
+
+    @Test
     void answers503WithJsonWhileTheStoresAreNotQueryable() throws Exception {
         EddyConfig config = EddyConfig.of(settings());
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
         try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
-            serve(ModelStatusHandler.of(streams, new ModelCache()));
+            serve(ModelStatusHandler.of(streams, new ModelCache(), new HostInfo("127.0.0.1", 1)));
             HttpResponse<String> r = get("/models/alpha");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
