@@ -155,6 +155,9 @@ class EndToEndTest {
                                     .tag("model", MODEL)
                                     .gauge()
                             != null);
+            System.out.printf(
+                    "a snapshot served %.2f s from start (every example counted at %.2f s)%n",
+                    (System.nanoTime() - started) / 1e9, seconds);
             TrainingStreams features = new TrainingStreams(
                     stream.description(), stream.inputSize(), stream.examples().subList(0, 50));
             features.produce(kafka.bootstrapServers(), "e2e.features");
