@@ -182,7 +182,7 @@ class MatMulTest {
     }
 
     /** With {@code magnitude}: Σ_p |A_ip·B_pj| (+ |bias_j|), the scale of the rounding error. */
-    private static DMatrixRMaj naive(
+    static DMatrixRMaj naive(
             DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB, double[] bias, boolean magnitude) {
         int m = transA ? a.numCols : a.numRows;
         int k = transA ? a.numRows : a.numCols;
@@ -222,7 +222,7 @@ class MatMulTest {
     }
 
     /** |c_ij − expected_ij| ≤ 1e-12 · scale_ij, with scale = Σ_p |A_ip·B_pj| (+ |bias_j|). */
-    private static void assertClose(DMatrixRMaj actual, DMatrixRMaj expected, DMatrixRMaj scale) {
+    static void assertClose(DMatrixRMaj actual, DMatrixRMaj expected, DMatrixRMaj scale) {
         assertThat(actual.numRows).isEqualTo(expected.numRows);
         assertThat(actual.numCols).isEqualTo(expected.numCols);
         for (int i = 0; i < expected.numRows; i++) {
@@ -234,7 +234,7 @@ class MatMulTest {
         }
     }
 
-    private static DMatrixRMaj random(int rows, int cols, Random rnd) {
+    static DMatrixRMaj random(int rows, int cols, Random rnd) {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
         for (int i = 0; i < m.data.length; i++) {
             m.data[i] = rnd.nextDouble() * 2 - 1;
@@ -242,7 +242,7 @@ class MatMulTest {
         return m;
     }
 
-    private static DMatrixRMaj filledWithGarbage(int rows, int cols) {
+    static DMatrixRMaj filledWithGarbage(int rows, int cols) {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
         Arrays.fill(m.data, Double.NaN);
         return m;
