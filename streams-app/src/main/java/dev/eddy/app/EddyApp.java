@@ -3,6 +3,7 @@ package dev.eddy.app;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.EddyTopics;
 import dev.eddy.config.Routing;
+import dev.eddy.core.kernel.MatMul;
 import dev.eddy.io.Topics;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
@@ -135,6 +136,11 @@ public final class EddyApp implements AutoCloseable {
      * @throws Exception when the cluster cannot be reached, a topic cannot be created, or the address not bound
      */
     public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
+        try {
+            LOG.info("matrix kernel: {}", MatMul.kernel()); // a bad -Deddy.kernel fails here, not in a stream thread
+        } catch (ExceptionInInitializerError e) {
+            throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
+        }
         Prepared prepared = prepare(config);
         PrometheusMetrics metrics = new PrometheusMetrics();
         MetricsServer server = null;

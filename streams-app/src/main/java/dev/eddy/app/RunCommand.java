@@ -2,6 +2,7 @@ package dev.eddy.app;
 
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.kernel.MatMul;
 import dev.eddy.metrics.MetricsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("kafka: " + config.bootstrapServers() + (broker != null ? " (embedded, temporary)" : ""));
         out.println("models: " + String.join(", ", config.models().keySet()));
         out.println("routing: " + app.config().routing().name().toLowerCase(Locale.ROOT));
+        out.println("matrix kernel: " + MatMul.kernel() + " (-D" + MatMul.KERNEL_PROPERTY + ")");
         out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
         out.println("metrics: " + app.metricsUri());
         out.println("running; Ctrl-C or SIGTERM stops after FINAL snapshots");
