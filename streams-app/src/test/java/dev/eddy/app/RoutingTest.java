@@ -53,6 +53,9 @@ class RoutingTest {
         s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put("state.dir", dir.resolve(app).toString());
         s.put("routing", routing);
+        // Kafka Streams does not leave its group on close: a restart waits for the old member's session to end.
+        s.put("kafka.session.timeout.ms", "6000");
+        s.put("kafka.heartbeat.interval.ms", "1000");
         for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
             s.put("topic." + topic, app + "." + topic);
         }
@@ -84,31 +87,68 @@ class RoutingTest {
             assertThat(partitions("direct-a.commands")).isEqualTo(1);
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             stream.produce(kafka.bootstrapServers(), "direct-a.examples");
-            KafkaReads.await(
-                    Duration.ofSeconds(60),
-                    "every example counted",
-                    () -> app.metrics()
-                                            .registry()
-                                            .get("eddy.holdout.examples")
-                                            .counter()
-                                            .count()
-                                    + app.metrics().registry().get("eddy.training.examples").counters().stream()
-                                            .mapToDouble(c -> c.count())
-                                            .sum()
-                            == 569);
+            awaitCounted(app, 569);
         }
-        List<ModelSnapshot> snapshots = KafkaReads.readAll(
+        List<ModelSnapshot> snapshots = snapshots("direct-a");
+        assertThat(snapshots).isNotEmpty();
+        assertThat(snapshots.get(snapshots.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
+        assertThat(kafka.admin().listTopics().names().get())
+                .noneMatch(t -> t.startsWith("direct-a-eddy-trainer-input"));
+    }
+
+    @Test
+    void switchingFromTheTrainerInputTopicToDirectRoutingKeepsTheModel() throws Exception {
+        TrainingStreams stream = TrainingStreams.breastCancer(569, "bc");
+        List<TrainingStreams> halves = List.of(
+                new TrainingStreams(stream.description(), 30, stream.examples().subList(0, 300)),
+                new TrainingStreams(stream.description(), 30, stream.examples().subList(300, 569)));
+        double trained = 0;
+        for (int run = 0; run < 2; run++) {
+            EddyConfig config = EddyConfig.of(settings("direct-e", run == 0 ? "repartition" : "auto"));
+            try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
+                assertThat(app.config().routing()).isEqualTo(run == 0 ? Routing.REPARTITION : Routing.DIRECT);
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                halves.get(run).produce(kafka.bootstrapServers(), "direct-e.examples");
+                awaitCounted(app, halves.get(run).examples().size());
+                trained += trainedCount(app);
+            }
+        }
+        ModelSnapshot last = snapshots("direct-e").get(snapshots("direct-e").size() - 1);
+        assertThat(last.getReason()).isEqualTo(SnapshotReason.FINAL);
+        assertThat(last.getStepsSeen())
+                .as("steps of both runs: the state moved over")
+                .isEqualTo((long) trained / 16);
+    }
+
+    private static double trainedCount(EddyApp app) {
+        return app.metrics().registry().get("eddy.training.examples").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    /** Waits until this process counted {@code n} examples, trained or held out. */
+    private static void awaitCounted(EddyApp app, int n) throws InterruptedException {
+        KafkaReads.await(
+                Duration.ofSeconds(60),
+                n + " examples counted",
+                () -> app.metrics()
+                                        .registry()
+                                        .get("eddy.holdout.examples")
+                                        .counter()
+                                        .count()
+                                + trainedCount(app)
+                        == n);
+    }
+
+    private static List<ModelSnapshot> snapshots(String app) {
+        return KafkaReads.readAll(
                         kafka.bootstrapServers(),
-                        "direct-a.snapshots",
+                        app + ".snapshots",
                         new StringDeserializer(),
                         AvroSerdes.modelSnapshots().deserializer())
                 .stream()
                 .map(r -> r.value())
                 .toList();
-        assertThat(snapshots).isNotEmpty();
-        assertThat(snapshots.get(snapshots.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
-        assertThat(kafka.admin().listTopics().names().get())
-                .noneMatch(t -> t.startsWith("direct-a-eddy-trainer-input"));
     }
 
     @Test
