@@ -5,19 +5,17 @@ import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serde.RecordDecodingException;
 import dev.eddy.topology.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Scores feature records with the served model of their model id and forwards a {@link Prediction} (key = the
  * record's id, timestamp = the feature record's) to the predictions sink, or the original record with the reason to
- * the dead-letter sink (headers as {@link DeadLetters} of the training topology). The model is looked up per record in the {@link ModelCache}, so a new version takes effect
+ * the dead-letter sink (headers by {@link DeadLetters#headers}, as in the training topology). The model is looked up per record in the {@link ModelCache}, so a new version takes effect
  * from the next record on, without a lock or a pause. When the cache has no model, the global snapshot store is
  * consulted once: on a start, Kafka Streams restores a global store added with {@code Topology#addGlobalStore} by
  * copying the newest record of each key, without {@link SnapshotIngest}; a model's key holds its last accepted
@@ -109,25 +107,11 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
     }
 
     private void reject(Record<byte[], byte[]> record, ScoringFailure reason, String detail, String modelId) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        add(headers, DeadLetters.REASON, reason.code());
-        add(headers, DeadLetters.DETAIL, detail);
-        if (modelId != null) {
-            add(headers, DeadLetters.MODEL, modelId);
-        }
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        if (source != null) {
-            add(headers, DeadLetters.TOPIC, source.topic());
-            add(headers, DeadLetters.PARTITION, Integer.toString(source.partition()));
-            add(headers, DeadLetters.OFFSET, Long.toString(source.offset()));
-        }
+        Headers headers =
+                DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
         context.forward(
                 new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
                 ScoringTopology.DEAD_LETTER_SINK);
         listener.onDeadLetter(reason);
-    }
-
-    private static void add(Headers headers, String key, String value) {
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -39,21 +39,30 @@ public final class DeadLetters {
             DeadLetterReason reason,
             String detail,
             String modelId) {
+        Headers headers = headers(original, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
+        context.forward(new Record<String, Routed>(
+                null, new Routed.DeadLetter(original.key(), original.value()), original.timestamp(), headers));
+        listener.onDeadLetter(reason);
+    }
+
+    /**
+     * The headers of a dead letter: {@code original}'s, then the reason, the detail, the model (when not null) and
+     * the {@code source} topic, partition and offset (when known).
+     */
+    public static Headers headers(
+            Record<?, ?> original, RecordMetadata source, String reason, String detail, String modelId) {
         Headers headers = new RecordHeaders(original.headers().toArray());
-        add(headers, REASON, reason.code());
+        add(headers, REASON, reason);
         add(headers, DETAIL, detail);
         if (modelId != null) {
             add(headers, MODEL, modelId);
         }
-        RecordMetadata source = context.recordMetadata().orElse(null);
         if (source != null) {
             add(headers, TOPIC, source.topic());
             add(headers, PARTITION, Integer.toString(source.partition()));
             add(headers, OFFSET, Long.toString(source.offset()));
         }
-        context.forward(new Record<String, Routed>(
-                null, new Routed.DeadLetter(original.key(), original.value()), original.timestamp(), headers));
-        listener.onDeadLetter(reason);
+        return headers;
     }
 
     private static void add(Headers headers, String key, String value) {
