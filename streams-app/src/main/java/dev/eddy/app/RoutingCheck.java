@@ -56,7 +56,7 @@ final class RoutingCheck {
                 return Routing.REPARTITION;
             }
         }
-        String trainerInput = config.applicationId() + "-" + TrainingTopology.TRAINER_INPUT + "-repartition";
+        String trainerInput = TrainingTopology.trainerInputTopic(config.applicationId());
         if (admin.listTopics()
                 .names()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS)

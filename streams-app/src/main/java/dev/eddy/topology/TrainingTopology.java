@@ -81,6 +81,11 @@ public final class TrainingTopology {
     /** Name of the trainer-input repartition; the topic is {@code <application.id>-eddy-trainer-input-repartition}. */
     public static final String TRAINER_INPUT = "eddy-trainer-input";
 
+    /** The trainer-input topic of application {@code applicationId} (with {@code routing=repartition}). */
+    public static String trainerInputTopic(String applicationId) {
+        return applicationId + "-" + TRAINER_INPUT + "-repartition";
+    }
+
     private TrainingTopology() {}
 
     /** The topology without FINAL snapshots on shutdown and without a snapshot gate. */

@@ -108,7 +108,7 @@ public final class Runs {
     public static void awaitCaughtUp(
             Admin admin, String applicationId, String examplesTopic, Duration timeout, AppProcess... apps)
             throws InterruptedException {
-        String trainerInput = applicationId + "-" + TrainingTopology.TRAINER_INPUT + "-repartition";
+        String trainerInput = TrainingTopology.trainerInputTopic(applicationId);
         KafkaReads.await(timeout, applicationId + " running with consumer lag 0 on its inputs", () -> {
             for (AppProcess app : apps) {
                 if (!app.isAlive()) {

@@ -17,6 +17,7 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.topology.HoldoutSplit;
+import dev.eddy.topology.TrainingTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -265,7 +266,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         props.put("serving.enabled", "false");
         props.put("routing", routing);
         EddyConfig config = EddyConfig.of(props);
-        String repartition = config.applicationId() + "-eddy-trainer-input-repartition";
+        String repartition = TrainingTopology.trainerInputTopic(config.applicationId());
         try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             List<String> inputs = trainerInputs(app.config());
             MeterRegistry registry = app.metrics().registry();
@@ -357,7 +358,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         String examplesTopic = config.topics().examples();
         return config.routing() == Routing.DIRECT
                 ? List.of(examplesTopic)
-                : List.of(examplesTopic, config.applicationId() + "-eddy-trainer-input-repartition");
+                : List.of(examplesTopic, TrainingTopology.trainerInputTopic(config.applicationId()));
     }
 
     /** Examples that reached the trainer: trained, counted while paused, or held out. */
