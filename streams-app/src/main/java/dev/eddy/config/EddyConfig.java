@@ -34,7 +34,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * snapshot-every (100) steps, 0 = only best/early-stop/final
  * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs one-partition input topics;
  *                                      auto: direct where it can be (decided at start by {@code EddyApp})
- * prequential.enabled (true)           test-then-train score of each batch before its step (one extra forward pass)
+ * prequential.enabled (true)           test-then-train score of every example before it is used (one extra forward pass)
+ * prequential.window (1000) ≥ 1        examples in the windowed prequential metric
  * snapshot.max-bytes (67108864)        largest snapshot record: topic max.message.bytes, producer max.request.size
  * commit.interval.ms (100)             cache.max.bytes (134217728) state-store cache, must exceed the models' state
  * processing.guarantee (exactly_once_v2) = exactly_once_v2|at_least_once
@@ -84,6 +85,7 @@ public final class EddyConfig {
                     Map.entry("holdout.buffer-size", "1000"),
                     Map.entry("snapshot-every", "100"),
                     Map.entry("prequential.enabled", "true"),
+                    Map.entry("prequential.window", "1000"),
                     Map.entry("snapshot.max-bytes", Integer.toString(Topics.MAX_SNAPSHOT_BYTES)),
                     Map.entry("commit.interval.ms", "100"),
                     Map.entry("cache.max.bytes", "134217728"),
@@ -103,6 +105,7 @@ public final class EddyConfig {
     private final int holdoutBufferSize;
     private final long snapshotEvery;
     private final boolean prequentialEnabled;
+    private final int prequentialWindow;
     private final int snapshotMaxBytes;
     private final long commitIntervalMs;
     private final long cacheMaxBytes;
@@ -152,6 +155,7 @@ public final class EddyConfig {
         this.snapshotEvery = longAtLeast("snapshot-every", 0, Long.MAX_VALUE);
         bool("prequential.enabled");
         this.prequentialEnabled = Boolean.parseBoolean(values.get("prequential.enabled"));
+        this.prequentialWindow = (int) longAtLeast("prequential.window", 1, Integer.MAX_VALUE);
         this.snapshotMaxBytes = (int) longAtLeast("snapshot.max-bytes", 1 << 20, Integer.MAX_VALUE);
         this.commitIntervalMs = longAtLeast("commit.interval.ms", 1, Long.MAX_VALUE);
         this.cacheMaxBytes = longAtLeast("cache.max.bytes", 0, Long.MAX_VALUE);
@@ -278,6 +282,11 @@ public final class EddyConfig {
      */
     public boolean prequentialEnabled() {
         return prequentialEnabled;
+    }
+
+    /** Examples in the windowed prequential metric. */
+    public int prequentialWindow() {
+        return prequentialWindow;
     }
 
     public long commitIntervalMs() {

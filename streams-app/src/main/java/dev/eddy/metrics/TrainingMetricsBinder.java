@@ -36,8 +36,10 @@ import java.util.function.ToDoubleFunction;
  * eddy.learning.rate          gauge    learning rate of the last step or evaluation
  * eddy.holdout.loss           gauge    holdout loss of the last evaluation
  * eddy.holdout.accuracy       gauge    holdout accuracy of the last evaluation (classification models)
- * eddy.prequential.accuracy   gauge    test-then-train accuracy on the training stream (classification models)
- * eddy.prequential.rmse       gauge    test-then-train RMSE on the training stream (regression models)
+ * eddy.prequential.accuracy   gauge    test-then-train accuracy of every example scored (classification models)
+ * eddy.prequential.rmse       gauge    test-then-train RMSE of every example scored (regression models)
+ * eddy.prequential.window.accuracy, eddy.prequential.window.rmse
+ *                             gauge    the same over the last prequential.window examples scored
  * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
  * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
  * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
@@ -121,8 +123,14 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         m.learningRate = metrics.getLearningRate();
         m.earlyStoppingWait = metrics.getEarlyStoppingWait();
         m.paused = metrics.getPaused() ? 1 : 0;
-        if (metrics.getPrequentialMetric() != null) {
-            m.prequential = metrics.getPrequentialMetric();
+    }
+
+    @Override
+    public void onPrequential(String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.prequential = metric;
+            m.prequentialWindow = windowMetric;
         }
     }
 
@@ -178,6 +186,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         volatile double holdoutLoss = NONE;
         volatile double holdoutAccuracy = NONE;
         volatile double prequential = NONE;
+        volatile double prequentialWindow = NONE;
         volatile double earlyStoppingWait = NONE;
         volatile double paused;
         volatile double version = NONE;
@@ -247,15 +256,27 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                         registry,
                         model,
                         "eddy.prequential.accuracy",
-                        "Test-then-train accuracy on the training stream since the start or the last reset",
+                        "Test-then-train accuracy of every example scored since the start or the last reset",
                         m -> m.prequential);
+                gauge(
+                        registry,
+                        model,
+                        "eddy.prequential.window.accuracy",
+                        "Test-then-train accuracy of the last prequential.window examples scored",
+                        m -> m.prequentialWindow);
             } else {
                 gauge(
                         registry,
                         model,
                         "eddy.prequential.rmse",
-                        "Test-then-train RMSE on the training stream since the start or the last reset",
+                        "Test-then-train RMSE of every example scored since the start or the last reset",
                         m -> m.prequential);
+                gauge(
+                        registry,
+                        model,
+                        "eddy.prequential.window.rmse",
+                        "Test-then-train RMSE of the last prequential.window examples scored",
+                        m -> m.prequentialWindow);
             }
             gauge(
                     registry,

@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
 import dev.eddy.core.train.StepResult;
@@ -36,11 +37,14 @@ import org.slf4j.LoggerFactory;
  * written (chunked) with the status. While the trainer is stopped, examples are counted and not trained on.
  *
  * <p><b>Prequential evaluation</b> (test-then-train, River's progressive validation; {@code prequential.enabled}):
- * each full batch is scored by the current model in inference mode right before the step on it. The model only
- * changes at batch boundaries, so this is the per-example test-then-train score. Over the n examples scored since
- * the start or the last reset: accuracy = (1/n) Σ [ŷ_i = y_i] (classification), RMSE = √((1/n) Σ (ŷ_i − y_i)²)
- * (regression); n and the sum are part of {@link ModelStatus}, written with the trainer state, so a replay after a
- * crash does not count a batch twice.
+ * every example is scored by the current model in inference mode before it is used: a training example right before
+ * the step on its batch, a held-out example when it arrives (it is never trained on), and, while training is paused,
+ * every training example when it arrives, so a paused model's score keeps showing whether it goes stale. The model
+ * only changes at batch boundaries, so this is the per-example test-then-train score. Over the n examples scored
+ * since the start or the last reset: accuracy = (1/n) Σ [ŷ_i = y_i] (classification), RMSE = √((1/n) Σ (ŷ_i −
+ * y_i)²) (regression), and the same over the last {@code prequential.window} examples; n and the sum are part of
+ * {@link ModelStatus} and the window a record of the trainer-state store, written with the trainer state, so a replay
+ * after a crash does not count an example twice. The listener hears every score as it is made.
  *
  * <p><b>Stale configuration.</b> When the stored state was written under other values of non-live keys than the
  * configured ones, the model keeps training with the stored configuration (one error is logged naming the keys);
@@ -64,6 +68,9 @@ final class ModelTraining {
     private final TrainingListener listener;
     private final long snapshotEvery;
     private final boolean prequential;
+    /** The last {@code prequential.window} scores: [ŷ = y] or (ŷ − y)². */
+    private SlidingWindow window;
+
     private final Consumer<SpecificRecord> out;
     /** The configured model, which {@code reset} starts from. */
     private final TrainerConfig configured;
@@ -112,6 +119,7 @@ final class ModelTraining {
             int holdoutSize,
             long snapshotEvery,
             boolean prequential,
+            int prequentialWindow,
             Stores stores,
             TrainingListener listener,
             Consumer<SpecificRecord> out,
@@ -156,6 +164,10 @@ final class ModelTraining {
         batch.restore();
         holdout = new HoldoutBuffer(modelId, trainer.config().inputSize(), holdoutSize, stores.holdout());
         holdout.restore();
+        byte[] storedWindow = stores.trainerState().get(windowKey());
+        window = storedWindow == null
+                ? new SlidingWindow(prequentialWindow)
+                : SlidingWindow.fromBytes(storedWindow, prequentialWindow);
         lastEvaluationMs = nowMs;
         examplesAtLastEvaluation = trainer.examplesSeen();
     }
@@ -193,6 +205,7 @@ final class ModelTraining {
             return;
         }
         if (trainer.stopped()) {
+            scoreOnArrival(example);
             examplesWhilePaused++;
             writeStatus();
             listener.onExample(modelId, false);
@@ -209,6 +222,7 @@ final class ModelTraining {
         if (stale && !fitsStaleConfiguration(example)) {
             return;
         }
+        scoreOnArrival(example);
         holdout.add(example.getFeatures(), label(example));
         holdoutReceived++;
         writeStatus();
@@ -228,6 +242,7 @@ final class ModelTraining {
                 }
                 prequentialExamples = 0;
                 prequentialSum = 0;
+                window = new SlidingWindow(window.size());
                 bestHoldoutLoss = Double.NaN;
                 bestHoldoutMetricValue = Double.NaN;
                 earlyStoppingWait = 0;
@@ -299,7 +314,7 @@ final class ModelTraining {
 
     private void step(long nowMs) {
         if (prequential) {
-            scoreBatch();
+            score(batch.features(), batch.labels());
         }
         long start = System.nanoTime();
         StepResult r = trainer.step(batch.features(), batch.labels());
@@ -338,14 +353,46 @@ final class ModelTraining {
         writeState();
     }
 
+    /** Test-then-train for an example that is not batched: held out, or arriving while training is paused. */
+    private void scoreOnArrival(Example example) {
+        if (prequential) {
+            double[] x = example.getFeatures().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+            score(new double[][] {x}, new double[] {label(example)});
+        }
+    }
+
     /**
-     * Test-then-train: scores the full batch with the model as it is before the step on it (inference mode, the
-     * standardization statistics before this batch) and adds it to the running prequential sums.
+     * Test-then-train: scores the rows with the model as it is before any step on them (inference mode, the
+     * standardization statistics so far) and adds each score, [ŷ = y] or (ŷ − y)², to the running sums and the window.
      */
-    private void scoreBatch() {
-        // correct predictions (classification) or Σ (ŷ − y)² (regression)
-        prequentialSum += trainer.predictionScoreSum(batch.features(), batch.labels());
-        prequentialExamples += batch.labels().length;
+    private void score(double[][] features, double[] labels) {
+        double[] predicted = trainer.predictions(features);
+        boolean classification = trainer.config().classification();
+        for (int r = 0; r < labels.length; r++) {
+            double error = predicted[r] - labels[r];
+            double score = classification ? (error == 0 ? 1 : 0) : error * error;
+            prequentialSum += score;
+            window.add(score);
+        }
+        prequentialExamples += labels.length;
+        stores.trainerState().put(windowKey(), window.toBytes());
+        listener.onPrequential(modelId, predicted, labels, prequentialMetric(), windowMetric());
+    }
+
+    /** The window's record in the trainer-state store, beside the state chunks {@code <model>/<i>}. */
+    private String windowKey() {
+        return modelId + "/prequential-window";
+    }
+
+    /** Prequential accuracy (classification) or RMSE (regression) of the window; null before the first score. */
+    private Double windowMetric() {
+        double mean = window.mean();
+        if (Double.isNaN(mean)) {
+            return null;
+        }
+        return trainer.config().classification() ? mean : Math.sqrt(mean);
     }
 
     /** Prequential accuracy (classification) or RMSE (regression) so far; null before the first scored batch. */
@@ -426,6 +473,7 @@ final class ModelTraining {
                 .setPaused(trainer.stopped())
                 .setExamplesPerSecond(seconds > 0 ? examples / seconds : 0)
                 .setPrequentialMetric(prequentialMetric())
+                .setPrequentialWindowMetric(windowMetric())
                 .setTime(Instant.ofEpochMilli(nowMs))
                 .build();
         out.accept(metrics);

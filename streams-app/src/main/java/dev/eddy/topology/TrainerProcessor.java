@@ -31,6 +31,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final int holdoutSize;
     private final long snapshotEvery;
     private final boolean prequential;
+    private final int prequentialWindow;
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
     private final Map<String, ModelTraining> open = new HashMap<>();
@@ -45,6 +46,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         this.holdoutSize = config.holdoutBufferSize();
         this.snapshotEvery = config.snapshotEvery();
         this.prequential = config.prequentialEnabled();
+        this.prequentialWindow = config.prequentialWindow();
         this.listener = listener;
         this.finals = finals;
     }
@@ -101,6 +103,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 holdoutSize,
                 snapshotEvery,
                 prequential,
+                prequentialWindow,
                 stores,
                 listener,
                 this::emit,

@@ -48,6 +48,18 @@ public interface TrainingListener {
      */
     default void onHoldoutEvaluation(String modelId, Evaluation evaluation) {}
 
+    /**
+     * Examples were scored before they were used (test-then-train): the rows of a full batch right before its step, or
+     * one held-out example, or one training example while training is paused, each when it arrived.
+     *
+     * @param predicted per row the predicted class index (classification) or value (regression)
+     * @param labels per row the actual class index or target
+     * @param metric the prequential accuracy or RMSE since the start (or the last reset), these rows included
+     * @param windowMetric the same over the last {@code prequential.window} examples
+     */
+    default void onPrequential(
+            String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {}
+
     /** A snapshot with this version was published. */
     default void onSnapshot(String modelId, long version, SnapshotReason reason) {}
 

@@ -122,24 +122,19 @@ class TrainingMetricsBinderTest {
                 .isNaN();
 
         binder.onHoldoutEvaluation("clf", new Evaluation(0.39, Map.of("accuracy", 0.75), 8));
-        binder.onEvaluation(
-                "clf",
-                TrainingMetrics.newBuilder(metrics("clf", 0.39, "loss", 0.39, 0, true))
-                        .setPrequentialMetric(0.625)
-                        .build());
+        binder.onEvaluation("clf", metrics("clf", 0.39, "loss", 0.39, 0, true));
+        binder.onPrequential("clf", new double[] {1, 0}, new double[] {1, 1}, 0.625, 0.5);
         assertThat(gauge("eddy.holdout.loss", "clf")).isEqualTo(0.39);
         assertThat(gauge("eddy.holdout.accuracy", "clf")).isEqualTo(0.75);
         assertThat(gauge("eddy.prequential.accuracy", "clf")).isEqualTo(0.625);
+        assertThat(gauge("eddy.prequential.window.accuracy", "clf")).isEqualTo(0.5);
         assertThat(gauge("eddy.training.paused", "clf")).isEqualTo(1);
         binder.onPaused("clf", false);
         assertThat(gauge("eddy.training.paused", "clf")).isZero();
 
-        binder.onEvaluation(
-                "reg",
-                TrainingMetrics.newBuilder(metrics("reg", 2.0, "loss", 2.0, 0, false))
-                        .setPrequentialMetric(1.5)
-                        .build());
+        binder.onPrequential("reg", new double[] {0.5}, new double[] {2}, 1.5, 1.25);
         assertThat(gauge("eddy.prequential.rmse", "reg")).isEqualTo(1.5);
+        assertThat(gauge("eddy.prequential.window.rmse", "reg")).isEqualTo(1.25);
         assertThat(registry.find("eddy.prequential.accuracy")
                         .tag("model", "reg")
                         .gauge())

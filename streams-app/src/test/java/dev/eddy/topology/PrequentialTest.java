@@ -83,6 +83,87 @@ class PrequentialTest {
     }
 
     @Test
+    void theMetricMovesAtEveryStepBeforeAnyEvaluation() {
+        Map<String, String> s = settings(Map.of("model." + MODEL + ".eval-every", "1000", "prequential.window", "5"));
+        try (TrainingFixture f = new TrainingFixture(s, dir)) {
+            f.pipe(TrainingFixture.blobs(13, 4, MODEL));
+            assertThat(f.metrics.readValuesToList()).as("no evaluation yet").isEmpty();
+            assertThat(f.scored).as("one call per step").hasSize(3);
+            List<Double> scores = new ArrayList<>();
+            for (TrainingFixture.Scored call : f.scored) {
+                for (int i = 0; i < call.labels().length; i++) {
+                    scores.add(call.predicted()[i] == call.labels()[i] ? 1.0 : 0.0);
+                }
+            }
+            TrainingFixture.Scored last = f.scored.get(2);
+            ModelStatus status = f.status(MODEL);
+            assertThat(status.prequentialExamples()).isEqualTo(12);
+            assertThat(last.metric()).isEqualTo(status.prequentialSum() / 12);
+            double window = scores.subList(7, 12).stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum()
+                    / 5;
+            assertThat(last.windowMetric()).isEqualTo(window);
+        }
+    }
+
+    @Test
+    void heldOutExamplesAndExamplesWhilePausedAreScoredWithTheModelInForce() {
+        // A budget of 5 steps pauses the model after 20 trained examples; every later one is still scored.
+        Map<String, String> s =
+                settings(Map.of("holdout.fraction", "0.3", "model." + MODEL + ".budget.max-steps", "5"));
+        try (TrainingFixture f = new TrainingFixture(s, dir)) {
+            f.pipe(TrainingFixture.blobs(100, 9, MODEL));
+            ModelStatus status = f.status(MODEL);
+            assertThat(status.paused()).isTrue();
+            assertThat(status.examplesTrained()).isEqualTo(20);
+            assertThat(status.holdoutReceived()).isBetween(15L, 45L);
+            assertThat(status.examplesTrained() + status.examplesWhilePaused() + status.holdoutReceived())
+                    .isEqualTo(100);
+            assertThat(status.prequentialExamples()).as("every example scored").isEqualTo(100);
+
+            // After the pause the model no longer changes: the examples scored one by one from then on are scored
+            // by the final weights, which the FINAL snapshot's trainer reproduces.
+            Trainer paused = Trainer.restore(EddyConfig.of(s).models().get(MODEL), f.trainerState(MODEL));
+            List<TrainingFixture.Scored> afterPause = f.scored.subList(f.scored.size() - 10, f.scored.size());
+            for (TrainingFixture.Scored call : afterPause) {
+                assertThat(call.predicted()).hasSize(1);
+            }
+            List<Example> last = TrainingFixture.blobs(100, 9, MODEL).subList(90, 100);
+            for (int i = 0; i < 10; i++) {
+                double[] x = last.get(i).getFeatures().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .toArray();
+                assertThat(afterPause.get(i).predicted()[0]).isEqualTo(paused.predictions(new double[][] {x})[0]);
+            }
+        }
+    }
+
+    @Test
+    void theWindowIsRestoredExactlyAfterARestart() {
+        Map<String, String> s = settings(Map.of("prequential.window", "7", "holdout.fraction", "0.2"));
+        List<Example> examples = TrainingFixture.blobs(80, 21, MODEL);
+        double uninterrupted;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("a"))) {
+            f.pipe(examples);
+            uninterrupted = f.scored.get(f.scored.size() - 1).windowMetric();
+        }
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("b"))) {
+            f.pipe(examples.subList(0, 50));
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("c"))) {
+            f.restore(changelogs);
+            f.pipe(examples.subList(50, 80));
+            assertThat(f.scored.get(f.scored.size() - 1).windowMetric()).isEqualTo(uninterrupted);
+            List<TrainingMetrics> metrics = f.metrics.readValuesToList();
+            assertThat(metrics).isNotEmpty().allSatisfy(m -> assertThat(m.getPrequentialWindowMetric())
+                    .isNotNull());
+        }
+    }
+
+    @Test
     void theSwitchMustBeABoolean() {
         assertThatThrownBy(() -> EddyConfig.of(settings(Map.of("prequential.enabled", "yes"))))
                 .isInstanceOf(IllegalArgumentException.class)

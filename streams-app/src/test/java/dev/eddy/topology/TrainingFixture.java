@@ -5,6 +5,7 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,9 @@ final class TrainingFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     final FinalSnapshotTrigger finals = new FinalSnapshotTrigger();
     final List<String> events = new ArrayList<>();
+    /** Every prequential score the listener heard, in order. */
+    final List<Scored> scored = new ArrayList<>();
+
     final TestInputTopic<byte[], byte[]> examples;
     final TestInputTopic<byte[], byte[]> commands;
     final TestOutputTopic<String, ModelSnapshot> snapshots;
@@ -74,6 +78,12 @@ final class TrainingFixture implements AutoCloseable {
             }
 
             @Override
+            public void onPrequential(
+                    String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {
+                scored.add(new Scored(modelId, predicted.clone(), labels.clone(), metric, windowMetric));
+            }
+
+            @Override
             public void onDeadLetter(DeadLetterReason reason) {
                 events.add("dead-letter " + reason.code());
             }
@@ -94,6 +104,9 @@ final class TrainingFixture implements AutoCloseable {
         deadLetters = driver.createOutputTopic(
                 config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
+
+    /** One {@link TrainingListener#onPrequential} call. */
+    record Scored(String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {}
 
     /** Labeled points of two Gaussian blobs around (±1, ±1): class 1 when the point was drawn around (1, 1). */
     static List<Example> blobs(int n, long seed, String modelId) {
@@ -132,6 +145,13 @@ final class TrainingFixture implements AutoCloseable {
     ModelStatus status(String modelId) {
         KeyValueStore<String, ModelStatus> store = driver.getKeyValueStore(TrainingTopology.STATUS_STORE);
         return store.get(modelId);
+    }
+
+    /** The model's trainer state as the stores hold it now. */
+    byte[] trainerState(String modelId) {
+        ModelStatus s = status(modelId);
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
+        return new ChunkedBytes(store, ChunkedBytes.DEFAULT_CHUNK_BYTES).read(modelId, s.stateChunks(), s.stateBytes());
     }
 
     int storedSlots(String storeName, String modelId) {

@@ -252,29 +252,21 @@ public final class Trainer {
     }
 
     /**
-     * The prequential (test-then-train) score of a batch, in inference mode as {@link #evaluate}:
-     * Σ_i [ŷ_i = y_i], the number of correct predictions (classification, the predicted class of the
-     * holdout accuracy), or Σ_i (ŷ_i − y_i)² (regression). Only the predictions are computed, none of
-     * the loss or the other metrics. Changes no training state.
+     * The predictions of the model as it is now, in inference mode as {@link #evaluate}, for prequential
+     * (test-then-train) scoring: per row the predicted class ŷ_i (classification, the class of the holdout
+     * accuracy) or the predicted value ŷ_i (regression). Only the outputs are computed, none of the loss or the
+     * metrics. Changes no training state.
      *
-     * @throws IllegalArgumentException when the rows do not fit the model or their count differs from
-     *     the labels'
+     * @throws IllegalArgumentException when the rows do not fit the model
      */
-    public double predictionScoreSum(double[][] features, double[] labels) {
-        if (labels.length != features.length) {
-            throw new IllegalArgumentException("got " + labels.length + " labels for " + features.length + " rows");
-        }
+    public double[] predictions(double[][] features) {
         DMatrixRMaj outputs = network.predict(standardizedInputs(features));
-        double sum = 0;
-        for (int r = 0; r < labels.length; r++) {
-            if (config.classification()) {
-                sum += HoldoutMetrics.predictedClass(config, outputs, r) == (int) labels[r] ? 1 : 0;
-            } else {
-                double error = outputs.data[r] - labels[r];
-                sum += error * error;
-            }
+        double[] predicted = new double[features.length];
+        for (int r = 0; r < predicted.length; r++) {
+            predicted[r] =
+                    config.classification() ? HoldoutMetrics.predictedClass(config, outputs, r) : outputs.data[r];
         }
-        return sum;
+        return predicted;
     }
 
     /**
