@@ -3,6 +3,7 @@ package dev.eddy.cli;
 import dev.eddy.app.RunCommand;
 import dev.eddy.demo.DemoCommand;
 import dev.eddy.demo.StreamCommand;
+import dev.eddy.evaluate.EvaluateCommand;
 import dev.eddy.lifecycle.ExportCommand;
 import dev.eddy.lifecycle.PredictCommand;
 import dev.eddy.lifecycle.SnapshotsCommand;
@@ -30,7 +31,8 @@ import picocli.CommandLine.ScopeType;
             SnapshotsCommand.class,
             PredictCommand.class,
             ExportCommand.class,
-            LrFindCommand.class
+            LrFindCommand.class,
+            EvaluateCommand.class
         })
 public final class Eddy implements Runnable {
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -50,10 +49,11 @@ public final class Plots {
     }
 
     /**
-     * A chart: title, axis titles, log scales, and an optional vertical marker line (e.g. where training stopped).
+     * A chart: title, axis titles, log scales, and optional vertical marker lines (e.g. where training stopped, or
+     * a generator's drift points).
      *
-     * @param marker x of a dashed vertical line, or empty
-     * @param markerLabel what the line marks, shown in the title
+     * @param markers x of each dashed vertical line
+     * @param markerLabel what the lines mark, shown in the title
      */
     public record Chart(
             String title,
@@ -61,23 +61,27 @@ public final class Plots {
             String yTitle,
             boolean logX,
             boolean logY,
-            OptionalDouble marker,
+            double[] markers,
             String markerLabel) {
 
         public static Chart of(String title, String xTitle, String yTitle) {
-            return new Chart(title, xTitle, yTitle, false, false, OptionalDouble.empty(), "");
+            return new Chart(title, xTitle, yTitle, false, false, new double[0], "");
         }
 
         public Chart withLogX() {
-            return new Chart(title, xTitle, yTitle, true, logY, marker, markerLabel);
+            return new Chart(title, xTitle, yTitle, true, logY, markers, markerLabel);
         }
 
         public Chart withLogY() {
-            return new Chart(title, xTitle, yTitle, logX, true, marker, markerLabel);
+            return new Chart(title, xTitle, yTitle, logX, true, markers, markerLabel);
         }
 
         public Chart withMarker(double x, String label) {
-            return new Chart(title, xTitle, yTitle, logX, logY, OptionalDouble.of(x), label);
+            return withMarkers(new double[] {x}, label);
+        }
+
+        public Chart withMarkers(double[] xs, String label) {
+            return new Chart(title, xTitle, yTitle, logX, logY, xs.clone(), label);
         }
     }
 
@@ -143,10 +147,12 @@ public final class Plots {
         if (!chart.logY() && (largest < 0.01 || largest >= 1e6)) {
             style.setYAxisDecimalPattern("0.0##E0");
         }
-        if (chart.marker().isPresent()) {
-            xy.setTitle(chart.title() + " (dashed line: " + chart.markerLabel() + ")");
-            AnnotationLine line = new AnnotationLine(chart.marker().getAsDouble(), true, false);
-            xy.addAnnotation(line);
+        if (chart.markers().length > 0) {
+            xy.setTitle(chart.title() + " (dashed " + (chart.markers().length == 1 ? "line" : "lines") + ": "
+                    + chart.markerLabel() + ")");
+            for (double x : chart.markers()) {
+                xy.addAnnotation(new AnnotationLine(x, true, false));
+            }
             style.setAnnotationLineColor(Color.DARK_GRAY);
             style.setAnnotationLineStroke(
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));

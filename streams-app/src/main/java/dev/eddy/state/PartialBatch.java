@@ -72,6 +72,11 @@ public final class PartialBatch {
         return size == features.length;
     }
 
+    /** Examples in the batch. */
+    public int size() {
+        return size;
+    }
+
     /** The batch rows; only meaningful when {@link #full()}. */
     public double[][] features() {
         return features;

@@ -16,6 +16,7 @@ import dev.eddy.state.HoldoutBuffer;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -351,6 +352,13 @@ final class ModelTraining {
             publish(SnapshotReason.PERIODIC, lastHoldoutLoss, holdoutMetricValue, nowMs);
         }
         writeState();
+    }
+
+    /** Scores the examples of the partial batch without a step (the end of a finite stream: nothing will use them). */
+    void scorePartialBatch() {
+        if (prequential && batch.size() > 0) {
+            score(Arrays.copyOf(batch.features(), batch.size()), Arrays.copyOf(batch.labels(), batch.size()));
+        }
     }
 
     /** Test-then-train for an example that is not batched: held out, or arriving while training is paused. */

@@ -1,0 +1,236 @@
+package dev.eddy.evaluate;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.data.LabelKind;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eddy evaluate}: prequential learning quality of network configurations on streams in file order, beside the
+ * no-change and majority baselines (running mean and previous value for regression), in process, through the
+ * trainer of {@code eddy run} ({@link PrequentialEvaluation}).
+ */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prequential learning quality: each stream is read once, in file order (never shuffled); every row is",
+            "scored before it is used (test-then-train), held-out rows too; networks train exactly as in 'eddy run'",
+            "(same holdout split, batching, standardization). Reports accuracy, Cohen's kappa and kappa-temporal",
+            "(MAE and RMSE for regression) beside the no-change and majority baselines (previous value and running",
+            "mean), a table on stdout, progress on stderr, report.json, report.md and plots in --report.",
+            "",
+            "Unlike 'produce', a bad row is an error, not skipped: an evaluation over a silently shortened stream",
+            "would mislead. Exit 1 names the file and line (or the key) and the expected form."
+        },
+        footer = {
+            "",
+            "The default learner: hidden layers 64:relu,32:relu, output from the task (1:sigmoid, K:softmax or",
+            "1:linear), optimizer=adam, learning-rate=0.001, batch-size=32, eval-every=50,",
+            "early-stopping.enabled=false, holdout.fraction=0.1, prequential.window=1000.",
+            "",
+            "Example: eddy evaluate --csv ../shared/datasets/elec2/elec2.csv.gz --dataset sea --model sgd.properties"
+        })
+public final class EvaluateCommand implements Callable<Integer> {
+
+    private static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "A CSV stream (header, last column 'label', gzip ok).")
+    List<Path> csv = new ArrayList<>();
+
+    @Option(
+            names = "--label-kind",
+            paramLabel = "KIND",
+            description =
+                    "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first label is an integer.")
+    LabelKind labelKind;
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            description = "A bundled dataset or generator: digits, breast-cancer, diabetes, hyperplane, sea, agrawal.")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(
+            names = "--examples",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description = "Examples of each generator (default: ${DEFAULT-VALUE}).")
+    long examples;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generators (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--drift-every",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description = "Examples between abrupt drifts of sea and agrawal, 0 = none (default: ${DEFAULT-VALUE}).")
+    long driftEvery;
+
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = {
+                "A learner: model keys without the model.<id>. prefix over the default learner's, plus",
+                "holdout.fraction and prequential.window; 'layers' lists the hidden layers only. Named by the",
+                "file name without its extension. Without --model: the default learner."
+            })
+    List<Path> models = new ArrayList<>();
+
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            defaultValue = "eddy-evaluate",
+            description = "Report directory, replaced only when the whole run succeeded (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Override
+    public Integer call() throws IOException {
+        if (csv.isEmpty() && datasets.isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give at least one --csv FILE or --dataset NAME");
+        }
+        if (examples < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--examples must be at least 1, got " + examples);
+        }
+        if (driftEvery < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--drift-every must be at least 0, got " + driftEvery);
+        }
+        long start = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<LearnerSpec> learners = learners();
+        List<StreamResult> results = new ArrayList<>();
+        ProgressLine progress = new ProgressLine(err, System.console() != null);
+        for (Path file : csv) {
+            results.add(evaluate(FileOrderStream.csv(file, labelKind), learners, progress));
+        }
+        for (String name : datasets) {
+            results.add(evaluate(FileOrderStream.dataset(name, examples, seed, driftEvery), learners, progress));
+        }
+        progress.finish();
+        Path staged = Files.createTempDirectory(report.toAbsolutePath().getParent(), report.getFileName() + ".tmp-");
+        try {
+            EvaluationReport.write(staged, results);
+            replace(staged, report);
+        } finally {
+            deleteRecursively(staged);
+        }
+        out.print(EvaluationReport.table(results));
+        out.printf(
+                Locale.ROOT,
+                "%nwall time %.1f s; report: %s%n",
+                (System.nanoTime() - start) / 1e9,
+                report.resolve(EvaluationReport.MARKDOWN));
+        out.flush();
+        return 0;
+    }
+
+    private List<LearnerSpec> learners() throws IOException {
+        if (models.isEmpty()) {
+            return List.of(LearnerSpec.defaultLearner());
+        }
+        List<LearnerSpec> learners = new ArrayList<>();
+        Map<String, Path> byName = new HashMap<>();
+        for (Path file : models) {
+            LearnerSpec learner = LearnerSpec.fromFile(file);
+            Path other = byName.putIfAbsent(learner.name(), file);
+            if (other != null) {
+                throw new IllegalArgumentException("--model " + file + " and " + other + " are both named '"
+                        + learner.name() + "'; expected learner files with distinct names");
+            }
+            if (PrequentialEvaluation.CLASSIFICATION_BASELINES.contains(learner.name())
+                    || PrequentialEvaluation.REGRESSION_BASELINES.contains(learner.name())) {
+                throw new IllegalArgumentException(
+                        "--model " + file + ": '" + learner.name() + "' is the name of a baseline; rename the file");
+            }
+            learners.add(learner);
+        }
+        return learners;
+    }
+
+    private static StreamResult evaluate(FileOrderStream stream, List<LearnerSpec> learners, ProgressLine progress) {
+        // The baselines' window: the application's default prequential.window, as the default learner's.
+        int window = Integer.parseInt(EddyConfig.DEFAULTS.get("prequential.window"));
+        return new PrequentialEvaluation(stream, window).run(learners, progress);
+    }
+
+    /** Replaces {@code target} (if any) with the staged directory. */
+    private static void replace(Path staged, Path target) throws IOException {
+        if (Files.exists(target)) {
+            deleteRecursively(target);
+        }
+        Files.move(staged, target);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Progress on stderr: rewritten in place on a terminal, else a line every few seconds. */
+    private static final class ProgressLine implements PrequentialEvaluation.Progress {
+        private final PrintWriter err;
+        private final boolean terminal;
+        private long lastShown = System.nanoTime();
+        private boolean inPlace;
+
+        ProgressLine(PrintWriter err, boolean terminal) {
+            this.err = err;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void update(String stream, String learner, long rows, long total) {
+            long now = System.nanoTime();
+            boolean done = rows == total;
+            if (!done && now - lastShown < (terminal ? PROGRESS_INTERVAL_NANOS / 10 : PROGRESS_INTERVAL_NANOS)) {
+                return;
+            }
+            lastShown = now;
+            String line = String.format(Locale.ROOT, "%s: %s %,d/%,d rows", stream, learner, rows, total);
+            if (terminal) {
+                err.print("\r\033[K" + line);
+                inPlace = true;
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        void finish() {
+            if (inPlace) {
+                err.print("\r\033[K");
+                err.flush();
+            }
+        }
+    }
+}

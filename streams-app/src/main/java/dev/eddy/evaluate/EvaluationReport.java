@@ -1,0 +1,165 @@
+package dev.eddy.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.report.Plots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report of an evaluation: {@code report.json} for scripts (a fixed shape; undefined figures are null, never
+ * NaN), {@code report.md} for people, and one PNG per stream with each learner's windowed metric along the stream
+ * (a generator's drift points as dashed lines). The same table is printed on stdout.
+ */
+public final class EvaluationReport {
+
+    public static final String JSON = "report.json";
+    public static final String MARKDOWN = "report.md";
+
+    private static final ObjectMapper JSON_MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EvaluationReport() {}
+
+    /**
+     * Writes the report into {@code dir}, which must be new or empty.
+     *
+     * @throws IOException when a file cannot be written
+     */
+    public static void write(Path dir, List<StreamResult> streams) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(JSON), JSON_MAPPER.writeValueAsString(json(streams)), StandardCharsets.UTF_8);
+        StringBuilder md = new StringBuilder("# Learning quality\n\n");
+        md.append("Prequential (test-then-train), file order, one pass, every row scored before it is used.\n\n");
+        md.append(table(streams)).append('\n');
+        for (StreamResult s : streams) {
+            String png = plotName(s);
+            if (plot(dir.resolve(png), s)) {
+                md.append("## ")
+                        .append(s.name())
+                        .append("\n\n![")
+                        .append(s.name())
+                        .append("](")
+                        .append(png);
+                md.append(")\n\n");
+            }
+        }
+        Files.writeString(dir.resolve(MARKDOWN), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The report as JSON: {@code {"streams":[{"name","rows","task","learners":[...]}]}}. */
+    static ObjectNode json(List<StreamResult> streams) {
+        ObjectNode root = JSON_MAPPER.createObjectNode();
+        ArrayNode array = root.putArray("streams");
+        for (StreamResult s : streams) {
+            ObjectNode stream = array.addObject();
+            stream.put("name", s.name());
+            stream.put("rows", s.rows());
+            stream.put("task", s.task());
+            ArrayNode learners = stream.putArray("learners");
+            for (LearnerResult l : s.learners()) {
+                ObjectNode learner = learners.addObject();
+                learner.put("name", l.name());
+                if (s.classification()) {
+                    put(learner, "accuracy", l.accuracy());
+                    put(learner, "kappa", l.kappa());
+                    put(learner, "kappaTemporal", l.kappaTemporal());
+                } else {
+                    put(learner, "mae", l.mae());
+                    put(learner, "rmse", l.rmse());
+                }
+                put(learner, "examplesPerSecond", l.examplesPerSecond());
+            }
+        }
+        return root;
+    }
+
+    private static void put(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    /** One markdown table per task kind: a row per stream and learner. */
+    public static String table(List<StreamResult> streams) {
+        StringBuilder out = new StringBuilder();
+        List<StreamResult> classification =
+                streams.stream().filter(StreamResult::classification).toList();
+        List<StreamResult> regression =
+                streams.stream().filter(s -> !s.classification()).toList();
+        if (!classification.isEmpty()) {
+            out.append("| stream | rows | learner | accuracy | kappa | kappa-temporal | examples/s |\n");
+            out.append("|---|---:|---|---:|---:|---:|---:|\n");
+            for (StreamResult s : classification) {
+                for (LearnerResult l : s.learners()) {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %,d | %s | %s | %s | %s | %s |%n",
+                            s.name(),
+                            s.rows(),
+                            l.name(),
+                            figure(l.accuracy()),
+                            figure(l.kappa()),
+                            figure(l.kappaTemporal()),
+                            rate(l.examplesPerSecond())));
+                }
+            }
+        }
+        if (!regression.isEmpty()) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append("| stream | rows | learner | MAE | RMSE | examples/s |\n");
+            out.append("|---|---:|---|---:|---:|---:|\n");
+            for (StreamResult s : regression) {
+                for (LearnerResult l : s.learners()) {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %,d | %s | %s | %s | %s |%n",
+                            s.name(),
+                            s.rows(),
+                            l.name(),
+                            figure(l.mae()),
+                            figure(l.rmse()),
+                            rate(l.examplesPerSecond())));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String figure(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.4f", x) : "n/a";
+    }
+
+    private static String rate(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%,.0f", x) : "n/a";
+    }
+
+    static String plotName(StreamResult s) {
+        return s.name().replaceAll("[^A-Za-z0-9_.-]", "_") + "-window.png";
+    }
+
+    private static boolean plot(Path png, StreamResult s) throws IOException {
+        List<Plots.Series> series = new ArrayList<>();
+        for (LearnerResult l : s.learners()) {
+            series.add(new Plots.Series(l.name(), l.position(), l.window()));
+        }
+        String metric = s.classification() ? "windowed accuracy" : "windowed RMSE";
+        Plots.Chart chart = Plots.Chart.of(s.name() + ": " + metric, "examples", metric);
+        if (s.driftPoints().length > 0) {
+            chart = chart.withMarkers(
+                    Arrays.stream(s.driftPoints()).asDoubleStream().toArray(), "the generator's drift points");
+        }
+        return Plots.write(png, chart, series);
+    }
+}
