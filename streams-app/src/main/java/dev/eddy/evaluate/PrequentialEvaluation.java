@@ -58,14 +58,18 @@ public final class PrequentialEvaluation {
         for (String baseline : stream.classification() ? CLASSIFICATION_BASELINES : REGRESSION_BASELINES) {
             results.add(baseline(baseline));
         }
-        String task = !stream.classification() ? "regression" : stream.classes() == 2 ? "binary" : "multiclass";
         return new StreamResult(
                 stream.name(),
                 stream.rows().size(),
-                task,
+                task(stream),
                 results,
                 stream.driftPoints(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@code binary}, {@code multiclass} or {@code regression}. */
+    public static String task(FileOrderStream stream) {
+        return !stream.classification() ? "regression" : stream.classes() == 2 ? "binary" : "multiclass";
     }
 
     /** Hears how far a learner has come. */
@@ -120,8 +124,14 @@ public final class PrequentialEvaluation {
         return score(name, predicted, window, rows.size() / seconds);
     }
 
-    /** The figures of predictions in stream order, with the windowed metric sampled along the stream. */
-    private LearnerResult score(String name, double[] predicted, int windowSize, double examplesPerSecond) {
+    /**
+     * The figures of predictions in stream order, with the windowed metric sampled along the stream. Also scores the
+     * predictions of learners run outside this class (the MOA peers of the benchmarks), so every learner's figures
+     * come from the same code.
+     *
+     * @param predicted the prediction of each row, in stream order (a class index for classification)
+     */
+    public LearnerResult score(String name, double[] predicted, int windowSize, double examplesPerSecond) {
         List<LabeledRow> rows = stream.rows();
         int every = Math.max(1, rows.size() / PLOT_POINTS);
         int points = rows.size() / every;
