@@ -166,9 +166,11 @@ public final class MoaPeers implements Callable<Integer> {
         Files.createDirectories(report);
         EvaluationReport.write(report, results);
         Files.writeString(report.resolve(MOA_EVALUATOR_JSON), moaEvaluatorJson(results, runs));
-        out.print(EvaluationReport.table(results));
-        out.println();
-        out.print(crossCheck(results, runs));
+        if (!results.isEmpty()) {
+            out.print(EvaluationReport.table(results));
+            out.println();
+            out.print(crossCheck(results, runs));
+        }
         out.printf(
                 Locale.ROOT,
                 "%nwall time %.1f s; report: %s%n",
