@@ -87,6 +87,11 @@ public final class LocalTraining {
         training.scorePartialBatch();
     }
 
+    /** The trainer's complete state now ({@code Trainer#state}). */
+    public byte[] trainerState() {
+        return training.trainerState();
+    }
+
     /** The model's counters now. */
     public ModelStatus status() {
         return training.status();

@@ -518,6 +518,11 @@ final class ModelTraining {
         stores.status().put(modelId, status());
     }
 
+    /** The trainer's complete state. */
+    byte[] trainerState() {
+        return trainer.state();
+    }
+
     ModelStatus status() {
         return new ModelStatus(
                 modelId,
