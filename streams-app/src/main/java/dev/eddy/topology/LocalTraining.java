@@ -72,6 +72,7 @@ public final class LocalTraining {
             throw new IllegalArgumentException(
                     "example " + example.getId() + " does not fit the model: " + failure.detail());
         }
+        // No stored state here, so nothing is stale: every example that passed the check is used.
         if (heldOut(example)) {
             training.holdout(example);
         } else {
