@@ -188,10 +188,12 @@ public final class Kswin implements DriftDetector {
             if (pValue > alpha) {
                 return false;
             }
-            // Ψ keeps only R, the values of the new concept.
+            // Ψ keeps only R, the values of the new concept, in their order (through a scratch array: the ring
+            // positions of R may overlap 0 .. r − 1).
             for (int j = 0; j < statSize; j++) {
-                window[j] = window[(start + pool + j) % n];
+                older[j] = window[(start + pool + j) % n];
             }
+            System.arraycopy(older, 0, window, 0, statSize);
             Arrays.fill(window, statSize, n, 0);
             start = 0;
             filled = statSize;
