@@ -29,10 +29,11 @@ import java.util.Arrays;
  * {@value #MIN_CHECKED_WIDTH} values, at bucket boundaries from the oldest bucket on (all MOA's choices).
  *
  * <p>Arithmetic follows MOA's expression by expression, so the window widths and sums are MOA's bit for bit,
- * with two deliberate differences that only show on very long windows: counts are 64-bit and the products of
- * counts are taken in double, where MOA's 32-bit products overflow once a window passes 2^17 values and a
- * cut drops a bucket of 2^14; and the logarithm is {@link StrictMath#log} (identical on every JVM) where
- * MOA calls {@link Math#log}, which may differ in the last bit.
+ * with two deliberate differences. Counts are 64-bit and the products of counts are taken in double, where
+ * MOA's 32-bit products overflow on long windows (a cut that drops a bucket of 2^14 values from a window of
+ * more than 2^17, a merge of two buckets of 2^16); below that both give the same bits. The logarithm is
+ * {@link StrictMath#log} (the same bits on every JVM, for replay) where MOA calls {@link Math#log}, which may
+ * differ in the last bit; no index differs on the conformance sequences.
  */
 public final class AdwinWindow {
 

@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * The {@code drift.*} keys of {@link Kswin} (defaults: the paper's and River's).
  *
  * @param alpha {@code drift.alpha}, α in (0, 1): the significance of the one-sided test, default 0.005
- * @param window {@code drift.window}, n ≥ 2r: the values kept, default 100
+ * @param window {@code drift.window}, n in [2r, 100,000]: the values kept, default 100
  * @param statSize {@code drift.stat-size}, r ≥ 1: the recent values compared with as many older ones,
  *     default 30
  * @param seed {@code drift.seed}: seeds the draws of the older sample, default 42
@@ -21,13 +21,16 @@ public record KswinConfig(double alpha, int window, int statSize, long seed, dou
     public static final List<String> KEYS =
             List.of("drift.alpha", "drift.seed", "drift.stat-size", "drift.warning-alpha", "drift.window");
 
+    /** The largest {@code drift.window}: the window and its scratch arrays are allocated up front. */
+    public static final int MAX_WINDOW = 100_000;
+
     public KswinConfig {
         DriftKeys.open("drift.alpha", alpha, 0, 1, "in (0, 1)");
         DriftKeys.atLeast("drift.stat-size", statSize, 1);
-        // The older sample draws r distinct values from the n − r older ones.
-        if (window < 2 * (long) statSize) {
-            throw new IllegalArgumentException("drift.window must be an integer >= 2 × drift.stat-size = "
-                    + 2 * (long) statSize + ", got " + window);
+        // The older sample draws r distinct values from the n − r older ones; every example costs O(n).
+        if (window < 2 * (long) statSize || window > MAX_WINDOW) {
+            throw new IllegalArgumentException("drift.window must be an integer in [2 × drift.stat-size = "
+                    + 2 * (long) statSize + ", " + MAX_WINDOW + "], got " + window);
         }
         DriftKeys.open("drift.warning-alpha", warningAlpha, alpha, 1, "in (drift.alpha = " + alpha + ", 1)");
     }
@@ -48,7 +51,11 @@ public record KswinConfig(double alpha, int window, int statSize, long seed, dou
         int statSize = DriftKeys.integer(props, "drift.stat-size", d.statSize(), ">= 1");
         return new KswinConfig(
                 alpha,
-                DriftKeys.integer(props, "drift.window", d.window(), ">= 2 × drift.stat-size = " + 2 * (long) statSize),
+                DriftKeys.integer(
+                        props,
+                        "drift.window",
+                        d.window(),
+                        "in [2 × drift.stat-size = " + 2 * (long) statSize + ", " + MAX_WINDOW + "]"),
                 statSize,
                 DriftKeys.longValue(props, "drift.seed", d.seed()),
                 DriftKeys.real(props, "drift.warning-alpha", d.warningAlpha(), "in (drift.alpha = " + alpha + ", 1)"));

@@ -151,18 +151,32 @@ class DriftConfigTest {
         refused(false, "drift.warm-up must be an integer >= 1, got -3", "drift.detector", "ddm", "drift.warm-up", "-3");
         refused(
                 true,
-                "drift.window must be an integer >= 2 × drift.stat-size = 60, got 30",
+                "drift.window must be an integer in [2 × drift.stat-size = 60, 100000], got 30",
                 "drift.detector",
                 "kswin",
                 "drift.window",
                 "30");
         refused(
                 true,
-                "drift.window must be an integer >= 2 × drift.stat-size = 200, got 100",
+                "drift.window must be an integer in [2 × drift.stat-size = 200, 100000], got 100",
                 "drift.detector",
                 "kswin",
                 "drift.stat-size",
                 "100");
+        refused(
+                true,
+                "drift.window must be an integer in [2 × drift.stat-size = 60, 100000], got '1e9'",
+                "drift.detector",
+                "kswin",
+                "drift.window",
+                "1e9");
+        refused(
+                true,
+                "drift.window must be an integer in [2 × drift.stat-size = 60, 100000], got 100001",
+                "drift.detector",
+                "kswin",
+                "drift.window",
+                "100001");
         refused(true, "drift.alpha must be a number in (0, 1), got 0.0", "drift.detector", "kswin", "drift.alpha", "0");
         refused(
                 true,
