@@ -14,7 +14,7 @@ import java.io.IOException;
  * p_i = p_{i−1} + (x_i − p_{i−1}) / i,   s_i = √(p_i (1 − p_i) / i)
  * from i + 1 ≥ n_w on:  if p_i + s_i ≤ p_min + s_min then p_min = p_i, s_min = s_i
  * DRIFT    ⇔ i + 1 &gt; n_w  ∧  p_i + s_i &gt; p_min + d · s_min      (then everything starts again)
- * WARNING  ⇔ p_i + s_i &gt; p_min + w · s_min                      (the warning zone: every example in it)
+ * WARNING  ⇔ i + 1 ≥ n_w  ∧  p_i + s_i &gt; p_min + w · s_min  ∧  ¬DRIFT   (the warning zone: every example in it)
  * </pre>
  *
  * with n_w = {@code warmUp}, w the warning level and d the drift level. The test is one-sided by construction:

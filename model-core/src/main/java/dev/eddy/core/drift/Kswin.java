@@ -24,10 +24,11 @@ import java.util.Arrays;
  * KSWIN with the looser α_w &gt; α.
  *
  * <p>Differences from River's {@code KSWIN} (the reference implementation), deliberate: the one-sided test in
- * place of the two-sided one (a model that gets better must not trigger anything), River's extra condition
- * D &gt; 0.1 is dropped (p ≤ α already needs D⁺ ≥ 0.3 at r = 30), and after a drift the window keeps R and the
- * generator goes on (River empties the window and reseeds). The draws come from a {@link Xoshiro256} seeded with
- * {@code seed} (the warning test's from a generator split off it), whose state is part of the saved state.
+ * place of the two-sided one (a model that gets better must not trigger anything); River's extra condition
+ * D &gt; 0.1 is dropped (at r = 30, p ≤ 0.005 already needs D⁺ ≥ 13/30, and p ≤ 0.05 needs D⁺ ≥ 10/30); after
+ * a drift the window keeps R and the generator goes on (River empties the window and reseeds). The draws come
+ * from a {@link Xoshiro256} seeded with {@code seed} (the warning test's from a generator split off it), whose
+ * state is part of the saved state.
  *
  * <p>Defaults ({@link KswinConfig}): α = 0.005, n = 100, r = 30, α_w = 0.05.
  */
