@@ -138,7 +138,10 @@ public final class EvaluationReport {
     }
 
     private static String figure(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.4f", x) : "n/a";
+        if (!Double.isFinite(x)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, Math.abs(x) < 1e5 ? "%.4f" : "%.3e", x);
     }
 
     private static String rate(double x) {

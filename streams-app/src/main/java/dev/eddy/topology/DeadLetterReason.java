@@ -8,7 +8,10 @@ public enum DeadLetterReason {
     UNDECODABLE,
     /** The record has no value. */
     NULL_VALUE,
-    /** The example names a model that is not configured. */
+    /**
+     * The example names a model that is not configured, or a trainer-input record belongs to a model that is no
+     * longer configured.
+     */
     UNKNOWN_MODEL,
     /** The feature vector's length differs from the model's {@code input-size}. */
     WRONG_FEATURE_COUNT,
@@ -23,7 +26,12 @@ public enum DeadLetterReason {
     /** A sample weight other than 1: the trainer's loss is unweighted, so the weight could not be honoured. */
     UNSUPPORTED_WEIGHT,
     /** A command record that cannot be parsed, names an unknown command or model, or sets a bad value. */
-    BAD_COMMAND;
+    BAD_COMMAND,
+    /**
+     * An example that does not fit the configuration the model's stored state was written under: the configuration
+     * changed in non-live keys and the model was not {@code reset}.
+     */
+    STALE_CONFIG;
 
     /** The lower-case, dash-separated name, e.g. {@code wrong-feature-count}. */
     public String code() {

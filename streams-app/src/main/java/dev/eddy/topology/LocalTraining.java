@@ -72,6 +72,7 @@ public final class LocalTraining {
             throw new IllegalArgumentException(
                     "example " + example.getId() + " does not fit the model: " + failure.detail());
         }
+        // No stored state here, so nothing is stale: every example that passed the check is used.
         if (heldOut(example)) {
             training.holdout(example);
         } else {
@@ -85,6 +86,11 @@ public final class LocalTraining {
      */
     public void finish() {
         training.scorePartialBatch();
+    }
+
+    /** The trainer's complete state now ({@code Trainer#state}). */
+    public byte[] trainerState() {
+        return training.trainerState();
     }
 
     /** The model's counters now. */

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Stale configuration.</b> When the stored state was written under other values of non-live keys than the
  * configured ones, the model keeps training with the stored configuration (one error is logged naming the keys);
- * examples that do not fit it are skipped. {@code reset} adopts the configured values (and empties the partial batch
+ * examples that do not fit it are refused, for the caller to send to the dead-letter topic ({@code stale-config}). {@code reset} adopts the configured values (and empties the partial batch
  * and the holdout buffer, which may not fit them).
  */
 final class ModelTraining {
@@ -82,8 +82,6 @@ final class ModelTraining {
     private Trainer trainer;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
     private boolean stale;
-    /** Whether a skipped example that does not fit the stale configuration was logged (not part of the state). */
-    private boolean staleSkipLogged;
 
     private long snapshotVersion = -1;
     private long examplesWhilePaused;
@@ -201,33 +199,48 @@ final class ModelTraining {
         }
     }
 
-    void train(Example example, long nowMs) {
-        if (stale && !fitsStaleConfiguration(example)) {
-            return;
+    /**
+     * Scores the example and adds it to the batch (a step when the batch is full), or only scores and counts it while
+     * training is paused.
+     *
+     * @return null, or why the example does not fit the stale configuration (it is then not used)
+     */
+    ExampleCheck.Failure train(Example example, long nowMs) {
+        ExampleCheck.Failure misfit = misfit(example);
+        if (misfit != null) {
+            return misfit;
         }
         if (trainer.stopped()) {
             scoreOnArrival(example);
             examplesWhilePaused++;
             writeStatus();
             listener.onExample(modelId, false);
-            return;
+            return null;
         }
         batch.add(example.getFeatures(), label(example));
         listener.onExample(modelId, true);
         if (batch.full()) {
             step(nowMs);
         }
+        return null;
     }
 
-    void holdout(Example example) {
-        if (stale && !fitsStaleConfiguration(example)) {
-            return;
+    /**
+     * Scores the held-out example and keeps it in the holdout buffer.
+     *
+     * @return null, or why the example does not fit the stale configuration (it is then not used)
+     */
+    ExampleCheck.Failure holdout(Example example) {
+        ExampleCheck.Failure misfit = misfit(example);
+        if (misfit != null) {
+            return misfit;
         }
         scoreOnArrival(example);
         holdout.add(example.getFeatures(), label(example));
         holdoutReceived++;
         writeStatus();
         listener.onHoldoutExample(modelId);
+        return null;
     }
 
     void command(ModelCommand command, long nowMs) {
@@ -291,20 +304,9 @@ final class ModelTraining {
         LOG.info("model '{}': reset to the configured values", modelId);
     }
 
-    /** Under a stale configuration, whether the example fits it; the first one that does not is logged. */
-    private boolean fitsStaleConfiguration(Example example) {
-        ExampleCheck.Failure failure = ExampleCheck.check(example, trainer.config());
-        if (failure != null && !staleSkipLogged) {
-            staleSkipLogged = true;
-            LOG.error(
-                    "model '{}': skipping examples that do not fit the stored configuration (first: {}: {});"
-                            + " 'reset {}' adopts the configured values",
-                    modelId,
-                    failure.reason().code(),
-                    failure.detail(),
-                    modelId);
-        }
-        return failure == null;
+    /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */
+    private ExampleCheck.Failure misfit(Example example) {
+        return stale ? ExampleCheck.check(example, trainer.config()) : null;
     }
 
     /** Publishes a FINAL snapshot of the current weights (clean shutdown). */
@@ -516,6 +518,11 @@ final class ModelTraining {
 
     private void writeStatus() {
         stores.status().put(modelId, status());
+    }
+
+    /** The trainer's complete state. */
+    byte[] trainerState() {
+        return trainer.state();
     }
 
     ModelStatus status() {

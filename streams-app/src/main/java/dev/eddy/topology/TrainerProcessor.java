@@ -2,30 +2,28 @@ package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose trainer-input partition this task owns (key = model id). The live trainers are kept in
  * memory and opened lazily from the stores on a model's first record after a (re)start.
  */
-final class TrainerProcessor implements Processor<String, TrainerInput, String, SpecificRecord> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
+final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
     private final SortedMap<String, TrainerConfig> models;
     private final int holdoutSize;
@@ -35,7 +33,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
     private final Map<String, ModelTraining> open = new HashMap<>();
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
     private ModelTraining.Stores stores;
     private String currentModel;
     private long currentTimestamp;
@@ -52,7 +50,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         // Kafka Streams re-initializes the same processor when it revives a corrupted task (exactly-once): live
         // trainers may be ahead of the restored stores, so every model is re-opened from the stores.
         open.clear();
@@ -71,19 +69,54 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     public void process(Record<String, TrainerInput> record) {
         ModelTraining model = model(record.key());
         if (model == null) {
+            // Written to the trainer-input topic under an earlier configuration that had this model.
+            deadLetter(
+                    record,
+                    DeadLetterReason.UNKNOWN_MODEL,
+                    "model '" + record.key() + "' is no longer configured; configured: " + models.keySet());
             return;
         }
         currentModel = record.key();
         currentTimestamp = record.timestamp();
         long now = context.currentSystemTimeMs();
         TrainerInput input = record.value();
+        ExampleCheck.Failure misfit = null;
         if (input instanceof TrainerInput.Train t) {
-            model.train(t.example(), now);
+            misfit = model.train(t.example(), now);
         } else if (input instanceof TrainerInput.Holdout h) {
-            model.holdout(h.example());
+            misfit = model.holdout(h.example());
         } else {
             model.command(((TrainerInput.Command) input).command().forModel(record.key()), now);
         }
+        if (misfit != null) {
+            deadLetter(
+                    record,
+                    DeadLetterReason.STALE_CONFIG,
+                    misfit.detail() + " (the stored model's configuration; 'reset " + record.key()
+                            + "' adopts the configured one)");
+        }
+    }
+
+    /**
+     * Sends a trainer input to the dead-letter topic: an example as its Avro {@code Example} bytes (ready to be
+     * produced again), a command as its trainer-input encoding; the headers name the topic, partition and offset the
+     * trainer read it from.
+     */
+    private void deadLetter(Record<String, TrainerInput> record, DeadLetterReason reason, String detail) {
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value;
+        if (record.value() instanceof TrainerInput.Train t) {
+            value = AvroSerdes.examples().serialize(null, t.example());
+        } else if (record.value() instanceof TrainerInput.Holdout h) {
+            value = AvroSerdes.examples().serialize(null, h.example());
+        } else {
+            value = new TrainerInputSerde().serialize(null, record.value());
+        }
+        Headers headers =
+                DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, record.key());
+        context.forward(new Record<String, Object>(
+                record.key(), new Routed.DeadLetter(key, value), record.timestamp(), headers));
+        listener.onDeadLetter(reason);
     }
 
     private ModelTraining model(String modelId) {
@@ -93,8 +126,6 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         TrainerConfig config = models.get(modelId);
         if (config == null) {
-            // Written to the trainer-input topic under an earlier configuration that had this model.
-            LOG.warn("skipping a trainer-input record of model '{}', which is no longer configured", modelId);
             return null;
         }
         model = new ModelTraining(
@@ -117,7 +148,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         open.clear();
     }
 
-    private void emit(SpecificRecord value) {
+    private void emit(Object value) {
         context.forward(new Record<>(currentModel, value, currentTimestamp));
     }
 

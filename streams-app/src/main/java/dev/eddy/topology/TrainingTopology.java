@@ -10,7 +10,6 @@ import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatusSerde;
 import java.util.Map;
 import java.util.Set;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -35,8 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * commands ─► route-commands ─┤ (parse, validate, key = model id, "*" = every model)
  *                             ├─► dead-letter-sink ─► examples.dlq (original bytes, reason headers)
  *                             └─► trainer-input repartition topic ─► trainer ─┬─► snapshot-sink ─► model-snapshots
- *                                 (routing=direct: no repartition topic)      │
- *                                                                             └─► metrics-sink ──► training-metrics
+ *                                 (routing=direct: no repartition topic)      ├─► metrics-sink ──► training-metrics
+ *                                                                             └─► trainer-dead-letter-sink ─► examples.dlq
+ *                                                                                 (stale-config, unknown-model)
  * </pre>
  *
  * <p><b>Design.</b> Everything a model's trainer consumes — training examples, held-out examples and commands —
@@ -152,12 +152,23 @@ public final class TrainingTopology {
             inputs = inputs.repartition(
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
-        KStream<String, SpecificRecord> outputs =
+        KStream<String, Object> outputs =
                 inputs.process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
 
-        Map<String, KStream<String, SpecificRecord>> out = outputs.split(Named.as("trainer-output-"))
+        Map<String, KStream<String, Object>> out = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
+                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("metrics"));
+        out.get("trainer-output-dead-letters")
+                .map(
+                        (k, v) -> {
+                            Routed.DeadLetter d = (Routed.DeadLetter) v;
+                            return KeyValue.pair(d.key(), d.value());
+                        },
+                        Named.as("trainer-dead-letter-unwrap"))
+                .to(
+                        topics.deadLetters(),
+                        Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trainer-dead-letter-sink"));
         KStream<String, ModelSnapshot> snapshots =
                 out.get("trainer-output-snapshots").mapValues(v -> (ModelSnapshot) v, Named.as("as-snapshot"));
         if (snapshotGate != null) {
@@ -181,7 +192,7 @@ public final class TrainingTopology {
 
     /** Supplies trainer processors and declares their stores. */
     private record TrainerSupplier(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals)
-            implements ProcessorSupplier<String, TrainerInput, String, SpecificRecord> {
+            implements ProcessorSupplier<String, TrainerInput, String, Object> {
 
         @Override
         public TrainerProcessor get() {

@@ -47,6 +47,12 @@ class PrequentialTest {
             f.pipe(examples);
             metrics = f.metrics.readValuesToList();
             status = f.status(MODEL);
+            // The record of the evaluation after step 5(i + 1) carries what the listener (the gauges) heard at it.
+            for (int i = 0; i < metrics.size(); i++) {
+                TrainingFixture.Scored atStep = f.scored.get(5 * (i + 1) - 1);
+                assertThat(metrics.get(i).getPrequentialMetric()).isEqualTo(atStep.metric());
+                assertThat(metrics.get(i).getPrequentialWindowMetric()).isEqualTo(atStep.windowMetric());
+            }
         }
 
         Trainer reference = Trainer.create(EddyConfig.of(s).models().get(MODEL));

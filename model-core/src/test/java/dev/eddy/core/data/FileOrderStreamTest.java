@@ -1,0 +1,56 @@
+package dev.eddy.core.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileOrderStreamTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCsvFileInFileOrderWithTheIdsProduceWrites() throws IOException {
+        Path csv = Files.writeString(dir.resolve("tiny.csv"), "a,b,label\n1,2,1\n3,4,0\n5,6,2\n");
+        FileOrderStream s = FileOrderStream.csv(csv, null);
+        assertThat(s.name()).isEqualTo("tiny");
+        assertThat(s.classes()).isEqualTo(3);
+        assertThat(s.featureCount()).isEqualTo(2);
+        assertThat(s.rows()).extracting(LabeledRow::classLabel).containsExactly(1, 0, 2);
+        assertThat(s.exampleId(s.rows().get(0))).isEqualTo("tiny:2");
+        assertThat(FileOrderStream.nameOf(Path.of("x/elec2.csv.gz"))).isEqualTo("elec2");
+    }
+
+    @Test
+    void aBadRowIsAnErrorNamingTheFileAndLine() throws IOException {
+        Path csv = Files.writeString(dir.resolve("bad.csv"), "a,label\n1,0\noops,1\n");
+        assertThatThrownBy(() -> FileOrderStream.csv(csv, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(csv + ": line 3: ");
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "a,label\n");
+        assertThatThrownBy(() -> FileOrderStream.csv(empty, null)).hasMessageContaining("has no data rows");
+    }
+
+    @Test
+    void generatorsAreSeededAndMarkTheirAbruptDrifts() throws IOException {
+        FileOrderStream sea = FileOrderStream.dataset("sea", 25_000, 42, 10_000);
+        assertThat(sea.rows()).hasSize(25_000);
+        assertThat(sea.driftPoints()).containsExactly(10_000, 20_000);
+        assertThat(FileOrderStream.dataset("sea", 100, 42, 0).driftPoints()).isEmpty();
+        assertThat(FileOrderStream.dataset("SEA", 100, 42, 0).rows().get(99).features())
+                .isEqualTo(sea.rows().get(99).features());
+        assertThat(FileOrderStream.dataset("hyperplane", 10, 1, 10_000).driftPoints())
+                .isEmpty();
+        FileOrderStream cancer = FileOrderStream.dataset("breast-cancer", 1, 1, 0);
+        assertThat(cancer.rows()).hasSize(569);
+        assertThat(cancer.classes()).isEqualTo(2);
+        assertThatThrownBy(() -> FileOrderStream.dataset("breast_cancer", 1, 1, 0))
+                .hasMessage("unknown dataset 'breast_cancer'; expected one of digits, breast-cancer, diabetes,"
+                        + " hyperplane, sea, agrawal");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.eddy.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.cli.Eddy;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.data.LabeledRow;
+import dev.eddy.it.TrainingStreams;
+import dev.eddy.schema.Example;
+import dev.eddy.topology.LocalTraining;
+import dev.eddy.topology.TrainingListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {}
+
+    static Run eddy(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Eddy.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    @Test
+    void elec2InFileOrderGivesTheTableWithTheBaselinesAndTheSameFiguresTwice() throws IOException {
+        assumeTrue(Files.exists(TrainingStreams.ELEC2), "elec2 is not at " + TrainingStreams.ELEC2.toAbsolutePath());
+        Path report = dir.resolve("report");
+        Run first = eddy("evaluate", "--csv", TrainingStreams.ELEC2.toString(), "--report", report.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out())
+                .contains(
+                        "| elec2 | 45,312 | default |",
+                        "| elec2 | 45,312 | no-change |",
+                        "| elec2 | 45,312 | majority |")
+                .contains("wall time");
+        JsonNode one = JSON.readTree(report.resolve("report.json").toFile());
+        JsonNode stream = one.get("streams").get(0);
+        assertThat(stream.get("name").asText()).isEqualTo("elec2");
+        assertThat(stream.get("rows").asLong()).isEqualTo(45_312);
+        assertThat(stream.get("task").asText()).isEqualTo("binary");
+        JsonNode noChange = learner(stream, "no-change");
+        assertThat(noChange.get("kappaTemporal").asDouble()).isZero();
+        // the share of rows whose label repeats the previous one (the first compared with class 0)
+        assertThat(noChange.get("accuracy").asDouble()).isBetween(0.853, 0.854);
+        assertThat(learner(stream, "default").get("accuracy").asDouble()).isBetween(0.70, 0.95);
+        assertThat(Files.exists(report.resolve("report.md"))).isTrue();
+        assertThat(Files.size(report.resolve("elec2-window.png"))).isPositive();
+
+        Run second = eddy("evaluate", "--csv", TrainingStreams.ELEC2.toString(), "--report", report.toString());
+        assertThat(second.exitCode()).isZero();
+        JsonNode two = JSON.readTree(report.resolve("report.json").toFile());
+        assertThat(withoutRates(two)).isEqualTo(withoutRates(one));
+    }
+
+    private static JsonNode learner(JsonNode stream, String name) {
+        return StreamSupport.stream(stream.get("learners").spliterator(), false)
+                .filter(l -> l.get("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static JsonNode withoutRates(JsonNode report) {
+        JsonNode copy = report.deepCopy();
+        copy.get("streams").forEach(s -> s.get("learners").forEach(l -> ((ObjectNode) l).remove("examplesPerSecond")));
+        return copy;
+    }
+
+    @Test
+    void aLearnerFileIsNamedByItsFileAndRegressionGetsItsOwnBaselines() throws IOException {
+        Path sgd = file("sgd.properties", "layers=\noptimizer=sgd\nlearning-rate=0.1\nbatch-size=1\n");
+        Path report = dir.resolve("r");
+        Run run = eddy(
+                "evaluate",
+                "--dataset",
+                "diabetes",
+                "--dataset",
+                "breast-cancer",
+                "--model",
+                sgd.toString(),
+                "--report",
+                report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode streams = JSON.readTree(report.resolve("report.json").toFile()).get("streams");
+        JsonNode diabetes = streams.get(0);
+        assertThat(diabetes.get("task").asText()).isEqualTo("regression");
+        assertThat(diabetes.get("learners"))
+                .extracting(l -> l.get("name").asText())
+                .containsExactly("sgd", "previous", "mean");
+        JsonNode mean = learner(diabetes, "mean");
+        assertThat(mean.has("accuracy")).isFalse();
+        assertThat(mean.get("mae").asDouble()).isPositive();
+        assertThat(mean.get("rmse").asDouble())
+                .isGreaterThanOrEqualTo(mean.get("mae").asDouble());
+        JsonNode cancer = streams.get(1);
+        assertThat(cancer.get("learners"))
+                .extracting(l -> l.get("name").asText())
+                .containsExactly("sgd", "no-change", "majority");
+        assertThat(learner(cancer, "sgd").get("accuracy").asDouble())
+                .as("a logistic regression by SGD at batch 1 beats the majority class on breast-cancer")
+                .isGreaterThan(learner(cancer, "majority").get("accuracy").asDouble());
+    }
+
+    /**
+     * Every network prediction is compared with its own row's label: the accuracy in the report equals the trainer's
+     * own count of correct predictions, made when each example was scored (a prediction put at another row would
+     * disagree).
+     */
+    @Test
+    void networkPredictionsArePutBackAtTheirRows() throws IOException {
+        FileOrderStream stream = FileOrderStream.dataset("sea", 3_000, 5, 1_000);
+        LearnerSpec learner = new LearnerSpec(
+                "small",
+                new TreeMap<>(
+                        Map.of("layers", "8:relu", "batch-size", "7", "eval-every", "5", "budget.max-steps", "150")),
+                Map.of("holdout.fraction", "0.3", "prequential.window", "100"));
+        StreamResult result = new PrequentialEvaluation(stream, 100).run(List.of(learner), (s, l, r, t) -> {});
+
+        EddyConfig config = learner.config(stream);
+        LocalTraining reference = new LocalTraining(config, TrainingListener.NONE);
+        for (LabeledRow row : stream.rows()) {
+            reference.accept(Example.newBuilder()
+                    .setId(stream.exampleId(row))
+                    .setFeatures(Arrays.stream(row.features()).boxed().toList())
+                    .setClassLabel(row.classLabel())
+                    .setEventTime(Instant.EPOCH)
+                    .build());
+        }
+        reference.finish();
+        assertThat(reference.status().paused()).as("paused part of the way").isTrue();
+        assertThat(reference.status().prequentialExamples()).isEqualTo(3_000);
+        double accuracy = reference.status().prequentialSum() / 3_000;
+        assertThat(result.learners().get(0).accuracy()).isEqualTo(accuracy);
+        assertThat(result.rows()).isEqualTo(3_000);
+        assertThat(result.driftPoints()).containsExactly(1_000, 2_000);
+    }
+
+    @Test
+    void badInputIsOneLineNamingTheFileLineOrKeyAndExitsOne() throws IOException {
+        Path notCsv = file("model.bin", "\u0001\u0002 not a table");
+        Path noLabel = file("nolabel.csv", "a,b\n1,2\n");
+        Path nonNumeric = file("cells.csv", "a,b,label\n1,2,0\n1,x,1\n");
+        Path unknownKey = file("typo.properties", "optimiser=sgd\n");
+        Path prefixed = file("prefixed.properties", "model.m.optimizer=sgd\n");
+        Path nested = Files.createDirectories(dir.resolve("other"));
+        Path twin = Files.writeString(nested.resolve("typo2.properties"), "optimizer=sgd\n");
+        Path twin2 = file("typo2.properties", "optimizer=adam\n");
+
+        assertFailure(eddy("evaluate", "--csv", notCsv.toString()), notCsv.toString(), "header");
+        assertFailure(eddy("evaluate", "--csv", noLabel.toString()), noLabel.toString(), "label");
+        assertFailure(eddy("evaluate", "--csv", nonNumeric.toString()), nonNumeric.toString() + ": line 3");
+        assertFailure(eddy("evaluate", "--dataset", "mnist"), "unknown dataset 'mnist'", "breast-cancer");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", unknownKey.toString()),
+                unknownKey.toString(),
+                "unknown key 'optimiser'",
+                "optimizer");
+        assertFailure(eddy("evaluate", "--dataset", "sea", "--model", prefixed.toString()), "model.m.optimizer");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", twin.toString(), "--model", twin2.toString()),
+                "both named 'typo2'");
+        Run missing = eddy("evaluate");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("give at least one --csv FILE or --dataset NAME");
+    }
+
+    private static void assertFailure(Run run, String... mentions) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).hasSize(1);
+        assertThat(run.err()).startsWith("eddy evaluate: error: ").contains(mentions);
+    }
+
+    @Test
+    void anExistingReportIsReplacedOnlyWhenTheWholeRunSucceeds() throws IOException {
+        Path report = Files.createDirectories(dir.resolve("report"));
+        Files.writeString(report.resolve("keep.txt"), "earlier report");
+        Path bad = file("bad.csv", "a,label\n1,0\nx,1\n");
+        Run failed =
+                eddy("evaluate", "--dataset", "breast-cancer", "--csv", bad.toString(), "--report", report.toString());
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(report.resolve("keep.txt")).exists();
+        assertThat(report.resolve("report.json")).doesNotExist();
+
+        Run ok = eddy("evaluate", "--dataset", "breast-cancer", "--report", report.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(report.resolve("keep.txt")).doesNotExist();
+        assertThat(report.resolve("report.json")).exists();
+        try (var siblings = Files.list(dir)) {
+            Iterator<Path> it = siblings.iterator();
+            while (it.hasNext()) {
+                assertThat(it.next().getFileName().toString()).doesNotContain(".tmp-");
+            }
+        }
+    }
+
+    @Test
+    void helpExitsZeroAndStatesTheStrictReading() {
+        Run help = eddy("evaluate", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--csv", "--dataset", "--model", "--report", "not skipped", "64:relu,32:relu");
+    }
+}
