@@ -1,6 +1,8 @@
 package dev.eddy.core.train;
 
 import dev.eddy.core.activation.Activations;
+import dev.eddy.core.drift.DriftConfig;
+import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.monitor.Mode;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,7 +78,7 @@ public final class TrainerConfig {
 
     /** Every key {@link #fromProperties} knows, sorted. */
     public static final List<String> KEYS = sorted(
-            OPTIMIZER_KEYS,
+            sorted(OPTIMIZER_KEYS, sorted(DriftConfig.KEYS, DriftResponse.KEYS)),
             List.of(
                     "input-size",
                     "layers",
@@ -171,6 +173,8 @@ public final class TrainerConfig {
     private final double nonFiniteLrFactor;
     private final int nonFiniteMaxConsecutive;
     private final OptionalLong maxSteps;
+    private final DriftConfig drift;
+    private final DriftResponse driftResponse;
 
     private TrainerConfig(Reader r) {
         inputSize = r.integer("input-size", null, 1);
@@ -231,6 +235,25 @@ public final class TrainerConfig {
                     + ") so that something still trains, got " + frozenLayers);
         }
 
+        Map<String, String> driftProps = new HashMap<>();
+        r.props.forEach((k, v) -> {
+            if (k.startsWith("drift.") && !DriftResponse.KEYS.contains(k)) {
+                driftProps.put(k, v);
+            }
+        });
+        drift = DriftConfig.parse(driftProps, !classification());
+        driftResponse = DriftResponse.fromProperties(r.props);
+        drift.toProperties().forEach(r::accept);
+        if (!drift.detector().equals("none")) {
+            // The response keys apply only where something detects, the challenger's count only with a challenger.
+            driftResponse.toProperties().forEach((k, v) -> {
+                if (!k.equals("drift.min-challenger-examples")
+                        || !driftResponse.challenger().equals("none")) {
+                    r.accept(k, v);
+                }
+            });
+        }
+
         properties = r.finish(describe(optimizer, schedule));
     }
 
@@ -277,6 +300,16 @@ public final class TrainerConfig {
     }
 
     /** Whether the loss is a classification loss (labels are class indices). */
+    /** The drift detector ({@code drift.detector} and its keys). */
+    public DriftConfig drift() {
+        return drift;
+    }
+
+    /** What a detection does ({@code drift.challenger}, {@code drift.lr-factor}, ...). */
+    public DriftResponse driftResponse() {
+        return driftResponse;
+    }
+
     public boolean classification() {
         return !loss.equals("mse");
     }

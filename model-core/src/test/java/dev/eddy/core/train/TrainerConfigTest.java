@@ -3,6 +3,7 @@ package dev.eddy.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.core.drift.DriftConfig;
 import dev.eddy.core.monitor.Mode;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +13,44 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainerConfigTest {
+
+    @Test
+    void theDriftSectionDefaultsByTaskAndAllowsOnlyTheKeysThatApply() {
+        TrainerConfig classifier = TrainerConfig.fromProperties(minimal());
+        assertThat(classifier.drift().detector()).isEqualTo("adwin");
+        assertThat(classifier.toProperties())
+                .containsEntry("drift.delta", "0.002")
+                .containsEntry("drift.challenger", "fresh")
+                .containsEntry("drift.min-challenger-examples", "500");
+        Map<String, String> regression = minimal();
+        regression.put("layers", "8:relu,1:linear");
+        assertThat(TrainerConfig.fromProperties(regression).drift().detector()).isEqualTo("page-hinkley");
+        regression.put("drift.detector", "adwin");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(regression))
+                .hasMessageStartingWith("drift.detector=adwin is refused for regression");
+
+        Map<String, String> none = minimal();
+        none.put("drift.detector", "none");
+        assertThat(TrainerConfig.fromProperties(none).toProperties()).doesNotContainKey("drift.challenger");
+        none.put("drift.challenger", "copy");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(none))
+                .hasMessageStartingWith("key 'drift.challenger' does not apply");
+
+        Map<String, String> noChallenger = minimal();
+        noChallenger.put("drift.challenger", "none");
+        noChallenger.put("drift.min-challenger-examples", "100");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(noChallenger))
+                .hasMessageStartingWith("key 'drift.min-challenger-examples' does not apply");
+
+        Map<String, String> otherDetector = minimal();
+        otherDetector.put("drift.threshold", "20");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(otherDetector))
+                .hasMessageContaining("'drift.threshold' does not apply with drift.detector=adwin");
+        Map<String, String> badFactor = minimal();
+        badFactor.put("drift.lr-factor", "0");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(badFactor))
+                .hasMessage("drift.lr-factor must be a number > 0, got 0.0");
+    }
 
     private static Map<String, String> minimal() {
         Map<String, String> p = new HashMap<>();
@@ -134,6 +173,11 @@ class TrainerConfigTest {
             }
         }
         seen.add("clip.value"); // excludes clip.global-norm, tested separately
+        for (String detector : DriftConfig.DETECTORS) {
+            Map<String, String> p = minimal();
+            p.put("drift.detector", detector);
+            seen.addAll(TrainerConfig.fromProperties(p).toProperties().keySet());
+        }
         assertThat(seen).containsExactlyElementsOf(TrainerConfig.KEYS);
     }
 
