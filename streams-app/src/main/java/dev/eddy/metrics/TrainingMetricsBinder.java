@@ -43,7 +43,10 @@ import java.util.function.ToDoubleFunction;
  * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
  * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
  * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
- * eddy.model.snapshots        counter  snapshots published, tag reason = periodic | best | early_stop | final
+ * eddy.model.snapshots        counter  snapshots published, tag reason = periodic | best | early_stop | final | drift
+ *                                      | challenger
+ * eddy.drift.detections       counter  drift detector signals, tag kind = warning (a rise into the warning zone) | drift
+ * eddy.drift.state            gauge    1 while the drift detector is in its warning zone, else 0
  * </pre>
  *
  * and {@code eddy.dlq.records} (counter, tag {@code reason} = {@link DeadLetterReason#code()}). Gauges start at NaN.
@@ -123,6 +126,21 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         m.learningRate = metrics.getLearningRate();
         m.earlyStoppingWait = metrics.getEarlyStoppingWait();
         m.paused = metrics.getPaused() ? 1 : 0;
+        if (metrics.getEvent() != null) {
+            switch (metrics.getEvent().getKind()) {
+                case "drift-warning" -> m.driftWarnings.increment();
+                case "drift" -> m.drifts.increment();
+                default -> {}
+            }
+        }
+    }
+
+    @Override
+    public void onDriftState(String modelId, boolean warning) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            m.driftState = warning ? 1 : 0;
+        }
     }
 
     @Override
@@ -179,6 +197,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         final Counter steps;
         final Counter nonFiniteSteps;
         final Timer stepTime;
+        final Counter driftWarnings;
+        final Counter drifts;
         final boolean classification;
         final Map<SnapshotReason, Counter> snapshots = new EnumMap<>(SnapshotReason.class);
         volatile double trainLoss = NONE;
@@ -190,6 +210,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         volatile double earlyStoppingWait = NONE;
         volatile double paused;
         volatile double version = NONE;
+        volatile double driftState;
 
         ModelMeters(MeterRegistry registry, String modelId, boolean classification) {
             this.classification = classification;
@@ -226,6 +247,19 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             stepTime = Timer.builder("eddy.training.step")
                     .description("Wall time of one optimizer step: forward, backward and update")
                     .tags(model)
+                    .register(registry);
+            String detections = "Drift detector signals: a rise into the warning zone, or a drift";
+            driftWarnings = Counter.builder("eddy.drift.detections")
+                    .description(detections)
+                    .baseUnit("detections")
+                    .tags(model)
+                    .tag("kind", "warning")
+                    .register(registry);
+            drifts = Counter.builder("eddy.drift.detections")
+                    .description(detections)
+                    .baseUnit("detections")
+                    .tags(model)
+                    .tag("kind", "drift")
                     .register(registry);
             for (SnapshotReason reason : SnapshotReason.values()) {
                 snapshots.put(
@@ -291,6 +325,12 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                     "1 while early stopping has paused training, else 0",
                     m -> m.paused);
             gauge(registry, model, "eddy.model.version", "Version of the newest published snapshot", m -> m.version);
+            gauge(
+                    registry,
+                    model,
+                    "eddy.drift.state",
+                    "1 while the drift detector is in its warning zone, else 0",
+                    m -> m.driftState);
         }
 
         private void gauge(

@@ -29,6 +29,7 @@ package dev.eddy.state;
  *     regression Σ (ŷ − y)² over them (RMSE = √(sum / n))
  * @param stateChunks number of chunks of the trainer state in the trainer-state store
  * @param stateBytes length of the trainer state in bytes
+ * @param drift what the drift handling has done
  */
 public record ModelStatus(
         String modelId,
@@ -52,4 +53,5 @@ public record ModelStatus(
         long prequentialExamples,
         double prequentialSum,
         int stateChunks,
-        int stateBytes) {}
+        int stateBytes,
+        DriftStatus drift) {}

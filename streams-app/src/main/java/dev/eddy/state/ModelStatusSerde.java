@@ -13,11 +13,13 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order. Version 1 (before
- * the prequential fields) is still read, with no prequential examples.
+ * the prequential fields) is still read, with no prequential examples; versions 1 and 2 (before drift handling) with
+ * {@link DriftStatus#UNKNOWN}.
  */
 public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
 
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    private static final byte VERSION_WITHOUT_DRIFT = 2;
     private static final byte VERSION_WITHOUT_PREQUENTIAL = 1;
 
     @Override
@@ -50,6 +52,13 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
             out.writeDouble(s.prequentialSum());
             out.writeInt(s.stateChunks());
             out.writeInt(s.stateBytes());
+            DriftStatus d = s.drift();
+            out.writeUTF(d.detector());
+            out.writeBoolean(d.warning());
+            out.writeLong(d.warnings());
+            out.writeLong(d.detections());
+            out.writeLong(d.lastDetectionExample());
+            out.writeBoolean(d.challenger());
         } catch (IOException e) {
             throw new SerializationException("cannot encode model status of " + s.modelId(), e);
         }
@@ -63,11 +72,11 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_WITHOUT_PREQUENTIAL) {
+            if (version < VERSION_WITHOUT_PREQUENTIAL || version > VERSION) {
                 throw new SerializationException("model status format version " + version
-                        + " is not supported; this build reads " + VERSION_WITHOUT_PREQUENTIAL + " and " + VERSION);
+                        + " is not supported; this build reads " + VERSION_WITHOUT_PREQUENTIAL + " to " + VERSION);
             }
-            boolean prequential = version == VERSION;
+            boolean prequential = version >= VERSION_WITHOUT_DRIFT;
             return new ModelStatus(
                     in.readUTF(),
                     in.readLong(),
@@ -90,7 +99,16 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                     prequential ? in.readLong() : 0,
                     prequential ? in.readDouble() : 0,
                     in.readInt(),
-                    in.readInt());
+                    in.readInt(),
+                    version == VERSION
+                            ? new DriftStatus(
+                                    in.readUTF(),
+                                    in.readBoolean(),
+                                    in.readLong(),
+                                    in.readLong(),
+                                    in.readLong(),
+                                    in.readBoolean())
+                            : DriftStatus.UNKNOWN);
         } catch (IOException e) {
             throw new SerializationException("corrupt model status record of " + data.length + " bytes", e);
         }

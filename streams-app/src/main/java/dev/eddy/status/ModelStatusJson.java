@@ -2,6 +2,7 @@ package dev.eddy.status;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.state.DriftStatus;
 import dev.eddy.state.ModelStatus;
 
 /**
@@ -12,7 +13,9 @@ import dev.eddy.state.ModelStatus;
  *  "examplesTrained": 22400, "examplesWhilePaused": 0, "holdoutReceived": 2500, "holdoutBuffered": 1000,
  *  "learningRate": 0.001, "lastTrainLoss": 0.31,
  *  "holdout": {"loss": 0.35, "metric": "accuracy", "value": 0.91, "bestLoss": 0.34, "bestValue": 0.92},
- *  "earlyStopping": {"wait": 2}}
+ *  "earlyStopping": {"wait": 2},
+ *  "drift": {"detector": "adwin", "state": "none"|"warning", "warnings": 3, "detections": 1,
+ *            "lastDetectionExample": 20133, "challenger": false}}
  * </pre>
  *
  * Unknown numbers (NaN: no evaluation yet; version -1: none yet) are {@code null}. {@code acceptedVersion} is the
@@ -60,6 +63,18 @@ final class ModelStatusJson {
         number(holdout, "bestLoss", s.bestHoldoutLoss());
         number(holdout, "bestValue", s.bestHoldoutMetricValue());
         o.putObject("earlyStopping").put("wait", s.earlyStoppingWait());
+        DriftStatus d = s.drift();
+        ObjectNode drift = o.putObject("drift");
+        drift.put("detector", d.detector());
+        drift.put("state", d.warning() ? "warning" : "none");
+        drift.put("warnings", d.warnings());
+        drift.put("detections", d.detections());
+        if (d.lastDetectionExample() < 0) {
+            drift.putNull("lastDetectionExample");
+        } else {
+            drift.put("lastDetectionExample", d.lastDetectionExample());
+        }
+        drift.put("challenger", d.challenger());
         return o;
     }
 

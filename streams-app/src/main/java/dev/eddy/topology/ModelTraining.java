@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.drift.DriftWatch;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
@@ -10,6 +11,7 @@ import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingEvent;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.HoldoutBuffer;
@@ -18,6 +20,7 @@ import dev.eddy.state.PartialBatch;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -80,6 +83,8 @@ final class ModelTraining {
     private PartialBatch batch;
     private HoldoutBuffer holdout;
     private Trainer trainer;
+    /** The drift detector over the prequential errors, and the challenger it may start. */
+    private DriftAdaptation drift;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
     private boolean stale;
 
@@ -163,6 +168,7 @@ final class ModelTraining {
         batch.restore();
         holdout = new HoldoutBuffer(modelId, trainer.config().inputSize(), holdoutSize, stores.holdout());
         holdout.restore();
+        drift = new DriftAdaptation(modelId, trainer.config(), stores);
         byte[] storedWindow = stores.trainerState().get(windowKey());
         window = storedWindow == null
                 ? new SlidingWindow(prequentialWindow)
@@ -211,7 +217,7 @@ final class ModelTraining {
             return misfit;
         }
         if (trainer.stopped()) {
-            scoreOnArrival(example);
+            adapt(scoreOnArrival(example, true), nowMs);
             examplesWhilePaused++;
             writeStatus();
             listener.onExample(modelId, false);
@@ -235,7 +241,7 @@ final class ModelTraining {
         if (misfit != null) {
             return misfit;
         }
-        scoreOnArrival(example);
+        scoreOnArrival(example, false);
         holdout.add(example.getFeatures(), label(example));
         holdoutReceived++;
         writeStatus();
@@ -253,13 +259,12 @@ final class ModelTraining {
                 } else {
                     trainer = Trainer.create(trainer.config());
                     batch.renumber(trainer.examplesSeen());
+                    drift.reset();
                 }
                 prequentialExamples = 0;
                 prequentialSum = 0;
                 window = new SlidingWindow(window.size());
-                bestHoldoutLoss = Double.NaN;
-                bestHoldoutMetricValue = Double.NaN;
-                earlyStoppingWait = 0;
+                forgetBest();
                 intervalLossSum = 0;
                 intervalSteps = 0;
             }
@@ -300,6 +305,8 @@ final class ModelTraining {
                 trainer.examplesSeen(),
                 stores.partialBatches());
         holdout = new HoldoutBuffer(modelId, configured.inputSize(), holdoutSize, stores.holdout());
+        drift.reset();
+        drift = new DriftAdaptation(modelId, configured, stores);
         stale = false;
         LOG.info("model '{}': reset to the configured values", modelId);
     }
@@ -317,11 +324,12 @@ final class ModelTraining {
 
     private void step(long nowMs) {
         if (prequential) {
-            score(batch.features(), batch.labels());
+            adapt(score(batch.features(), batch.labels(), true), nowMs);
         }
         long start = System.nanoTime();
         StepResult r = trainer.step(batch.features(), batch.labels());
         long nanos = System.nanoTime() - start;
+        drift.stepChallenger(batch.features(), batch.labels());
         batch.clear(trainer.examplesSeen());
         lastTrainLoss = r.loss();
         if (!r.nonFinite()) {
@@ -359,36 +367,122 @@ final class ModelTraining {
     /** Scores the examples of the partial batch without a step (the end of a finite stream: nothing will use them). */
     void scorePartialBatch() {
         if (prequential && batch.size() > 0) {
-            score(Arrays.copyOf(batch.features(), batch.size()), Arrays.copyOf(batch.labels(), batch.size()));
-        }
-    }
-
-    /** Test-then-train for an example that is not batched: held out, or arriving while training is paused. */
-    private void scoreOnArrival(Example example) {
-        if (prequential) {
-            double[] x = example.getFeatures().stream()
-                    .mapToDouble(Double::doubleValue)
-                    .toArray();
-            score(new double[][] {x}, new double[] {label(example)});
+            score(Arrays.copyOf(batch.features(), batch.size()), Arrays.copyOf(batch.labels(), batch.size()), false);
         }
     }
 
     /**
-     * Test-then-train: scores the rows with the model as it is before any step on them (inference mode, the
-     * standardization statistics so far) and adds each score, [ŷ = y] or (ŷ − y)², to the running sums and the window.
+     * Test-then-train for an example that is not batched: held out, or arriving while training is paused.
+     *
+     * @param training whether it is a training example (whose error the drift detector watches)
+     * @return the drift events it caused
      */
-    private void score(double[][] features, double[] labels) {
+    private List<DriftWatch.Event> scoreOnArrival(Example example, boolean training) {
+        if (!prequential) {
+            return List.of();
+        }
+        double[] x =
+                example.getFeatures().stream().mapToDouble(Double::doubleValue).toArray();
+        return score(new double[][] {x}, new double[] {label(example)}, training);
+    }
+
+    /**
+     * Test-then-train: scores the rows with the model as it is before any step on them (inference mode, the
+     * standardization statistics so far) and adds each score, [ŷ = y] or (ŷ − y)², to the running sums and the window;
+     * the errors of training rows go to the drift detector.
+     *
+     * @return the drift events, in order, for the caller to act on before anything trains on the rows
+     */
+    private List<DriftWatch.Event> score(double[][] features, double[] labels, boolean training) {
         double[] predicted = trainer.predictions(features);
         boolean classification = trainer.config().classification();
+        double[] errors = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
             double error = predicted[r] - labels[r];
             double score = classification ? (error == 0 ? 1 : 0) : error * error;
+            errors[r] = classification ? 1 - score : score;
             prequentialSum += score;
             window.add(score);
         }
         prequentialExamples += labels.length;
         stores.trainerState().put(windowKey(), window.toBytes());
         listener.onPrequential(modelId, predicted, labels, prequentialMetric(), windowMetric());
+        if (!training) {
+            return List.of();
+        }
+        List<DriftWatch.Event> events = drift.observe(features, labels, errors, !trainer.stopped());
+        listener.onDriftState(modelId, drift.watch().warning());
+        return events;
+    }
+
+    /**
+     * Acts on the drift events of the rows just scored, before anything trains on them: a warning may start a
+     * challenger; a drift re-arms the model (a paused one resumes; early stopping and plateau start afresh; the rate
+     * and optimizer as {@code drift.*} says; the holdout buffer of the old concept flushed) and publishes a DRIFT
+     * snapshot; a challenger that won replaces the model (CHALLENGER snapshot, scored on the holdout buffer), one that
+     * lost is dropped. Every event is a metrics record with its {@code event}.
+     */
+    private void adapt(List<DriftWatch.Event> events, long nowMs) {
+        for (DriftWatch.Event e : events) {
+            long at = drift.watch().examples();
+            switch (e) {
+                case WARNING -> event(e, drift.watch().detectorName() + " warns at training example " + at, nowMs);
+                case CHALLENGER_START -> {
+                    drift.startChallenger(trainer);
+                    event(
+                            e,
+                            "a " + drift.watch().response().challenger() + " challenger trains beside the model from"
+                                    + " training example " + at,
+                            nowMs);
+                }
+                case DRIFT -> {
+                    boolean wasPaused = trainer.stopped();
+                    trainer.rearm(
+                            drift.watch().response().lrFactor(),
+                            drift.watch().response().resetOptimizer());
+                    forgetBest();
+                    if (drift.watch().response().flushHoldout()) {
+                        holdout.clear();
+                    }
+                    if (wasPaused) {
+                        listener.onPaused(modelId, false);
+                    }
+                    event(
+                            e,
+                            drift.watch().detectorName() + " detects a drift at training example " + at
+                                    + (wasPaused ? "; the paused model resumes" : ""),
+                            nowMs);
+                    publish(SnapshotReason.DRIFT, lastHoldoutLoss, holdoutMetricValue, nowMs);
+                }
+                case CHALLENGER_SWAP -> {
+                    trainer = drift.takeChallenger();
+                    batch.renumber(trainer.examplesSeen());
+                    forgetBest();
+                    event(
+                            e,
+                            "the challenger, better on the examples both scored, becomes the model at training"
+                                    + " example " + at,
+                            nowMs);
+                    if (holdout.size() > 0) {
+                        Evaluation ev = trainer.evaluate(holdout.features(), holdout.labels());
+                        lastHoldoutLoss = ev.loss();
+                        holdoutMetricValue = ev.monitored(monitor(trainer.config()));
+                    }
+                    publish(SnapshotReason.CHALLENGER, lastHoldoutLoss, holdoutMetricValue, nowMs);
+                }
+                case CHALLENGER_DROP -> {
+                    drift.dropChallenger();
+                    event(e, "the model stayed better: the challenger is dropped at training example " + at, nowMs);
+                }
+            }
+        }
+    }
+
+    /** Early stopping's bookkeeping starts afresh (a drift, a new model). */
+    private void forgetBest() {
+        bestHoldoutLoss = Double.NaN;
+        bestHoldoutMetricValue = Double.NaN;
+        earlyStoppingWait = 0;
     }
 
     /** The window's record in the trainer-state store, beside the state chunks {@code <model>/<i>}. */
@@ -468,29 +562,46 @@ final class ModelTraining {
         double seconds = (nowMs - lastEvaluationMs) / 1000.0;
         long examples = trainer.examplesSeen() - examplesAtLastEvaluation;
         double trainLoss = r.nonFinite() ? r.loss() : intervalSteps == 0 ? Double.NaN : intervalLossSum / intervalSteps;
-        TrainingMetrics metrics = TrainingMetrics.newBuilder()
-                .setModelId(modelId)
-                .setStep(r.step())
-                .setSnapshotVersion(snapshotVersion < 0 ? null : snapshotVersion)
-                .setExamplesSeen(trainer.examplesSeen())
-                .setTrainLoss(trainLoss)
+        TrainingMetrics metrics = record(r.step(), trainLoss, r.gradientNorm(), nowMs)
                 .setHoldoutLoss(e == null ? null : lastHoldoutLoss)
                 .setHoldoutMetricName(e == null ? null : monitor.substring("holdout_".length()))
                 .setHoldoutMetricValue(e == null ? null : holdoutMetricValue)
-                .setLearningRate(trainer.learningRate())
-                .setGradientNorm(r.gradientNorm())
-                .setEarlyStoppingWait(earlyStoppingWait)
-                .setPaused(trainer.stopped())
                 .setExamplesPerSecond(seconds > 0 ? examples / seconds : 0)
-                .setPrequentialMetric(prequentialMetric())
-                .setPrequentialWindowMetric(windowMetric())
-                .setTime(Instant.ofEpochMilli(nowMs))
                 .build();
         out.accept(metrics);
         if (e != null) {
             listener.onHoldoutEvaluation(modelId, e);
         }
         listener.onEvaluation(modelId, metrics);
+    }
+
+    /**
+     * Publishes the metrics record of a drift event: the counters as they are, the last step's loss, no holdout
+     * scores, and the {@code event}.
+     */
+    private void event(DriftWatch.Event e, String detail, long nowMs) {
+        TrainingMetrics metrics = record(trainer.steps(), lastTrainLoss, Double.NaN, nowMs)
+                .setEvent(new TrainingEvent(e.kind(), detail))
+                .build();
+        out.accept(metrics);
+        listener.onEvaluation(modelId, metrics);
+    }
+
+    /** A metrics record with the fields every record has. */
+    private TrainingMetrics.Builder record(long step, double trainLoss, double gradientNorm, long nowMs) {
+        return TrainingMetrics.newBuilder()
+                .setModelId(modelId)
+                .setStep(step)
+                .setSnapshotVersion(snapshotVersion < 0 ? null : snapshotVersion)
+                .setExamplesSeen(trainer.examplesSeen())
+                .setTrainLoss(trainLoss)
+                .setLearningRate(trainer.learningRate())
+                .setGradientNorm(gradientNorm)
+                .setEarlyStoppingWait(earlyStoppingWait)
+                .setPaused(trainer.stopped())
+                .setPrequentialMetric(prequentialMetric())
+                .setPrequentialWindowMetric(windowMetric())
+                .setTime(Instant.ofEpochMilli(nowMs));
     }
 
     private void publish(SnapshotReason reason, double loss, double metric, long nowMs) {
@@ -513,6 +624,7 @@ final class ModelTraining {
         byte[] state = trainer.state();
         stateChunks = stores.chunks().write(modelId, state, stateChunks);
         stateBytes = state.length;
+        drift.writeChallenger();
         writeStatus();
     }
 
@@ -548,7 +660,8 @@ final class ModelTraining {
                 prequentialExamples,
                 prequentialSum,
                 stateChunks,
-                stateBytes);
+                stateBytes,
+                drift.status());
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

@@ -60,6 +60,13 @@ public interface TrainingListener {
     default void onPrequential(
             String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {}
 
+    /**
+     * The drift detector of {@code modelId} observed training examples; {@code warning} says whether it is in its
+     * warning zone now. (Detections themselves are metrics records with an {@code event}, heard by
+     * {@link #onEvaluation}.)
+     */
+    default void onDriftState(String modelId, boolean warning) {}
+
     /** A snapshot with this version was published. */
     default void onSnapshot(String modelId, long version, SnapshotReason reason) {}
 

@@ -186,6 +186,11 @@ public final class DriftWatch {
         return response;
     }
 
+    /** Training examples observed since the start or the last {@link #reset()}. */
+    public long examples() {
+        return examples;
+    }
+
     /** Whether the detector is in its warning zone. */
     public boolean warning() {
         return warning;

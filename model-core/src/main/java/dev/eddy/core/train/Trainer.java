@@ -79,10 +79,10 @@ public final class Trainer {
     private TrainerConfig config;
     private final Network network;
     private final Loss loss;
-    private final Optimizer optimizer;
+    private Optimizer optimizer;
     private final Standardizer standardizer;
     private final NonFiniteGuard guard;
-    private final ReduceLrOnPlateau plateau;
+    private ReduceLrOnPlateau plateau;
     private final EarlyStopping earlyStopping;
     private final List<Parameter> parameters;
     /** The parameters the optimizer updates: those of every layer after the first {@code frozen-layers}. */
@@ -130,16 +130,7 @@ public final class Trainer {
         this.standardizer = config.standardize() ? new Standardizer(config.inputSize()) : null;
         this.guard = new NonFiniteGuard(config.nonFiniteLrFactor(), config.nonFiniteMaxConsecutive());
         this.plateauReference = config.learningRate();
-        this.plateau = config.plateauEnabled()
-                ? new ReduceLrOnPlateau(
-                        config.learningRate(),
-                        config.plateauMode(),
-                        config.plateauFactor(),
-                        config.plateauPatience(),
-                        config.plateauMinDelta(),
-                        config.plateauCooldown(),
-                        config.plateauMinLr())
-                : null;
+        this.plateau = plateau(config);
         this.earlyStopping = config.earlyStoppingEnabled()
                 ? new EarlyStopping(
                         config.earlyStoppingMode(),
@@ -155,6 +146,19 @@ public final class Trainer {
         this.x = new DMatrixRMaj(config.batchSize(), config.inputSize());
         this.y = new DMatrixRMaj(config.batchSize(), config.outputSize());
         this.batchNormBackup = new double[Architecture.length(runningStatistics)];
+    }
+
+    private static ReduceLrOnPlateau plateau(TrainerConfig config) {
+        return config.plateauEnabled()
+                ? new ReduceLrOnPlateau(
+                        config.learningRate(),
+                        config.plateauMode(),
+                        config.plateauFactor(),
+                        config.plateauPatience(),
+                        config.plateauMinDelta(),
+                        config.plateauCooldown(),
+                        config.plateauMinLr())
+                : null;
     }
 
     /** A fresh trainer; the same config (seed included) always gives the same initial parameters. */
@@ -317,6 +321,25 @@ public final class Trainer {
         budgetStart = steps;
         if (earlyStopping != null) {
             earlyStopping.reset();
+        }
+    }
+
+    /**
+     * A concept drift was detected: training re-arms as for a new stream while the weights stay. A stopped model
+     * resumes; early stopping forgets its evaluations and best weights; reduce-on-plateau starts afresh (its
+     * reductions undone); the base learning rate is multiplied by {@code lrFactor} ({@code drift.lr-factor}); with
+     * {@code resetOptimizer} the optimizer's moments start from zero. Part of {@link #state()} like every change.
+     */
+    public void rearm(double lrFactor, boolean resetOptimizer) {
+        resume();
+        bestWeights = null;
+        plateau = plateau(config);
+        plateauReference = config.learningRate();
+        if (lrFactor != 1) {
+            set("learning-rate", Double.toString(config.learningRate() * lrFactor));
+        }
+        if (resetOptimizer) {
+            optimizer = optimizer(config);
         }
     }
 

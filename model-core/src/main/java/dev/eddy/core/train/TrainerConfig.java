@@ -243,6 +243,10 @@ public final class TrainerConfig {
         });
         drift = DriftConfig.parse(driftProps, !classification());
         driftResponse = DriftResponse.fromProperties(r.props);
+        if (driftResponse.lrFactor() != 1 && piecewise) {
+            throw new IllegalArgumentException("drift.lr-factor needs a base learning rate; schedule=piecewise has"
+                    + " none (its rates are schedule.values): leave drift.lr-factor at 1");
+        }
         drift.toProperties().forEach(r::accept);
         if (!drift.detector().equals("none")) {
             // The response keys apply only where something detects, the challenger's count only with a challenger.

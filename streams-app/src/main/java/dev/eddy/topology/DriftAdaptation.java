@@ -1,0 +1,156 @@
+package dev.eddy.topology;
+
+import dev.eddy.core.drift.DriftWatch;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.state.DriftStatus;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The drift handling of one model inside its task: its {@link DriftWatch} over the live prequential errors of the
+ * training examples and, after a warning, the challenger network trained beside the model on the same batches. The
+ * model's training ({@link ModelTraining}) acts on the watch's events; this class keeps what they need in the
+ * trainer-state store, next to the model's own state, so a restart continues exactly:
+ *
+ * <pre>
+ * &lt;model&gt;/drift              the watch's state (written with every scored training example)
+ * &lt;model&gt;/challenger         chunk count and length of the challenger's training state (absent: no challenger)
+ * &lt;model&gt;/challenger/&lt;i&gt;     the challenger's training state, chunked (written with every step)
+ * </pre>
+ */
+final class DriftAdaptation {
+
+    private final String modelId;
+    private final ModelTraining.Stores stores;
+    private final DriftWatch watch;
+    private Trainer challenger;
+    private int challengerChunks;
+
+    /** Opens the drift handling of a model whose trainer runs {@code config}, from the stores or afresh. */
+    DriftAdaptation(String modelId, TrainerConfig config, ModelTraining.Stores stores) {
+        this.modelId = modelId;
+        this.stores = stores;
+        this.watch = new DriftWatch(config.drift(), config.driftResponse(), !config.classification());
+        byte[] state = stores.trainerState().get(watchKey());
+        if (state != null) {
+            watch.restore(state);
+        }
+        byte[] header = stores.trainerState().get(challengerKey());
+        if (header != null) {
+            ByteBuffer b = ByteBuffer.wrap(header);
+            challengerChunks = b.getInt();
+            challenger = Trainer.restore(stores.chunks().read(challengerPrefix(), challengerChunks, b.getInt()));
+        }
+    }
+
+    /**
+     * Observes the scored training rows in order: the model's errors, and the challenger's on the same rows (scored
+     * before any step on them, like the model's).
+     *
+     * @param errors the model's error per row: [ŷ ≠ y] or (ŷ − y)²
+     * @param mayStartChallenger false while the model is paused: a warning then starts no challenger
+     * @return the events, in order
+     */
+    List<DriftWatch.Event> observe(double[][] features, double[] labels, double[] errors, boolean mayStartChallenger) {
+        double[] challengerErrors = challenger == null ? null : errors(challenger, features, labels);
+        List<DriftWatch.Event> events = new ArrayList<>(0);
+        for (int r = 0; r < errors.length; r++) {
+            events.addAll(
+                    watch.observe(errors[r], challengerErrors == null ? 0 : challengerErrors[r], mayStartChallenger));
+        }
+        stores.trainerState().put(watchKey(), watch.state());
+        return events;
+    }
+
+    /** Per row [ŷ ≠ y] (classification) or (ŷ − y)² (regression) of {@code trainer} now. */
+    static double[] errors(Trainer trainer, double[][] features, double[] labels) {
+        double[] predicted = trainer.predictions(features);
+        double[] errors = new double[labels.length];
+        for (int r = 0; r < labels.length; r++) {
+            double e = predicted[r] - labels[r];
+            errors[r] = trainer.config().classification() ? (e == 0 ? 0 : 1) : e * e;
+        }
+        return errors;
+    }
+
+    /** Starts the challenger: a fresh network of the model's configuration, or a copy of the model. */
+    void startChallenger(Trainer model) {
+        challenger = watch.response().challenger().equals("copy")
+                ? Trainer.restore(model.state())
+                : Trainer.create(model.config());
+    }
+
+    /** The challenger takes one step on the batch the model just stepped on (unless its own guard stopped it). */
+    void stepChallenger(double[][] features, double[] labels) {
+        if (challenger != null && !challenger.stopped()) {
+            challenger.step(features, labels);
+        }
+    }
+
+    /** Hands the challenger over (it becomes the model) and forgets it here. */
+    Trainer takeChallenger() {
+        Trainer won = challenger;
+        dropChallenger();
+        return won;
+    }
+
+    /** Forgets the challenger and deletes its state. */
+    void dropChallenger() {
+        challenger = null;
+        stores.chunks().write(challengerPrefix(), new byte[0], challengerChunks);
+        challengerChunks = 0;
+        stores.trainerState().delete(challengerKey());
+    }
+
+    /** Writes the challenger's state (with every step of the model). */
+    void writeChallenger() {
+        if (challenger != null) {
+            byte[] state = challenger.state();
+            challengerChunks = stores.chunks().write(challengerPrefix(), state, challengerChunks);
+            stores.trainerState()
+                    .put(
+                            challengerKey(),
+                            ByteBuffer.allocate(8)
+                                    .putInt(challengerChunks)
+                                    .putInt(state.length)
+                                    .array());
+        }
+    }
+
+    /** {@code reset}: the watch forgets everything and the challenger is dropped. */
+    void reset() {
+        watch.reset();
+        if (challenger != null) {
+            dropChallenger();
+        }
+        stores.trainerState().put(watchKey(), watch.state());
+    }
+
+    DriftWatch watch() {
+        return watch;
+    }
+
+    DriftStatus status() {
+        return new DriftStatus(
+                watch.detectorName(),
+                watch.warning(),
+                watch.warnings(),
+                watch.detections(),
+                watch.lastDetectionExample(),
+                challenger != null);
+    }
+
+    private String watchKey() {
+        return modelId + "/drift";
+    }
+
+    private String challengerKey() {
+        return modelId + "/challenger";
+    }
+
+    private String challengerPrefix() {
+        return modelId + "/challenger";
+    }
+}
