@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code eddy export}: writes a snapshot's model in model-core's export format. */
 @Command(
         name = "export",
-        mixinStandardHelpOptions = true,
+        // Not the standard help mixin: its -V/--version would take --version N, the snapshot version.
+        mixinStandardHelpOptions = false,
         description = {
             "Write a model snapshot to a file that model-core loads without Kafka:",
             "  InferenceModel m = InferenceModel.fromBytes(Files.readAllBytes(path)); m.predict(x);",
@@ -30,6 +31,12 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Mixin
     SnapshotTopicOptions source;
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--model", required = true, paramLabel = "ID", description = "Model to export.")
     String model;
