@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "Write labeled examples from CSV (header, last column 'label', gzip ok), JSON lines or a bundled",
             "dataset to a topic as Avro Example records. Every write is acknowledged (acks=all, idempotent);",
             "the command fails if any record was not written. Malformed rows are reported with their line",
-            "number and skipped."
+            "number and skipped. Every record of one run has one key (--model, else the file's name), so the",
+            "rows land in one partition and every model trains on them in file order."
         },
         footer = {
             "",
@@ -75,7 +76,10 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "ID",
-            description = "Model id of the examples; the record key. Default: none (the key is the example id).")
+            description = {
+                "Model id of the examples (written into each), and the record key. Default: none: every configured",
+                "model trains on them, and the key is the file's name (elec2.csv.gz: elec2) or the dataset's id."
+            })
     String modelId;
 
     @Option(
@@ -123,8 +127,10 @@ final class ProduceCommand implements Callable<Integer> {
         ensureTopic(bootstrap, out);
         Progress progress = new Progress(out, System.console() != null, "examples sent to " + topic);
         try (ExampleProducer producer = new ExampleProducer(bootstrap, topic)) {
+            // One key for the whole file: one partition, so the file's order is the order every model sees.
+            String key = modelId != null ? modelId : source.name();
             while (source.hasNext()) {
-                producer.send(source.next());
+                producer.send(key, source.next());
                 progress.update(producer.sent());
             }
             producer.flush();

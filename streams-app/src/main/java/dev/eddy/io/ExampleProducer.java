@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Writes {@link Example}s to a topic with an idempotent producer ({@code acks=all}) and counts the
  * acknowledgement of every send, so a caller can prove that everything it sent was written. The key
- * is the model id, or the example id when there is none.
+ * decides the partition, and so the order in which a model sees the examples: examples of one key keep
+ * the order they were sent in.
  */
 public final class ExampleProducer implements AutoCloseable {
 
@@ -42,9 +43,16 @@ public final class ExampleProducer implements AutoCloseable {
         return topic;
     }
 
-    /** Sends one example asynchronously; its acknowledgement is counted when it arrives. */
+    /** Sends one example keyed by its model id, or by its id when it names none (see {@link #send(String, Example)}). */
     public void send(Example example) {
-        String key = example.getModelId() != null ? example.getModelId() : example.getId();
+        send(example.getModelId() != null ? example.getModelId() : example.getId(), example);
+    }
+
+    /**
+     * Sends one example under {@code key} asynchronously; its acknowledgement is counted when it arrives. The
+     * application trains an example whatever its key (null included): the key only places it in a partition.
+     */
+    public void send(String key, Example example) {
         sent++;
         producer.send(new ProducerRecord<>(topic, key, example), (metadata, exception) -> {
             if (exception == null) {
