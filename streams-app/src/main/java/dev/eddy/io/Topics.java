@@ -24,7 +24,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** The topics Eddy reads and writes, with their defaults, and how to create them. */
 public final class Topics {
 
-    /** Labeled examples ({@code Example}) to train on, keyed by model id. */
+    /** Labeled examples ({@code Example}) to train on; any key trains, the key only picks the partition. */
     public static final String EXAMPLES = "eddy.examples";
     /** Labeled examples reserved for evaluation, when the holdout is not split off by hash. */
     public static final String HOLDOUT = "eddy.holdout";
