@@ -1,5 +1,7 @@
 package dev.eddy.cli;
 
+import dev.eddy.config.ConfigOptions;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.RejectedRow;
@@ -12,12 +14,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -69,9 +68,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--topic",
-            defaultValue = Topics.EXAMPLES,
-            description = "Topic to write (default: ${DEFAULT-VALUE}).")
-    String topic;
+            paramLabel = "TOPIC",
+            description = "Topic to write. Default: topic.examples of the configuration (" + Topics.EXAMPLES + ").")
+    String topicFlag;
 
     @Option(
             names = "--model",
@@ -109,7 +108,8 @@ final class ProduceCommand implements Callable<Integer> {
         };
         // Open the input first: a missing file fails before any broker is started.
         try (ExampleSource source = open(onRejected)) {
-            return kafka.run(out, bootstrap -> produce(source, bootstrap, out));
+            return kafka.run(
+                    out, ConfigOptions.flags("topic.examples", topicFlag), config -> produce(source, config, out));
         }
     }
 
@@ -123,10 +123,11 @@ final class ProduceCommand implements Callable<Integer> {
         return CsvExamples.open(input.dataset, modelId, onRejected);
     }
 
-    private int produce(ExampleSource source, String bootstrap, PrintWriter out) throws Exception {
-        ensureTopic(bootstrap, out);
+    private int produce(ExampleSource source, EddyConfig config, PrintWriter out) throws Exception {
+        String topic = config.topics().examples();
+        ensureTopic(config, topic, out);
         Progress progress = new Progress(out, System.console() != null, "examples sent to " + topic);
-        try (ExampleProducer producer = new ExampleProducer(bootstrap, topic)) {
+        try (ExampleProducer producer = new ExampleProducer(config.clientProperties(), topic)) {
             // One key for the whole file: one partition, so the file's order is the order every model sees.
             String key = modelId != null ? modelId : source.name();
             while (source.hasNext()) {
@@ -151,12 +152,10 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     /** Creates the target topic if missing (with Eddy's defaults when it is a default topic). */
-    private void ensureTopic(String bootstrap, PrintWriter out) throws Exception {
-        NewTopic spec = Topics.defaults(Topics.DEFAULT_PARTITIONS).stream()
-                .filter(t -> t.name().equals(topic))
-                .findFirst()
-                .orElse(new NewTopic(topic, Optional.of(Topics.DEFAULT_PARTITIONS), Optional.empty()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    private static void ensureTopic(EddyConfig config, String topic, PrintWriter out) throws Exception {
+        NewTopic spec = Topics.spec(
+                topic, Topics.defaults(Topics.DEFAULT_PARTITIONS, config::topicNamed, config.snapshotMaxBytes()));
+        try (Admin admin = Admin.create(config.clientProperties())) {
             List<String> created = Topics.createMissing(admin, List.of(spec), TopicsCommand.TIMEOUT);
             if (!created.isEmpty()) {
                 out.println("created topic " + topic);

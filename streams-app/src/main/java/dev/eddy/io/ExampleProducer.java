@@ -2,6 +2,7 @@ package dev.eddy.io;
 
 import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,13 +27,21 @@ public final class ExampleProducer implements AutoCloseable {
     private long sent;
 
     public ExampleProducer(String bootstrapServers, String topic) {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /**
+     * A producer configured by {@code clientProperties} ({@code bootstrap.servers} and any other producer setting,
+     * e.g. security), which win over the defaults here.
+     */
+    public ExampleProducer(Map<String, ?> clientProperties, String topic) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "eddy-produce");
+        config.putAll(clientProperties);
         this.producer = new KafkaProducer<>(
                 config, new StringSerializer(), AvroSerdes.examples().serializer());
         this.topic = topic;

@@ -1,5 +1,6 @@
 package dev.eddy.lifecycle;
 
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serving.SnapshotModels;
@@ -50,12 +51,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
-        ModelSnapshot s = source.read().accepted(model, version).orElse(null);
+        EddyConfig config = source.config();
+        ModelSnapshot s = source.read(config).accepted(model, version).orElse(null);
         if (s == null) {
             spec.commandLine()
                     .getErr()
                     .println("no " + (version == null ? "accepted snapshot" : "snapshot version " + version)
-                            + " of model '" + model + "' in " + source.topic + " (see: eddy snapshots --model " + model
+                            + " of model '" + model + "' in " + config.topics().snapshots()
+                            + " (see: eddy snapshots --model " + model
                             + ")");
             return 1;
         }
