@@ -66,7 +66,7 @@ class ProduceOrderTest {
         try (EddyApp eddy = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             // Several partitions, so the examples cross the trainer-input topic: the routing the fix is about.
             assertThat(eddy.config().routing()).isEqualTo(Routing.REPARTITION);
-            KafkaReads.await(Duration.ofSeconds(120), ROWS + " examples counted", () -> counted(eddy) == ROWS);
+            KafkaReads.await(Duration.ofSeconds(120), ROWS + " examples counted", () -> Runs.counted(eddy) == ROWS);
         }
         List<ModelSnapshot> snapshots = Runs.snapshots(kafka.bootstrapServers(), app + ".snapshots");
         ModelSnapshot last = snapshots.get(snapshots.size() - 1);
@@ -89,14 +89,6 @@ class ProduceOrderTest {
         s.put("model.m.batch-size", "8");
         s.put("model.m.eval-every", "10");
         return s;
-    }
-
-    private static double counted(EddyApp app) {
-        var registry = app.metrics().registry();
-        double trained = registry.get("eddy.training.examples").counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
-        return trained + registry.get("eddy.holdout.examples").counter().count();
     }
 
     /** A CSV of two Gaussian blobs around (±1, ±1), class 1 around (1, 1). */
