@@ -62,7 +62,11 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--jsonl", paramLabel = "FILE", description = "JSON-lines file, plain or gzip.")
         Path jsonl;
 
-        @Option(names = "--dataset", paramLabel = "NAME", description = "Bundled dataset: ${COMPLETION-CANDIDATES}.")
+        @Option(
+                names = "--dataset",
+                paramLabel = "NAME",
+                converter = BundledDatasetConverter.class,
+                description = "Bundled dataset: digits, breast-cancer, diabetes.")
         BundledDataset dataset;
     }
 

@@ -63,12 +63,12 @@ class EddyCliTest {
                 .isEqualTo(2);
         Cli badDataset = Cli.run("produce", "--dataset", "mnist");
         assertThat(badDataset.exitCode()).isEqualTo(2);
-        assertThat(badDataset.errLines().get(0)).contains("mnist", "DIGITS", "BREAST_CANCER", "DIABETES");
+        assertThat(badDataset.errLines().get(0)).contains("mnist", "digits, breast-cancer, diabetes");
         Cli noCommand = Cli.run();
         assertThat(noCommand.exitCode()).isEqualTo(2);
         assertThat(noCommand.errLines().get(0))
                 .isEqualTo(
-                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find");
+                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find, evaluate");
         assertThat(Cli.run("topics", "--partitions", "many").exitCode()).isEqualTo(2);
     }
 
