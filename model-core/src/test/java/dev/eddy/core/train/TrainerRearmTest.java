@@ -32,7 +32,7 @@ class TrainerRearmTest {
         Trainer t = Trainer.create(
                 config("layers", "4:relu,1:linear", "standardize", "false", "nonfinite.max-consecutive", "2"));
         TrainerTest.Batches data = new TrainerTest.Batches(3, 6, 0);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             data.next(4);
             data.y[0] = -1e300; // a squared error that overflows
             t.step(data.x, data.y);
