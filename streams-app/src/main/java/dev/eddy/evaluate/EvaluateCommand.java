@@ -2,7 +2,6 @@ package dev.eddy.evaluate;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.FileOrderStream;
-import dev.eddy.core.data.LabelKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,38 +53,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "A CSV stream (header, last column 'label', gzip ok).")
-    List<Path> csv = new ArrayList<>();
-
-    @Option(
-            names = "--label-kind",
-            paramLabel = "KIND",
-            description =
-                    "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first label is an integer.")
-    LabelKind labelKind;
-
-    @Option(
-            names = "--dataset",
-            paramLabel = "NAME",
-            description = "A bundled dataset or generator: digits, breast-cancer, diabetes, hyperplane, sea, agrawal.")
-    List<String> datasets = new ArrayList<>();
-
-    @Option(
-            names = "--examples",
-            paramLabel = "N",
-            defaultValue = "100000",
-            description = "Examples of each generator (default: ${DEFAULT-VALUE}).")
-    long examples;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generators (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--drift-every",
-            paramLabel = "N",
-            defaultValue = "10000",
-            description = "Examples between abrupt drifts of sea and agrawal, 0 = none (default: ${DEFAULT-VALUE}).")
-    long driftEvery;
+    @Mixin
+    StreamOptions streams;
 
     @Option(
             names = "--model",
@@ -106,29 +75,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (csv.isEmpty() && datasets.isEmpty()) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "give at least one --csv FILE or --dataset NAME");
-        }
-        if (examples < 1) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--examples must be at least 1, got " + examples);
-        }
-        if (driftEvery < 0) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--drift-every must be at least 0, got " + driftEvery);
-        }
+        List<FileOrderStream> input = streams.streams();
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<LearnerSpec> learners = learners();
         List<StreamResult> results = new ArrayList<>();
         ProgressLine progress = new ProgressLine(err, System.console() != null);
-        for (Path file : csv) {
-            results.add(evaluate(FileOrderStream.csv(file, labelKind), learners, progress));
-        }
-        for (String name : datasets) {
-            results.add(evaluate(FileOrderStream.dataset(name, examples, seed, driftEvery), learners, progress));
+        for (FileOrderStream stream : input) {
+            results.add(evaluate(stream, learners, progress));
         }
         progress.finish();
         Path staged = Files.createTempDirectory(report.toAbsolutePath().getParent(), report.getFileName() + ".tmp-");

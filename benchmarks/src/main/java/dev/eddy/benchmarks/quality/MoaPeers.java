@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.core.data.FileOrderStream;
-import dev.eddy.core.data.LabelKind;
 import dev.eddy.evaluate.EvaluationReport;
 import dev.eddy.evaluate.LearnerResult;
 import dev.eddy.evaluate.PrequentialEvaluation;
+import dev.eddy.evaluate.StreamOptions;
 import dev.eddy.evaluate.StreamResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,38 +59,8 @@ public final class MoaPeers implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "A CSV stream (header, last column 'label', gzip ok).")
-    List<Path> csv = new ArrayList<>();
-
-    @Option(
-            names = "--label-kind",
-            paramLabel = "KIND",
-            description =
-                    "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first label is an integer.")
-    LabelKind labelKind;
-
-    @Option(
-            names = "--dataset",
-            paramLabel = "NAME",
-            description = "A bundled dataset or generator: digits, breast-cancer, diabetes, hyperplane, sea, agrawal.")
-    List<String> datasets = new ArrayList<>();
-
-    @Option(
-            names = "--examples",
-            paramLabel = "N",
-            defaultValue = "100000",
-            description = "Examples of each generator (default: ${DEFAULT-VALUE}).")
-    long examples;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generators (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--drift-every",
-            paramLabel = "N",
-            defaultValue = "10000",
-            description = "Examples between abrupt drifts of sea and agrawal, 0 = none (default: ${DEFAULT-VALUE}).")
-    long driftEvery;
+    @Mixin
+    StreamOptions input;
 
     @Option(
             names = "--learner",
@@ -111,10 +82,6 @@ public final class MoaPeers implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (csv.isEmpty() && datasets.isEmpty()) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "give at least one --csv FILE or --dataset NAME");
-        }
         List<MoaPeer> peers = learners.isEmpty()
                 ? List.of(MoaPeer.values())
                 : learners.stream().map(MoaPeer::named).toList();
@@ -123,13 +90,7 @@ public final class MoaPeers implements Callable<Integer> {
         long start = System.nanoTime();
         List<StreamResult> results = new ArrayList<>();
         List<List<MoaPrequential>> runs = new ArrayList<>();
-        List<FileOrderStream> streams = new ArrayList<>();
-        for (Path file : csv) {
-            streams.add(FileOrderStream.csv(file, labelKind));
-        }
-        for (String name : datasets) {
-            streams.add(FileOrderStream.dataset(name, examples, seed, driftEvery));
-        }
+        List<FileOrderStream> streams = input.streams();
         for (FileOrderStream stream : streams) {
             if (!stream.classification()) {
                 err.printf("skipping %s: a regression stream; the MOA peers are classifiers%n", stream.name());
