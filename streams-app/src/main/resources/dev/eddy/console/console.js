@@ -231,7 +231,8 @@
       el('span', { class: 'mark-event' }, '│ event (drift, challenger, …)'));
     const eventsBody = el('tbody');
     const eventsTable = el('table', { id: 'events' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'examples'), el('th', {}, 'step'), el('th', {}, 'kind'), el('th', {}, 'detail'))),
+      el('thead', {}, el('tr', {}, el('th', {}, 'examples'), el('th', {}, 'step'), el('th', { class: 'text' }, 'kind'),
+        el('th', { class: 'text' }, 'detail'))),
       eventsBody);
     const noEvents = el('p', { id: 'no-events' }, 'none reported');
     main.replaceChildren(status, message);
@@ -256,10 +257,12 @@
             height: 230,
             scales: { x: { time: false } },
             axes: [{ label: 'examples seen' }, { size: 60, values: (u, vals) => vals.map(axisValue) }],
-            series: [{ label: 'examples', value: (u, v) => fmtInt(v) }].concat(series.map((s) => ({
-              label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false },
-              value: (u, v) => fmt(v),
-            }))),
+            // Away from the cursor the legend shows the newest values.
+            series: [{ label: 'examples', value: (u, v, si, i) => fmtInt(i == null ? newest(u.data[0]) : v) }]
+              .concat(series.map((s) => ({
+                label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false },
+                value: (u, v, si, i) => fmt(i == null ? newest(u.data[si]) : v),
+              }))),
             hooks: {
               draw: [(u) => {
                 drawMarkers(u, marks);
@@ -276,6 +279,11 @@
       };
     }
 
+    function newest(values) {
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i];
+      return null;
+    }
+
     function dataFor(fields) {
       const x = points.map((p) => p.examples);
       return [x].concat(fields.map((f) => points.map((p) => num(p[f]))));
@@ -289,10 +297,12 @@
           chart('loss', 'loss', [
             { label: 'training loss', color: COLORS.train, field: 'trainLoss' },
             { label: 'holdout loss', color: COLORS.holdout, field: 'holdoutLoss' }]),
-          chart('metric', 'holdout metric and prequential', [
+          // A model that monitors its holdout loss has it in the loss chart already.
+          chart('metric', metricName === 'loss' ? 'prequential' : 'holdout metric and prequential', [
             { label: 'holdout ' + (metricName || 'metric'), color: COLORS.metric, field: 'holdoutMetric' },
             { label: 'prequential', color: COLORS.preq, field: 'prequential' },
-            { label: 'prequential (window)', color: COLORS.preqWindow, field: 'prequentialWindow' }]),
+            { label: 'prequential (window)', color: COLORS.preqWindow, field: 'prequentialWindow' },
+          ].filter((s) => !(metricName === 'loss' && s.field === 'holdoutMetric'))),
           chart('lr', 'learning rate', [{ label: 'learning rate', color: COLORS.lr, field: 'learningRate' }]),
         ];
       }
