@@ -73,6 +73,7 @@ class SchemaConventionsTest {
                         "NamedTensor",
                         "Standardization",
                         "TrainingMetrics",
+                        "TrainingEvent",
                         "Prediction");
         for (Schema record : records) {
             assertThat(record.getNamespace()).as(record.getName()).isEqualTo("dev.eddy.schema");
@@ -84,6 +85,6 @@ class SchemaConventionsTest {
     void snapshotReasonHasADefaultForReadersThatMeetANewSymbol() {
         assertThat(SnapshotReason.getClassSchema().getEnumDefault()).isEqualTo("PERIODIC");
         assertThat(SnapshotReason.getClassSchema().getEnumSymbols())
-                .containsExactly("PERIODIC", "BEST", "EARLY_STOP", "FINAL");
+                .containsExactly("PERIODIC", "BEST", "EARLY_STOP", "FINAL", "DRIFT", "CHALLENGER");
     }
 }

@@ -1,25 +1,19 @@
 package dev.eddy.app;
 
 import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.kernel.MatMul;
 import dev.eddy.metrics.MetricsServer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,14 +45,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Kafka cluster. Default: bootstrap.servers of the configuration, else an embedded broker.")
     String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration (properties file).")
-    Path configFile;
-
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "Configuration override, applied after --config; repeatable.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configuration;
 
     @Option(
             names = "--metrics-port",
@@ -82,21 +70,17 @@ public final class RunCommand implements Callable<Integer> {
                     spec.commandLine(), "--metrics-port must be in [0, 65535], got " + metricsPort);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> settings = new HashMap<>(overrides);
-        if (stateDir != null) {
-            settings.put("state.dir", stateDir.toAbsolutePath().toString());
-        }
-        if (bootstrapServers != null) {
-            settings.put(BOOTSTRAP, bootstrapServers);
-        }
-        EddyConfig config = EddyConfig.load(configFile, settings); // fails fast, before a broker is started
+        EddyConfig config = configuration.application(ConfigOptions.flags(
+                "state.dir",
+                stateDir == null ? null : stateDir.toAbsolutePath().toString(),
+                BOOTSTRAP,
+                bootstrapServers)); // fails fast, before a broker is started
         EmbeddedBroker broker = null;
-        if (!settings.containsKey(BOOTSTRAP) && !fileSets(configFile, BOOTSTRAP)) {
+        if (!config.isSet(BOOTSTRAP)) {
             out.println("starting an embedded Kafka broker (no --bootstrap-servers given) ...");
             out.flush();
             broker = EmbeddedBroker.start(0, null);
-            settings.put(BOOTSTRAP, broker.bootstrapServers());
-            config = EddyConfig.load(configFile, settings);
+            config = config.with(BOOTSTRAP, broker.bootstrapServers());
         }
         EddyApp app;
         try {
@@ -133,17 +117,6 @@ public final class RunCommand implements Callable<Integer> {
     /** Runs the command alone, as {@code eddy run} would (the fault tests start it as a separate JVM). */
     public static void main(String[] args) {
         System.exit(new CommandLine(new RunCommand()).execute(args));
-    }
-
-    private static boolean fileSets(Path file, String key) throws IOException {
-        if (file == null) {
-            return false;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
-        return p.containsKey(key);
     }
 
     /** Closes the application, then the embedded broker; runs once (shutdown hook or failure). */

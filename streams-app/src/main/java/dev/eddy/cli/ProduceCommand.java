@@ -1,5 +1,7 @@
 package dev.eddy.cli;
 
+import dev.eddy.config.ConfigOptions;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.RejectedRow;
@@ -12,12 +14,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,7 +33,8 @@ import picocli.CommandLine.Spec;
             "Write labeled examples from CSV (header, last column 'label', gzip ok), JSON lines or a bundled",
             "dataset to a topic as Avro Example records. Every write is acknowledged (acks=all, idempotent);",
             "the command fails if any record was not written. Malformed rows are reported with their line",
-            "number and skipped."
+            "number and skipped. Every record of one run has one key (--model, else the file's name), so the",
+            "rows land in one partition and every model trains on them in file order."
         },
         footer = {
             "",
@@ -62,20 +62,27 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--jsonl", paramLabel = "FILE", description = "JSON-lines file, plain or gzip.")
         Path jsonl;
 
-        @Option(names = "--dataset", paramLabel = "NAME", description = "Bundled dataset: ${COMPLETION-CANDIDATES}.")
+        @Option(
+                names = "--dataset",
+                paramLabel = "NAME",
+                converter = BundledDatasetConverter.class,
+                description = "Bundled dataset: digits, breast-cancer, diabetes.")
         BundledDataset dataset;
     }
 
     @Option(
             names = "--topic",
-            defaultValue = Topics.EXAMPLES,
-            description = "Topic to write (default: ${DEFAULT-VALUE}).")
-    String topic;
+            paramLabel = "TOPIC",
+            description = "Topic to write. Default: topic.examples of the configuration (" + Topics.EXAMPLES + ").")
+    String topicFlag;
 
     @Option(
             names = "--model",
             paramLabel = "ID",
-            description = "Model id of the examples; the record key. Default: none (the key is the example id).")
+            description = {
+                "Model id of the examples (written into each), and the record key. Default: none: every configured",
+                "model trains on them, and the key is the file's name (elec2.csv.gz: elec2) or the dataset's id."
+            })
     String modelId;
 
     @Option(
@@ -105,7 +112,8 @@ final class ProduceCommand implements Callable<Integer> {
         };
         // Open the input first: a missing file fails before any broker is started.
         try (ExampleSource source = open(onRejected)) {
-            return kafka.run(out, bootstrap -> produce(source, bootstrap, out));
+            return kafka.run(
+                    out, ConfigOptions.flags("topic.examples", topicFlag), config -> produce(source, config, out));
         }
     }
 
@@ -119,12 +127,15 @@ final class ProduceCommand implements Callable<Integer> {
         return CsvExamples.open(input.dataset, modelId, onRejected);
     }
 
-    private int produce(ExampleSource source, String bootstrap, PrintWriter out) throws Exception {
-        ensureTopic(bootstrap, out);
+    private int produce(ExampleSource source, EddyConfig config, PrintWriter out) throws Exception {
+        String topic = config.topics().examples();
+        ensureTopic(config, topic, out);
         Progress progress = new Progress(out, System.console() != null, "examples sent to " + topic);
-        try (ExampleProducer producer = new ExampleProducer(bootstrap, topic)) {
+        try (ExampleProducer producer = new ExampleProducer(config.clientProperties(), topic)) {
+            // One key for the whole file: one partition, so the file's order is the order every model sees.
+            String key = modelId != null ? modelId : source.name();
             while (source.hasNext()) {
-                producer.send(source.next());
+                producer.send(key, source.next());
                 progress.update(producer.sent());
             }
             producer.flush();
@@ -145,12 +156,10 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     /** Creates the target topic if missing (with Eddy's defaults when it is a default topic). */
-    private void ensureTopic(String bootstrap, PrintWriter out) throws Exception {
-        NewTopic spec = Topics.defaults(Topics.DEFAULT_PARTITIONS).stream()
-                .filter(t -> t.name().equals(topic))
-                .findFirst()
-                .orElse(new NewTopic(topic, Optional.of(Topics.DEFAULT_PARTITIONS), Optional.empty()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    private static void ensureTopic(EddyConfig config, String topic, PrintWriter out) throws Exception {
+        NewTopic spec = Topics.spec(
+                topic, Topics.defaults(Topics.DEFAULT_PARTITIONS, config::topicNamed, config.snapshotMaxBytes()));
+        try (Admin admin = Admin.create(config.clientProperties())) {
             List<String> created = Topics.createMissing(admin, List.of(spec), TopicsCommand.TIMEOUT);
             if (!created.isEmpty()) {
                 out.println("created topic " + topic);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Create Eddy's default topics that do not exist yet, and wait until every partition is writable.",
-            "eddy.model-snapshots is compacted and accepts records up to 64 MiB."
+            "Names from the configuration's topic.* keys (default eddy.*); the snapshot topic is compacted and",
+            "accepts records up to snapshot.max-bytes (default 64 MiB)."
         })
 final class TopicsCommand implements Callable<Integer> {
 
@@ -41,9 +41,9 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        List<NewTopic> topics = Topics.defaults(partitions);
-        return kafka.run(out, bootstrap -> {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        return kafka.run(out, Map.of(), config -> {
+            List<NewTopic> topics = Topics.defaults(partitions, config::topicNamed, config.snapshotMaxBytes());
+            try (Admin admin = Admin.create(config.clientProperties())) {
                 List<String> created = Topics.createMissing(admin, topics, TIMEOUT);
                 for (NewTopic topic : topics) {
                     out.println((created.contains(topic.name()) ? "created  " : "exists   ") + topic.name());

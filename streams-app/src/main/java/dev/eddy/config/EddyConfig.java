@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -55,8 +54,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * trainer task processes examples as they come instead of waiting to order them by timestamp against the commands
  * topic, so a command is applied in its arrival order relative to the examples (as before, a matter of timing).
  *
- * <p>At least one model is required. An unknown key or a bad value fails with an {@link IllegalArgumentException} that
- * names the key, the value and the allowed values or form.
+ * <p>At least one model is required ({@link #load}); the client commands read the same file with {@link #forClients},
+ * which ignores the {@code model.*} keys and needs no model. An unknown key or a bad value fails with an {@link
+ * IllegalArgumentException} that names the key, the value and the allowed values or form.
  */
 public final class EddyConfig {
 
@@ -97,6 +97,7 @@ public final class EddyConfig {
     private static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
     private final Map<String, String> raw;
+    private final boolean forClients;
     private final Map<String, String> values;
     private final EddyTopics topics;
     private final HoldoutMode holdoutMode;
@@ -112,15 +113,18 @@ public final class EddyConfig {
     private final SortedMap<String, TrainerConfig> models;
     private final SortedMap<String, String> kafka;
 
-    private EddyConfig(Map<String, String> raw) {
+    private EddyConfig(Map<String, String> raw, boolean forClients) {
         this.raw = Map.copyOf(raw);
+        this.forClients = forClients;
         Map<String, String> merged = new HashMap<>(DEFAULTS);
         Map<String, Map<String, String>> modelProps = new TreeMap<>();
         SortedMap<String, String> kafkaProps = new TreeMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String key = e.getKey().strip();
             String value = e.getValue().strip();
-            if (key.startsWith(MODEL_PREFIX)) {
+            if (key.startsWith(MODEL_PREFIX) && forClients) {
+                continue; // the application's models, of no concern to a client
+            } else if (key.startsWith(MODEL_PREFIX)) {
                 int dot = key.indexOf('.', MODEL_PREFIX.length());
                 String id = dot < 0 ? "" : key.substring(MODEL_PREFIX.length(), dot);
                 if (!MODEL_ID.matcher(id).matches() || dot == key.length() - 1) {
@@ -168,7 +172,7 @@ public final class EddyConfig {
             throw new IllegalArgumentException(
                     "processing.guarantee must be one of " + GUARANTEES + ", got '" + guarantee + "'");
         }
-        if (modelProps.isEmpty()) {
+        if (modelProps.isEmpty() && !forClients) {
             throw new IllegalArgumentException(
                     "no model configured: add at least model.<id>.input-size and model.<id>.layers");
         }
@@ -190,6 +194,23 @@ public final class EddyConfig {
      * @throws IllegalArgumentException for an unknown key or a bad value, or an unreadable file
      */
     public static EddyConfig load(Path file, Map<String, String> overrides) {
+        return new EddyConfig(read(file, overrides), false);
+    }
+
+    /**
+     * The configuration of a client command ({@code produce}, {@code topics}, {@code stream}, {@code snapshots},
+     * {@code export}, {@code predict}): {@code file} and {@code overrides} as for {@link #load}, validated the same
+     * way, but the {@code model.*} keys are ignored and no model is required. The commands use {@link
+     * #bootstrapServers}, the {@code topic.*} names, {@code snapshot.max-bytes} and {@link #kafkaProperties}.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, or an unreadable file
+     */
+    public static EddyConfig forClients(Path file, Map<String, String> overrides) {
+        return new EddyConfig(read(file, overrides), true);
+    }
+
+    /** The properties of {@code file} ({@code null} for none) with {@code overrides} applied on top. */
+    private static Map<String, String> read(Path file, Map<String, String> overrides) {
         Map<String, String> all = new HashMap<>();
         if (file != null) {
             Properties p = new Properties();
@@ -201,19 +222,24 @@ public final class EddyConfig {
             p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k)));
         }
         all.putAll(overrides);
-        return new EddyConfig(all);
+        return all;
     }
 
     /** This configuration with {@code key} set to {@code value}, validated as a whole again. */
     public EddyConfig with(String key, String value) {
         Map<String, String> changed = new HashMap<>(raw);
         changed.put(key, value);
-        return new EddyConfig(changed);
+        return new EddyConfig(changed, forClients);
     }
 
     /** The configuration given as key/value pairs. */
     public static EddyConfig of(Map<String, String> properties) {
-        return new EddyConfig(properties);
+        return new EddyConfig(properties, false);
+    }
+
+    /** Whether the file or the overrides give {@code key} (else its value is the default). */
+    public boolean isSet(String key) {
+        return raw.containsKey(key);
     }
 
     /**
@@ -302,6 +328,37 @@ public final class EddyConfig {
         return models;
     }
 
+    /**
+     * The configured name of the topic whose default name is {@code defaultName}, e.g. {@code topic.examples} for
+     * {@link Topics#EXAMPLES}.
+     *
+     * @throws IllegalArgumentException if no {@code topic.*} key has that default
+     */
+    public String topicNamed(String defaultName) {
+        return DEFAULTS.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("topic.") && e.getValue().equals(defaultName))
+                .map(e -> values.get(e.getKey()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no topic.* key has the default '" + defaultName + "'; expected one of " + DEFAULTS));
+    }
+
+    /** The largest snapshot record, {@code snapshot.max-bytes}. */
+    public int snapshotMaxBytes() {
+        return snapshotMaxBytes;
+    }
+
+    /**
+     * The properties every Kafka client of a command starts from: {@code bootstrap.servers}, then the {@code kafka.*}
+     * keys, which win.
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.putAll(kafka);
+        return p;
+    }
+
     /** The {@code kafka.*} pass-through properties, prefix removed. */
     public SortedMap<String, String> kafkaProperties() {
         return kafka;
@@ -309,11 +366,7 @@ public final class EddyConfig {
 
     /** Topic configs the snapshot topic needs: compaction and a record size limit fitting the largest snapshot. */
     public Map<String, String> snapshotTopicConfig() {
-        return Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG,
-                TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Integer.toString(snapshotMaxBytes));
+        return Topics.snapshotConfig(snapshotMaxBytes);
     }
 
     /**

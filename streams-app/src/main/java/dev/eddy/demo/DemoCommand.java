@@ -236,7 +236,7 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("holdout.buffer-size", "500");
         settings.put("commit.interval.ms", "500");
         settings.put("snapshot-every", "200");
-        DemoModel.defaults(stream.featureCount(), stream.labelKind(), stream.classes(), stream.rowsPerPass() == 0)
+        DemoModel.defaults(stream.featureCount(), stream.labelKind(), stream.classes())
                 .forEach((k, v) -> settings.put("model." + MODEL + "." + k, v));
         if (model != null) {
             Properties p = new Properties();
@@ -314,7 +314,8 @@ public final class DemoCommand implements Callable<Integer> {
                     TrainingPoint measured = p.withExamplesPerSecond(rate);
                     points.add(measured);
                     progress.show(measured);
-                    stopped |= p.paused();
+                    // A dataset's passes end at early stopping; an endless stream goes on (a drift re-arms the model).
+                    stopped |= p.paused() && stream.rowsPerPass() > 0;
                 }
                 if (producerFailure.get() != null) {
                     throw producerFailure.get();

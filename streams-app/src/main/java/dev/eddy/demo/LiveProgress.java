@@ -20,6 +20,7 @@ final class LiveProgress {
     private long lastLine;
     private boolean shown;
     private boolean inPlace;
+    private int drifts;
 
     LiveProgress(PrintWriter out, boolean terminal, long total, int patience) {
         this.out = out;
@@ -28,15 +29,18 @@ final class LiveProgress {
         this.patience = patience;
     }
 
-    /** Shows the state after one evaluation. */
+    /** Shows the state after one evaluation or drift event. */
     void show(TrainingPoint p) {
+        if (p.event().equals("drift")) {
+            drifts++;
+        }
         String line = line(p);
         if (terminal) {
             out.print("\r\033[K" + line);
             inPlace = true;
         } else {
             long now = System.nanoTime();
-            if (shown && !p.paused() && now - lastLine < LOG_INTERVAL_SECONDS * 1_000_000_000L) {
+            if (shown && !p.paused() && p.event().isEmpty() && now - lastLine < LOG_INTERVAL_SECONDS * 1_000_000_000L) {
                 return;
             }
             shown = true;
@@ -84,7 +88,12 @@ final class LiveProgress {
         }
         b.append("  v").append(p.version() < 0 ? "-" : Long.toString(p.version()));
         b.append("  wait ").append(p.earlyStoppingWait()).append('/').append(patience);
-        if (p.paused()) {
+        if (drifts > 0) {
+            b.append("  drifts ").append(drifts);
+        }
+        if (p.event().equals("drift")) {
+            b.append("  DRIFT DETECTED");
+        } else if (p.paused()) {
             b.append("  STOPPED EARLY");
         }
         return b.toString();

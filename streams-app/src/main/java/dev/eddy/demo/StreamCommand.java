@@ -1,5 +1,7 @@
 package dev.eddy.demo;
 
+import dev.eddy.config.ConfigOptions;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.Topics;
@@ -7,14 +9,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +39,14 @@ public final class StreamCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka cluster.")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Kafka cluster. Default: bootstrap.servers of the configuration (localhost:9092).")
     String bootstrapServers;
+
+    @Mixin
+    ConfigOptions configuration;
 
     @Option(
             names = "--dataset",
@@ -56,8 +62,11 @@ public final class StreamCommand implements Callable<Integer> {
             description = "Model id of the examples (a model.<id>.* of the application's configuration).")
     String model;
 
-    @Option(names = "--topic", defaultValue = Topics.EXAMPLES, description = "Topic (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
+            description = "Topic. Default: topic.examples of the configuration (" + Topics.EXAMPLES + ").")
+    String topicFlag;
 
     @Option(
             names = "--rate",
@@ -77,6 +86,9 @@ public final class StreamCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate must be a finite number >= 0, got " + rate);
         }
         PrintWriter out = spec.commandLine().getOut();
+        EddyConfig config = configuration.clients(
+                ConfigOptions.flags("bootstrap.servers", bootstrapServers, "topic.examples", topicFlag));
+        String topic = config.topics().examples();
         DemoStream stream = DemoStream.named(dataset, seed);
         long limit = examples > 0 ? examples : Long.MAX_VALUE;
         out.printf(
@@ -84,21 +96,19 @@ public final class StreamCommand implements Callable<Integer> {
                 "streaming %s to %s on %s as model %s%s%n",
                 stream.name(),
                 topic,
-                bootstrapServers,
+                config.bootstrapServers(),
                 model,
                 rate > 0 ? String.format(Locale.ROOT, " at %.0f examples/s", rate) : "");
         out.flush();
         // The application creates its topics at start; create the examples topic too, so the order of starting
         // the producer and the application does not matter.
-        NewTopic spec = Topics.defaults(Topics.DEFAULT_PARTITIONS).stream()
-                .filter(t -> t.name().equals(topic))
-                .findFirst()
-                .orElse(new NewTopic(topic, Optional.of(Topics.DEFAULT_PARTITIONS), Optional.empty()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        NewTopic spec = Topics.spec(
+                topic, Topics.defaults(Topics.DEFAULT_PARTITIONS, config::topicNamed, config.snapshotMaxBytes()));
+        try (Admin admin = Admin.create(config.clientProperties())) {
             Topics.createMissing(admin, List.of(spec), TOPIC_TIMEOUT);
         }
         long start = System.nanoTime();
-        try (ExampleProducer producer = new ExampleProducer(bootstrapServers, topic)) {
+        try (ExampleProducer producer = new ExampleProducer(config.clientProperties(), topic)) {
             for (long i = 0; i < limit; i++) {
                 LabeledRow row = stream.next();
                 producer.send(DemoExamples.example(stream, row, model));

@@ -65,6 +65,11 @@ public final class CsvExamples implements ExampleSource {
     }
 
     @Override
+    public String name() {
+        return idPrefix;
+    }
+
+    @Override
     public long rejectedCount() {
         return dataset.rejectedCount();
     }

@@ -2,6 +2,7 @@ package dev.eddy.io;
 
 import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +14,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Writes {@link Example}s to a topic with an idempotent producer ({@code acks=all}) and counts the
  * acknowledgement of every send, so a caller can prove that everything it sent was written. The key
- * is the model id, or the example id when there is none.
+ * decides the partition, and so the order in which a model sees the examples: examples of one key keep
+ * the order they were sent in.
  */
 public final class ExampleProducer implements AutoCloseable {
 
@@ -25,13 +27,21 @@ public final class ExampleProducer implements AutoCloseable {
     private long sent;
 
     public ExampleProducer(String bootstrapServers, String topic) {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /**
+     * A producer configured by {@code clientProperties} ({@code bootstrap.servers} and any other producer setting,
+     * e.g. security), which win over the defaults here.
+     */
+    public ExampleProducer(Map<String, ?> clientProperties, String topic) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "eddy-produce");
+        config.putAll(clientProperties);
         this.producer = new KafkaProducer<>(
                 config, new StringSerializer(), AvroSerdes.examples().serializer());
         this.topic = topic;
@@ -42,9 +52,16 @@ public final class ExampleProducer implements AutoCloseable {
         return topic;
     }
 
-    /** Sends one example asynchronously; its acknowledgement is counted when it arrives. */
+    /** Sends one example keyed by its model id, or by its id when it names none (see {@link #send(String, Example)}). */
     public void send(Example example) {
-        String key = example.getModelId() != null ? example.getModelId() : example.getId();
+        send(example.getModelId() != null ? example.getModelId() : example.getId(), example);
+    }
+
+    /**
+     * Sends one example under {@code key} asynchronously; its acknowledgement is counted when it arrives. The
+     * application trains an example whatever its key (null included): the key only places it in a partition.
+     */
+    public void send(String key, Example example) {
         sent++;
         producer.send(new ProducerRecord<>(topic, key, example), (metadata, exception) -> {
             if (exception == null) {

@@ -13,6 +13,12 @@ public interface ExampleSource extends Iterator<Example>, Closeable {
     /** What is read, e.g. a file path, for messages. */
     String description();
 
+    /**
+     * The source's name: the file name without {@code .gz}, {@code .csv}, {@code .jsonl} or {@code .json}, or the
+     * bundled dataset's id; the prefix of the example ids it makes up ({@code <name>:<line>}).
+     */
+    String name();
+
     /** Rows skipped so far because they could not be parsed. */
     long rejectedCount();
 }

@@ -88,6 +88,11 @@ public final class JsonLinesExamples implements ExampleSource {
     }
 
     @Override
+    public String name() {
+        return idPrefix;
+    }
+
+    @Override
     public String description() {
         return description;
     }

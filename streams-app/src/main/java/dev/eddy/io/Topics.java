@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** The topics Eddy reads and writes, with their defaults, and how to create them. */
 public final class Topics {
 
-    /** Labeled examples ({@code Example}) to train on, keyed by model id. */
+    /** Labeled examples ({@code Example}) to train on; any key trains, the key only picks the partition. */
     public static final String EXAMPLES = "eddy.examples";
     /** Labeled examples reserved for evaluation, when the holdout is not split off by hash. */
     public static final String HOLDOUT = "eddy.holdout";
@@ -54,22 +55,44 @@ public final class Topics {
 
     /** Every default topic with its configuration; the replication factor is the broker's default. */
     public static List<NewTopic> defaults(int partitions) {
+        return defaults(partitions, name -> name, MAX_SNAPSHOT_BYTES);
+    }
+
+    /**
+     * Every default topic under the name {@code named} gives its default name (a configuration's {@code topic.*}
+     * value), the snapshot topic accepting records of up to {@code snapshotMaxBytes}; the replication factor is the
+     * broker's default.
+     */
+    public static List<NewTopic> defaults(int partitions, UnaryOperator<String> named, int snapshotMaxBytes) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(EXAMPLES, HOLDOUT, TRAINING_METRICS, EXAMPLES_DLQ, FEATURES, PREDICTIONS)) {
-            topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+            topics.add(new NewTopic(named.apply(name), Optional.of(partitions), Optional.empty()));
         }
-        topics.add(new NewTopic(MODEL_SNAPSHOTS, Optional.of(partitions), Optional.empty())
-                .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        String.valueOf(MAX_SNAPSHOT_BYTES))));
+        topics.add(new NewTopic(named.apply(MODEL_SNAPSHOTS), Optional.of(partitions), Optional.empty())
+                .configs(snapshotConfig(snapshotMaxBytes)));
         // Commands must be applied in order for a model: key = model id, and partitions match examples.
-        topics.add(new NewTopic(COMMANDS, Optional.of(partitions), Optional.empty()));
+        topics.add(new NewTopic(named.apply(COMMANDS), Optional.of(partitions), Optional.empty()));
         return topics;
+    }
+
+    /** The snapshot topic's configuration: compacted (the newest per key), records up to {@code maxBytes}. */
+    public static Map<String, String> snapshotConfig(int maxBytes) {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(maxBytes));
+    }
+
+    /** The one of {@code defaults} named {@code topic}, else {@code topic} with {@link #DEFAULT_PARTITIONS}. */
+    public static NewTopic spec(String topic, List<NewTopic> defaults) {
+        return defaults.stream()
+                .filter(t -> t.name().equals(topic))
+                .findFirst()
+                .orElse(new NewTopic(topic, Optional.of(DEFAULT_PARTITIONS), Optional.empty()));
     }
 
     /**

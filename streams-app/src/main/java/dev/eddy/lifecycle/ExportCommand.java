@@ -1,5 +1,6 @@
 package dev.eddy.lifecycle;
 
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serving.SnapshotModels;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code eddy export}: writes a snapshot's model in model-core's export format. */
 @Command(
         name = "export",
-        mixinStandardHelpOptions = true,
+        // Not the standard help mixin: its -V/--version would take --version N, the snapshot version.
+        mixinStandardHelpOptions = false,
         description = {
             "Write a model snapshot to a file that model-core loads without Kafka:",
             "  InferenceModel m = InferenceModel.fromBytes(Files.readAllBytes(path)); m.predict(x);",
@@ -31,6 +33,12 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     SnapshotTopicOptions source;
 
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--model", required = true, paramLabel = "ID", description = "Model to export.")
     String model;
 
@@ -43,12 +51,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
-        ModelSnapshot s = source.read().accepted(model, version).orElse(null);
+        EddyConfig config = source.config();
+        ModelSnapshot s = source.read(config).accepted(model, version).orElse(null);
         if (s == null) {
             spec.commandLine()
                     .getErr()
                     .println("no " + (version == null ? "accepted snapshot" : "snapshot version " + version)
-                            + " of model '" + model + "' in " + source.topic + " (see: eddy snapshots --model " + model
+                            + " of model '" + model + "' in " + config.topics().snapshots()
+                            + " (see: eddy snapshots --model " + model
                             + ")");
             return 1;
         }

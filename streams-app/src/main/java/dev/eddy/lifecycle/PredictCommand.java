@@ -2,6 +2,8 @@ package dev.eddy.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.config.ConfigOptions;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.io.CsvExamples;
 import dev.eddy.io.Topics;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,18 +77,24 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT...]",
-            defaultValue = "localhost:9092",
-            description = "Kafka cluster of the running application. Default: ${DEFAULT-VALUE}.")
+            description = "Kafka cluster of the running application. Default: bootstrap.servers of the configuration"
+                    + " (localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--features-topic", defaultValue = Topics.FEATURES, description = "Default: ${DEFAULT-VALUE}.")
-    String featuresTopic;
+    @Option(
+            names = "--features-topic",
+            paramLabel = "TOPIC",
+            description = "Default: topic.features of the configuration (" + Topics.FEATURES + ").")
+    String featuresFlag;
 
     @Option(
             names = "--predictions-topic",
-            defaultValue = Topics.PREDICTIONS,
-            description = "Default: ${DEFAULT-VALUE}.")
-    String predictionsTopic;
+            paramLabel = "TOPIC",
+            description = "Default: topic.predictions of the configuration (" + Topics.PREDICTIONS + ").")
+    String predictionsFlag;
+
+    @Mixin
+    ConfigOptions configuration;
 
     @Option(
             names = "--timeout",
@@ -149,16 +158,22 @@ public final class PredictCommand implements Callable<Integer> {
      * of those ids, in row order.
      */
     private List<Prediction> throughKafka(List<Example> rows) {
+        EddyConfig config = configuration.clients(ConfigOptions.flags(
+                "bootstrap.servers", bootstrapServers,
+                "topic.features", featuresFlag,
+                "topic.predictions", predictionsFlag));
+        String featuresTopic = config.value("topic.features");
+        String predictionsTopic = config.value("topic.predictions");
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Prediction> byId = new LinkedHashMap<>();
         rows.forEach(e -> byId.put(run + "/" + e.getId(), null));
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.putAll(config.clientProperties());
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putAll(config.clientProperties());
         ObjectMapper json = new ObjectMapper();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         int received = 0;

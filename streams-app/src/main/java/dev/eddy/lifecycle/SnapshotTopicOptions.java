@@ -1,26 +1,31 @@
 package dev.eddy.lifecycle;
 
+import dev.eddy.config.ConfigOptions;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.io.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where the snapshots are: the options shared by {@code snapshots}, {@code export} and {@code predict}. */
+/** Where the snapshots are: the options shared by {@code snapshots} and {@code export}. */
 final class SnapshotTopicOptions {
 
     @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT...]",
-            defaultValue = "localhost:9092",
-            description = "Kafka cluster holding the snapshot topic. Default: ${DEFAULT-VALUE}.")
+            description = "Kafka cluster holding the snapshot topic. Default: bootstrap.servers of the configuration"
+                    + " (localhost:9092).")
     String bootstrapServers;
 
     @Option(
             names = "--snapshots-topic",
             paramLabel = "TOPIC",
-            defaultValue = Topics.MODEL_SNAPSHOTS,
-            description = "Snapshot topic. Default: ${DEFAULT-VALUE}.")
-    String topic;
+            description =
+                    "Snapshot topic. Default: topic.snapshots of the configuration (" + Topics.MODEL_SNAPSHOTS + ").")
+    String topicFlag;
 
     @Option(
             names = "--timeout",
@@ -29,7 +34,22 @@ final class SnapshotTopicOptions {
             description = "Give up reading the topic after this long. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
-    SnapshotLog read() {
-        return SnapshotLog.read(bootstrapServers, topic, Map.of(), Duration.ofSeconds(timeoutSeconds));
+    @Mixin
+    ConfigOptions configuration;
+
+    /** The configuration: the flags over {@code --set} over {@code --config}. */
+    EddyConfig config() {
+        return configuration.clients(
+                ConfigOptions.flags("bootstrap.servers", bootstrapServers, "topic.snapshots", topicFlag));
+    }
+
+    /** The snapshot topic's records, read with the configuration's client settings and fetch sizes. */
+    SnapshotLog read(EddyConfig config) {
+        Map<String, String> client = new HashMap<>();
+        client.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
+        client.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
+        client.putAll(config.kafkaProperties()); // the kafka.* keys win, as for the application
+        return SnapshotLog.read(
+                config.bootstrapServers(), config.topics().snapshots(), client, Duration.ofSeconds(timeoutSeconds));
     }
 }

@@ -34,7 +34,7 @@ public final class SnapshotsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SnapshotLog log = source.read();
+        SnapshotLog log = source.read(source.config());
         List<ModelSnapshot> list = log.of(model);
         out.printf(
                 "%-16s %8s %-10s %-9s %10s %12s  %s%n",

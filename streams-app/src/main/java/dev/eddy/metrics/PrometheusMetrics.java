@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application's Prometheus registry with the JVM's meters bound (memory pools, garbage collection, threads,
- * class loading, CPU, uptime), third-party meter names made lint-clean by {@link PrometheusLintNames}. Further binders are added with {@link #bind}; those that hold resources (a GC
+ * class loading, CPU, uptime), third-party meter names made lint-clean by {@link PrometheusLintNames} and {@link PrometheusLintConvention}. Further binders are added with {@link #bind}; those that hold resources (a GC
  * listener, Kafka metric polling) are closed with the registry.
  */
 public final class PrometheusMetrics implements AutoCloseable {
@@ -29,6 +29,8 @@ public final class PrometheusMetrics implements AutoCloseable {
     /** A registry with the JVM binders bound. */
     public PrometheusMetrics() {
         registry.config().meterFilter(new PrometheusLintNames());
+        registry.config()
+                .namingConvention(new PrometheusLintConvention(registry.config().namingConvention()));
         bind(new JvmMemoryMetrics());
         bind(new JvmGcMetrics());
         bind(new JvmThreadMetrics());

@@ -1,5 +1,6 @@
 package dev.eddy.report;
 
+import dev.eddy.cli.BundledDatasetConverter;
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.CsvDataset;
 import dev.eddy.core.data.LabelKind;
@@ -51,7 +52,11 @@ public final class LrFindCommand implements Callable<Integer> {
         @Option(names = "--csv", paramLabel = "FILE", description = "CSV file with a header, last column 'label'.")
         Path csv;
 
-        @Option(names = "--dataset", paramLabel = "NAME", description = "Bundled dataset: ${COMPLETION-CANDIDATES}.")
+        @Option(
+                names = "--dataset",
+                paramLabel = "NAME",
+                converter = BundledDatasetConverter.class,
+                description = "Bundled dataset: digits, breast-cancer, diabetes.")
         BundledDataset dataset;
     }
 

@@ -1,5 +1,6 @@
 package dev.eddy.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param stoppedAtStep step at which it stopped (−1: it did not)
  * @param examplesPerSecond examples / trainingSeconds
  * @param trainingSeconds wall time from the first example sent to the last evaluation
+ * @param driftDetections examples seen at each drift the model's detector found, in order
  */
 public record RunSummary(
         String dataset,
@@ -39,7 +41,8 @@ public record RunSummary(
         long stoppedAtExamples,
         long stoppedAtStep,
         double examplesPerSecond,
-        double trainingSeconds) {
+        double trainingSeconds,
+        List<Long> driftDetections) {
 
     /** Holdout metrics for which smaller is better. */
     private static final Set<String> MINIMIZED = Set.of("loss", "mae", "rmse");
@@ -63,7 +66,16 @@ public record RunSummary(
         double prequential = Double.NaN;
         long stoppedAtExamples = -1;
         long stoppedAtStep = -1;
+        List<Long> drifts = new ArrayList<>();
+        int evaluations = 0;
         for (TrainingPoint p : points) {
+            if (p.event().equals("drift")) {
+                drifts.add(p.examples());
+            }
+            if (!p.event().isEmpty()) {
+                continue; // an event's record is not an evaluation
+            }
+            evaluations++;
             double v = p.holdoutMetric();
             if (Double.isFinite(v)) {
                 last = v;
@@ -87,7 +99,7 @@ public record RunSummary(
                 model,
                 examples,
                 end == null ? 0 : end.step(),
-                points.size(),
+                evaluations,
                 end == null ? -1 : end.version(),
                 metric,
                 best,
@@ -98,7 +110,8 @@ public record RunSummary(
                 stoppedAtExamples,
                 stoppedAtStep,
                 trainingSeconds > 0 ? examples / trainingSeconds : Double.NaN,
-                trainingSeconds);
+                trainingSeconds,
+                List.copyOf(drifts));
     }
 
     /** The same summary with the newest snapshot version as observed elsewhere (e.g. the status store). */
@@ -119,6 +132,7 @@ public record RunSummary(
                 stoppedAtExamples,
                 stoppedAtStep,
                 examplesPerSecond,
-                trainingSeconds);
+                trainingSeconds,
+                driftDetections);
     }
 }

@@ -18,6 +18,7 @@ import dev.eddy.schema.TrainingMetrics;
  * @param earlyStoppingWait evaluations since the monitored metric last improved
  * @param paused whether early stopping has stopped training
  * @param prequential test-then-train metric on the training stream
+ * @param event the kind of the record's drift event ({@code drift}, {@code challenger-swap}, ...), empty if none
  */
 public record TrainingPoint(
         long examples,
@@ -31,7 +32,8 @@ public record TrainingPoint(
         long version,
         int earlyStoppingWait,
         boolean paused,
-        double prequential) {
+        double prequential,
+        String event) {
 
     /** The point of a metrics record. */
     public static TrainingPoint of(TrainingMetrics m) {
@@ -47,7 +49,8 @@ public record TrainingPoint(
                 m.getSnapshotVersion() == null ? -1 : m.getSnapshotVersion(),
                 m.getEarlyStoppingWait(),
                 m.getPaused(),
-                orNaN(m.getPrequentialMetric()));
+                orNaN(m.getPrequentialMetric()),
+                m.getEvent() == null ? "" : m.getEvent().getKind());
     }
 
     /** The same point with the throughput measured by the caller (e.g. on the wall clock of a live run). */
@@ -64,7 +67,8 @@ public record TrainingPoint(
                 version,
                 earlyStoppingWait,
                 paused,
-                prequential);
+                prequential,
+                event);
     }
 
     private static double orNaN(Double d) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * Writes a run's report directory: {@code report.json} (summary, bias/variance hint, every evaluation), PNG plots
@@ -61,7 +62,13 @@ public final class TrainingReport {
                         new Plots.Series("holdout", examples, column(points, p -> p.holdoutLoss()))));
         String metric = summary.metric().isEmpty() ? "metric" : summary.metric();
         Plots.Chart metricChart = Plots.Chart.of("Holdout " + metric, "examples seen", metric);
-        if (summary.stoppedEarly()) {
+        if (!summary.driftDetections().isEmpty()) {
+            metricChart = metricChart.withMarkers(
+                    summary.driftDetections().stream()
+                            .mapToDouble(Long::doubleValue)
+                            .toArray(),
+                    "drift detections");
+        } else if (summary.stoppedEarly()) {
             metricChart = metricChart.withMarker(summary.stoppedAtExamples(), "early stop");
         }
         plot(
@@ -143,6 +150,15 @@ public final class TrainingReport {
                                 s.stoppedAtStep(),
                                 s.stoppedAtExamples())
                         : "early stopping did not fire");
+        if (!s.driftDetections().isEmpty()) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "drift detections: %d, at examples %s",
+                    s.driftDetections().size(),
+                    s.driftDetections().stream()
+                            .map(e -> String.format(Locale.ROOT, "%,d", e))
+                            .collect(Collectors.joining("; "))));
+        }
         lines.add(String.format(
                 Locale.ROOT,
                 "throughput %,.0f examples/s over %.1f s of training",

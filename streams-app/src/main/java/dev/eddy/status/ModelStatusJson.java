@@ -18,7 +18,9 @@ import dev.eddy.state.ModelStatus;
  *            "lastDetectionExample": 20133, "challenger": false}}
  * </pre>
  *
- * Unknown numbers (NaN: no evaluation yet; version -1: none yet) are {@code null}. {@code acceptedVersion} is the
+ * A model that this instance serves but no instance it can reach trains (its training moved to another application
+ * or left the configuration) is {@code {"model": "m", "state": "serving", "latestVersion": null, "acceptedVersion":
+ * 7}}. Unknown numbers (NaN: no evaluation yet; version -1: none yet) are {@code null}. {@code acceptedVersion} is the
  * version the answering instance serves (the newest snapshot the quality gate accepted), {@code null} when not serving
  * it; {@code instance} is the status API of the instance that trains the model (absent for a model only served).
  */

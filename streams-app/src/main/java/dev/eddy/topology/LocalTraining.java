@@ -88,6 +88,11 @@ public final class LocalTraining {
         training.scorePartialBatch();
     }
 
+    /** What the model predicts now for these rows (class index or value), without training. */
+    public double[] predictions(double[][] features) {
+        return training.predictions(features);
+    }
+
     /** The trainer's complete state now ({@code Trainer#state}). */
     public byte[] trainerState() {
         return training.trainerState();

@@ -632,6 +632,11 @@ final class ModelTraining {
         stores.status().put(modelId, status());
     }
 
+    /** The model's predictions now (inference mode). */
+    double[] predictions(double[][] features) {
+        return trainer.predictions(features);
+    }
+
     /** The trainer's complete state. */
     byte[] trainerState() {
         return trainer.state();

@@ -8,6 +8,7 @@ import dev.eddy.config.Routing;
 import dev.eddy.io.Topics;
 import dev.eddy.it.EmbeddedKafka;
 import dev.eddy.it.KafkaReads;
+import dev.eddy.it.Runs;
 import dev.eddy.it.TrainingStreams;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
@@ -128,16 +129,7 @@ class RoutingTest {
 
     /** Waits until this process counted {@code n} examples, trained or held out. */
     private static void awaitCounted(EddyApp app, int n) throws InterruptedException {
-        KafkaReads.await(
-                Duration.ofSeconds(60),
-                n + " examples counted",
-                () -> app.metrics()
-                                        .registry()
-                                        .get("eddy.holdout.examples")
-                                        .counter()
-                                        .count()
-                                + trainedCount(app)
-                        == n);
+        KafkaReads.await(Duration.ofSeconds(60), n + " examples counted", () -> Runs.counted(app) == n);
     }
 
     private static List<ModelSnapshot> snapshots(String app) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Command-line behaviour: help, usage errors, input errors, and the embedded-broker default. */
 class EddyCliTest {
@@ -13,14 +16,34 @@ class EddyCliTest {
     @TempDir
     Path dir;
 
+    /**
+     * {@code --help} on the root and on every command registered with it (found by walking picocli's command tree, so
+     * that a command added later is checked too) exits 0 with the usage and nothing on standard error.
+     */
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"broker", "topics", "produce"}) {
-            Cli help = Cli.run(command, "--help");
-            assertThat(help.exitCode()).isZero();
-            assertThat(help.out()).startsWith("Usage: eddy " + command).contains("--help");
-        }
-        assertThat(Cli.run("--help").out()).contains("broker", "topics", "produce");
+        CommandLine root = new CommandLine(new Eddy());
+        assertThat(root.getSubcommands())
+                .containsKeys("demo", "run", "broker", "topics", "produce", "stream", "snapshots", "predict", "export");
+        assertHelp(List.of(), root);
+    }
+
+    private static void assertHelp(List<String> path, CommandLine command) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--help");
+        Cli help = Cli.run(args.toArray(String[]::new));
+        String name = String.join(" ", path);
+        assertThat(help.exitCode()).as("eddy %s --help: %s", name, help.err()).isZero();
+        assertThat(help.err()).as("eddy %s --help", name).isEmpty();
+        assertThat(help.out())
+                .as("eddy %s --help", name)
+                .startsWith("Usage: " + command.getCommandSpec().qualifiedName())
+                .contains("--help");
+        command.getSubcommands().forEach((sub, subCommand) -> {
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(sub);
+            assertHelp(subPath, subCommand);
+        });
     }
 
     @Test
@@ -40,12 +63,12 @@ class EddyCliTest {
                 .isEqualTo(2);
         Cli badDataset = Cli.run("produce", "--dataset", "mnist");
         assertThat(badDataset.exitCode()).isEqualTo(2);
-        assertThat(badDataset.errLines().get(0)).contains("mnist", "DIGITS", "BREAST_CANCER", "DIABETES");
+        assertThat(badDataset.errLines().get(0)).contains("mnist", "digits, breast-cancer, diabetes");
         Cli noCommand = Cli.run();
         assertThat(noCommand.exitCode()).isEqualTo(2);
         assertThat(noCommand.errLines().get(0))
                 .isEqualTo(
-                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find");
+                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find, evaluate");
         assertThat(Cli.run("topics", "--partitions", "many").exitCode()).isEqualTo(2);
     }
 

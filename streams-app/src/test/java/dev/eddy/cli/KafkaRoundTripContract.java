@@ -6,6 +6,9 @@ import dev.eddy.io.Topics;
 import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -137,6 +142,48 @@ abstract class KafkaRoundTripContract {
         assertThat(byId.get("b").getClassLabel()).isNull();
         assertThat(byId.get("points:4").getModelId()).isEqualTo("other");
         assertThat(byId.get("points:4").getFeatures()).containsExactly(5.0, 6.0);
+    }
+
+    /**
+     * Without {@code --model} every row of a file has one key, the file's name, so a topic of several partitions
+     * still holds the file in one partition, in file order (keyed by example id, the rows spread over the partitions).
+     */
+    @Test
+    void produceWithoutAModelKeepsTheFileInOnePartitionInFileOrder() throws Exception {
+        Path csv = dir.resolve("ordered.csv.gz");
+        StringBuilder rows = new StringBuilder("x,label\n");
+        for (int i = 0; i < 60; i++) {
+            rows.append(i).append(',').append(i % 2).append('\n');
+        }
+        try (Writer w =
+                new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(csv)), StandardCharsets.UTF_8)) {
+            w.write(rows.toString());
+        }
+        String topic = "unkeyed-csv";
+
+        Cli produce = Cli.run(
+                "produce", "--csv", csv.toString(), "--topic", topic, "--bootstrap-servers", bootstrapServers());
+
+        assertThat(produce.exitCode()).as(produce.err()).isZero();
+        try (Admin admin = admin()) {
+            assertThat(admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions())
+                    .hasSize(Topics.DEFAULT_PARTITIONS);
+        }
+        List<ConsumerRecord<String, Example>> records = readAll(topic, 60);
+        assertThat(records)
+                .extracting(ConsumerRecord::partition)
+                .containsOnly(records.get(0).partition());
+        assertThat(records).extracting(ConsumerRecord::key).containsOnly("ordered");
+        assertThat(records).allSatisfy(r -> assertThat(r.value().getModelId()).isNull());
+        assertThat(records)
+                .extracting(r -> r.value().getId())
+                .containsExactlyElementsOf(IntStream.range(0, 60)
+                        .mapToObj(i -> "ordered:" + (i + 2))
+                        .toList());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.eddy.demo.StreamCommand;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
 import dev.eddy.metrics.TrainingMetricsBinder;
+import dev.eddy.tools.Executables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -30,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -121,8 +123,8 @@ class DockerFilesTest {
         assertThat(targets).containsExactly("eddy:9464");
         assertThat(strings(services.get("prometheus").get("volumes"))).anyMatch(v -> v.startsWith("./prometheus.yml:"));
 
-        Path promtool = Path.of("/usr/bin/promtool");
-        assumeTrue(Files.isExecutable(promtool), "promtool not installed (Debian package 'prometheus'): not run");
+        Path promtool = Executables.onPath("promtool")
+                .orElseGet(() -> Assumptions.abort("promtool not on the PATH (Debian package 'prometheus'): not run"));
         Run check = run(List.of(promtool.toString(), "check", "config", PROMETHEUS.toString()), null);
         assertThat(check.exitCode()).as(check.output()).isZero();
     }
@@ -171,8 +173,8 @@ class DockerFilesTest {
 
     @Test
     void promtoolAcceptsALiveScrape() throws Exception {
-        Path promtool = Path.of("/usr/bin/promtool");
-        assumeTrue(Files.isExecutable(promtool), "promtool not installed (Debian package 'prometheus'): not run");
+        Path promtool = Executables.onPath("promtool")
+                .orElseGet(() -> Assumptions.abort("promtool not on the PATH (Debian package 'prometheus'): not run"));
         Run check = run(List.of(promtool.toString(), "check", "metrics"), scrape());
         // Exit 1: the exposition does not parse; 3: lint problems, one per output line. Third-party names are made
         // lint-clean by PrometheusLintNames, so the whole scrape must pass.

@@ -1,6 +1,7 @@
 package dev.eddy.it;
 
 import dev.eddy.app.RunCommand;
+import dev.eddy.cli.Eddy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -45,10 +46,23 @@ public final class AppProcess implements AutoCloseable {
      * wins.
      */
     public static AppProcess start(Path log, List<String> jvmOptions, List<String> args) throws IOException {
+        return start(log, jvmOptions, RunCommand.class, args);
+    }
+
+    /**
+     * Starts the whole command line, {@code eddy args...} ({@link Eddy}), e.g. {@code run --verbose ...}, with the
+     * defaults of {@link #start(Path, List, List)}.
+     */
+    public static AppProcess eddy(Path log, List<String> args) throws IOException {
+        return start(log, List.of(), Eddy.class, args);
+    }
+
+    private static AppProcess start(Path log, List<String> jvmOptions, Class<?> main, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunCommand.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         long started = System.nanoTime();
         Process p = new ProcessBuilder(command)

@@ -1,10 +1,13 @@
 package dev.eddy.it;
 
+import dev.eddy.app.EddyApp;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
 import dev.eddy.topology.TrainingTopology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +55,15 @@ public final class Runs {
             }
         });
         return args;
+    }
+
+    /** The examples {@code app} counted in this process: trained (or received while paused) and held out. */
+    public static double counted(EddyApp app) {
+        MeterRegistry registry = app.metrics().registry();
+        double trained = registry.get("eddy.training.examples").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+        return trained + registry.get("eddy.holdout.examples").counter().count();
     }
 
     /** Every committed snapshot of {@code topic}, in partition order. */

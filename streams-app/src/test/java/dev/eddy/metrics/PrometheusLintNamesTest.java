@@ -29,11 +29,25 @@ class PrometheusLintNamesTest {
     }
 
     @Test
-    void aGaugeNamedCountIsRenamedAndAMissingDescriptionFilled() {
+    void aMissingDescriptionIsFilledAndTheIdKept() {
         Gauge.builder("kafka.consumer.connection.count", () -> 3).register(registry);
-        Gauge gauge = registry.find("kafka.consumer.connections").gauge();
+        // Kafka's binder finds its meter again under Kafka's name (PrometheusLintConvention renames on the way out).
+        Gauge gauge = registry.find("kafka.consumer.connection.count").gauge();
         assertThat(gauge).isNotNull();
         assertThat(gauge.getId().getDescription()).isEqualTo("kafka.consumer.connection.count");
+    }
+
+    @Test
+    void storeMetersAreKeptForRocksDbStoresOnly() {
+        Gauge.builder("kafka.stream.state.put.rate", () -> 1)
+                .tags("rocksdb.state.id", "holdout", "task.id", "0_0")
+                .register(registry);
+        Gauge.builder("kafka.stream.state.put.rate", () -> 2)
+                .tags("in.memory.state.id", "snapshots", "task.id", "1_0")
+                .register(registry);
+        assertThat(registry.find("kafka.stream.state.put.rate").gauges())
+                .extracting(g -> g.getId().getTag("rocksdb.state.id"))
+                .containsExactly("holdout");
     }
 
     @Test

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Load (issue 8), {@code -Dsoak=true} only: the whole elec2 file is streamed through {@code eddy run} again and again
- * (each round's ids made unique) for {@code -Dsoak.seconds} (default 120), the producer staying at most one round
+ * (each round's ids made unique) for {@code -Dsoak.seconds} (default 120; past 10 minutes raise JUnit's default
+ * timeout too, e.g. {@code -Dtest.timeout="2 h"}), the producer staying at most one round
  * ahead of the application. Every second {@code /metrics} is scraped for the heap in use ({@code
  * jvm_memory_used_bytes{area="heap"}}, summed over the pools) and the examples trained; every five seconds a row
  * prints the throughput and the lowest heap of the window (a young collection runs several times a second at this

@@ -24,7 +24,7 @@ class LrFindCommandTest {
                 .setOut(new PrintWriter(out, true))
                 .execute(
                         "--dataset",
-                        "breast_cancer",
+                        "breast-cancer",
                         "--steps",
                         "80",
                         "--min-lr",

@@ -38,7 +38,8 @@ class TrainingReportTest {
                     i / 2,
                     Math.max(0, i - 10),
                     i >= stopAt,
-                    Double.NaN));
+                    Double.NaN,
+                    ""));
         }
         return points;
     }
@@ -100,12 +101,42 @@ class TrainingReportTest {
         List<TrainingPoint> flat = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             flat.add(new TrainingPoint(
-                    100L * i, i, 0.6 * LN10, 0.62 * LN10, "accuracy", 0.4, 1e-3, 100, -1, 0, false, Double.NaN));
+                    100L * i, i, 0.6 * LN10, 0.62 * LN10, "accuracy", 0.4, 1e-3, 100, -1, 0, false, Double.NaN, ""));
         }
         BiasVarianceHint underfit = BiasVarianceHint.of(flat, LN10);
         assertThat(underfit.diagnosis()).isEqualTo("high bias");
         assertThat(underfit.bias()).isCloseTo(0.6, within(1e-12));
         assertThat(BiasVarianceHint.of(List.of(), LN10).diagnosis()).isEqualTo("not enough evaluations");
+    }
+
+    @Test
+    void driftEventsAreListedAndAreNotEvaluations() {
+        List<TrainingPoint> points = new ArrayList<>(overfitting(6, 99));
+        TrainingPoint last = points.get(points.size() - 1);
+        points.add(3, drift(points.get(2)));
+        points.add(drift(last));
+        RunSummary summary = RunSummary.of("sea", "16:relu,1:sigmoid", points, 4.0);
+        assertThat(summary.evaluations()).isEqualTo(6);
+        assertThat(summary.driftDetections()).containsExactly(4800L, 9600L);
+        assertThat(TrainingReport.summaryLines(summary, BiasVarianceHint.of(points, LN10)))
+                .contains("drift detections: 2, at examples 4,800; 9,600");
+    }
+
+    private static TrainingPoint drift(TrainingPoint at) {
+        return new TrainingPoint(
+                at.examples(),
+                at.step(),
+                at.trainLoss(),
+                Double.NaN,
+                "",
+                Double.NaN,
+                at.learningRate(),
+                0,
+                at.version(),
+                0,
+                false,
+                Double.NaN,
+                "drift");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.eddy.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.core.monitor.Mode;
 import dev.eddy.schema.Architecture;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class QualityGateTest {
 
@@ -65,6 +68,38 @@ class QualityGateTest {
                         snapshot("b", 2, Map.of("accuracy", 0.55)), // better: accepted
                         snapshot("a", 3, Map.of("accuracy", 0.90)))); // equal is not worse: accepted
         assertThat(out).extracting(ModelSnapshot::getAccepted).containsExactly(true, true, false, true, true);
+    }
+
+    /**
+     * Every gate metric in its own direction: from an accepted 0.5, a candidate 0.1 worse is refused and one 0.1 better
+     * accepted, where worse is higher for loss, mae and rmse and lower for accuracy, precision, recall, f1 and auc.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "loss, true",
+        "mae, true",
+        "rmse, true",
+        "accuracy, false",
+        "precision, false",
+        "recall, false",
+        "f1, false",
+        "auc, false"
+    })
+    void eachMetricIsJudgedInItsDirection(String metric, boolean minimized) {
+        double worse = minimized ? 0.6 : 0.4;
+        double better = minimized ? 0.4 : 0.6;
+        QualityGate gate = new QualityGate(true, metric, 0.0);
+        assertThat(gate.mode()).isEqualTo(minimized ? Mode.MIN : Mode.MAX);
+        List<ModelSnapshot> out = run(
+                gate,
+                List.of(
+                        snapshot("m", 1, Map.of(metric, 0.5)),
+                        snapshot("m", 2, Map.of(metric, worse)),
+                        snapshot("m", 3, Map.of(metric, better))));
+        assertThat(out).extracting(ModelSnapshot::getAccepted).containsExactly(true, false, true);
+        assertThat(out.get(1).getRefusalReason())
+                .isEqualTo(
+                        "holdout " + metric + " " + worse + " is worse than v1's 0.5 by more than the tolerance 0.0");
     }
 
     @Test

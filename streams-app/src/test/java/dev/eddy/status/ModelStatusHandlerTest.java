@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.history.TrainingHistory;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.schema.Example;
@@ -13,6 +15,7 @@ import dev.eddy.serving.ModelCache;
 import dev.eddy.serving.ScoringTopology;
 import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingListener;
+import dev.eddy.serving.ServingModel;
 import dev.eddy.topology.TrainingListener;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -117,6 +120,37 @@ class ModelStatusHandlerTest {
             JsonNode error = json.readTree(unknown.body());
             assertThat(error.get("error").asText()).isEqualTo("unknown model 'nope'");
             assertThat(error.get("models").toString()).isEqualTo("[\"alpha\"]");
+        }
+    }
+
+    /**
+     * A model this instance serves (its snapshots reach the scorer) that no reachable instance trains, e.g. one
+     * whose training moved to another application or was removed from the configuration: state {@code serving},
+     * with the version served.
+     */
+    @Test
+    void aModelServedButTrainedByNoInstanceIsInStateServing() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        ModelCache cache = new ModelCache();
+        Trainer gamma = Trainer.create(TrainerConfig.fromProperties(Map.of("input-size", "2", "layers", "1:sigmoid")));
+        assertThat(cache.offer(new ServingModel("gamma", 7, gamma.inferenceModel())))
+                .isTrue();
+        Properties props = config.streamsProperties();
+        try (TopologyTestDriver driver = driver(config, props, "driver", "alpha")) {
+            serve(new ModelStatusHandler(
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache, "127.0.0.1:1", Peers.NONE));
+
+            JsonNode models = json.readTree(get("/models").body());
+            assertThat(models.findValuesAsText("model")).containsExactly("alpha", "gamma");
+            assertThat(models.get(0).get("state").asText()).isEqualTo("training");
+            JsonNode served = models.get(1);
+            assertThat(served.get("state").asText()).isEqualTo("serving");
+            assertThat(served.get("acceptedVersion").asLong()).isEqualTo(7);
+            assertThat(served.get("latestVersion").isNull()).isTrue();
+            assertThat(served.has("instance")).as("no instance trains it").isFalse();
+            HttpResponse<String> one = get("/models/gamma");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(one.body())).isEqualTo(served);
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,7 +47,7 @@ class KcatTest {
     @RegisterExtension
     static final EmbeddedKafka kafka = new EmbeddedKafka();
 
-    private static final Path KCAT = Path.of("/usr/bin/kcat");
+    private static final Optional<Path> KCAT = Executables.onPath("kcat");
     private static final String MODEL = "bc";
     private static final int FEATURES = 50;
 
@@ -61,10 +62,10 @@ class KcatTest {
 
     @Test
     void kcatReadsSnapshotsAndPredictionsOfARunningApp() throws Exception {
-        if (!Files.isExecutable(KCAT)) {
-            Assumptions.abort("kcat not installed (Debian package kcat): the snapshots and predictions topics were"
-                    + " not read with a real non-Java client");
-        }
+        Assumptions.assumeTrue(
+                KCAT.isPresent(),
+                "kcat not on the PATH (Debian package kcat): the snapshots and predictions topics were not read with"
+                        + " a real non-Java client");
         EddyConfig config = EddyConfig.of(Map.of(
                 "application.id", "kcat",
                 "bootstrap.servers", kafka.bootstrapServers(),
@@ -153,7 +154,7 @@ class KcatTest {
         Path out = dir.resolve(topic + ".kcat");
         Path err = dir.resolve(topic + ".kcat.err");
         Process p = new ProcessBuilder(
-                        KCAT.toString(),
+                        KCAT.get().toString(),
                         "-b",
                         kafka.bootstrapServers(),
                         "-C",

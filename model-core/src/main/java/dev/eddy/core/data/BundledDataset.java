@@ -29,6 +29,31 @@ public enum BundledDataset {
         this.classes = classes;
     }
 
+    /**
+     * The dataset by its command-line name, e.g. {@code breast-cancer} (the one spelling of {@code --dataset} in
+     * every command).
+     *
+     * @throws IllegalArgumentException naming the known names
+     */
+    public static BundledDataset named(String name) {
+        for (BundledDataset d : values()) {
+            if (d.cliName().equals(name)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unknown dataset '" + name + "'; expected one of "
+                + String.join(
+                        ", ",
+                        java.util.Arrays.stream(values())
+                                .map(BundledDataset::cliName)
+                                .toList()));
+    }
+
+    /** The name {@code --dataset} takes, e.g. {@code breast-cancer}. */
+    public String cliName() {
+        return id().replace('_', '-');
+    }
+
     /** The dataset's folder and file name, e.g. {@code breast_cancer}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

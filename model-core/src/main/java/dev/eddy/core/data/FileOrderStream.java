@@ -89,8 +89,7 @@ public record FileOrderStream(
                     examples,
                     points(examples, driftEvery));
             default -> {
-                BundledDataset d = BundledDataset.valueOf(n.replace('-', '_').toUpperCase(Locale.ROOT));
-                try (CsvDataset data = d.open(FileOrderStream::refuse)) {
+                try (CsvDataset data = BundledDataset.named(n).open(FileOrderStream::refuse)) {
                     yield finite(n, data);
                 }
             }

@@ -117,10 +117,12 @@ public final class DriftWatch {
                 events.add(Event.CHALLENGER_DROP);
             }
         }
-        if (detector.isEmpty()) {
+        double signal = signal(modelError);
+        if (detector.isEmpty() || !Double.isFinite(signal)) {
+            // A non-finite error is a diverged model, which the trainer's NaN/Inf guard handles; no detector takes it.
             return events;
         }
-        DriftState state = detector.get().update(signal(modelError));
+        DriftState state = detector.get().update(signal);
         if (state == DriftState.DRIFT) {
             detections++;
             lastDetectionExample = examples;
@@ -148,12 +150,12 @@ public final class DriftWatch {
         if (!regression) {
             return error;
         }
-        if (referenceCount < referenceExamples) {
+        if (referenceCount < referenceExamples && Double.isFinite(error)) {
             referenceCount++;
             referenceSum += error;
         }
-        double mean = referenceSum / referenceCount;
-        return mean > 0 ? error / mean : 0;
+        double mean = referenceCount == 0 ? 0 : referenceSum / referenceCount;
+        return mean > 0 ? error / mean : Double.isFinite(error) ? 0 : error;
     }
 
     private void restartDetector() {

@@ -1,5 +1,6 @@
 package dev.eddy.core.kernel;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -9,7 +10,19 @@ import org.bytedeco.openblas.global.openblas;
  */
 final class OpenBlas {
 
+    /**
+     * dgemm calls so far. Its results alone cannot show that a product went to OpenBLAS (the Java kernel agrees to the
+     * last bits but one), so the tests read this; one atomic add per product of at least 2²⁰ multiply-adds costs
+     * nothing measurable.
+     */
+    private static final AtomicLong CALLS = new AtomicLong();
+
     private OpenBlas() {}
+
+    /** How many times {@link #dgemm} has run in this JVM. */
+    static long calls() {
+        return CALLS.get();
+    }
 
     /** Why OpenBLAS cannot be used here, or null when it loaded. */
     static String loadError() {
@@ -33,6 +46,7 @@ final class OpenBlas {
             double beta,
             double[] c,
             int ldc) {
+        CALLS.incrementAndGet();
         openblas.cblas_dgemm(
                 openblas.CblasRowMajor,
                 transA ? openblas.CblasTrans : openblas.CblasNoTrans,

@@ -148,6 +148,16 @@ class DriftWatchTest {
     }
 
     @Test
+    void aDivergedRegressionGivesTheDetectorNothing() {
+        DriftWatch w = watch(Map.of(), true);
+        for (int t = 0; t < 100; t++) {
+            assertThat(w.observe(t < 50 ? 1 : t % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NaN, 0, true))
+                    .isEmpty();
+        }
+        assertThat(w.examples()).isEqualTo(100);
+    }
+
+    @Test
     void withoutADetectorNothingHappens() {
         DriftWatch w = watch(Map.of("drift.detector", "none"), false);
         for (int t = 0; t < 1_000; t++) {

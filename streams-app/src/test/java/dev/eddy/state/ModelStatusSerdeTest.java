@@ -1,0 +1,68 @@
+package dev.eddy.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class ModelStatusSerdeTest {
+
+    private static final ModelStatusSerde SERDE = new ModelStatusSerde();
+
+    private static ModelStatus status(DriftStatus drift) {
+        return new ModelStatus(
+                "m",
+                3,
+                40,
+                1280,
+                7,
+                150,
+                100,
+                false,
+                0.5,
+                0.6,
+                "accuracy",
+                0.8,
+                0.55,
+                0.82,
+                2,
+                0.001,
+                1.5,
+                3,
+                1400,
+                1100,
+                1,
+                4000,
+                drift);
+    }
+
+    @Test
+    void roundTripsWithTheDriftStatus() {
+        ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true));
+        assertThat(SERDE.deserialize("t", SERDE.serialize("t", s))).isEqualTo(s);
+    }
+
+    /** A status written by the previous version (format 2: prequential fields, no drift) still reads. */
+    @Test
+    void readsTheFormatWrittenBeforeDriftHandling() throws IOException {
+        ModelStatus s = status(DriftStatus.UNKNOWN);
+        byte[] current = SERDE.serialize("t", s);
+        ByteArrayOutputStream old = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(old)) {
+            out.writeByte(2);
+            // everything after the version byte up to the drift fields, which format 2 did not have
+            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1;
+            out.write(current, 1, current.length - 1 - driftBytes);
+        }
+        assertThat(SERDE.deserialize("t", old.toByteArray())).isEqualTo(s);
+        byte[] future = current.clone();
+        future[0] = 4;
+        assertThatThrownBy(() -> SERDE.deserialize("t", future))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("format version 4 is not supported; this build reads 1 to 3");
+    }
+}

@@ -1,0 +1,201 @@
+package dev.eddy.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.data.LabeledRow;
+import dev.eddy.core.prequential.SlidingWindow;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.state.DriftStatus;
+import dev.eddy.state.ModelStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A model watches its live errors: a drift re-arms a paused model, a challenger trains and may take over. */
+class DriftHandlingTest {
+
+    private static final String MODEL = "m";
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> seaModel(Map<String, String> overrides) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", "drift");
+        s.put("holdout.fraction", "0.1");
+        s.put("model." + MODEL + ".input-size", "3");
+        s.put("model." + MODEL + ".layers", "16:relu,1:sigmoid");
+        s.put("model." + MODEL + ".optimizer", "adam");
+        s.put("model." + MODEL + ".learning-rate", "0.01");
+        s.put("model." + MODEL + ".batch-size", "8");
+        s.put("model." + MODEL + ".eval-every", "25");
+        s.putAll(overrides);
+        return s;
+    }
+
+    private static List<Example> examples(FileOrderStream stream) {
+        List<Example> out = new ArrayList<>();
+        for (LabeledRow row : stream.rows()) {
+            out.add(Example.newBuilder()
+                    .setId(stream.exampleId(row))
+                    .setModelId(MODEL)
+                    .setFeatures(Arrays.stream(row.features()).boxed().toList())
+                    .setClassLabel(row.classLabel())
+                    .setEventTime(Instant.EPOCH)
+                    .build());
+        }
+        return out;
+    }
+
+    /**
+     * SEA switches concept every 10,000 examples. Early stopping pauses the model within the first concept; at the
+     * switch its errors rise, ADWIN detects the drift and the model trains again, with no command: within 5,000
+     * examples its windowed accuracy is back within 0.02 of its level before the switch.
+     */
+    @Test
+    void aModelPausedByEarlyStoppingReArmsItselfAtTheNextDrift() throws IOException {
+        Map<String, String> s = seaModel(Map.of(
+                "model." + MODEL + ".early-stopping.patience",
+                "3",
+                "model." + MODEL + ".drift.challenger",
+                "none",
+                "prequential.window",
+                "1000"));
+        List<Example> sea = examples(FileOrderStream.dataset("sea", 20_000, 42, 10_000));
+        List<TrainingMetrics> records = new ArrayList<>();
+        SlidingWindow training = new SlidingWindow(1000);
+        double[] accuracyAt = new double[sea.size()];
+        int[] index = {0};
+        boolean[] pausedBeforeDrift = {false};
+        ModelStatus status;
+        LocalTraining local = new LocalTraining(EddyConfig.of(s), new TrainingListener() {
+            @Override
+            public void onEvaluation(String modelId, TrainingMetrics metrics) {
+                records.add(metrics);
+            }
+        });
+        for (Example e : sea) {
+            if (!local.heldOut(e)) {
+                // the model's score of this training example: its prediction before it trains on it
+                double[] x = e.getFeatures().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .toArray();
+                double predicted = local.predictions(new double[][] {x})[0];
+                training.add(predicted == e.getClassLabel() ? 1 : 0);
+            }
+            local.accept(e);
+            accuracyAt[index[0]] = training.mean();
+            if (index[0] == 9_999) {
+                pausedBeforeDrift[0] = local.status().paused();
+            }
+            index[0]++;
+        }
+        assertThat(pausedBeforeDrift[0])
+                .as("early stopping paused the model before the switch")
+                .isTrue();
+        status = local.status();
+        // The first detection after the switch found the model paused and re-armed it: it trained again.
+        TrainingMetrics drift = records.stream()
+                .filter(m -> m.getEvent() != null && m.getEvent().getKind().equals("drift"))
+                .filter(m -> m.getEvent().getDetail().contains("the paused model resumes"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(status.examplesTrained()).isGreaterThan(drift.getExamplesSeen());
+        assertThat(status.drift().lastDetectionExample()).isGreaterThan(9_000);
+        double before = accuracyAt[9_999];
+        boolean recovered = false;
+        for (int i = 10_000; i < 15_000 && !recovered; i++) {
+            recovered = accuracyAt[i] >= before - 0.02;
+        }
+        assertThat(recovered)
+                .as("windowed accuracy back within 0.02 of %.4f within 5,000 examples", before)
+                .isTrue();
+    }
+
+    /**
+     * A restart while a challenger trains (between the warning and the swap) continues bit-identically: the watch and
+     * the challenger's state are in the stores. The concept flips (every label inverted) after 600 examples: DDM warns,
+     * a fresh challenger trains on the new concept, and it replaces the model once it has scored 100 examples better.
+     */
+    @Test
+    void aRestartWhileAChallengerTrainsContinuesExactly() {
+        Map<String, String> s = TrainingFixture.logisticModel(MODEL);
+        s.put("application.id", "drift");
+        s.put("holdout.fraction", "0.1");
+        s.put("model." + MODEL + ".drift.detector", "ddm");
+        s.put("model." + MODEL + ".drift.min-challenger-examples", "100");
+        List<Example> stream = new ArrayList<>(TrainingFixture.blobs(600, 1, MODEL));
+        for (Example e : TrainingFixture.blobs(600, 2, MODEL)) {
+            stream.add(
+                    Example.newBuilder(e).setClassLabel(1 - e.getClassLabel()).build());
+        }
+        List<ModelSnapshot> uninterrupted;
+        List<TrainingMetrics> uninterruptedMetrics;
+        byte[] stateUninterrupted;
+        DriftStatus driftUninterrupted;
+        int cut = -1;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("a"))) {
+            for (int i = 0; i < stream.size(); i++) {
+                f.pipe(List.of(stream.get(i)));
+                ModelStatus status = f.status(MODEL); // null until the first example reached the trainer
+                if (cut < 0 && status != null && status.drift().challenger()) {
+                    cut = i + 1;
+                }
+            }
+            uninterrupted = f.snapshots.readValuesToList();
+            uninterruptedMetrics = f.metrics.readValuesToList();
+            stateUninterrupted = f.trainerState(MODEL);
+            driftUninterrupted = f.status(MODEL).drift();
+        }
+        assertThat(cut).as("a challenger started").isPositive();
+        assertThat(uninterruptedMetrics)
+                .extracting(m -> m.getEvent() == null ? "" : m.getEvent().getKind())
+                .contains("drift-warning", "challenger-start", "challenger-swap");
+        assertThat(uninterrupted).extracting(ModelSnapshot::getReason).contains(SnapshotReason.CHALLENGER);
+
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        List<ModelSnapshot> snapshots;
+        List<TrainingMetrics> metrics;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("b"))) {
+            f.pipe(stream.subList(0, cut + 10));
+            assertThat(f.status(MODEL).drift().challenger()).isTrue();
+            snapshots = new ArrayList<>(f.snapshots.readValuesToList());
+            metrics = new ArrayList<>(f.metrics.readValuesToList());
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("c"))) {
+            f.restore(changelogs);
+            f.pipe(stream.subList(cut + 10, stream.size()));
+            snapshots.addAll(f.snapshots.readValuesToList());
+            metrics.addAll(f.metrics.readValuesToList());
+            assertThat(f.trainerState(MODEL)).isEqualTo(stateUninterrupted);
+            assertThat(f.status(MODEL).drift()).isEqualTo(driftUninterrupted);
+        }
+        assertThat(snapshots)
+                .extracting(ModelSnapshot::getReason)
+                .containsExactlyElementsOf(
+                        uninterrupted.stream().map(ModelSnapshot::getReason).toList());
+        assertThat(snapshots)
+                .extracting(ModelSnapshot::getParameters)
+                .containsExactlyElementsOf(
+                        uninterrupted.stream().map(ModelSnapshot::getParameters).toList());
+        assertThat(metrics)
+                .extracting(TrainingMetrics::getEvent)
+                .containsExactlyElementsOf(uninterruptedMetrics.stream()
+                        .map(TrainingMetrics::getEvent)
+                        .toList());
+    }
+}
