@@ -177,7 +177,8 @@
 
   // ---- /?model=<id> : one model's curves ------------------------------------------------------------------------
 
-  // Vertical markers along examples seen: snapshots (a tick at the bottom), early stops and events (full lines).
+  // Vertical markers along examples seen: snapshots (a tick at the bottom), early stops and events (full lines; those
+  // at the same point share one line and one label).
   function markers(points, events) {
     const out = [];
     for (let i = 0; i < points.length; i++) {
@@ -189,7 +190,21 @@
       if (p.paused && before !== null && !before.paused) out.push({ x: p.examples, kind: 'stop', label: 'early stop' });
     }
     for (const e of events) out.push({ x: e.examples, kind: 'event', label: e.kind });
-    return out;
+    const lines = new Map();
+    for (const m of out) {
+      if (m.kind === 'snapshot') continue;
+      const line = lines.get(m.x) || { x: m.x, kind: m.kind, labels: [] };
+      if (m.kind === 'stop') line.kind = 'stop';
+      if (!line.labels.includes(m.label)) line.labels.push(m.label);
+      lines.set(m.x, line);
+    }
+    return out.filter((m) => m.kind === 'snapshot')
+      .concat([...lines.values()].map((l) => {
+        // A warning that came with a drift or a stop at the same point is said by the events table below.
+        const said = l.labels.length > 1 ? l.labels.filter((k) => !k.endsWith('-warning')) : l.labels;
+        return { x: l.x, kind: l.kind, label: said.join(' + ') };
+      }))
+      .sort((a, b) => a.x - b.x);
   }
 
   function drawMarkers(u, marks) {
@@ -198,6 +213,9 @@
     const [xmin, xmax] = [u.scales.x.min, u.scales.x.max];
     ctx.save();
     ctx.font = Math.round(10 * devicePixelRatio) + 'px sans-serif';
+    ctx.textAlign = 'left'; // uPlot leaves its axes' alignment behind
+    ctx.textBaseline = 'alphabetic';
+    const rowEnds = [-Infinity, -Infinity, -Infinity]; // labels go on the first of three rows where they fit
     for (const m of marks) {
       if (m.x < xmin || m.x > xmax) continue;
       const x = Math.round(u.valToPos(m.x, 'x', true));
@@ -212,7 +230,13 @@
         ctx.setLineDash(m.kind === 'stop' ? [6, 4] : []);
         ctx.moveTo(x, top);
         ctx.lineTo(x, top + height);
-        ctx.fillText(m.label, Math.min(x + 3, left + width - 60 * devicePixelRatio), top + 12 * devicePixelRatio);
+        const w = ctx.measureText(m.label).width;
+        const at = Math.min(x + 3, left + width - w);
+        const row = rowEnds.findIndex((end) => at > end + 4);
+        if (row >= 0) {
+          ctx.fillText(m.label, at, top + (12 + 12 * row) * devicePixelRatio);
+          rowEnds[row] = at + w;
+        }
       }
       ctx.stroke();
       ctx.setLineDash([]);
