@@ -96,6 +96,14 @@ final class HeadlessChromium implements AutoCloseable {
         return new Tab(JSON.readTree(r.body()).get("webSocketDebuggerUrl").asText());
     }
 
+    /** CPU time used so far by the browser and its live child processes (renderers, GPU, network), in seconds. */
+    double cpuSeconds() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .mapToDouble(h ->
+                        h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+                .sum();
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();
