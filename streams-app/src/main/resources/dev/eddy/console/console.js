@@ -121,6 +121,7 @@
         byId.set(l.model, e);
       }
       const ids = [...byId.keys()].sort();
+      if (ids.length === 0 && rows.size > 0) return; // a restarted application has not read its state yet: keep the rows
       for (const id of ids) {
         const { status: s = {}, latest: l = {} } = byId.get(id);
         const p = l.point || {};
@@ -375,7 +376,10 @@
         const after = run === null ? 0 : seq;
         const q = '/models/' + encodeURIComponent(id);
         const [h, s] = await Promise.all([getJson(q + '/history?after=' + after), getJson(q)]);
-        if (h.status === 404) {
+        if (h.status === 404 && points.length > 0) {
+          // A model this page has drawn, unknown for a moment: an application restarting. Keep the charts.
+          setConnection(false, 'waiting for ' + id + '…');
+        } else if (h.status === 404) {
           unknown(h.body);
           run = null;
           setConnection(true, 'live');
