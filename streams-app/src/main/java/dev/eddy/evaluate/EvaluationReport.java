@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The report of an evaluation: {@code report.json} for scripts (a fixed shape; undefined figures are null, never
@@ -49,6 +50,15 @@ public final class EvaluationReport {
                         .append("](")
                         .append(png);
                 md.append(")\n\n");
+            }
+            for (LearnerResult l : s.learners()) {
+                if (l.detections().length > 0) {
+                    md.append("- ").append(l.name()).append(": drifts detected at rows ");
+                    md.append(Arrays.stream(l.detections())
+                            .mapToObj(d -> String.format(Locale.ROOT, "%,d", d))
+                            .collect(Collectors.joining(", ")));
+                    md.append('\n');
+                }
             }
         }
         Files.writeString(dir.resolve(MARKDOWN), md.toString(), StandardCharsets.UTF_8);
@@ -159,9 +169,13 @@ public final class EvaluationReport {
         }
         String metric = s.classification() ? "windowed accuracy" : "windowed RMSE";
         Plots.Chart chart = Plots.Chart.of(s.name() + ": " + metric, "examples", metric);
+        LearnerResult first = s.learners().get(0);
         if (s.driftPoints().length > 0) {
             chart = chart.withMarkers(
                     Arrays.stream(s.driftPoints()).asDoubleStream().toArray(), "the generator's drift points");
+        } else if (first.detections().length > 0) {
+            chart = chart.withMarkers(
+                    Arrays.stream(first.detections()).asDoubleStream().toArray(), first.name() + "'s drift detections");
         }
         return Plots.write(png, chart, series);
     }

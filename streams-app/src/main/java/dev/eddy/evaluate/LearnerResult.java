@@ -6,6 +6,7 @@ package dev.eddy.evaluate;
  *
  * @param position the stream positions (examples scored) of the windowed metric's points
  * @param window the windowed accuracy (classification) or RMSE (regression) at those positions
+ * @param detections the stream positions (rows read, 1-based) at which the learner's drift detector found a drift
  */
 public record LearnerResult(
         String name,
@@ -16,4 +17,5 @@ public record LearnerResult(
         double rmse,
         double examplesPerSecond,
         double[] position,
-        double[] window) {}
+        double[] window,
+        long[] detections) {}

@@ -7,6 +7,7 @@ import dev.eddy.core.prequential.Baseline;
 import dev.eddy.core.prequential.ClassificationScore;
 import dev.eddy.core.prequential.RegressionScore;
 import dev.eddy.schema.Example;
+import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.topology.LocalTraining;
 import dev.eddy.topology.TrainingListener;
 import java.time.Instant;
@@ -107,7 +108,12 @@ public final class PrequentialEvaluation {
             throw new IllegalStateException(
                     learner.name() + " on " + stream.name() + ": " + placement.missing() + " rows were never scored");
         }
-        return score(learner.name(), predicted, config.prequentialWindow(), rows.size() / seconds);
+        return score(
+                learner.name(),
+                predicted,
+                config.prequentialWindow(),
+                rows.size() / seconds,
+                placement.detections.stream().mapToLong(Long::longValue).toArray());
     }
 
     private LearnerResult baseline(String name) {
@@ -132,6 +138,16 @@ public final class PrequentialEvaluation {
      * @param predicted the prediction of each row, in stream order (a class index for classification)
      */
     public LearnerResult score(String name, double[] predicted, int windowSize, double examplesPerSecond) {
+        return score(name, predicted, windowSize, examplesPerSecond, new long[0]);
+    }
+
+    /**
+     * The same, with the stream positions at which the learner detected drifts.
+     *
+     * @param detections rows read (1-based) when each drift was detected
+     */
+    public LearnerResult score(
+            String name, double[] predicted, int windowSize, double examplesPerSecond, long[] detections) {
         List<LabeledRow> rows = stream.rows();
         int every = Math.max(1, rows.size() / PLOT_POINTS);
         int points = rows.size() / every;
@@ -155,7 +171,8 @@ public final class PrequentialEvaluation {
                     Double.NaN,
                     examplesPerSecond,
                     position,
-                    windowed);
+                    windowed,
+                    detections);
         }
         RegressionScore s = new RegressionScore(windowSize);
         for (int i = 0; i < rows.size(); i++) {
@@ -166,7 +183,16 @@ public final class PrequentialEvaluation {
             }
         }
         return new LearnerResult(
-                name, Double.NaN, Double.NaN, Double.NaN, s.mae(), s.rmse(), examplesPerSecond, position, windowed);
+                name,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                s.mae(),
+                s.rmse(),
+                examplesPerSecond,
+                position,
+                windowed,
+                detections);
     }
 
     private Example example(LabeledRow row) {
@@ -189,7 +215,11 @@ public final class PrequentialEvaluation {
         private final double[] predicted;
         private final boolean[] scored;
         private final ArrayDeque<Integer> training = new ArrayDeque<>();
+        /** Rows read (1-based) when the model's detector found a drift. */
+        private final List<Long> detections = new ArrayList<>();
+
         private int heldOut = -1;
+        private int current = -1;
 
         Placement(double[] predicted) {
             this.predicted = predicted;
@@ -198,6 +228,7 @@ public final class PrequentialEvaluation {
 
         /** The row about to be routed ({@code -1}: the end of the stream). */
         void next(int row, boolean isHeldOut) {
+            current = row;
             heldOut = isHeldOut ? row : -1;
             if (row >= 0 && !isHeldOut) {
                 training.add(row);
@@ -212,6 +243,13 @@ public final class PrequentialEvaluation {
                 heldOut = -1;
                 predicted[row] = p;
                 scored[row] = true;
+            }
+        }
+
+        @Override
+        public void onEvaluation(String modelId, TrainingMetrics metrics) {
+            if (metrics.getEvent() != null && metrics.getEvent().getKind().equals("drift")) {
+                detections.add(current + 1L);
             }
         }
 

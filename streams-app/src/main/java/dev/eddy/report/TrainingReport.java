@@ -153,7 +153,7 @@ public final class TrainingReport {
         if (!s.driftDetections().isEmpty()) {
             lines.add(String.format(
                     Locale.ROOT,
-                    "drift detections: %d, at examples %s",
+                    "drift detections: %d, with %s examples trained",
                     s.driftDetections().size(),
                     s.driftDetections().stream()
                             .map(e -> String.format(Locale.ROOT, "%,d", e))

@@ -75,11 +75,15 @@ final class DriftAdaptation {
         return errors;
     }
 
-    /** Starts the challenger: a fresh network of the model's configuration, or a copy of the model. */
+    /**
+     * Starts the challenger: a fresh network of the model's configuration, or a copy of the model; either way it
+     * continues the model's count of steps and examples, so a swap keeps the model's counters (and the partial batch's
+     * numbering) going.
+     */
     void startChallenger(Trainer model) {
         challenger = watch.response().challenger().equals("copy")
                 ? Trainer.restore(model.state())
-                : Trainer.create(model.config());
+                : Trainer.create(model.config()).continuingFrom(model);
     }
 
     /** The challenger takes one step on the batch the model just stepped on (unless its own guard stopped it). */

@@ -444,13 +444,14 @@ final class ModelTraining {
                     if (drift.watch().response().flushHoldout()) {
                         holdout.clear();
                     }
-                    if (wasPaused) {
+                    boolean resumed = wasPaused && !trainer.stopped();
+                    if (resumed) {
                         listener.onPaused(modelId, false);
                     }
                     event(
                             e,
                             drift.watch().detectorName() + " detects a drift at training example " + at
-                                    + (wasPaused ? "; the paused model resumes" : ""),
+                                    + (resumed ? "; the paused model resumes" : ""),
                             nowMs);
                     publish(SnapshotReason.DRIFT, lastHoldoutLoss, holdoutMetricValue, nowMs);
                 }

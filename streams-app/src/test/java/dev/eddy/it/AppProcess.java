@@ -129,6 +129,21 @@ public final class AppProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Waits for a command that ends by itself (e.g. {@code eddy produce}).
+     *
+     * @return its exit status
+     * @throws IllegalStateException, after killing it, when it still runs after {@code timeout}
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+            throw new IllegalStateException("the command did not end within " + timeout + ":\n" + log());
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no FINAL snapshot, an open transaction is left to abort. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -6,6 +6,7 @@ import dev.eddy.app.EddyApp;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
 import java.nio.file.Path;
@@ -31,11 +32,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
  * through the trainer-input topic, and {@code routing=direct}.
  *
- * <p>The kills cycle through three {@link KillPoint}s: at a random moment of training, right when a snapshot is
- * being published (the moment the snapshot record of an open transaction appears on the topic), and while the
- * restarted process restores its state from the changelogs (Kafka Streams' restoration log line, within 0.5 s).
+ * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
+ * being published (the moment the snapshot record of an open transaction appears on the topic), while the
+ * restarted process restores its state from the changelogs (Kafka Streams' restoration log line, within 0.5 s), and
+ * right when a drift event is being published (a warning, a detection, a challenger starting, swapped in or dropped:
+ * the drift detector's and the challenger's state are in the open transaction).
  *
- * <p>{@code -Dkill.points=N} (default 6: two of each) kills; {@code -Dkill.seed=S} repeats a run's kill points;
+ * <p>{@code -Dkill.points=N} (default 8: two of each) kills; {@code -Dkill.seed=S} repeats a run's kill points;
  * {@code -Dcrash.examples=N} (default 20,000) examples of elec2, or of breast_cancer replayed when the shared
  * datasets folder is absent.
  */
@@ -46,7 +49,7 @@ class CrashExactnessTest {
 
     private static final String MODEL = "m";
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
-    private static final int KILLS = Integer.getInteger("kill.points", 6);
+    private static final int KILLS = Integer.getInteger("kill.points", 8);
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
@@ -107,6 +110,20 @@ class CrashExactnessTest {
                                 1,
                                 lastPeriodic.getCreatedAt().toEpochMilli()
                                         - first.getCreatedAt().toEpochMilli()));
+        List<String> events = new ArrayList<>();
+        KafkaReads.readAll(
+                        kafka.bootstrapServers(),
+                        ref + ".metrics",
+                        new StringDeserializer(),
+                        AvroSerdes.trainingMetrics().deserializer())
+                .forEach(r -> {
+                    if (r.value().getEvent() != null) {
+                        events.add(r.value().getExamplesSeen() + " "
+                                + r.value().getEvent().getKind());
+                    }
+                });
+        System.out.println("drift events of the uninterrupted run: " + events);
+        assertThat(events).as("drift events for the drift kill point").isNotEmpty();
         assertThat(expectedStatus.examplesTrained()
                         + expectedStatus.examplesWhilePaused()
                         + expectedStatus.holdoutReceived())
@@ -125,6 +142,10 @@ class CrashExactnessTest {
                 app.awaitMetricsUri(START_TIMEOUT);
                 if (point == KillPoint.RESTORING) {
                     kills.add(killWhileRestoring(app, random, k));
+                    continue;
+                }
+                if (point == KillPoint.DRIFT_EVENT) {
+                    kills.add(killAtTheNextDriftEvent(crash, app, k));
                     continue;
                 }
                 long seen = awaitProgress(progress, killSteps[k], app);
@@ -167,7 +188,8 @@ class CrashExactnessTest {
     private enum KillPoint {
         RANDOM("random moment"),
         SNAPSHOT_PUBLISHING("snapshot being published"),
-        RESTORING("restoring state");
+        RESTORING("restoring state"),
+        DRIFT_EVENT("drift event being published");
 
         final String description;
 
@@ -200,6 +222,40 @@ class CrashExactnessTest {
                         ? "no restoration seen"
                         : log.contains(RESTORED_LINE) ? "restoration partly done" : "mid-restoration",
                 log.contains(Runs.RUNNING_LINE) ? "after RUNNING" : "before RUNNING");
+    }
+
+    /**
+     * Kills {@code app} as soon as it writes a metrics record with a drift event, committed or not (the first event
+     * after the point it restarted from); if none comes within 20 s (the stream has no event left), kills it there.
+     *
+     * @return what happened, for the run's log
+     */
+    private static String killAtTheNextDriftEvent(String run, AppProcess app, int k) throws InterruptedException {
+        try (KafkaConsumer<String, TrainingMetrics> consumer = KafkaReads.consumer(
+                kafka.bootstrapServers(),
+                run + ".metrics",
+                new StringDeserializer(),
+                AvroSerdes.trainingMetrics().deserializer(),
+                IsolationLevel.READ_UNCOMMITTED)) {
+            consumer.seekToEnd(consumer.assignment());
+            consumer.assignment().forEach(consumer::position);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && app.isAlive()) {
+                for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(20))) {
+                    if (r.value().getEvent() != null) {
+                        app.kill();
+                        return String.format(
+                                "kill %d (%s: %s at %d examples)",
+                                k + 1,
+                                KillPoint.DRIFT_EVENT.description,
+                                r.value().getEvent().getKind(),
+                                r.value().getExamplesSeen());
+                    }
+                }
+            }
+            app.kill();
+            return String.format("kill %d (%s: none within 20 s)", k + 1, KillPoint.DRIFT_EVENT.description);
+        }
     }
 
     /** The examples of the runs of one routing. */

@@ -119,7 +119,7 @@ class TrainingReportTest {
         assertThat(summary.evaluations()).isEqualTo(6);
         assertThat(summary.driftDetections()).containsExactly(4800L, 9600L);
         assertThat(TrainingReport.summaryLines(summary, BiasVarianceHint.of(points, LN10)))
-                .contains("drift detections: 2, at examples 4,800; 9,600");
+                .contains("drift detections: 2, with 4,800; 9,600 examples trained");
     }
 
     private static TrainingPoint drift(TrainingPoint at) {

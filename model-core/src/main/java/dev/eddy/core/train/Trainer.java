@@ -325,13 +325,16 @@ public final class Trainer {
     }
 
     /**
-     * A concept drift was detected: training re-arms as for a new stream while the weights stay. A stopped model
-     * resumes; early stopping forgets its evaluations and best weights; reduce-on-plateau starts afresh (its
+     * A concept drift was detected: training re-arms as for a new stream while the weights stay. A model stopped by
+     * early stopping or its step budget resumes (one stopped by the non-finite guard stays stopped: its numbers, not
+     * the stream, failed); early stopping forgets its evaluations and best weights; reduce-on-plateau starts afresh (its
      * reductions undone); the base learning rate is multiplied by {@code lrFactor} ({@code drift.lr-factor}); with
      * {@code resetOptimizer} the optimizer's moments start from zero. Part of {@link #state()} like every change.
      */
     public void rearm(double lrFactor, boolean resetOptimizer) {
-        resume();
+        if (stopReason != StopReason.NON_FINITE) {
+            resume();
+        }
         bestWeights = null;
         plateau = plateau(config);
         plateauReference = config.learningRate();
@@ -341,6 +344,17 @@ public final class Trainer {
         if (resetOptimizer) {
             optimizer = optimizer(config);
         }
+    }
+
+    /**
+     * Continues the counters of {@code other} (steps, examples seen, the budget's start): a fresh network that takes
+     * over from another (a drift challenger) keeps the model's count of examples and its place in the schedule.
+     */
+    public Trainer continuingFrom(Trainer other) {
+        steps = other.steps;
+        examplesSeen = other.examplesSeen;
+        budgetStart = other.budgetStart;
+        return this;
     }
 
     /**

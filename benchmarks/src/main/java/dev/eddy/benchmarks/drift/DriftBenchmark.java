@@ -1,0 +1,187 @@
+package dev.eddy.benchmarks.drift;
+
+import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.evaluate.LearnerResult;
+import dev.eddy.evaluate.LearnerSpec;
+import dev.eddy.evaluate.PrequentialEvaluation;
+import dev.eddy.evaluate.StreamResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Drift handling measured (issue 12), every figure from prequential runs of {@code eddy evaluate}'s code over seeded
+ * generators:
+ *
+ * <ul>
+ *   <li><b>detection</b>: per detector, on SEA and Agrawal with an abrupt drift every 10,000 examples, the drifts
+ *       detected within the next 10,000 and the mean delay (rows from the drift point to the detection); false alarms
+ *       per 100,000 examples of the same generators without drift;
+ *   <li><b>recovery</b>: with drift handling (ADWIN) and without ({@code drift.detector=none}), same configuration and
+ *       seed, the rows after each drift until the windowed accuracy (1,000 examples) is back within 0.02 of its value
+ *       just before the drift (a segment that never gets back counts whole), for the default learner and for the same
+ *       learner with early stopping (patience 5), where a model that stopped early stays paused without drift handling;
+ *   <li><b>gradual drift</b>: hyperplane's accuracy with and without.
+ * </ul>
+ *
+ * Usage: {@code java -cp benchmarks.jar dev.eddy.benchmarks.drift.DriftBenchmark [--examples N] [--seed S]}.
+ */
+public final class DriftBenchmark {
+
+    private static final long DRIFT_EVERY = 10_000;
+    private static final double RECOVERY_MARGIN = 0.02;
+    private static final List<String> DETECTORS = List.of("adwin", "page-hinkley", "ddm", "kswin");
+
+    private DriftBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        long examples = 100_000;
+        long seed = 42;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--examples" -> examples = Long.parseLong(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                default -> {
+                    System.err.println("usage: DriftBenchmark [--examples N] [--seed S]; unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        long start = System.nanoTime();
+        detection(examples, seed);
+        recovery(examples, seed);
+        gradual(examples, seed);
+        System.out.printf(Locale.ROOT, "%nwall time %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static LearnerSpec learner(String name, Map<String, String> keys) {
+        Map<String, String> all = new TreeMap<>(LearnerSpec.DEFAULTS);
+        all.putAll(keys);
+        return new LearnerSpec(name, all, Map.of());
+    }
+
+    private static StreamResult run(FileOrderStream stream, List<LearnerSpec> learners) {
+        System.err.println("running " + learners.size() + " learners on " + stream.name() + " ...");
+        return new PrequentialEvaluation(stream, 1000).run(learners, (s, l, r, t) -> {});
+    }
+
+    private static void detection(long examples, long seed) throws IOException {
+        List<LearnerSpec> learners = new ArrayList<>();
+        for (String d : DETECTORS) {
+            learners.add(learner(d, Map.of("drift.detector", d, "drift.challenger", "none")));
+        }
+        System.out.println("## Detection (default network, drift.challenger=none; abrupt drift every 10,000)\n");
+        System.out.println(
+                "| generator | detector | drifts detected | mean delay (rows) | false alarms / 100,000 without drift |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (String generator : List.of("sea", "agrawal")) {
+            FileOrderStream drifting = FileOrderStream.dataset(generator, examples, seed, DRIFT_EVERY);
+            FileOrderStream stationary = FileOrderStream.dataset(generator, examples, seed, 0);
+            StreamResult withDrift = run(drifting, learners);
+            StreamResult without = run(stationary, learners);
+            for (int i = 0; i < DETECTORS.size(); i++) {
+                long[] points = drifting.driftPoints();
+                long[] found = withDrift.learners().get(i).detections();
+                int detected = 0;
+                double delays = 0;
+                for (long p : points) {
+                    for (long f : found) {
+                        if (f > p && f <= p + DRIFT_EVERY) {
+                            detected++;
+                            delays += f - p;
+                            break;
+                        }
+                    }
+                }
+                double falseAlarms = without.learners().get(i).detections().length * 100_000.0 / examples;
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | %d / %d | %s | %.1f |%n",
+                        generator,
+                        DETECTORS.get(i),
+                        detected,
+                        points.length,
+                        detected == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", delays / detected),
+                        falseAlarms);
+            }
+        }
+    }
+
+    private static void recovery(long examples, long seed) throws IOException {
+        Map<String, String> stopping = Map.of("early-stopping.enabled", "true", "early-stopping.patience", "5");
+        List<LearnerSpec> learners = List.of(
+                learner("default", Map.of()),
+                learner("default, no drift handling", Map.of("drift.detector", "none")),
+                learner("early stopping", stopping),
+                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")));
+        System.out.println("\n## Recovery (rows after each drift until the windowed accuracy is back within 0.02)\n");
+        System.out.println("| generator | learner | mean recovery (rows) | drifts never recovered | accuracy |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (String generator : List.of("sea", "agrawal")) {
+            FileOrderStream stream = FileOrderStream.dataset(generator, examples, seed, DRIFT_EVERY);
+            StreamResult result = run(stream, learners);
+            for (LearnerResult l : result.learners().subList(0, learners.size())) {
+                double total = 0;
+                int never = 0;
+                for (long p : stream.driftPoints()) {
+                    long r = recoveryRows(l, p, Math.min(p + DRIFT_EVERY, examples));
+                    total += r;
+                    never += r == Math.min(DRIFT_EVERY, examples - p) ? 1 : 0;
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | %,.0f | %d / %d | %.4f |%n",
+                        generator,
+                        l.name(),
+                        total / stream.driftPoints().length,
+                        never,
+                        stream.driftPoints().length,
+                        l.accuracy());
+            }
+        }
+    }
+
+    /** Rows from the drift at {@code point} until the window is back within the margin, or the segment's length. */
+    static long recoveryRows(LearnerResult l, long point, long end) {
+        double before = Double.NaN;
+        for (int i = 0; i < l.position().length && l.position()[i] <= point; i++) {
+            before = l.window()[i];
+        }
+        for (int i = 0; i < l.position().length && l.position()[i] <= end; i++) {
+            if (l.position()[i] > point && l.window()[i] >= before - RECOVERY_MARGIN) {
+                return (long) l.position()[i] - point;
+            }
+        }
+        return end - point;
+    }
+
+    private static void gradual(long examples, long seed) throws IOException {
+        FileOrderStream stream = FileOrderStream.dataset("hyperplane", examples, seed, 0);
+        StreamResult result = run(
+                stream,
+                List.of(
+                        learner("default", Map.of()),
+                        learner("default, no drift handling", Map.of("drift.detector", "none"))));
+        System.out.println("\n## Gradual drift (hyperplane)\n");
+        System.out.println("| learner | accuracy | kappa-temporal | drifts detected |");
+        System.out.println("|---|---:|---:|---:|");
+        for (LearnerResult l : result.learners().subList(0, 2)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.4f | %.4f | %d |%n",
+                    l.name(),
+                    l.accuracy(),
+                    l.kappaTemporal(),
+                    l.detections().length);
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> keys, String key, String value) {
+        Map<String, String> out = new TreeMap<>(keys);
+        out.put(key, value);
+        return out;
+    }
+}
