@@ -3,7 +3,10 @@ package dev.eddy.app;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.EddyTopics;
 import dev.eddy.config.Routing;
+import dev.eddy.console.ConsolePage;
 import dev.eddy.core.kernel.MatMul;
+import dev.eddy.history.HistoryFeed;
+import dev.eddy.history.TrainingHistory;
 import dev.eddy.io.Topics;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
@@ -51,8 +54,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application: topics, the training topology on Kafka Streams with the quality gate on its snapshots,
- * the scoring topology (unless {@code serving.enabled=false}), and the HTTP endpoint with {@code /metrics}
- * and the status API {@code /models}.
+ * the scoring topology (unless {@code serving.enabled=false}), and the HTTP endpoint with {@code /metrics},
+ * the status API {@code /models} (with each model's recent history, {@code /models/{id}/history}, which a
+ * {@link HistoryFeed} reads from the training-metrics topic) and the live console at {@code /}.
  *
  * <p>{@link #start} creates the missing topics (the snapshot topic compacted, with the record size limit of
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
@@ -86,6 +90,7 @@ public final class EddyApp implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final MetricsServer server;
+    private final HistoryFeed historyFeed;
     private boolean closed;
 
     private EddyApp(EddyConfig config, List<String> createdTopics, PrometheusMetrics metrics, MetricsServer server) {
@@ -107,13 +112,16 @@ public final class EddyApp implements AutoCloseable {
         Properties streamsProperties = config.streamsProperties();
         streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(server.address()));
         this.streams = new KafkaStreams(topology, streamsProperties);
+        TrainingHistory history = new TrainingHistory();
         server.route(
                 "/models",
                 ModelStatusHandler.of(
                         streams,
                         served,
                         HostInfo.buildFromEndpoint(
-                                streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG))));
+                                streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
+                        history));
+        ConsolePage.mount(server, history);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -127,6 +135,10 @@ public final class EddyApp implements AutoCloseable {
             }
         });
         metrics.bind(new KafkaStreamsMetrics(streams, Tags.of("application.id", config.applicationId())));
+        Map<String, Object> kafka = new HashMap<>(config.kafkaProperties());
+        kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        this.historyFeed = HistoryFeed.start(
+                kafka, config.applicationId() + "-history", config.topics().metrics(), history);
     }
 
     /**
@@ -259,6 +271,11 @@ public final class EddyApp implements AutoCloseable {
         return server.uri("/models");
     }
 
+    /** The live console's URL: the page at {@code /}. */
+    public URI consoleUri() {
+        return server.uri("/");
+    }
+
     /** The HTTP endpoint, to add resources. */
     public MetricsServer server() {
         return server;
@@ -295,6 +312,7 @@ public final class EddyApp implements AutoCloseable {
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
         }
+        historyFeed.close();
         server.close();
         metrics.close();
     }

@@ -99,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("routing: " + app.config().routing().name().toLowerCase(Locale.ROOT));
         out.println("matrix kernel: " + MatMul.kernel() + " (-D" + MatMul.KERNEL_PROPERTY + ")");
         out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
+        out.println("console: " + app.consoleUri());
         out.println("metrics: " + app.metricsUri());
         out.println("running; Ctrl-C or SIGTERM stops after FINAL snapshots");
         out.flush();

@@ -106,7 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep-running",
-            description = "Keep the broker and the application (/metrics, /models) up after the summary until Ctrl-C.")
+            description =
+                    "Keep the broker and the application (the console at /, /metrics, /models) up after the summary"
+                            + " until Ctrl-C.")
     boolean keepRunning;
 
     @Option(
@@ -159,6 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
             EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", metricsPort));
             shutdown.app = app;
             out.println("kafka " + shutdown.broker.bootstrapServers() + ", metrics " + app.metricsUri());
+            out.println("console " + app.consoleUri() + " (live charts; --keep-running keeps it up after the summary)");
             out.flush();
             long trainingStart = System.nanoTime();
             List<TrainingPoint> points = train(app, config, stream, total, trainer, out);
@@ -178,8 +181,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             if (keepRunning) {
                 Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "eddy-demo-shutdown"));
-                out.println("still running (--keep-running): kafka " + config.bootstrapServers() + ", metrics "
-                        + app.metricsUri() + "; Ctrl-C stops");
+                out.println("still running (--keep-running): kafka " + config.bootstrapServers() + ", console "
+                        + app.consoleUri() + ", metrics " + app.metricsUri() + "; Ctrl-C stops");
                 out.flush();
                 while (!app.awaitTermination(Duration.ofSeconds(1))) {
                     // Ctrl-C runs the shutdown hook, which closes the application: then this loop ends.

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The application's HTTP endpoint (JDK {@code HttpServer}): the Prometheus scrape at {@code GET /metrics}, and any
- * further read-only resource registered with {@link #route} (e.g. a status API under {@code /models}).
+ * further read-only resource registered with {@link #route} (e.g. a status API under {@code /models}, the live
+ * console at {@code /}).
  *
  * <p>The scrape honours the {@code Accept} header: OpenMetrics for a scraper that asks for it (Prometheus does), the
  * Prometheus text format 0.0.4 otherwise. Binds to loopback by default ({@link #DEFAULT_HOST}); port 0 picks a free
@@ -40,6 +41,8 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Set<String> routes = new TreeSet<>();
+    /** What {@code GET /} serves, when something was routed there; every other unrouted path is 404. */
+    private volatile HttpHandler root;
 
     private MetricsServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -72,7 +75,12 @@ public final class MetricsServer implements AutoCloseable {
         server.route(METRICS_PATH, new ScrapeHandler(registry));
         http.createContext("/", exchange -> {
             try (exchange) {
-                server.notFound(exchange);
+                HttpHandler root = server.root;
+                if (root != null && exchange.getRequestURI().getPath().equals("/")) {
+                    read(exchange, root);
+                } else {
+                    server.notFound(exchange);
+                }
             }
         });
         http.start();
@@ -81,28 +89,40 @@ public final class MetricsServer implements AutoCloseable {
 
     /**
      * Serves {@code handler} for GET and HEAD requests whose path is {@code path} or below it ({@code path/...});
-     * other methods get 405.
+     * other methods get 405. The path {@code /} is served for exactly {@code /} (with any query), nothing below it.
      */
     public synchronized void route(String path, HttpHandler handler) {
-        if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/")) {
-            throw new IllegalArgumentException("route path must look like /name, got '" + path + "'");
+        boolean isRoot = path.equals("/");
+        if (!isRoot && (!path.startsWith("/") || path.length() < 2 || path.endsWith("/"))) {
+            throw new IllegalArgumentException("route path must look like /name or be /, got '" + path + "'");
         }
         if (!routes.add(path)) {
             throw new IllegalArgumentException("route " + path + " is already served");
+        }
+        if (isRoot) {
+            root = handler;
+            return;
         }
         server.createContext(path, exchange -> {
             try (exchange) {
                 String requested = exchange.getRequestURI().getPath();
                 if (!requested.equals(path) && !requested.startsWith(path + "/")) {
                     notFound(exchange);
-                } else if (!READ_METHODS.contains(exchange.getRequestMethod())) {
-                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                    respond(exchange, 405, "text/plain; charset=utf-8", bytes("method not allowed: use GET\n"));
                 } else {
-                    handler.handle(exchange);
+                    read(exchange, handler);
                 }
             }
         });
+    }
+
+    /** Hands a GET or HEAD request to {@code handler}; answers 405 to any other method. */
+    private static void read(HttpExchange exchange, HttpHandler handler) throws IOException {
+        if (READ_METHODS.contains(exchange.getRequestMethod())) {
+            handler.handle(exchange);
+        } else {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            respond(exchange, 405, "text/plain; charset=utf-8", bytes("method not allowed: use GET\n"));
+        }
     }
 
     /** The bound address (with the actual port when 0 was asked for). */

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.eddy.history.HistoryJson;
+import dev.eddy.history.ModelHistory;
+import dev.eddy.history.TrainingHistory;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.serving.ModelCache;
 import dev.eddy.state.ModelStatus;
@@ -41,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /models/{id}} → 200 and that object, or 404 {@code {"error": "unknown model 'x'", "models": [...]}};
  *   <li>while the status store cannot be queried (rebalance, restoration) → 503 {@code {"error": ...}} with
  *       {@code Retry-After: 1};
- *   <li>{@code ?local=true} on either: this instance's stores only.
+ *   <li>{@code ?local=true} on either: this instance's stores only;
+ *   <li>{@code GET /models/{id}/history[?after=SEQ]} → 200 and the model's recent training history
+ *       ({@link HistoryJson}; only the records numbered above {@code SEQ} when given), an empty history for a known
+ *       model without metrics records yet, or 404 {@code {"error": "no model 'x'; known: a, b", "models": [...]}}.
  * </ul>
  *
  * The statuses come from the trainer's status store through interactive queries, stale stores allowed (a standby
@@ -49,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * application is asked of that instance ({@link Peers}: Kafka Streams' metadata, each instance advertising its status
  * API as {@code application.server}), so every instance answers for every model; each trained model's object names
  * the {@code instance} that trains it. A peer that does not answer within {@value #PEER_TIMEOUT_MS} ms leaves this
- * instance's view (models it serves but does not train: their served version only).
+ * instance's view (models it serves but does not train: their served version only). The history needs no peer: each
+ * instance's {@link TrainingHistory} follows the whole training-metrics topic.
  */
 public final class ModelStatusHandler implements HttpHandler {
 
@@ -63,6 +70,7 @@ public final class ModelStatusHandler implements HttpHandler {
 
     static final long PEER_TIMEOUT_MS = 2000;
     private static final String LOCAL = "local=true";
+    private static final String HISTORY = "/history";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
@@ -70,6 +78,7 @@ public final class ModelStatusHandler implements HttpHandler {
     private final ModelCache served;
     private final String self;
     private final Peers peers;
+    private final TrainingHistory history;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofMillis(PEER_TIMEOUT_MS))
             .build();
@@ -80,24 +89,35 @@ public final class ModelStatusHandler implements HttpHandler {
      * @param peers the other instances
      */
     public ModelStatusHandler(StatusStore statuses, ModelCache served, String self, Peers peers) {
+        this(statuses, served, self, peers, new TrainingHistory());
+    }
+
+    /**
+     * @param history the training history that {@code /models/{id}/history} answers from
+     */
+    public ModelStatusHandler(
+            StatusStore statuses, ModelCache served, String self, Peers peers, TrainingHistory history) {
         this.statuses = statuses;
         this.served = served;
         this.self = self;
         this.peers = peers;
+        this.history = history;
     }
 
     /**
      * The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}) and asking the other
      * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server}.
      */
-    public static ModelStatusHandler of(KafkaStreams streams, ModelCache served, HostInfo self) {
+    public static ModelStatusHandler of(
+            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history) {
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
                         .enableStaleStores()),
                 served,
                 self.host() + ":" + self.port(),
-                new StreamsPeers(streams, self));
+                new StreamsPeers(streams, self),
+                history);
     }
 
     @Override
@@ -105,6 +125,10 @@ public final class ModelStatusHandler implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         String rest = path.length() > "/models".length() ? path.substring("/models/".length()) : "";
         boolean localOnly = LOCAL.equals(exchange.getRequestURI().getRawQuery());
+        if (rest.endsWith(HISTORY) && rest.indexOf('/') == rest.length() - HISTORY.length()) {
+            history(exchange, URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8));
+            return;
+        }
         Map<String, ModelStatus> all;
         try {
             all = read(statuses.get());
@@ -156,6 +180,66 @@ public final class ModelStatusHandler implements HttpHandler {
             return;
         }
         respond(exchange, 200, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
+    }
+
+    /** {@code GET /models/{id}/history[?after=SEQ]}. */
+    private void history(HttpExchange exchange, String id) throws IOException {
+        long after;
+        try {
+            after = after(exchange.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            respond(exchange, 400, error(e.getMessage()));
+            return;
+        }
+        Optional<ModelHistory> h = history.model(id);
+        if (h.isPresent()) {
+            respond(exchange, 200, HistoryJson.of(id, history.run(), h.get().after(after)));
+            return;
+        }
+        TreeSet<String> known = new TreeSet<>(history.models());
+        try {
+            known.addAll(read(statuses.get()).keySet());
+        } catch (InvalidStateStoreException e) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            respond(
+                    exchange,
+                    503,
+                    error("no history of model '" + id + "' yet, and the model status is not queryable"
+                            + " right now (rebalancing or restoring): " + e.getMessage()));
+            return;
+        }
+        known.addAll(served.versions().keySet());
+        if (known.contains(id) || peers.owner(id).isPresent()) {
+            respond(exchange, 200, HistoryJson.empty(id, history.run()));
+            return;
+        }
+        ObjectNode body =
+                error("no model '" + id + "'; known: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+        known.forEach(body.putArray("models")::add);
+        respond(exchange, 404, body);
+    }
+
+    /** The {@code after} parameter of a history query: 0 when absent. */
+    static long after(String rawQuery) {
+        if (rawQuery == null) {
+            return 0;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.startsWith("after=")) {
+                String v = URLDecoder.decode(pair.substring("after=".length()), StandardCharsets.UTF_8);
+                try {
+                    long seq = Long.parseLong(v);
+                    if (seq >= 0) {
+                        return seq;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new IllegalArgumentException(
+                        "after must be the seq of a history answer (a whole number >= 0), got '" + v + "'");
+            }
+        }
+        return 0;
     }
 
     /** {@code GET http://peer/pathAndQuery}: the JSON body of a 200 answer, else empty (and a debug line). */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CI's entry point {@code .ci/run}, run for real on a copy in a scratch repository whose {@code mvn}, {@code
- * promtool} and {@code kcat} are stand-ins on the {@code PATH} (so nothing is built or installed): it runs the
+ * promtool}, {@code kcat} and {@code chromium} are stand-ins on the {@code PATH} (so nothing is built or installed): it runs the
  * README's test command under a 30-minute limit, lists the skipped tests with their reasons from the Surefire reports
  * even when the build failed, and exits with maven's code. And JUnit gives every test a default timeout.
  */
@@ -52,6 +52,7 @@ class CiRunTest {
         Path bin = Files.createDirectories(root.resolve("bin"));
         script(bin, "promtool", "exit 0");
         script(bin, "kcat", "exit 0");
+        script(bin, "chromium", "exit 0");
         script(
                 bin,
                 "mvn",

@@ -111,7 +111,35 @@ class MetricsServerTest {
                 .hasMessage("route /models is already served");
         assertThatThrownBy(() -> server.route("models/", exchange -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("route path must look like /name, got 'models/'");
+                .hasMessage("route path must look like /name or be /, got 'models/'");
+    }
+
+    @Test
+    void theRootServesExactlySlashAndNothingBelowIt() throws Exception {
+        assertThat(get(server.uri("/"), null).statusCode())
+                .as("nothing routed to / yet")
+                .isEqualTo(404);
+        server.route(
+                "/",
+                exchange -> MetricsServer.respond(
+                        exchange,
+                        200,
+                        "text/plain",
+                        exchange.getRequestURI().toString().getBytes(StandardCharsets.UTF_8)));
+        assertThat(get(server.uri("/"), null).body()).isEqualTo("/");
+        assertThat(get(server.uri("/?model=m1"), null).body()).isEqualTo("/?model=m1");
+        HttpResponse<String> below = get(server.uri("/nothing-here"), null);
+        assertThat(below.statusCode()).isEqualTo(404);
+        assertThat(below.body()).contains("/, /metrics");
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(server.uri("/"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThatThrownBy(() -> server.route("/", exchange -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("route / is already served");
     }
 
     @Test

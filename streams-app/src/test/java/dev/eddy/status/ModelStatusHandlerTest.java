@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.history.TrainingHistory;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
@@ -220,7 +221,8 @@ class ModelStatusHandlerTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
         try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
-            serve(ModelStatusHandler.of(streams, new ModelCache(), new HostInfo("127.0.0.1", 1)));
+            serve(ModelStatusHandler.of(
+                    streams, new ModelCache(), new HostInfo("127.0.0.1", 1), new TrainingHistory()));
             HttpResponse<String> r = get("/models/alpha");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).hasValue("1");

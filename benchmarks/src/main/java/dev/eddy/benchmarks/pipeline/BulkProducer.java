@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * pre-producing into a fresh topic of the in-JVM broker got its sequence numbers rejected as out of order
  * (OutOfOrderSequenceException, sequence 0 again after 10,000 acknowledged records) and its records expired.
  */
-final class BulkProducer implements AutoCloseable {
+public final class BulkProducer implements AutoCloseable {
 
     /** Waits for the acknowledgements every this many records, so no request queues long enough to time out. */
     private static final int ACK_EVERY = 10_000;
@@ -27,7 +27,7 @@ final class BulkProducer implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private long sent;
 
-    BulkProducer(String bootstrapServers, String topic) {
+    public BulkProducer(String bootstrapServers, String topic) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -41,7 +41,7 @@ final class BulkProducer implements AutoCloseable {
         this.topic = topic;
     }
 
-    void send(Example example) {
+    public void send(Example example) {
         producer.send(new ProducerRecord<>(topic, example.getModelId(), example), (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);

@@ -17,7 +17,7 @@ import java.util.Random;
  * or, without a dataset, rows drawn from a fixed linear rule so every run sees the same numbers. Ids are
  * {@code <prefix>:<n>} with n counting from 0, so they are unique across passes (the holdout split hashes them).
  */
-final class ExampleStream {
+public final class ExampleStream {
 
     private final String description;
     private final List<LabeledRow> rows;
@@ -57,7 +57,7 @@ final class ExampleStream {
      * Gaussian rows x ~ N(0, I) labeled by a fixed random linear rule: argmax_k w_k·x (k &lt; classes), or for two
      * classes 1 when w_1·x &gt; w_0·x.
      */
-    static ExampleStream generated(int features, int classes, long seed) {
+    public static ExampleStream generated(int features, int classes, long seed) {
         return new ExampleStream(
                 "generated (" + features + " features, " + classes + " classes)", List.of(), features, classes, seed);
     }
@@ -67,7 +67,7 @@ final class ExampleStream {
     }
 
     /** The next example for {@code modelId}; with {@code labeled} false, a feature record to score (no label). */
-    Example next(String prefix, String modelId, boolean labeled) {
+    public Example next(String prefix, String modelId, boolean labeled) {
         long n = next++;
         List<Double> x = new ArrayList<>(features);
         int label;

@@ -1,0 +1,275 @@
+package dev.eddy.benchmarks.console;
+
+// Run from the repository root (builds first):
+//   benchmarks/run-console.sh
+// which, after `mvn -B -q -pl benchmarks -am package -DskipTests`, runs
+//   java -Xmx3g -cp benchmarks/target/benchmarks.jar dev.eddy.benchmarks.console.ConsoleBenchmark
+
+import dev.eddy.app.EddyApp;
+import dev.eddy.benchmarks.pipeline.BulkProducer;
+import dev.eddy.benchmarks.pipeline.ExampleStream;
+import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.config.EddyConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The live console's cost (issue 18), in one run on the in-JVM broker: an application training {@code --models}
+ * small models (8-32-16-1, batch 32, an evaluation every 10 steps) on one pre-produced stream whose examples name no
+ * model (so every model trains on each), and Debian's headless chromium driven over DevTools.
+ *
+ * <ul>
+ *   <li><b>time to rows</b>: from {@code Page.navigate} of {@code /} until the table has a row per model;
+ *       <b>time to charts</b>: from {@code Page.navigate} of {@code /?model=m00} until its three charts are drawn.
+ *       Wall clock seen by the benchmark (polling the page every 5 ms), and the page's own
+ *       {@code performance.now()} when it got there (from navigation start). Several navigations each, while the
+ *       models train. Target &lt; 1 s.
+ *   <li><b>examples/s with the page open and closed</b>: model-examples trained per second (the
+ *       {@code eddy.training.examples} counters of every model) over alternating phases: closed (both tabs on
+ *       {@code about:blank}) and open ({@code /} and {@code /?model=m00}, each polling once a second). Chromium runs
+ *       in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
+ *       machine's speed (other jobs on a shared machine) cancels; the median of those ratios is the figure. Target:
+ *       open ≥ 0.97 × closed.
+ * </ul>
+ *
+ * Nothing is asserted; the figures and targets are printed.
+ */
+@Command(name = "ConsoleBenchmark", mixinStandardHelpOptions = true, description = "The live console's cost.")
+public final class ConsoleBenchmark implements Callable<Integer> {
+
+    @Option(names = "--models", description = "Models trained (default: ${DEFAULT-VALUE}).")
+    int models = 20;
+
+    @Option(names = "--examples", description = "Examples pre-produced (default: ${DEFAULT-VALUE}).")
+    int examples = 1_000_000;
+
+    @Option(names = "--phase-seconds", description = "Length of each open or closed phase (default: ${DEFAULT-VALUE}).")
+    int phaseSeconds = 5;
+
+    @Option(names = "--phases", description = "Open phases, each between two closed ones (default: ${DEFAULT-VALUE}).")
+    int pairs = 6;
+
+    @Option(names = "--navigations", description = "Timed navigations of each page (default: ${DEFAULT-VALUE}).")
+    int navigations = 5;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ConsoleBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path state = Files.createTempDirectory("eddy-bench-console");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
+            EddyConfig config = EddyConfig.of(settings(broker.bootstrapServers(), state));
+            EddyApp.createTopics(config);
+            ExampleStream stream = ExampleStream.generated(8, 2, 1996);
+            try (BulkProducer producer =
+                    new BulkProducer(broker.bootstrapServers(), config.topics().examples())) {
+                for (int i = 0; i < examples; i++) {
+                    producer.send(stream.next("bench", null, true));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%,d examples pre-produced; %d models train on each%n", examples, models);
+            try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0));
+                    HeadlessChromium chromium = HeadlessChromium.start()) {
+                if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("the application did not start within 60 s");
+                }
+                MeterRegistry registry = app.metrics().registry();
+                URI table = app.consoleUri();
+                URI charts = app.consoleUri().resolve("/?model=m00");
+                HeadlessChromium.Tab first = chromium.open();
+                HeadlessChromium.Tab second = chromium.open();
+                waitUntil(() -> trained(registry) > 0 && ready(first, table, rowsReady()) >= 0, 60);
+
+                System.out.println();
+                System.out.println("time from navigation (wall clock | page's performance.now()), while training:");
+                timeNavigations("/ : " + models + " rows", first, table, rowsReady());
+                timeNavigations("/?model=m00 : 3 charts drawn", second, charts, chartsReady());
+
+                System.out.println();
+                System.out.printf(
+                        Locale.ROOT, "examples/s (model-examples trained per second), %d s phases:%n", phaseSeconds);
+                List<Double> closed = new ArrayList<>();
+                List<Double> open = new ArrayList<>();
+                phase("warm-up (closed)", registry, chromium);
+                first.navigate(URI.create("about:blank"));
+                second.navigate(URI.create("about:blank"));
+                closed.add(phase("closed", registry, chromium));
+                for (int i = 0; i < pairs; i++) {
+                    first.navigate(table);
+                    second.navigate(charts);
+                    open.add(phase("open: / and /?model=m00", registry, chromium));
+                    first.navigate(URI.create("about:blank"));
+                    second.navigate(URI.create("about:blank"));
+                    closed.add(phase("closed", registry, chromium));
+                }
+                double[] ratios = new double[pairs];
+                for (int i = 0; i < pairs; i++) {
+                    ratios[i] = open.get(i) / ((closed.get(i) + closed.get(i + 1)) / 2);
+                }
+                Arrays.sort(ratios);
+                System.out.printf(
+                        Locale.ROOT,
+                        "mean closed %,.0f/s, open %,.0f/s; open / its neighbours: median %.3f (%.3f to %.3f)"
+                                + " (target >= 0.97)%n",
+                        closed.stream()
+                                .mapToDouble(Double::doubleValue)
+                                .average()
+                                .orElseThrow(),
+                        open.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                        pairs % 2 == 1 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2,
+                        ratios[0],
+                        ratios[pairs - 1]);
+                if (trained(registry) >= 0.97 * (1 - 0.1) * examples * models) { // 10% held out
+                    System.out.println("WARNING: the input ran out during the phases; raise --examples");
+                }
+            }
+        } finally {
+            try (var files = Files.walk(state)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, String> settings(String bootstrapServers, Path state) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", "bench-console");
+        s.put("bootstrap.servers", bootstrapServers);
+        s.put("state.dir", state.toString());
+        s.put("serving.enabled", "false");
+        s.put("holdout.fraction", "0.1");
+        s.put("snapshot-every", "100");
+        for (int m = 0; m < models; m++) {
+            String id = String.format(Locale.ROOT, "model.m%02d.", m);
+            s.put(id + "input-size", "8");
+            s.put(id + "layers", "32:relu,16:relu,1:sigmoid");
+            s.put(id + "batch-size", "32");
+            s.put(id + "eval-every", "10");
+            s.put(id + "early-stopping.enabled", "false");
+        }
+        return s;
+    }
+
+    private String rowsReady() {
+        return "(document.querySelectorAll('#models tbody tr').length >= " + models
+                + " && document.body.dataset.tableReady) || ''";
+    }
+
+    private static String chartsReady() {
+        return "(document.body && document.body.dataset.chartsReady) || ''";
+    }
+
+    /** Navigates {@code tab} to {@code url} {@link #navigations} times, printing each time to ready. */
+    private void timeNavigations(String what, HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+        double[] wall = new double[navigations];
+        double[] page = new double[navigations];
+        for (int i = 0; i < navigations; i++) {
+            tab.navigate(URI.create("about:blank"));
+            long start = System.nanoTime();
+            page[i] = ready(tab, url, ready);
+            wall[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(wall);
+        Arrays.sort(page);
+        System.out.printf(
+                Locale.ROOT,
+                "  %-32s median %4.0f ms | %4.0f ms, max %4.0f ms | %4.0f ms over %d navigations (target < 1000 ms)%n",
+                what,
+                wall[navigations / 2],
+                page[navigations / 2],
+                wall[navigations - 1],
+                page[navigations - 1],
+                navigations);
+    }
+
+    /** Navigates and polls until {@code ready} is a number: the page's milliseconds from navigation start. */
+    private static double ready(HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+        tab.navigate(url);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String v = tab.evaluate(ready).asText("");
+            if (!v.isEmpty()) {
+                return Double.parseDouble(v);
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException(url + " was not ready within 30 s");
+    }
+
+    /**
+     * Model-examples trained per second over one phase; printed with the CPU the browser and the application's HTTP
+     * threads used per second of it (what the open console costs, whatever else runs on the machine).
+     */
+    private double phase(String name, MeterRegistry registry, HeadlessChromium chromium) throws InterruptedException {
+        double before = trained(registry);
+        double browserBefore = chromium.cpuSeconds();
+        double httpBefore = httpCpuSeconds();
+        long start = System.nanoTime();
+        Thread.sleep(phaseSeconds * 1000L);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = (trained(registry) - before) / seconds;
+        System.out.printf(
+                Locale.ROOT,
+                "  %-26s %,10.0f examples/s   CPU: browser %.3f s/s, HTTP threads %.4f s/s%n",
+                name,
+                rate,
+                Math.max(0, chromium.cpuSeconds() - browserBefore) / seconds, // exited renderers drop out of the sum
+                (httpCpuSeconds() - httpBefore) / seconds);
+        return rate;
+    }
+
+    /** CPU seconds used so far by the threads of the application's HTTP endpoint ({@code eddy-http-*}). */
+    private static double httpCpuSeconds() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double sum = 0;
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("eddy-http-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId())) / 1e9;
+            }
+        }
+        return sum;
+    }
+
+    private static double trained(MeterRegistry registry) {
+        return registry.find("eddy.training.examples").tag("paused", "false").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Check check, int seconds) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready within " + seconds + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
