@@ -31,6 +31,7 @@ import java.util.function.ToDoubleFunction;
  * eddy.holdout.examples       counter  held-out examples added to the holdout buffer
  * eddy.training.steps         counter  optimizer updates (full mini-batches whose update was applied)
  * eddy.training.nonfinite.steps counter mini-batches whose loss or gradient was NaN/Inf: update skipped, rate backed off
+ * eddy.training.skipped.steps  counter mini-batches whose example weights summed to 0: no update
  * eddy.training.step          timer    wall time of one step (forward, backward, update)
  * eddy.training.loss          gauge    mini-batch loss of the last step
  * eddy.learning.rate          gauge    learning rate of the last step or evaluation
@@ -110,6 +111,11 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     public void onStep(String modelId, StepResult step, long examplesSeen, long nanos) {
         ModelMeters m = models.get(modelId);
         if (m != null) {
+            if (step.skipped()) {
+                // No loss and no update: the gauges keep the last step's values.
+                m.skippedSteps.increment();
+                return;
+            }
             (step.nonFinite() ? m.nonFiniteSteps : m.steps).increment();
             m.stepTime.record(nanos, TimeUnit.NANOSECONDS);
             m.trainLoss = step.loss();
@@ -196,6 +202,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         final Counter holdoutExamples;
         final Counter steps;
         final Counter nonFiniteSteps;
+        final Counter skippedSteps;
         final Timer stepTime;
         final Counter driftWarnings;
         final Counter drifts;
@@ -241,6 +248,11 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             nonFiniteSteps = Counter.builder("eddy.training.nonfinite.steps")
                     .description(
                             "Mini-batches with a NaN/Inf loss or gradient: update skipped, learning rate backed off")
+                    .baseUnit("steps")
+                    .tags(model)
+                    .register(registry);
+            skippedSteps = Counter.builder("eddy.training.skipped.steps")
+                    .description("Mini-batches whose example weights summed to 0: no update")
                     .baseUnit("steps")
                     .tags(model)
                     .register(registry);

@@ -23,6 +23,7 @@ public final class PartialBatch {
     private long generation;
     private double[][] features;
     private double[] labels;
+    private double[] weights;
     private int size;
 
     /**
@@ -37,6 +38,7 @@ public final class PartialBatch {
         this.generation = generation;
         this.features = new double[batchSize][inputSize];
         this.labels = new double[batchSize];
+        this.weights = new double[batchSize];
     }
 
     /** Loads the slots written before a restart: those of this batch's generation. */
@@ -49,6 +51,7 @@ public final class PartialBatch {
                 allocate(2 * size); // only after a smaller batch size was set while paused
             }
             labels[size] = LabeledRow.decode(bytes, features[size]);
+            weights[size] = LabeledRow.weight(bytes);
             size++;
         }
         if (features.length != Math.max(batchSize, size)) {
@@ -56,14 +59,15 @@ public final class PartialBatch {
         }
     }
 
-    /** Appends one example (features x, label y) and persists its slot. */
-    public void add(List<Double> x, double y) {
+    /** Appends one example (features x, label y, example weight w) and persists its slot. */
+    public void add(List<Double> x, double y, double w) {
         double[] row = features[size];
         for (int j = 0; j < inputSize; j++) {
             row[j] = x.get(j);
         }
         labels[size] = y;
-        store.put(slotKey(size), LabeledRow.encode(generation + size, row, y));
+        weights[size] = w;
+        store.put(slotKey(size), LabeledRow.encode(generation + size, row, y, w));
         size++;
     }
 
@@ -85,6 +89,11 @@ public final class PartialBatch {
     /** The batch labels; only meaningful when {@link #full()}. */
     public double[] labels() {
         return labels;
+    }
+
+    /** The example weights of the batch rows; only meaningful when {@link #full()}. */
+    public double[] weights() {
+        return weights;
     }
 
     /**
@@ -111,7 +120,7 @@ public final class PartialBatch {
     public void renumber(long generation) {
         this.generation = generation;
         for (int slot = 0; slot < size; slot++) {
-            store.put(slotKey(slot), LabeledRow.encode(generation + slot, features[slot], labels[slot]));
+            store.put(slotKey(slot), LabeledRow.encode(generation + slot, features[slot], labels[slot], weights[slot]));
         }
         deleteFrom(size);
     }
@@ -142,12 +151,15 @@ public final class PartialBatch {
     private void allocate(int capacity) {
         double[][] f = new double[capacity][];
         double[] l = new double[capacity];
+        double[] w = new double[capacity];
         for (int i = 0; i < capacity; i++) {
             f[i] = i < size ? features[i] : new double[inputSize];
             l[i] = i < size ? labels[i] : 0;
+            w[i] = i < size ? weights[i] : 0;
         }
         features = f;
         labels = l;
+        weights = w;
     }
 
     private String slotKey(int slot) {

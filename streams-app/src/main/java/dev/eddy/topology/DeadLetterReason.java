@@ -23,8 +23,11 @@ public enum DeadLetterReason {
     AMBIGUOUS_LABEL,
     /** The class is outside [0, K) or the target is NaN or infinite. */
     LABEL_OUT_OF_RANGE,
-    /** A sample weight other than 1: the trainer's loss is unweighted, so the weight could not be honoured. */
-    UNSUPPORTED_WEIGHT,
+    /**
+     * The example weight is negative, NaN or infinite (a weight multiplies the example's loss: it must be finite and
+     * ≥ 0). Was {@code unsupported-weight} (any weight ≠ 1) before weights were honoured; same position in the enum.
+     */
+    BAD_WEIGHT,
     /** A command record that cannot be parsed, names an unknown command or model, or sets a bad value. */
     BAD_COMMAND,
     /**

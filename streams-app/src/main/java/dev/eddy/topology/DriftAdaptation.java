@@ -87,9 +87,9 @@ final class DriftAdaptation {
     }
 
     /** The challenger takes one step on the batch the model just stepped on (unless its own guard stopped it). */
-    void stepChallenger(double[][] features, double[] labels) {
+    void stepChallenger(double[][] features, double[] labels, double[] weights) {
         if (challenger != null && !challenger.stopped()) {
-            challenger.step(features, labels);
+            challenger.step(features, labels, weights);
         }
     }
 

@@ -15,7 +15,7 @@ final class ExampleCheck {
     /**
      * Checks: feature count = {@code input-size}, every feature finite; for a classification model a class
      * k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for regression a finite target
-     * and no class; sample weight absent or 1.
+     * and no class; the example weight absent (1) or finite and ≥ 0.
      *
      * @return null when the example is valid for {@code model}
      */
@@ -57,10 +57,8 @@ final class ExampleCheck {
             }
         }
         Double w = example.getWeight();
-        if (w != null && w != 1.0) {
-            return new Failure(
-                    DeadLetterReason.UNSUPPORTED_WEIGHT,
-                    "sample weights are not supported (must be absent or 1), got " + w);
+        if (w != null && !(w >= 0 && w < Double.POSITIVE_INFINITY)) {
+            return new Failure(DeadLetterReason.BAD_WEIGHT, "weight must be finite and >= 0, got " + w);
         }
         return null;
     }

@@ -35,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
  *
  * <p>Per training example: append to the batch; at {@code batch-size} examples the prequential score of the batch
- * (below), one optimizer step, then every {@code eval-every} steps an evaluation on the holdout buffer (metrics
- * record, early stopping, plateau) — or, after a non-finite step, a metrics record of the skipped update — then the
- * snapshots that are due (new best, early stop, every {@code snapshot-every} steps), then the trainer state is
- * written (chunked) with the status. While the trainer is stopped, examples are counted and not trained on.
+ * (below), one optimizer step (the examples' weights weigh its loss; a batch whose weights sum to 0 is a skipped
+ * step, after which only the state is written), then every {@code eval-every} steps an evaluation on the holdout
+ * buffer (metrics record, early stopping, plateau) — or, after a non-finite step, a metrics record of the skipped
+ * update — then the snapshots that are due (new best, early stop, every {@code snapshot-every} steps), then the
+ * trainer state is written (chunked) with the status. While the trainer is stopped, examples are counted and not
+ * trained on.
  *
  * <p><b>Prequential evaluation</b> (test-then-train, River's progressive validation; {@code prequential.enabled}):
  * every example is scored by the current model in inference mode before it is used: a training example right before
@@ -223,7 +225,7 @@ final class ModelTraining {
             listener.onExample(modelId, false);
             return null;
         }
-        batch.add(example.getFeatures(), label(example));
+        batch.add(example.getFeatures(), label(example), example.getWeight() == null ? 1.0 : example.getWeight());
         listener.onExample(modelId, true);
         if (batch.full()) {
             step(nowMs);
@@ -327,10 +329,16 @@ final class ModelTraining {
             adapt(score(batch.features(), batch.labels(), true), nowMs);
         }
         long start = System.nanoTime();
-        StepResult r = trainer.step(batch.features(), batch.labels());
+        StepResult r = trainer.step(batch.features(), batch.labels(), batch.weights());
         long nanos = System.nanoTime() - start;
-        drift.stepChallenger(batch.features(), batch.labels());
+        drift.stepChallenger(batch.features(), batch.labels(), batch.weights());
         batch.clear(trainer.examplesSeen());
+        if (r.skipped()) {
+            // Every weight was 0: no update, so nothing to evaluate or publish; the examples count as seen.
+            listener.onStep(modelId, r, trainer.examplesSeen(), nanos);
+            writeState();
+            return;
+        }
         lastTrainLoss = r.loss();
         if (!r.nonFinite()) {
             intervalLossSum += r.loss();

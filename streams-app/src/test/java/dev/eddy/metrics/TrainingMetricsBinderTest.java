@@ -159,6 +159,28 @@ class TrainingMetricsBinderTest {
     }
 
     @Test
+    void zeroWeightStepsAreCountedApartAndLeaveTheGauges() {
+        binder.onStep("clf", new StepResult(0.69, 1.5, 0.01, false, 1), 4, 1);
+        binder.onStep("clf", new StepResult(Double.NaN, 0, 0.01, false, 1, true), 8, 1);
+        assertThat(registry.get("eddy.training.skipped.steps")
+                        .tag("model", "clf")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("eddy.training.steps")
+                        .tag("model", "clf")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("eddy.training.nonfinite.steps")
+                        .tag("model", "clf")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(gauge("eddy.training.loss", "clf")).isEqualTo(0.69);
+    }
+
+    @Test
     void snapshotsSetTheVersionAndCountByReason() {
         binder.onSnapshot("reg", 0, SnapshotReason.PERIODIC);
         binder.onSnapshot("reg", 1, SnapshotReason.BEST);

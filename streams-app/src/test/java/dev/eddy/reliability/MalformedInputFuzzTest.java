@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Malformed input on the real training topology (issue 8, "Malformed input"): at least 10,000 bad records of every
  * kind the validation knows — random bytes, truncated Avro, a foreign schema fingerprint, Avro headers claiming
  * gigantic strings and arrays, wrong feature counts, NaN/Inf features, huge feature arrays, missing, ambiguous,
- * negative and out-of-range labels, unknown models, unsupported weights, null values — shuffled among good examples
+ * negative and out-of-range labels, unknown models, bad weights (negative, NaN, infinite), null values — shuffled among good examples
  * (some with null keys). Every bad record reaches the dead-letter topic, in order, with its original bytes, the
  * expected reason and its source offset; every good one reaches the trainer and is trained on; the driver never
  * throws; the heap after the run is within a bound of the heap before it.
@@ -280,12 +280,12 @@ class MalformedInputFuzzTest {
                         "unknown-model");
             }
             case 11 -> {
-                double[] weights = {2.0, 0.0, -1.0, Double.NaN};
+                double[] weights = {-1.0, -1e-300, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
                 return new Case(
-                        "unsupported-weight",
+                        "bad-weight",
                         key,
-                        DriverRun.encode(example(id, MODEL, valid.getFeatures(), 1, null, weights[random.nextInt(4)])),
-                        "unsupported-weight");
+                        DriverRun.encode(example(id, MODEL, valid.getFeatures(), 1, null, weights[random.nextInt(5)])),
+                        "bad-weight");
             }
             case 12 -> {
                 return new Case("null-value", key, null, "null-value");

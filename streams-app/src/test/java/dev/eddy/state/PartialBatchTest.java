@@ -23,10 +23,10 @@ class PartialBatchTest {
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     }
 
-    /** Example i has features (i, −i) and label i mod 2. */
+    /** Example i has features (i, −i), label i mod 2 and weight i/2. */
     private static void addExamples(PartialBatch b, int from, int to) {
         for (int i = from; i < to; i++) {
-            b.add(List.of((double) i, (double) -i), i % 2);
+            b.add(List.of((double) i, (double) -i), i % 2, i / 2.0);
         }
     }
 
@@ -51,6 +51,7 @@ class PartialBatchTest {
         assertThat(r.full()).isTrue();
         assertThat(r.features()).isDeepEqualTo(new double[][] {{3, -3}, {4, -4}, {5, -5}});
         assertThat(r.labels()).containsExactly(1, 0, 1);
+        assertThat(r.weights()).containsExactly(1.5, 2, 2.5);
 
         // Right after a step nothing of the old generation comes back.
         r.clear(6);
@@ -69,6 +70,7 @@ class PartialBatchTest {
         PartialBatch r = restored(2, 8);
         assertThat(r.full()).isTrue();
         assertThat(r.features()).isDeepEqualTo(new double[][] {{0, 0}, {1, -1}, {2, -2}});
+        assertThat(r.weights()).containsExactly(0, 0.5, 1);
         r.clear(11);
         addExamples(r, 3, 4);
         assertThat(restored(2, 11).full()).isFalse();
@@ -88,6 +90,25 @@ class PartialBatchTest {
         addExamples(r, 5, 8);
         assertThat(r.full()).isTrue();
         assertThat(r.features()).isDeepEqualTo(new double[][] {{4, -4}, {5, -5}, {6, -6}, {7, -7}});
+        assertThat(r.weights()).containsExactly(2, 2.5, 3, 3.5);
+    }
+
+    /** Slots written before weights were honoured (no weight after the label) restore with weight 1. */
+    @Test
+    void aSlotWithoutAWeightWeighsOne() {
+        store.put("m/0", LabeledRow.encode(5, List.of(1.0, 2.0), 1));
+        PartialBatch b = restored(2, 5);
+        assertThat(b.size()).isEqualTo(1);
+        b.add(List.of(3.0, 4.0), 0, 0.25);
+        assertThat(b.full()).isTrue();
+        assertThat(b.features()).isDeepEqualTo(new double[][] {{1, 2}, {3, 4}});
+        assertThat(b.labels()).containsExactly(1, 0);
+        assertThat(b.weights()).containsExactly(1, 0.25);
+        assertThat(LabeledRow.weight(store.get("m/1"))).isEqualTo(0.25);
+        // A reader that predates the weight reads the slot as before: the weight follows everything it reads.
+        double[] row = new double[2];
+        assertThat(LabeledRow.decode(store.get("m/1"), row)).isZero();
+        assertThat(row).containsExactly(3, 4);
     }
 
     @Test

@@ -61,7 +61,12 @@ class DeadLetterTest {
                 new Case(bytes(example("m", ok).setClassLabel(-1)), "label-out-of-range", "m"),
                 new Case(bytes(example("m", ok)), "missing-label", "m"),
                 new Case(bytes(example("m", ok).setClassLabel(1).setTarget(1.0)), "ambiguous-label", "m"),
-                new Case(bytes(example("m", ok).setClassLabel(1).setWeight(2.0)), "unsupported-weight", "m"),
+                new Case(bytes(example("m", ok).setClassLabel(1).setWeight(-0.5)), "bad-weight", "m"),
+                new Case(bytes(example("m", ok).setClassLabel(1).setWeight(Double.NaN)), "bad-weight", "m"),
+                new Case(
+                        bytes(example("m", ok).setClassLabel(1).setWeight(Double.POSITIVE_INFINITY)),
+                        "bad-weight",
+                        "m"),
                 new Case(bytes(example("r", ok)), "missing-label", "r"),
                 new Case(bytes(example("r", ok).setTarget(Double.POSITIVE_INFINITY)), "label-out-of-range", "r"));
         try (TrainingFixture f = new TrainingFixture(settings, dir)) {

@@ -3,14 +3,10 @@ package dev.eddy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.schema.Example;
-import dev.eddy.schema.ModelSnapshot;
-import dev.eddy.state.ModelStatus;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,58 +26,20 @@ class PartialBatchRestartTest {
         return s;
     }
 
-    /** Examples to pipe, then commands to send. */
-    private record Segment(List<Example> examples, List<String> commands) {}
-
-    private record Run(List<ModelSnapshot> snapshots, ModelStatus status) {}
-
-    private static Run run(Path stateDir, List<Segment> segments, boolean restartBetween) {
-        List<ModelSnapshot> snapshots = new ArrayList<>();
-        Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
-        TrainingFixture f = null;
-        try {
-            for (Segment segment : segments) {
-                if (f == null) {
-                    f = new TrainingFixture(settings(), stateDir);
-                    if (changelogs != null) {
-                        f.restore(changelogs);
-                    }
-                }
-                f.pipe(segment.examples());
-                segment.commands().forEach(f::command);
-                snapshots.addAll(f.snapshots.readValuesToList());
-                if (restartBetween) {
-                    changelogs = f.changelogs();
-                    f.close();
-                    f = null;
-                }
-            }
-            if (f == null) {
-                f = new TrainingFixture(settings(), stateDir);
-                f.restore(changelogs);
-            }
-            return new Run(snapshots, f.status("m"));
-        } finally {
-            if (f != null) {
-                f.close();
-            }
-        }
-    }
-
     @Test
     void setBatchSizeAndResetBetweenRestartsContinueExactly() {
         List<Example> input = TrainingFixture.blobs(31, 5, "m");
-        List<Segment> segments = List.of(
+        List<TrainingFixture.Segment> segments = List.of(
                 // batch 4: two steps, two examples left
-                new Segment(input.subList(0, 10), List.of("set m batch-size 8")),
+                new TrainingFixture.Segment(input.subList(0, 10), List.of("set m batch-size 8")),
                 // six examples in a batch of 8, then a smaller size: one step on all six
-                new Segment(input.subList(10, 14), List.of("set m batch-size 3")),
+                new TrainingFixture.Segment(input.subList(10, 14), List.of("set m batch-size 3")),
                 // two examples left, then a fresh trainer keeps them
-                new Segment(input.subList(14, 16), List.of("reset m")),
-                new Segment(input.subList(16, 17), List.of()),
-                new Segment(input.subList(17, 31), List.of()));
-        Run whole = run(dir.resolve("whole"), segments, false);
-        Run pieces = run(dir.resolve("pieces"), segments, true);
+                new TrainingFixture.Segment(input.subList(14, 16), List.of("reset m")),
+                new TrainingFixture.Segment(input.subList(16, 17), List.of()),
+                new TrainingFixture.Segment(input.subList(17, 31), List.of()));
+        TrainingFixture.Run whole = TrainingFixture.run(settings(), dir.resolve("whole"), segments, false, "m");
+        TrainingFixture.Run pieces = TrainingFixture.run(settings(), dir.resolve("pieces"), segments, true, "m");
 
         // 4 + 4 + 6 before the reset; after it 2 + 15 examples in batches of 3.
         assertThat(whole.status().steps()).isEqualTo(5);

@@ -105,6 +105,54 @@ final class TrainingFixture implements AutoCloseable {
                 config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Examples to pipe, then commands to send. */
+    record Segment(List<Example> examples, List<String> commands) {}
+
+    /** What a {@link #run} published and left: the snapshots, and the model's status and trainer state at the end. */
+    record Run(List<ModelSnapshot> snapshots, ModelStatus status, byte[] trainerState) {}
+
+    /**
+     * Pipes the segments in order through one driver, or with {@code restartBetween} through a new driver per segment
+     * restored from the changelogs of the one before (a restart between any two segments).
+     */
+    static Run run(
+            Map<String, String> settings,
+            Path stateDir,
+            List<Segment> segments,
+            boolean restartBetween,
+            String modelId) {
+        List<ModelSnapshot> snapshots = new ArrayList<>();
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
+        TrainingFixture f = null;
+        try {
+            for (Segment segment : segments) {
+                if (f == null) {
+                    f = new TrainingFixture(settings, stateDir);
+                    if (changelogs != null) {
+                        f.restore(changelogs);
+                    }
+                }
+                f.pipe(segment.examples());
+                segment.commands().forEach(f::command);
+                snapshots.addAll(f.snapshots.readValuesToList());
+                if (restartBetween) {
+                    changelogs = f.changelogs();
+                    f.close();
+                    f = null;
+                }
+            }
+            if (f == null) {
+                f = new TrainingFixture(settings, stateDir);
+                f.restore(changelogs);
+            }
+            return new Run(snapshots, f.status(modelId), f.trainerState(modelId));
+        } finally {
+            if (f != null) {
+                f.close();
+            }
+        }
+    }
+
     /** One {@link TrainingListener#onPrequential} call. */
     record Scored(String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {}
 

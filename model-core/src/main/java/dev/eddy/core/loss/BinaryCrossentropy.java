@@ -5,9 +5,14 @@ import dev.eddy.core.activation.Sigmoid;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * L = (1/(B·K))·Σ_bk −[y ln p + (1 − y) ln(1 − p)] with p = clip(ŷ) (see {@link ProbabilityClip});
- * ∂L/∂ŷ = (−y/p + (1 − y)/(1 − p))/(B·K) inside the clip interval, else 0. Fused with a sigmoid
- * output ŷ = σ(z): ∂L/∂z = (ŷ − y)/(B·K).
+ * ℓ_b = (1/K)·Σ_k −[y ln p + (1 − y) ln(1 − p)] with p = clip(ŷ) (see {@link ProbabilityClip}), L = Σ_b w_b·ℓ_b / W
+ * with W = Σ_b w_b (see {@link Loss}):
+ *
+ * <pre>
+ * L = Σ_bk −w_b·[y ln p + (1 − y) ln(1 − p)] / (K·W)
+ * ∂L/∂ŷ_bk = w_b·(−y/p + (1 − y)/(1 − p)) / (K·W) inside the clip interval, else 0
+ * fused with a sigmoid output ŷ = σ(z):  ∂L/∂z_bk = w_b·(ŷ_bk − y_bk) / (K·W)
+ * </pre>
  */
 public final class BinaryCrossentropy implements Loss {
 
@@ -17,27 +22,36 @@ public final class BinaryCrossentropy implements Loss {
     }
 
     @Override
-    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue) {
+    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
         double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            double p = ProbabilityClip.clip(yPred.data[i]);
-            double y = yTrue.data[i];
-            sum -= y * Math.log(p) + (1.0 - y) * Math.log(1.0 - p);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                double p = ProbabilityClip.clip(yPred.data[i]);
+                double y = yTrue.data[i];
+                sum -= w * (y * Math.log(p) + (1.0 - y) * Math.log(1.0 - p));
+            }
         }
-        return sum / n;
+        return sum / (k * total);
     }
 
     @Override
-    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj grad) {
+    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj grad) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
-        grad.reshape(yPred.numRows, yPred.numCols);
-        for (int i = 0; i < n; i++) {
-            double p = yPred.data[i];
-            double y = yTrue.data[i];
-            grad.data[i] = ProbabilityClip.inside(p) ? (-y / p + (1.0 - y) / (1.0 - p)) / n : 0.0;
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
+        double n = k * total;
+        grad.reshape(yPred.numRows, k);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                double p = yPred.data[i];
+                double y = yTrue.data[i];
+                grad.data[i] = ProbabilityClip.inside(p) ? w * (-y / p + (1.0 - y) / (1.0 - p)) / n : 0.0;
+            }
         }
     }
 
@@ -47,12 +61,17 @@ public final class BinaryCrossentropy implements Loss {
     }
 
     @Override
-    public void logitGradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj dz) {
+    public void logitGradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj dz) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
-        dz.reshape(yPred.numRows, yPred.numCols);
-        for (int i = 0; i < n; i++) {
-            dz.data[i] = (yPred.data[i] - yTrue.data[i]) / n;
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
+        double n = k * total;
+        dz.reshape(yPred.numRows, k);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                dz.data[i] = w * (yPred.data[i] - yTrue.data[i]) / n;
+            }
         }
     }
 }

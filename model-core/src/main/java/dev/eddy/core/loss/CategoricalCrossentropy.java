@@ -5,9 +5,15 @@ import dev.eddy.core.activation.Softmax;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * L = −(1/B)·Σ_b Σ_k y_bk ln p_bk with p = clip(ŷ) (see {@link ProbabilityClip}), rows of ŷ used as
- * given (no renormalisation); ∂L/∂ŷ = −y/(p·B) inside the clip interval, else 0. Fused with a softmax
- * output ŷ = softmax(z): ∂L/∂z_bk = (ŷ_bk·Σ_j y_bj − y_bk)/B, i.e. (ŷ − y)/B for one-hot targets.
+ * ℓ_b = −Σ_k y_bk ln p_bk with p = clip(ŷ) (see {@link ProbabilityClip}), rows of ŷ used as given (no
+ * renormalisation), L = Σ_b w_b·ℓ_b / W with W = Σ_b w_b (see {@link Loss}):
+ *
+ * <pre>
+ * L = −Σ_bk w_b·y_bk ln p_bk / W
+ * ∂L/∂ŷ_bk = −w_b·y_bk / (p_bk·W) inside the clip interval, else 0
+ * fused with a softmax output ŷ = softmax(z):  ∂L/∂z_bk = w_b·(ŷ_bk·Σ_j y_bj − y_bk) / W,
+ *                                              i.e. w_b·(ŷ − y)/W for one-hot targets
+ * </pre>
  */
 public final class CategoricalCrossentropy implements Loss {
 
@@ -17,28 +23,35 @@ public final class CategoricalCrossentropy implements Loss {
     }
 
     @Override
-    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue) {
+    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
         double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            double y = yTrue.data[i];
-            if (y != 0.0) {
-                sum -= y * Math.log(ProbabilityClip.clip(yPred.data[i]));
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                double y = yTrue.data[i];
+                if (y != 0.0) {
+                    sum -= w * y * Math.log(ProbabilityClip.clip(yPred.data[i]));
+                }
             }
         }
-        return sum / yPred.numRows;
+        return sum / total;
     }
 
     @Override
-    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj grad) {
+    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj grad) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
-        int batch = yPred.numRows;
-        grad.reshape(yPred.numRows, yPred.numCols);
-        for (int i = 0; i < n; i++) {
-            double p = yPred.data[i];
-            grad.data[i] = ProbabilityClip.inside(p) ? -yTrue.data[i] / (p * batch) : 0.0;
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
+        grad.reshape(yPred.numRows, k);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                double p = yPred.data[i];
+                grad.data[i] = ProbabilityClip.inside(p) ? -(w * yTrue.data[i]) / (p * total) : 0.0;
+            }
         }
     }
 
@@ -48,19 +61,21 @@ public final class CategoricalCrossentropy implements Loss {
     }
 
     @Override
-    public void logitGradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj dz) {
+    public void logitGradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj dz) {
         Loss.checkShapes(name(), yPred, yTrue);
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
         int rows = yPred.numRows;
         int cols = yPred.numCols;
         dz.reshape(rows, cols);
         for (int r = 0; r < rows; r++) {
+            double w = ExampleWeights.of(weights, r);
             int start = r * cols;
             double mass = 0.0;
             for (int i = start; i < start + cols; i++) {
                 mass += yTrue.data[i];
             }
             for (int i = start; i < start + cols; i++) {
-                dz.data[i] = (yPred.data[i] * mass - yTrue.data[i]) / rows;
+                dz.data[i] = w * (yPred.data[i] * mass - yTrue.data[i]) / total;
             }
         }
     }

@@ -3,8 +3,11 @@ package dev.eddy.core.loss;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * L = (1/(B·K))·Σ_bk max(0, 1 − y_bk·ŷ_bk) with y ∈ {−1, +1}; ∂L/∂ŷ_bk = −y_bk/(B·K) where the margin
- * 1 − y·ŷ is positive, else 0.
+ * ℓ_b = (1/K)·Σ_k max(0, 1 − y_bk·ŷ_bk) with y ∈ {−1, +1}, L = Σ_b w_b·ℓ_b / W with W = Σ_b w_b (see {@link Loss}):
+ *
+ * <pre>
+ * L = Σ_bk w_b·max(0, 1 − y_bk·ŷ_bk) / (K·W)     ∂L/∂ŷ_bk = −w_b·y_bk / (K·W) where 1 − y·ŷ &gt; 0, else 0
+ * </pre>
  */
 public final class Hinge implements Loss {
 
@@ -14,23 +17,32 @@ public final class Hinge implements Loss {
     }
 
     @Override
-    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue) {
+    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
         double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.max(0.0, 1.0 - yTrue.data[i] * yPred.data[i]);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                sum += w * Math.max(0.0, 1.0 - yTrue.data[i] * yPred.data[i]);
+            }
         }
-        return sum / n;
+        return sum / (k * total);
     }
 
     @Override
-    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj grad) {
+    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj grad) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
-        grad.reshape(yPred.numRows, yPred.numCols);
-        for (int i = 0; i < n; i++) {
-            grad.data[i] = 1.0 - yTrue.data[i] * yPred.data[i] > 0 ? -yTrue.data[i] / n : 0.0;
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
+        double n = k * total;
+        grad.reshape(yPred.numRows, k);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                grad.data[i] = 1.0 - yTrue.data[i] * yPred.data[i] > 0 ? -(w * yTrue.data[i]) / n : 0.0;
+            }
         }
     }
 }

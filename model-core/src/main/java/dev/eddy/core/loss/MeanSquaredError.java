@@ -2,7 +2,13 @@ package dev.eddy.core.loss;
 
 import org.ejml.data.DMatrixRMaj;
 
-/** L = (1/(B·K))·Σ_bk (ŷ_bk − y_bk)²; ∂L/∂ŷ_bk = 2(ŷ_bk − y_bk)/(B·K). */
+/**
+ * ℓ_b = (1/K)·Σ_k (ŷ_bk − y_bk)², L = Σ_b w_b·ℓ_b / W with W = Σ_b w_b (see {@link Loss}):
+ *
+ * <pre>
+ * L = Σ_bk w_b·(ŷ_bk − y_bk)² / (K·W)          ∂L/∂ŷ_bk = 2·w_b·(ŷ_bk − y_bk) / (K·W)
+ * </pre>
+ */
 public final class MeanSquaredError implements Loss {
 
     @Override
@@ -11,25 +17,33 @@ public final class MeanSquaredError implements Loss {
     }
 
     @Override
-    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue) {
+    public double value(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
         double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            double d = yPred.data[i] - yTrue.data[i];
-            sum += d * d;
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double w = ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                double d = yPred.data[i] - yTrue.data[i];
+                sum += w * d * d;
+            }
         }
-        return sum / n;
+        return sum / (k * total);
     }
 
     @Override
-    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, DMatrixRMaj grad) {
+    public void gradient(DMatrixRMaj yPred, DMatrixRMaj yTrue, double[] weights, DMatrixRMaj grad) {
         Loss.checkShapes(name(), yPred, yTrue);
-        int n = yPred.getNumElements();
-        grad.reshape(yPred.numRows, yPred.numCols);
-        double scale = 2.0 / n;
-        for (int i = 0; i < n; i++) {
-            grad.data[i] = scale * (yPred.data[i] - yTrue.data[i]);
+        double total = ExampleWeights.positiveSum(name(), weights, yPred.numRows);
+        int k = yPred.numCols;
+        grad.reshape(yPred.numRows, k);
+        double scale = 2.0 / (k * total);
+        for (int r = 0, i = 0; r < yPred.numRows; r++) {
+            double ws = scale * ExampleWeights.of(weights, r);
+            for (int end = i + k; i < end; i++) {
+                grad.data[i] = ws * (yPred.data[i] - yTrue.data[i]);
+            }
         }
     }
 }

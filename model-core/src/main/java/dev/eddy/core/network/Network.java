@@ -111,18 +111,28 @@ public final class Network {
      * parameter gradient to ∂(L_data + Σ P)/∂θ and returns L_data + Σ P.
      */
     public double backward(DMatrixRMaj y, Loss loss) {
+        return backward(y, null, loss);
+    }
+
+    /**
+     * {@link #backward(DMatrixRMaj, Loss)} with per-example weights: L_data = Σ_b w_b·ℓ_b / Σ_b w_b (see {@link
+     * Loss}); the penalties are not weighted.
+     *
+     * @param weights one per row of {@code y}, finite and ≥ 0, summing to more than 0; {@code null}: every weight 1
+     */
+    public double backward(DMatrixRMaj y, double[] weights, Loss loss) {
         if (output == null) {
             throw new IllegalStateException("backward needs a forward pass first");
         }
-        double value = loss.value(output, y);
+        double value = loss.value(output, y, weights);
         Dense last = layers[layers.length - 1];
         boolean multiLayer = layers.length > 1;
         DMatrixRMaj grad;
         if (loss.fusesWith(last.activation()) && output == last.activationOutput()) {
-            loss.logitGradient(output, y, outputGrad);
+            loss.logitGradient(output, y, weights, outputGrad);
             grad = last.backwardFromPreActivation(outputGrad, multiLayer);
         } else {
-            loss.gradient(output, y, outputGrad);
+            loss.gradient(output, y, weights, outputGrad);
             grad = last.backward(outputGrad, multiLayer);
         }
         for (int l = layers.length - 2; l >= 0; l--) {
@@ -137,8 +147,13 @@ public final class Network {
 
     /** Training forward pass on x, then {@link #backward}: the loss before an update and its gradients. */
     public double computeGradients(DMatrixRMaj x, DMatrixRMaj y, Loss loss) {
+        return computeGradients(x, y, null, loss);
+    }
+
+    /** {@link #computeGradients(DMatrixRMaj, DMatrixRMaj, Loss)} with per-example weights (see {@link #backward}). */
+    public double computeGradients(DMatrixRMaj x, DMatrixRMaj y, double[] weights, Loss loss) {
         forward(x, true);
-        return backward(y, loss);
+        return backward(y, weights, loss);
     }
 
     /** L_data(predict(x), y) + Σ P: the inference-mode loss including penalties (no gradients). */

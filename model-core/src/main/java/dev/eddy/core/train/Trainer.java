@@ -1,6 +1,7 @@
 package dev.eddy.core.train;
 
 import dev.eddy.core.layer.Dense;
+import dev.eddy.core.loss.ExampleWeights;
 import dev.eddy.core.loss.Loss;
 import dev.eddy.core.loss.Losses;
 import dev.eddy.core.monitor.Mode;
@@ -50,9 +51,11 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <pre>
  * standardize:  Welford statistics ← statistics + batch, THEN x ← (x − mean) / √(var + ε)
- *               (the batch counts in its own statistics, so the very first batch is centred too)
+ *               (the batch counts in its own statistics, so the very first batch is centred too; every row
+ *               counts once, whatever its weight)
+ * zero weights: Σ_b w_b = 0 → a skipped step: no forward pass, no update, t unchanged (not a non-finite step)
  * forward:      ŷ = net(x)                      (dropout and batch statistics on)
- * loss:         L = L_data(ŷ, y) + Σ_l l1·|W_l| + l2·W_l²
+ * loss:         L = Σ_b w_b·ℓ_b(ŷ_b, y_b) / Σ_b w_b + Σ_l l1·|W_l| + l2·W_l²   (example weights w_b, default 1)
  * backward:     g = ∂L/∂θ,  N = √(Σ g²)           (global norm before clipping)
  * guard:        L or g not finite → skip the update (θ and optimizer moments are the last good state),
  *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor;
@@ -73,8 +76,11 @@ public final class Trainer {
 
     /** "EDDT": first four bytes of a training state. */
     static final int STATE_MAGIC = 0x45444454;
-    /** Format version of {@link #state()}; {@link #restore} refuses any other. */
-    public static final int STATE_VERSION = 1;
+    /**
+     * Format version of {@link #state()}: 2 added the skipped-step counter. {@link #restore} also reads version 1
+     * (no step was skipped then) and refuses any other.
+     */
+    public static final int STATE_VERSION = 2;
 
     private TrainerConfig config;
     private final Network network;
@@ -96,6 +102,8 @@ public final class Trainer {
 
     private long steps;
     private long examplesSeen;
+    /** Steps whose example weights summed to 0. */
+    private long skippedSteps;
     /** Steps at creation or at the last {@link #resume()}: the budget counts from here. */
     private long budgetStart;
 
@@ -206,18 +214,44 @@ public final class Trainer {
      * @throws IllegalArgumentException naming the first bad row or label
      */
     public StepResult step(double[][] features, double[] labels) {
+        return train(features, labels, null);
+    }
+
+    /**
+     * {@link #step(double[][], double[])} with a weight per example: the data loss is Σ_b w_b·ℓ_b / Σ_b w_b (see
+     * {@link Loss}), its gradient to match. When the weights sum to 0 the step is skipped ({@link
+     * StepResult#skipped()}): the examples count as seen and in the standardization statistics, nothing else changes.
+     * Weights change neither the standardization statistics nor {@link #evaluate} and {@link #predictions}.
+     *
+     * @param weights one per row, each finite and ≥ 0
+     * @throws IllegalArgumentException naming the first bad row, label or weight
+     */
+    public StepResult step(double[][] features, double[] labels, double[] weights) {
+        Objects.requireNonNull(weights, "weights (step(features, labels) trains with every weight 1)");
+        return train(features, labels, weights);
+    }
+
+    /** One step; {@code weights} null: every weight 1. */
+    private StepResult train(double[][] features, double[] labels, double[] weights) {
         if (stopReason != null) {
             throw new IllegalStateException(
                     "training has stopped (" + stopReason + " after step " + steps + "); call resume() to re-arm it");
         }
         x = load(features, x);
         y = encode(labels, features.length, y);
+        double totalWeight = ExampleWeights.sum("weights", weights, x.numRows);
         if (standardizer != null) {
             standardizer.updateBatch(x.data, x.numRows);
             standardizer.transformBatch(x.data, x.data, x.numRows);
         }
+        if (totalWeight == 0) {
+            // Σ w·ℓ / Σ w is 0/0: no loss to descend. Not a numerical fault, so the guard and the rate are untouched.
+            examplesSeen += x.numRows;
+            skippedSteps++;
+            return new StepResult(Double.NaN, 0, learningRate(), false, steps, true);
+        }
         Architecture.copy(runningStatistics, batchNormBackup);
-        double lossValue = network.computeGradients(x, y, loss);
+        double lossValue = network.computeGradients(x, y, weights, loss);
         examplesSeen += x.numRows;
         NonFiniteGuard.Action action = guard.check(lossValue, parameters);
         if (action != NonFiniteGuard.Action.PROCEED) {
@@ -347,13 +381,14 @@ public final class Trainer {
     }
 
     /**
-     * Continues the counters of {@code other} (steps, examples seen, the budget's start): a fresh network that takes
+     * Continues the counters of {@code other} (steps, examples seen, the budget's start, skipped steps): a fresh network that takes
      * over from another (a drift challenger) keeps the model's count of examples and its place in the schedule.
      */
     public Trainer continuingFrom(Trainer other) {
         steps = other.steps;
         examplesSeen = other.examplesSeen;
         budgetStart = other.budgetStart;
+        skippedSteps = other.skippedSteps;
         return this;
     }
 
@@ -387,6 +422,11 @@ public final class Trainer {
     /** Examples passed to {@link #step} so far, including those of non-finite steps. */
     public long examplesSeen() {
         return examplesSeen;
+    }
+
+    /** Steps skipped because their example weights summed to 0, since creation; they are not {@link #steps()}. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** Non-finite steps since creation. */
@@ -460,7 +500,7 @@ public final class Trainer {
 
     /**
      * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
-     * configuration (live changes included), counters, network (parameters, batch-norm statistics,
+     * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps), network (parameters, batch-norm statistics,
      * dropout generator), optimizer moments, standardization statistics, non-finite guard,
      * reduce-on-plateau and early-stopping state and the best weights. Arrays are bulk copies.
      */
@@ -479,6 +519,7 @@ public final class Trainer {
             out.writeLong(steps);
             out.writeLong(examplesSeen);
             out.writeLong(budgetStart);
+            out.writeLong(skippedSteps);
             out.writeInt(stopReason == null ? -1 : stopReason.ordinal());
             out.writeDouble(plateauReference);
             network.saveState(out);
@@ -519,9 +560,9 @@ public final class Trainer {
                         magic, STATE_MAGIC));
             }
             int version = in.readInt();
-            if (version != STATE_VERSION) {
+            if (version != 1 && version != STATE_VERSION) {
                 throw new IllegalArgumentException("training state format version " + version
-                        + " is not supported; this build reads version " + STATE_VERSION);
+                        + " is not supported; this build reads versions 1 and " + STATE_VERSION);
             }
             int count = in.readInt();
             Map<String, String> properties = new TreeMap<>();
@@ -532,6 +573,7 @@ public final class Trainer {
             t.steps = in.readLong();
             t.examplesSeen = in.readLong();
             t.budgetStart = in.readLong();
+            t.skippedSteps = version >= 2 ? in.readLong() : 0;
             int stop = in.readInt();
             t.stopReason = stop < 0 ? null : StopReason.values()[stop];
             t.plateauReference = in.readDouble();

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
-/** Kind {@code loss} (README §4): loss value and ∂L/∂ŷ. */
+/**
+ * Kind {@code loss} (README §4): loss value and ∂L/∂ŷ; with the field {@code weights} (the weighted cases of {@code
+ * golden-weighted}, see its README) the batch loss is Σ w_b·ℓ_b / Σ w_b.
+ */
 final class LossCase {
     /** The only clipping epsilon the implementation supports (README §4). */
     private static final double EPSILON = 1e-7;
@@ -25,6 +28,10 @@ final class LossCase {
         if (crossEntropy) {
             fields.add("epsilon");
         }
+        double[] weights = root.has("weights") ? vector(root, "weights") : null;
+        if (weights != null) {
+            fields.add("weights");
+        }
         expectFields(root, "loss case", GoldenConformanceTest.withCommon(fields.toArray(String[]::new)));
         if (crossEntropy && real(root, "epsilon") != EPSILON) {
             throw new GoldenFormatException("epsilon " + real(root, "epsilon") + " is not supported, expected 1e-07");
@@ -38,9 +45,9 @@ final class LossCase {
             }
         }
         cmp.exact("clipping_active", bool(root, "clipping_active"), clipped);
-        cmp.real("loss_value", real(root, "loss_value"), loss.value(yPred, yTrue));
+        cmp.real("loss_value", real(root, "loss_value"), loss.value(yPred, yTrue, weights));
         DMatrixRMaj grad = new DMatrixRMaj(1, 1);
-        loss.gradient(yPred, yTrue, grad);
+        loss.gradient(yPred, yTrue, weights, grad);
         cmp.matrix("grad", matrix(root, "grad"), grad.data, grad.numRows, grad.numCols);
     }
 }

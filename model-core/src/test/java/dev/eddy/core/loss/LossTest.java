@@ -8,6 +8,7 @@ import dev.eddy.core.activation.Activation;
 import dev.eddy.core.activation.Relu;
 import dev.eddy.core.activation.Sigmoid;
 import dev.eddy.core.activation.Softmax;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,82 @@ class LossTest {
         }
     }
 
+    /** Weights with a zero, a fraction and a weight above 1, one per row of the cases above (at most three rows). */
+    private static final double[] WEIGHTS = {0.0, 2.5, 0.75};
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void weightedGradientMatchesCentralDifference(Loss loss, double[][] pred, double[][] truth) {
+        DMatrixRMaj yPred = new DMatrixRMaj(pred);
+        DMatrixRMaj yTrue = new DMatrixRMaj(truth);
+        double[] w = Arrays.copyOf(WEIGHTS, pred.length);
+        DMatrixRMaj grad = new DMatrixRMaj(1, 1);
+        loss.gradient(yPred, yTrue, w, grad);
+        for (int i = 0; i < yPred.getNumElements(); i++) {
+            double saved = yPred.data[i];
+            double h = 1e-6;
+            yPred.data[i] = saved + h;
+            double plus = loss.value(yPred, yTrue, w);
+            yPred.data[i] = saved - h;
+            double minus = loss.value(yPred, yTrue, w);
+            yPred.data[i] = saved;
+            assertThat(grad.data[i])
+                    .as("%s element %d", loss.name(), i)
+                    .isCloseTo((plus - minus) / (2 * h), within(1e-8));
+        }
+        // The zero-weight example contributes nothing.
+        for (int k = 0; k < yPred.numCols; k++) {
+            assertThat(grad.data[k]).isEqualTo(0.0, within(0.0));
+        }
+    }
+
+    /**
+     * Σ w·ℓ / Σ w against the per-example losses computed one row at a time (a batch of one is ℓ_b itself), and
+     * unit weights against no weights, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void weightedValueIsTheWeightedMeanOfPerExampleLosses(Loss loss, double[][] pred, double[][] truth) {
+        double[] w = Arrays.copyOf(WEIGHTS, pred.length);
+        double sum = 0;
+        double total = 0;
+        for (int b = 0; b < pred.length; b++) {
+            double ell =
+                    loss.value(new DMatrixRMaj(new double[][] {pred[b]}), new DMatrixRMaj(new double[][] {truth[b]}));
+            sum += w[b] * ell;
+            total += w[b];
+        }
+        DMatrixRMaj yPred = new DMatrixRMaj(pred);
+        DMatrixRMaj yTrue = new DMatrixRMaj(truth);
+        assertThat(loss.value(yPred, yTrue, w)).isCloseTo(sum / total, within(1e-15));
+
+        double[] ones = new double[pred.length];
+        Arrays.fill(ones, 1.0);
+        assertThat(loss.value(yPred, yTrue, ones)).isEqualTo(loss.value(yPred, yTrue));
+        DMatrixRMaj unweighted = new DMatrixRMaj(1, 1);
+        DMatrixRMaj unit = new DMatrixRMaj(1, 1);
+        loss.gradient(yPred, yTrue, unweighted);
+        loss.gradient(yPred, yTrue, ones, unit);
+        assertThat(unit.data).containsExactly(unweighted.data);
+    }
+
+    @Test
+    void rejectsBadWeightsNamingThem() {
+        DMatrixRMaj p = new DMatrixRMaj(new double[][] {{0.5}, {1.5}});
+        DMatrixRMaj y = new DMatrixRMaj(new double[][] {{0}, {1}});
+        Loss mse = new MeanSquaredError();
+        assertThatThrownBy(() -> mse.value(p, y, new double[] {1, -0.5}))
+                .hasMessage("mse: weight 1 must be finite and >= 0, got -0.5");
+        assertThatThrownBy(() -> mse.value(p, y, new double[] {Double.NaN, 1}))
+                .hasMessage("mse: weight 0 must be finite and >= 0, got NaN");
+        assertThatThrownBy(() -> mse.gradient(p, y, new double[] {1, Double.POSITIVE_INFINITY}, new DMatrixRMaj(1, 1)))
+                .hasMessage("mse: weight 1 must be finite and >= 0, got Infinity");
+        assertThatThrownBy(() -> mse.value(p, y, new double[] {1}))
+                .hasMessage("mse: got 1 weights for 2 rows; expected one per row");
+        assertThatThrownBy(() -> new Hinge().value(p, y, new double[] {0, 0}))
+                .hasMessage("hinge: the weights sum to 0.0; the weighted mean Σ w·ℓ / Σ w needs Σ w > 0");
+    }
+
     @Test
     void valuesMatchHandComputedNumbers() {
         DMatrixRMaj a = new DMatrixRMaj(new double[][] {{1, 2}, {3, 4}});
@@ -87,23 +164,25 @@ class LossTest {
     @Test
     void fusedLogitGradientsEqualTheChainRule() {
         DMatrixRMaj z = new DMatrixRMaj(new double[][] {{0.3, -1.1, 2.0}, {0.5, 0.4, -0.2}});
-        checkFused(new BinaryCrossentropy(), new Sigmoid(), z, new double[][] {{1, 0, 1}, {0, 0, 1}});
-        checkFused(new CategoricalCrossentropy(), new Softmax(), z, new double[][] {{0, 0, 1}, {1, 0, 0}});
+        for (double[] w : new double[][] {null, {1.0, 1.0}, {0.0, 3.0}, {2.0, 0.25}}) {
+            checkFused(new BinaryCrossentropy(), new Sigmoid(), z, new double[][] {{1, 0, 1}, {0, 0, 1}}, w);
+            checkFused(new CategoricalCrossentropy(), new Softmax(), z, new double[][] {{0, 0, 1}, {1, 0, 0}}, w);
+        }
         assertThat(new CategoricalCrossentropy().fusesWith(new Sigmoid())).isFalse();
         assertThat(new MeanSquaredError().fusesWith(new Relu())).isFalse();
     }
 
-    private static void checkFused(Loss loss, Activation f, DMatrixRMaj z, double[][] target) {
+    private static void checkFused(Loss loss, Activation f, DMatrixRMaj z, double[][] target, double[] weights) {
         assertThat(loss.fusesWith(f)).isTrue();
         DMatrixRMaj y = new DMatrixRMaj(target);
         DMatrixRMaj p = new DMatrixRMaj(z.numRows, z.numCols);
         f.forward(z.data, p.data, z.numRows, z.numCols);
         DMatrixRMaj dp = new DMatrixRMaj(1, 1);
-        loss.gradient(p, y, dp);
+        loss.gradient(p, y, weights, dp);
         double[] chain = new double[z.getNumElements()];
         f.backward(z.data, p.data, dp.data, chain, z.numRows, z.numCols);
         DMatrixRMaj fused = new DMatrixRMaj(1, 1);
-        loss.logitGradient(p, y, fused);
+        loss.logitGradient(p, y, weights, fused);
         assertThat(fused.data).containsExactly(chain, within(1e-14));
     }
 

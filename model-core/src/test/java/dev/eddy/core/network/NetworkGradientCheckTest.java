@@ -88,6 +88,20 @@ class NetworkGradientCheckTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("networks")
     void gradientsMatchCentralDifferences(String label, NetworkSpec spec, String lossName, int batch) {
+        check(label, spec, lossName, batch, false);
+    }
+
+    /**
+     * The same with example weights: the first example weighs 0 (when there are several), the others between 0.5 and
+     * 3, so ∂(Σ w·ℓ / Σ w)/∂θ is checked through every layer, the fused outputs included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void weightedGradientsMatchCentralDifferences(String label, NetworkSpec spec, String lossName, int batch) {
+        check(label, spec, lossName, batch, true);
+    }
+
+    private static void check(String label, NetworkSpec spec, String lossName, int batch, boolean weighted) {
         Network net = Network.build(spec, 42L);
         Xoshiro256 rng = new Xoshiro256(7L);
         for (Parameter p : net.parameters()) {
@@ -102,17 +116,24 @@ class NetworkGradientCheckTest {
         Loss loss = Losses.create(lossName);
         DMatrixRMaj x = randomMatrix(batch, spec.inputSize(), rng);
         DMatrixRMaj y = targets(lossName, batch, spec.outputSize(), rng);
+        double[] w = null;
+        if (weighted) {
+            w = new double[batch];
+            for (int r = 0; r < batch; r++) {
+                w[r] = r == 0 && batch > 1 ? 0.0 : 0.5 + 2.5 * rng.nextDouble();
+            }
+        }
 
-        net.computeGradients(x, y, loss);
+        net.computeGradients(x, y, w, loss);
         for (Parameter p : net.parameters()) {
             double[] analytic = p.grad().clone();
             for (int i = 0; i < p.size(); i++) {
                 double saved = p.value()[i];
                 double h = 1e-6;
                 p.value()[i] = saved + h;
-                double plus = trainingLoss(net, x, y, loss);
+                double plus = trainingLoss(net, x, y, w, loss);
                 p.value()[i] = saved - h;
-                double minus = trainingLoss(net, x, y, loss);
+                double minus = trainingLoss(net, x, y, w, loss);
                 p.value()[i] = saved;
                 double numeric = (plus - minus) / (2 * h);
                 assertThat(analytic[i])
@@ -123,8 +144,8 @@ class NetworkGradientCheckTest {
     }
 
     /** Training-mode loss (batch statistics), which is what the gradients differentiate. */
-    private static double trainingLoss(Network net, DMatrixRMaj x, DMatrixRMaj y, Loss loss) {
-        return loss.value(net.forward(x, true), y) + net.penalty();
+    private static double trainingLoss(Network net, DMatrixRMaj x, DMatrixRMaj y, double[] w, Loss loss) {
+        return loss.value(net.forward(x, true), y, w) + net.penalty();
     }
 
     static DMatrixRMaj randomMatrix(int rows, int cols, Xoshiro256 rng) {
