@@ -132,6 +132,17 @@ final class DriftAdaptation {
         stores.trainerState().put(watchKey(), watch.state());
     }
 
+    /**
+     * Deletes everything of this model's drift handling from the stores (the model starts afresh under another
+     * configuration, whose detector may differ).
+     */
+    void discard() {
+        if (challenger != null) {
+            dropChallenger();
+        }
+        stores.trainerState().delete(watchKey());
+    }
+
     DriftWatch watch() {
         return watch;
     }

@@ -307,7 +307,7 @@ final class ModelTraining {
                 trainer.examplesSeen(),
                 stores.partialBatches());
         holdout = new HoldoutBuffer(modelId, configured.inputSize(), holdoutSize, stores.holdout());
-        drift.reset();
+        drift.discard();
         drift = new DriftAdaptation(modelId, configured, stores);
         stale = false;
         LOG.info("model '{}': reset to the configured values", modelId);

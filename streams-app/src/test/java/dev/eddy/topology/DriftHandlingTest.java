@@ -198,4 +198,31 @@ class DriftHandlingTest {
                         .map(TrainingMetrics::getEvent)
                         .toList());
     }
+
+    /** A configuration change of the detector applies at {@code reset}, like any non-live key: the new one starts. */
+    @Test
+    void resetAdoptsAnotherDetector() {
+        Map<String, String> adwin = TrainingFixture.logisticModel(MODEL);
+        adwin.put("application.id", "drift");
+        adwin.put("holdout.fraction", "0");
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(adwin, dir.resolve("a"))) {
+            f.pipe(TrainingFixture.blobs(40, 1, MODEL));
+            assertThat(f.status(MODEL).drift().detector()).isEqualTo("adwin");
+            changelogs = f.changelogs();
+        }
+        Map<String, String> ddm = new HashMap<>(adwin);
+        ddm.put("model." + MODEL + ".drift.detector", "ddm");
+        try (TrainingFixture f = new TrainingFixture(ddm, dir.resolve("b"))) {
+            f.restore(changelogs);
+            f.pipe(TrainingFixture.blobs(8, 2, MODEL));
+            assertThat(f.status(MODEL).drift().detector())
+                    .as("the stored configuration, until reset")
+                    .isEqualTo("adwin");
+            f.command("reset " + MODEL);
+            f.pipe(TrainingFixture.blobs(8, 3, MODEL));
+            assertThat(f.status(MODEL).drift().detector()).isEqualTo("ddm");
+            assertThat(f.status(MODEL).examplesTrained()).isEqualTo(8);
+        }
+    }
 }
