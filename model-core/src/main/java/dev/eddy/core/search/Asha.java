@@ -41,8 +41,9 @@ import java.util.OptionalLong;
  * sampled into rung 0; here every trial has its own "worker" (it trains on every example of the stream), the
  * trials are fixed at the start, so all promotable trials are promoted at once and no configuration is added.
  * Against Ray Tune's {@code AsyncHyperBandScheduler}: Ray stops a trial below the (1−1/η) quantile of the rung's
- * earlier results (so the first arrival always continues) and never resumes it; here, as in the paper, the first
- * η−1 arrivals of a rung are paused and may be resumed.
+ * earlier results (so the first arrival always continues) and never resumes it; Optuna's
+ * {@code SuccessiveHalvingPruner} promotes the best of the first η−1 arrivals because it cannot resume a trial;
+ * here, as in the paper, the first η−1 arrivals of a rung are paused and may be resumed.
  *
  * <p>Deterministic: the decisions depend only on the sequence of reports. Its state is saved exactly
  * ({@link #saveState}) and a restored machine continues with the same decisions.
