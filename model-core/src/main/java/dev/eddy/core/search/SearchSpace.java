@@ -109,6 +109,28 @@ public final class SearchSpace {
         }
     }
 
+    /** Trainer keys whose values are names, layer lists, value lists or booleans: a list only, never a range. */
+    static final Set<String> LIST_ONLY = Set.of(
+            "layers",
+            "loss",
+            "initializer",
+            "optimizer",
+            "schedule",
+            "schedule.boundaries",
+            "schedule.values",
+            "schedule.staircase",
+            "plateau.enabled",
+            "plateau.monitor",
+            "plateau.mode",
+            "amsgrad",
+            "centered",
+            "standardize",
+            "early-stopping.enabled",
+            "early-stopping.monitor",
+            "early-stopping.mode",
+            "early-stopping.restore-best-weights",
+            "frozen-layers");
+
     private final List<Dimension> dimensions;
 
     private SearchSpace(List<Dimension> dimensions) {
@@ -147,6 +169,10 @@ public final class SearchSpace {
         }
         for (String kind : List.of("loguniform", "uniform", "int")) {
             if (text.startsWith(kind + "(")) {
+                if (LIST_ONLY.contains(key)) {
+                    throw new IllegalArgumentException(fullKey + ": '" + text + "' is a range, but '" + key
+                            + "' is not a number; write its values as a list a|b|c");
+                }
                 return range(fullKey, key, kind, text);
             }
         }

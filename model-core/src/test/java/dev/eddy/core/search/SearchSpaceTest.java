@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.eddy.core.init.Xoshiro256;
+import dev.eddy.core.train.TrainerConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,13 @@ class SearchSpaceTest {
     private static String error(Map<String, String> props) {
         return assertThrows(IllegalArgumentException.class, () -> SearchSpace.parse(props))
                 .getMessage();
+    }
+
+    @Test
+    void listOnlyKeysAreTrainerKeys() {
+        for (String key : SearchSpace.LIST_ONLY) {
+            assertTrue(TrainerConfig.KEYS.contains(key), key);
+        }
     }
 
     @Test
@@ -58,6 +66,10 @@ class SearchSpaceTest {
         assertTrue(error(Map.of("search.space.learning-rate", "uniform(a,1)")).contains("bound 'a'"));
         assertTrue(error(Map.of("search.space.learning-rate", "uniform(1)")).contains("two bounds"));
         assertTrue(error(Map.of("search.space.batch-size", "int(1.5,3)")).contains("is not an integer"));
+        assertEquals(
+                "search.space.layers: 'int(1,3)' is a range, but 'layers' is not a number; write its values as a list"
+                        + " a|b|c",
+                error(Map.of("search.space.layers", "int(1,3)")));
     }
 
     @Test
