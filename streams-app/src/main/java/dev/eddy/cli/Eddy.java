@@ -6,6 +6,7 @@ import dev.eddy.demo.StreamCommand;
 import dev.eddy.evaluate.EvaluateCommand;
 import dev.eddy.lifecycle.ExportCommand;
 import dev.eddy.lifecycle.PredictCommand;
+import dev.eddy.lifecycle.PruneCommand;
 import dev.eddy.lifecycle.SnapshotsCommand;
 import dev.eddy.report.LrFindCommand;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             SnapshotsCommand.class,
             PredictCommand.class,
             ExportCommand.class,
+            PruneCommand.class,
             LrFindCommand.class,
             EvaluateCommand.class
         })

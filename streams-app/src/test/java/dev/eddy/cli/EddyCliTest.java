@@ -68,7 +68,7 @@ class EddyCliTest {
         assertThat(noCommand.exitCode()).isEqualTo(2);
         assertThat(noCommand.errLines().get(0))
                 .isEqualTo(
-                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, lr-find, evaluate");
+                        "eddy: missing command: choose one of demo, run, broker, topics, produce, stream, snapshots, predict, export, prune, lr-find, evaluate");
         assertThat(Cli.run("topics", "--partitions", "many").exitCode()).isEqualTo(2);
     }
 
