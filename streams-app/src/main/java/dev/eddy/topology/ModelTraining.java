@@ -4,9 +4,10 @@ import dev.eddy.core.drift.DriftWatch;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
+import dev.eddy.core.train.Learner;
+import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
-import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training of one model inside its task: the live {@link Trainer}, its partial batch and holdout buffer, and the
+ * The training of one model inside its task: the live {@link Learner} (one network or an ensemble), its partial batch and holdout buffer, and the
  * counters of {@link ModelStatus}. Every change is written to the task's stores before the record that caused it is
  * done, so the stores always describe the state after the last processed record; committing them with the input
  * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
@@ -84,7 +85,8 @@ final class ModelTraining {
     private final int holdoutSize;
     private PartialBatch batch;
     private HoldoutBuffer holdout;
-    private Trainer trainer;
+    /** One network or an ensemble ({@code ensemble.*}). */
+    private Learner trainer;
     /** The drift detector over the prequential errors, and the challenger it may start. */
     private DriftAdaptation drift;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
@@ -140,7 +142,7 @@ final class ModelTraining {
         this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
         if (s == null || s.stateBytes() == 0) {
-            trainer = Trainer.create(config);
+            trainer = Learners.create(config);
         } else {
             trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
         }
@@ -183,13 +185,13 @@ final class ModelTraining {
      * The trainer of the stored state: under the configured values when they match it apart from live keys, else
      * under the stored configuration ({@link #stale}), with one error naming the keys.
      */
-    private Trainer restore(byte[] state) {
+    private Learner restore(byte[] state) {
         try {
-            return Trainer.restore(configured, state);
+            return Learners.restore(configured, state);
         } catch (IllegalArgumentException mismatch) {
-            Trainer stored;
+            Learner stored;
             try {
-                stored = Trainer.restore(state);
+                stored = Learners.restore(state);
             } catch (IllegalArgumentException corrupt) {
                 throw new IllegalArgumentException(
                         "model '" + modelId + "': cannot continue from the stored state (" + corrupt.getMessage()
@@ -259,7 +261,7 @@ final class ModelTraining {
                 if (stale) {
                     adoptConfiguration();
                 } else {
-                    trainer = Trainer.create(trainer.config());
+                    trainer = Learners.create(trainer.config());
                     batch.renumber(trainer.examplesSeen());
                     drift.reset();
                 }
@@ -299,7 +301,7 @@ final class ModelTraining {
     private void adoptConfiguration() {
         batch.discard();
         holdout.clear();
-        trainer = Trainer.create(configured);
+        trainer = Learners.create(configured);
         batch = new PartialBatch(
                 modelId,
                 configured.inputSize(),
