@@ -186,26 +186,29 @@ public final class Trainer {
     }
 
     /**
-     * A fresh trainer (step 0, fresh optimizer state) whose weights and input standardization are
-     * those of {@code source}: transfer from an earlier model. With {@code frozen-layers = k} in the
-     * config, the first k dense layers keep the source's weights while the rest trains.
-     *
-     * @throws IllegalArgumentException if the source's input size or layers differ from the config's
+     * {@link #warmStart(TrainerConfig, InferenceModel, boolean)} that also copies the source's input standardization.
      */
     public static Trainer warmStart(TrainerConfig config, InferenceModel source) {
+        return warmStart(config, source, true);
+    }
+
+    /**
+     * A fresh trainer (step 0, fresh optimizer state) that begins from {@code source}: transfer from an earlier model.
+     * The layers of the {@link TransferRule} (the longest matching prefix) take the source's weights, the others
+     * their fresh initialization under the config's seed; with {@code frozen-layers = k} the first k layers keep the
+     * source's weights while the rest trains.
+     *
+     * @param copyStandardizer whether the input standardization starts from the source's statistics (when both
+     *     standardize) rather than from none
+     * @throws IllegalArgumentException naming both shapes when {@link TransferRule#between} refuses them
+     */
+    public static Trainer warmStart(TrainerConfig config, InferenceModel source, boolean copyStandardizer) {
+        TransferRule rule = TransferRule.between(source, config);
         Trainer trainer = new Trainer(config);
-        String layers = config.toProperties().get("layers");
-        if (source.inputSize() != config.inputSize() || !source.layers().equals(layers)) {
-            throw new IllegalArgumentException("cannot warm-start from a model with input size " + source.inputSize()
-                    + " and layers " + source.layers() + ": the config has input size " + config.inputSize()
-                    + " and layers " + layers);
-        }
-        List<double[]> from = Architecture.weights(source.network());
-        List<double[]> to = Architecture.weights(trainer.network);
-        for (int i = 0; i < to.size(); i++) {
-            System.arraycopy(from.get(i), 0, to.get(i), 0, to.get(i).length);
-        }
-        if (trainer.standardizer != null && source.standardizer().isPresent()) {
+        rule.copy(source.network(), trainer.network);
+        if (copyStandardizer
+                && trainer.standardizer != null
+                && source.standardizer().isPresent()) {
             trainer.standardizer.copyFrom(source.standardizer().get());
         }
         return trainer;
