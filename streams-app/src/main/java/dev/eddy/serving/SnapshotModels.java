@@ -15,6 +15,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,12 +136,38 @@ public final class SnapshotModels {
             throw new IllegalArgumentException("snapshot " + name(snapshot) + " has no tensor " + name);
         }
         ByteBuffer bytes = t.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (t.getIndices() != null) {
+            copySparse(snapshot, name, bytes, t.getIndices().duplicate().order(ByteOrder.LITTLE_ENDIAN), target);
+            return;
+        }
         if (bytes.remaining() != target.length * Double.BYTES) {
             throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + " has "
                     + bytes.remaining() + " bytes, expected " + target.length + " float64 values ("
                     + target.length * Double.BYTES + " bytes)");
         }
         bytes.asDoubleBuffer().get(target);
+    }
+
+    /** The sparse form: target_i = values_e at i = indices_e, 0 elsewhere. */
+    private static void copySparse(
+            ModelSnapshot snapshot, String name, ByteBuffer values, ByteBuffer indices, double[] target) {
+        int k = indices.remaining() / Integer.BYTES;
+        if (indices.remaining() != k * Integer.BYTES || values.remaining() != k * Double.BYTES || k > target.length) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + " has "
+                    + indices.remaining() + " bytes of indices and " + values.remaining()
+                    + " bytes of values, expected 4 and 8 bytes per stored element, at most " + target.length);
+        }
+        Arrays.fill(target, 0.0);
+        int previous = -1;
+        for (int e = 0; e < k; e++) {
+            int i = indices.getInt();
+            if (i <= previous || i >= target.length) {
+                throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + ": index " + i
+                        + " after " + previous + " is not ascending in [0, " + target.length + ")");
+            }
+            target[i] = values.getDouble();
+            previous = i;
+        }
     }
 
     private static String name(ModelSnapshot snapshot) {

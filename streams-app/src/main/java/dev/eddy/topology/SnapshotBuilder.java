@@ -28,7 +28,7 @@ import java.util.Map;
  * Builds a {@link ModelSnapshot} from the trainer's {@link InferenceModel}: the architecture, every weight array (per
  * layer {@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, and with batch normalization
  * {@code dense_i/bn/gamma}, {@code beta}, {@code moving_mean}, {@code moving_variance}) as little-endian float64 bulk
- * copies, the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
+ * copies, a pruned one as its non-zeros and their int32 positions ({@code indices}), the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
  * the training configuration as properties text, and the warm-start lineage (null for a cold start).
  */
 final class SnapshotBuilder {
@@ -58,7 +58,7 @@ final class SnapshotBuilder {
             Map<String, Double> activationParams = new HashMap<>(c.activationParams());
             layers.add(new LayerSpec(d.units(), c.activation(), activationParams, count));
             String name = "dense_" + i + "/";
-            tensors.add(tensor(
+            tensors.add(kernel(
                     name + "kernel", List.of(d.inputs(), d.units()), d.kernel().value()));
             tensors.add(tensor(name + "bias", List.of(d.units()), d.bias().value()));
             BatchNormalization bn = d.batchNormalization();
@@ -120,6 +120,32 @@ final class SnapshotBuilder {
     private static NamedTensor tensor(String name, List<Integer> shape, double[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asDoubleBuffer().put(values);
-        return new NamedTensor(name, shape, bytes);
+        return new NamedTensor(name, shape, bytes, null);
+    }
+
+    /**
+     * A kernel dense, or sparse when that is smaller (a pruned kernel): the positions of the elements whose bits are
+     * not +0.0 in {@code indices}, their values in {@code values}, when 12·k &lt; 8·n for k such elements of n. Other
+     * tensors (biases, batch norm) are always dense.
+     */
+    private static NamedTensor kernel(String name, List<Integer> shape, double[] values) {
+        int k = 0;
+        for (double v : values) {
+            if (Double.doubleToRawLongBits(v) != 0L) {
+                k++;
+            }
+        }
+        if (12L * k >= 8L * values.length) {
+            return tensor(name, shape, values);
+        }
+        ByteBuffer nonZeros = ByteBuffer.allocate(k * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer indices = ByteBuffer.allocate(k * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            if (Double.doubleToRawLongBits(values[i]) != 0L) {
+                nonZeros.putDouble(values[i]);
+                indices.putInt(i);
+            }
+        }
+        return new NamedTensor(name, shape, nonZeros.flip(), indices.flip());
     }
 }

@@ -3,6 +3,7 @@ package dev.eddy.core.layer;
 import dev.eddy.core.activation.Activation;
 import dev.eddy.core.init.Xoshiro256;
 import dev.eddy.core.kernel.MatMul;
+import dev.eddy.core.kernel.SparseKernel;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.optim.StateIo;
 import java.io.DataInput;
@@ -50,6 +51,8 @@ public final class Dense {
     private final DMatrixRMaj dz;
     private final DMatrixRMaj dInput;
     private boolean droppedOut;
+    /** Inference passes compute h·W with this compressed copy of W when set; null: the dense kernel. */
+    private SparseKernel sparseKernel;
 
     /**
      * @param name parameter name prefix, e.g. {@code dense0}
@@ -114,6 +117,14 @@ public final class Dense {
         return batchNorm;
     }
 
+    /**
+     * Serving: inference passes (not training ones) compute h·W with {@code kernel}, a compressed copy of this layer's
+     * current kernel, until it is set to null. The kernel must not change while one is set.
+     */
+    public void useSparseKernel(SparseKernel kernel) {
+        this.sparseKernel = kernel;
+    }
+
     /** The activation output f(z) of the last forward pass (before dropout). */
     public DMatrixRMaj activationOutput() {
         return a;
@@ -131,7 +142,11 @@ public final class Dense {
         int rows = x.numRows;
         input = x;
         z.reshape(rows, units);
-        MatMul.abPlusBias(x, w, b, z);
+        if (sparseKernel != null && !training) {
+            sparseKernel.abPlusBias(x, b, z);
+        } else {
+            MatMul.abPlusBias(x, w, b, z);
+        }
         if (batchNorm != null) {
             batchNorm.forward(z.data, rows, training);
         }

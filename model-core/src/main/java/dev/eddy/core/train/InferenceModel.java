@@ -1,8 +1,11 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.kernel.SparseKernel;
+import dev.eddy.core.layer.Dense;
 import dev.eddy.core.network.Network;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.prune.Sparsity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,25 +28,48 @@ import org.ejml.data.DMatrixRMaj;
  * UTF    layers, canonical {@link TrainerConfig} form, e.g. "64:relu:batchnorm,10:softmax"
  * UTF    loss the model was trained with (tells how to read the outputs)
  * bool   standardized; if true the standardizer state (count, means, M2 sums)
- * int    number of weight arrays, then each array (length + IEEE-754 doubles, big-endian, bulk):
- *        per layer kernel [inputs×units] row-major, bias, then batch-norm γ, β; then per batch-norm
- *        layer its running mean and running variance
+ * int    number of weight arrays, then each array: per layer kernel [inputs×units] row-major, bias, then
+ *        batch-norm γ, β; then per batch-norm layer its running mean and running variance. Version 2: each
+ *        array dense or sparse, whichever is smaller ({@link TensorEncoding}: a pruned kernel is stored as
+ *        its non-zeros and their positions); version 1: each array dense (length + IEEE-754 doubles,
+ *        big-endian, bulk). {@link #fromBytes} reads both.
  * </pre>
  *
- * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized.
+ * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized. A layer whose
+ * kernel is sparse enough computes h·W over its non-zeros ({@link SparseKernel}, exactly the dense result): at batch
+ * 1 from sparsity {@value SparseKernel#SINGLE_ROW_THRESHOLD}, for larger batches from {@value
+ * SparseKernel#BATCH_THRESHOLD} (thresholds measured by {@code SparseServingBenchmark}).
  */
 public final class InferenceModel {
 
     /** "EDDM": first four bytes of a serialized model. */
     static final int MAGIC = 0x4544444D;
-    /** Format version of {@link #toBytes()}; {@link #fromBytes} refuses any other. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Format version of {@link #toBytes()}: 2 stores sparse weight arrays compactly. {@link #fromBytes} also reads
+     * version 1 and refuses any other.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    /** Which kernel the layers compute h·W with. */
+    public enum ServingKernel {
+        /** Per layer and call, the sparse kernel when the layer's sparsity pays for the batch size (the default). */
+        AUTO,
+        /** Every layer dense. */
+        DENSE,
+        /** Every layer sparse, whatever its sparsity. */
+        SPARSE
+    }
 
     private final int inputSize;
     private final String layers;
     private final String loss;
     private final Standardizer standardizer;
     private final Network network;
+    /** Per layer: its kernel's sparsity, and its compressed kernel (built when first needed, or null). */
+    private final double[] kernelSparsity;
+
+    private final SparseKernel[] sparseKernels;
+    private ServingKernel servingKernel = ServingKernel.AUTO;
 
     private InferenceModel(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
         this.inputSize = inputSize;
@@ -51,6 +77,8 @@ public final class InferenceModel {
         this.loss = loss;
         this.standardizer = standardizer;
         this.network = network;
+        this.kernelSparsity = Sparsity.perLayer(network);
+        this.sparseKernels = new SparseKernel[kernelSparsity.length];
     }
 
     /**
@@ -81,9 +109,9 @@ public final class InferenceModel {
                         "not an Eddy model: starts with 0x%08x, expected 0x%08x (\"EDDM\")", magic, MAGIC));
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new IllegalArgumentException("model format version " + version
-                        + " is not supported; this build reads version " + FORMAT_VERSION);
+                        + " is not supported; this build reads versions 1 to " + FORMAT_VERSION);
             }
             int inputSize = in.readInt();
             String layers = in.readUTF();
@@ -103,8 +131,12 @@ public final class InferenceModel {
             }
             for (int i = 0; i < count; i++) {
                 double[] target = weights.get(i);
-                System.arraycopy(
-                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+                if (version == 1) {
+                    System.arraycopy(
+                            StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+                } else {
+                    TensorEncoding.read(in, target, "weight array " + i);
+                }
             }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the model");
@@ -130,7 +162,7 @@ public final class InferenceModel {
             List<double[]> weights = Architecture.weights(network);
             out.writeInt(weights.size());
             for (double[] w : weights) {
-                StateIo.writeDoubles(out, w);
+                TensorEncoding.write(out, w);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -151,12 +183,31 @@ public final class InferenceModel {
         if (standardizer != null) {
             standardizer.transformBatch(x.data, x.data, features.length);
         }
+        List<Dense> dense = network.layers();
+        for (int l = 0; l < dense.size(); l++) {
+            boolean sparse = servingKernel == ServingKernel.SPARSE
+                    || servingKernel == ServingKernel.AUTO && SparseKernel.pays(kernelSparsity[l], features.length);
+            dense.get(l).useSparseKernel(sparse ? sparseKernel(l) : null);
+        }
         DMatrixRMaj y = network.predict(x);
         double[][] out = new double[y.numRows][];
         for (int r = 0; r < y.numRows; r++) {
             out[r] = Arrays.copyOfRange(y.data, r * y.numCols, (r + 1) * y.numCols);
         }
         return out;
+    }
+
+    /** Chooses the kernel of the next predictions ({@link ServingKernel#AUTO} unless changed; benchmarks compare). */
+    public synchronized void serveWith(ServingKernel kernel) {
+        this.servingKernel = kernel;
+    }
+
+    private SparseKernel sparseKernel(int layer) {
+        if (sparseKernels[layer] == null) {
+            Dense d = network.layers().get(layer);
+            sparseKernels[layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units());
+        }
+        return sparseKernels[layer];
     }
 
     public int inputSize() {
@@ -181,7 +232,7 @@ public final class InferenceModel {
         return network.parameterCount();
     }
 
-    /** The network holding this model's weights; read it, do not train it. */
+    /** The network holding this model's weights; read it, do not change it (compressed kernels copy it). */
     public Network network() {
         return network;
     }
