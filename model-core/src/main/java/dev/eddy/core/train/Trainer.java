@@ -123,7 +123,13 @@ public final class Trainer {
     private Trainer(TrainerConfig config) {
         this.config = config;
         this.network = Network.build(
-                Architecture.spec(config.inputSize(), config.layers(), config.initializer(), config.l1(), config.l2()),
+                Architecture.spec(
+                        config.inputSize(),
+                        config.layers(),
+                        config.initializer(),
+                        config.l1(),
+                        config.l2(),
+                        config.precision()),
                 config.seed());
         this.parameters = network.parameters();
         this.trainable = new ArrayList<>();
@@ -193,6 +199,7 @@ public final class Trainer {
         List<double[]> to = Architecture.weights(trainer.network);
         for (int i = 0; i < to.size(); i++) {
             System.arraycopy(from.get(i), 0, to.get(i), 0, to.get(i).length);
+            config.precision().round(to.get(i)); // a float64 source warm-starts a float32 model at its nearest floats
         }
         if (trainer.standardizer != null && source.standardizer().isPresent()) {
             trainer.standardizer.copyFrom(source.standardizer().get());
@@ -268,7 +275,7 @@ public final class Trainer {
         }
         double gradientNorm = clipping.apply(trainable);
         double lr = learningRate();
-        optimizer.step(trainable, lr);
+        optimizer.step(trainable, lr, config.precision());
         steps++;
         if (budget.exhausted(steps - budgetStart)) {
             stopReason = StopReason.BUDGET;
