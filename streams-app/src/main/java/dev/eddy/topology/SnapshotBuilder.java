@@ -88,6 +88,7 @@ final class SnapshotBuilder {
                 .setRefusalReason(null)
                 .setTrainingConfig(properties.toString())
                 .setCreatedAt(Instant.ofEpochMilli(createdAt))
+                .setPrecision(config.precision().spelling())
                 .build();
     }
 
