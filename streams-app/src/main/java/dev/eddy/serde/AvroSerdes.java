@@ -11,32 +11,37 @@ import org.apache.avro.Schema;
 
 /**
  * Serdes of Eddy's topic records. When an {@code .avsc} changes, keep the previous version readable
- * by passing its schema to {@link AvroSerde#of} here: {@code ModelSnapshot} is at its second version (the
- * {@code precision} field), the first is the resource {@code ModelSnapshot-v1.avsc} beside this class; every other
- * schema is at its first version.
+ * by passing its schema to {@link AvroSerde#of} here: a copy of it lives in the schemas module under
+ * {@code dev/eddy/schema/earlier/}.
  */
 public final class AvroSerdes {
 
+    /** ModelSnapshot as written before the warm-start lineage field. */
+    private static final Schema SNAPSHOT_BEFORE_LINEAGE = earlier("ModelSnapshot-before-lineage.avsc");
+
+    /** ModelSnapshot as written before the precision field (with the lineage field). */
+    private static final Schema SNAPSHOT_BEFORE_PRECISION = earlier("ModelSnapshot-before-precision.avsc");
+
     private AvroSerdes() {}
+
+    /** An earlier schema kept in the schemas module ({@code dev/eddy/schema/earlier/<name>}). */
+    static Schema earlier(String name) {
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("earlier schema dev/eddy/schema/earlier/" + name + " is missing");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public static AvroSerde<Example> examples() {
         return AvroSerde.of(Example.class);
     }
 
     public static AvroSerde<ModelSnapshot> modelSnapshots() {
-        return AvroSerde.of(ModelSnapshot.class, earlierSchema("ModelSnapshot-v1.avsc"));
-    }
-
-    /** A previous version of a schema, kept as a resource beside this class so its records stay readable. */
-    static Schema earlierSchema(String resource) {
-        try (InputStream in = AvroSerdes.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema resource " + resource + " is missing from the build");
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read schema resource " + resource, e);
-        }
+        return AvroSerde.of(ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE, SNAPSHOT_BEFORE_PRECISION);
     }
 
     public static AvroSerde<TrainingMetrics> trainingMetrics() {

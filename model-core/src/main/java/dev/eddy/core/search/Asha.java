@@ -48,7 +48,7 @@ import java.util.OptionalLong;
  * <p>Deterministic: the decisions depend only on the sequence of reports. Its state is saved exactly
  * ({@link #saveState}) and a restored machine continues with the same decisions.
  */
-public final class Asha {
+public final class Asha implements TrialSearch {
 
     /** What a trial does next. */
     public enum Action {
@@ -137,6 +137,7 @@ public final class Asha {
      * @throws IllegalArgumentException for an unknown trial or fewer examples than the trial's last report
      * @throws IllegalStateException for a paused trial (it does not train)
      */
+    @Override
     public List<Decision> report(int trial, long examples, double metric) {
         if (trial < 0 || trial >= trials) {
             throw new IllegalArgumentException("trial " + trial + " is not one of 0.." + (trials - 1));
@@ -204,6 +205,7 @@ public final class Asha {
      * The example count at which {@code trial} reports next: its next rung, or {@code max} after the last rung;
      * empty while it is paused or once it has completed.
      */
+    @Override
     public OptionalLong nextMilestone(int trial) {
         if (status[trial] != Status.RUNNING) {
             return OptionalLong.empty();
@@ -213,11 +215,13 @@ public final class Asha {
     }
 
     /** Where {@code trial} stands. */
+    @Override
     public Status status(int trial) {
         return status[trial];
     }
 
     /** The highest rung index {@code trial} was recorded in, −1 for none. */
+    @Override
     public int rung(int trial) {
         return reached[trial] - 1;
     }
@@ -228,6 +232,7 @@ public final class Asha {
     }
 
     /** The number of trials. */
+    @Override
     public int trials() {
         return trials;
     }
@@ -237,6 +242,7 @@ public final class Asha {
      * restore), each trial's status, examples and rungs reached, and each rung's arrivals in order with their
      * metric (raw IEEE-754 bits) and whether they were promoted.
      */
+    @Override
     public void saveState(DataOutput out) throws IOException {
         StateIo.writeHeader(out, TAG, VERSION);
         out.writeLong(config.minExamples());
@@ -266,6 +272,7 @@ public final class Asha {
      * @throws IOException naming what does not match: another component, format version, configuration, trial
      *     count or direction, or a corrupt value
      */
+    @Override
     public void loadState(DataInput in) throws IOException {
         apply(read(in));
     }

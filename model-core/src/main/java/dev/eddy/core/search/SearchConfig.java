@@ -23,7 +23,8 @@ import java.util.function.Function;
  *   <tr><td>{@code search.metric}</td><td>{@code prequential}</td><td>{@code prequential},
  *       {@code holdout_loss}, {@code holdout_<metric>} of {@link #HOLDOUT_METRICS}</td></tr>
  *   <tr><td>{@code search.switch-margin}</td><td>0.005</td><td>finite, {@code >= 0}</td></tr>
- *   <tr><td>{@code search.space.<trainer key>}</td><td></td><td>see {@link SearchSpace}</td></tr>
+ *   <tr><td>{@code search.space.<trainer key>}</td><td>{@link SearchSpace#DEFAULT} when none</td><td>see
+ *       {@link SearchSpace}</td></tr>
  * </table>
  *
  * <p>Only the chosen strategy's keys are allowed: {@link AshaConfig} for {@code asha} and {@code hyperband},
@@ -36,7 +37,8 @@ import java.util.function.Function;
  * @param metric {@code search.metric}
  * @param switchMargin {@code search.switch-margin}: how much better than the champion a trial must be to replace
  *     it
- * @param space the {@code search.space.*} keys, not empty
+ * @param space the {@code search.space.*} keys, not empty ({@link #parse} takes {@link SearchSpace#DEFAULT} when
+ *     there is none)
  * @param settings the strategy's own settings, empty for {@code grid} and {@code random}
  */
 public record SearchConfig(
@@ -138,7 +140,8 @@ public record SearchConfig(
         if (rest.isEmpty()) {
             return Optional.empty();
         }
-        SearchSpace space = SearchSpace.parse(rest);
+        SearchSpace parsed = SearchSpace.parse(rest);
+        SearchSpace space = parsed.isEmpty() ? SearchSpace.DEFAULT : parsed;
         rest.keySet().removeIf(k -> k.startsWith(SearchSpace.PREFIX));
         String strategy = rest.remove("search.strategy");
         if (strategy == null) {
@@ -173,7 +176,7 @@ public record SearchConfig(
                 };
         int trials;
         if (strategy.equals("grid")) {
-            int size = space.isEmpty() ? 1 : space.gridSize();
+            int size = space.gridSize();
             trials = trialsText == null ? size : trials(trialsText);
             if (trials > size) {
                 throw new IllegalArgumentException("search.trials=" + trials + " is more than the " + size

@@ -108,7 +108,8 @@ class SearchConfigTest {
                 "search.strategy must be one of [grid, random, zoom, asha, hyperband, pbt], got 'bayes'",
                 error(with("search.strategy", "bayes")));
         assertTrue(error(with()).startsWith("search.strategy is required"));
-        assertTrue(error(Map.of("search.strategy", "random")).contains("needs a space"));
+        assertTrue(
+                error(Map.of("search.strategy", "grid", "search.trials", "193")).contains("the 192 points"));
         assertEquals(
                 "key 'search.pbt.quantile' does not apply with search.strategy=asha; strategy keys that apply:"
                         + " search.asha.eta, search.asha.max-examples, search.asha.min-examples",
@@ -142,5 +143,17 @@ class SearchConfigTest {
                 error(with("search.strategy", "zoom", "search.zoom.round-examples", "0")));
         assertTrue(error(with("search.strategy", "asha", "search.space.hidden", "1"))
                 .startsWith("search.space.hidden: 'hidden' is not a trainer key"));
+    }
+
+    @Test
+    void withoutSpaceKeysTheDefaultSpaceIsSearched() {
+        SearchConfig random =
+                SearchConfig.parse(Map.of("search.strategy", "random")).orElseThrow();
+        assertEquals(SearchSpace.DEFAULT, random.space());
+        assertEquals(16, random.trials());
+        SearchConfig grid =
+                SearchConfig.parse(Map.of("search.strategy", "grid")).orElseThrow();
+        assertEquals(192, grid.trials());
+        assertEquals(SearchSpace.DEFAULT.grid(), grid.initialTrials());
     }
 }
