@@ -194,7 +194,13 @@ public final class TrainerConfig {
         l1 = r.real("l1", 0.0, v -> v >= 0, ">= 0");
         l2 = r.real("l2", 0.0, v -> v >= 0, ">= 0");
         precision = Precision.parse(Precision.KEY, r.props.getOrDefault(Precision.KEY, "float64"));
-        r.accept(Precision.KEY, precision.spelling());
+        if (precision == Precision.FLOAT64) {
+            // the default is left out of the canonical form, so that states and snapshots of float64 models keep
+            // the exact bytes they had before the key existed
+            r.props.remove(Precision.KEY);
+        } else {
+            r.accept(Precision.KEY, precision.spelling());
+        }
 
         optimizer = r.choice("optimizer", "adam", OPTIMIZERS);
         schedule = r.choice("schedule", "constant", SCHEDULES);

@@ -39,10 +39,12 @@ class Float32TrainingTest {
     }
 
     @Test
-    void precisionKeyDefaultsToFloat64AndNamesTheAllowedValues() {
+    void precisionKeyDefaultsToFloat64LeftOutOfTheCanonicalFormAndNamesTheAllowedValues() {
         assertThat(config().precision()).isEqualTo(Precision.FLOAT64);
-        assertThat(config().toProperties()).containsEntry("precision", "float64");
+        assertThat(config().toProperties()).doesNotContainKey("precision");
+        assertThat(config("precision", "float64").toProperties()).isEqualTo(config().toProperties());
         assertThat(config("precision", "float32").precision()).isEqualTo(Precision.FLOAT32);
+        assertThat(config("precision", "float32").toProperties()).containsEntry("precision", "float32");
         assertThatThrownBy(() -> config("precision", "float16"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("precision must be one of [float64, float32], got 'float16'");
