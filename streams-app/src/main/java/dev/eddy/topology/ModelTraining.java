@@ -17,6 +17,7 @@ import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.HoldoutBuffer;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
+import dev.eddy.state.WarmStartSource;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -90,6 +91,9 @@ final class ModelTraining {
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
     private boolean stale;
 
+    /** The source of the warm start at the model's start or last reset (its lineage), null for a cold start. */
+    private WarmStartSource warmStartSource;
+
     private long snapshotVersion = -1;
     private long examplesWhilePaused;
     private long holdoutReceived;
@@ -160,6 +164,7 @@ final class ModelTraining {
             prequentialSum = s.prequentialSum();
             stateChunks = s.stateChunks();
             stateBytes = s.stateBytes();
+            warmStartSource = s.warmStart();
         }
         batch = new PartialBatch(
                 modelId,
@@ -623,7 +628,8 @@ final class ModelTraining {
         if (!Double.isNaN(metric) && !monitor.equals("holdout_loss")) {
             scores.put(monitor.substring("holdout_".length()), metric);
         }
-        ModelSnapshot snapshot = SnapshotBuilder.build(modelId, snapshotVersion, trainer, reason, scores, nowMs);
+        ModelSnapshot snapshot =
+                SnapshotBuilder.build(modelId, snapshotVersion, trainer, reason, scores, warmStartSource, nowMs);
         out.accept(snapshot);
         listener.onSnapshot(modelId, snapshotVersion, reason);
     }
@@ -675,7 +681,8 @@ final class ModelTraining {
                 prequentialSum,
                 stateChunks,
                 stateBytes,
-                drift.status());
+                drift.status(),
+                warmStartSource);
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

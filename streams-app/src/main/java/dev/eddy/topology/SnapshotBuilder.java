@@ -14,6 +14,8 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.NamedTensor;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.Standardization;
+import dev.eddy.schema.WarmStartLineage;
+import dev.eddy.state.WarmStartSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -27,7 +29,7 @@ import java.util.Map;
  * layer {@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, and with batch normalization
  * {@code dense_i/bn/gamma}, {@code beta}, {@code moving_mean}, {@code moving_variance}) as little-endian float64 bulk
  * copies, the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
- * the training configuration as properties text.
+ * the training configuration as properties text, and the warm-start lineage (null for a cold start).
  */
 final class SnapshotBuilder {
 
@@ -39,6 +41,7 @@ final class SnapshotBuilder {
             Trainer trainer,
             SnapshotReason reason,
             Map<String, Double> holdoutMetrics,
+            WarmStartSource warmStart,
             long createdAt) {
         TrainerConfig config = trainer.config();
         InferenceModel model = trainer.inferenceModel();
@@ -88,7 +91,20 @@ final class SnapshotBuilder {
                 .setRefusalReason(null)
                 .setTrainingConfig(properties.toString())
                 .setCreatedAt(Instant.ofEpochMilli(createdAt))
+                .setWarmStart(warmStart == null ? null : lineage(warmStart))
                 .build();
+    }
+
+    private static WarmStartLineage lineage(WarmStartSource source) {
+        return source.isSnapshot()
+                ? WarmStartLineage.newBuilder()
+                        .setModel(source.model())
+                        .setVersion(source.version())
+                        .build()
+                : WarmStartLineage.newBuilder()
+                        .setFile(source.file())
+                        .setSha256(source.sha256())
+                        .build();
     }
 
     private static Standardization standardization(Standardizer s) {

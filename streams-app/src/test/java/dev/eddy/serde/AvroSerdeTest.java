@@ -12,6 +12,7 @@ import dev.eddy.schema.Prediction;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.Standardization;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.schema.WarmStartLineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -52,22 +54,13 @@ class AvroSerdeTest {
         return serde.deserializer().deserialize("t", bytes);
     }
 
-    @Test
-    void roundTripsEveryRecordType() {
-        assertThat(roundTrip(AvroSerdes.examples(), example())).isEqualTo(example());
+    private static final double[] KERNEL = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};
 
-        Example regression = Example.newBuilder(example())
-                .setClassLabel(null)
-                .setTarget(151.0)
-                .setModelId(null)
-                .setWeight(null)
-                .build();
-        assertThat(roundTrip(AvroSerdes.examples(), regression)).isEqualTo(regression);
-
-        double[] kernel = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};
-        ByteBuffer values = ByteBuffer.allocate(kernel.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        values.asDoubleBuffer().put(kernel);
-        ModelSnapshot snapshot = ModelSnapshot.newBuilder()
+    /** A snapshot with every field set, of a cold-started model (no warm-start lineage). */
+    private static ModelSnapshot snapshot() {
+        ByteBuffer values = ByteBuffer.allocate(KERNEL.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        values.asDoubleBuffer().put(KERNEL);
+        return ModelSnapshot.newBuilder()
                 .setModelId("m1")
                 .setVersion(7)
                 .setArchitecture(Architecture.newBuilder()
@@ -99,6 +92,22 @@ class AvroSerdeTest {
                 .setTrainingConfig("optimizer=adam\nlearning-rate=0.001\n")
                 .setCreatedAt(TIME)
                 .build();
+    }
+
+    @Test
+    void roundTripsEveryRecordType() {
+        assertThat(roundTrip(AvroSerdes.examples(), example())).isEqualTo(example());
+
+        Example regression = Example.newBuilder(example())
+                .setClassLabel(null)
+                .setTarget(151.0)
+                .setModelId(null)
+                .setWeight(null)
+                .build();
+        assertThat(roundTrip(AvroSerdes.examples(), regression)).isEqualTo(regression);
+
+        double[] kernel = KERNEL;
+        ModelSnapshot snapshot = snapshot();
         ModelSnapshot decoded = roundTrip(AvroSerdes.modelSnapshots(), snapshot);
         assertThat(decoded).isEqualTo(snapshot);
         double[] decodedKernel = new double[kernel.length];
@@ -138,6 +147,45 @@ class AvroSerdeTest {
                 .setScoreTime(TIME)
                 .build();
         assertThat(roundTrip(AvroSerdes.predictions(), prediction)).isEqualTo(prediction);
+    }
+
+    @Test
+    void roundTripsTheWarmStartLineageOfASnapshot() {
+        ModelSnapshot fromModel = ModelSnapshot.newBuilder(snapshot())
+                .setWarmStart(WarmStartLineage.newBuilder()
+                        .setModel("src")
+                        .setVersion(12L)
+                        .build())
+                .build();
+        ModelSnapshot fromFile = ModelSnapshot.newBuilder(snapshot())
+                .setWarmStart(WarmStartLineage.newBuilder()
+                        .setFile("/models/src.eddy")
+                        .setSha256("ab".repeat(32))
+                        .build())
+                .build();
+        assertThat(roundTrip(AvroSerdes.modelSnapshots(), fromModel)).isEqualTo(fromModel);
+        assertThat(roundTrip(AvroSerdes.modelSnapshots(), fromFile)).isEqualTo(fromFile);
+    }
+
+    /** A snapshot written by the previous version (no warmStart field) still reads, with no lineage. */
+    @Test
+    void readsSnapshotsWrittenBeforeTheWarmStartLineage() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/ModelSnapshot-before-lineage.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        assertThat(before.getField("warmStart")).isNull();
+        ModelSnapshot current = snapshot();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", bytes);
+
+        assertThat(decoded.getWarmStart()).isNull();
+        assertThat(decoded).isEqualTo(current);
     }
 
     @Test
