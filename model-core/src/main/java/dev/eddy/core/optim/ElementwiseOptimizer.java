@@ -48,6 +48,28 @@ public abstract class ElementwiseOptimizer implements Optimizer {
         }
     }
 
+    @Override
+    public final void clearState(String parameter, boolean[] pruned) {
+        if (state == null) {
+            return;
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (names[i].equals(parameter)) {
+                if (pruned.length != sizes[i]) {
+                    throw new IllegalArgumentException(name() + " state of " + parameter + " has " + sizes[i]
+                            + " elements but the mask has " + pruned.length);
+                }
+                for (double[] slot : state[i]) {
+                    for (int j = 0; j < slot.length; j++) {
+                        if (pruned[j]) {
+                            slot[j] = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Hook for per-step scalars shared by all parameters (Nadam's Π_t); called before the updates. */
     protected void beginStep(long t) {}
 

@@ -15,6 +15,13 @@ public interface Optimizer {
     /** Applies one update to every parameter from its gradient, with the given learning rate. */
     void step(List<Parameter> params, double learningRate);
 
+    /**
+     * Zeroes every state entry (moments, accumulators) of the elements of {@code parameter} where {@code pruned} is
+     * set: with their gradients held at 0 such elements no longer move under any rule here (magnitude pruning). No
+     * state yet (before the first step) or no state of that name: nothing changes.
+     */
+    void clearState(String parameter, boolean[] pruned);
+
     /** Number of updates applied so far (torch's {@code t} after the update). */
     long iterations();
 

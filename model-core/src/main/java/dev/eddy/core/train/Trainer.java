@@ -18,6 +18,8 @@ import dev.eddy.core.optim.RmsProp;
 import dev.eddy.core.optim.Sgd;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.prune.GradualPruning;
+import dev.eddy.core.prune.Sparsity;
 import dev.eddy.core.schedule.ConstantRate;
 import dev.eddy.core.schedule.ExponentialDecay;
 import dev.eddy.core.schedule.LearningRateSchedule;
@@ -60,8 +62,11 @@ import org.ejml.data.DMatrixRMaj;
  * guard:        L or g not finite → skip the update (θ and optimizer moments are the last good state),
  *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor;
  *               nonfinite.max-consecutive such steps in a row stop training and restore the best weights
+ * prune mask:   g ← g ⊙ m for the pruned kernels' masks m (with {@code prune.*})
  * clip:         by global norm or by value
  * update:       θ ← optimizer(θ, g, lr_t),  lr_t = schedule(t) · plateau scale · non-finite scale
+ * prune:        at a pruning step of the schedule, new masks from |W|, pruned weights and their moments ← 0
+ *               ({@link GradualPruning})
  * </pre>
  *
  * with t the number of updates already made. Evaluations ({@link #evaluate}, {@link #onEvaluation})
@@ -77,10 +82,10 @@ public final class Trainer {
     /** "EDDT": first four bytes of a training state. */
     static final int STATE_MAGIC = 0x45444454;
     /**
-     * Format version of {@link #state()}: 2 added the skipped-step counter. {@link #restore} also reads version 1
-     * (no step was skipped then) and refuses any other.
+     * Format version of {@link #state()}: 2 added the skipped-step counter, 3 the pruning masks (with {@code prune.*}).
+     * {@link #restore} also reads versions 1 (no step was skipped then) and 2 (no pruning then) and refuses any other.
      */
-    public static final int STATE_VERSION = 2;
+    public static final int STATE_VERSION = 3;
 
     private TrainerConfig config;
     private final Network network;
@@ -90,6 +95,9 @@ public final class Trainer {
     private final NonFiniteGuard guard;
     private ReduceLrOnPlateau plateau;
     private final EarlyStopping earlyStopping;
+    /** Magnitude pruning of the trained layers' kernels, or null without {@code prune.*}. */
+    private final GradualPruning pruning;
+
     private final List<Parameter> parameters;
     /** The parameters the optimizer updates: those of every layer after the first {@code frozen-layers}. */
     private final List<Parameter> trainable;
@@ -127,10 +135,13 @@ public final class Trainer {
                 config.seed());
         this.parameters = network.parameters();
         this.trainable = new ArrayList<>();
+        List<Parameter> prunable = new ArrayList<>();
         for (Dense layer :
                 network.layers().subList(config.frozenLayers(), network.layers().size())) {
             trainable.addAll(layer.parameters());
+            prunable.add(layer.kernel());
         }
+        this.pruning = config.prune().map(c -> new GradualPruning(c, prunable)).orElse(null);
         List<double[]> weights = Architecture.weights(network);
         this.runningStatistics = weights.subList(parameters.size(), weights.size());
         this.loss = Losses.create(config.loss());
@@ -269,10 +280,16 @@ public final class Trainer {
             }
             return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
         }
+        if (pruning != null) {
+            pruning.maskGradients();
+        }
         double gradientNorm = clipping.apply(trainable);
         double lr = learningRate();
         optimizer.step(trainable, lr);
         steps++;
+        if (pruning != null) {
+            pruning.afterUpdate(steps, optimizer);
+        }
         if (budget.exhausted(steps - budgetStart)) {
             stopReason = StopReason.BUDGET;
             restoreBestWeightsIfConfigured();
@@ -432,6 +449,11 @@ public final class Trainer {
         return skippedSteps;
     }
 
+    /** Σ_l zeros(W_l) / Σ_l |W_l|: the fraction of kernel weights that are exactly 0 ({@link Sparsity#overall}). */
+    public double sparsity() {
+        return Sparsity.overall(network);
+    }
+
     /** Non-finite steps since creation. */
     public long nonFiniteSteps() {
         return guard.events();
@@ -505,7 +527,8 @@ public final class Trainer {
      * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
      * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps), network (parameters, batch-norm statistics,
      * dropout generator), optimizer moments, standardization statistics, non-finite guard,
-     * reduce-on-plateau and early-stopping state and the best weights. Arrays are bulk copies.
+     * reduce-on-plateau and early-stopping state, the best weights, then the pruning masks (with {@code prune.*}).
+     * Arrays are bulk copies.
      */
     public byte[] state() {
         ByteArrayOutputStream bytes =
@@ -541,6 +564,9 @@ public final class Trainer {
             if (bestWeights != null) {
                 StateIo.writeDoubles(out, bestWeights);
             }
+            if (pruning != null) {
+                pruning.saveState(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -563,9 +589,9 @@ public final class Trainer {
                         magic, STATE_MAGIC));
             }
             int version = in.readInt();
-            if (version != 1 && version != STATE_VERSION) {
+            if (version < 1 || version > STATE_VERSION) {
                 throw new IllegalArgumentException("training state format version " + version
-                        + " is not supported; this build reads versions 1 and " + STATE_VERSION);
+                        + " is not supported; this build reads versions 1 to " + STATE_VERSION);
             }
             int count = in.readInt();
             Map<String, String> properties = new TreeMap<>();
@@ -595,6 +621,10 @@ public final class Trainer {
             if (in.readBoolean()) {
                 t.bestWeights =
                         StateIo.readDoubles(in, Architecture.length(Architecture.weights(t.network)), "best weights");
+            }
+            // Before version 3 no configuration could prune, so a pruning trainer's state always has its masks.
+            if (t.pruning != null) {
+                t.pruning.loadState(in);
             }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the training state");
@@ -644,6 +674,10 @@ public final class Trainer {
             return false;
         }
         Architecture.copy(bestWeights, Architecture.weights(network));
+        if (pruning != null) {
+            // The best weights carry the masks of their time: what was pruned then is pruned again.
+            pruning.maskZeros(optimizer);
+        }
         return true;
     }
 

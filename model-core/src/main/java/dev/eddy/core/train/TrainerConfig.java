@@ -4,6 +4,7 @@ import dev.eddy.core.activation.Activations;
 import dev.eddy.core.drift.DriftConfig;
 import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.monitor.Mode;
+import dev.eddy.core.prune.PruneConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -78,7 +80,7 @@ public final class TrainerConfig {
 
     /** Every key {@link #fromProperties} knows, sorted. */
     public static final List<String> KEYS = sorted(
-            sorted(OPTIMIZER_KEYS, sorted(DriftConfig.KEYS, DriftResponse.KEYS)),
+            sorted(OPTIMIZER_KEYS, sorted(DriftConfig.KEYS, sorted(DriftResponse.KEYS, PruneConfig.KEYS))),
             List.of(
                     "input-size",
                     "layers",
@@ -175,6 +177,7 @@ public final class TrainerConfig {
     private final OptionalLong maxSteps;
     private final DriftConfig drift;
     private final DriftResponse driftResponse;
+    private final Optional<PruneConfig> prune;
 
     private TrainerConfig(Reader r) {
         inputSize = r.integer("input-size", null, 1);
@@ -258,6 +261,9 @@ public final class TrainerConfig {
             });
         }
 
+        prune = PruneConfig.parse(r.props);
+        prune.ifPresent(c -> c.toProperties().forEach(r::accept));
+
         properties = r.finish(describe(optimizer, schedule));
     }
 
@@ -307,6 +313,11 @@ public final class TrainerConfig {
     /** The drift detector ({@code drift.detector} and its keys). */
     public DriftConfig drift() {
         return drift;
+    }
+
+    /** Magnitude pruning during training ({@code prune.*}), when {@code prune.target-sparsity} is set. */
+    public Optional<PruneConfig> prune() {
+        return prune;
     }
 
     /** What a detection does ({@code drift.challenger}, {@code drift.lr-factor}, ...). */

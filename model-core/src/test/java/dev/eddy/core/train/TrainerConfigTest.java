@@ -178,6 +178,10 @@ class TrainerConfigTest {
             p.put("drift.detector", detector);
             seen.addAll(TrainerConfig.fromProperties(p).toProperties().keySet());
         }
+        Map<String, String> pruned = minimal();
+        pruned.put("prune.target-sparsity", "0.9");
+        pruned.put("prune.end-step", "100");
+        seen.addAll(TrainerConfig.fromProperties(pruned).toProperties().keySet());
         assertThat(seen).containsExactlyElementsOf(TrainerConfig.KEYS);
     }
 
