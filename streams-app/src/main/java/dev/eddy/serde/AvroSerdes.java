@@ -19,6 +19,9 @@ public final class AvroSerdes {
     /** ModelSnapshot as written before the warm-start lineage field. */
     private static final Schema SNAPSHOT_BEFORE_LINEAGE = earlier("ModelSnapshot-before-lineage.avsc");
 
+    /** ModelSnapshot as written before the precision field (with the lineage field). */
+    private static final Schema SNAPSHOT_BEFORE_PRECISION = earlier("ModelSnapshot-before-precision.avsc");
+
     private AvroSerdes() {}
 
     /** An earlier schema kept in the schemas module ({@code dev/eddy/schema/earlier/<name>}). */
@@ -38,7 +41,7 @@ public final class AvroSerdes {
     }
 
     public static AvroSerde<ModelSnapshot> modelSnapshots() {
-        return AvroSerde.of(ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE);
+        return AvroSerde.of(ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE, SNAPSHOT_BEFORE_PRECISION);
     }
 
     public static AvroSerde<TrainingMetrics> trainingMetrics() {

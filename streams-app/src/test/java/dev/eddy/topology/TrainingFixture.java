@@ -103,7 +103,7 @@ final class TrainingFixture implements AutoCloseable {
             }
         };
         driver = new TopologyTestDriver(
-                TrainingTopology.build(config, listener, finals, snapshotGate, warmStarts),
+                TrainingTopology.build(config, ModelPartitions.ONE, listener, finals, snapshotGate, warmStarts),
                 props,
                 Instant.ofEpochMilli(1_000_000));
         ByteArraySerializer bytes = new ByteArraySerializer();

@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.network.Network;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
@@ -24,10 +25,12 @@ import org.ejml.data.DMatrixRMaj;
  * int    input size
  * UTF    layers, canonical {@link TrainerConfig} form, e.g. "64:relu:batchnorm,10:softmax"
  * UTF    loss the model was trained with (tells how to read the outputs)
+ * UTF    precision, "float64" or "float32" (since version 2; version 1 is float64): the network predicts in it
  * bool   standardized; if true the standardizer state (count, means, M2 sums)
  * int    number of weight arrays, then each array (length + IEEE-754 doubles, big-endian, bulk):
  *        per layer kernel [inputs×units] row-major, bias, then batch-norm γ, β; then per batch-norm
- *        layer its running mean and running variance
+ *        layer its running mean and running variance (a float32 model's values are floats, written as the
+ *        doubles they equal)
  * </pre>
  *
  * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized.
@@ -36,19 +39,30 @@ public final class InferenceModel {
 
     /** "EDDM": first four bytes of a serialized model. */
     static final int MAGIC = 0x4544444D;
-    /** Format version of {@link #toBytes()}; {@link #fromBytes} refuses any other. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Format version of {@link #toBytes()}: 2 added the precision. {@link #fromBytes} also reads version 1 (a
+     * float64 model) and refuses any other.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private final int inputSize;
     private final String layers;
     private final String loss;
+    private final Precision precision;
     private final Standardizer standardizer;
     private final Network network;
 
-    private InferenceModel(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+    private InferenceModel(
+            int inputSize,
+            String layers,
+            String loss,
+            Precision precision,
+            Standardizer standardizer,
+            Network network) {
         this.inputSize = inputSize;
         this.layers = layers;
         this.loss = loss;
+        this.precision = precision;
         this.standardizer = standardizer;
         this.network = network;
     }
@@ -58,20 +72,25 @@ public final class InferenceModel {
      * independent of further training.
      */
     public static InferenceModel of(TrainerConfig config, Network network, Standardizer standardizer) {
-        return fromBytes(
-                write(config.inputSize(), config.toProperties().get("layers"), config.loss(), standardizer, network));
+        return fromBytes(write(
+                config.inputSize(),
+                config.toProperties().get("layers"),
+                config.loss(),
+                config.precision(),
+                standardizer,
+                network));
     }
 
     /** The export form described in the class documentation. */
     public byte[] toBytes() {
-        return write(inputSize, layers, loss, standardizer, network);
+        return write(inputSize, layers, loss, precision, standardizer, network);
     }
 
     /**
      * Reads {@link #toBytes()} output.
      *
-     * @throws IllegalArgumentException if the bytes are not a model, have another format version, or
-     *     are truncated or corrupt
+     * @throws IllegalArgumentException if the bytes are not a model, have a format version other than 1 and {@value
+     *     #FORMAT_VERSION}, or are truncated or corrupt
      */
     public static InferenceModel fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -81,20 +100,22 @@ public final class InferenceModel {
                         "not an Eddy model: starts with 0x%08x, expected 0x%08x (\"EDDM\")", magic, MAGIC));
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version != 1 && version != FORMAT_VERSION) {
                 throw new IllegalArgumentException("model format version " + version
-                        + " is not supported; this build reads version " + FORMAT_VERSION);
+                        + " is not supported; this build reads versions 1 and " + FORMAT_VERSION);
             }
             int inputSize = in.readInt();
             String layers = in.readUTF();
             String loss = in.readUTF();
+            Precision precision = version == 1 ? Precision.FLOAT64 : Precision.parse("precision", in.readUTF());
             Standardizer standardizer = null;
             if (in.readBoolean()) {
                 standardizer = new Standardizer(inputSize);
                 standardizer.loadState(in);
             }
             Network network = Network.build(
-                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0), 0);
+                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision),
+                    0);
             List<double[]> weights = Architecture.weights(network);
             int count = in.readInt();
             if (count != weights.size()) {
@@ -109,13 +130,19 @@ public final class InferenceModel {
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the model");
             }
-            return new InferenceModel(inputSize, layers, loss, standardizer, network);
+            return new InferenceModel(inputSize, layers, loss, precision, standardizer, network);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt model: " + e.getMessage(), e);
         }
     }
 
-    private static byte[] write(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+    private static byte[] write(
+            int inputSize,
+            String layers,
+            String loss,
+            Precision precision,
+            Standardizer standardizer,
+            Network network) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) network.parameterCount());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -123,6 +150,7 @@ public final class InferenceModel {
             out.writeInt(inputSize);
             out.writeUTF(layers);
             out.writeUTF(loss);
+            out.writeUTF(precision.spelling());
             out.writeBoolean(standardizer != null);
             if (standardizer != null) {
                 standardizer.saveState(out);
@@ -175,6 +203,11 @@ public final class InferenceModel {
     /** The loss the model was trained with: says whether outputs are probabilities, scores or targets. */
     public String loss() {
         return loss;
+    }
+
+    /** The precision the model was trained in and predicts in. */
+    public Precision precision() {
+        return precision;
     }
 
     public long parameterCount() {
