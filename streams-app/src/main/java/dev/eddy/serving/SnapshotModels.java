@@ -27,6 +27,9 @@ import java.util.Properties;
  * ({@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, {@code dense_i/bn/gamma|beta|moving_mean|
  * moving_variance}; little-endian float64).
  *
+ * <p>Precision: the snapshot's {@code precision} (float64 for a snapshot written before the field existed) must be
+ * the {@code precision} of its training configuration; the model then predicts in it.
+ *
  * <p>Input standardization: the snapshot's {@code standardization} (count n, means, variances) becomes the model's
  * {@link Standardizer}, so predictions apply x' = (x − mean)/√(var + ε) exactly as training did; a snapshot without
  * one gives a model that scores raw inputs.
@@ -61,6 +64,11 @@ public final class SnapshotModels {
      */
     public static InferenceModel inferenceModel(ModelSnapshot snapshot) {
         TrainerConfig config = trainerConfig(snapshot);
+        if (!config.precision().spelling().equals(snapshot.getPrecision())) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " has precision '"
+                    + snapshot.getPrecision() + "' but its trainingConfig says precision="
+                    + config.precision().spelling() + "; expected the same (float64 or float32) in both");
+        }
         // A fresh trainer gives a network of the snapshot's architecture; its weights are then overwritten.
         Network network = Trainer.create(config).network();
         copyWeights(snapshot, network);

@@ -92,6 +92,7 @@ final class SnapshotBuilder {
                 .setTrainingConfig(properties.toString())
                 .setCreatedAt(Instant.ofEpochMilli(createdAt))
                 .setWarmStart(warmStart == null ? null : lineage(warmStart))
+                .setPrecision(config.precision().spelling())
                 .build();
     }
 

@@ -281,6 +281,64 @@ class AvroSerdeTest {
         assertThat(decoded.hasField("weight")).isFalse();
     }
 
+    private static ModelSnapshot float32Snapshot() {
+        return ModelSnapshot.newBuilder()
+                .setModelId("m1")
+                .setVersion(3)
+                .setArchitecture(new Architecture(2, List.of(new LayerSpec(1, "sigmoid", Map.of(), 3L)), "mse"))
+                .setParameters(List.of())
+                .setExamplesSeen(64)
+                .setStepsSeen(2)
+                .setReason(SnapshotReason.PERIODIC)
+                .setTrainingConfig("precision=float32\n")
+                .setCreatedAt(TIME)
+                .setPrecision("float32")
+                .build();
+    }
+
+    /** The bytes a build before the precision field wrote: the record as the ModelSnapshot schema before precision has it. */
+    private static byte[] writtenWithTheSchemaBeforePrecision(ModelSnapshot current) throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        assertThat(v1.getField("precision")).isNull();
+        byte[] datum = AvroSerdes.modelSnapshots().serialize("t", current);
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+        GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(datum);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+    }
+
+    @Test
+    void readsSnapshotsWrittenBeforeThePrecisionFieldAsFloat64() throws IOException {
+        ModelSnapshot current = float32Snapshot();
+        byte[] old = writtenWithTheSchemaBeforePrecision(current);
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", old);
+
+        assertThat(decoded.getPrecision()).as("added field takes its default").isEqualTo("float64");
+        assertThat(ModelSnapshot.newBuilder(decoded).setPrecision("float32").build())
+                .isEqualTo(current);
+        assertThatThrownBy(() -> AvroSerde.of(ModelSnapshot.class).deserialize("eddy.model-snapshots", old))
+                .as("only because the serde knows the schema before precision")
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("unknown schema");
+    }
+
+    @Test
+    void anEarlierReaderReadsSnapshotsWrittenWithThePrecisionField() throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        byte[] bytes = AvroSerdes.modelSnapshots().serialize("t", float32Snapshot());
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
+
+        assertThat(decoded.get("modelId").toString()).isEqualTo("m1");
+        assertThat(decoded.get("version")).isEqualTo(3L);
+        assertThat(decoded.hasField("precision")).isFalse();
+    }
+
     @Test
     void badBytesRaiseADecodingExceptionThatKafkaTreatsAsPoison() {
         AvroSerde<Example> serde = AvroSerdes.examples();

@@ -10,9 +10,10 @@ import org.ejml.data.DMatrixRMaj;
  * z_rj = fma(x_r,i_K, w_i_K j, … fma(x_r,i_1, w_i_1 j, b_j))     over the i with x_ri ≠ 0 and w_ij ≠ 0, ascending
  * </pre>
  *
- * the same fused multiply-add chain in ascending input order as {@link MatMul#abPlusBias}, with the terms whose
- * product is zero left out. Leaving out fma(x, 0, c) = c + (±0) changes at most the sign of a zero, so z equals the
- * dense product exactly (as values, −0 = +0). The work is proportional to the non-zeros, and rows of x that a ReLU
+ * the same fused multiply-add chain in ascending input order as {@link MatMul#abPlusBias} (in {@link
+ * Precision#FLOAT32}: float fmas, as {@link FloatProduct#abPlusBias}), with the terms whose product is zero left out.
+ * Leaving out fma(x, 0, c) = c + (±0) changes at most the sign of a zero, so z equals the dense product exactly (as
+ * values, −0 = +0). The work is proportional to the non-zeros, and rows of x that a ReLU
  * zeroed cost nothing. The weights are a copy: rebuild after the dense kernel changes.
  */
 public final class SparseKernel {
@@ -33,8 +34,10 @@ public final class SparseKernel {
 
     private final int[] columns;
     private final double[] values;
+    private final boolean float32;
 
-    private SparseKernel(int inputs, int units, int[] rowStart, int[] columns, double[] values) {
+    private SparseKernel(int inputs, int units, int[] rowStart, int[] columns, double[] values, boolean float32) {
+        this.float32 = float32;
         this.inputs = inputs;
         this.units = units;
         this.rowStart = rowStart;
@@ -42,8 +45,8 @@ public final class SparseKernel {
         this.values = values;
     }
 
-    /** The non-zeros of {@code w}, [inputs × units] row-major (a −0.0 counts as zero). */
-    public static SparseKernel of(double[] w, int inputs, int units) {
+    /** The non-zeros of {@code w}, [inputs × units] row-major (a −0.0 counts as zero), multiplied in {@code precision}. */
+    public static SparseKernel of(double[] w, int inputs, int units, Precision precision) {
         if (w.length != inputs * units) {
             throw new IllegalArgumentException("kernel has " + w.length + " weights, expected " + inputs + "×" + units);
         }
@@ -68,7 +71,7 @@ public final class SparseKernel {
             }
         }
         rowStart[inputs] = e;
-        return new SparseKernel(inputs, units, rowStart, columns, values);
+        return new SparseKernel(inputs, units, rowStart, columns, values, precision == Precision.FLOAT32);
     }
 
     /** Whether a kernel of this sparsity is faster sparse for a batch of {@code rows} (the thresholds above). */
@@ -100,9 +103,18 @@ public final class SparseKernel {
                 if (xv == 0.0) {
                     continue;
                 }
-                for (int e = rowStart[i], end = rowStart[i + 1]; e < end; e++) {
-                    int j = out + columns[e];
-                    cs[j] = Math.fma(xv, values[e], cs[j]);
+                int end = rowStart[i + 1];
+                if (float32) {
+                    float xf = (float) xv;
+                    for (int e = rowStart[i]; e < end; e++) {
+                        int j = out + columns[e];
+                        cs[j] = Math.fma(xf, (float) values[e], (float) cs[j]);
+                    }
+                } else {
+                    for (int e = rowStart[i]; e < end; e++) {
+                        int j = out + columns[e];
+                        cs[j] = Math.fma(xv, values[e], cs[j]);
+                    }
                 }
             }
         }

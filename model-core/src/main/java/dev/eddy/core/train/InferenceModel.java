@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.kernel.SparseKernel;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.network.Network;
@@ -27,12 +28,13 @@ import org.ejml.data.DMatrixRMaj;
  * int    input size
  * UTF    layers, canonical {@link TrainerConfig} form, e.g. "64:relu:batchnorm,10:softmax"
  * UTF    loss the model was trained with (tells how to read the outputs)
+ * UTF    precision, "float64" or "float32" (since version 2; version 1 is float64): the network predicts in it
  * bool   standardized; if true the standardizer state (count, means, M2 sums)
  * int    number of weight arrays, then each array: per layer kernel [inputs×units] row-major, bias, then
- *        batch-norm γ, β; then per batch-norm layer its running mean and running variance. Version 2: each
- *        array dense or sparse, whichever is smaller ({@link TensorEncoding}: a pruned kernel is stored as
- *        its non-zeros and their positions); version 1: each array dense (length + IEEE-754 doubles,
- *        big-endian, bulk). {@link #fromBytes} reads both.
+ *        batch-norm γ, β; then per batch-norm layer its running mean and running variance (a float32 model's
+ *        values are floats, written as the doubles they equal). Version 3: each array dense or sparse,
+ *        whichever is smaller ({@link TensorEncoding}: a pruned kernel is stored as its non-zeros and their
+ *        positions); versions 1 and 2: each array dense (length + IEEE-754 doubles, big-endian, bulk).
  * </pre>
  *
  * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized. A layer whose
@@ -45,10 +47,10 @@ public final class InferenceModel {
     /** "EDDM": first four bytes of a serialized model. */
     static final int MAGIC = 0x4544444D;
     /**
-     * Format version of {@link #toBytes()}: 2 stores sparse weight arrays compactly. {@link #fromBytes} also reads
-     * version 1 and refuses any other.
+     * Format version of {@link #toBytes()}: 2 added the precision, 3 stores sparse weight arrays compactly. {@link
+     * #fromBytes} also reads versions 1 (a float64 model) and 2, and refuses any other.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** Which kernel the layers compute h·W with. */
     public enum ServingKernel {
@@ -63,6 +65,7 @@ public final class InferenceModel {
     private final int inputSize;
     private final String layers;
     private final String loss;
+    private final Precision precision;
     private final Standardizer standardizer;
     private final Network network;
     /** Per layer: its kernel's sparsity, and its compressed kernel (built when first needed, or null). */
@@ -71,10 +74,17 @@ public final class InferenceModel {
     private final SparseKernel[] sparseKernels;
     private ServingKernel servingKernel = ServingKernel.AUTO;
 
-    private InferenceModel(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+    private InferenceModel(
+            int inputSize,
+            String layers,
+            String loss,
+            Precision precision,
+            Standardizer standardizer,
+            Network network) {
         this.inputSize = inputSize;
         this.layers = layers;
         this.loss = loss;
+        this.precision = precision;
         this.standardizer = standardizer;
         this.network = network;
         this.kernelSparsity = Sparsity.perLayer(network);
@@ -86,20 +96,25 @@ public final class InferenceModel {
      * independent of further training.
      */
     public static InferenceModel of(TrainerConfig config, Network network, Standardizer standardizer) {
-        return fromBytes(
-                write(config.inputSize(), config.toProperties().get("layers"), config.loss(), standardizer, network));
+        return fromBytes(write(
+                config.inputSize(),
+                config.toProperties().get("layers"),
+                config.loss(),
+                config.precision(),
+                standardizer,
+                network));
     }
 
     /** The export form described in the class documentation. */
     public byte[] toBytes() {
-        return write(inputSize, layers, loss, standardizer, network);
+        return write(inputSize, layers, loss, precision, standardizer, network);
     }
 
     /**
      * Reads {@link #toBytes()} output.
      *
-     * @throws IllegalArgumentException if the bytes are not a model, have another format version, or
-     *     are truncated or corrupt
+     * @throws IllegalArgumentException if the bytes are not a model, have a format version other than 1 and {@value
+     *     #FORMAT_VERSION}, or are truncated or corrupt
      */
     public static InferenceModel fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -116,13 +131,15 @@ public final class InferenceModel {
             int inputSize = in.readInt();
             String layers = in.readUTF();
             String loss = in.readUTF();
+            Precision precision = version == 1 ? Precision.FLOAT64 : Precision.parse("precision", in.readUTF());
             Standardizer standardizer = null;
             if (in.readBoolean()) {
                 standardizer = new Standardizer(inputSize);
                 standardizer.loadState(in);
             }
             Network network = Network.build(
-                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0), 0);
+                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision),
+                    0);
             List<double[]> weights = Architecture.weights(network);
             int count = in.readInt();
             if (count != weights.size()) {
@@ -131,7 +148,7 @@ public final class InferenceModel {
             }
             for (int i = 0; i < count; i++) {
                 double[] target = weights.get(i);
-                if (version == 1) {
+                if (version < 3) {
                     System.arraycopy(
                             StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
                 } else {
@@ -141,13 +158,19 @@ public final class InferenceModel {
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the model");
             }
-            return new InferenceModel(inputSize, layers, loss, standardizer, network);
+            return new InferenceModel(inputSize, layers, loss, precision, standardizer, network);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt model: " + e.getMessage(), e);
         }
     }
 
-    private static byte[] write(int inputSize, String layers, String loss, Standardizer standardizer, Network network) {
+    private static byte[] write(
+            int inputSize,
+            String layers,
+            String loss,
+            Precision precision,
+            Standardizer standardizer,
+            Network network) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) network.parameterCount());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -155,6 +178,7 @@ public final class InferenceModel {
             out.writeInt(inputSize);
             out.writeUTF(layers);
             out.writeUTF(loss);
+            out.writeUTF(precision.spelling());
             out.writeBoolean(standardizer != null);
             if (standardizer != null) {
                 standardizer.saveState(out);
@@ -205,7 +229,7 @@ public final class InferenceModel {
     private SparseKernel sparseKernel(int layer) {
         if (sparseKernels[layer] == null) {
             Dense d = network.layers().get(layer);
-            sparseKernels[layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units());
+            sparseKernels[layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units(), precision);
         }
         return sparseKernels[layer];
     }
@@ -226,6 +250,11 @@ public final class InferenceModel {
     /** The loss the model was trained with: says whether outputs are probabilities, scores or targets. */
     public String loss() {
         return loss;
+    }
+
+    /** The precision the model was trained in and predicts in. */
+    public Precision precision() {
+        return precision;
     }
 
     public long parameterCount() {

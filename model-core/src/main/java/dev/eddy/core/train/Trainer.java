@@ -131,7 +131,13 @@ public final class Trainer {
     private Trainer(TrainerConfig config) {
         this.config = config;
         this.network = Network.build(
-                Architecture.spec(config.inputSize(), config.layers(), config.initializer(), config.l1(), config.l2()),
+                Architecture.spec(
+                        config.inputSize(),
+                        config.layers(),
+                        config.initializer(),
+                        config.l1(),
+                        config.l2(),
+                        config.precision()),
                 config.seed());
         this.parameters = network.parameters();
         this.trainable = new ArrayList<>();
@@ -206,6 +212,9 @@ public final class Trainer {
         TransferRule rule = TransferRule.between(source, config);
         Trainer trainer = new Trainer(config);
         rule.copy(source.network(), trainer.network);
+        for (double[] w : Architecture.weights(trainer.network)) {
+            config.precision().round(w); // a float64 source warm-starts a float32 model at its nearest floats
+        }
         if (copyStandardizer
                 && trainer.standardizer != null
                 && source.standardizer().isPresent()) {
@@ -285,7 +294,7 @@ public final class Trainer {
         }
         double gradientNorm = clipping.apply(trainable);
         double lr = learningRate();
-        optimizer.step(trainable, lr);
+        optimizer.step(trainable, lr, config.precision());
         steps++;
         if (pruning != null) {
             pruning.afterUpdate(steps, optimizer);

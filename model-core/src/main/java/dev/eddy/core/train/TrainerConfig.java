@@ -3,6 +3,7 @@ package dev.eddy.core.train;
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.drift.DriftConfig;
 import dev.eddy.core.drift.DriftResponse;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.monitor.Mode;
 import dev.eddy.core.prune.PruneConfig;
 import java.util.ArrayList;
@@ -125,7 +126,8 @@ public final class TrainerConfig {
                     "nonfinite.lr-factor",
                     "nonfinite.max-consecutive",
                     "budget.max-steps",
-                    "frozen-layers"));
+                    "frozen-layers",
+                    Precision.KEY));
 
     private static List<String> sorted(Collection<String> some, Collection<String> others) {
         TreeSet<String> all = new TreeSet<>(some);
@@ -177,6 +179,7 @@ public final class TrainerConfig {
     private final OptionalLong maxSteps;
     private final DriftConfig drift;
     private final DriftResponse driftResponse;
+    private final Precision precision;
     private final Optional<PruneConfig> prune;
 
     private TrainerConfig(Reader r) {
@@ -190,6 +193,14 @@ public final class TrainerConfig {
         seed = r.longValue("seed", 42L, Long.MIN_VALUE);
         l1 = r.real("l1", 0.0, v -> v >= 0, ">= 0");
         l2 = r.real("l2", 0.0, v -> v >= 0, ">= 0");
+        precision = Precision.parse(Precision.KEY, r.props.getOrDefault(Precision.KEY, "float64"));
+        if (precision == Precision.FLOAT64) {
+            // the default is left out of the canonical form, so that states and snapshots of float64 models keep
+            // the exact bytes they had before the key existed
+            r.props.remove(Precision.KEY);
+        } else {
+            r.accept(Precision.KEY, precision.spelling());
+        }
 
         optimizer = r.choice("optimizer", "adam", OPTIMIZERS);
         schedule = r.choice("schedule", "constant", SCHEDULES);
@@ -327,6 +338,11 @@ public final class TrainerConfig {
 
     public boolean classification() {
         return !loss.equals("mse");
+    }
+
+    /** The precision the network trains and predicts in ({@code precision}: float64, the default, or float32). */
+    public Precision precision() {
+        return precision;
     }
 
     public String initializer() {

@@ -24,7 +24,13 @@ class SparseServingTest {
     }
 
     static InferenceModel trained(boolean standardize) {
+        return trained(standardize, "float64");
+    }
+
+    static InferenceModel trained(boolean standardize, String precision) {
         Trainer t = Trainer.create(TrainerConfig.fromProperties(Map.of(
+                "precision",
+                precision,
                 "input-size",
                 "12",
                 "layers",
@@ -125,6 +131,19 @@ class SparseServingTest {
         }
     }
 
+    @Test
+    void inFloat32TooTheSparseKernelPredictsExactlyAsTheDenseOne() {
+        SplittableRandom random = new SplittableRandom(8);
+        InferenceModel m = new MagnitudePruning(0.9, PruningScope.LAYER).prune(trained(true, "float32"));
+        for (int batch : new int[] {1, 32}) {
+            double[][] x = rows(random, batch);
+            m.serveWith(InferenceModel.ServingKernel.DENSE);
+            double[][] dense = m.predict(x);
+            m.serveWith(InferenceModel.ServingKernel.SPARSE);
+            assertSameValues(m.predict(x), dense);
+        }
+    }
+
     /** AUTO takes the sparse kernel per layer from the thresholds: visible as the kernel the layer holds. */
     @Test
     void autoSwitchesLayersAtTheThresholds() throws Exception {
@@ -159,7 +178,7 @@ class SparseServingTest {
         InferenceModel m = InferenceModel.fromBytes(v1);
         assertThat(m.layers()).isEqualTo("8:relu:batchnorm,3:softmax");
         byte[] v2 = m.toBytes();
-        assertThat(ByteBuffer.wrap(v2).getInt(4)).isEqualTo(2);
+        assertThat(ByteBuffer.wrap(v2).getInt(4)).isEqualTo(InferenceModel.FORMAT_VERSION);
         InferenceModel again = InferenceModel.fromBytes(v2);
         double[][] x = {{0.1, -0.2, 0.3, 1.5}};
         assertThat(again.predict(x)).isDeepEqualTo(m.predict(x));
@@ -193,6 +212,7 @@ class SparseServingTest {
         int offset = 12; // magic, version, input size
         offset += 2 + b.getShort(offset); // layers
         offset += 2 + b.getShort(offset); // loss
+        offset += 2 + b.getShort(offset); // precision
         assertThat(bytes[offset]).as("standardized").isZero();
         return offset + 1 + 4; // the flag, the array count
     }

@@ -182,6 +182,9 @@ class TrainerConfigTest {
         pruned.put("prune.target-sparsity", "0.9");
         pruned.put("prune.end-step", "100");
         seen.addAll(TrainerConfig.fromProperties(pruned).toProperties().keySet());
+        Map<String, String> float32 = minimal();
+        float32.put("precision", "float32"); // float64, the default, is left out of the canonical form
+        seen.addAll(TrainerConfig.fromProperties(float32).toProperties().keySet());
         assertThat(seen).containsExactlyElementsOf(TrainerConfig.KEYS);
     }
 
