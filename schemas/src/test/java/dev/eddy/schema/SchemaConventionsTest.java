@@ -72,6 +72,7 @@ class SchemaConventionsTest {
                         "LayerSpec",
                         "NamedTensor",
                         "Standardization",
+                        "WarmStartLineage",
                         "TrainingMetrics",
                         "TrainingEvent",
                         "Prediction");

@@ -2,6 +2,7 @@ package dev.eddy.config;
 
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.io.Topics;
+import dev.eddy.warmstart.WarmStartConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
  * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
  * snapshot-every (100) steps, 0 = only best/early-stop/final
- * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs one-partition input topics;
+ * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs input topics of one partition
+ *                                      count (with several, examples naming a model keyed by the model id);
  *                                      auto: direct where it can be (decided at start by {@code EddyApp})
  * prequential.enabled (true)           test-then-train score of every example before it is used (one extra forward pass)
  * prequential.window (1000) ≥ 1        examples in the windowed prequential metric
@@ -42,6 +44,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * serving.feature-order ("")           gate.enabled (false)  gate.metric (loss)  gate.tolerance (0) ≥ 0
  *                                      (serving and gate keys are read by dev.eddy.serving through {@link #value})
  * model.&lt;id&gt;.&lt;key&gt;                     a {@link TrainerConfig} key of model &lt;id&gt; (id: letters, digits, _ -)
+ * model.&lt;id&gt;.warm-start.*            the model's warm start ({@link WarmStartConfig})
  * kafka.&lt;key&gt;                          passed to Kafka Streams and its clients unchanged (e.g. kafka.security.protocol)
  * </pre>
  *
@@ -111,6 +114,7 @@ public final class EddyConfig {
     private final long commitIntervalMs;
     private final long cacheMaxBytes;
     private final SortedMap<String, TrainerConfig> models;
+    private final SortedMap<String, WarmStartConfig> warmStarts;
     private final SortedMap<String, String> kafka;
 
     private EddyConfig(Map<String, String> raw, boolean forClients) {
@@ -118,6 +122,7 @@ public final class EddyConfig {
         this.forClients = forClients;
         Map<String, String> merged = new HashMap<>(DEFAULTS);
         Map<String, Map<String, String>> modelProps = new TreeMap<>();
+        Map<String, Map<String, String>> warmStartProps = new HashMap<>();
         SortedMap<String, String> kafkaProps = new TreeMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String key = e.getKey().strip();
@@ -131,7 +136,11 @@ public final class EddyConfig {
                     throw new IllegalArgumentException("bad key '" + key
                             + "': expected model.<id>.<trainer-key> with <id> of letters," + " digits, '_' or '-'");
                 }
-                modelProps.computeIfAbsent(id, k -> new HashMap<>()).put(key.substring(dot + 1), value);
+                String modelKey = key.substring(dot + 1);
+                modelProps.computeIfAbsent(id, k -> new HashMap<>());
+                (WarmStartConfig.owns(modelKey) ? warmStartProps : modelProps)
+                        .computeIfAbsent(id, k -> new HashMap<>())
+                        .put(modelKey, value);
             } else if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
                 kafkaProps.put(key.substring(KAFKA_PREFIX.length()), value);
             } else if (DEFAULTS.containsKey(key)) {
@@ -177,14 +186,20 @@ public final class EddyConfig {
                     "no model configured: add at least model.<id>.input-size and model.<id>.layers");
         }
         SortedMap<String, TrainerConfig> parsed = new TreeMap<>();
+        SortedMap<String, WarmStartConfig> warm = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> m : modelProps.entrySet()) {
+            TrainerConfig model;
             try {
-                parsed.put(m.getKey(), TrainerConfig.fromProperties(m.getValue()));
+                model = TrainerConfig.fromProperties(m.getValue());
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("model." + m.getKey() + ": " + ex.getMessage(), ex);
             }
+            parsed.put(m.getKey(), model);
+            WarmStartConfig.of(m.getKey(), warmStartProps.getOrDefault(m.getKey(), Map.of()), model)
+                    .ifPresent(w -> warm.put(m.getKey(), w));
         }
         this.models = Collections.unmodifiableSortedMap(parsed);
+        this.warmStarts = Collections.unmodifiableSortedMap(warm);
         this.kafka = Collections.unmodifiableSortedMap(kafkaProps);
     }
 
@@ -326,6 +341,11 @@ public final class EddyConfig {
     /** The configured models by id, sorted by id. */
     public SortedMap<String, TrainerConfig> models() {
         return models;
+    }
+
+    /** The warm starts of the models that have one ({@code model.<id>.warm-start.*}), by model id. */
+    public SortedMap<String, WarmStartConfig> warmStarts() {
+        return warmStarts;
     }
 
     /**

@@ -4,21 +4,48 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.Prediction;
 import dev.eddy.schema.TrainingMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
 
 /**
  * Serdes of Eddy's topic records. When an {@code .avsc} changes, keep the previous version readable
- * by passing its schema to {@link AvroSerde#of} here (every schema so far is at its first version).
+ * by passing its schema to {@link AvroSerde#of} here: a copy of it lives in the schemas module under
+ * {@code dev/eddy/schema/earlier/}.
  */
 public final class AvroSerdes {
 
+    /** ModelSnapshot as written before the warm-start lineage field. */
+    private static final Schema SNAPSHOT_BEFORE_LINEAGE = earlier("ModelSnapshot-before-lineage.avsc");
+
+    /** ModelSnapshot as written before the precision field (with the lineage field). */
+    private static final Schema SNAPSHOT_BEFORE_PRECISION = earlier("ModelSnapshot-before-precision.avsc");
+
+    /** ModelSnapshot as written before sparse tensors ({@code NamedTensor.indices}; with lineage and precision). */
+    private static final Schema SNAPSHOT_BEFORE_SPARSE = earlier("ModelSnapshot-before-sparse.avsc");
+
     private AvroSerdes() {}
+
+    /** An earlier schema kept in the schemas module ({@code dev/eddy/schema/earlier/<name>}). */
+    static Schema earlier(String name) {
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("earlier schema dev/eddy/schema/earlier/" + name + " is missing");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public static AvroSerde<Example> examples() {
         return AvroSerde.of(Example.class);
     }
 
     public static AvroSerde<ModelSnapshot> modelSnapshots() {
-        return AvroSerde.of(ModelSnapshot.class);
+        return AvroSerde.of(
+                ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE, SNAPSHOT_BEFORE_PRECISION, SNAPSHOT_BEFORE_SPARSE);
     }
 
     public static AvroSerde<TrainingMetrics> trainingMetrics() {

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ import java.util.Properties;
  * ({@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, {@code dense_i/bn/gamma|beta|moving_mean|
  * moving_variance}; little-endian float64); for an ensemble ({@code ensemble.*} in the configuration) each member's
  * under {@code member_m/} and a weighted vote's α_m as {@code ensemble/votes}.
+ *
+ * <p>Precision: the snapshot's {@code precision} (float64 for a snapshot written before the field existed) must be
+ * the {@code precision} of its training configuration; the model then predicts in it.
  *
  * <p>Input standardization: the snapshot's {@code standardization} (count n, means, variances) becomes the model's
  * {@link Standardizer}, so predictions apply x' = (x − mean)/√(var + ε) exactly as training did; a snapshot without
@@ -65,6 +69,11 @@ public final class SnapshotModels {
      */
     public static InferenceModel inferenceModel(ModelSnapshot snapshot) {
         TrainerConfig config = trainerConfig(snapshot);
+        if (!config.precision().spelling().equals(snapshot.getPrecision())) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " has precision '"
+                    + snapshot.getPrecision() + "' but its trainingConfig says precision="
+                    + config.precision().spelling() + "; expected the same (float64 or float32) in both");
+        }
         Map<String, NamedTensor> tensors = tensors(snapshot);
         int members = config.ensemble().enabled() ? config.ensemble().size() : 1;
         List<Network> networks = new ArrayList<>();
@@ -168,12 +177,38 @@ public final class SnapshotModels {
             throw new IllegalArgumentException("snapshot " + name(snapshot) + " has no tensor " + name);
         }
         ByteBuffer bytes = t.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (t.getIndices() != null) {
+            copySparse(snapshot, name, bytes, t.getIndices().duplicate().order(ByteOrder.LITTLE_ENDIAN), target);
+            return;
+        }
         if (bytes.remaining() != target.length * Double.BYTES) {
             throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + " has "
                     + bytes.remaining() + " bytes, expected " + target.length + " float64 values ("
                     + target.length * Double.BYTES + " bytes)");
         }
         bytes.asDoubleBuffer().get(target);
+    }
+
+    /** The sparse form: target_i = values_e at i = indices_e, 0 elsewhere. */
+    private static void copySparse(
+            ModelSnapshot snapshot, String name, ByteBuffer values, ByteBuffer indices, double[] target) {
+        int k = indices.remaining() / Integer.BYTES;
+        if (indices.remaining() != k * Integer.BYTES || values.remaining() != k * Double.BYTES || k > target.length) {
+            throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + " has "
+                    + indices.remaining() + " bytes of indices and " + values.remaining()
+                    + " bytes of values, expected 4 and 8 bytes per stored element, at most " + target.length);
+        }
+        Arrays.fill(target, 0.0);
+        int previous = -1;
+        for (int e = 0; e < k; e++) {
+            int i = indices.getInt();
+            if (i <= previous || i >= target.length) {
+                throw new IllegalArgumentException("snapshot " + name(snapshot) + " tensor " + name + ": index " + i
+                        + " after " + previous + " is not ascending in [0, " + target.length + ")");
+            }
+            target[i] = values.getDouble();
+            previous = i;
+        }
     }
 
     private static String name(ModelSnapshot snapshot) {

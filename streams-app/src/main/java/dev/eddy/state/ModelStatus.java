@@ -30,6 +30,7 @@ package dev.eddy.state;
  * @param stateChunks number of chunks of the trainer state in the trainer-state store
  * @param stateBytes length of the trainer state in bytes
  * @param drift what the drift handling has done
+ * @param warmStart the source the model warm-started from at its start or last reset, or null (a cold start)
  */
 public record ModelStatus(
         String modelId,
@@ -54,4 +55,5 @@ public record ModelStatus(
         double prequentialSum,
         int stateChunks,
         int stateBytes,
-        DriftStatus drift) {}
+        DriftStatus drift,
+        WarmStartSource warmStart) {}

@@ -12,13 +12,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order. Version 1 (before
- * the prequential fields) is still read, with no prequential examples; versions 1 and 2 (before drift handling) with
- * {@link DriftStatus#UNKNOWN}.
+ * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order; the warm-start
+ * source (format 4) as {@link WarmStartSource#write} writes it. Version 1 (before the prequential fields) is still read, with no prequential examples; versions 1 and 2
+ * (before drift handling) with {@link DriftStatus#UNKNOWN}; versions 1 to 3 (before warm starts) with no source.
  */
 public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
 
-    private static final byte VERSION = 3;
+    private static final byte VERSION = 4;
+    private static final byte VERSION_WITHOUT_WARM_START = 3;
     private static final byte VERSION_WITHOUT_DRIFT = 2;
     private static final byte VERSION_WITHOUT_PREQUENTIAL = 1;
 
@@ -59,6 +60,7 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
             out.writeLong(d.detections());
             out.writeLong(d.lastDetectionExample());
             out.writeBoolean(d.challenger());
+            WarmStartSource.write(out, s.warmStart());
         } catch (IOException e) {
             throw new SerializationException("cannot encode model status of " + s.modelId(), e);
         }
@@ -100,7 +102,7 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                     prequential ? in.readDouble() : 0,
                     in.readInt(),
                     in.readInt(),
-                    version == VERSION
+                    version >= VERSION_WITHOUT_WARM_START
                             ? new DriftStatus(
                                     in.readUTF(),
                                     in.readBoolean(),
@@ -108,7 +110,8 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                                     in.readLong(),
                                     in.readLong(),
                                     in.readBoolean())
-                            : DriftStatus.UNKNOWN);
+                            : DriftStatus.UNKNOWN,
+                    version == VERSION ? WarmStartSource.read(in) : null);
         } catch (IOException e) {
             throw new SerializationException("corrupt model status record of " + data.length + " bytes", e);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.state.DriftStatus;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.WarmStartSource;
 
 /**
  * The JSON form of one model's status:
@@ -15,7 +16,8 @@ import dev.eddy.state.ModelStatus;
  *  "holdout": {"loss": 0.35, "metric": "accuracy", "value": 0.91, "bestLoss": 0.34, "bestValue": 0.92},
  *  "earlyStopping": {"wait": 2},
  *  "drift": {"detector": "adwin", "state": "none"|"warning", "warnings": 3, "detections": 1,
- *            "lastDetectionExample": 20133, "challenger": false}}
+ *            "lastDetectionExample": 20133, "challenger": false},
+ *  "warmStart": {"model": "src", "version": 12} | {"file": "/models/src.eddy", "sha256": "9f86…"} | null}
  * </pre>
  *
  * A model that this instance serves but no instance it can reach trains (its training moved to another application
@@ -77,6 +79,14 @@ final class ModelStatusJson {
             drift.put("lastDetectionExample", d.lastDetectionExample());
         }
         drift.put("challenger", d.challenger());
+        WarmStartSource w = s.warmStart();
+        if (w == null) {
+            o.putNull("warmStart");
+        } else if (w.isSnapshot()) {
+            o.putObject("warmStart").put("model", w.model()).put("version", w.version());
+        } else {
+            o.putObject("warmStart").put("file", w.file()).put("sha256", w.sha256());
+        }
         return o;
     }
 

@@ -18,6 +18,9 @@ import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.HoldoutBuffer;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
+import dev.eddy.state.WarmStartSource;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,6 +84,8 @@ final class ModelTraining {
     private final Consumer<SpecificRecord> out;
     /** The configured model, which {@code reset} starts from. */
     private final TrainerConfig configured;
+    /** The warm start resolved at the application's start, null for a cold start. */
+    private final ResolvedWarmStart configuredWarmStart;
 
     private final int holdoutSize;
     private PartialBatch batch;
@@ -91,6 +96,9 @@ final class ModelTraining {
     private DriftAdaptation drift;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
     private boolean stale;
+
+    /** The source of the warm start at the model's start or last reset (its lineage), null for a cold start. */
+    private WarmStartSource warmStartSource;
 
     private long snapshotVersion = -1;
     private long examplesWhilePaused;
@@ -119,6 +127,7 @@ final class ModelTraining {
      * @param config the model's configuration; a stored state written under other non-live values keeps its own
      * @param prequential whether to score each batch before its step
      * @param out receives snapshots and metrics records to forward
+     * @param warmStart the model's warm start as resolved at the start, null for a cold start
      * @throws IllegalArgumentException when the stored state is not a readable training state
      */
     ModelTraining(
@@ -131,8 +140,10 @@ final class ModelTraining {
             Stores stores,
             TrainingListener listener,
             Consumer<SpecificRecord> out,
+            ResolvedWarmStart warmStart,
             long nowMs) {
         this.modelId = modelId;
+        this.configuredWarmStart = warmStart;
         this.stores = stores;
         this.listener = listener;
         this.snapshotEvery = snapshotEvery;
@@ -141,11 +152,6 @@ final class ModelTraining {
         this.configured = config;
         this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
-        if (s == null || s.stateBytes() == 0) {
-            trainer = Learners.create(config);
-        } else {
-            trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
-        }
         if (s != null) {
             snapshotVersion = s.snapshotVersion();
             examplesWhilePaused = s.examplesWhilePaused();
@@ -162,6 +168,15 @@ final class ModelTraining {
             prequentialSum = s.prequentialSum();
             stateChunks = s.stateChunks();
             stateBytes = s.stateBytes();
+            warmStartSource = s.warmStart();
+        }
+        if (s == null || s.stateBytes() == 0) {
+            trainer = freshTrainer(config);
+        } else {
+            trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
+            if (warmStartSource != null) {
+                LOG.info("model '{}' continues from its state, warm-started from {}", modelId, warmStartSource);
+            }
         }
         batch = new PartialBatch(
                 modelId,
@@ -261,7 +276,7 @@ final class ModelTraining {
                 if (stale) {
                     adoptConfiguration();
                 } else {
-                    trainer = Learners.create(trainer.config());
+                    trainer = freshTrainer(trainer.config());
                     batch.renumber(trainer.examplesSeen());
                     drift.reset();
                 }
@@ -301,7 +316,7 @@ final class ModelTraining {
     private void adoptConfiguration() {
         batch.discard();
         holdout.clear();
-        trainer = Learners.create(configured);
+        trainer = freshTrainer(configured);
         batch = new PartialBatch(
                 modelId,
                 configured.inputSize(),
@@ -313,6 +328,59 @@ final class ModelTraining {
         drift = new DriftAdaptation(modelId, configured, stores);
         stale = false;
         LOG.info("model '{}': reset to the configured values", modelId);
+    }
+
+    /**
+     * A learner at step 0 (one network or an ensemble): cold, or (one network) warm-started from the source pinned in the store when the warm start is still
+     * configured the same way (a replay after a crash or a {@code reset} starts from the very same weights), else
+     * from the source resolved at this start, which is pinned now (in the transaction of the record being processed).
+     */
+    private Learner freshTrainer(TrainerConfig config) {
+        if (configuredWarmStart == null) {
+            warmStartSource = null;
+            return Learners.create(config);
+        }
+        ResolvedWarmStart w = pinnedWarmStart();
+        if (w == null || !w.configuredAs(configuredWarmStart)) {
+            w = configuredWarmStart;
+            byte[] pinned = w.toBytes();
+            int previous = pinnedChunks();
+            int chunks = stores.chunks().write(pinKey(), pinned, previous);
+            stores.trainerState()
+                    .put(
+                            pinKey(),
+                            ByteBuffer.allocate(8)
+                                    .putInt(chunks)
+                                    .putInt(pinned.length)
+                                    .array());
+        }
+        Learner fresh = w.trainer(config);
+        warmStartSource = w.source();
+        LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
+        return fresh;
+    }
+
+    /** The warm start pinned in the store, or null. */
+    private ResolvedWarmStart pinnedWarmStart() {
+        byte[] where = stores.trainerState().get(pinKey());
+        if (where == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(where);
+        return ResolvedWarmStart.fromBytes(stores.chunks().read(pinKey(), b.getInt(), b.getInt()));
+    }
+
+    private int pinnedChunks() {
+        byte[] where = stores.trainerState().get(pinKey());
+        return where == null ? 0 : ByteBuffer.wrap(where).getInt();
+    }
+
+    /**
+     * The pinned warm start's record in the trainer-state store (its chunk count and length; the chunks under {@code
+     * <model>/warm-start/<i>}), beside the state chunks {@code <model>/<i>}.
+     */
+    private String pinKey() {
+        return modelId + "/warm-start";
     }
 
     /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */
@@ -625,7 +693,8 @@ final class ModelTraining {
         if (!Double.isNaN(metric) && !monitor.equals("holdout_loss")) {
             scores.put(monitor.substring("holdout_".length()), metric);
         }
-        ModelSnapshot snapshot = SnapshotBuilder.build(modelId, snapshotVersion, trainer, reason, scores, nowMs);
+        ModelSnapshot snapshot =
+                SnapshotBuilder.build(modelId, snapshotVersion, trainer, reason, scores, warmStartSource, nowMs);
         out.accept(snapshot);
         listener.onSnapshot(modelId, snapshotVersion, reason);
     }
@@ -677,7 +746,8 @@ final class ModelTraining {
                 prequentialSum,
                 stateChunks,
                 stateBytes,
-                drift.status());
+                drift.status(),
+                warmStartSource);
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

@@ -15,6 +15,8 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.NamedTensor;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.Standardization;
+import dev.eddy.schema.WarmStartLineage;
+import dev.eddy.state.WarmStartSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -27,10 +29,10 @@ import java.util.Map;
  * Builds a {@link ModelSnapshot} from the learner's {@link InferenceModel}: the architecture, every weight array (per
  * layer {@code dense_i/kernel} [inputs, units] row-major, {@code dense_i/bias}, and with batch normalization
  * {@code dense_i/bn/gamma}, {@code beta}, {@code moving_mean}, {@code moving_variance}) as little-endian float64 bulk
- * copies, the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
- * the training configuration as properties text. An ensemble's member m has its arrays under {@code member_m/}
- * ({@code member_0/dense_0/kernel}, ...) and a weighted vote its weights α_m as {@code ensemble/votes} [K]; the
- * architecture's layers are one member's.
+ * copies, a pruned one as its non-zeros and their int32 positions ({@code indices}), the input standardization (count n, mean μ_j, population variance σ²_j) when the model standardizes, and
+ * the training configuration as properties text, and the warm-start lineage (null for a cold start). An ensemble's
+ * member m has its arrays under {@code member_m/} ({@code member_0/dense_0/kernel}, ...) and a weighted vote its
+ * weights α_m as {@code ensemble/votes} [K]; the architecture's layers are one member's.
  */
 final class SnapshotBuilder {
 
@@ -45,6 +47,7 @@ final class SnapshotBuilder {
             Learner trainer,
             SnapshotReason reason,
             Map<String, Double> holdoutMetrics,
+            WarmStartSource warmStart,
             long createdAt) {
         TrainerConfig config = trainer.config();
         InferenceModel model = trainer.inferenceModel();
@@ -65,7 +68,7 @@ final class SnapshotBuilder {
                     layers.add(new LayerSpec(d.units(), c.activation(), new HashMap<>(c.activationParams()), count));
                 }
                 String name = member + "dense_" + i + "/";
-                tensors.add(tensor(
+                tensors.add(kernel(
                         name + "kernel",
                         List.of(d.inputs(), d.units()),
                         d.kernel().value()));
@@ -106,7 +109,21 @@ final class SnapshotBuilder {
                 .setRefusalReason(null)
                 .setTrainingConfig(properties.toString())
                 .setCreatedAt(Instant.ofEpochMilli(createdAt))
+                .setWarmStart(warmStart == null ? null : lineage(warmStart))
+                .setPrecision(config.precision().spelling())
                 .build();
+    }
+
+    private static WarmStartLineage lineage(WarmStartSource source) {
+        return source.isSnapshot()
+                ? WarmStartLineage.newBuilder()
+                        .setModel(source.model())
+                        .setVersion(source.version())
+                        .build()
+                : WarmStartLineage.newBuilder()
+                        .setFile(source.file())
+                        .setSha256(source.sha256())
+                        .build();
     }
 
     private static Standardization standardization(Standardizer s) {
@@ -122,6 +139,32 @@ final class SnapshotBuilder {
     private static NamedTensor tensor(String name, List<Integer> shape, double[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asDoubleBuffer().put(values);
-        return new NamedTensor(name, shape, bytes);
+        return new NamedTensor(name, shape, bytes, null);
+    }
+
+    /**
+     * A kernel dense, or sparse when that is smaller (a pruned kernel): the positions of the elements whose bits are
+     * not +0.0 in {@code indices}, their values in {@code values}, when 12·k &lt; 8·n for k such elements of n. Other
+     * tensors (biases, batch norm) are always dense.
+     */
+    private static NamedTensor kernel(String name, List<Integer> shape, double[] values) {
+        int k = 0;
+        for (double v : values) {
+            if (Double.doubleToRawLongBits(v) != 0L) {
+                k++;
+            }
+        }
+        if (12L * k >= 8L * values.length) {
+            return tensor(name, shape, values);
+        }
+        ByteBuffer nonZeros = ByteBuffer.allocate(k * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer indices = ByteBuffer.allocate(k * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            if (Double.doubleToRawLongBits(values[i]) != 0L) {
+                nonZeros.putDouble(values[i]);
+                indices.putInt(i);
+            }
+        }
+        return new NamedTensor(name, shape, nonZeros.flip(), indices.flip());
     }
 }

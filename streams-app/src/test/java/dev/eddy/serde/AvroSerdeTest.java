@@ -12,6 +12,7 @@ import dev.eddy.schema.Prediction;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.Standardization;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.schema.WarmStartLineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -52,22 +54,13 @@ class AvroSerdeTest {
         return serde.deserializer().deserialize("t", bytes);
     }
 
-    @Test
-    void roundTripsEveryRecordType() {
-        assertThat(roundTrip(AvroSerdes.examples(), example())).isEqualTo(example());
+    private static final double[] KERNEL = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};
 
-        Example regression = Example.newBuilder(example())
-                .setClassLabel(null)
-                .setTarget(151.0)
-                .setModelId(null)
-                .setWeight(null)
-                .build();
-        assertThat(roundTrip(AvroSerdes.examples(), regression)).isEqualTo(regression);
-
-        double[] kernel = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};
-        ByteBuffer values = ByteBuffer.allocate(kernel.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        values.asDoubleBuffer().put(kernel);
-        ModelSnapshot snapshot = ModelSnapshot.newBuilder()
+    /** A snapshot with every field set, of a cold-started model (no warm-start lineage). */
+    private static ModelSnapshot snapshot() {
+        ByteBuffer values = ByteBuffer.allocate(KERNEL.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        values.asDoubleBuffer().put(KERNEL);
+        return ModelSnapshot.newBuilder()
                 .setModelId("m1")
                 .setVersion(7)
                 .setArchitecture(Architecture.newBuilder()
@@ -99,6 +92,22 @@ class AvroSerdeTest {
                 .setTrainingConfig("optimizer=adam\nlearning-rate=0.001\n")
                 .setCreatedAt(TIME)
                 .build();
+    }
+
+    @Test
+    void roundTripsEveryRecordType() {
+        assertThat(roundTrip(AvroSerdes.examples(), example())).isEqualTo(example());
+
+        Example regression = Example.newBuilder(example())
+                .setClassLabel(null)
+                .setTarget(151.0)
+                .setModelId(null)
+                .setWeight(null)
+                .build();
+        assertThat(roundTrip(AvroSerdes.examples(), regression)).isEqualTo(regression);
+
+        double[] kernel = KERNEL;
+        ModelSnapshot snapshot = snapshot();
         ModelSnapshot decoded = roundTrip(AvroSerdes.modelSnapshots(), snapshot);
         assertThat(decoded).isEqualTo(snapshot);
         double[] decodedKernel = new double[kernel.length];
@@ -138,6 +147,74 @@ class AvroSerdeTest {
                 .setScoreTime(TIME)
                 .build();
         assertThat(roundTrip(AvroSerdes.predictions(), prediction)).isEqualTo(prediction);
+    }
+
+    @Test
+    void roundTripsTheWarmStartLineageOfASnapshot() {
+        ModelSnapshot fromModel = ModelSnapshot.newBuilder(snapshot())
+                .setWarmStart(WarmStartLineage.newBuilder()
+                        .setModel("src")
+                        .setVersion(12L)
+                        .build())
+                .build();
+        ModelSnapshot fromFile = ModelSnapshot.newBuilder(snapshot())
+                .setWarmStart(WarmStartLineage.newBuilder()
+                        .setFile("/models/src.eddy")
+                        .setSha256("ab".repeat(32))
+                        .build())
+                .build();
+        assertThat(roundTrip(AvroSerdes.modelSnapshots(), fromModel)).isEqualTo(fromModel);
+        assertThat(roundTrip(AvroSerdes.modelSnapshots(), fromFile)).isEqualTo(fromFile);
+    }
+
+    /** A snapshot written by the previous version (no warmStart field) still reads, with no lineage. */
+    @Test
+    void readsSnapshotsWrittenBeforeTheWarmStartLineage() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/ModelSnapshot-before-lineage.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        assertThat(before.getField("warmStart")).isNull();
+        ModelSnapshot current = snapshot();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", bytes);
+
+        assertThat(decoded.getWarmStart()).isNull();
+        assertThat(decoded).isEqualTo(current);
+    }
+
+    /** A snapshot written by the previous version (no NamedTensor.indices) still reads, every tensor dense. */
+    @Test
+    void readsSnapshotsWrittenBeforeSparseTensors() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/ModelSnapshot-before-sparse.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        Schema tensor = before.getField("parameters").schema().getElementType();
+        assertThat(tensor.getField("indices")).isNull();
+        ModelSnapshot current = snapshot();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        List<GenericData.Record> tensors = new java.util.ArrayList<>();
+        for (NamedTensor t : current.getParameters()) {
+            GenericData.Record r = new GenericData.Record(tensor);
+            tensor.getFields().forEach(f -> r.put(f.name(), t.get(f.name())));
+            tensors.add(r);
+        }
+        old.put("parameters", tensors);
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", bytes);
+
+        assertThat(decoded.getParameters()).allMatch(t -> t.getIndices() == null);
+        assertThat(decoded).isEqualTo(current);
     }
 
     @Test
@@ -202,6 +279,64 @@ class AvroSerdeTest {
         assertThat(decoded.get("classLabel")).isEqualTo(1);
         assertThat(decoded.get("features")).isEqualTo(List.of(0.5, -1.25, 3.0));
         assertThat(decoded.hasField("weight")).isFalse();
+    }
+
+    private static ModelSnapshot float32Snapshot() {
+        return ModelSnapshot.newBuilder()
+                .setModelId("m1")
+                .setVersion(3)
+                .setArchitecture(new Architecture(2, List.of(new LayerSpec(1, "sigmoid", Map.of(), 3L)), "mse"))
+                .setParameters(List.of())
+                .setExamplesSeen(64)
+                .setStepsSeen(2)
+                .setReason(SnapshotReason.PERIODIC)
+                .setTrainingConfig("precision=float32\n")
+                .setCreatedAt(TIME)
+                .setPrecision("float32")
+                .build();
+    }
+
+    /** The bytes a build before the precision field wrote: the record as the ModelSnapshot schema before precision has it. */
+    private static byte[] writtenWithTheSchemaBeforePrecision(ModelSnapshot current) throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        assertThat(v1.getField("precision")).isNull();
+        byte[] datum = AvroSerdes.modelSnapshots().serialize("t", current);
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+        GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(datum);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+    }
+
+    @Test
+    void readsSnapshotsWrittenBeforeThePrecisionFieldAsFloat64() throws IOException {
+        ModelSnapshot current = float32Snapshot();
+        byte[] old = writtenWithTheSchemaBeforePrecision(current);
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", old);
+
+        assertThat(decoded.getPrecision()).as("added field takes its default").isEqualTo("float64");
+        assertThat(ModelSnapshot.newBuilder(decoded).setPrecision("float32").build())
+                .isEqualTo(current);
+        assertThatThrownBy(() -> AvroSerde.of(ModelSnapshot.class).deserialize("eddy.model-snapshots", old))
+                .as("only because the serde knows the schema before precision")
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("unknown schema");
+    }
+
+    @Test
+    void anEarlierReaderReadsSnapshotsWrittenWithThePrecisionField() throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        byte[] bytes = AvroSerdes.modelSnapshots().serialize("t", float32Snapshot());
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
+
+        assertThat(decoded.get("modelId").toString()).isEqualTo("m1");
+        assertThat(decoded.get("version")).isEqualTo(3L);
+        assertThat(decoded.hasField("precision")).isFalse();
     }
 
     @Test

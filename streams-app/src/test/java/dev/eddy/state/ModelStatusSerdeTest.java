@@ -14,30 +14,11 @@ class ModelStatusSerdeTest {
     private static final ModelStatusSerde SERDE = new ModelStatusSerde();
 
     private static ModelStatus status(DriftStatus drift) {
-        return new ModelStatus(
-                "m",
-                3,
-                40,
-                1280,
-                7,
-                150,
-                100,
-                false,
-                0.5,
-                0.6,
-                "accuracy",
-                0.8,
-                0.55,
-                0.82,
-                2,
-                0.001,
-                1.5,
-                3,
-                1400,
-                1100,
-                1,
-                4000,
-                drift);
+        return status(drift, null);
+    }
+
+    private static ModelStatus status(DriftStatus drift, WarmStartSource warmStart) {
+        return ModelStatuses.example(drift, warmStart);
     }
 
     @Test
@@ -46,7 +27,27 @@ class ModelStatusSerdeTest {
         assertThat(SERDE.deserialize("t", SERDE.serialize("t", s))).isEqualTo(s);
     }
 
-    /** A status written by the previous version (format 2: prequential fields, no drift) still reads. */
+    @Test
+    void roundTripsWithEitherWarmStartSource() {
+        for (WarmStartSource source : new WarmStartSource[] {
+            WarmStartSource.snapshot("src", 12), WarmStartSource.file("/models/m.eddy", "ab".repeat(32)), null
+        }) {
+            ModelStatus s = status(new DriftStatus("adwin", false, 0, 0, -1, false), source);
+            assertThat(SERDE.deserialize("t", SERDE.serialize("t", s))).isEqualTo(s);
+        }
+    }
+
+    /** A status written by the previous version (format 3: no warm-start source) still reads, without a source. */
+    @Test
+    void readsTheFormatWrittenBeforeWarmStarts() throws IOException {
+        ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true));
+        byte[] current = SERDE.serialize("t", s);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 1); // format 3 ends before the source's kind
+        old[0] = 3;
+        assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
+    }
+
+    /** A status written by format 2 (prequential fields, no drift) still reads. */
     @Test
     void readsTheFormatWrittenBeforeDriftHandling() throws IOException {
         ModelStatus s = status(DriftStatus.UNKNOWN);
@@ -55,14 +56,14 @@ class ModelStatusSerdeTest {
         try (DataOutputStream out = new DataOutputStream(old)) {
             out.writeByte(2);
             // everything after the version byte up to the drift fields, which format 2 did not have
-            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1;
+            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1 + 1; // and the source's kind byte
             out.write(current, 1, current.length - 1 - driftBytes);
         }
         assertThat(SERDE.deserialize("t", old.toByteArray())).isEqualTo(s);
         byte[] future = current.clone();
-        future[0] = 4;
+        future[0] = 5;
         assertThatThrownBy(() -> SERDE.deserialize("t", future))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 4 is not supported; this build reads 1 to 3");
+                .hasMessageContaining("format version 5 is not supported; this build reads 1 to 4");
     }
 }

@@ -4,7 +4,6 @@ import dev.eddy.core.layer.Dense;
 import dev.eddy.core.train.InferenceModel;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -67,7 +66,8 @@ public final class MagnitudePruning {
                 pruneSmallest(List.of(kernel), sparsity);
             }
         }
-        return pruned;
+        // Read back, so that the model measures its new kernels' sparsity for serving.
+        return InferenceModel.fromBytes(pruned.toBytes());
     }
 
     /** Number of weights pruned from a group of n: n − round(n·(1 − s)). */
@@ -77,33 +77,71 @@ public final class MagnitudePruning {
 
     /** Zeroes the n − k smallest |w| of the arrays taken as one group (position = array, then index). */
     static void pruneSmallest(List<double[]> group, double sparsity) {
+        List<boolean[]> pruned = new ArrayList<>();
+        for (double[] w : group) {
+            pruned.add(new boolean[w.length]);
+        }
+        selectSmallest(group, sparsity, pruned);
+        for (int a = 0; a < group.size(); a++) {
+            double[] w = group.get(a);
+            boolean[] p = pruned.get(a);
+            for (int i = 0; i < w.length; i++) {
+                if (p[i]) {
+                    w[i] = 0.0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sets {@code pruned[a][i]} for the n − k weights of smallest |w| of the group (position = array a, then index
+     * i; ties go to the earlier position) and clears it for the others. With τ the (n − k)-th smallest |w|, those
+     * are every |w| &lt; τ and the first (n − k) − #{|w| &lt; τ} positions with |w| = τ: one primitive sort.
+     *
+     * @param pruned one array per group array, of the same length, overwritten
+     */
+    static void selectSmallest(List<double[]> group, double sparsity, List<boolean[]> pruned) {
         int n = 0;
         for (double[] w : group) {
             n += w.length;
         }
         long count = prunedCount(n, sparsity);
+        for (boolean[] p : pruned) {
+            Arrays.fill(p, false);
+        }
         if (count == 0) {
             return;
         }
-        int[] array = new int[n];
-        int[] index = new int[n];
-        double[] magnitude = new double[n];
-        int p = 0;
-        for (int a = 0; a < group.size(); a++) {
-            double[] w = group.get(a);
-            for (int i = 0; i < w.length; i++, p++) {
-                array[p] = a;
-                index[p] = i;
-                magnitude[p] = Math.abs(w[i]);
+        double[] magnitudes = new double[n];
+        int q = 0;
+        for (double[] w : group) {
+            for (double v : w) {
+                magnitudes[q++] = Math.abs(v);
             }
         }
-        // A stable sort on |w| alone keeps positions ascending within a tie.
-        Integer[] order = new Integer[n];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingDouble(i -> magnitude[i]));
-        for (int r = 0; r < count; r++) {
-            int q = order[r];
-            group.get(array[q])[index[q]] = 0.0;
+        Arrays.sort(magnitudes);
+        double threshold = magnitudes[(int) count - 1];
+        long below = 0;
+        for (double m : magnitudes) {
+            if (m < threshold) {
+                below++;
+            } else {
+                break;
+            }
+        }
+        long ties = count - below;
+        for (int a = 0; a < group.size(); a++) {
+            double[] w = group.get(a);
+            boolean[] p = pruned.get(a);
+            for (int i = 0; i < w.length; i++) {
+                double m = Math.abs(w[i]);
+                if (m < threshold) {
+                    p[i] = true;
+                } else if (m == threshold && ties > 0) {
+                    p[i] = true;
+                    ties--;
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.eddy.core.train;
 
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.init.Initializer;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.BatchNormalization;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.layer.KernelPenalty;
@@ -16,7 +17,8 @@ import java.util.List;
 public final class Architecture {
     private Architecture() {}
 
-    static NetworkSpec spec(int inputSize, List<LayerConfig> layers, String initializer, double l1, double l2) {
+    static NetworkSpec spec(
+            int inputSize, List<LayerConfig> layers, String initializer, double l1, double l2, Precision precision) {
         Initializer init = Initializer.fromSpecName(initializer);
         List<LayerSpec> specs = new ArrayList<>(layers.size());
         for (LayerConfig l : layers) {
@@ -27,7 +29,7 @@ public final class Architecture {
                     l.batchNorm(),
                     l.dropout()));
         }
-        return new NetworkSpec(inputSize, specs, new KernelPenalty(l1, l2));
+        return new NetworkSpec(inputSize, specs, new KernelPenalty(l1, l2), precision);
     }
 
     /**

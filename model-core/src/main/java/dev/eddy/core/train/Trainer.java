@@ -18,6 +18,8 @@ import dev.eddy.core.optim.RmsProp;
 import dev.eddy.core.optim.Sgd;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.prune.GradualPruning;
+import dev.eddy.core.prune.Sparsity;
 import dev.eddy.core.schedule.ConstantRate;
 import dev.eddy.core.schedule.ExponentialDecay;
 import dev.eddy.core.schedule.LearningRateSchedule;
@@ -59,8 +61,11 @@ import org.ejml.data.DMatrixRMaj;
  * guard:        L or g not finite → skip the update (θ and optimizer moments are the last good state),
  *               put back the batch-norm running statistics, lr scale ← lr scale · nonfinite.lr-factor;
  *               nonfinite.max-consecutive such steps in a row stop training and restore the best weights
+ * prune mask:   g ← g ⊙ m for the pruned kernels' masks m (with {@code prune.*})
  * clip:         by global norm or by value
  * update:       θ ← optimizer(θ, g, lr_t),  lr_t = schedule(t) · plateau scale · non-finite scale
+ * prune:        at a pruning step of the schedule, new masks from |W|, pruned weights and their moments ← 0
+ *               ({@link GradualPruning})
  * </pre>
  *
  * with t the number of updates already made. Evaluations ({@link #evaluate}, {@link #onEvaluation})
@@ -76,10 +81,10 @@ public final class Trainer implements Learner {
     /** "EDDT": first four bytes of a training state. */
     static final int STATE_MAGIC = 0x45444454;
     /**
-     * Format version of {@link #state()}: 2 added the skipped-step counter. {@link #restore} also reads version 1
-     * (no step was skipped then) and refuses any other.
+     * Format version of {@link #state()}: 2 added the skipped-step counter, 3 the pruning masks (with {@code prune.*}).
+     * {@link #restore} also reads versions 1 (no step was skipped then) and 2 (no pruning then) and refuses any other.
      */
-    public static final int STATE_VERSION = 2;
+    public static final int STATE_VERSION = 3;
 
     private TrainerConfig config;
     private final Network network;
@@ -89,6 +94,9 @@ public final class Trainer implements Learner {
     private final NonFiniteGuard guard;
     private ReduceLrOnPlateau plateau;
     private final EarlyStopping earlyStopping;
+    /** Magnitude pruning of the trained layers' kernels, or null without {@code prune.*}. */
+    private final GradualPruning pruning;
+
     private final List<Parameter> parameters;
     /** The parameters the optimizer updates: those of every layer after the first {@code frozen-layers}. */
     private final List<Parameter> trainable;
@@ -122,14 +130,23 @@ public final class Trainer implements Learner {
     private Trainer(TrainerConfig config) {
         this.config = config;
         this.network = Network.build(
-                Architecture.spec(config.inputSize(), config.layers(), config.initializer(), config.l1(), config.l2()),
+                Architecture.spec(
+                        config.inputSize(),
+                        config.layers(),
+                        config.initializer(),
+                        config.l1(),
+                        config.l2(),
+                        config.precision()),
                 config.seed());
         this.parameters = network.parameters();
         this.trainable = new ArrayList<>();
+        List<Parameter> prunable = new ArrayList<>();
         for (Dense layer :
                 network.layers().subList(config.frozenLayers(), network.layers().size())) {
             trainable.addAll(layer.parameters());
+            prunable.add(layer.kernel());
         }
+        this.pruning = config.prune().map(c -> new GradualPruning(c, prunable)).orElse(null);
         List<double[]> weights = Architecture.weights(network);
         this.runningStatistics = weights.subList(parameters.size(), weights.size());
         this.loss = Losses.create(config.loss());
@@ -164,14 +181,24 @@ public final class Trainer implements Learner {
     }
 
     /**
-     * A fresh trainer (step 0, fresh optimizer state) whose weights and input standardization are
-     * those of {@code source}: transfer from an earlier model. With {@code frozen-layers = k} in the
-     * config, the first k dense layers keep the source's weights while the rest trains.
-     *
-     * @throws IllegalArgumentException if the source's input size or layers differ from the config's, or either is an
-     *     ensemble
+     * {@link #warmStart(TrainerConfig, InferenceModel, boolean)} that also copies the source's input standardization.
      */
     public static Trainer warmStart(TrainerConfig config, InferenceModel source) {
+        return warmStart(config, source, true);
+    }
+
+    /**
+     * A fresh trainer (step 0, fresh optimizer state) that begins from {@code source}: transfer from an earlier model.
+     * The layers of the {@link TransferRule} (the longest matching prefix) take the source's weights, the others
+     * their fresh initialization under the config's seed; with {@code frozen-layers = k} the first k layers keep the
+     * source's weights while the rest trains.
+     *
+     * @param copyStandardizer whether the input standardization starts from the source's statistics (when both
+     *     standardize) rather than from none
+     * @throws IllegalArgumentException naming both shapes when {@link TransferRule#between} refuses them, or when
+     *     the source or the config is an ensemble
+     */
+    public static Trainer warmStart(TrainerConfig config, InferenceModel source, boolean copyStandardizer) {
         if (config.ensemble().enabled() || source.members() > 1) {
             throw new IllegalArgumentException("a warm start copies one network into one network; "
                     + (source.members() > 1
@@ -179,19 +206,15 @@ public final class Trainer implements Learner {
                             : "the config sets ensemble="
                                     + config.ensemble().kind().key()));
         }
+        TransferRule rule = TransferRule.between(source, config);
         Trainer trainer = new Trainer(config);
-        String layers = config.toProperties().get("layers");
-        if (source.inputSize() != config.inputSize() || !source.layers().equals(layers)) {
-            throw new IllegalArgumentException("cannot warm-start from a model with input size " + source.inputSize()
-                    + " and layers " + source.layers() + ": the config has input size " + config.inputSize()
-                    + " and layers " + layers);
+        rule.copy(source.network(), trainer.network);
+        for (double[] w : Architecture.weights(trainer.network)) {
+            config.precision().round(w); // a float64 source warm-starts a float32 model at its nearest floats
         }
-        List<double[]> from = Architecture.weights(source.network());
-        List<double[]> to = Architecture.weights(trainer.network);
-        for (int i = 0; i < to.size(); i++) {
-            System.arraycopy(from.get(i), 0, to.get(i), 0, to.get(i).length);
-        }
-        if (trainer.standardizer != null && source.standardizer().isPresent()) {
+        if (copyStandardizer
+                && trainer.standardizer != null
+                && source.standardizer().isPresent()) {
             trainer.standardizer.copyFrom(source.standardizer().get());
         }
         return trainer;
@@ -279,11 +302,17 @@ public final class Trainer implements Learner {
             }
             return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
         }
+        if (pruning != null) {
+            pruning.maskGradients();
+        }
         double gradientNorm = clipping.apply(trainable);
         // rateScale is exactly 1 outside ensembles, and lr·1 = lr: a single network's updates are unchanged.
         double lr = learningRate() * rateScale;
-        optimizer.step(trainable, lr);
+        optimizer.step(trainable, lr, config.precision());
         steps++;
+        if (pruning != null) {
+            pruning.afterUpdate(steps, optimizer);
+        }
         if (budget.exhausted(steps - budgetStart)) {
             stopReason = StopReason.BUDGET;
             restoreBestWeightsIfConfigured();
@@ -434,6 +463,11 @@ public final class Trainer implements Learner {
         return skippedSteps;
     }
 
+    /** Σ_l zeros(W_l) / Σ_l |W_l|: the fraction of kernel weights that are exactly 0 ({@link Sparsity#overall}). */
+    public double sparsity() {
+        return Sparsity.overall(network);
+    }
+
     /** Non-finite steps since creation. */
     public long nonFiniteSteps() {
         return guard.events();
@@ -507,7 +541,8 @@ public final class Trainer implements Learner {
      * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
      * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps), network (parameters, batch-norm statistics,
      * dropout generator), optimizer moments, standardization statistics, non-finite guard,
-     * reduce-on-plateau and early-stopping state and the best weights. Arrays are bulk copies.
+     * reduce-on-plateau and early-stopping state, the best weights, then the pruning masks (with {@code prune.*}).
+     * Arrays are bulk copies.
      */
     public byte[] state() {
         ByteArrayOutputStream bytes =
@@ -538,6 +573,9 @@ public final class Trainer implements Learner {
             if (bestWeights != null) {
                 StateIo.writeDoubles(out, bestWeights);
             }
+            if (pruning != null) {
+                pruning.saveState(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -560,9 +598,9 @@ public final class Trainer implements Learner {
                         magic, STATE_MAGIC));
             }
             int version = in.readInt();
-            if (version != 1 && version != STATE_VERSION) {
+            if (version < 1 || version > STATE_VERSION) {
                 throw new IllegalArgumentException("training state format version " + version
-                        + " is not supported; this build reads versions 1 and " + STATE_VERSION);
+                        + " is not supported; this build reads versions 1 to " + STATE_VERSION);
             }
             Trainer t = new Trainer(TrainerConfig.read(in));
             t.steps = in.readLong();
@@ -587,6 +625,10 @@ public final class Trainer implements Learner {
             if (in.readBoolean()) {
                 t.bestWeights =
                         StateIo.readDoubles(in, Architecture.length(Architecture.weights(t.network)), "best weights");
+            }
+            // Before version 3 no configuration could prune, so a pruning trainer's state always has its masks.
+            if (t.pruning != null) {
+                t.pruning.loadState(in);
             }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the training state");
@@ -626,6 +668,10 @@ public final class Trainer implements Learner {
             return false;
         }
         Architecture.copy(bestWeights, Architecture.weights(network));
+        if (pruning != null) {
+            // The best weights carry the masks of their time: what was pruned then is pruned again.
+            pruning.maskZeros(optimizer);
+        }
         return true;
     }
 

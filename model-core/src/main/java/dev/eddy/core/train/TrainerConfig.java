@@ -4,7 +4,9 @@ import dev.eddy.core.activation.Activations;
 import dev.eddy.core.drift.DriftConfig;
 import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.ensemble.EnsembleConfig;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.monitor.Mode;
+import dev.eddy.core.prune.PruneConfig;
 import dev.eddy.core.stopping.EarlyStopping;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -83,7 +86,11 @@ public final class TrainerConfig {
 
     /** Every key {@link #fromProperties} knows, sorted. */
     public static final List<String> KEYS = sorted(
-            sorted(OPTIMIZER_KEYS, sorted(EnsembleConfig.KEYS, sorted(DriftConfig.KEYS, DriftResponse.KEYS))),
+            sorted(
+                    OPTIMIZER_KEYS,
+                    sorted(
+                            EnsembleConfig.KEYS,
+                            sorted(DriftConfig.KEYS, sorted(DriftResponse.KEYS, PruneConfig.KEYS)))),
             List.of(
                     "input-size",
                     "layers",
@@ -128,7 +135,8 @@ public final class TrainerConfig {
                     "nonfinite.lr-factor",
                     "nonfinite.max-consecutive",
                     "budget.max-steps",
-                    "frozen-layers"));
+                    "frozen-layers",
+                    Precision.KEY));
 
     private static List<String> sorted(Collection<String> some, Collection<String> others) {
         TreeSet<String> all = new TreeSet<>(some);
@@ -181,6 +189,8 @@ public final class TrainerConfig {
     private final DriftConfig drift;
     private final DriftResponse driftResponse;
     private final EnsembleConfig ensemble;
+    private final Precision precision;
+    private final Optional<PruneConfig> prune;
 
     private TrainerConfig(Reader r) {
         inputSize = r.integer("input-size", null, 1);
@@ -193,6 +203,14 @@ public final class TrainerConfig {
         seed = r.longValue("seed", 42L, Long.MIN_VALUE);
         l1 = r.real("l1", 0.0, v -> v >= 0, ">= 0");
         l2 = r.real("l2", 0.0, v -> v >= 0, ">= 0");
+        precision = Precision.parse(Precision.KEY, r.props.getOrDefault(Precision.KEY, "float64"));
+        if (precision == Precision.FLOAT64) {
+            // the default is left out of the canonical form, so that states and snapshots of float64 models keep
+            // the exact bytes they had before the key existed
+            r.props.remove(Precision.KEY);
+        } else {
+            r.accept(Precision.KEY, precision.spelling());
+        }
 
         optimizer = r.choice("optimizer", "adam", OPTIMIZERS);
         schedule = r.choice("schedule", "constant", SCHEDULES);
@@ -278,6 +296,8 @@ public final class TrainerConfig {
         }
 
         ensemble.toProperties().forEach(r::accept);
+        prune = PruneConfig.parse(r.props);
+        prune.ifPresent(c -> c.toProperties().forEach(r::accept));
 
         properties = r.finish(describe(optimizer, schedule));
     }
@@ -370,6 +390,11 @@ public final class TrainerConfig {
         return ensemble;
     }
 
+    /** Magnitude pruning during training ({@code prune.*}), when {@code prune.target-sparsity} is set. */
+    public Optional<PruneConfig> prune() {
+        return prune;
+    }
+
     /** What a detection does ({@code drift.challenger}, {@code drift.lr-factor}, ...). */
     public DriftResponse driftResponse() {
         return driftResponse;
@@ -377,6 +402,11 @@ public final class TrainerConfig {
 
     public boolean classification() {
         return !loss.equals("mse");
+    }
+
+    /** The precision the network trains and predicts in ({@code precision}: float64, the default, or float32). */
+    public Precision precision() {
+        return precision;
     }
 
     public String initializer() {

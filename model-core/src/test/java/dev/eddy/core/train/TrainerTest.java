@@ -130,7 +130,7 @@ class TrainerTest {
         state[7] = 99;
         assertThatThrownBy(() -> Trainer.restore(state))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("training state format version 99 is not supported; this build reads versions 1 and 2");
+                .hasMessage("training state format version 99 is not supported; this build reads versions 1 to 3");
         assertThatThrownBy(() -> Trainer.restore(new byte[] {1, 2, 3, 4, 0, 0, 0, 1}))
                 .hasMessageContaining("not an Eddy training state: starts with 0x01020304");
         byte[] truncated = Arrays.copyOf(Trainer.create(config()).state(), 100);
@@ -385,9 +385,9 @@ class TrainerTest {
         assertThat(model.predict(probe)).isDeepEqualTo(before);
 
         byte[] bytes = model.toBytes();
-        bytes[7] = 3;
+        bytes[7] = 5;
         assertThatThrownBy(() -> InferenceModel.fromBytes(bytes))
-                .hasMessage("model format version 3 is not supported; this build reads versions 1 and 2");
+                .hasMessage("model format version 5 is not supported; this build reads versions 1 to 4");
     }
 
     @Test

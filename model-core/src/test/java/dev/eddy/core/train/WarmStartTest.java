@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class WarmStartTest {
 
-    private static Trainer trained() {
+    static Trainer trained() {
         Trainer source = Trainer.create(TrainerTest.config());
         TrainerTest.Batches data = new TrainerTest.Batches(3, 6, 3);
         for (int i = 0; i < 20; i++) {

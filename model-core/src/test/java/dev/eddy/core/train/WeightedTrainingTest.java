@@ -184,7 +184,7 @@ class WeightedTrainingTest {
     private static byte[] asVersionOne(byte[] v2) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(v2));
         in.readInt();
-        assertThat(in.readInt()).isEqualTo(2);
+        assertThat(in.readInt()).isEqualTo(Trainer.STATE_VERSION); // from 2 on the layout up to the masks is the same
         int properties = in.readInt();
         for (int i = 0; i < 2 * properties; i++) {
             in.readUTF();
