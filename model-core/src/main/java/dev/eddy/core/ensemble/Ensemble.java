@@ -456,21 +456,26 @@ public final class Ensemble implements Learner {
         return resets[member];
     }
 
-    /** Member m's detector state at the last example it scored ({@link DriftState#NONE} without a detector). */
-    public DriftState drift(int member) {
-        return drift[member];
-    }
-
     /**
      * Member m's prequential accuracy (classification) or RMSE (regression) on the training examples it scored
      * before its steps, since its creation or last reset; NaN before any.
      */
-    public double memberScore(int member) {
+    private double memberScore(int member) {
         if (scored[member] == 0) {
             return Double.NaN;
         }
         double mean = scoreSum[member] / scored[member];
         return config.classification() ? mean : Math.sqrt(mean);
+    }
+
+    @Override
+    public List<MemberState> members() {
+        List<MemberState> states = new ArrayList<>(members.length);
+        for (int m = 0; m < members.length; m++) {
+            states.add(new MemberState(
+                    m, resets[m], drift[m], config.classification() ? "accuracy" : "rmse", memberScore(m)));
+        }
+        return states;
     }
 
     /** Member m's trainer (for tests in this package). */

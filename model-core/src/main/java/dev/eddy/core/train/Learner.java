@@ -1,5 +1,7 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.ensemble.MemberState;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +60,11 @@ public interface Learner {
 
     /** The model to serve and export: architecture, weights and input standardization. */
     InferenceModel inferenceModel();
+
+    /** Each ensemble member's state, in member order; empty for one network. */
+    default List<MemberState> members() {
+        return List.of();
+    }
 
     /** The complete training state, in one versioned binary form that {@link Learners#restore} reads. */
     byte[] state();
