@@ -47,11 +47,14 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <pre>
  * weights   w'_b = k_mb·w_b                      (k = 0: the member skips the example)
- * rate      lr_t · s,  s = Σ_b k_mb·w_b / (λ·Σ_b w_b)   (λ = ensemble.lambda; E[s] = 1 for bagging)
+ * rate      lr_t · s,  s = Σ_b k_mb·w_b / Σ_b w_b
  * </pre>
  *
- * so a draw weighs like k copies of the example even with one example per batch (the loss alone is normalized by
- * Σ w'), while the configured rate stays the rate of an average draw.
+ * that is, for plain SGD, the gradient of Σ_b k_mb·w_b·ℓ_b / Σ_b w_b: a draw k weighs like k copies of the example
+ * even with one example per batch (the loss alone is normalized by Σ w', so k would only count relative to the batch's
+ * other draws), as an instance weight does in MOA's learners. With λ = 6 (leveraging bagging) a member's mean rate is
+ * therefore 6·lr, as a tree's counts grow 6-fold there; this measured better than keeping the mean rate at lr (s
+ * divided by λ): agrawal 0.856 against 0.765, SEA 0.884 against 0.879, elec2 0.780 against 0.781.
  *
  * <ul>
  *   <li><b>bagging</b> (Oza and Russell 2001): λ_b = λ = 1.
@@ -212,7 +215,7 @@ public final class Ensemble implements Learner {
             Trainer member = members[m];
             if (!member.stopped()) {
                 StepResult r = drawnWeight > 0
-                        ? member.step(x, labels, drawn, drawnWeight / (ensemble.lambda() * totalWeight))
+                        ? member.step(x, labels, drawn, drawnWeight / totalWeight)
                         : member.step(x, labels, drawn);
                 if (!r.skipped() && !r.nonFinite()) {
                     lossSum += r.loss();
