@@ -8,6 +8,7 @@ import dev.eddy.core.kernel.MatMul;
 import dev.eddy.history.HistoryFeed;
 import dev.eddy.history.TrainingHistory;
 import dev.eddy.io.Topics;
+import dev.eddy.lifecycle.SnapshotLog;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
 import dev.eddy.metrics.TrainingMetricsBinder;
@@ -22,6 +23,8 @@ import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.TrainingTopology;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartResolver;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.net.InetAddress;
@@ -39,6 +42,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -100,6 +104,7 @@ public final class EddyApp implements AutoCloseable {
             EddyConfig config,
             ModelPartitions partitions,
             List<String> createdTopics,
+            Map<String, ResolvedWarmStart> warmStarts,
             PrometheusMetrics metrics,
             MetricsServer server) {
         this.config = config;
@@ -111,7 +116,7 @@ public final class EddyApp implements AutoCloseable {
         serving.bindTo(metrics.registry());
         QualityGate gate = QualityGate.of(config);
         Topology topology = TrainingTopology.build(
-                config, partitions, training, finals, gate.enabled() ? gate.supplier(serving) : null);
+                config, partitions, training, finals, gate.enabled() ? gate.supplier(serving) : null, warmStarts);
         if (ServingConfig.enabled(config)) {
             ScoringTopology.addTo(topology, ServingConfig.of(config), served, serving);
         }
@@ -156,12 +161,25 @@ public final class EddyApp implements AutoCloseable {
      * @throws Exception when the cluster cannot be reached, a topic cannot be created, or the address not bound
      */
     public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
+        return start(config, metricsAddress, LOG::info);
+    }
+
+    /**
+     * {@link #start(EddyConfig, InetSocketAddress)}, reporting the warm starts resolved (and a wait for a source's
+     * first snapshot) to {@code progress}, one line each, before training starts.
+     *
+     * @throws IllegalArgumentException naming the key when a warm start cannot be resolved (nothing is started)
+     */
+    public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress, Consumer<String> progress)
+            throws Exception {
         try {
             LOG.info("matrix kernel: {}", MatMul.kernel()); // a bad -Deddy.kernel fails here, not in a stream thread
         } catch (ExceptionInInitializerError e) {
             throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
         }
         Prepared prepared = prepare(config);
+        Map<String, ResolvedWarmStart> warmStarts =
+                new WarmStartResolver(config, () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress).resolve();
         PrometheusMetrics metrics = new PrometheusMetrics();
         MetricsServer server = null;
         EddyApp app = null;
@@ -171,6 +189,7 @@ public final class EddyApp implements AutoCloseable {
                     config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)),
                     prepared.partitions(),
                     prepared.created(),
+                    warmStarts,
                     metrics,
                     server);
             app.streams.start();

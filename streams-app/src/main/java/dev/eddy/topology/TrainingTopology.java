@@ -8,6 +8,8 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartResolver;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -129,6 +131,30 @@ public final class TrainingTopology {
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
+        return build(config, partitions, listener, finals, snapshotGate, Map.of());
+    }
+
+    /**
+     * The topology whose models warm-start as {@code warmStarts} says.
+     *
+     * @param warmStarts the warm starts of the models that have one, as {@link WarmStartResolver} resolved them at the
+     *     start; every model of {@link EddyConfig#warmStarts()} must have one
+     * @throws IllegalArgumentException naming a model whose warm start was not resolved
+     */
+    public static Topology build(
+            EddyConfig config,
+            ModelPartitions partitions,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
+            Map<String, ResolvedWarmStart> warmStarts) {
+        for (String modelId : config.warmStarts().keySet()) {
+            if (!warmStarts.containsKey(modelId)) {
+                throw new IllegalArgumentException("model." + modelId + "."
+                        + config.warmStarts().get(modelId).spec()
+                        + " was not resolved: build the topology with the warm starts WarmStartResolver resolves");
+            }
+        }
         ModelPartitions placed = config.routing() == Routing.DIRECT ? partitions : ModelPartitions.ONE;
         boolean fanOut = placed.partitioned();
         EddyTopics topics = config.topics();
@@ -200,7 +226,7 @@ public final class TrainingTopology {
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
         KStream<String, Object> outputs =
-                inputs.process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
+                inputs.process(new TrainerSupplier(config, listener, finals, warmStarts), Named.as("trainer"));
 
         Map<String, KStream<String, Object>> out = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
@@ -238,12 +264,16 @@ public final class TrainingTopology {
     }
 
     /** Supplies trainer processors and declares their stores. */
-    private record TrainerSupplier(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals)
+    private record TrainerSupplier(
+            EddyConfig config,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            Map<String, ResolvedWarmStart> warmStarts)
             implements ProcessorSupplier<String, TrainerInput, String, Object> {
 
         @Override
         public TrainerProcessor get() {
-            return new TrainerProcessor(config, listener, finals);
+            return new TrainerProcessor(config, listener, finals, warmStarts);
         }
 
         @Override
