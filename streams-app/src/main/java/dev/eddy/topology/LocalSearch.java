@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.AllTrials;
 import dev.eddy.core.search.Asha;
 import dev.eddy.core.search.Champion;
 import dev.eddy.core.search.SearchConfig;
@@ -8,7 +9,9 @@ import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
+import dev.eddy.schema.TrainingMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +29,8 @@ import java.util.SortedMap;
  * live trial takes the example (scored and trained as alone); then, in trial order, every live trial that has trained
  * exactly its next milestone's number of examples reports its search metric and the strategy's decisions apply
  * (a pruned trial stops taking examples, a promoted paused trial takes them again); then the champion is updated from
- * the live trials' metrics. Every decision happens at an example count, never on wall-clock time, so the same
+ * the live trials' metrics. When the champion's drift detector fires, the search re-opens ({@link #reopen}). Every
+ * decision happens at an example count, never on wall-clock time, so the same
  * stream gives the same search.
  *
  * <p>The search metric of a trial: with {@code search.metric=prequential} its windowed prequential accuracy (RMSE
@@ -51,11 +55,15 @@ public final class LocalSearch {
 
     private final boolean maximize;
     private final List<SortedMap<String, String>> configs;
-    private final TrialSearch strategy;
+    private final SearchConfig search;
+    private TrialSearch strategy;
     private final Champion champion;
     private final LocalTraining[] trials;
     private final TrialMetrics[] metrics;
     private final long[] trained;
+    /** Per trial, examples trained since the search was last (re)opened: what the strategy's milestones count. */
+    private final long[] sinceOpen;
+
     private final List<Event> events = new ArrayList<>();
     private long rows;
 
@@ -80,6 +88,8 @@ public final class LocalSearch {
         this.trials = new LocalTraining[search.trials()];
         this.metrics = new TrialMetrics[search.trials()];
         this.trained = new long[search.trials()];
+        this.sinceOpen = new long[search.trials()];
+        this.search = search;
         for (int t = 0; t < trials.length; t++) {
             metrics[t] = new TrialMetrics(search.metric());
             trials[t] = new LocalTraining(trialConfigs.get(t), metrics[t]);
@@ -133,19 +143,38 @@ public final class LocalSearch {
                 trials[t].accept(example);
                 if (!heldOut) {
                     trained[t]++;
+                    sinceOpen[t]++;
                 }
             }
         }
+        boolean championDrifted = false;
+        for (int t = 0; t < trials.length; t++) {
+            championDrifted |= metrics[t].takeDrift() && t == served;
+        }
+        if (championDrifted && !(strategy instanceof AllTrials)) {
+            reopen();
+        }
         for (int t = 0; t < trials.length; t++) {
             OptionalLong milestone = strategy.live(t) ? strategy.nextMilestone(t) : OptionalLong.empty();
-            if (milestone.isPresent() && trained[t] >= milestone.getAsLong()) {
-                for (Asha.Decision d : strategy.report(t, trained[t], metrics[t].value())) {
+            if (milestone.isPresent() && sinceOpen[t] >= milestone.getAsLong()) {
+                for (Asha.Decision d : strategy.report(t, sinceOpen[t], metrics[t].value())) {
                     record(d);
                 }
             }
         }
         updateChampion();
         return prediction;
+    }
+
+    /**
+     * The champion's drift detector fired: the search starts afresh from the current trials (a new ASHA or Hyperband
+     * over all of them, every paused trial resumed, milestones counted from here), so that a configuration pruned
+     * under the old concept can win under the new one. Grid and random prune nothing and are not re-opened.
+     */
+    private void reopen() {
+        strategy = TrialSearch.of(search, maximize);
+        Arrays.fill(sinceOpen, 0);
+        events.add(new Event(rows, champion.champion(), "search-reopen", "the champion's drift detector fired"));
     }
 
     private void record(Asha.Decision d) {
@@ -158,7 +187,7 @@ public final class LocalSearch {
                 };
         if (kind != null) {
             events.add(
-                    new Event(rows, d.trial(), kind, "rung " + d.rung() + " at " + trained[d.trial()] + " examples"));
+                    new Event(rows, d.trial(), kind, "rung " + d.rung() + " at " + sinceOpen[d.trial()] + " examples"));
         }
     }
 
@@ -247,6 +276,7 @@ public final class LocalSearch {
         private double holdout = Double.NaN;
         private double prequential = Double.NaN;
         private long scored;
+        private boolean drift;
 
         TrialMetrics(String metric) {
             this.metric = metric;
@@ -262,6 +292,20 @@ public final class LocalSearch {
             window = windowMetric;
             prequential = metricSoFar;
             scored += predicted.length;
+        }
+
+        /** Whether the trial's drift detector fired since the last call. */
+        boolean takeDrift() {
+            boolean fired = drift;
+            drift = false;
+            return fired;
+        }
+
+        @Override
+        public void onEvaluation(String modelId, TrainingMetrics record) {
+            if (record.getEvent() != null && record.getEvent().getKind().equals("drift")) {
+                drift = true;
+            }
         }
 
         @Override

@@ -140,4 +140,39 @@ class LocalSearchTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("search.metric=holdout_rmse is not computed for a classification model");
     }
+
+    /**
+     * The labels flip after 300 examples: the champion's drift detector fires, the search re-opens (every trial
+     * live again, milestones counted afresh) and prunes again under the new concept; a random search is not
+     * re-opened (it prunes nothing).
+     */
+    @Test
+    void theChampionsDriftReopensTheSearch() {
+        List<Example> examples = new ArrayList<>(TrainingFixture.blobs(300, 11, MODEL));
+        for (Example e : TrainingFixture.blobs(600, 12, MODEL)) {
+            examples.add(
+                    Example.newBuilder(e).setClassLabel(1 - e.getClassLabel()).build());
+        }
+        LocalSearch asha = local(search(
+                "search.strategy", "asha",
+                "search.trials", "6",
+                "search.asha.min-examples", "20",
+                "search.asha.max-examples", "80",
+                "search.asha.eta", "2"));
+        examples.forEach(asha::accept);
+        LocalSearch.Event reopen = asha.events().stream()
+                .filter(e -> e.kind().equals("search-reopen"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(reopen.row()).isGreaterThan(300);
+        assertThat(asha.events().stream()
+                        .filter(e -> e.kind().equals("search-prune"))
+                        .map(LocalSearch.Event::row))
+                .as("pruning before and after the re-opening")
+                .anyMatch(row -> row < 300)
+                .anyMatch(row -> row > reopen.row());
+        LocalSearch random = local(search("search.strategy", "random", "search.trials", "3"));
+        examples.forEach(random::accept);
+        assertThat(random.events()).noneMatch(e -> e.kind().equals("search-reopen"));
+    }
 }
