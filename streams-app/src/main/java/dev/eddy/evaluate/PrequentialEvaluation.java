@@ -140,6 +140,9 @@ public final class PrequentialEvaluation {
         }
         LocalSearch local = new LocalSearch(search, configs, trialConfigs);
         double[] predicted = new double[rows.size()];
+        int every = Math.max(1, rows.size() / PLOT_POINTS);
+        double[] position = new double[rows.size() / every];
+        double[][] trialMetrics = new double[configs.size()][position.length];
         long start = System.nanoTime();
         for (int i = 0; i < rows.size(); i++) {
             try {
@@ -147,6 +150,13 @@ public final class PrequentialEvaluation {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         stream.name() + " line " + rows.get(i).lineNumber() + ": " + e.getMessage(), e);
+            }
+            int point = (i + 1) / every - 1;
+            if ((i + 1) % every == 0 && point < position.length) {
+                position[point] = i + 1;
+                for (int t = 0; t < configs.size(); t++) {
+                    trialMetrics[t][point] = local.liveMetric(t);
+                }
             }
             if ((i & 1023) == 0) {
                 progress.update(stream.name(), learner.name(), i, rows.size());
@@ -161,7 +171,9 @@ public final class PrequentialEvaluation {
                 local.leaderboard(),
                 local.events(),
                 local.trialExamples(),
-                local.trialExamples() / seconds));
+                local.trialExamples() / seconds,
+                position,
+                trialMetrics));
         return score(learner.name(), predicted, trialConfigs.get(0).prequentialWindow(), rows.size() / seconds);
     }
 

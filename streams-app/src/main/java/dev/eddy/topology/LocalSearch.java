@@ -227,6 +227,11 @@ public final class LocalSearch {
         return trials[trial].predictions(features);
     }
 
+    /** The search metric of {@code trial} now, NaN while it is paused or has none yet. */
+    public double liveMetric(int trial) {
+        return strategy.live(trial) ? metrics[trial].value() : Double.NaN;
+    }
+
     /** The trial serving now. */
     public int champion() {
         return champion.champion();

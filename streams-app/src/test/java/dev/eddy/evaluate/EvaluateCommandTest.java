@@ -171,6 +171,8 @@ class EvaluateCommandTest {
                 .contains("search-champion", "search-prune");
         JsonNode rs = stream.get("searches").get(1);
         assertThat(rs.get("trials")).extracting(t -> t.get("status").asText()).containsOnly("running");
+        assertThat(Files.size(report.resolve("sea-hb-trials.png"))).isPositive();
+        assertThat(Files.readString(report.resolve("report.md"))).contains("![hb trials](sea-hb-trials.png)");
         long trained = rs.get("trials").get(0).get("examples").asLong();
         assertThat(rs.get("trialExamples").asLong()).isEqualTo(3 * trained);
     }
