@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -133,16 +132,12 @@ public final class PrequentialEvaluation {
     private LearnerResult search(
             LearnerSpec learner, SearchConfig search, Progress progress, List<SearchResult> searches) {
         List<LabeledRow> rows = stream.rows();
-        List<SortedMap<String, String>> configs = search.initialTrials();
-        List<EddyConfig> trialConfigs = new ArrayList<>();
-        for (SortedMap<String, String> trial : configs) {
-            trialConfigs.add(learner.trial(trial).config(stream));
-        }
-        LocalSearch local = new LocalSearch(search, configs, trialConfigs);
+        LocalSearch local =
+                new LocalSearch(search, trial -> learner.trial(trial).config(stream));
         double[] predicted = new double[rows.size()];
         int every = Math.max(1, rows.size() / PLOT_POINTS);
         double[] position = new double[rows.size() / every];
-        double[][] trialMetrics = new double[configs.size()][position.length];
+        double[][] trialMetrics = new double[search.trials()][position.length];
         long start = System.nanoTime();
         for (int i = 0; i < rows.size(); i++) {
             try {
@@ -154,7 +149,7 @@ public final class PrequentialEvaluation {
             int point = (i + 1) / every - 1;
             if ((i + 1) % every == 0 && point < position.length) {
                 position[point] = i + 1;
-                for (int t = 0; t < configs.size(); t++) {
+                for (int t = 0; t < search.trials(); t++) {
                     trialMetrics[t][point] = local.liveMetric(t);
                 }
             }
@@ -174,7 +169,7 @@ public final class PrequentialEvaluation {
                 local.trialExamples() / seconds,
                 position,
                 trialMetrics));
-        return score(learner.name(), predicted, trialConfigs.get(0).prequentialWindow(), rows.size() / seconds);
+        return score(learner.name(), predicted, learner.config(stream).prequentialWindow(), rows.size() / seconds);
     }
 
     private LearnerResult baseline(String name) {

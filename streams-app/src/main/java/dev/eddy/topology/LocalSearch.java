@@ -1,11 +1,12 @@
 package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
-import dev.eddy.core.search.AllTrials;
 import dev.eddy.core.search.Asha;
 import dev.eddy.core.search.Champion;
+import dev.eddy.core.search.Hyperband;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.search.Zoom;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import java.util.function.Function;
 
 /**
  * An online hyper-parameter search run in process: one {@link LocalTraining} per trial (the trainer of
@@ -54,7 +56,10 @@ public final class LocalSearch {
             long scored) {}
 
     private final boolean maximize;
+    /** Per trial, the configuration it trains now (zoom replaces some each round). */
     private final List<SortedMap<String, String>> configs;
+
+    private final Function<SortedMap<String, String>, EddyConfig> configOf;
     private final SearchConfig search;
     private TrialSearch strategy;
     private final Champion champion;
@@ -69,27 +74,27 @@ public final class LocalSearch {
 
     /**
      * @param search the search section
-     * @param trialConfigs the application configuration of each trial, in {@link SearchConfig#initialTrials} order
-     * @throws IllegalArgumentException when the number of configurations is not {@code search.trials}, or when
-     *     {@code search.metric} is a holdout metric that the model's task does not have
+     * @param configOf the application configuration of one model with a trial's keys (those of
+     *     {@link SearchConfig#initialTrials}, or zoom's new ones)
+     * @throws IllegalArgumentException when {@code search.metric} is a holdout metric that the model's task does not
+     *     have, or a trial's configuration is invalid
      */
-    public LocalSearch(SearchConfig search, List<SortedMap<String, String>> configs, List<EddyConfig> trialConfigs) {
-        if (trialConfigs.size() != search.trials() || configs.size() != search.trials()) {
-            throw new IllegalArgumentException("search.trials=" + search.trials() + " but " + trialConfigs.size()
-                    + " trial configurations were given");
-        }
+    public LocalSearch(SearchConfig search, Function<SortedMap<String, String>, EddyConfig> configOf) {
+        List<SortedMap<String, String>> initial = search.initialTrials();
+        List<EddyConfig> trialConfigs = initial.stream().map(configOf).toList();
         TrainerConfig first = trialConfigs.get(0).models().values().iterator().next();
         boolean regression = !first.classification();
         checkMetric(search.metric(), regression);
+        this.search = search;
+        this.configOf = configOf;
         this.maximize = search.maximize(regression);
-        this.configs = List.copyOf(configs);
+        this.configs = new ArrayList<>(initial);
         this.strategy = TrialSearch.of(search, maximize);
         this.champion = new Champion(search.trials(), search.switchMargin(), maximize);
         this.trials = new LocalTraining[search.trials()];
         this.metrics = new TrialMetrics[search.trials()];
         this.trained = new long[search.trials()];
         this.sinceOpen = new long[search.trials()];
-        this.search = search;
         for (int t = 0; t < trials.length; t++) {
             metrics[t] = new TrialMetrics(search.metric());
             trials[t] = new LocalTraining(trialConfigs.get(t), metrics[t]);
@@ -151,7 +156,7 @@ public final class LocalSearch {
         for (int t = 0; t < trials.length; t++) {
             championDrifted |= metrics[t].takeDrift() && t == served;
         }
-        if (championDrifted && !(strategy instanceof AllTrials)) {
+        if (championDrifted && (strategy instanceof Asha || strategy instanceof Hyperband)) {
             reopen();
         }
         for (int t = 0; t < trials.length; t++) {
@@ -169,7 +174,8 @@ public final class LocalSearch {
     /**
      * The champion's drift detector fired: the search starts afresh from the current trials (a new ASHA or Hyperband
      * over all of them, every paused trial resumed, milestones counted from here), so that a configuration pruned
-     * under the old concept can win under the new one. Grid and random prune nothing and are not re-opened.
+     * under the old concept can win under the new one. Grid and random prune nothing and are not re-opened; zoom
+     * keeps resampling around the best of each round anyway.
      */
     private void reopen() {
         strategy = TrialSearch.of(search, maximize);
@@ -183,12 +189,29 @@ public final class LocalSearch {
                     case PRUNE -> "search-prune";
                     case PROMOTE -> "search-promote";
                     case COMPLETE -> "search-complete";
+                    case RESAMPLE -> "search-resample";
                     case CONTINUE -> null;
                 };
+        if (d.action() == Asha.Action.RESAMPLE) {
+            resample(d.trial());
+            events.add(new Event(rows, d.trial(), kind, configs.get(d.trial()).toString()));
+            return;
+        }
         if (kind != null) {
             events.add(
                     new Event(rows, d.trial(), kind, "rung " + d.rung() + " at " + sinceOpen[d.trial()] + " examples"));
         }
+    }
+
+    /**
+     * Zoom gave the trial a new configuration: a fresh model with it, its metrics and milestone count from zero (a
+     * resampled champion has a NaN metric, so the next champion update replaces it).
+     */
+    private void resample(int t) {
+        configs.set(t, ((Zoom) strategy).config(t));
+        metrics[t] = new TrialMetrics(metrics[t].metric);
+        trials[t] = new LocalTraining(configOf.apply(configs.get(t)), metrics[t]);
+        sinceOpen[t] = 0;
     }
 
     private void updateChampion() {

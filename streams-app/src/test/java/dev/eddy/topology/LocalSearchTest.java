@@ -44,11 +44,7 @@ class LocalSearchTest {
     }
 
     private static LocalSearch local(SearchConfig search) {
-        List<SortedMap<String, String>> configs = search.initialTrials();
-        return new LocalSearch(
-                search,
-                configs,
-                configs.stream().map(LocalSearchTest::trialConfig).toList());
+        return new LocalSearch(search, LocalSearchTest::trialConfig);
     }
 
     private static double[][] row(Example e) {
@@ -174,5 +170,45 @@ class LocalSearchTest {
         LocalSearch random = local(search("search.strategy", "random", "search.trials", "3"));
         examples.forEach(random::accept);
         assertThat(random.events()).noneMatch(e -> e.kind().equals("search-reopen"));
+    }
+
+    /**
+     * Zoom over 4 trials, rounds of 30 training examples: each round keeps the best and resamples the other 3 around
+     * it; a resampled trial is a fresh model with its new configuration, bit-identical to one trained alone on the
+     * examples since it was resampled.
+     */
+    @Test
+    void zoomResamplesTrialsAsFreshModels() {
+        SearchConfig zoom = search(
+                "search.strategy", "zoom",
+                "search.trials", "4",
+                "search.zoom.round-examples", "30",
+                "search.space.learning-rate", "loguniform(0.001,0.5)");
+        LocalSearch search = local(zoom);
+        List<Example> examples = TrainingFixture.blobs(200, 21, MODEL);
+        examples.forEach(search::accept);
+        List<LocalSearch.Event> resamples = search.events().stream()
+                .filter(e -> e.kind().equals("search-resample"))
+                .toList();
+        assertThat(resamples).hasSizeGreaterThanOrEqualTo(9);
+        for (int t = 0; t < 4; t++) {
+            int trial = t;
+            LocalSearch.Event last = resamples.stream()
+                    .filter(e -> e.trial() == trial)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            if (last == null) {
+                continue;
+            }
+            SortedMap<String, String> config = search.leaderboard().stream()
+                    .filter(s -> s.trial() == trial)
+                    .findFirst()
+                    .orElseThrow()
+                    .config();
+            assertThat(last.detail()).isEqualTo(config.toString());
+            LocalTraining alone = new LocalTraining(trialConfig(config), TrainingListener.NONE);
+            examples.subList((int) last.row(), examples.size()).forEach(alone::accept);
+            assertThat(search.trialState(trial)).as("trial %d", trial).isEqualTo(alone.trainerState());
+        }
     }
 }
