@@ -63,7 +63,10 @@ public final class Runs {
         double trained = registry.get("eddy.training.examples").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
-        return trained + registry.get("eddy.holdout.examples").counter().count();
+        double heldOut = registry.get("eddy.holdout.examples").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+        return trained + heldOut;
     }
 
     /** Every committed snapshot of {@code topic}, in partition order. */

@@ -188,6 +188,35 @@ class AvroSerdeTest {
         assertThat(decoded).isEqualTo(current);
     }
 
+    /** A snapshot written by the previous version (no NamedTensor.indices) still reads, every tensor dense. */
+    @Test
+    void readsSnapshotsWrittenBeforeSparseTensors() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/ModelSnapshot-before-sparse.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        Schema tensor = before.getField("parameters").schema().getElementType();
+        assertThat(tensor.getField("indices")).isNull();
+        ModelSnapshot current = snapshot();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        List<GenericData.Record> tensors = new java.util.ArrayList<>();
+        for (NamedTensor t : current.getParameters()) {
+            GenericData.Record r = new GenericData.Record(tensor);
+            tensor.getFields().forEach(f -> r.put(f.name(), t.get(f.name())));
+            tensors.add(r);
+        }
+        old.put("parameters", tensors);
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", bytes);
+
+        assertThat(decoded.getParameters()).allMatch(t -> t.getIndices() == null);
+        assertThat(decoded).isEqualTo(current);
+    }
+
     @Test
     void writesTheSingleObjectHeaderWithTheSchemaFingerprint() {
         AvroSerde<Example> serde = AvroSerdes.examples();
@@ -250,6 +279,64 @@ class AvroSerdeTest {
         assertThat(decoded.get("classLabel")).isEqualTo(1);
         assertThat(decoded.get("features")).isEqualTo(List.of(0.5, -1.25, 3.0));
         assertThat(decoded.hasField("weight")).isFalse();
+    }
+
+    private static ModelSnapshot float32Snapshot() {
+        return ModelSnapshot.newBuilder()
+                .setModelId("m1")
+                .setVersion(3)
+                .setArchitecture(new Architecture(2, List.of(new LayerSpec(1, "sigmoid", Map.of(), 3L)), "mse"))
+                .setParameters(List.of())
+                .setExamplesSeen(64)
+                .setStepsSeen(2)
+                .setReason(SnapshotReason.PERIODIC)
+                .setTrainingConfig("precision=float32\n")
+                .setCreatedAt(TIME)
+                .setPrecision("float32")
+                .build();
+    }
+
+    /** The bytes a build before the precision field wrote: the record as the ModelSnapshot schema before precision has it. */
+    private static byte[] writtenWithTheSchemaBeforePrecision(ModelSnapshot current) throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        assertThat(v1.getField("precision")).isNull();
+        byte[] datum = AvroSerdes.modelSnapshots().serialize("t", current);
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+        GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(datum);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+    }
+
+    @Test
+    void readsSnapshotsWrittenBeforeThePrecisionFieldAsFloat64() throws IOException {
+        ModelSnapshot current = float32Snapshot();
+        byte[] old = writtenWithTheSchemaBeforePrecision(current);
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", old);
+
+        assertThat(decoded.getPrecision()).as("added field takes its default").isEqualTo("float64");
+        assertThat(ModelSnapshot.newBuilder(decoded).setPrecision("float32").build())
+                .isEqualTo(current);
+        assertThatThrownBy(() -> AvroSerde.of(ModelSnapshot.class).deserialize("eddy.model-snapshots", old))
+                .as("only because the serde knows the schema before precision")
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("unknown schema");
+    }
+
+    @Test
+    void anEarlierReaderReadsSnapshotsWrittenWithThePrecisionField() throws IOException {
+        Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
+        byte[] bytes = AvroSerdes.modelSnapshots().serialize("t", float32Snapshot());
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        known.addSchema(ModelSnapshot.getClassSchema());
+
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
+
+        assertThat(decoded.get("modelId").toString()).isEqualTo("m1");
+        assertThat(decoded.get("version")).isEqualTo(3L);
+        assertThat(decoded.hasField("precision")).isFalse();
     }
 
     @Test

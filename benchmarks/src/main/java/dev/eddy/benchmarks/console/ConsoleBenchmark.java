@@ -10,6 +10,7 @@ import dev.eddy.benchmarks.pipeline.BulkProducer;
 import dev.eddy.benchmarks.pipeline.ExampleStream;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.tools.HeadlessChromium;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Option;
  *       models train. Target &lt; 1 s.
  *   <li><b>examples/s with the page open and closed</b>: model-examples trained per second (the
  *       {@code eddy.training.examples} counters of every model) over alternating phases: closed (both tabs on
- *       {@code about:blank}) and open ({@code /} and {@code /?model=m00}, each polling once a second). Chromium runs
+ *       {@code about:blank}) and open ({@code /} and {@code /?model=m00}, each in its own window, so both are visible
+ *       and poll once a second), each measured after {@code --settle-seconds} (2) from the navigation. Chromium runs
  *       in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
  *       machine's speed (other jobs on a shared machine) cancels; the median of those ratios is the figure. Target:
  *       open ≥ 0.97 × closed.
@@ -69,6 +71,12 @@ public final class ConsoleBenchmark implements Callable<Integer> {
 
     @Option(names = "--navigations", description = "Timed navigations of each page (default: ${DEFAULT-VALUE}).")
     int navigations = 5;
+
+    @Option(
+            names = "--settle-seconds",
+            description = "Wait after opening or closing the pages, before a phase is measured (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int settleSeconds = 2;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ConsoleBenchmark()).execute(args));
@@ -96,8 +104,8 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                 MeterRegistry registry = app.metrics().registry();
                 URI table = app.consoleUri();
                 URI charts = app.consoleUri().resolve("/?model=m00");
-                HeadlessChromium.Tab first = chromium.open();
-                HeadlessChromium.Tab second = chromium.open();
+                HeadlessChromium.Page first = chromium.openWindow();
+                HeadlessChromium.Page second = chromium.openWindow();
                 waitUntil(() -> trained(registry) > 0 && ready(first, table, rowsReady()) >= 0, 60);
 
                 System.out.println();
@@ -111,15 +119,14 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                 List<Double> closed = new ArrayList<>();
                 List<Double> open = new ArrayList<>();
                 phase("warm-up (closed)", registry, chromium);
-                first.navigate(URI.create("about:blank"));
-                second.navigate(URI.create("about:blank"));
+                close(first, second);
                 closed.add(phase("closed", registry, chromium));
                 for (int i = 0; i < pairs; i++) {
                     first.navigate(table);
                     second.navigate(charts);
+                    settle();
                     open.add(phase("open: / and /?model=m00", registry, chromium));
-                    first.navigate(URI.create("about:blank"));
-                    second.navigate(URI.create("about:blank"));
+                    close(first, second);
                     closed.add(phase("closed", registry, chromium));
                 }
                 double[] ratios = new double[pairs];
@@ -172,6 +179,18 @@ public final class ConsoleBenchmark implements Callable<Integer> {
         return s;
     }
 
+    /** Both windows back on {@code about:blank}, then {@link #settle()}. */
+    private void close(HeadlessChromium.Page first, HeadlessChromium.Page second) throws Exception {
+        first.navigate(URI.create("about:blank"));
+        second.navigate(URI.create("about:blank"));
+        settle();
+    }
+
+    /** Lets a page load (or its renderer wind down) before a phase, so a phase measures the steady state. */
+    private void settle() throws InterruptedException {
+        Thread.sleep(settleSeconds * 1000L);
+    }
+
     private String rowsReady() {
         return "(document.querySelectorAll('#models tbody tr').length >= " + models
                 + " && document.body.dataset.tableReady) || ''";
@@ -182,7 +201,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     }
 
     /** Navigates {@code tab} to {@code url} {@link #navigations} times, printing each time to ready. */
-    private void timeNavigations(String what, HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+    private void timeNavigations(String what, HeadlessChromium.Page tab, URI url, String ready) throws Exception {
         double[] wall = new double[navigations];
         double[] page = new double[navigations];
         for (int i = 0; i < navigations; i++) {
@@ -205,7 +224,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     }
 
     /** Navigates and polls until {@code ready} is a number: the page's milliseconds from navigation start. */
-    private static double ready(HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+    private static double ready(HeadlessChromium.Page tab, URI url, String ready) throws Exception {
         tab.navigate(url);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

@@ -76,7 +76,7 @@ public final class MatMul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(task -> {
+    static final ExecutorService WORKER = Executors.newSingleThreadExecutor(task -> {
         Thread t = new Thread(task, "eddy-matmul-worker");
         t.setDaemon(true);
         return t;
@@ -446,7 +446,7 @@ public final class MatMul {
         }
     }
 
-    private static void awaitWorker(Future<?> task) {
+    static void awaitWorker(Future<?> task) {
         try {
             task.get();
         } catch (InterruptedException e) {
@@ -457,7 +457,7 @@ public final class MatMul {
         }
     }
 
-    private static void checkShapes(String op, int m, int k, int kB, int n, DMatrixRMaj c, int innerA, int innerB) {
+    static void checkShapes(String op, int m, int k, int kB, int n, DMatrixRMaj c, int innerA, int innerB) {
         if (innerA != innerB || c.numRows != m || c.numCols != n) {
             throw new IllegalArgumentException(op + ": inner dimensions and output must agree, expected [" + m + "x" + k
                     + "] times [" + kB + "x" + n + "] into [" + m + "x" + n + "], got inner " + innerA + " vs " + innerB

@@ -2,7 +2,8 @@ package dev.eddy.core.layer;
 
 import dev.eddy.core.activation.Activation;
 import dev.eddy.core.init.Xoshiro256;
-import dev.eddy.core.kernel.MatMul;
+import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.SparseKernel;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.optim.StateIo;
 import java.io.DataInput;
@@ -28,12 +29,15 @@ import org.ejml.data.DMatrixRMaj;
  * Backward, given dL/d(out): da = dropoutᵀ(d out), dz = J_fᵀ·da (or a fused dz from the loss),
  * dz ← BNᵀ(dz), ∂L/∂W = hᵀ·dz, ∂L/∂b = Σ_rows dz, ∂L/∂h = dz·Wᵀ. Gradients are written (not added) into
  * the {@link Parameter} grad arrays. Work buffers grow with the batch size and are reused, so steady
- * training allocates nothing.
+ * training allocates nothing. In {@link Precision#FLOAT32} the products are float products and every other value
+ * written (z after batch normalization, a, the dropout output, the running statistics and every gradient) is
+ * rounded to float after it is computed.
  */
 public final class Dense {
     private final int inputs;
     private final int units;
     private final Activation activation;
+    private final Precision precision;
     private final Parameter kernel;
     private final Parameter bias;
     private final DMatrixRMaj w;
@@ -50,13 +54,23 @@ public final class Dense {
     private final DMatrixRMaj dz;
     private final DMatrixRMaj dInput;
     private boolean droppedOut;
+    /** Inference passes compute h·W with this compressed copy of W when set; null: the dense kernel. */
+    private SparseKernel sparseKernel;
 
     /**
      * @param name parameter name prefix, e.g. {@code dense0}
      * @param batchNorm whether to normalize z before the activation
      * @param dropoutRate dropout rate after the activation (0 = none)
+     * @param precision the precision of every value the layer computes
      */
-    public Dense(String name, int inputs, int units, Activation activation, boolean batchNorm, double dropoutRate) {
+    public Dense(
+            String name,
+            int inputs,
+            int units,
+            Activation activation,
+            boolean batchNorm,
+            double dropoutRate,
+            Precision precision) {
         if (inputs < 1 || units < 1) {
             throw new IllegalArgumentException(
                     name + ": inputs and units must be >= 1, got inputs=" + inputs + ", units=" + units);
@@ -64,6 +78,7 @@ public final class Dense {
         this.inputs = inputs;
         this.units = units;
         this.activation = activation;
+        this.precision = precision;
         this.kernel = new Parameter(name + ".kernel", new double[inputs * units], new double[inputs * units]);
         this.bias = new Parameter(name + ".bias", new double[units], new double[units]);
         this.w = DMatrixRMaj.wrap(inputs, units, kernel.value());
@@ -114,6 +129,14 @@ public final class Dense {
         return batchNorm;
     }
 
+    /**
+     * Serving: inference passes (not training ones) compute h·W with {@code kernel}, a compressed copy of this layer's
+     * current kernel in this layer's precision, until it is set to null. The kernel must not change while one is set.
+     */
+    public void useSparseKernel(SparseKernel kernel) {
+        this.sparseKernel = kernel;
+    }
+
     /** The activation output f(z) of the last forward pass (before dropout). */
     public DMatrixRMaj activationOutput() {
         return a;
@@ -131,18 +154,30 @@ public final class Dense {
         int rows = x.numRows;
         input = x;
         z.reshape(rows, units);
-        MatMul.abPlusBias(x, w, b, z);
+        if (sparseKernel != null && !training) {
+            sparseKernel.abPlusBias(x, b, z);
+        } else {
+            precision.abPlusBias(x, w, b, z);
+        }
+        int n = rows * units;
         if (batchNorm != null) {
             batchNorm.forward(z.data, rows, training);
+            precision.round(z.data, n);
+            if (training) {
+                precision.round(batchNorm.runningMean());
+                precision.round(batchNorm.runningVariance());
+            }
         }
         a.reshape(rows, units);
         activation.forward(z.data, a.data, rows, units);
+        precision.round(a.data, n);
         droppedOut = training && dropout != null;
         if (!droppedOut) {
             return a;
         }
         out.reshape(rows, units);
-        dropout.forward(a.data, out.data, rows * units, rng);
+        dropout.forward(a.data, out.data, n, rng);
+        precision.round(out.data, n);
         return out;
     }
 
@@ -154,11 +189,14 @@ public final class Dense {
     public DMatrixRMaj backward(DMatrixRMaj gradOutput, boolean needInputGradient) {
         int rows = input.numRows;
         checkShape(gradOutput, rows);
+        int n = rows * units;
         if (droppedOut) {
-            dropout.backward(gradOutput.data, gradOutput.data, rows * units);
+            dropout.backward(gradOutput.data, gradOutput.data, n);
+            precision.round(gradOutput.data, n);
         }
         dz.reshape(rows, units);
         activation.backward(z.data, a.data, gradOutput.data, dz.data, rows, units);
+        precision.round(dz.data, n);
         return backwardFromPreActivation(dz, needInputGradient);
     }
 
@@ -174,8 +212,12 @@ public final class Dense {
         }
         if (batchNorm != null) {
             batchNorm.backward(gradZ.data, rows);
+            precision.round(gradZ.data, rows * units);
+            for (Parameter p : batchNorm.parameters()) {
+                precision.round(p.grad());
+            }
         }
-        MatMul.aTb(input, gradZ, wGrad);
+        precision.aTb(input, gradZ, wGrad);
         double[] gb = bias.grad();
         Arrays.fill(gb, 0.0);
         for (int r = 0; r < rows; r++) {
@@ -184,11 +226,12 @@ public final class Dense {
                 gb[j] += gradZ.data[offset + j];
             }
         }
+        precision.round(gb);
         if (!needInputGradient) {
             return null;
         }
         dInput.reshape(rows, inputs);
-        MatMul.abT(gradZ, w, dInput);
+        precision.abT(gradZ, w, dInput);
         return dInput;
     }
 

@@ -1,6 +1,7 @@
 package dev.eddy.core.network;
 
 import dev.eddy.core.init.Xoshiro256;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.layer.KernelPenalty;
 import dev.eddy.core.loss.Loss;
@@ -23,7 +24,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * Back-propagation writes ∂loss/∂θ into every {@link Parameter}'s grad array. When the loss has a
  * fused gradient for the output activation (sigmoid + binary cross-entropy, softmax + categorical
- * cross-entropy) the backward pass starts from ∂L/∂z of the output layer. Everything is single
+ * cross-entropy) the backward pass starts from ∂L/∂z of the output layer. In {@link Precision#FLOAT32} (the spec's
+ * precision) the initial kernels, the input and the loss gradient are rounded to float, the layers round the rest. Everything is single
  * threaded and allocation-free once the work buffers have grown to the largest batch seen.
  */
 public final class Network {
@@ -35,6 +37,9 @@ public final class Network {
     private final List<Parameter> parameters;
     private final Xoshiro256 dropoutRng;
     private final DMatrixRMaj outputGrad = new DMatrixRMaj(1, 1);
+    /** The input rounded to float ({@link Precision#FLOAT32} only): the first layer keeps it until backward. */
+    private final DMatrixRMaj roundedInput = new DMatrixRMaj(1, 1);
+
     private DMatrixRMaj output;
 
     private Network(NetworkSpec spec, long seed) {
@@ -47,8 +52,10 @@ public final class Network {
         int inputs = spec.inputSize();
         for (int l = 0; l < layers.length; l++) {
             LayerSpec ls = specs.get(l);
-            Dense layer = new Dense("dense" + l, inputs, ls.units(), ls.activation(), ls.batchNorm(), ls.dropout());
+            Dense layer = new Dense(
+                    "dense" + l, inputs, ls.units(), ls.activation(), ls.batchNorm(), ls.dropout(), spec.precision());
             ls.kernelInitializer().fill(layer.kernel().value(), inputs, ls.units(), rng);
+            spec.precision().round(layer.kernel().value());
             layers[l] = layer;
             params.addAll(layer.parameters());
             inputs = ls.units();
@@ -94,6 +101,12 @@ public final class Network {
      */
     public DMatrixRMaj forward(DMatrixRMaj x, boolean training) {
         DMatrixRMaj h = x;
+        if (spec.precision() == Precision.FLOAT32) {
+            roundedInput.reshape(x.numRows, x.numCols);
+            System.arraycopy(x.data, 0, roundedInput.data, 0, x.getNumElements());
+            spec.precision().round(roundedInput.data, x.getNumElements());
+            h = roundedInput;
+        }
         for (Dense layer : layers) {
             h = layer.forward(h, training, dropoutRng);
         }
@@ -130,9 +143,11 @@ public final class Network {
         DMatrixRMaj grad;
         if (loss.fusesWith(last.activation()) && output == last.activationOutput()) {
             loss.logitGradient(output, y, weights, outputGrad);
+            spec.precision().round(outputGrad.data, outputGrad.getNumElements());
             grad = last.backwardFromPreActivation(outputGrad, multiLayer);
         } else {
             loss.gradient(output, y, weights, outputGrad);
+            spec.precision().round(outputGrad.data, outputGrad.getNumElements());
             grad = last.backward(outputGrad, multiLayer);
         }
         for (int l = layers.length - 2; l >= 0; l--) {

@@ -1,15 +1,17 @@
 package dev.eddy.core.network;
 
 import dev.eddy.core.activation.Softmax;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.KernelPenalty;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The architecture of a dense network: input width, layers in order, and the kernel penalty applied to
- * every layer's kernel (golden README §5.2). Softmax is only allowed on the output layer.
+ * every layer's kernel (golden README §5.2), and the precision it computes in. Softmax is only allowed on the
+ * output layer.
  */
-public record NetworkSpec(int inputSize, List<LayerSpec> layers, KernelPenalty penalty) {
+public record NetworkSpec(int inputSize, List<LayerSpec> layers, KernelPenalty penalty, Precision precision) {
 
     public NetworkSpec {
         if (inputSize < 1) {
@@ -20,6 +22,7 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, KernelPenalty p
             throw new IllegalArgumentException("a network needs at least one layer, got none");
         }
         Objects.requireNonNull(penalty, "penalty");
+        Objects.requireNonNull(precision, "precision");
         for (int l = 0; l < layers.size() - 1; l++) {
             if (layers.get(l).activation() instanceof Softmax) {
                 throw new IllegalArgumentException(
@@ -28,7 +31,12 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, KernelPenalty p
         }
     }
 
-    /** Without kernel penalty. */
+    /** In float64. */
+    public NetworkSpec(int inputSize, List<LayerSpec> layers, KernelPenalty penalty) {
+        this(inputSize, layers, penalty, Precision.FLOAT64);
+    }
+
+    /** Without kernel penalty, in float64. */
     public NetworkSpec(int inputSize, List<LayerSpec> layers) {
         this(inputSize, layers, KernelPenalty.NONE);
     }

@@ -1,5 +1,6 @@
 package dev.eddy.core.optim;
 
+import dev.eddy.core.kernel.Precision;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public abstract class ElementwiseOptimizer implements Optimizer {
     }
 
     @Override
-    public final void step(List<Parameter> params, double learningRate) {
+    public final void step(List<Parameter> params, double learningRate, Precision precision) {
         if (!(learningRate >= 0 && learningRate < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("learningRate must be finite and >= 0, got " + learningRate);
         }
@@ -44,7 +45,12 @@ public abstract class ElementwiseOptimizer implements Optimizer {
         beginStep(iterations);
         for (int i = 0; i < state.length; i++) {
             Parameter p = params.get(i);
+            precision.round(p.grad());
             update(p.value(), p.grad(), state[i], iterations, learningRate);
+            precision.round(p.value());
+            for (double[] slot : state[i]) {
+                precision.round(slot);
+            }
         }
     }
 

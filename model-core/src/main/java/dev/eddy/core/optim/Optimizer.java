@@ -1,5 +1,6 @@
 package dev.eddy.core.optim;
 
+import dev.eddy.core.kernel.Precision;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -12,8 +13,16 @@ import java.util.List;
  */
 public interface Optimizer {
 
-    /** Applies one update to every parameter from its gradient, with the given learning rate. */
-    void step(List<Parameter> params, double learningRate);
+    /** Applies one update to every parameter from its gradient, with the given learning rate, in float64. */
+    default void step(List<Parameter> params, double learningRate) {
+        step(params, learningRate, Precision.FLOAT64);
+    }
+
+    /**
+     * Applies one update in {@code precision}: the gradient is read rounded to it, and θ and every state array
+     * (moments, accumulators) are rounded to it after the update, as torch keeps them in the parameter's dtype.
+     */
+    void step(List<Parameter> params, double learningRate, Precision precision);
 
     /**
      * Zeroes every state entry (moments, accumulators) of the elements of {@code parameter} where {@code pruned} is

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.core.kernel.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,6 +85,11 @@ class GoldenConformanceTest {
     }
 
     static void runFile(Path file) {
+        runFile(file, Precision.FLOAT64);
+    }
+
+    /** Runs one file; training cases run in {@code precision}. */
+    static void runFile(Path file, Precision precision) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -115,7 +121,7 @@ class GoldenConformanceTest {
         switch (kind) {
             case "activation" -> ActivationCase.run(root, cmp);
             case "loss" -> LossCase.run(root, cmp);
-            case "training" -> TrainingCase.run(root, cmp);
+            case "training" -> TrainingCase.run(root, cmp, precision);
             case "schedule" -> ScheduleCase.run(root, cmp);
             case "early_stopping" -> EarlyStoppingCase.run(root, cmp);
             default -> throw new GoldenFormatException(

@@ -4,6 +4,7 @@ import static dev.eddy.core.golden.GoldenJson.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.core.activation.Activations;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.layer.KernelPenalty;
 import dev.eddy.core.loss.Loss;
@@ -31,13 +32,14 @@ import org.ejml.data.DMatrixRMaj;
 final class TrainingCase {
     private TrainingCase() {}
 
-    static void run(JsonNode root, Comparison cmp) {
+    /** Runs the case with every value in {@code precision} (the float64 cases: {@link Precision#FLOAT64}). */
+    static void run(JsonNode root, Comparison cmp, Precision precision) {
         expectFields(
                 root,
                 "training case",
                 GoldenConformanceTest.withCommon(
                         "network", "loss", "l1", "l2", "gradient_clipping", "optimizer", "initial_params", "steps"));
-        Network network = Network.build(networkSpec(root), 0L);
+        Network network = Network.build(networkSpec(root, precision), 0L);
         Loss loss = Losses.create(text(root, "loss"));
         GradientClipping clipping = clipping(field(root, "gradient_clipping"));
         JsonNode opt = field(root, "optimizer");
@@ -60,12 +62,12 @@ final class TrainingCase {
             cmp.real(at + ".loss_before", real(step, "loss_before"), lossBefore);
             compareLayers(cmp, at + ".grads", objects(step, "grads"), layers, true);
             clipping.apply(network.parameters());
-            optimizer.step(network.parameters(), lr);
+            optimizer.step(network.parameters(), lr, precision);
             compareLayers(cmp, at + ".params_after", objects(step, "params_after"), layers, false);
         }
     }
 
-    private static NetworkSpec networkSpec(JsonNode root) {
+    private static NetworkSpec networkSpec(JsonNode root, Precision precision) {
         JsonNode net = field(root, "network");
         expectFields(net, "network", List.of("input_size", "layers"));
         List<LayerSpec> layers = new ArrayList<>();
@@ -76,7 +78,7 @@ final class TrainingCase {
                     Activations.create(text(layer, "activation"), numberMap(layer, "params"))));
         }
         return new NetworkSpec(
-                intValue(net, "input_size"), layers, new KernelPenalty(real(root, "l1"), real(root, "l2")));
+                intValue(net, "input_size"), layers, new KernelPenalty(real(root, "l1"), real(root, "l2")), precision);
     }
 
     private static void setParams(List<Dense> layers, List<JsonNode> params) {

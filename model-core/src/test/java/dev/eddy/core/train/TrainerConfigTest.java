@@ -178,10 +178,16 @@ class TrainerConfigTest {
             p.put("drift.detector", detector);
             seen.addAll(TrainerConfig.fromProperties(p).toProperties().keySet());
         }
+        Map<String, String> ensemble = minimal();
+        ensemble.put("ensemble", "bagging");
+        seen.addAll(TrainerConfig.fromProperties(ensemble).toProperties().keySet());
         Map<String, String> pruned = minimal();
         pruned.put("prune.target-sparsity", "0.9");
         pruned.put("prune.end-step", "100");
         seen.addAll(TrainerConfig.fromProperties(pruned).toProperties().keySet());
+        Map<String, String> float32 = minimal();
+        float32.put("precision", "float32"); // float64, the default, is left out of the canonical form
+        seen.addAll(TrainerConfig.fromProperties(float32).toProperties().keySet());
         assertThat(seen).containsExactlyElementsOf(TrainerConfig.KEYS);
     }
 

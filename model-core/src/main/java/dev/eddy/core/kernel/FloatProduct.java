@@ -1,0 +1,236 @@
+package dev.eddy.core.kernel;
+
+import static dev.eddy.core.kernel.MatMul.GROUP_MIN_COLUMNS;
+import static dev.eddy.core.kernel.MatMul.K_BLOCK;
+import static dev.eddy.core.kernel.MatMul.PARALLEL_MIN_FMAS;
+import static dev.eddy.core.kernel.MatMul.ROW_BLOCK;
+
+import java.util.concurrent.Future;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The matrix products of {@link MatMul} in float32 arithmetic, for {@link Precision#FLOAT32}. Operands are
+ * {@code double[]} matrices whose elements are floats (a float32 network keeps them so); each one is read as a
+ * float, the product is formed in float, and each output element, a float, is stored back as a double.
+ *
+ * <p><b>Summation order.</b> As in {@link MatMul}: every output element is one float fused multiply-add chain over
+ * the inner index in ascending order, c<sub>ij</sub> = fma<sub>f</sub>(x<sub>i,k−1</sub>, y<sub>k−1,j</sub>, …
+ * fma<sub>f</sub>(x<sub>i0</sub>, y<sub>0j</sub>, c⁰<sub>ij</sub>)), c⁰ = 0 or the bias, each fma rounded once to
+ * float. Blocking and the split over two threads change which thread computes a row, never its chain, so the result
+ * is bit-identical from run to run, on any machine (Java's float fma is exact IEEE-754).
+ *
+ * <p><b>Why it is faster.</b> The right operand is packed into one {@code float[]} per row and the output rows
+ * accumulate in {@code float[]} buffers, so the vectorized inner loop (C2's superword {@code FmaVF}) handles twice
+ * as many lanes per instruction as the double kernel and moves half the bytes. One layout serves every shape
+ * (packed rows, four output rows sharing each packed-row load): the few-row and few-column special forms of {@link
+ * MatMul} are not repeated here, so batch-1 products pay the packing (see the README's float32 figures). No {@code
+ * jdk.incubator.vector}: plain loops, so the build needs no incubator module and stays warning-free.
+ */
+public final class FloatProduct {
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private FloatProduct() {}
+
+    /** c = a · b + 1·biasᵀ in float, with a [m×k], b [k×n], bias of n elements, c [m×n]. */
+    public static void abPlusBias(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj bias, DMatrixRMaj c) {
+        MatMul.checkShapes("abPlusBias", a.numRows, a.numCols, b.numRows, b.numCols, c, a.numCols, b.numRows);
+        if (bias.getNumElements() != b.numCols) {
+            throw new IllegalArgumentException("abPlusBias: bias must have " + b.numCols
+                    + " elements (columns of b), got " + bias.numRows + "x" + bias.numCols);
+        }
+        product(a.data, a.numCols, 1, a.numCols, b, false, bias.data, c);
+    }
+
+    /** c = a · bᵀ in float, with a [m×k], b [n×k], c [m×n]. */
+    public static void abT(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        MatMul.checkShapes("abT", a.numRows, a.numCols, b.numCols, b.numRows, c, a.numCols, b.numCols);
+        product(a.data, a.numCols, 1, a.numCols, b, true, null, c);
+    }
+
+    /** c = aᵀ · b in float, with a [k×m], b [k×n], c [m×n]. */
+    public static void aTb(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        MatMul.checkShapes("aTb", a.numCols, a.numRows, b.numRows, b.numCols, c, a.numRows, b.numRows);
+        product(a.data, 1, a.numCols, a.numRows, b, false, null, c);
+    }
+
+    /** c = X · Y (+ bias) where X<sub>ip</sub> = x[i·xRow + p·xInner] and Y is b or bᵀ; k the inner dimension. */
+    private static void product(
+            double[] x, int xRow, int xInner, int k, DMatrixRMaj b, boolean transB, double[] bias, DMatrixRMaj c) {
+        int m = c.numRows;
+        int n = c.numCols;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        float[][] rows = scratch.rows(k, n);
+        if (transB) {
+            packTransposed(b.data, k, n, rows);
+        } else {
+            pack(b.data, k, n, rows);
+        }
+        float[] start = scratch.start(n);
+        for (int j = 0; j < n; j++) {
+            start[j] = bias == null ? 0f : (float) bias[j];
+        }
+        if ((long) m * k * n >= PARALLEL_MIN_FMAS) {
+            int half = m / 2;
+            Future<?> other =
+                    MatMul.WORKER.submit(() -> rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, half, m));
+            rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, 0, half);
+            MatMul.awaitWorker(other);
+        } else {
+            rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, 0, m);
+        }
+    }
+
+    /**
+     * Output rows [i0, i1) from the packed right operand, in this thread's float row buffers, {@link
+     * MatMul#ROW_BLOCK} rows at a time and the inner index in blocks of {@link MatMul#K_BLOCK} (as {@link MatMul}).
+     */
+    private static void rowsTimesPacked(
+            double[] x, int xRow, int xInner, int k, float[][] y, int n, float[] start, double[] c, int i0, int i1) {
+        float[][] acc = SCRATCH.get().acc(Math.min(i1 - i0, ROW_BLOCK), n);
+        for (int b0 = i0; b0 < i1; b0 += ROW_BLOCK) {
+            int b1 = Math.min(i1, b0 + ROW_BLOCK);
+            for (int r = 0; r < b1 - b0; r++) {
+                System.arraycopy(start, 0, acc[r], 0, n);
+            }
+            for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+                int p1 = Math.min(k, p0 + K_BLOCK);
+                int i = b0;
+                for (; n >= GROUP_MIN_COLUMNS && i + 4 <= b1; i += 4) {
+                    int r = i - b0;
+                    fourRows(x, i * xRow, xRow, xInner, p0, p1, y, acc[r], acc[r + 1], acc[r + 2], acc[r + 3], n);
+                }
+                for (; i < b1; i++) {
+                    oneRow(x, i * xRow, xInner, p0, p1, y, acc[i - b0], n);
+                }
+            }
+            for (int r = 0; r < b1 - b0; r++) {
+                float[] row = acc[r];
+                int ci = (b0 + r) * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = row[j];
+                }
+            }
+        }
+    }
+
+    /** acc ← acc + Σ<sub>p0 ≤ p &lt; p1</sub> X<sub>ip</sub>·y[p] in float for one output row (X row at xi). */
+    private static void oneRow(double[] x, int xi, int xInner, int p0, int p1, float[][] y, float[] acc, int n) {
+        for (int p = p0; p < p1; p++) {
+            float xp = (float) x[xi + p * xInner];
+            float[] yp = y[p];
+            for (int j = 0; j < n; j++) {
+                acc[j] = Math.fma(xp, yp[j], acc[j]);
+            }
+        }
+    }
+
+    /** {@link #oneRow} for the four output rows starting at xi, xi + xRow, … sharing the y loads, three p at a time. */
+    private static void fourRows(
+            double[] x,
+            int xi,
+            int xRow,
+            int xInner,
+            int p0,
+            int p1,
+            float[][] y,
+            float[] acc0,
+            float[] acc1,
+            float[] acc2,
+            float[] acc3,
+            int n) {
+        int p = p0;
+        for (; p + 3 <= p1; p += 3) {
+            int o = xi + p * xInner;
+            float[] ya = y[p];
+            float[] yb = y[p + 1];
+            float[] yc = y[p + 2];
+            int o1 = o + xRow;
+            int o2 = o1 + xRow;
+            int o3 = o2 + xRow;
+            float a0 = (float) x[o];
+            float b0 = (float) x[o + xInner];
+            float c0 = (float) x[o + 2 * xInner];
+            float a1 = (float) x[o1];
+            float b1 = (float) x[o1 + xInner];
+            float c1 = (float) x[o1 + 2 * xInner];
+            float a2 = (float) x[o2];
+            float b2 = (float) x[o2 + xInner];
+            float c2 = (float) x[o2 + 2 * xInner];
+            float a3 = (float) x[o3];
+            float b3 = (float) x[o3 + xInner];
+            float c3 = (float) x[o3 + 2 * xInner];
+            for (int j = 0; j < n; j++) {
+                float u = ya[j];
+                float v = yb[j];
+                float w = yc[j];
+                acc0[j] = Math.fma(c0, w, Math.fma(b0, v, Math.fma(a0, u, acc0[j])));
+                acc1[j] = Math.fma(c1, w, Math.fma(b1, v, Math.fma(a1, u, acc1[j])));
+                acc2[j] = Math.fma(c2, w, Math.fma(b2, v, Math.fma(a2, u, acc2[j])));
+                acc3[j] = Math.fma(c3, w, Math.fma(b3, v, Math.fma(a3, u, acc3[j])));
+            }
+        }
+        if (p < p1) {
+            oneRow(x, xi, xInner, p, p1, y, acc0, n);
+            oneRow(x, xi + xRow, xInner, p, p1, y, acc1, n);
+            oneRow(x, xi + 2 * xRow, xInner, p, p1, y, acc2, n);
+            oneRow(x, xi + 3 * xRow, xInner, p, p1, y, acc3, n);
+        }
+    }
+
+    /** rows[p][j] = (float) b[p·n + j] for b [k×n]. */
+    private static void pack(double[] b, int k, int n, float[][] rows) {
+        for (int p = 0; p < k; p++) {
+            float[] row = rows[p];
+            int o = p * n;
+            for (int j = 0; j < n; j++) {
+                row[j] = (float) b[o + j];
+            }
+        }
+    }
+
+    /** rows[p][j] = (float) b[j·k + p] for b [n×k], i.e. the rows of bᵀ. */
+    private static void packTransposed(double[] b, int k, int n, float[][] rows) {
+        for (int j = 0; j < n; j++) {
+            int bj = j * k;
+            for (int p = 0; p < k; p++) {
+                rows[p][j] = (float) b[bj + p];
+            }
+        }
+    }
+
+    /** Per-thread float work buffers, grown on demand and reused: accumulator rows, packed rows, the start row. */
+    private static final class Scratch {
+        private float[][] acc = new float[0][];
+        private float[][] rows = new float[0][];
+        private float[] start = new float[0];
+
+        float[][] acc(int m, int n) {
+            acc = grown(acc, m, n);
+            return acc;
+        }
+
+        float[][] rows(int k, int n) {
+            rows = grown(rows, k, n);
+            return rows;
+        }
+
+        float[] start(int n) {
+            if (start.length < n) {
+                start = new float[n];
+            }
+            return start;
+        }
+
+        private static float[][] grown(float[][] buffer, int m, int n) {
+            int width = buffer.length == 0 ? 0 : buffer[0].length;
+            if (buffer.length >= m && width >= n) {
+                return buffer;
+            }
+            return new float[Math.max(m, buffer.length)][Math.max(n, width)];
+        }
+    }
+}

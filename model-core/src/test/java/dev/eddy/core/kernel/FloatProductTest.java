@@ -1,0 +1,120 @@
+package dev.eddy.core.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FloatProductTest {
+
+    static Stream<int[]> shapes() {
+        return MatMulTest.shapes()
+                .map(a -> new int[] {(Integer) a.get()[0], (Integer) a.get()[1], (Integer) a.get()[2]});
+    }
+
+    /** A [rows×cols] matrix of random floats (stored as doubles), some exactly 0. */
+    private static DMatrixRMaj floats(int rows, int cols, Random random) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = random.nextInt(10) == 0 ? 0.0 : (float) (random.nextGaussian() * 3);
+        }
+        return m;
+    }
+
+    /** The specification: c_ij = fma_f(x_{i,k−1}, y_{k−1,j}, … fma_f(x_i0, y_0j, c0_j)), every step in float. */
+    private static double[] reference(double[] x, double[] y, double[] bias, int m, int k, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = bias == null ? 0f : (float) bias[j];
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma((float) x[i * k + p], (float) y[p * n + j], s);
+                }
+                c[i * n + j] = s;
+            }
+        }
+        return c;
+    }
+
+    private static DMatrixRMaj transposed(DMatrixRMaj a) {
+        DMatrixRMaj t = new DMatrixRMaj(a.numCols, a.numRows);
+        for (int i = 0; i < a.numRows; i++) {
+            for (int j = 0; j < a.numCols; j++) {
+                t.data[j * a.numRows + i] = a.data[i * a.numCols + j];
+            }
+        }
+        return t;
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void everyFormIsTheAscendingFloatFmaChainBitForBit(int[] shape) {
+        int m = shape[0];
+        int k = shape[1];
+        int n = shape[2];
+        Random random = new Random(31L * m + 7L * k + n);
+        DMatrixRMaj a = floats(m, k, random);
+        DMatrixRMaj b = floats(k, n, random);
+        DMatrixRMaj bias = floats(1, n, random);
+        double[] withBias = reference(a.data, b.data, bias.data, m, k, n);
+        double[] plain = reference(a.data, b.data, null, m, k, n);
+
+        DMatrixRMaj c = new DMatrixRMaj(m, n);
+        FloatProduct.abPlusBias(a, b, bias, c);
+        assertThat(c.data).containsExactly(withBias);
+
+        DMatrixRMaj c2 = new DMatrixRMaj(m, n);
+        FloatProduct.abT(a, transposed(b), c2);
+        assertThat(c2.data).containsExactly(plain);
+
+        DMatrixRMaj c3 = new DMatrixRMaj(m, n);
+        FloatProduct.aTb(transposed(a), b, c3);
+        assertThat(c3.data).containsExactly(plain);
+
+        for (double v : c.data) {
+            assertThat((double) (float) v).isEqualTo(v);
+        }
+    }
+
+    @Test
+    void aFloatProductDiffersFromTheDoubleOneByFloatRoundingOnly() {
+        Random random = new Random(5);
+        DMatrixRMaj a = floats(64, 300, random);
+        DMatrixRMaj b = floats(300, 70, random);
+        DMatrixRMaj bias = new DMatrixRMaj(1, 70);
+        DMatrixRMaj single = new DMatrixRMaj(64, 70);
+        DMatrixRMaj dbl = new DMatrixRMaj(64, 70);
+        FloatProduct.abPlusBias(a, b, bias, single);
+        MatMul.abPlusBias(a, b, bias, dbl);
+        int differing = 0;
+        for (int i = 0; i < dbl.data.length; i++) {
+            double scale = 0;
+            int row = i / 70;
+            int col = i % 70;
+            for (int p = 0; p < 300; p++) {
+                scale += Math.abs(a.data[row * 300 + p] * b.data[p * 70 + col]);
+            }
+            // |error| ≤ k·u·Σ|x·y| with u = 2⁻²⁴ the float unit roundoff
+            assertThat(Math.abs(single.data[i] - dbl.data[i])).isLessThanOrEqualTo(300 * 0x1p-24 * scale);
+            if (single.data[i] != dbl.data[i]) {
+                differing++;
+            }
+        }
+        assertThat(differing).as("products actually computed in float").isGreaterThan(dbl.data.length / 2);
+    }
+
+    @Test
+    void refusesMismatchedShapesNamingThem() {
+        assertThatThrownBy(() -> FloatProduct.abT(new DMatrixRMaj(2, 3), new DMatrixRMaj(4, 5), new DMatrixRMaj(2, 4)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("abT: inner dimensions and output must agree");
+        assertThatThrownBy(() -> FloatProduct.abPlusBias(
+                        new DMatrixRMaj(2, 3), new DMatrixRMaj(3, 4), new DMatrixRMaj(1, 3), new DMatrixRMaj(2, 4)))
+                .hasMessageContaining("bias must have 4 elements");
+    }
+}
