@@ -56,6 +56,7 @@ public final class LocalSearch {
             long scored) {}
 
     private final boolean maximize;
+    private final boolean regression;
     /** Per trial, the configuration it trains now (zoom replaces some each round). */
     private final List<SortedMap<String, String>> configs;
 
@@ -88,6 +89,7 @@ public final class LocalSearch {
         this.search = search;
         this.configOf = configOf;
         this.maximize = search.maximize(regression);
+        this.regression = regression;
         this.configs = new ArrayList<>(initial);
         this.strategy = TrialSearch.of(search, maximize);
         this.champion = new Champion(search.trials(), search.switchMargin(), maximize);
@@ -140,7 +142,7 @@ public final class LocalSearch {
         int served = champion.champion();
         double[] x =
                 example.getFeatures().stream().mapToDouble(Double::doubleValue).toArray();
-        double prediction = trials[served].predictions(new double[][] {x})[0];
+        double prediction = serve(served, new double[][] {x});
         boolean heldOut = heldOut(example);
         rows++;
         for (int t = 0; t < trials.length; t++) {
@@ -169,6 +171,51 @@ public final class LocalSearch {
         }
         updateChampion();
         return prediction;
+    }
+
+    /**
+     * What the search serves for one row: with {@code search.ensemble-top = k}, the vote of the champion and the k − 1
+     * best other live trials (by search metric, NaN last, ties to the lower index): the class with the most votes,
+     * ties to the class of the better-ranked voter, or the mean of the values for regression; k = 1 is the champion.
+     */
+    private double serve(int served, double[][] row) {
+        int k = search.ensembleTop();
+        if (k == 1) {
+            return trials[served].predictions(row)[0];
+        }
+        List<Integer> voters = new ArrayList<>(List.of(served));
+        List<Integer> others = new ArrayList<>();
+        for (int t = 0; t < trials.length; t++) {
+            if (t != served && strategy.live(t)) {
+                others.add(t);
+            }
+        }
+        others.sort((a, b) -> {
+            double ma = metrics[a].value();
+            double mb = metrics[b].value();
+            if (Double.isNaN(ma) || Double.isNaN(mb)) {
+                return Boolean.compare(Double.isNaN(ma), Double.isNaN(mb));
+            }
+            return maximize ? Double.compare(mb, ma) : Double.compare(ma, mb);
+        });
+        voters.addAll(others.subList(0, Math.min(k - 1, others.size())));
+        double[] votes = new double[voters.size()];
+        for (int i = 0; i < votes.length; i++) {
+            votes[i] = trials[voters.get(i)].predictions(row)[0];
+        }
+        if (regression) {
+            return Arrays.stream(votes).average().orElseThrow();
+        }
+        double best = votes[0];
+        long bestCount = 0;
+        for (double v : votes) {
+            long count = Arrays.stream(votes).filter(w -> w == v).count();
+            if (count > bestCount) {
+                best = v;
+                bestCount = count;
+            }
+        }
+        return best;
     }
 
     /**

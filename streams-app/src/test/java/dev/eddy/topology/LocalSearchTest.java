@@ -211,4 +211,45 @@ class LocalSearchTest {
             assertThat(search.trialState(trial)).as("trial %d", trial).isEqualTo(alone.trainerState());
         }
     }
+
+    /**
+     * {@code search.ensemble-top=3}: each example is served by the majority of the champion and the two best other
+     * trials (ties to the better-ranked), computed here from the trials trained alone.
+     */
+    @Test
+    void theTopTrialsVoteWithEnsembleTop() {
+        SearchConfig grid = search("search.strategy", "grid", "search.ensemble-top", "3");
+        LocalSearch search = local(grid);
+        List<LocalTraining> alone = new ArrayList<>();
+        for (SortedMap<String, String> trial : grid.initialTrials()) {
+            alone.add(new LocalTraining(trialConfig(trial), TrainingListener.NONE));
+        }
+        long disagreements = 0;
+        for (Example e : TrainingFixture.blobs(300, 8, MODEL)) {
+            int champion = search.champion();
+            List<Integer> others = new ArrayList<>();
+            for (int t = 0; t < grid.trials(); t++) {
+                if (t != champion) {
+                    others.add(t);
+                }
+            }
+            others.sort((a, b) -> {
+                double ma = search.liveMetric(a);
+                double mb = search.liveMetric(b);
+                return Double.isNaN(ma) || Double.isNaN(mb)
+                        ? Boolean.compare(Double.isNaN(ma), Double.isNaN(mb))
+                        : Double.compare(mb, ma);
+            });
+            double first = alone.get(champion).predictions(row(e))[0];
+            double second = alone.get(others.get(0)).predictions(row(e))[0];
+            double third = alone.get(others.get(1)).predictions(row(e))[0];
+            double expected = second == third ? second : first;
+            disagreements += first != expected ? 1 : 0;
+            assertThat(search.accept(e)).isEqualTo(expected);
+            alone.forEach(t -> t.accept(e));
+        }
+        assertThat(disagreements)
+                .as("the vote overruled the champion at least once")
+                .isPositive();
+    }
 }
