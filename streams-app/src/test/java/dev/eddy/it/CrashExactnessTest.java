@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -30,9 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
- * through the trainer-input topic, and {@code routing=direct}; and, shorter (half the kills, one of each kill point
- * by default), a model pruned during training with the kills landing while its masks grow ({@code pruned}: direct
- * routing, 80% sparsity from step 50 to 400, masks every 25 steps, of about 560 steps).
+ * through the trainer-input topic, and {@code routing=direct}; direct routing on four input partitions
+ * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
+ * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a model pruned
+ * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
+ * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -50,6 +53,10 @@ class CrashExactnessTest {
     static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     private static final String MODEL = "m";
+    /** The case of direct routing on {@link #PARTITIONS} input partitions. */
+    private static final String PARTITIONED = "direct-partitioned";
+
+    private static final int PARTITIONS = 4;
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
     /** The variant whose model prunes during training (with direct routing). */
@@ -71,18 +78,34 @@ class CrashExactnessTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"repartition", "direct", "pruned"})
-    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
-        int killCount = routing.equals(PRUNED) ? Math.max(KillPoint.values().length, KILLS / 2) : KILLS;
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED})
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
+        boolean partitioned = variant.equals(PARTITIONED);
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, partitioned ? null : MODEL);
+        int killCount = partitioned || variant.equals(PRUNED) ? KillPoint.values().length : KILLS;
         System.out.printf(
-                "crash exactness, %s: %s, %d kills, -Dkill.seed=%d%n", routing, stream.description(), killCount, SEED);
-        String ref = "ref-" + routing;
-        String crash = "crash-" + routing;
-        String examplesTopic = examplesTopic(routing);
+                "crash exactness, %s: %s, %d kills, -Dkill.seed=%d%n", variant, stream.description(), killCount, SEED);
+        String ref = "ref-" + variant;
+        String crash = "crash-" + variant;
+        String examplesTopic = examplesTopic(variant);
+        if (partitioned) {
+            kafka.admin()
+                    .createTopics(List.of(
+                            new NewTopic(examplesTopic, PARTITIONS, (short) 1),
+                            new NewTopic(ref + ".commands", PARTITIONS, (short) 1),
+                            new NewTopic(crash + ".commands", PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
         EddyApp.createTopics(EddyConfig.of(settings(ref, stream.inputSize())));
         EddyApp.createTopics(EddyConfig.of(settings(crash, stream.inputSize())));
-        stream.produce(kafka.bootstrapServers(), examplesTopic);
+        if (partitioned) {
+            // in order under one key of another partition: every example crosses the fan-out topic
+            stream.produce(
+                    kafka.bootstrapServers(), examplesTopic, TrainingStreams.keyOfAnotherPartition(MODEL, PARTITIONS));
+        } else {
+            stream.produce(kafka.bootstrapServers(), examplesTopic);
+        }
 
         long t0 = System.nanoTime();
         try (AppProcess refApp = start(ref, stream.inputSize(), 0)) {
@@ -263,7 +286,7 @@ class CrashExactnessTest {
         }
     }
 
-    /** The examples of the runs of one variant (a routing, or {@code pruned}). */
+    /** The examples of the runs of one variant (a routing, {@code direct-partitioned} or {@code pruned}). */
     private static String examplesTopic(String variant) {
         return "crash-" + variant + ".examples";
     }
@@ -274,7 +297,7 @@ class CrashExactnessTest {
      */
     private static Map<String, String> settings(String run, int inputSize) {
         String variant = run.substring(run.indexOf('-') + 1);
-        String routing = variant.equals(PRUNED) ? "direct" : variant;
+        String routing = variant.equals(PRUNED) || variant.equals(PARTITIONED) ? "direct" : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());

@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * A trained model for serving: architecture, weights and input standardization, nothing of the
- * training state. Its bytes are the export format (also the payload of a model snapshot):
+ * training state; one network or an ensemble of networks of the same architecture. Its bytes are the export format
+ * (also the payload of a model snapshot):
  *
  * <pre>
  * int    magic "EDDM" (0x4544444D)
@@ -30,14 +32,20 @@ import org.ejml.data.DMatrixRMaj;
  * UTF    loss the model was trained with (tells how to read the outputs)
  * UTF    precision, "float64" or "float32" (since version 2; version 1 is float64): the network predicts in it
  * bool   standardized; if true the standardizer state (count, means, M2 sums)
+ * since version 4:
+ *   int    networks K ≥ 1 (K ≥ 2: an ensemble's members, in member order)
+ *   bool   voted; if true K doubles, the members' vote weights α_m (boosting)
+ * then per network (one before version 4):
  * int    number of weight arrays, then each array: per layer kernel [inputs×units] row-major, bias, then
  *        batch-norm γ, β; then per batch-norm layer its running mean and running variance (a float32 model's
  *        values are floats, written as the doubles they equal). Version 3: each array dense or sparse,
  *        whichever is smaller ({@link TensorEncoding}: a pruned kernel is stored as its non-zeros and their
- *        positions); versions 1 and 2: each array dense (length + IEEE-754 doubles, big-endian, bulk).
+ *        positions; also in version 4); versions 1 and 2: each array dense (length + IEEE-754 doubles, big-endian,
+ *        bulk).
  * </pre>
  *
- * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized. A layer whose
+ * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode; an ensemble serves its members'
+ * combination ({@link MemberOutputs}: the mean of their outputs, or their weighted vote). Calls are serialized. A layer whose
  * kernel is sparse enough computes h·W over its non-zeros ({@link SparseKernel}, exactly the dense result): at batch
  * 1 from sparsity {@value SparseKernel#SINGLE_ROW_THRESHOLD}, for larger batches from {@value
  * SparseKernel#BATCH_THRESHOLD} (thresholds measured by {@code SparseServingBenchmark}).
@@ -47,10 +55,11 @@ public final class InferenceModel {
     /** "EDDM": first four bytes of a serialized model. */
     static final int MAGIC = 0x4544444D;
     /**
-     * Format version of {@link #toBytes()}: 2 added the precision, 3 stores sparse weight arrays compactly. {@link
-     * #fromBytes} also reads versions 1 (a float64 model) and 2, and refuses any other.
+     * Format version of {@link #toBytes()}: 2 added the precision, 3 stores sparse weight arrays compactly, 4 holds
+     * an ensemble's networks and vote weights. {@link #fromBytes} also reads versions 1 (a float64 model), 2 and 3,
+     * and refuses any other.
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     /** Which kernel the layers compute h·W with. */
     public enum ServingKernel {
@@ -67,11 +76,13 @@ public final class InferenceModel {
     private final String loss;
     private final Precision precision;
     private final Standardizer standardizer;
-    private final Network network;
-    /** Per layer: its kernel's sparsity, and its compressed kernel (built when first needed, or null). */
-    private final double[] kernelSparsity;
+    private final List<Network> networks;
+    /** α_m of a weighted vote, or null: the mean of the outputs (or the one network's). */
+    private final double[] votes;
+    /** Per network and layer: its kernel's sparsity, and its compressed kernel (built when first needed, or null). */
+    private final double[][] kernelSparsity;
 
-    private final SparseKernel[] sparseKernels;
+    private final SparseKernel[][] sparseKernels;
     private ServingKernel servingKernel = ServingKernel.AUTO;
 
     private InferenceModel(
@@ -80,15 +91,21 @@ public final class InferenceModel {
             String loss,
             Precision precision,
             Standardizer standardizer,
-            Network network) {
+            List<Network> networks,
+            double[] votes) {
         this.inputSize = inputSize;
         this.layers = layers;
         this.loss = loss;
         this.precision = precision;
         this.standardizer = standardizer;
-        this.network = network;
-        this.kernelSparsity = Sparsity.perLayer(network);
-        this.sparseKernels = new SparseKernel[kernelSparsity.length];
+        this.networks = List.copyOf(networks);
+        this.votes = votes;
+        this.kernelSparsity = new double[networks.size()][];
+        this.sparseKernels = new SparseKernel[networks.size()][];
+        for (int m = 0; m < networks.size(); m++) {
+            kernelSparsity[m] = Sparsity.perLayer(networks.get(m));
+            sparseKernels[m] = new SparseKernel[kernelSparsity[m].length];
+        }
     }
 
     /**
@@ -102,12 +119,39 @@ public final class InferenceModel {
                 config.loss(),
                 config.precision(),
                 standardizer,
-                network));
+                List.of(network),
+                null));
+    }
+
+    /**
+     * An ensemble: copies of the members' weights (all of {@code config}'s layers) and of the standardization
+     * statistics (nullable), served as the mean of their outputs or, with {@code votes}, their weighted vote.
+     *
+     * @param votes α_m ≥ 0 per member (finite), or null for the mean
+     * @throws IllegalArgumentException with fewer than 2 members, or votes that do not fit them
+     */
+    public static InferenceModel ensemble(
+            TrainerConfig config, List<Network> members, double[] votes, Standardizer standardizer) {
+        if (members.size() < 2) {
+            throw new IllegalArgumentException("an ensemble needs at least 2 members, got " + members.size());
+        }
+        if (votes != null && votes.length != members.size()) {
+            throw new IllegalArgumentException(
+                    "got " + votes.length + " vote weights for " + members.size() + " members");
+        }
+        return fromBytes(write(
+                config.inputSize(),
+                config.toProperties().get("layers"),
+                config.loss(),
+                config.precision(),
+                standardizer,
+                members,
+                votes));
     }
 
     /** The export form described in the class documentation. */
     public byte[] toBytes() {
-        return write(inputSize, layers, loss, precision, standardizer, network);
+        return write(inputSize, layers, loss, precision, standardizer, networks, votes);
     }
 
     /**
@@ -137,31 +181,50 @@ public final class InferenceModel {
                 standardizer = new Standardizer(inputSize);
                 standardizer.loadState(in);
             }
-            Network network = Network.build(
-                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision),
-                    0);
-            List<double[]> weights = Architecture.weights(network);
-            int count = in.readInt();
-            if (count != weights.size()) {
-                throw new IOException(
-                        "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
-            }
-            for (int i = 0; i < count; i++) {
-                double[] target = weights.get(i);
-                if (version < 3) {
-                    System.arraycopy(
-                            StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
-                } else {
-                    TensorEncoding.read(in, target, "weight array " + i);
+            int count = 1;
+            double[] votes = null;
+            if (version >= 4) {
+                count = in.readInt();
+                if (count < 1 || count > 1 << 16) {
+                    throw new IOException("the model says it has " + count + " networks, expected at least 1");
                 }
+                if (in.readBoolean()) {
+                    votes = StateIo.readDoubles(in, count, "vote weights");
+                }
+            }
+            List<Network> networks = new ArrayList<>(count);
+            for (int m = 0; m < count; m++) {
+                networks.add(readNetwork(in, version, inputSize, layers, precision));
             }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the model");
             }
-            return new InferenceModel(inputSize, layers, loss, precision, standardizer, network);
+            return new InferenceModel(inputSize, layers, loss, precision, standardizer, networks, votes);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt model: " + e.getMessage(), e);
         }
+    }
+
+    private static Network readNetwork(
+            DataInputStream in, int version, int inputSize, String layers, Precision precision) throws IOException {
+        Network network = Network.build(
+                Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision), 0);
+        List<double[]> weights = Architecture.weights(network);
+        int count = in.readInt();
+        if (count != weights.size()) {
+            throw new IOException(
+                    "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
+        }
+        for (int i = 0; i < count; i++) {
+            double[] target = weights.get(i);
+            if (version < 3) {
+                System.arraycopy(
+                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+            } else {
+                TensorEncoding.read(in, target, "weight array " + i);
+            }
+        }
+        return network;
     }
 
     private static byte[] write(
@@ -170,8 +233,10 @@ public final class InferenceModel {
             String loss,
             Precision precision,
             Standardizer standardizer,
-            Network network) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) network.parameterCount());
+            List<Network> networks,
+            double[] votes) {
+        long parameters = networks.get(0).parameterCount() * networks.size();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) Math.min(parameters, 1 << 27));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -183,10 +248,17 @@ public final class InferenceModel {
             if (standardizer != null) {
                 standardizer.saveState(out);
             }
-            List<double[]> weights = Architecture.weights(network);
-            out.writeInt(weights.size());
-            for (double[] w : weights) {
-                TensorEncoding.write(out, w);
+            out.writeInt(networks.size());
+            out.writeBoolean(votes != null);
+            if (votes != null) {
+                StateIo.writeDoubles(out, votes);
+            }
+            for (Network network : networks) {
+                List<double[]> weights = Architecture.weights(network);
+                out.writeInt(weights.size());
+                for (double[] w : weights) {
+                    TensorEncoding.write(out, w);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -207,13 +279,16 @@ public final class InferenceModel {
         if (standardizer != null) {
             standardizer.transformBatch(x.data, x.data, features.length);
         }
-        List<Dense> dense = network.layers();
-        for (int l = 0; l < dense.size(); l++) {
-            boolean sparse = servingKernel == ServingKernel.SPARSE
-                    || servingKernel == ServingKernel.AUTO && SparseKernel.pays(kernelSparsity[l], features.length);
-            dense.get(l).useSparseKernel(sparse ? sparseKernel(l) : null);
+        for (int m = 0; m < networks.size(); m++) {
+            List<Dense> dense = networks.get(m).layers();
+            for (int l = 0; l < dense.size(); l++) {
+                boolean sparse = servingKernel == ServingKernel.SPARSE
+                        || servingKernel == ServingKernel.AUTO
+                                && SparseKernel.pays(kernelSparsity[m][l], features.length);
+                dense.get(l).useSparseKernel(sparse ? sparseKernel(m, l) : null);
+            }
         }
-        DMatrixRMaj y = network.predict(x);
+        DMatrixRMaj y = MemberOutputs.served(networks, votes, loss, x);
         double[][] out = new double[y.numRows][];
         for (int r = 0; r < y.numRows; r++) {
             out[r] = Arrays.copyOfRange(y.data, r * y.numCols, (r + 1) * y.numCols);
@@ -226,12 +301,12 @@ public final class InferenceModel {
         this.servingKernel = kernel;
     }
 
-    private SparseKernel sparseKernel(int layer) {
-        if (sparseKernels[layer] == null) {
-            Dense d = network.layers().get(layer);
-            sparseKernels[layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units(), precision);
+    private SparseKernel sparseKernel(int member, int layer) {
+        if (sparseKernels[member][layer] == null) {
+            Dense d = networks.get(member).layers().get(layer);
+            sparseKernels[member][layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units(), precision);
         }
-        return sparseKernels[layer];
+        return sparseKernels[member][layer];
     }
 
     public int inputSize() {
@@ -239,7 +314,7 @@ public final class InferenceModel {
     }
 
     public int outputSize() {
-        return network.spec().outputSize();
+        return networks.get(0).spec().outputSize();
     }
 
     /** The layers in canonical {@link TrainerConfig} form. */
@@ -257,13 +332,39 @@ public final class InferenceModel {
         return precision;
     }
 
+    /** Parameters of all networks. */
     public long parameterCount() {
-        return network.parameterCount();
+        return networks.get(0).parameterCount() * networks.size();
     }
 
-    /** The network holding this model's weights; read it, do not change it (compressed kernels copy it). */
+    /**
+     * The network holding this model's weights; read it, do not change it (compressed kernels copy it).
+     *
+     * @throws IllegalArgumentException when the model is an ensemble: an operation on one network (pruning, a warm
+     *     start) does not apply to it
+     */
     public Network network() {
-        return network;
+        if (networks.size() > 1) {
+            throw new IllegalArgumentException("the model is an ensemble of " + networks.size()
+                    + " networks; this operation needs a model of one network (export a model trained without"
+                    + " ensemble)");
+        }
+        return networks.get(0);
+    }
+
+    /** Networks served: 1, or the ensemble's K members. */
+    public int members() {
+        return networks.size();
+    }
+
+    /** The networks, in member order (one for a single network); read them, do not change them. */
+    public List<Network> networks() {
+        return networks;
+    }
+
+    /** The members' vote weights α_m of a weighted vote (boosting), empty when the outputs are averaged. */
+    public Optional<double[]> votes() {
+        return Optional.ofNullable(votes).map(double[]::clone);
     }
 
     /** The input standardization applied before the network, if the model was trained with one. */

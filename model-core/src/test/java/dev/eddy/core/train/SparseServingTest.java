@@ -214,6 +214,6 @@ class SparseServingTest {
         offset += 2 + b.getShort(offset); // loss
         offset += 2 + b.getShort(offset); // precision
         assertThat(bytes[offset]).as("standardized").isZero();
-        return offset + 1 + 4; // the flag, the array count
+        return offset + 1 + 4 + 1 + 4; // the flag, the network count, the vote flag, the array count
     }
 }
