@@ -271,6 +271,39 @@ class EvaluateCommandTest {
         assertThat(run.err()).startsWith("eddy evaluate: error: ").contains(mentions);
     }
 
+    /** prune.* keys in a learner file prune during the yardstick's run; bad ones are refused at start naming them. */
+    @Test
+    void aLearnerFileMayPruneAndBadPruneKeysAreRefused() throws IOException {
+        Path pruned = file(
+                "pruned.properties",
+                "layers=32:relu\nprune.target-sparsity=0.8\nprune.end-step=10\nprune.frequency=2\nbatch-size=8\n");
+        Path report = dir.resolve("r");
+        Run run = eddy(
+                "evaluate", "--dataset", "breast-cancer", "--model", pruned.toString(), "--report", report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode cancer = JSON.readTree(report.resolve("report.json").toFile())
+                .get("streams")
+                .get(0);
+        assertThat(learner(cancer, "pruned").get("accuracy").asDouble())
+                .isGreaterThan(learner(cancer, "majority").get("accuracy").asDouble());
+
+        Path whole = file("whole.properties", "prune.target-sparsity=1\nprune.end-step=10\n");
+        Path noEnd = file("noend.properties", "prune.target-sparsity=0.5\n");
+        Path inverted = file("inv.properties", "prune.target-sparsity=0.5\nprune.begin-step=20\nprune.end-step=10\n");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", whole.toString()),
+                "whole.properties",
+                "prune.target-sparsity must be a number in [0, 1), got '1'");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", noEnd.toString()),
+                "noend.properties",
+                "prune.end-step is required with prune.schedule=polynomial");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", inverted.toString()),
+                "inv.properties",
+                "prune.end-step 10 must be after prune.begin-step 20");
+    }
+
     @Test
     void anExistingReportIsReplacedOnlyWhenTheWholeRunSucceeds() throws IOException {
         Path report = Files.createDirectories(dir.resolve("report"));
