@@ -4,9 +4,10 @@ import dev.eddy.core.drift.DriftWatch;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
+import dev.eddy.core.train.Learner;
+import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
-import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -32,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training of one model inside its task: the live {@link Trainer}, its partial batch and holdout buffer, and the
+ * The training of one model inside its task: the live {@link Learner} (one network or an ensemble), its partial batch and holdout buffer, and the
  * counters of {@link ModelStatus}. Every change is written to the task's stores before the record that caused it is
  * done, so the stores always describe the state after the last processed record; committing them with the input
  * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
@@ -89,7 +90,8 @@ final class ModelTraining {
     private final int holdoutSize;
     private PartialBatch batch;
     private HoldoutBuffer holdout;
-    private Trainer trainer;
+    /** One network or an ensemble ({@code ensemble.*}). */
+    private Learner trainer;
     /** The drift detector over the prequential errors, and the challenger it may start. */
     private DriftAdaptation drift;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
@@ -198,13 +200,13 @@ final class ModelTraining {
      * The trainer of the stored state: under the configured values when they match it apart from live keys, else
      * under the stored configuration ({@link #stale}), with one error naming the keys.
      */
-    private Trainer restore(byte[] state) {
+    private Learner restore(byte[] state) {
         try {
-            return Trainer.restore(configured, state);
+            return Learners.restore(configured, state);
         } catch (IllegalArgumentException mismatch) {
-            Trainer stored;
+            Learner stored;
             try {
-                stored = Trainer.restore(state);
+                stored = Learners.restore(state);
             } catch (IllegalArgumentException corrupt) {
                 throw new IllegalArgumentException(
                         "model '" + modelId + "': cannot continue from the stored state (" + corrupt.getMessage()
@@ -329,14 +331,14 @@ final class ModelTraining {
     }
 
     /**
-     * A trainer at step 0: cold, or warm-started from the source pinned in the store when the warm start is still
+     * A learner at step 0 (one network or an ensemble): cold, or (one network) warm-started from the source pinned in the store when the warm start is still
      * configured the same way (a replay after a crash or a {@code reset} starts from the very same weights), else
      * from the source resolved at this start, which is pinned now (in the transaction of the record being processed).
      */
-    private Trainer freshTrainer(TrainerConfig config) {
+    private Learner freshTrainer(TrainerConfig config) {
         if (configuredWarmStart == null) {
             warmStartSource = null;
-            return Trainer.create(config);
+            return Learners.create(config);
         }
         ResolvedWarmStart w = pinnedWarmStart();
         if (w == null || !w.configuredAs(configuredWarmStart)) {
@@ -352,7 +354,7 @@ final class ModelTraining {
                                     .putInt(pinned.length)
                                     .array());
         }
-        Trainer fresh = w.trainer(config);
+        Learner fresh = w.trainer(config);
         warmStartSource = w.source();
         LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
         return fresh;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -30,7 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
- * through the trainer-input topic, and {@code routing=direct}.
+ * through the trainer-input topic, and {@code routing=direct}; and direct routing on four input partitions
+ * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
+ * partition than the model's, so that every example reaches the trainer through the fan-out topic.
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -48,6 +51,10 @@ class CrashExactnessTest {
     static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     private static final String MODEL = "m";
+    /** The case of direct routing on {@link #PARTITIONS} input partitions. */
+    private static final String PARTITIONED = "direct-partitioned";
+
+    private static final int PARTITIONS = 4;
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
@@ -66,18 +73,35 @@ class CrashExactnessTest {
     Path dir;
 
     @ParameterizedTest(name = "routing={0}")
-    @ValueSource(strings = {"repartition", "direct"})
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED})
     void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
+        boolean partitioned = routing.equals(PARTITIONED);
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, partitioned ? null : MODEL);
+        int killCount = partitioned ? KillPoint.values().length : KILLS;
         System.out.printf(
                 "crash exactness, routing=%s: %s, %d kills, -Dkill.seed=%d%n",
-                routing, stream.description(), KILLS, SEED);
+                routing, stream.description(), killCount, SEED);
         String ref = "ref-" + routing;
         String crash = "crash-" + routing;
         String examplesTopic = examplesTopic(routing);
+        if (partitioned) {
+            kafka.admin()
+                    .createTopics(List.of(
+                            new NewTopic(examplesTopic, PARTITIONS, (short) 1),
+                            new NewTopic(ref + ".commands", PARTITIONS, (short) 1),
+                            new NewTopic(crash + ".commands", PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
         EddyApp.createTopics(EddyConfig.of(settings(ref, stream.inputSize())));
         EddyApp.createTopics(EddyConfig.of(settings(crash, stream.inputSize())));
-        stream.produce(kafka.bootstrapServers(), examplesTopic);
+        if (partitioned) {
+            // in order under one key of another partition: every example crosses the fan-out topic
+            stream.produce(
+                    kafka.bootstrapServers(), examplesTopic, TrainingStreams.keyOfAnotherPartition(MODEL, PARTITIONS));
+        } else {
+            stream.produce(kafka.bootstrapServers(), examplesTopic);
+        }
 
         long t0 = System.nanoTime();
         try (AppProcess refApp = start(ref, stream.inputSize(), 0)) {
@@ -131,11 +155,11 @@ class CrashExactnessTest {
                 .isBetween((long) EXAMPLES - 31, (long) EXAMPLES);
 
         Random random = new Random(SEED);
-        long[] killSteps = random.longs(KILLS, totalSteps / 20, totalSteps * 19 / 20)
+        long[] killSteps = random.longs(killCount, totalSteps / 20, totalSteps * 19 / 20)
                 .sorted()
                 .toArray();
         List<String> kills = new ArrayList<>();
-        for (int k = 0; k < KILLS; k++) {
+        for (int k = 0; k < killCount; k++) {
             KillPoint point = KillPoint.values()[k % KillPoint.values().length];
             try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer(crash);
                     AppProcess app = start(crash, stream.inputSize(), k)) {
@@ -158,7 +182,7 @@ class CrashExactnessTest {
             }
         }
         System.out.println("crash run: " + kills);
-        try (AppProcess app = start(crash, stream.inputSize(), KILLS)) {
+        try (AppProcess app = start(crash, stream.inputSize(), killCount)) {
             app.awaitMetricsUri(START_TIMEOUT);
             Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
             assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
@@ -166,7 +190,7 @@ class CrashExactnessTest {
         List<ModelSnapshot> actual = Runs.snapshots(kafka.bootstrapServers(), crash + ".snapshots");
 
         assertThat(actual)
-                .as("snapshots after %d kills, -Dkill.seed=%d", KILLS, SEED)
+                .as("snapshots after %d kills, -Dkill.seed=%d", killCount, SEED)
                 .hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             assertThat(Runs.comparable(actual.get(i)))
@@ -272,7 +296,7 @@ class CrashExactnessTest {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
-        s.put("routing", routing);
+        s.put("routing", routing.equals(PARTITIONED) ? "direct" : routing);
         s.put("topic.examples", examplesTopic(routing));
         s.put("topic.snapshots", run + ".snapshots");
         s.put("topic.metrics", run + ".metrics");

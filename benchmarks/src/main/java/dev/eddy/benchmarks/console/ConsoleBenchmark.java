@@ -44,10 +44,10 @@ import picocli.CommandLine.Option;
  *       {@code performance.now()} when it got there (from navigation start). Several navigations each, while the
  *       models train. Target &lt; 1 s.
  *   <li><b>examples/s with the page open and closed</b>: model-examples trained per second (the
- *       {@code eddy.training.examples} counters of every model) over alternating phases: closed (both tabs on
- *       {@code about:blank}) and open ({@code /} and {@code /?model=m00}, each in its own window, so both are visible
- *       and poll once a second), each measured after {@code --settle-seconds} (2) from the navigation. Chromium runs
- *       in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
+ *       {@code eddy.training.examples} counters of every model) over alternating phases, after a closed warm-up
+ *       ({@code --warmup-seconds}, 15: the JIT and the caches): closed (both windows on {@code about:blank}) and
+ *       open ({@code /} and {@code /?model=m00}, each in its own window, so both are visible and poll once a
+ *       second), each measured after {@code --settle-seconds} (2) from the navigation. Chromium runs in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
  *       machine's speed (other jobs on a shared machine) cancels; the median of those ratios is the figure. Target:
  *       open ≥ 0.97 × closed.
  * </ul>
@@ -61,7 +61,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     int models = 20;
 
     @Option(names = "--examples", description = "Examples pre-produced (default: ${DEFAULT-VALUE}).")
-    int examples = 1_000_000;
+    int examples = 2_000_000;
 
     @Option(names = "--phase-seconds", description = "Length of each open or closed phase (default: ${DEFAULT-VALUE}).")
     int phaseSeconds = 5;
@@ -71,6 +71,12 @@ public final class ConsoleBenchmark implements Callable<Integer> {
 
     @Option(names = "--navigations", description = "Timed navigations of each page (default: ${DEFAULT-VALUE}).")
     int navigations = 5;
+
+    @Option(
+            names = "--warmup-seconds",
+            description = "A closed phase before the measured ones, while the JIT and the caches warm up (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int warmupSeconds = 15;
 
     @Option(
             names = "--settle-seconds",
@@ -118,16 +124,16 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                         Locale.ROOT, "examples/s (model-examples trained per second), %d s phases:%n", phaseSeconds);
                 List<Double> closed = new ArrayList<>();
                 List<Double> open = new ArrayList<>();
-                phase("warm-up (closed)", registry, chromium);
                 close(first, second);
-                closed.add(phase("closed", registry, chromium));
+                phase("warm-up (closed)", warmupSeconds, registry, chromium);
+                closed.add(phase("closed", phaseSeconds, registry, chromium));
                 for (int i = 0; i < pairs; i++) {
                     first.navigate(table);
                     second.navigate(charts);
                     settle();
-                    open.add(phase("open: / and /?model=m00", registry, chromium));
+                    open.add(phase("open: / and /?model=m00", phaseSeconds, registry, chromium));
                     close(first, second);
-                    closed.add(phase("closed", registry, chromium));
+                    closed.add(phase("closed", phaseSeconds, registry, chromium));
                 }
                 double[] ratios = new double[pairs];
                 for (int i = 0; i < pairs; i++) {
@@ -241,21 +247,22 @@ public final class ConsoleBenchmark implements Callable<Integer> {
      * Model-examples trained per second over one phase; printed with the CPU the browser and the application's HTTP
      * threads used per second of it (what the open console costs, whatever else runs on the machine).
      */
-    private double phase(String name, MeterRegistry registry, HeadlessChromium chromium) throws InterruptedException {
+    private double phase(String name, int seconds, MeterRegistry registry, HeadlessChromium chromium)
+            throws InterruptedException {
         double before = trained(registry);
         double browserBefore = chromium.cpuSeconds();
         double httpBefore = httpCpuSeconds();
         long start = System.nanoTime();
-        Thread.sleep(phaseSeconds * 1000L);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = (trained(registry) - before) / seconds;
+        Thread.sleep(seconds * 1000L);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double rate = (trained(registry) - before) / elapsed;
         System.out.printf(
                 Locale.ROOT,
                 "  %-26s %,10.0f examples/s   CPU: browser %.3f s/s, HTTP threads %.4f s/s%n",
                 name,
                 rate,
-                Math.max(0, chromium.cpuSeconds() - browserBefore) / seconds, // exited renderers drop out of the sum
-                (httpCpuSeconds() - httpBefore) / seconds);
+                Math.max(0, chromium.cpuSeconds() - browserBefore) / elapsed, // exited renderers drop out of the sum
+                (httpCpuSeconds() - httpBefore) / elapsed);
         return rate;
     }
 
