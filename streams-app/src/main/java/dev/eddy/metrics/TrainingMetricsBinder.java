@@ -47,6 +47,8 @@ import java.util.function.ToDoubleFunction;
  * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
  * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
  * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
+ * eddy.model.sparsity         gauge    fraction of kernel weights that are 0 at the last metrics record (models with
+ *                                      prune.* only)
  * eddy.model.snapshots        counter  snapshots published, tag reason = periodic | best | early_stop | final | drift
  *                                      | challenger
  * eddy.drift.detections       counter  drift detector signals, tag kind = warning (a rise into the warning zone) | drift
@@ -72,6 +74,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     /** Members of each model: K for an ensemble, 0 for one network. */
     private final SortedMap<String, Integer> members = new TreeMap<>();
 
+    private final SortedMap<String, Boolean> pruned = new TreeMap<>();
+
     private volatile Map<String, ModelMeters> models = Map.of();
     private volatile Map<DeadLetterReason, Counter> deadLetters = Map.of();
 
@@ -80,6 +84,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         models.forEach((id, config) -> {
             classification.put(id, config.classification());
             members.put(id, config.ensemble().enabled() ? config.ensemble().size() : 0);
+            pruned.put(id, config.prune().isPresent());
         });
     }
 
@@ -89,8 +94,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             throw new IllegalStateException("TrainingMetricsBinder is already bound to a registry");
         }
         Map<String, ModelMeters> meters = new HashMap<>();
-        classification.forEach(
-                (id, classifies) -> meters.put(id, new ModelMeters(registry, id, classifies, members.get(id))));
+        classification.forEach((id, classifies) ->
+                meters.put(id, new ModelMeters(registry, id, classifies, pruned.get(id), members.get(id))));
         Map<DeadLetterReason, Counter> dlq = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             dlq.put(
@@ -146,6 +151,9 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         m.learningRate = metrics.getLearningRate();
         m.earlyStoppingWait = metrics.getEarlyStoppingWait();
         m.paused = metrics.getPaused() ? 1 : 0;
+        if (metrics.getSparsity() != null) {
+            m.sparsity = metrics.getSparsity();
+        }
         if (metrics.getEvent() != null) {
             switch (metrics.getEvent().getKind()) {
                 case "drift-warning" -> m.driftWarnings.increment();
@@ -251,7 +259,9 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         final double[] memberScores;
         final double[] memberResets;
 
-        ModelMeters(MeterRegistry registry, String modelId, boolean classification, int members) {
+        volatile double sparsity = NONE;
+
+        ModelMeters(MeterRegistry registry, String modelId, boolean classification, boolean pruned, int members) {
             this.classification = classification;
             Tags model = Tags.of("model", modelId);
             memberScores = new double[members];
@@ -343,6 +353,14 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                     "Mini-batch loss of the last optimizer step",
                     m -> m.trainLoss);
             gauge(registry, model, "eddy.learning.rate", "Learning rate in force", m -> m.learningRate);
+            if (pruned) {
+                gauge(
+                        registry,
+                        model,
+                        "eddy.model.sparsity",
+                        "Fraction of the kernel weights that are 0 (magnitude pruning), at the last metrics record",
+                        m -> m.sparsity);
+            }
             gauge(registry, model, "eddy.holdout.loss", "Holdout loss at the last evaluation", m -> m.holdoutLoss);
             if (classification) {
                 gauge(

@@ -10,6 +10,7 @@ import dev.eddy.core.monitor.Mode;
 import dev.eddy.core.network.Network;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.prune.Sparsity;
 import dev.eddy.core.stopping.EarlyStopping;
 import dev.eddy.core.stopping.TrainingBudget;
 import dev.eddy.core.train.Architecture;
@@ -469,6 +470,16 @@ public final class Ensemble implements Learner {
         }
         double mean = scoreSum[member] / scored[member];
         return config.classification() ? mean : Math.sqrt(mean);
+    }
+
+    /** Over every member's kernels: the mean of their overall sparsities (the members have the same kernels' sizes). */
+    @Override
+    public double sparsity() {
+        double sum = 0;
+        for (Trainer member : members) {
+            sum += Sparsity.overall(member.network());
+        }
+        return sum / members.length;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.eddy.core.train;
 
 import dev.eddy.core.ensemble.MemberState;
+import dev.eddy.core.prune.Sparsity;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +65,11 @@ public interface Learner {
     /** Each ensemble member's state, in member order; empty for one network. */
     default List<MemberState> members() {
         return List.of();
+    }
+
+    /** Σ_l zeros(W_l) / Σ_l |W_l| over the kernels of the model served ({@link Sparsity#overall}). */
+    default double sparsity() {
+        return Sparsity.overall(inferenceModel().network());
     }
 
     /** The complete training state, in one versioned binary form that {@link Learners#restore} reads. */
