@@ -31,9 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
- * through the trainer-input topic, and {@code routing=direct}; and direct routing on four input partitions
+ * through the trainer-input topic, and {@code routing=direct}; direct routing on four input partitions
  * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
- * partition than the model's, so that every example reaches the trainer through the fan-out topic.
+ * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a model pruned
+ * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
+ * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -57,6 +59,9 @@ class CrashExactnessTest {
     private static final int PARTITIONS = 4;
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
+    /** The variant whose model prunes during training (with direct routing). */
+    private static final String PRUNED = "pruned";
+
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
@@ -72,18 +77,17 @@ class CrashExactnessTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "routing={0}")
-    @ValueSource(strings = {"repartition", "direct", PARTITIONED})
-    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
-        boolean partitioned = routing.equals(PARTITIONED);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED})
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
+        boolean partitioned = variant.equals(PARTITIONED);
         TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, partitioned ? null : MODEL);
-        int killCount = partitioned ? KillPoint.values().length : KILLS;
+        int killCount = partitioned || variant.equals(PRUNED) ? KillPoint.values().length : KILLS;
         System.out.printf(
-                "crash exactness, routing=%s: %s, %d kills, -Dkill.seed=%d%n",
-                routing, stream.description(), killCount, SEED);
-        String ref = "ref-" + routing;
-        String crash = "crash-" + routing;
-        String examplesTopic = examplesTopic(routing);
+                "crash exactness, %s: %s, %d kills, -Dkill.seed=%d%n", variant, stream.description(), killCount, SEED);
+        String ref = "ref-" + variant;
+        String crash = "crash-" + variant;
+        String examplesTopic = examplesTopic(variant);
         if (partitioned) {
             kafka.admin()
                     .createTopics(List.of(
@@ -282,22 +286,23 @@ class CrashExactnessTest {
         }
     }
 
-    /** The examples of the runs of one routing. */
-    private static String examplesTopic(String routing) {
-        return "crash-" + routing + ".examples";
+    /** The examples of the runs of one variant (a routing, {@code direct-partitioned} or {@code pruned}). */
+    private static String examplesTopic(String variant) {
+        return "crash-" + variant + ".examples";
     }
 
     /**
-     * The application's settings for run {@code run} ({@code ref-<routing>} or {@code crash-<routing>}): its own
-     * application id and output topics.
+     * The application's settings for run {@code run} ({@code ref-<variant>} or {@code crash-<variant>}): its own
+     * application id and output topics, and the pruning keys for {@code pruned}.
      */
     private static Map<String, String> settings(String run, int inputSize) {
-        String routing = run.substring(run.indexOf('-') + 1);
+        String variant = run.substring(run.indexOf('-') + 1);
+        String routing = variant.equals(PRUNED) || variant.equals(PARTITIONED) ? "direct" : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
-        s.put("routing", routing.equals(PARTITIONED) ? "direct" : routing);
-        s.put("topic.examples", examplesTopic(routing));
+        s.put("routing", routing);
+        s.put("topic.examples", examplesTopic(variant));
         s.put("topic.snapshots", run + ".snapshots");
         s.put("topic.metrics", run + ".metrics");
         s.put("topic.dead-letters", run + ".dlq");
@@ -311,6 +316,12 @@ class CrashExactnessTest {
         s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
         s.put("model." + MODEL + ".batch-size", "32");
         s.put("model." + MODEL + ".eval-every", "25");
+        if (variant.equals(PRUNED)) {
+            s.put("model." + MODEL + ".prune.target-sparsity", "0.8");
+            s.put("model." + MODEL + ".prune.begin-step", "50");
+            s.put("model." + MODEL + ".prune.end-step", "400");
+            s.put("model." + MODEL + ".prune.frequency", "25");
+        }
         return s;
     }
 
