@@ -3,6 +3,7 @@ package dev.eddy.core.kernel;
 import static dev.eddy.core.kernel.MatMul.GROUP_MIN_COLUMNS;
 import static dev.eddy.core.kernel.MatMul.K_BLOCK;
 import static dev.eddy.core.kernel.MatMul.NARROW_MAX_ROWS;
+import static dev.eddy.core.kernel.MatMul.PACK_MIN_ROWS;
 import static dev.eddy.core.kernel.MatMul.PARALLEL_MIN_FMAS;
 import static dev.eddy.core.kernel.MatMul.ROW_BLOCK;
 
@@ -29,9 +30,9 @@ import org.ejml.data.DMatrixRMaj;
  * leave most of the work to the scalar pre- and post-loops, where the double kernel still vectorizes. Products with
  * fewer columns than rows (up to {@link MatMul#NARROW_MAX_ROWS} rows) are therefore computed transposed, cᵀ = Yᵀ·Xᵀ,
  * so the loop runs over the rows (fma<sub>f</sub>(x, y, s) = fma<sub>f</sub>(y, x, s): every element keeps its
- * chain). The few-row form of {@link MatMul} is not repeated here, so batch-1 products pay the packing (see the
- * README's float32 figures). No {@code jdk.incubator.vector}: plain loops, so the build needs no incubator module
- * and stays warning-free.
+ * chain). Products of fewer than {@link MatMul#PACK_MIN_ROWS} rows (batch 1) read the right operand where it is,
+ * without packing it. No {@code jdk.incubator.vector}: plain loops, so the build needs no incubator module and
+ * stays warning-free.
  */
 public final class FloatProduct {
 
@@ -73,6 +74,16 @@ public final class FloatProduct {
             return;
         }
         Scratch scratch = SCRATCH.get();
+        if (m < PACK_MIN_ROWS) {
+            float[] acc = scratch.start(n);
+            for (int i = 0; i < m; i++) {
+                fewRows(x, i * xRow, xInner, k, b.data, n, transB, bias, acc);
+                for (int j = 0; j < n; j++) {
+                    c.data[i * n + j] = acc[j];
+                }
+            }
+            return;
+        }
         if (n < WIDE_COLUMNS && m > n && m <= NARROW_MAX_ROWS) {
             // cᵀ = Yᵀ·Xᵀ: the rows of Xᵀ are packed, the rows of Yᵀ are the left operand, one start value per row
             float[][] rows = scratch.rows(k, m);
@@ -176,6 +187,35 @@ public final class FloatProduct {
                         c[ci + j] = row[j];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One output row (X row at xi) into acc[0, n) without packing: dot products with b's rows for X·bᵀ, otherwise
+     * acc ← fma<sub>f</sub>(X<sub>ip</sub>, b[p][·], acc) for p ascending, reading each row of b as it is.
+     */
+    private static void fewRows(
+            double[] x, int xi, int xInner, int k, double[] b, int n, boolean transB, double[] bias, float[] acc) {
+        if (transB) {
+            for (int j = 0; j < n; j++) {
+                float s = bias == null ? 0f : (float) bias[j];
+                int row = j * k;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma((float) x[xi + p * xInner], (float) b[row + p], s);
+                }
+                acc[j] = s;
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            acc[j] = bias == null ? 0f : (float) bias[j];
+        }
+        for (int p = 0; p < k; p++) {
+            float xp = (float) x[xi + p * xInner];
+            int row = p * n;
+            for (int j = 0; j < n; j++) {
+                acc[j] = Math.fma(xp, (float) b[row + j], acc[j]);
             }
         }
     }
