@@ -8,6 +8,7 @@ import dev.eddy.core.kernel.MatMul;
 import dev.eddy.history.HistoryFeed;
 import dev.eddy.history.TrainingHistory;
 import dev.eddy.io.Topics;
+import dev.eddy.lifecycle.SnapshotLog;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
 import dev.eddy.metrics.TrainingMetricsBinder;
@@ -18,8 +19,12 @@ import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingMetrics;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.status.ModelStatusHandler;
+import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.FinalSnapshotTrigger;
+import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.TrainingTopology;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartResolver;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.net.InetAddress;
@@ -34,8 +39,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -93,7 +100,13 @@ public final class EddyApp implements AutoCloseable {
     private final HistoryFeed historyFeed;
     private boolean closed;
 
-    private EddyApp(EddyConfig config, List<String> createdTopics, PrometheusMetrics metrics, MetricsServer server) {
+    private EddyApp(
+            EddyConfig config,
+            ModelPartitions partitions,
+            List<String> createdTopics,
+            Map<String, ResolvedWarmStart> warmStarts,
+            PrometheusMetrics metrics,
+            MetricsServer server) {
         this.config = config;
         this.createdTopics = createdTopics;
         this.metrics = metrics;
@@ -102,8 +115,8 @@ public final class EddyApp implements AutoCloseable {
         ServingMetrics serving = new ServingMetrics();
         serving.bindTo(metrics.registry());
         QualityGate gate = QualityGate.of(config);
-        Topology topology =
-                TrainingTopology.build(config, training, finals, gate.enabled() ? gate.supplier(serving) : null);
+        Topology topology = TrainingTopology.build(
+                config, partitions, training, finals, gate.enabled() ? gate.supplier(serving) : null, warmStarts);
         if (ServingConfig.enabled(config)) {
             ScoringTopology.addTo(topology, ServingConfig.of(config), served, serving);
         }
@@ -148,12 +161,25 @@ public final class EddyApp implements AutoCloseable {
      * @throws Exception when the cluster cannot be reached, a topic cannot be created, or the address not bound
      */
     public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress) throws Exception {
+        return start(config, metricsAddress, LOG::info);
+    }
+
+    /**
+     * {@link #start(EddyConfig, InetSocketAddress)}, reporting the warm starts resolved (and a wait for a source's
+     * first snapshot) to {@code progress}, one line each, before training starts.
+     *
+     * @throws IllegalArgumentException naming the key when a warm start cannot be resolved (nothing is started)
+     */
+    public static EddyApp start(EddyConfig config, InetSocketAddress metricsAddress, Consumer<String> progress)
+            throws Exception {
         try {
             LOG.info("matrix kernel: {}", MatMul.kernel()); // a bad -Deddy.kernel fails here, not in a stream thread
         } catch (ExceptionInInitializerError e) {
             throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
         }
         Prepared prepared = prepare(config);
+        Map<String, ResolvedWarmStart> warmStarts =
+                new WarmStartResolver(config, () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress).resolve();
         PrometheusMetrics metrics = new PrometheusMetrics();
         MetricsServer server = null;
         EddyApp app = null;
@@ -161,7 +187,9 @@ public final class EddyApp implements AutoCloseable {
             server = MetricsServer.start(metricsAddress, metrics.registry());
             app = new EddyApp(
                     config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)),
+                    prepared.partitions(),
                     prepared.created(),
+                    warmStarts,
                     metrics,
                     server);
             app.streams.start();
@@ -194,12 +222,14 @@ public final class EddyApp implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
-    /** The topics the topology reads and writes: what {@link #start} creates when they are missing. */
-    static List<NewTopic> topics(EddyConfig config) {
+    /**
+     * The topics the topology reads and writes: what {@link #start} creates when they are missing.
+     *
+     * @param inputPartitions the partition count of missing input topics; empty for the broker's default
+     */
+    static List<NewTopic> topics(EddyConfig config, Optional<Integer> inputPartitions) {
         EddyTopics t = config.topics();
         List<NewTopic> topics = new ArrayList<>();
-        // routing=direct reads each input topic in one task: one partition
-        Optional<Integer> inputPartitions = config.routing() == Routing.DIRECT ? Optional.of(1) : Optional.empty();
         for (String input : config.inputTopics()) {
             topics.add(new NewTopic(input, inputPartitions, Optional.empty()));
         }
@@ -217,7 +247,7 @@ public final class EddyApp implements AutoCloseable {
     /**
      * Creates those of the application's topics that are missing and waits until all their partitions are writable
      * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch);
-     * with {@code routing=direct}, checks what that routing needs ({@link RoutingCheck}).
+     * checks what the routing needs ({@link RoutingCheck}).
      *
      * @return the names of the topics created
      */
@@ -225,16 +255,44 @@ public final class EddyApp implements AutoCloseable {
         return prepare(config).created();
     }
 
-    /** What a start found on the cluster: the topics it created, and the routing resolved ({@link RoutingCheck}). */
-    record Prepared(List<String> created, Routing routing) {}
+    /**
+     * What a start found on the cluster: the topics it created, and the routing resolved ({@link RoutingCheck}).
+     *
+     * @param partitions the input partition count with direct routing, else {@link ModelPartitions#ONE}
+     */
+    record Prepared(List<String> created, Routing routing, ModelPartitions partitions) {}
 
+    /**
+     * Creates the missing topics: a missing input topic gets the partition count of the existing ones (when they
+     * agree), so that direct routing stays possible, else one partition with {@code routing=direct} and the broker's
+     * default otherwise; with direct routing on P &gt; 1 partitions, the fan-out topic ({@link FanOutTopic}) of P
+     * partitions.
+     */
     static Prepared prepare(EddyConfig config) throws Exception {
         Map<String, Object> admin = new HashMap<>(config.kafkaProperties());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
         try (Admin client = Admin.create(admin)) {
-            List<String> created = Topics.createMissing(client, topics(config), TOPIC_TIMEOUT);
-            return new Prepared(created, RoutingCheck.resolve(client, config, TOPIC_TIMEOUT));
+            List<String> existing = new ArrayList<>(config.inputTopics());
+            existing.retainAll(client.listTopics().names().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            Set<Integer> counts = Set.copyOf(RoutingCheck.partitionCounts(client, existing, TOPIC_TIMEOUT)
+                    .values());
+            Optional<Integer> inputPartitions = counts.size() == 1
+                    ? Optional.of(counts.iterator().next())
+                    : config.routing() == Routing.DIRECT ? Optional.of(1) : Optional.empty();
+            List<String> created =
+                    new ArrayList<>(Topics.createMissing(client, topics(config, inputPartitions), TOPIC_TIMEOUT));
+            RoutingCheck.Decision decision = RoutingCheck.resolve(client, config, TOPIC_TIMEOUT);
+            if (decision.partitions().partitioned()) {
+                created.addAll(Topics.createMissing(
+                        client,
+                        List.of(new NewTopic(
+                                FanOutTopic.of(config.applicationId()),
+                                Optional.of(decision.partitions().count()),
+                                Optional.empty())),
+                        TOPIC_TIMEOUT));
+            }
+            return new Prepared(created, decision.routing(), decision.partitions());
         }
     }
 

@@ -2,14 +2,20 @@ package dev.eddy.app;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.Routing;
+import dev.eddy.topology.FanOutTopic;
+import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.TrainingTopology;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -20,47 +26,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides the routing of a start against the cluster. {@code routing=direct} needs every input topic to have one
- * partition (so one task reads all of every model's records) and nothing left untrained in the trainer-input topic of
- * an earlier {@code routing=repartition} run under the same application id (those records would be skipped);
- * {@code routing=auto} takes direct routing when both hold, and the trainer-input topic otherwise.
+ * Decides the routing of a start against the cluster. {@code routing=direct} needs every input topic (examples,
+ * commands, holdout in mode {@code topic}) to have the same partition count P, so that the task of partition p reads
+ * partition p of each (model m trains in the task of {@link ModelPartitions#of p(m)}), a fan-out topic, when there is
+ * one, of P partitions too (a different count means the input topics were re-partitioned since the models were
+ * placed), and nothing left untrained in the trainer-input topic of an earlier {@code routing=repartition} run under
+ * the same application id (those records would be skipped); {@code routing=auto} takes direct routing when the counts
+ * agree and nothing is left, and the trainer-input topic otherwise.
  */
 final class RoutingCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutingCheck.class);
 
+    /**
+     * The routing a start takes, never {@link Routing#AUTO}.
+     *
+     * @param partitions the input partition count with {@link Routing#DIRECT}, else {@link ModelPartitions#ONE}
+     */
+    record Decision(Routing routing, ModelPartitions partitions) {}
+
     private RoutingCheck() {}
 
     /**
-     * The routing to build the topology with: never {@link Routing#AUTO}.
+     * The routing to build the topology with.
      *
-     * @throws IllegalArgumentException for {@code routing=direct} where it cannot work, naming the topic
+     * @throws IllegalArgumentException for {@code routing=direct} where it cannot work, naming the topics
      */
-    static Routing resolve(Admin admin, EddyConfig config, Duration timeout)
+    static Decision resolve(Admin admin, EddyConfig config, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Decision repartition = new Decision(Routing.REPARTITION, ModelPartitions.ONE);
         if (config.routing() == Routing.REPARTITION) {
-            return Routing.REPARTITION;
+            return repartition;
         }
-        Map<String, TopicDescription> described = admin.describeTopics(config.inputTopics())
-                .allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        for (String topic : config.inputTopics()) {
-            int partitions = described.get(topic).partitions().size();
-            if (partitions != 1) {
-                if (config.routing() == Routing.DIRECT) {
-                    throw new IllegalArgumentException("routing=direct needs one partition in every input topic, but '"
-                            + topic + "' has " + partitions + "; use routing=repartition (or auto) for partitioned"
-                            + " input");
-                }
-                LOG.info("routing=auto: repartition, '{}' has {} partitions", topic, partitions);
-                return Routing.REPARTITION;
+        Map<String, Integer> counts = partitionCounts(admin, config.inputTopics(), timeout);
+        if (new HashSet<>(counts.values()).size() != 1) {
+            if (config.routing() == Routing.DIRECT) {
+                throw new IllegalArgumentException("routing=direct needs the same partition count in every input"
+                        + " topic (model m trains in partition murmur2(m) mod P of each), but " + listed(counts)
+                        + "; give them one count, or use routing=repartition (or auto)");
+            }
+            LOG.info("routing=auto: repartition, the input topics' partition counts differ: {}", listed(counts));
+            return repartition;
+        }
+        int partitions = counts.values().iterator().next();
+        String fanOut = FanOutTopic.of(config.applicationId());
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (existing.contains(fanOut)) {
+            int placed = partitionCounts(admin, List.of(fanOut), timeout).get(fanOut);
+            if (placed != partitions) {
+                throw new IllegalArgumentException("'" + fanOut + "' has " + placed
+                        + " partitions but the input topics "
+                        + partitions + " (" + listed(counts) + "): the input topics were re-partitioned since the"
+                        + " models were placed in partition murmur2(model id) mod " + placed + "; give them " + placed
+                        + " partitions again, or start a new application.id");
             }
         }
         String trainerInput = TrainingTopology.trainerInputTopic(config.applicationId());
-        if (admin.listTopics()
-                .names()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .contains(trainerInput)) {
+        if (existing.contains(trainerInput)) {
             long left = unconsumed(admin, config.applicationId(), trainerInput, timeout);
             if (left > 0) {
                 if (config.routing() == Routing.DIRECT) {
@@ -69,10 +91,29 @@ final class RoutingCheck {
                             + " with routing=repartition (or auto) until they are, then switch");
                 }
                 LOG.info("routing=auto: repartition until the {} records left in '{}' are trained", left, trainerInput);
-                return Routing.REPARTITION;
+                return repartition;
             }
         }
-        return Routing.DIRECT;
+        return new Decision(Routing.DIRECT, new ModelPartitions(partitions));
+    }
+
+    /** The partition count of each of {@code topics}, in their order. */
+    static Map<String, Integer> partitionCounts(Admin admin, List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described =
+                admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String topic : topics) {
+            counts.put(topic, described.get(topic).partitions().size());
+        }
+        return counts;
+    }
+
+    /** {@code 'a' has 4, 'b' has 3}. */
+    private static String listed(Map<String, Integer> counts) {
+        return counts.entrySet().stream()
+                .map(e -> "'" + e.getKey() + "' has " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** Σ over the partitions of {@code topic}: end offset − max(committed offset of {@code group}, log start). */

@@ -84,7 +84,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         EddyApp app;
         try {
-            app = EddyApp.start(config, new InetSocketAddress(metricsHost, metricsPort));
+            app = EddyApp.start(config, new InetSocketAddress(metricsHost, metricsPort), line -> {
+                out.println(line);
+                out.flush();
+            });
         } catch (Exception | Error e) {
             if (broker != null) {
                 broker.close();

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * topic.metrics (eddy.training-metrics) topic.dead-letters (eddy.examples.dlq) topic.commands (eddy.commands)
  * holdout.mode (split) = split|topic   holdout.fraction (0.1) in [0, 1)        holdout.buffer-size (1000) ≥ 1
  * snapshot-every (100) steps, 0 = only best/early-stop/final
- * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs one-partition input topics;
+ * routing (auto) = auto|repartition|direct   direct: no trainer-input topic, needs input topics of one partition
+ *                                      count (with several, examples naming a model keyed by the model id);
  *                                      auto: direct where it can be (decided at start by {@code EddyApp})
  * prequential.enabled (true)           test-then-train score of every example before it is used (one extra forward pass)
  * prequential.window (1000) ≥ 1        examples in the windowed prequential metric

@@ -5,7 +5,7 @@ import java.util.Locale;
 /** How examples, held-out examples and commands reach the task that trains their model. */
 public enum Routing {
     /**
-     * {@link #DIRECT} when every input topic has one partition and no trainer-input record of an earlier
+     * {@link #DIRECT} when the input topics have one partition count and no trainer-input record of an earlier
      * {@link #REPARTITION} run is left untrained, else {@link #REPARTITION}; decided at each start.
      */
     AUTO,
@@ -17,7 +17,10 @@ public enum Routing {
     /**
      * In the task that reads them: no second trip through Kafka, one commit interval less between an example and the
      * snapshot that contains it. Needs every input topic (examples, commands, and holdout in mode {@code topic}) to
-     * have one partition, so that one task sees all of every model's records; all models train in that task.
+     * have the same partition count P; model m trains in the task of partition murmur2(m) mod P, where Kafka's
+     * default partitioner puts the records keyed by m. With P &gt; 1 an example that names a model must be keyed by
+     * it (else a {@code wrong-key} dead letter); an example for every model and a command cross Kafka a second time
+     * at most once per other partition hosting their models, through the fan-out topic.
      */
     DIRECT;
 

@@ -94,6 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             deleteRecursively(staged);
         }
         out.print(EvaluationReport.table(results));
+        out.print(EvaluationReport.leaderboards(results));
         out.printf(
                 Locale.ROOT,
                 "%nwall time %.1f s; report: %s%n",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.report.Plots;
+import dev.eddy.topology.LocalSearch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +43,7 @@ public final class EvaluationReport {
         StringBuilder md = new StringBuilder("# Learning quality\n\n");
         md.append("Prequential (test-then-train), file order, one pass, every row scored before it is used.\n\n");
         md.append(table(streams)).append('\n');
+        md.append(leaderboards(streams));
         for (StreamResult s : streams) {
             String png = plotName(s);
             if (plot(dir.resolve(png), s)) {
@@ -87,8 +91,75 @@ public final class EvaluationReport {
                 }
                 put(learner, "examplesPerSecond", l.examplesPerSecond());
             }
+            ArrayNode searches = stream.putArray("searches");
+            for (SearchResult r : s.searches()) {
+                ObjectNode search = searches.addObject();
+                search.put("learner", r.learner());
+                search.put("strategy", r.strategy());
+                search.put("trialExamples", r.trialExamples());
+                put(search, "trialExamplesPerSecond", r.trialExamplesPerSecond());
+                ArrayNode trials = search.putArray("trials");
+                for (LocalSearch.Standing t : r.leaderboard()) {
+                    ObjectNode trial = trials.addObject();
+                    trial.put("trial", t.trial());
+                    ObjectNode config = trial.putObject("config");
+                    t.config().forEach(config::put);
+                    trial.put("status", t.status());
+                    trial.put("rung", t.rung());
+                    trial.put("examples", t.trained());
+                    put(trial, "metric", t.metric());
+                    put(trial, "prequential", t.prequential());
+                    trial.put("scored", t.scored());
+                }
+                ArrayNode events = search.putArray("events");
+                for (LocalSearch.Event e : r.events()) {
+                    ObjectNode event = events.addObject();
+                    event.put("row", e.row());
+                    event.put("trial", e.trial());
+                    event.put("kind", e.kind());
+                    event.put("detail", e.detail());
+                }
+            }
         }
         return root;
+    }
+
+    /**
+     * Per search learner and stream: its decisions counted and its leaderboard (trial, status, rung, examples trained,
+     * search metric, prequential metric over the rows it scored, hyper-parameters), best first.
+     */
+    public static String leaderboards(List<StreamResult> streams) {
+        StringBuilder out = new StringBuilder();
+        for (StreamResult s : streams) {
+            for (SearchResult r : s.searches()) {
+                Map<String, Long> counts = new TreeMap<>();
+                r.events().forEach(e -> counts.merge(e.kind(), 1L, Long::sum));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%n%s on %s (search.strategy=%s): %,d trial-examples, %,.0f trial-examples/s; decisions %s%n%n",
+                        r.learner(),
+                        s.name(),
+                        r.strategy(),
+                        r.trialExamples(),
+                        r.trialExamplesPerSecond(),
+                        counts));
+                out.append("| trial | status | rung | examples | search metric | prequential | hyper-parameters |\n");
+                out.append("|---|---|---:|---:|---:|---:|---|\n");
+                for (LocalSearch.Standing t : r.leaderboard()) {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %,d | %s | %s | %s |%n",
+                            LocalSearch.trialId(r.learner(), t.trial()),
+                            t.status(),
+                            t.rung(),
+                            t.trained(),
+                            figure(t.metric()),
+                            figure(t.prequential()),
+                            t.config()));
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static void put(ObjectNode node, String field, double value) {

@@ -2,6 +2,8 @@ package dev.eddy.evaluate;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.TrialSearch;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -18,7 +22,8 @@ import java.util.TreeMap;
  * in {@code eddy run}'s file) over the {@link #DEFAULTS}, plus the application keys {@code holdout.fraction} and
  * {@code prequential.window}. {@code layers} lists the hidden layers only; the output layer is appended from the
  * stream's task ({@code 1:sigmoid}, {@code K:softmax} or {@code 1:linear}) and {@code input-size} is the stream's
- * feature count.
+ * feature count. With {@code search.*} keys the learner is an online search ({@link #search}): its trials are the
+ * other keys with each trial's searched keys over them.
  *
  * @param name the report name: {@code default}, or the file name without its last extension
  * @param modelKeys the model keys, defaults included
@@ -28,6 +33,9 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
 
     /** The configuration a new user writes: two relu layers, Adam 1e-3, batch 32, no early stopping. */
     public static final Map<String, String> DEFAULTS = defaults();
+
+    /** The prefix of the search section's keys. */
+    private static final String SEARCH_PREFIX = "search.";
 
     /** The application keys a learner file may set. */
     private static final Map<String, String> APP_KEYS = Map.of("holdout.fraction", "0.1", "prequential.window", "1000");
@@ -76,9 +84,46 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
             }
         }
         LearnerSpec spec = new LearnerSpec(nameOf(file), model, app);
-        // Fail at start, not after the first streams: the keys must form a valid model for some task.
+        // Fail at start, not after the first streams: the keys must form a valid model for some task, and so must
+        // every trial of a search.
         spec.config(2, 1, false, file.toString());
+        Optional<SearchConfig> parsed;
+        try {
+            parsed = spec.search();
+            parsed.ifPresent(search -> TrialSearch.of(search, true));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        parsed.ifPresent(search -> {
+            for (SortedMap<String, String> trial : search.initialTrials()) {
+                spec.trial(trial).config(2, 1, false, file + " (trial " + trial + ")");
+            }
+        });
         return spec;
+    }
+
+    /**
+     * The search section ({@code search.*} keys), when the learner is a search: {@code eddy evaluate} then runs its
+     * trials side by side and scores what the search serves ({@link dev.eddy.topology.LocalSearch}).
+     *
+     * @throws IllegalArgumentException naming the key, as {@link SearchConfig#parse}
+     */
+    public Optional<SearchConfig> search() {
+        Map<String, String> keys = new TreeMap<>();
+        modelKeys.forEach((k, v) -> {
+            if (k.startsWith(SEARCH_PREFIX)) {
+                keys.put(k, v);
+            }
+        });
+        return SearchConfig.parse(keys);
+    }
+
+    /** One trial of this search: the model keys without {@code search.*}, the trial's keys over them. */
+    LearnerSpec trial(SortedMap<String, String> trialKeys) {
+        Map<String, String> model = new TreeMap<>(modelKeys);
+        model.keySet().removeIf(k -> k.startsWith(SEARCH_PREFIX));
+        model.putAll(trialKeys);
+        return new LearnerSpec(name, model, appKeys);
     }
 
     /** The file name without its last extension: {@code runs/drift.properties} is {@code drift}. */
@@ -96,7 +141,11 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
     private EddyConfig config(int classes, int features, boolean regression, String source) {
         Map<String, String> settings = new HashMap<>(APP_KEYS);
         settings.putAll(appKeys);
-        modelKeys.forEach((k, v) -> settings.put("model.m." + k, v));
+        modelKeys.forEach((k, v) -> {
+            if (!k.startsWith(SEARCH_PREFIX)) {
+                settings.put("model.m." + k, v);
+            }
+        });
         String hidden = modelKeys.getOrDefault("layers", "");
         String output = regression ? "1:linear" : classes == 2 ? "1:sigmoid" : classes + ":softmax";
         settings.put("model.m.layers", hidden.isBlank() ? output : hidden + "," + output);

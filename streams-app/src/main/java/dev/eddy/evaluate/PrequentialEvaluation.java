@@ -6,8 +6,10 @@ import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.prequential.Baseline;
 import dev.eddy.core.prequential.ClassificationScore;
 import dev.eddy.core.prequential.RegressionScore;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.topology.LocalSearch;
 import dev.eddy.topology.LocalTraining;
 import dev.eddy.topology.TrainingListener;
 import java.time.Instant;
@@ -15,6 +17,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -53,8 +57,13 @@ public final class PrequentialEvaluation {
     public StreamResult run(List<LearnerSpec> learners, Progress progress) {
         long start = System.nanoTime();
         List<LearnerResult> results = new ArrayList<>();
+        List<SearchResult> searches = new ArrayList<>();
         for (LearnerSpec learner : learners) {
-            results.add(network(learner, progress));
+            Optional<SearchConfig> search = learner.search();
+            results.add(
+                    search.isPresent()
+                            ? search(learner, search.get(), progress, searches)
+                            : network(learner, progress));
         }
         for (String baseline : stream.classification() ? CLASSIFICATION_BASELINES : REGRESSION_BASELINES) {
             results.add(baseline(baseline));
@@ -65,7 +74,8 @@ public final class PrequentialEvaluation {
                 task(stream),
                 results,
                 stream.driftPoints(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                searches);
     }
 
     /** {@code binary}, {@code multiclass} or {@code regression}. */
@@ -114,6 +124,45 @@ public final class PrequentialEvaluation {
                 config.prequentialWindow(),
                 rows.size() / seconds,
                 placement.detections.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * A search learner: its trials side by side ({@link LocalSearch}); its figures are those of what it serves, each
+     * row scored on arrival by the trial that is champion then.
+     */
+    private LearnerResult search(
+            LearnerSpec learner, SearchConfig search, Progress progress, List<SearchResult> searches) {
+        List<LabeledRow> rows = stream.rows();
+        List<SortedMap<String, String>> configs = search.initialTrials();
+        List<EddyConfig> trialConfigs = new ArrayList<>();
+        for (SortedMap<String, String> trial : configs) {
+            trialConfigs.add(learner.trial(trial).config(stream));
+        }
+        LocalSearch local = new LocalSearch(search, configs, trialConfigs);
+        double[] predicted = new double[rows.size()];
+        long start = System.nanoTime();
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                predicted[i] = local.accept(example(rows.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        stream.name() + " line " + rows.get(i).lineNumber() + ": " + e.getMessage(), e);
+            }
+            if ((i & 1023) == 0) {
+                progress.update(stream.name(), learner.name(), i, rows.size());
+            }
+        }
+        local.finish();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.update(stream.name(), learner.name(), rows.size(), rows.size());
+        searches.add(new SearchResult(
+                learner.name(),
+                search.strategy(),
+                local.leaderboard(),
+                local.events(),
+                local.trialExamples(),
+                local.trialExamples() / seconds));
+        return score(learner.name(), predicted, trialConfigs.get(0).prequentialWindow(), rows.size() / seconds);
     }
 
     private LearnerResult baseline(String name) {

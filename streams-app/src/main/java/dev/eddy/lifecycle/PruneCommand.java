@@ -129,11 +129,17 @@ public final class PruneCommand implements Callable<Integer> {
     /** The export in {@code file}; anything else is one error naming the file. */
     private static InferenceModel read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        InferenceModel model;
         try {
-            return InferenceModel.fromBytes(bytes);
+            model = InferenceModel.fromBytes(bytes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + " is not a model written by 'eddy export': " + e.getMessage(), e);
         }
+        if (model.members() > 1) {
+            throw new IllegalArgumentException(file + " is an ensemble of " + model.members()
+                    + " networks; eddy prune prunes a model of one network (export a model trained without ensemble)");
+        }
+        return model;
     }
 
     private static boolean regression(InferenceModel model) {

@@ -1,11 +1,13 @@
 package dev.eddy.lifecycle;
 
+import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serde.RecordDecodingException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +79,20 @@ public record SnapshotLog(List<ModelSnapshot> snapshots, long undecodable) {
             }
         }
         return new SnapshotLog(List.copyOf(out), bad);
+    }
+
+    /**
+     * Reads the configuration's snapshot topic with its client settings ({@code kafka.*}) and the fetch sizes of
+     * {@code snapshot.max-bytes}.
+     *
+     * @throws IllegalStateException if the topic does not exist or the end is not reached within {@code timeout}
+     */
+    public static SnapshotLog read(EddyConfig config, Duration timeout) {
+        Map<String, String> client = new HashMap<>();
+        client.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
+        client.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
+        client.putAll(config.kafkaProperties()); // the kafka.* keys win, as for the application
+        return read(config.bootstrapServers(), config.topics().snapshots(), client, timeout);
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -4,9 +4,6 @@ import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.io.Topics;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -45,11 +42,6 @@ final class SnapshotTopicOptions {
 
     /** The snapshot topic's records, read with the configuration's client settings and fetch sizes. */
     SnapshotLog read(EddyConfig config) {
-        Map<String, String> client = new HashMap<>();
-        client.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
-        client.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
-        client.putAll(config.kafkaProperties()); // the kafka.* keys win, as for the application
-        return SnapshotLog.read(
-                config.bootstrapServers(), config.topics().snapshots(), client, Duration.ofSeconds(timeoutSeconds));
+        return SnapshotLog.read(config, Duration.ofSeconds(timeoutSeconds));
     }
 }

@@ -22,6 +22,9 @@ public final class AvroSerdes {
     /** ModelSnapshot as written before the precision field (with the lineage field). */
     private static final Schema SNAPSHOT_BEFORE_PRECISION = earlier("ModelSnapshot-before-precision.avsc");
 
+    /** ModelSnapshot as written before sparse tensors ({@code NamedTensor.indices}; with lineage and precision). */
+    private static final Schema SNAPSHOT_BEFORE_SPARSE = earlier("ModelSnapshot-before-sparse.avsc");
+
     private AvroSerdes() {}
 
     /** An earlier schema kept in the schemas module ({@code dev/eddy/schema/earlier/<name>}). */
@@ -41,7 +44,8 @@ public final class AvroSerdes {
     }
 
     public static AvroSerde<ModelSnapshot> modelSnapshots() {
-        return AvroSerde.of(ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE, SNAPSHOT_BEFORE_PRECISION);
+        return AvroSerde.of(
+                ModelSnapshot.class, SNAPSHOT_BEFORE_LINEAGE, SNAPSHOT_BEFORE_PRECISION, SNAPSHOT_BEFORE_SPARSE);
     }
 
     public static AvroSerde<TrainingMetrics> trainingMetrics() {

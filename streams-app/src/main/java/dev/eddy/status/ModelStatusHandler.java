@@ -11,6 +11,7 @@ import dev.eddy.history.ModelHistory;
 import dev.eddy.history.TrainingHistory;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.serving.ModelCache;
+import dev.eddy.serving.ServingModel;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.topology.TrainingTopology;
 import java.io.IOException;
@@ -129,57 +130,76 @@ public final class ModelStatusHandler implements HttpHandler {
             history(exchange, URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8));
             return;
         }
-        Map<String, ModelStatus> all;
+        ReadOnlyKeyValueStore<String, ModelStatus> store;
         try {
-            all = read(statuses.get());
+            store = statuses.get();
+            if (rest.isEmpty()) {
+                list(exchange, read(store), localOnly);
+            } else {
+                one(exchange, store, rest, localOnly);
+            }
         } catch (InvalidStateStoreException e) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             respond(
                     exchange,
                     503,
                     error("model status is not queryable right now (rebalancing or restoring): " + e.getMessage()));
-            return;
         }
+    }
+
+    /** {@code GET /models}: every model this instance trains or serves, and those its peers train. */
+    private void list(HttpExchange exchange, Map<String, ModelStatus> all, boolean localOnly) throws IOException {
         Map<String, Long> versions = served.versions();
         TreeSet<String> ids = new TreeSet<>(all.keySet());
         ids.addAll(versions.keySet());
-        if (rest.isEmpty()) {
-            Map<String, JsonNode> list = new TreeMap<>();
-            for (String id : ids) {
-                list.put(id, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
-            }
-            if (!localOnly) {
-                for (String peer : peers.others()) {
-                    ask(peer, "/models?" + LOCAL)
-                            .ifPresent(theirs -> theirs.forEach(n -> {
-                                String id = n.path("model").asText();
-                                JsonNode mine = list.get(id);
-                                if (n.has("instance") && (mine == null || !mine.has("instance"))) {
-                                    list.put(id, n);
-                                }
-                            }));
-                }
-            }
-            ArrayNode out = JSON.createArrayNode();
-            list.values().forEach(out::add);
-            respond(exchange, 200, out);
-            return;
+        Map<String, JsonNode> list = new TreeMap<>();
+        for (String id : ids) {
+            list.put(id, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
         }
+        if (!localOnly) {
+            for (String peer : peers.others()) {
+                ask(peer, "/models?" + LOCAL)
+                        .ifPresent(theirs -> theirs.forEach(n -> {
+                            String id = n.path("model").asText();
+                            JsonNode mine = list.get(id);
+                            if (n.has("instance") && (mine == null || !mine.has("instance"))) {
+                                list.put(id, n);
+                            }
+                        }));
+            }
+        }
+        ArrayNode out = JSON.createArrayNode();
+        list.values().forEach(out::add);
+        respond(exchange, 200, out);
+    }
+
+    /**
+     * {@code GET /models/{id}}: one key of the status store (the console asks once a second per open model page: no
+     * scan of every model), else the peer that trains it; the whole store only to name the known models in a 404.
+     */
+    private void one(
+            HttpExchange exchange, ReadOnlyKeyValueStore<String, ModelStatus> store, String rest, boolean localOnly)
+            throws IOException {
         String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
-        if (!all.containsKey(id) && !localOnly) {
+        ModelStatus mine = store.get(id);
+        if (mine == null && !localOnly) {
             Optional<JsonNode> theirs = peers.owner(id).flatMap(peer -> ask(peer, "/models/" + rest + "?" + LOCAL));
             if (theirs.isPresent()) {
                 respond(exchange, 200, theirs.get());
                 return;
             }
         }
-        if (!ids.contains(id)) {
+        ServingModel servedModel = served.get(id);
+        Long version = servedModel == null ? null : servedModel.version();
+        if (mine == null && version == null) {
+            TreeSet<String> ids = new TreeSet<>(read(store).keySet());
+            ids.addAll(served.versions().keySet());
             ObjectNode body = error("unknown model '" + id + "'");
             ids.forEach(body.putArray("models")::add);
             respond(exchange, 404, body);
             return;
         }
-        respond(exchange, 200, ModelStatusJson.of(id, all.get(id), versions.get(id), self));
+        respond(exchange, 200, ModelStatusJson.of(id, mine, version, self));
     }
 
     /** {@code GET /models/{id}/history[?after=SEQ]}. */

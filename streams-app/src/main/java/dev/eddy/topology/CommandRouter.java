@@ -5,6 +5,8 @@ import dev.eddy.core.train.TrainerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,15 +16,28 @@ import org.apache.kafka.streams.processor.api.Record;
  * Parses command records and re-keys them by model id ({@code *}: one copy per configured model), so they travel
  * the trainer-input topic to the task that owns the model. A {@code set} is validated against the model's
  * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer.
+ *
+ * <p>With {@code routing=direct} on input of several partitions ({@link ModelPartitions}) a command reaches every
+ * partition whose task trains one of its models, whatever its key: it is applied here to this task's models and
+ * copied once to each other such partition ({@link FanOutTopic}), whose router ({@code fannedOut}) applies it to its
+ * own models and writes no dead letters (the task that read the original wrote them; the checks are pure).
  */
 final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
 
     private final SortedMap<String, TrainerConfig> models;
+    private final ModelPartitions partitions;
+    private final boolean fannedOut;
     private final TrainingListener listener;
     private ProcessorContext<String, Routed> context;
 
-    CommandRouter(EddyConfig config, TrainingListener listener) {
+    /**
+     * @param partitions where the models train ({@link ModelPartitions#ONE}: all in this task)
+     * @param fannedOut whether it routes the copies of the fan-out topic rather than the commands topic's records
+     */
+    CommandRouter(EddyConfig config, ModelPartitions partitions, boolean fannedOut, TrainingListener listener) {
         this.models = config.models();
+        this.partitions = partitions;
+        this.fannedOut = fannedOut;
         this.listener = listener;
     }
 
@@ -47,17 +62,34 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         List<String> targets = command.model().equals(ModelCommand.ALL_MODELS)
                 ? List.copyOf(models.keySet())
                 : List.of(command.model());
+        int here = context.taskId().partition();
+        SortedSet<Integer> elsewhere = new TreeSet<>();
         for (String modelId : targets) {
+            boolean local = partitions.trainsIn(modelId, here);
+            if (fannedOut && !local) {
+                continue; // that partition's task got its own copy
+            }
             String problem = problem(command, modelId);
             if (problem != null) {
-                DeadLetters.forward(context, listener, record, DeadLetterReason.BAD_COMMAND, problem, modelId);
-            } else {
+                if (!fannedOut) {
+                    DeadLetters.forward(context, listener, record, DeadLetterReason.BAD_COMMAND, problem, modelId);
+                }
+            } else if (local) {
                 context.forward(new Record<String, Routed>(
                         modelId,
                         new TrainerInput.Command(command.forModel(modelId)),
                         record.timestamp(),
                         new RecordHeaders()));
+            } else {
+                elsewhere.add(partitions.of(modelId));
             }
+        }
+        for (int partition : elsewhere) {
+            context.forward(new Record<String, Routed>(
+                    null,
+                    new Routed.FanOut(partition, record.value()),
+                    record.timestamp(),
+                    FanOutTopic.Source.COMMANDS.headers()));
         }
     }
 

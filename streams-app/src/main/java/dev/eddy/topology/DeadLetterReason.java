@@ -34,7 +34,13 @@ public enum DeadLetterReason {
      * An example that does not fit the configuration the model's stored state was written under: the configuration
      * changed in non-live keys and the model was not {@code reset}.
      */
-    STALE_CONFIG;
+    STALE_CONFIG,
+    /**
+     * With {@code routing=direct} on input topics of several partitions, an example names a model but its record key
+     * is not that model id (or it sits in another partition than a record keyed by the model id would): the model
+     * trains in the task of its own partition, which never sees this record.
+     */
+    WRONG_KEY;
 
     /** The lower-case, dash-separated name, e.g. {@code wrong-feature-count}. */
     public String code() {

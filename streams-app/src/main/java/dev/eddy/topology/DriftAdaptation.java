@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.core.drift.DriftWatch;
+import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.state.DriftStatus;
@@ -80,10 +81,14 @@ final class DriftAdaptation {
      * continues the model's count of steps and examples, so a swap keeps the model's counters (and the partial batch's
      * numbering) going.
      */
-    void startChallenger(Trainer model) {
+    void startChallenger(Learner model) {
+        if (!(model instanceof Trainer single)) {
+            // TrainerConfig refuses drift.challenger with ensemble, so an ensemble's watch never starts one.
+            throw new IllegalStateException("an ensemble has no drift challenger");
+        }
         challenger = watch.response().challenger().equals("copy")
-                ? Trainer.restore(model.state())
-                : Trainer.create(model.config()).continuingFrom(model);
+                ? Trainer.restore(single.state())
+                : Trainer.create(single.config()).continuingFrom(single);
     }
 
     /** The challenger takes one step on the batch the model just stepped on (unless its own guard stopped it). */

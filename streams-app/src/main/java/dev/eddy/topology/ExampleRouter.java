@@ -6,8 +6,12 @@ import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerde;
 import dev.eddy.serde.AvroSerdes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,6 +23,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * or every configured model when the example names none: fan-out), check the example against each target model,
  * choose the side (train or holdout) and re-key by model id. A record that fails any check goes to the dead-letter
  * topic unchanged; for fan-out, each model that rejects it yields its own dead letter, the others still get it.
+ *
+ * <p>With {@code routing=direct} on input of several partitions ({@link ModelPartitions}) a model trains in the task
+ * of its own partition: an example that names a model must be keyed by that model id (else it is a {@code wrong-key}
+ * dead letter), and an example for every model is trained here by this task's models and copied once to each other
+ * partition that hosts a model accepting it ({@link FanOutTopic}). A router of those copies ({@code fannedOut}) routes
+ * them to its own task's models only, and writes no dead letters: the task that read the original wrote them, and the
+ * checks are a pure function of the example and the model's configuration, so they reject the same models here.
  */
 final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
 
@@ -35,11 +46,22 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
     private final HoldoutSplit split;
     private final Source source;
     private final String topic;
+    private final ModelPartitions partitions;
+    private final boolean fannedOut;
     private final TrainingListener listener;
     private final AvroSerde<Example> serde = AvroSerdes.examples();
     private ProcessorContext<String, Routed> context;
 
-    ExampleRouter(EddyConfig config, Source source, TrainingListener listener) {
+    /**
+     * @param partitions where the models train ({@link ModelPartitions#ONE}: all in this task)
+     * @param fannedOut whether it routes the copies of the fan-out topic rather than the records of {@code source}
+     */
+    ExampleRouter(
+            EddyConfig config,
+            Source source,
+            ModelPartitions partitions,
+            boolean fannedOut,
+            TrainingListener listener) {
         this.models = config.models();
         this.modelIds = List.copyOf(models.keySet());
         this.split = new HoldoutSplit(config.holdoutMode() == HoldoutMode.SPLIT ? config.holdoutFraction() : 0);
@@ -47,6 +69,8 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
         this.topic = source == Source.EXAMPLES
                 ? config.topics().examples()
                 : config.topics().holdout();
+        this.partitions = partitions;
+        this.fannedOut = fannedOut;
         this.listener = listener;
     }
 
@@ -79,15 +103,54 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
                     named);
             return;
         }
-        boolean holdout = source == Source.HOLDOUT || split.heldOut(example.getId());
-        TrainerInput input = holdout ? new TrainerInput.Holdout(example) : new TrainerInput.Train(example);
-        for (String modelId : named == null ? modelIds : List.of(named)) {
-            ExampleCheck.Failure failure = ExampleCheck.check(example, models.get(modelId));
-            if (failure != null) {
-                DeadLetters.forward(context, listener, record, failure.reason(), failure.detail(), modelId);
-            } else {
-                context.forward(new Record<String, Routed>(modelId, input, record.timestamp(), new RecordHeaders()));
+        if (named != null && partitions.partitioned() && !fannedOut) {
+            String wrong = wrongKey(record, named);
+            if (wrong != null) {
+                DeadLetters.forward(context, listener, record, DeadLetterReason.WRONG_KEY, wrong, named);
+                return;
             }
         }
+        boolean holdout = source == Source.HOLDOUT || split.heldOut(example.getId());
+        TrainerInput input = holdout ? new TrainerInput.Holdout(example) : new TrainerInput.Train(example);
+        int here = context.taskId().partition();
+        SortedSet<Integer> elsewhere = new TreeSet<>();
+        for (String modelId : named == null ? modelIds : List.of(named)) {
+            boolean local = partitions.trainsIn(modelId, here);
+            if (fannedOut && !local) {
+                continue; // that partition's task got its own copy
+            }
+            ExampleCheck.Failure failure = ExampleCheck.check(example, models.get(modelId));
+            if (failure != null) {
+                if (!fannedOut) {
+                    DeadLetters.forward(context, listener, record, failure.reason(), failure.detail(), modelId);
+                }
+            } else if (local) {
+                context.forward(new Record<String, Routed>(modelId, input, record.timestamp(), new RecordHeaders()));
+            } else {
+                elsewhere.add(partitions.of(modelId));
+            }
+        }
+        FanOutTopic.Source copies = source == Source.HOLDOUT ? FanOutTopic.Source.HOLDOUT : FanOutTopic.Source.EXAMPLES;
+        for (int partition : elsewhere) {
+            context.forward(new Record<String, Routed>(
+                    null, new Routed.FanOut(partition, record.value()), record.timestamp(), copies.headers()));
+        }
+    }
+
+    /** Why an example naming {@code modelId} cannot reach its trainer from this partition, or null when it can. */
+    private String wrongKey(Record<byte[], byte[]> record, String modelId) {
+        int partition = context.recordMetadata().orElseThrow().partition();
+        if (record.key() == null || !Arrays.equals(record.key(), modelId.getBytes(StandardCharsets.UTF_8))) {
+            return "the example names model '" + modelId + "' but its key is "
+                    + (record.key() == null ? "null" : "'" + new String(record.key(), StandardCharsets.UTF_8) + "'")
+                    + "; with routing=direct on " + partitions.count() + " partitions an example naming a model"
+                    + " must be keyed by the model id (or use routing=repartition)";
+        }
+        if (partitions.of(modelId) != partition) {
+            return "the example keyed '" + modelId + "' is in partition " + partition + ", but model '" + modelId
+                    + "' trains in partition " + partitions.of(modelId) + " (murmur2 of the key mod "
+                    + partitions.count() + ", Kafka's default partitioner)";
+        }
+        return null;
     }
 }

@@ -31,6 +31,11 @@ public final class LocalTraining {
         if (models.size() != 1) {
             throw new IllegalArgumentException("local training runs one model, got " + models.keySet());
         }
+        if (!config.warmStarts().isEmpty()) {
+            String id = config.warmStarts().firstKey();
+            throw new IllegalArgumentException("local training starts every model cold; remove model." + id + "."
+                    + config.warmStarts().get(id).spec() + " (warm starts are applied by 'eddy run')");
+        }
         String modelId = models.keySet().iterator().next();
         this.model = models.get(modelId);
         this.split = new HoldoutSplit(config.holdoutFraction());
@@ -51,6 +56,7 @@ public final class LocalTraining {
                 stores,
                 listener,
                 record -> {},
+                null,
                 System.currentTimeMillis());
     }
 

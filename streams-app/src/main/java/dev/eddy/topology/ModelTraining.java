@@ -4,9 +4,10 @@ import dev.eddy.core.drift.DriftWatch;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
+import dev.eddy.core.train.Learner;
+import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
-import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -18,6 +19,8 @@ import dev.eddy.state.HoldoutBuffer;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import dev.eddy.state.WarmStartSource;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training of one model inside its task: the live {@link Trainer}, its partial batch and holdout buffer, and the
+ * The training of one model inside its task: the live {@link Learner} (one network or an ensemble), its partial batch and holdout buffer, and the
  * counters of {@link ModelStatus}. Every change is written to the task's stores before the record that caused it is
  * done, so the stores always describe the state after the last processed record; committing them with the input
  * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
@@ -81,11 +84,14 @@ final class ModelTraining {
     private final Consumer<SpecificRecord> out;
     /** The configured model, which {@code reset} starts from. */
     private final TrainerConfig configured;
+    /** The warm start resolved at the application's start, null for a cold start. */
+    private final ResolvedWarmStart configuredWarmStart;
 
     private final int holdoutSize;
     private PartialBatch batch;
     private HoldoutBuffer holdout;
-    private Trainer trainer;
+    /** One network or an ensemble ({@code ensemble.*}). */
+    private Learner trainer;
     /** The drift detector over the prequential errors, and the challenger it may start. */
     private DriftAdaptation drift;
     /** The trainer runs a stored configuration that differs from {@link #configured} in non-live keys. */
@@ -121,6 +127,7 @@ final class ModelTraining {
      * @param config the model's configuration; a stored state written under other non-live values keeps its own
      * @param prequential whether to score each batch before its step
      * @param out receives snapshots and metrics records to forward
+     * @param warmStart the model's warm start as resolved at the start, null for a cold start
      * @throws IllegalArgumentException when the stored state is not a readable training state
      */
     ModelTraining(
@@ -133,8 +140,10 @@ final class ModelTraining {
             Stores stores,
             TrainingListener listener,
             Consumer<SpecificRecord> out,
+            ResolvedWarmStart warmStart,
             long nowMs) {
         this.modelId = modelId;
+        this.configuredWarmStart = warmStart;
         this.stores = stores;
         this.listener = listener;
         this.snapshotEvery = snapshotEvery;
@@ -143,11 +152,6 @@ final class ModelTraining {
         this.configured = config;
         this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
-        if (s == null || s.stateBytes() == 0) {
-            trainer = Trainer.create(config);
-        } else {
-            trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
-        }
         if (s != null) {
             snapshotVersion = s.snapshotVersion();
             examplesWhilePaused = s.examplesWhilePaused();
@@ -165,6 +169,14 @@ final class ModelTraining {
             stateChunks = s.stateChunks();
             stateBytes = s.stateBytes();
             warmStartSource = s.warmStart();
+        }
+        if (s == null || s.stateBytes() == 0) {
+            trainer = freshTrainer(config);
+        } else {
+            trainer = restore(stores.chunks().read(modelId, s.stateChunks(), s.stateBytes()));
+            if (warmStartSource != null) {
+                LOG.info("model '{}' continues from its state, warm-started from {}", modelId, warmStartSource);
+            }
         }
         batch = new PartialBatch(
                 modelId,
@@ -188,13 +200,13 @@ final class ModelTraining {
      * The trainer of the stored state: under the configured values when they match it apart from live keys, else
      * under the stored configuration ({@link #stale}), with one error naming the keys.
      */
-    private Trainer restore(byte[] state) {
+    private Learner restore(byte[] state) {
         try {
-            return Trainer.restore(configured, state);
+            return Learners.restore(configured, state);
         } catch (IllegalArgumentException mismatch) {
-            Trainer stored;
+            Learner stored;
             try {
-                stored = Trainer.restore(state);
+                stored = Learners.restore(state);
             } catch (IllegalArgumentException corrupt) {
                 throw new IllegalArgumentException(
                         "model '" + modelId + "': cannot continue from the stored state (" + corrupt.getMessage()
@@ -264,7 +276,7 @@ final class ModelTraining {
                 if (stale) {
                     adoptConfiguration();
                 } else {
-                    trainer = Trainer.create(trainer.config());
+                    trainer = freshTrainer(trainer.config());
                     batch.renumber(trainer.examplesSeen());
                     drift.reset();
                 }
@@ -304,7 +316,7 @@ final class ModelTraining {
     private void adoptConfiguration() {
         batch.discard();
         holdout.clear();
-        trainer = Trainer.create(configured);
+        trainer = freshTrainer(configured);
         batch = new PartialBatch(
                 modelId,
                 configured.inputSize(),
@@ -316,6 +328,59 @@ final class ModelTraining {
         drift = new DriftAdaptation(modelId, configured, stores);
         stale = false;
         LOG.info("model '{}': reset to the configured values", modelId);
+    }
+
+    /**
+     * A learner at step 0 (one network or an ensemble): cold, or (one network) warm-started from the source pinned in the store when the warm start is still
+     * configured the same way (a replay after a crash or a {@code reset} starts from the very same weights), else
+     * from the source resolved at this start, which is pinned now (in the transaction of the record being processed).
+     */
+    private Learner freshTrainer(TrainerConfig config) {
+        if (configuredWarmStart == null) {
+            warmStartSource = null;
+            return Learners.create(config);
+        }
+        ResolvedWarmStart w = pinnedWarmStart();
+        if (w == null || !w.configuredAs(configuredWarmStart)) {
+            w = configuredWarmStart;
+            byte[] pinned = w.toBytes();
+            int previous = pinnedChunks();
+            int chunks = stores.chunks().write(pinKey(), pinned, previous);
+            stores.trainerState()
+                    .put(
+                            pinKey(),
+                            ByteBuffer.allocate(8)
+                                    .putInt(chunks)
+                                    .putInt(pinned.length)
+                                    .array());
+        }
+        Learner fresh = w.trainer(config);
+        warmStartSource = w.source();
+        LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
+        return fresh;
+    }
+
+    /** The warm start pinned in the store, or null. */
+    private ResolvedWarmStart pinnedWarmStart() {
+        byte[] where = stores.trainerState().get(pinKey());
+        if (where == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(where);
+        return ResolvedWarmStart.fromBytes(stores.chunks().read(pinKey(), b.getInt(), b.getInt()));
+    }
+
+    private int pinnedChunks() {
+        byte[] where = stores.trainerState().get(pinKey());
+        return where == null ? 0 : ByteBuffer.wrap(where).getInt();
+    }
+
+    /**
+     * The pinned warm start's record in the trainer-state store (its chunk count and length; the chunks under {@code
+     * <model>/warm-start/<i>}), beside the state chunks {@code <model>/<i>}.
+     */
+    private String pinKey() {
+        return modelId + "/warm-start";
     }
 
     /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */

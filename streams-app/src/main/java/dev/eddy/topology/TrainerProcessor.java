@@ -5,6 +5,7 @@ import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.warmstart.ResolvedWarmStart;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final int prequentialWindow;
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
+    /** The warm starts resolved at the application's start, by model id. */
+    private final Map<String, ResolvedWarmStart> warmStarts;
+
     private final Map<String, ModelTraining> open = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private ModelTraining.Stores stores;
@@ -39,8 +43,13 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private long currentTimestamp;
     private boolean finalsPublished;
 
-    TrainerProcessor(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals) {
+    TrainerProcessor(
+            EddyConfig config,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            Map<String, ResolvedWarmStart> warmStarts) {
         this.models = config.models();
+        this.warmStarts = warmStarts;
         this.holdoutSize = config.holdoutBufferSize();
         this.snapshotEvery = config.snapshotEvery();
         this.prequential = config.prequentialEnabled();
@@ -138,6 +147,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 stores,
                 listener,
                 this::emit,
+                warmStarts.get(modelId),
                 context.currentSystemTimeMs());
         open.put(modelId, model);
         return model;

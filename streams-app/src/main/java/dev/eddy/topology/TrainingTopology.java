@@ -8,13 +8,17 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartResolver;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -33,6 +37,7 @@ import org.apache.kafka.streams.state.Stores;
  * holdout ──► route-holdout ──┤ (holdout mode "topic" only)
  * commands ─► route-commands ─┤ (parse, validate, key = model id, "*" = every model)
  *                             ├─► dead-letter-sink ─► examples.dlq (original bytes, reason headers)
+ *                             ├─► fan-out-sink ─► &lt;app&gt;-eddy-fan-out ─► route-fan-out ─┘ (direct, partitioned input)
  *                             └─► trainer-input repartition topic ─► trainer ─┬─► snapshot-sink ─► model-snapshots
  *                                 (routing=direct: no repartition topic)      ├─► metrics-sink ──► training-metrics
  *                                                                             └─► trainer-dead-letter-sink ─► examples.dlq
@@ -43,10 +48,13 @@ import org.apache.kafka.streams.state.Stores;
  * travels one repartition topic keyed by model id, so one task owns each model and the order of that partition is
  * the only order the trainer ever sees; it is fixed once written (exactly-once), so replays after a crash repeat
  * the same batches, evaluations and snapshots. With {@code routing=direct} there is no repartition topic: the
- * trainer runs in the task of the input partitions (one partition per input topic, checked at start by
- * {@code EddyApp}, which also resolves {@code routing=auto}; built here, auto is repartition), so each record
- * crosses Kafka once; the trainer sees the order of the examples partition, which the committed input offsets fix
- * just as well. Batch boundaries count examples, never time. The trainer keeps the
+ * trainer runs in the task of the input partitions (the input topics have one partition count P, checked at start by
+ * {@code EddyApp}, which also resolves {@code routing=auto}; built here, auto is repartition), model m in the task of
+ * partition {@link ModelPartitions#of p(m)}, where the examples keyed by m arrive; so each record crosses Kafka once;
+ * the trainer sees the order of the examples partition, which the committed input offsets fix just as well. With
+ * P &gt; 1 an example for several models, a command for {@code *} or for a model of another partition crosses Kafka
+ * a second time at most once per partition hosting its models, through the fan-out topic ({@link FanOutTopic}),
+ * which the same tasks read. Batch boundaries count examples, never time. The trainer keeps the
  * live {@code Trainer} in memory and writes, on every record, what changed to caching, changelogged stores: the
  * partial batch (a slot per example), the holdout ring (a slot per example), the trainer state after each step split
  * into chunks of at most 512 KiB (the 1,068,810-parameter Adam model 784-1024-256-10 has 25.7 MB of state: 49
@@ -98,9 +106,20 @@ public final class TrainingTopology {
         return build(config, listener, finals, null);
     }
 
+    /** The topology for input topics of one partition (or {@code routing=repartition}). */
+    public static Topology build(
+            EddyConfig config,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
+        return build(config, ModelPartitions.ONE, listener, finals, snapshotGate);
+    }
+
     /**
      * The topology.
      *
+     * @param partitions the partition count of the input topics, with {@code routing=direct}; else {@link
+     *     ModelPartitions#ONE}
      * @param finals asks the trainers for FINAL snapshots before a clean shutdown
      * @param snapshotGate when not null, a processor (named {@code quality-gate}) that every snapshot passes on its
      *     way to the snapshot topic, in the trainer's task (e.g. {@code dev.eddy.serving.QualityGate}, which sets
@@ -108,33 +127,87 @@ public final class TrainingTopology {
      */
     public static Topology build(
             EddyConfig config,
+            ModelPartitions partitions,
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
+        return build(config, partitions, listener, finals, snapshotGate, Map.of());
+    }
+
+    /**
+     * The topology whose models warm-start as {@code warmStarts} says.
+     *
+     * @param warmStarts the warm starts of the models that have one, as {@link WarmStartResolver} resolved them at the
+     *     start; every model of {@link EddyConfig#warmStarts()} must have one
+     * @throws IllegalArgumentException naming a model whose warm start was not resolved
+     */
+    public static Topology build(
+            EddyConfig config,
+            ModelPartitions partitions,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
+            Map<String, ResolvedWarmStart> warmStarts) {
+        for (String modelId : config.warmStarts().keySet()) {
+            if (!warmStarts.containsKey(modelId)) {
+                throw new IllegalArgumentException("model." + modelId + "."
+                        + config.warmStarts().get(modelId).spec()
+                        + " was not resolved: build the topology with the warm starts WarmStartResolver resolves");
+            }
+        }
+        ModelPartitions placed = config.routing() == Routing.DIRECT ? partitions : ModelPartitions.ONE;
+        boolean fanOut = placed.partitioned();
         EddyTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
 
         KStream<String, Routed> routed = builder.stream(topics.examples(), raw.withName("examples-source"))
                 .process(
-                        () -> new ExampleRouter(config, ExampleRouter.Source.EXAMPLES, listener),
+                        () -> new ExampleRouter(config, ExampleRouter.Source.EXAMPLES, placed, false, listener),
                         Named.as("route-examples"));
         if (config.holdoutMode() == HoldoutMode.TOPIC) {
             routed = routed.merge(
                     builder.stream(topics.holdout(), raw.withName("holdout-source"))
                             .process(
-                                    () -> new ExampleRouter(config, ExampleRouter.Source.HOLDOUT, listener),
+                                    () -> new ExampleRouter(
+                                            config, ExampleRouter.Source.HOLDOUT, placed, false, listener),
                                     Named.as("route-holdout")),
                     Named.as("merge-holdout"));
         }
         routed = routed.merge(
                 builder.stream(topics.commands(), raw.withName("commands-source"))
-                        .process(() -> new CommandRouter(config, listener), Named.as("route-commands")),
+                        .process(() -> new CommandRouter(config, placed, false, listener), Named.as("route-commands")),
                 Named.as("merge-commands"));
+        String fanOutTopic = FanOutTopic.of(config.applicationId());
+        if (fanOut) {
+            routed = routed.merge(
+                    builder.stream(fanOutTopic, raw.withName("fan-out-source"))
+                            .process(() -> new FanOutRouter(config, placed, listener), Named.as("route-fan-out")),
+                    Named.as("merge-fan-out"));
+        }
 
-        Map<String, KStream<String, Routed>> branches = routed.split(Named.as("routed-"))
-                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"))
-                .defaultBranch(Branched.as("trainer-inputs"));
+        BranchedKStream<String, Routed> split = routed.split(Named.as("routed-"))
+                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"));
+        if (fanOut) {
+            split = split.branch((k, v) -> v instanceof Routed.FanOut, Branched.as("fan-out"));
+        }
+        Map<String, KStream<String, Routed>> branches = split.defaultBranch(Branched.as("trainer-inputs"));
+        if (fanOut) {
+            // key = the partition the copy is for, which the partitioner reads: one record per partition
+            branches.get("routed-fan-out")
+                    .map(
+                            (k, v) -> {
+                                Routed.FanOut f = (Routed.FanOut) v;
+                                return KeyValue.pair(f.partition(), f.value());
+                            },
+                            Named.as("fan-out-unwrap"))
+                    .to(
+                            fanOutTopic,
+                            Produced.with(Serdes.Integer(), Serdes.ByteArray())
+                                    .withStreamPartitioner(
+                                            (topic, partition, value, count) -> Optional.of(Set.of(partition)))
+                                    .withName("fan-out-sink"));
+        }
         branches.get("routed-dead-letters")
                 .map(
                         (k, v) -> {
@@ -153,7 +226,7 @@ public final class TrainingTopology {
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
         KStream<String, Object> outputs =
-                inputs.process(new TrainerSupplier(config, listener, finals), Named.as("trainer"));
+                inputs.process(new TrainerSupplier(config, listener, finals, warmStarts), Named.as("trainer"));
 
         Map<String, KStream<String, Object>> out = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
@@ -191,12 +264,16 @@ public final class TrainingTopology {
     }
 
     /** Supplies trainer processors and declares their stores. */
-    private record TrainerSupplier(EddyConfig config, TrainingListener listener, FinalSnapshotTrigger finals)
+    private record TrainerSupplier(
+            EddyConfig config,
+            TrainingListener listener,
+            FinalSnapshotTrigger finals,
+            Map<String, ResolvedWarmStart> warmStarts)
             implements ProcessorSupplier<String, TrainerInput, String, Object> {
 
         @Override
         public TrainerProcessor get() {
-            return new TrainerProcessor(config, listener, finals);
+            return new TrainerProcessor(config, listener, finals, warmStarts);
         }
 
         @Override

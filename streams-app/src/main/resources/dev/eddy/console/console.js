@@ -1,7 +1,9 @@
 // Eddy's live console: / lists every model, /?model=<id> draws one model's curves. It only reads the application's
 // JSON (/models, /models/{id}, /models/{id}/history, /console/latest), once a second, and builds every piece of text
 // with textContent: a model id or an event's detail is never parsed as markup. When the application is down or
-// restarting it keeps what it drew, says "reconnecting", and carries on when answers come back.
+// restarting it keeps what it drew, says "reconnecting", and carries on when answers come back. It costs little while
+// open: the DOM is written only where a value changed, a chart redraws only when new points came, and a hidden page
+// (another tab in front, a minimized window) does not poll at all until it is shown again.
 'use strict';
 
 (function () {
@@ -28,8 +30,32 @@
   }
 
   function setConnection(ok, text) {
-    connection.className = ok ? 'live' : 'lost';
-    connection.textContent = text;
+    const className = ok ? 'live' : 'lost';
+    if (connection.className !== className) connection.className = className;
+    if (connection.textContent !== text) connection.textContent = text;
+  }
+
+  // Runs tick (async, resolving to the milliseconds until the next run) now and again after each run, while the page
+  // is visible; a hidden page makes no requests and starts again at once when shown.
+  function poll(tick) {
+    let timer = null;
+    let running = false;
+    async function run() {
+      timer = null;
+      if (document.visibilityState === 'hidden') return; // resumed by visibilitychange
+      running = true;
+      let again = POLL_MS;
+      try {
+        again = await tick();
+      } finally {
+        running = false;
+      }
+      if (document.visibilityState !== 'hidden') timer = setTimeout(run, again);
+    }
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && timer === null && !running) run();
+    });
+    run();
   }
 
   async function getJson(url) {
@@ -91,6 +117,9 @@
     main.replaceChildren(empty);
     const rows = new Map();
     let ready = false;
+    // The newest statuses /models gave: shown while it answers 503 (a restarted application restoring its stores),
+    // so the served versions and states do not fall back to what the history alone knows.
+    let statuses = [];
 
     function row(id) {
       let r = rows.get(id);
@@ -112,6 +141,10 @@
       if (cell.textContent !== text) cell.textContent = text;
     }
 
+    function setClass(cell, className) {
+      if (cell.className !== className) cell.className = className;
+    }
+
     function render(statuses, latest) {
       const byId = new Map();
       for (const s of statuses) byId.set(s.model, { status: s });
@@ -128,7 +161,7 @@
         const c = row(id).cells;
         const state = s.state || (p.paused === undefined ? '–' : p.paused ? 'paused' : 'training');
         set(c.state, state);
-        c.state.className = 'text' + (state === 'paused' ? ' paused' : '');
+        setClass(c.state, 'text' + (state === 'paused' ? ' paused' : ''));
         set(c.version, s.acceptedVersion == null ? '–' : String(s.acceptedVersion));
         set(c.steps, s.steps == null ? fmtInt(p.step) : fmtInt(s.steps));
         set(c.examples, fmtInt(p.examples));
@@ -161,19 +194,20 @@
         const [status, latest] = await Promise.all([getJson('/models'), getJson('/console/latest')]);
         if (latest.status !== 200) throw new Error('/console/latest: HTTP ' + latest.status);
         if (status.status === 200) {
-          render(status.body, latest.body);
+          statuses = status.body;
+          render(statuses, latest.body);
           setConnection(true, 'live');
         } else {
           // 503 while the application rebalances or restores: the history still answers
-          render([], latest.body);
+          render(statuses, latest.body);
           setConnection(false, 'status ' + status.status + ((status.body && status.body.error) ? ': ' + status.body.error : ''));
         }
       } catch (e) {
         setConnection(false, 'reconnecting…');
       }
-      setTimeout(tick, POLL_MS);
+      return POLL_MS;
     }
-    tick();
+    poll(tick);
   }
 
   // ---- /?model=<id> : one model's curves ------------------------------------------------------------------------
@@ -262,6 +296,10 @@
     const noEvents = el('p', { id: 'no-events' }, 'none reported');
     main.replaceChildren(status, message);
 
+    // A restarted application numbers its history anew and refills it from the training-metrics topic; the page
+    // keeps its curves until the new history reaches the examples they reach (or REFILL_MS passed), so they never
+    // shrink or blank while it refills.
+    const REFILL_MS = 30000;
     let run = null;
     let seq = 0;
     let points = [];
@@ -270,6 +308,9 @@
     let plots = null;
     let marks = [];
     let drawnOnce = false;
+    let shownStatus = null;
+    let shownEvents = events;
+    let refillSince = null;
 
     function chart(name, heading, series) {
       const box = el('div', { class: 'chart', id: 'chart-' + name }, el('h2', {}, heading));
@@ -341,7 +382,8 @@
     }
 
     function renderEvents() {
-      if (events.length === 0) return;
+      if (events.length === 0 || events === shownEvents) return;
+      shownEvents = events;
       eventsBody.replaceChildren(...events.slice().reverse().map((e) => el('tr', {},
         el('td', {}, fmtInt(e.examples)), el('td', {}, fmtInt(e.step)), el('td', { class: 'text' }, e.kind),
         el('td', { class: 'text' }, e.detail))));
@@ -357,6 +399,9 @@
         ['drift', s.drift ? s.drift.state + ', ' + s.drift.detections + ' detections' : '–'],
         ['instance', s.instance || '–'],
       ];
+      const text = JSON.stringify(parts);
+      if (text === shownStatus) return;
+      shownStatus = text;
       status.replaceChildren(...parts.map(([k, v]) => el('span', { 'data-field': k }, k + ': ', el('b', {}, String(v)))));
     }
 
@@ -370,10 +415,16 @@
       charts.replaceChildren();
     }
 
+    // The newest point's examples seen, or -1.
+    function reach(list) {
+      return list.length === 0 ? -1 : list[list.length - 1].examples;
+    }
+
     async function tick() {
       let again = POLL_MS;
       try {
-        const after = run === null ? 0 : seq;
+        const restarted = refillSince !== null;
+        const after = run === null || restarted ? 0 : seq;
         const q = '/models/' + encodeURIComponent(id);
         const [h, s] = await Promise.all([getJson(q + '/history?after=' + after), getJson(q)]);
         if (h.status === 404 && points.length > 0) {
@@ -385,28 +436,32 @@
           setConnection(true, 'live');
         } else if (h.status !== 200) {
           throw new Error('history: HTTP ' + h.status);
-        } else if (h.body.run !== run && after > 0) {
+        } else if (run !== null && h.body.run !== run && !restarted) {
           // The application restarted: its numbering starts again. Read everything.
-          run = null;
+          refillSince = Date.now();
           again = 0;
+        } else if (restarted && reach(h.body.points) < reach(points) && Date.now() - refillSince < REFILL_MS) {
+          setConnection(false, 'refilling the history of ' + id + '…');
         } else {
           if (h.body.run !== run) {
             run = h.body.run;
+            refillSince = null;
             points = [];
             events = [];
           }
           seq = h.body.seq;
           metricName = h.body.holdoutMetricName || metricName;
-          points = points.concat(h.body.points).slice(-KEEP);
-          events = events.concat(h.body.events).slice(-KEEP);
+          const fresh = h.body.points.length > 0 || h.body.events.length > 0;
+          if (h.body.points.length > 0) points = points.concat(h.body.points).slice(-KEEP);
+          if (h.body.events.length > 0) events = events.concat(h.body.events).slice(-KEEP);
           if (s.status === 200) renderStatus(s.body);
-          draw();
+          if (fresh) draw();
           setConnection(true, 'live');
         }
       } catch (e) {
         setConnection(false, 'reconnecting…');
       }
-      setTimeout(tick, again);
+      return again;
     }
 
     window.addEventListener('resize', () => {
@@ -414,7 +469,7 @@
         if (c.plot) c.plot.setSize({ width: Math.max(300, c.box.clientWidth - 10), height: 230 });
       }
     });
-    tick();
+    poll(tick);
   }
 
   const model = new URLSearchParams(location.search).get('model');

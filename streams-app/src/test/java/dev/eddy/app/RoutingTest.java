@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code routing=direct} on a real broker: it creates one-partition input topics and trains without a trainer-input
- * topic; it refuses partitioned input, and records an earlier {@code routing=repartition} run left untrained, where
+ * topic; it refuses input topics of different partition counts (PartitionedRoutingTest trains on partitioned input),
+ * and records an earlier {@code routing=repartition} run left untrained, where
  * {@code routing=auto} takes the trainer-input topic.
  */
 class RoutingTest {
@@ -144,16 +145,18 @@ class RoutingTest {
     }
 
     @Test
-    void refusesAPartitionedInputTopic() throws Exception {
+    void refusesInputTopicsOfDifferentPartitionCounts() throws Exception {
         kafka.admin()
-                .createTopics(List.of(new NewTopic("direct-b.examples", 3, (short) 1)))
+                .createTopics(List.of(
+                        new NewTopic("direct-b.examples", 3, (short) 1),
+                        new NewTopic("direct-b.commands", 1, (short) 1)))
                 .all()
                 .get();
         EddyConfig config = EddyConfig.of(settings("direct-b"));
         assertThatThrownBy(() -> EddyApp.createTopics(config))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("routing=direct")
-                .hasMessageContaining("'direct-b.examples' has 3")
+                .hasMessageContaining("'direct-b.examples' has 3, 'direct-b.commands' has 1")
                 .hasMessageContaining("routing=repartition");
         assertThat(EddyApp.prepare(EddyConfig.of(settings("direct-b", "auto"))).routing())
                 .isEqualTo(Routing.REPARTITION);

@@ -64,7 +64,7 @@ class ProduceOrderTest {
         assertThat(produce.exitCode()).as(produce.err()).isZero();
         EddyConfig config = EddyConfig.of(settings(app));
         try (EddyApp eddy = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
-            // Several partitions, so the examples cross the trainer-input topic: the routing the fix is about.
+            // The examples cross the trainer-input topic (set below): the routing the fix is about.
             assertThat(eddy.config().routing()).isEqualTo(Routing.REPARTITION);
             KafkaReads.await(Duration.ofSeconds(120), ROWS + " examples counted", () -> Runs.counted(eddy) == ROWS);
         }
@@ -78,6 +78,7 @@ class ProduceOrderTest {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", app);
         s.put("bootstrap.servers", kafka.bootstrapServers());
+        s.put("routing", "repartition");
         s.put("state.dir", dir.resolve(app).toString());
         for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
             s.put("topic." + topic, app + "." + topic);

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The demo end to end: embedded broker, the real application, early stopping, summary and report. */
+/**
+ * The demo end to end: embedded broker, the real application (its progress header names the live console's URL),
+ * early stopping, summary and report.
+ */
 class DemoCommandTest {
 
     @Test
@@ -38,6 +41,9 @@ class DemoCommandTest {
 
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString()).contains("STOPPED EARLY", "early stopping fired at step", "bias/variance:");
+        assertThat(out.toString())
+                .as("the progress header points to the live console")
+                .containsPattern("(?m)^console http://127\\.0\\.0\\.1:[1-9][0-9]*/ \\(live charts");
         JsonNode json =
                 new ObjectMapper().readTree(report.resolve(TrainingReport.JSON).toFile());
         JsonNode summary = json.get("summary");

@@ -132,6 +132,75 @@ class EvaluateCommandTest {
     }
 
     /**
+     * A learner file with {@code search.*} keys is a search: its row is what it serves, its leaderboard follows the
+     * table and is in report.json with every decision; each trial of a random search trains over the whole stream.
+     */
+    @Test
+    void aSearchLearnerReportsWhatItServesAndItsLeaderboard() throws IOException {
+        Path search = file(
+                "hb.properties",
+                "search.strategy=hyperband\nsearch.trials=4\nsearch.asha.min-examples=200\n"
+                        + "search.asha.max-examples=1600\nsearch.asha.eta=2\n"
+                        + "search.space.learning-rate=0.001|0.1\nsearch.space.batch-size=1|8\n");
+        Path random = file("rs.properties", "search.strategy=random\nsearch.trials=3\nsearch.seed=7\n");
+        Path report = dir.resolve("r");
+        Run run = eddy(
+                "evaluate",
+                "--dataset",
+                "sea",
+                "--examples",
+                "3000",
+                "--model",
+                search.toString(),
+                "--model",
+                random.toString(),
+                "--report",
+                report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("| sea | 3,000 | hb |", "hb on sea (search.strategy=hyperband)", "| hb~t00 |", "| rs~t02 |");
+        JsonNode stream = JSON.readTree(report.resolve("report.json").toFile())
+                .get("streams")
+                .get(0);
+        assertThat(learner(stream, "hb").get("accuracy").asDouble()).isBetween(0.6, 1.0);
+        JsonNode hb = stream.get("searches").get(0);
+        assertThat(hb.get("strategy").asText()).isEqualTo("hyperband");
+        assertThat(hb.get("trials")).hasSize(4);
+        assertThat(hb.get("events"))
+                .extracting(e -> e.get("kind").asText())
+                .contains("search-champion", "search-prune");
+        JsonNode rs = stream.get("searches").get(1);
+        assertThat(rs.get("trials")).extracting(t -> t.get("status").asText()).containsOnly("running");
+        long trained = rs.get("trials").get(0).get("examples").asLong();
+        assertThat(rs.get("trialExamples").asLong()).isEqualTo(3 * trained);
+    }
+
+    @Test
+    void badSearchKeysAreRefusedAtStartNamingTheFileAndKey() throws IOException {
+        Path zoom = file("zoom.properties", "search.strategy=zoom\n");
+        Path range = file("range.properties", "search.strategy=random\nsearch.space.learning-rate=loguniform(1,0.1)\n");
+        Path notTrainer = file("nt.properties", "search.strategy=random\nsearch.space.holdout.fraction=0.1|0.2\n");
+        Path grid = file("grid.properties", "search.strategy=grid\nsearch.trials=500\n");
+        Path badLayers = file("bl.properties", "search.strategy=grid\nsearch.space.layers=8:relu|8:nope\n");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", zoom.toString()),
+                "zoom.properties: search.strategy=zoom is not available yet");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", range.toString()),
+                "range.properties: search.space.learning-rate: 'loguniform(1,0.1)' is an empty or inverted range");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", notTrainer.toString()),
+                "search.space.holdout.fraction: 'holdout.fraction' is not a trainer key");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", grid.toString()),
+                "search.trials=500 is more than the 192 points");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", badLayers.toString()),
+                "bl.properties (trial",
+                "8:nope");
+    }
+
+    /**
      * Every network prediction is compared with its own row's label: the accuracy in the report equals the trainer's
      * own count of correct predictions, made when each example was scored (a prediction put at another row would
      * disagree).

@@ -3,10 +3,10 @@ package dev.eddy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
-import dev.eddy.config.EddyConfig;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.train.InferenceModel;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -27,16 +28,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The exactly-once contract (DESIGN.md, "Exactly once"): {@code eddy run} in a separate JVM is killed with SIGKILL
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
- * through the trainer-input topic, and {@code routing=direct}; and a short float32 case ({@code precision=float32},
- * direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS} kills: at a random moment and while
- * a snapshot is published).
+ * through the trainer-input topic, and {@code routing=direct}; and direct routing on four input partitions
+ * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
+ * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a short
+ * float32 case ({@code direct-float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES}
+ * examples, {@value #FLOAT32_KILLS} kills, at a random moment and while a snapshot is published).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -54,13 +57,18 @@ class CrashExactnessTest {
     static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     private static final String MODEL = "m";
+    /** The case of direct routing on {@link #PARTITIONS} input partitions. */
+    private static final String PARTITIONED = "direct-partitioned";
+    /** The float32 case, direct routing; kept short: float32 changes the numbers, not the exactly-once machinery. */
+    private static final String FLOAT32 = "direct-float32";
+
+    private static final int FLOAT32_EXAMPLES = 6_000;
+    private static final int FLOAT32_KILLS = 2;
+
+    private static final int PARTITIONS = 4;
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
-    /** The float32 case is kept short: the float32 path changes the numbers, not the exactly-once machinery. */
-    private static final int FLOAT32_EXAMPLES = 6_000;
-
-    private static final int FLOAT32_KILLS = 2;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
 
@@ -75,29 +83,44 @@ class CrashExactnessTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "routing={0}, precision={1}")
-    @CsvSource({"repartition, float64", "direct, float64", "direct, float32"})
-    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing, String precision)
-            throws Exception {
-        boolean float32 = precision.equals("float32");
+    @ParameterizedTest(name = "routing={0}")
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, FLOAT32})
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
+        boolean partitioned = routing.equals(PARTITIONED);
+        boolean float32 = routing.equals(FLOAT32);
         int examples = float32 ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
-        int killCount = float32 ? FLOAT32_KILLS : KILLS;
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, MODEL);
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
+        int killCount = partitioned ? KillPoint.values().length : float32 ? FLOAT32_KILLS : KILLS;
         System.out.printf(
-                "crash exactness, routing=%s, precision=%s: %s, %d kills, -Dkill.seed=%d%n",
-                routing, precision, stream.description(), killCount, SEED);
-        Case ref = new Case("ref", routing, precision, stream.inputSize());
-        Case crash = new Case("crash", routing, precision, stream.inputSize());
-        String examplesTopic = crash.examplesTopic();
-        EddyApp.createTopics(EddyConfig.of(ref.settings()));
-        EddyApp.createTopics(EddyConfig.of(crash.settings()));
-        stream.produce(kafka.bootstrapServers(), examplesTopic);
+                "crash exactness, routing=%s: %s, %d kills, -Dkill.seed=%d%n",
+                routing, stream.description(), killCount, SEED);
+        String ref = "ref-" + routing;
+        String crash = "crash-" + routing;
+        String examplesTopic = examplesTopic(routing);
+        if (partitioned) {
+            kafka.admin()
+                    .createTopics(List.of(
+                            new NewTopic(examplesTopic, PARTITIONS, (short) 1),
+                            new NewTopic(ref + ".commands", PARTITIONS, (short) 1),
+                            new NewTopic(crash + ".commands", PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
+        EddyApp.createTopics(EddyConfig.of(settings(ref, stream.inputSize())));
+        EddyApp.createTopics(EddyConfig.of(settings(crash, stream.inputSize())));
+        if (partitioned) {
+            // in order under one key of another partition: every example crosses the fan-out topic
+            stream.produce(
+                    kafka.bootstrapServers(), examplesTopic, TrainingStreams.keyOfAnotherPartition(MODEL, PARTITIONS));
+        } else {
+            stream.produce(kafka.bootstrapServers(), examplesTopic);
+        }
 
         long t0 = System.nanoTime();
-        try (AppProcess refApp = start(ref, 0)) {
+        try (AppProcess refApp = start(ref, stream.inputSize(), 0)) {
             refApp.awaitMetricsUri(START_TIMEOUT);
             long running = System.nanoTime();
-            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + ref.name(), examplesTopic, FINISH_TIMEOUT, refApp);
+            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + ref, examplesTopic, FINISH_TIMEOUT, refApp);
             double seconds = (System.nanoTime() - running) / 1e9;
             System.out.printf(
                     "uninterrupted run: %d examples consumed in %.2f s after start-up (%.0f examples/s, end-to-end"
@@ -108,9 +131,9 @@ class CrashExactnessTest {
                     (System.nanoTime() - t0) / 1e9);
             assertThat(refApp.stop(Duration.ofSeconds(60))).as(refApp.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> expected = Runs.snapshots(kafka.bootstrapServers(), ref.name() + ".snapshots");
-        ModelStatus expectedStatus = Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref.name())
-                .get(MODEL);
+        List<ModelSnapshot> expected = Runs.snapshots(kafka.bootstrapServers(), ref + ".snapshots");
+        ModelStatus expectedStatus =
+                Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref).get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
         long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
@@ -127,7 +150,7 @@ class CrashExactnessTest {
         List<String> events = new ArrayList<>();
         KafkaReads.readAll(
                         kafka.bootstrapServers(),
-                        ref.name() + ".metrics",
+                        ref + ".metrics",
                         new StringDeserializer(),
                         AvroSerdes.trainingMetrics().deserializer())
                 .forEach(r -> {
@@ -137,9 +160,7 @@ class CrashExactnessTest {
                     }
                 });
         System.out.println("drift events of the uninterrupted run: " + events);
-        if (killCount > KillPoint.DRIFT_EVENT.ordinal()) {
-            assertThat(events).as("drift events for the drift kill point").isNotEmpty();
-        }
+        assertThat(events).as("drift events for the drift kill point").isNotEmpty();
         assertThat(expectedStatus.examplesTrained()
                         + expectedStatus.examplesWhilePaused()
                         + expectedStatus.holdoutReceived())
@@ -152,9 +173,7 @@ class CrashExactnessTest {
             assertThat(model.precision()).isEqualTo(Precision.FLOAT32);
             for (Parameter p : model.network().parameters()) {
                 for (double w : p.value()) {
-                    assertThat((double) (float) w)
-                            .as("%s holds floats", p.name())
-                            .isEqualTo(w);
+                    assertThat((double) (float) w).as("%s holds floats", p.name()).isEqualTo(w);
                 }
             }
         }
@@ -166,15 +185,15 @@ class CrashExactnessTest {
         List<String> kills = new ArrayList<>();
         for (int k = 0; k < killCount; k++) {
             KillPoint point = KillPoint.values()[k % KillPoint.values().length];
-            try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer(crash.name());
-                    AppProcess app = start(crash, k)) {
+            try (KafkaConsumer<String, ModelSnapshot> progress = progressConsumer(crash);
+                    AppProcess app = start(crash, stream.inputSize(), k)) {
                 app.awaitMetricsUri(START_TIMEOUT);
                 if (point == KillPoint.RESTORING) {
                     kills.add(killWhileRestoring(app, random, k));
                     continue;
                 }
                 if (point == KillPoint.DRIFT_EVENT) {
-                    kills.add(killAtTheNextDriftEvent(crash.name(), app, k));
+                    kills.add(killAtTheNextDriftEvent(crash, app, k));
                     continue;
                 }
                 long seen = awaitProgress(progress, killSteps[k], app);
@@ -187,12 +206,12 @@ class CrashExactnessTest {
             }
         }
         System.out.println("crash run: " + kills);
-        try (AppProcess app = start(crash, killCount)) {
+        try (AppProcess app = start(crash, stream.inputSize(), killCount)) {
             app.awaitMetricsUri(START_TIMEOUT);
-            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + crash.name(), examplesTopic, FINISH_TIMEOUT, app);
+            Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
             assertThat(app.stop(Duration.ofSeconds(60))).as(app.log()).isEqualTo(AppProcess.EXIT_SIGTERM);
         }
-        List<ModelSnapshot> actual = Runs.snapshots(kafka.bootstrapServers(), crash.name() + ".snapshots");
+        List<ModelSnapshot> actual = Runs.snapshots(kafka.bootstrapServers(), crash + ".snapshots");
 
         assertThat(actual)
                 .as("snapshots after %d kills, -Dkill.seed=%d", killCount, SEED)
@@ -204,8 +223,8 @@ class CrashExactnessTest {
                             i, expected.get(i).getVersion(), expected.get(i).getReason())
                     .isEqualTo(Runs.comparable(expected.get(i)));
         }
-        ModelStatus actualStatus = Runs.statuses(kafka.bootstrapServers(), "crash-test-" + crash.name())
-                .get(MODEL);
+        ModelStatus actualStatus =
+                Runs.statuses(kafka.bootstrapServers(), "crash-test-" + crash).get(MODEL);
         assertThat(actualStatus.steps()).isEqualTo(expectedStatus.steps());
         assertThat(actualStatus.examplesTrained()).isEqualTo(expectedStatus.examplesTrained());
         assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
@@ -287,52 +306,46 @@ class CrashExactnessTest {
         }
     }
 
-    /**
-     * One run: {@code ref} (uninterrupted) or {@code crash}, in a routing and a precision, with its own application id
-     * and output topics; the two runs of a routing and precision read the same examples topic.
-     */
-    private record Case(String kind, String routing, String precision, int inputSize) {
-        /** {@code <kind>-<routing>}, with {@code -float32} for the float32 case. */
-        String name() {
-            return kind + "-" + routing + (precision.equals("float64") ? "" : "-" + precision);
-        }
-
-        String examplesTopic() {
-            return "crash-" + routing + (precision.equals("float64") ? "" : "-" + precision) + ".examples";
-        }
-
-        Map<String, String> settings() {
-            String run = name();
-            Map<String, String> s = new HashMap<>();
-            s.put("application.id", "crash-test-" + run);
-            s.put("bootstrap.servers", kafka.bootstrapServers());
-            s.put("routing", routing);
-            s.put("topic.examples", examplesTopic());
-            s.put("topic.snapshots", run + ".snapshots");
-            s.put("topic.metrics", run + ".metrics");
-            s.put("topic.dead-letters", run + ".dlq");
-            s.put("topic.commands", run + ".commands");
-            s.put("snapshot-every", "10");
-            s.put("commit.interval.ms", "500");
-            // A killed member stays in the group until its session times out; the restarted one waits for that.
-            s.put("kafka.session.timeout.ms", "6000");
-            s.put("kafka.heartbeat.interval.ms", "1000");
-            s.put("model." + MODEL + ".input-size", Integer.toString(inputSize));
-            s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
-            s.put("model." + MODEL + ".batch-size", "32");
-            s.put("model." + MODEL + ".eval-every", "25");
-            if (!precision.equals("float64")) {
-                s.put("model." + MODEL + ".precision", precision);
-            }
-            return s;
-        }
+    /** The examples of the runs of one routing. */
+    private static String examplesTopic(String routing) {
+        return "crash-" + routing + ".examples";
     }
 
-    private AppProcess start(Case run, int attempt) throws Exception {
+    /**
+     * The application's settings for run {@code run} ({@code ref-<routing>} or {@code crash-<routing>}): its own
+     * application id and output topics.
+     */
+    private static Map<String, String> settings(String run, int inputSize) {
+        String routing = run.substring(run.indexOf('-') + 1);
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", "crash-test-" + run);
+        s.put("bootstrap.servers", kafka.bootstrapServers());
+        s.put("routing", routing.equals(PARTITIONED) || routing.equals(FLOAT32) ? "direct" : routing);
+        s.put("topic.examples", examplesTopic(routing));
+        s.put("topic.snapshots", run + ".snapshots");
+        s.put("topic.metrics", run + ".metrics");
+        s.put("topic.dead-letters", run + ".dlq");
+        s.put("topic.commands", run + ".commands");
+        s.put("snapshot-every", "10");
+        s.put("commit.interval.ms", "500");
+        // A killed member stays in the group until its session times out; the restarted one waits for that.
+        s.put("kafka.session.timeout.ms", "6000");
+        s.put("kafka.heartbeat.interval.ms", "1000");
+        s.put("model." + MODEL + ".input-size", Integer.toString(inputSize));
+        s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
+        s.put("model." + MODEL + ".batch-size", "32");
+        s.put("model." + MODEL + ".eval-every", "25");
+        if (routing.equals(FLOAT32)) {
+            s.put("model." + MODEL + ".precision", "float32");
+        }
+        return s;
+    }
+
+    private AppProcess start(String run, int inputSize, int attempt) throws Exception {
         return AppProcess.start(
-                dir.resolve(run.name() + "-" + attempt + ".log"),
+                dir.resolve(run + "-" + attempt + ".log"),
                 Runs.STATE_LOGGING,
-                Runs.args(run.settings(), dir.resolve(run.name() + "-state")));
+                Runs.args(settings(run, inputSize), dir.resolve(run + "-state")));
     }
 
     /** A read_uncommitted consumer of the run's snapshots, from their current end: what the next process writes. */

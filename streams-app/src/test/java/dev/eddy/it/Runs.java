@@ -5,6 +5,7 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +65,10 @@ public final class Runs {
         double trained = registry.get("eddy.training.examples").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
-        return trained + registry.get("eddy.holdout.examples").counter().count();
+        double heldOut = registry.get("eddy.holdout.examples").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+        return trained + heldOut;
     }
 
     /** Every committed snapshot of {@code topic}, in partition order. */
@@ -115,12 +120,13 @@ public final class Runs {
     /**
      * Waits until every one of {@code apps} is in state RUNNING (needs {@link #STATE_LOGGING}; a process stopped
      * while not RUNNING publishes no FINAL snapshot) and group {@code applicationId} committed everything: lag 0 on the
-     * examples and the trainer-input topics.
+     * examples topic and the trainer-input or fan-out topic.
      */
     public static void awaitCaughtUp(
             Admin admin, String applicationId, String examplesTopic, Duration timeout, AppProcess... apps)
             throws InterruptedException {
         String trainerInput = TrainingTopology.trainerInputTopic(applicationId);
+        String fanOut = FanOutTopic.of(applicationId);
         KafkaReads.await(timeout, applicationId + " running with consumer lag 0 on its inputs", () -> {
             for (AppProcess app : apps) {
                 if (!app.isAlive()) {
@@ -131,10 +137,15 @@ public final class Runs {
                 }
             }
             try {
-                // A running application with routing=repartition has created its trainer-input topic.
-                List<String> topics = admin.listTopics().names().get().contains(trainerInput)
-                        ? List.of(examplesTopic, trainerInput)
-                        : List.of(examplesTopic);
+                // A running application with routing=repartition has created its trainer-input topic, one with direct
+                // routing on partitioned input its fan-out topic.
+                List<String> topics = new ArrayList<>(List.of(examplesTopic));
+                Set<String> existing = admin.listTopics().names().get();
+                for (String internal : List.of(trainerInput, fanOut)) {
+                    if (existing.contains(internal)) {
+                        topics.add(internal);
+                    }
+                }
                 return KafkaReads.lag(admin, applicationId, topics) == 0;
             } catch (Exception e) {
                 return false;

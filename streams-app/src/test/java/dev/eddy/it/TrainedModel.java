@@ -1,10 +1,16 @@
 package dev.eddy.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.app.EddyApp;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +31,9 @@ public final class TrainedModel {
 
     public static final String MODEL = "bc";
     public static final int EVAL_EVERY = 2;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainedModel() {}
 
@@ -73,6 +82,31 @@ public final class TrainedModel {
                 return false;
             }
         });
+    }
+
+    /**
+     * Waits until {@code app}'s history of {@value #MODEL} has read every committed training-metrics record; returns
+     * the number of its points.
+     */
+    public static int awaitHistory(EddyApp app, EddyConfig config) throws Exception {
+        URI history = app.modelsUri().resolve("/models/" + MODEL + "/history");
+        int records = metricsRecords(config).size();
+        KafkaReads.await(
+                Duration.ofSeconds(30),
+                "the history of every metrics record",
+                () -> json(history).get("seq").asLong() == records);
+        return json(history).get("points").size();
+    }
+
+    /** The JSON body of {@code GET uri}, whatever the status. */
+    public static JsonNode json(URI uri) {
+        try {
+            HttpResponse<String> r =
+                    HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(uri + ": " + e, e);
+        }
     }
 
     /** The committed records of the training-metrics topic that decode as TrainingMetrics, in topic order. */

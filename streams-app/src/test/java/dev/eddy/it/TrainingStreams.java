@@ -5,11 +5,13 @@ import dev.eddy.core.data.LabelKind;
 import dev.eddy.io.CsvExamples;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.schema.Example;
+import dev.eddy.topology.ModelPartitions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Labeled example streams from the real datasets, and producing them. */
 public record TrainingStreams(String description, int inputSize, List<Example> examples) {
@@ -55,13 +57,40 @@ public record TrainingStreams(String description, int inputSize, List<Example> e
 
     /** Writes every example to {@code topic} and waits until all are acknowledged. */
     public void produce(String bootstrapServers, String topic) {
+        produce(bootstrapServers, topic, null);
+    }
+
+    /**
+     * Writes every example to {@code topic} under {@code key} (null: each keyed by its model id, or its id when it
+     * names none) and waits until all are acknowledged.
+     */
+    public void produce(String bootstrapServers, String topic, String key) {
         try (ExampleProducer producer = new ExampleProducer(bootstrapServers, topic)) {
-            examples.forEach(producer::send);
+            examples.forEach(e -> {
+                if (key == null) {
+                    producer.send(e);
+                } else {
+                    producer.send(key, e);
+                }
+            });
             producer.flush();
             if (producer.acknowledged() != examples.size()) {
                 throw new IllegalStateException(producer.acknowledged() + " of " + examples.size()
                         + " examples acknowledged; first failure: " + producer.firstFailure());
             }
         }
+    }
+
+    /**
+     * A key that Kafka's default partitioner puts in another of {@code partitions} partitions than {@code modelId}:
+     * examples under it that name no model reach that model's task through the fan-out topic (direct routing).
+     */
+    public static String keyOfAnotherPartition(String modelId, int partitions) {
+        ModelPartitions placed = new ModelPartitions(partitions);
+        return IntStream.range(0, 100)
+                .mapToObj(i -> "file-" + i)
+                .filter(k -> placed.of(k) != placed.of(modelId))
+                .findFirst()
+                .orElseThrow();
     }
 }

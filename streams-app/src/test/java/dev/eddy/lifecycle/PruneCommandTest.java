@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.cli.Eddy;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Learner;
+import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import java.io.PrintWriter;
@@ -179,6 +181,23 @@ class PruneCommandTest {
                 .asString()
                 .startsWith("eddy prune: error: " + notAModel
                         + " is not a model written by 'eddy export': not an Eddy model");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anEnsembleExportFailsWithAClearError() throws Exception {
+        Learner ensemble = Learners.create(TrainerConfig.fromProperties(
+                Map.of("input-size", "4", "layers", "8:relu,3:softmax", "ensemble", "bagging", "ensemble.size", "3")));
+        Path in = dir.resolve("ensemble.eddm");
+        Files.write(in, ensemble.inferenceModel().toBytes());
+        Path out = dir.resolve("out.eddm");
+        Result r = eddy("prune", "--in", in.toString(), "--sparsity", "0.5", "--out", out.toString());
+        assertThat(r.exitCode()).isEqualTo(Eddy.EXIT_FAILURE);
+        assertThat(r.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("eddy prune: error: " + in + " is an ensemble of 3 networks; eddy prune prunes a model of"
+                        + " one network (export a model trained without ensemble)");
         assertThat(out).doesNotExist();
     }
 

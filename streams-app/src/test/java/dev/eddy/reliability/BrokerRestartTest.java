@@ -20,15 +20,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Broker restart under load (issue 8): {@code eddy run} in a separate JVM trains while the broker is stopped and
  * restarted on the same data directory and port, {@code -Dbroker.restarts=N} times (default 2). The application
  * recovers by itself; its snapshots and counters then equal those of an uninterrupted run on the same input
  * (nothing lost, nothing applied twice). The run also checks that a SASL secret given in the configuration never
- * appears in the application's output and that the metrics endpoint listens on 127.0.0.1.
+ * appears in the application's output and that the metrics endpoint listens on 127.0.0.1. It runs in every routing:
+ * through the trainer-input topic, direct on one input partition, and direct on four ({@code direct-partitioned}),
+ * where the examples name no model and share a key of another partition, so they reach the model through the fan-out
+ * topic.
  */
 class BrokerRestartTest {
 
@@ -40,20 +45,42 @@ class BrokerRestartTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
 
+    /** The case of direct routing on {@link #PARTITIONS} input partitions. */
+    private static final String PARTITIONED = "direct-partitioned";
+
+    private static final int PARTITIONS = 4;
+
     @TempDir
     Path dir;
 
-    @Test
-    void theAppRecoversFromBrokerRestartsAndTrainsExactlyAsWithout() throws Exception {
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, MODEL);
+    /** The routing of the case at hand. */
+    private String routing;
+
+    @ParameterizedTest(name = "routing={0}")
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED})
+    void theAppRecoversFromBrokerRestartsAndTrainsExactlyAsWithout(String routing) throws Exception {
+        boolean partitioned = routing.equals(PARTITIONED);
+        this.routing = partitioned ? "direct" : routing;
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, partitioned ? null : MODEL);
         Path data = dir.resolve("broker");
         EmbeddedBroker broker = EmbeddedBroker.start(0, data);
         int port = broker.port();
         List<String> log = new ArrayList<>();
         try {
+            if (partitioned) {
+                try (Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                    admin.createTopics(List.of(new NewTopic(EXAMPLES_TOPIC, PARTITIONS, (short) 1)))
+                            .all()
+                            .get();
+                }
+            }
             EddyApp.createTopics(EddyConfig.of(settings(broker, "ref", stream.inputSize())));
             EddyApp.createTopics(EddyConfig.of(settings(broker, "restart", stream.inputSize())));
-            stream.produce(broker.bootstrapServers(), EXAMPLES_TOPIC);
+            stream.produce(
+                    broker.bootstrapServers(),
+                    EXAMPLES_TOPIC,
+                    partitioned ? TrainingStreams.keyOfAnotherPartition(MODEL, PARTITIONS) : null);
 
             try (AppProcess ref = start(broker, "ref", stream.inputSize())) {
                 ref.awaitMetricsUri(START_TIMEOUT);
@@ -107,9 +134,10 @@ class BrokerRestartTest {
         return stream.examples().size() * 9L / 10 / 32;
     }
 
-    private static Map<String, String> settings(EmbeddedBroker broker, String run, int inputSize) {
+    private Map<String, String> settings(EmbeddedBroker broker, String run, int inputSize) {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "restart-test-" + run);
+        s.put("routing", routing);
         s.put("bootstrap.servers", broker.bootstrapServers());
         s.put("topic.examples", EXAMPLES_TOPIC);
         s.put("topic.snapshots", run + ".snapshots");

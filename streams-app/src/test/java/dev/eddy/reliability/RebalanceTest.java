@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rebalance (issue 8): two {@code eddy run} instances (separate JVMs, one application id) train three models whose
@@ -44,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly once: its non-FINAL snapshots and its last FINAL snapshot equal those of an uninterrupted single-instance
  * run up to the version number (the FINAL snapshots of a clean stop are extra versions), its counters are equal,
  * and its versions strictly increase. The status API of either instance answers for all three models, naming the
- * instance that trains each (it asks the other instance for the models it does not train).
+ * instance that trains each (it asks the other instance for the models it does not train). It runs in both routings:
+ * through the trainer-input topic, and direct (the examples are keyed by their model id, so each model trains in the
+ * task of its partition).
  */
 class RebalanceTest {
 
@@ -58,8 +61,13 @@ class RebalanceTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyModelTrainsExactlyOnceWhileInstancesLeaveAndJoin() throws Exception {
+    /** The routing of the case at hand. */
+    private String routing;
+
+    @ParameterizedTest(name = "routing={0}")
+    @ValueSource(strings = {"repartition", "direct"})
+    void everyModelTrainsExactlyOnceWhileInstancesLeaveAndJoin(String routing) throws Exception {
+        this.routing = routing;
         List<Example> examples = examples();
         EmbeddedBroker broker = EmbeddedBroker.start(0, null);
         HttpClient http =
@@ -229,8 +237,9 @@ class RebalanceTest {
         return "rebalance-test-" + run;
     }
 
-    private static Map<String, String> settings(EmbeddedBroker broker, String run) {
+    private Map<String, String> settings(EmbeddedBroker broker, String run) {
         Map<String, String> s = new HashMap<>();
+        s.put("routing", routing);
         s.put("application.id", group(run));
         s.put("bootstrap.servers", broker.bootstrapServers());
         s.put("topic.examples", EXAMPLES_TOPIC);

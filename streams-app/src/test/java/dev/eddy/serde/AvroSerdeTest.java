@@ -188,6 +188,35 @@ class AvroSerdeTest {
         assertThat(decoded).isEqualTo(current);
     }
 
+    /** A snapshot written by the previous version (no NamedTensor.indices) still reads, every tensor dense. */
+    @Test
+    void readsSnapshotsWrittenBeforeSparseTensors() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/ModelSnapshot-before-sparse.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        Schema tensor = before.getField("parameters").schema().getElementType();
+        assertThat(tensor.getField("indices")).isNull();
+        ModelSnapshot current = snapshot();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        List<GenericData.Record> tensors = new java.util.ArrayList<>();
+        for (NamedTensor t : current.getParameters()) {
+            GenericData.Record r = new GenericData.Record(tensor);
+            tensor.getFields().forEach(f -> r.put(f.name(), t.get(f.name())));
+            tensors.add(r);
+        }
+        old.put("parameters", tensors);
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+
+        ModelSnapshot decoded = AvroSerdes.modelSnapshots().deserialize("eddy.model-snapshots", bytes);
+
+        assertThat(decoded.getParameters()).allMatch(t -> t.getIndices() == null);
+        assertThat(decoded).isEqualTo(current);
+    }
+
     @Test
     void writesTheSingleObjectHeaderWithTheSchemaFingerprint() {
         AvroSerde<Example> serde = AvroSerdes.examples();

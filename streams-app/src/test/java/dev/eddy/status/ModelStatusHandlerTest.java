@@ -16,6 +16,7 @@ import dev.eddy.serving.ScoringTopology;
 import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingListener;
 import dev.eddy.serving.ServingModel;
+import dev.eddy.state.ModelStatus;
 import dev.eddy.topology.TrainingListener;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,6 +40,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +155,62 @@ class ModelStatusHandlerTest {
             HttpResponse<String> one = get("/models/gamma");
             assertThat(one.statusCode()).isEqualTo(200);
             assertThat(json.readTree(one.body())).isEqualTo(served);
+        }
+    }
+
+    /**
+     * {@code /models/{id}} (asked once a second by each open console page) reads that key of the status store; only a
+     * 404, which names the known models, and {@code /models} read them all.
+     */
+    @Test
+    void oneModelIsOneKeyOfTheStatusStore() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        Properties props = config.streamsProperties();
+        try (TopologyTestDriver driver = driver(config, props, "driver", "alpha")) {
+            RecordedReads store = new RecordedReads(driver.getKeyValueStore(TrainingTopology.STATUS_STORE));
+            serve(new ModelStatusHandler(() -> store, new ModelCache(), "127.0.0.1:1", Peers.NONE));
+
+            assertThat(get("/models/alpha").statusCode()).isEqualTo(200);
+            assertThat(store.reads).containsExactly("get alpha");
+            store.reads.clear();
+            assertThat(get("/models/nope").statusCode()).isEqualTo(404);
+            assertThat(store.reads).containsExactly("get nope", "all");
+            store.reads.clear();
+            assertThat(get("/models").statusCode()).isEqualTo(200);
+            assertThat(store.reads).containsExactly("all");
+        }
+    }
+
+    /** A real store that records which of its reads were called. */
+    private static final class RecordedReads implements ReadOnlyKeyValueStore<String, ModelStatus> {
+        final List<String> reads = new CopyOnWriteArrayList<>();
+        private final ReadOnlyKeyValueStore<String, ModelStatus> store;
+
+        RecordedReads(ReadOnlyKeyValueStore<String, ModelStatus> store) {
+            this.store = store;
+        }
+
+        @Override
+        public ModelStatus get(String key) {
+            reads.add("get " + key);
+            return store.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, ModelStatus> range(String from, String to) {
+            reads.add("range");
+            return store.range(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, ModelStatus> all() {
+            reads.add("all");
+            return store.all();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return store.approximateNumEntries();
         }
     }
 

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 /**
  * Debian's headless {@code chromium}, found on the {@code PATH}: a page's DOM after its scripts ran
  * ({@code --dump-dom} after {@code --virtual-time-budget}: timers and fetches run for that much page time) and a
- * screenshot. Each run gets a new profile directory, deleted afterwards, and every network feature that would call
- * out (sync, component updates, QUIC) is off; {@code --no-sandbox} because the tests may run as root.
+ * screenshot. Each run gets a new profile directory, deleted afterwards, and the flags of {@link HeadlessChromium}.
  */
 final class Chromium {
 
@@ -31,17 +30,7 @@ final class Chromium {
 
     /** The {@code chromium} on the PATH, if there is one. */
     static Optional<Chromium> find() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir, "chromium");
-            if (Files.isExecutable(p)) {
-                return Optional.of(new Chromium(p));
-            }
-        }
-        return Optional.empty();
+        return HeadlessChromium.find().map(Chromium::new);
     }
 
     /** The serialized DOM of {@code page} after {@code pageMillis} of page time. */
@@ -70,17 +59,10 @@ final class Chromium {
         Path stdout = Files.createTempFile("eddy-chromium", ".out");
         Path stderr = Files.createTempFile("eddy-chromium", ".log");
         try {
-            List<String> command = new ArrayList<>(List.of(
-                    executable.toString(),
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--user-data-dir=" + profile));
+            List<String> command = new ArrayList<>();
+            command.add(executable.toString());
+            command.addAll(HeadlessChromium.FLAGS);
+            command.add("--user-data-dir=" + profile);
             command.addAll(args);
             Process p = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

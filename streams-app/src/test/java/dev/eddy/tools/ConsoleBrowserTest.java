@@ -3,7 +3,6 @@ package dev.eddy.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.app.EddyApp;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.it.EmbeddedKafka;
@@ -15,9 +14,6 @@ import dev.eddy.serde.AvroSerdes;
 import java.awt.image.BufferedImage;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.time.Duration;
@@ -57,9 +53,6 @@ class ConsoleBrowserTest {
 
     private static final String MARKUP = "<img src=x onerror=alert(1)> & \"quoted\"";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -77,20 +70,16 @@ class ConsoleBrowserTest {
         try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             TrainedModel.awaitTrained(app, kafka.admin(), EXAMPLES);
+            TrainedModel.awaitHistory(app, config);
             URI history = app.modelsUri().resolve("/models/" + MODEL + "/history");
-            KafkaReads.await(
-                    Duration.ofSeconds(30),
-                    "the history of every metrics record",
-                    () -> get(history).get("seq").asLong()
-                            == TrainedModel.metricsRecords(config).size());
-            JsonNode points = get(history).get("points");
+            JsonNode points = TrainedModel.json(history).get("points");
             long lastExamples = points.get(points.size() - 1).get("examples").asLong();
             writeEvent(config, lastExamples);
             KafkaReads.await(
                     Duration.ofSeconds(30),
                     "the event in the history",
-                    () -> get(history).get("events").size() == 1);
-            long steps = get(app.modelsUri().resolve("/models/" + MODEL))
+                    () -> TrainedModel.json(history).get("events").size() == 1);
+            long steps = TrainedModel.json(app.modelsUri().resolve("/models/" + MODEL))
                     .get("steps")
                     .asLong();
 
@@ -168,15 +157,5 @@ class ConsoleBrowserTest {
             }
         }
         return n;
-    }
-
-    private JsonNode get(URI uri) {
-        try {
-            HttpResponse<String> r =
-                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-            return json.readTree(r.body());
-        } catch (Exception e) {
-            throw new IllegalStateException(uri + ": " + e, e);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.warmstart.ResolvedWarmStart;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,13 +61,26 @@ final class TrainingFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
     TrainingFixture(Map<String, String> settings, Path stateDir) {
-        this(settings, stateDir, null);
+        this(settings, stateDir, null, Map.of());
     }
 
     TrainingFixture(
             Map<String, String> settings,
             Path stateDir,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
+        this(settings, stateDir, snapshotGate, Map.of());
+    }
+
+    /** The topology whose models warm-start from the given resolved sources. */
+    TrainingFixture(Map<String, String> settings, Path stateDir, Map<String, ResolvedWarmStart> warmStarts) {
+        this(settings, stateDir, null, warmStarts);
+    }
+
+    private TrainingFixture(
+            Map<String, String> settings,
+            Path stateDir,
+            FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
+            Map<String, ResolvedWarmStart> warmStarts) {
         config = EddyConfig.of(settings);
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -89,7 +103,9 @@ final class TrainingFixture implements AutoCloseable {
             }
         };
         driver = new TopologyTestDriver(
-                TrainingTopology.build(config, listener, finals, snapshotGate), props, Instant.ofEpochMilli(1_000_000));
+                TrainingTopology.build(config, ModelPartitions.ONE, listener, finals, snapshotGate, warmStarts),
+                props,
+                Instant.ofEpochMilli(1_000_000));
         ByteArraySerializer bytes = new ByteArraySerializer();
         examples = driver.createInputTopic(config.topics().examples(), bytes, bytes);
         commands = driver.createInputTopic(config.topics().commands(), bytes, bytes);

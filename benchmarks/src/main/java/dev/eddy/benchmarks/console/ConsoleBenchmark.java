@@ -10,6 +10,7 @@ import dev.eddy.benchmarks.pipeline.BulkProducer;
 import dev.eddy.benchmarks.pipeline.ExampleStream;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.tools.HeadlessChromium;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -43,9 +44,10 @@ import picocli.CommandLine.Option;
  *       {@code performance.now()} when it got there (from navigation start). Several navigations each, while the
  *       models train. Target &lt; 1 s.
  *   <li><b>examples/s with the page open and closed</b>: model-examples trained per second (the
- *       {@code eddy.training.examples} counters of every model) over alternating phases: closed (both tabs on
- *       {@code about:blank}) and open ({@code /} and {@code /?model=m00}, each polling once a second). Chromium runs
- *       in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
+ *       {@code eddy.training.examples} counters of every model) over alternating phases, after a closed warm-up
+ *       ({@code --warmup-seconds}, 15: the JIT and the caches): closed (both windows on {@code about:blank}) and
+ *       open ({@code /} and {@code /?model=m00}, each in its own window, so both are visible and poll once a
+ *       second), each measured after {@code --settle-seconds} (2) from the navigation. Chromium runs in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
  *       machine's speed (other jobs on a shared machine) cancels; the median of those ratios is the figure. Target:
  *       open ≥ 0.97 × closed.
  * </ul>
@@ -59,7 +61,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     int models = 20;
 
     @Option(names = "--examples", description = "Examples pre-produced (default: ${DEFAULT-VALUE}).")
-    int examples = 1_000_000;
+    int examples = 2_000_000;
 
     @Option(names = "--phase-seconds", description = "Length of each open or closed phase (default: ${DEFAULT-VALUE}).")
     int phaseSeconds = 5;
@@ -69,6 +71,18 @@ public final class ConsoleBenchmark implements Callable<Integer> {
 
     @Option(names = "--navigations", description = "Timed navigations of each page (default: ${DEFAULT-VALUE}).")
     int navigations = 5;
+
+    @Option(
+            names = "--warmup-seconds",
+            description = "A closed phase before the measured ones, while the JIT and the caches warm up (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int warmupSeconds = 15;
+
+    @Option(
+            names = "--settle-seconds",
+            description = "Wait after opening or closing the pages, before a phase is measured (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int settleSeconds = 2;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ConsoleBenchmark()).execute(args));
@@ -96,8 +110,8 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                 MeterRegistry registry = app.metrics().registry();
                 URI table = app.consoleUri();
                 URI charts = app.consoleUri().resolve("/?model=m00");
-                HeadlessChromium.Tab first = chromium.open();
-                HeadlessChromium.Tab second = chromium.open();
+                HeadlessChromium.Page first = chromium.openWindow();
+                HeadlessChromium.Page second = chromium.openWindow();
                 waitUntil(() -> trained(registry) > 0 && ready(first, table, rowsReady()) >= 0, 60);
 
                 System.out.println();
@@ -110,17 +124,16 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                         Locale.ROOT, "examples/s (model-examples trained per second), %d s phases:%n", phaseSeconds);
                 List<Double> closed = new ArrayList<>();
                 List<Double> open = new ArrayList<>();
-                phase("warm-up (closed)", registry, chromium);
-                first.navigate(URI.create("about:blank"));
-                second.navigate(URI.create("about:blank"));
-                closed.add(phase("closed", registry, chromium));
+                close(first, second);
+                phase("warm-up (closed)", warmupSeconds, registry, chromium);
+                closed.add(phase("closed", phaseSeconds, registry, chromium));
                 for (int i = 0; i < pairs; i++) {
                     first.navigate(table);
                     second.navigate(charts);
-                    open.add(phase("open: / and /?model=m00", registry, chromium));
-                    first.navigate(URI.create("about:blank"));
-                    second.navigate(URI.create("about:blank"));
-                    closed.add(phase("closed", registry, chromium));
+                    settle();
+                    open.add(phase("open: / and /?model=m00", phaseSeconds, registry, chromium));
+                    close(first, second);
+                    closed.add(phase("closed", phaseSeconds, registry, chromium));
                 }
                 double[] ratios = new double[pairs];
                 for (int i = 0; i < pairs; i++) {
@@ -172,6 +185,18 @@ public final class ConsoleBenchmark implements Callable<Integer> {
         return s;
     }
 
+    /** Both windows back on {@code about:blank}, then {@link #settle()}. */
+    private void close(HeadlessChromium.Page first, HeadlessChromium.Page second) throws Exception {
+        first.navigate(URI.create("about:blank"));
+        second.navigate(URI.create("about:blank"));
+        settle();
+    }
+
+    /** Lets a page load (or its renderer wind down) before a phase, so a phase measures the steady state. */
+    private void settle() throws InterruptedException {
+        Thread.sleep(settleSeconds * 1000L);
+    }
+
     private String rowsReady() {
         return "(document.querySelectorAll('#models tbody tr').length >= " + models
                 + " && document.body.dataset.tableReady) || ''";
@@ -182,7 +207,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     }
 
     /** Navigates {@code tab} to {@code url} {@link #navigations} times, printing each time to ready. */
-    private void timeNavigations(String what, HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+    private void timeNavigations(String what, HeadlessChromium.Page tab, URI url, String ready) throws Exception {
         double[] wall = new double[navigations];
         double[] page = new double[navigations];
         for (int i = 0; i < navigations; i++) {
@@ -205,7 +230,7 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     }
 
     /** Navigates and polls until {@code ready} is a number: the page's milliseconds from navigation start. */
-    private static double ready(HeadlessChromium.Tab tab, URI url, String ready) throws Exception {
+    private static double ready(HeadlessChromium.Page tab, URI url, String ready) throws Exception {
         tab.navigate(url);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
@@ -222,21 +247,22 @@ public final class ConsoleBenchmark implements Callable<Integer> {
      * Model-examples trained per second over one phase; printed with the CPU the browser and the application's HTTP
      * threads used per second of it (what the open console costs, whatever else runs on the machine).
      */
-    private double phase(String name, MeterRegistry registry, HeadlessChromium chromium) throws InterruptedException {
+    private double phase(String name, int seconds, MeterRegistry registry, HeadlessChromium chromium)
+            throws InterruptedException {
         double before = trained(registry);
         double browserBefore = chromium.cpuSeconds();
         double httpBefore = httpCpuSeconds();
         long start = System.nanoTime();
-        Thread.sleep(phaseSeconds * 1000L);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = (trained(registry) - before) / seconds;
+        Thread.sleep(seconds * 1000L);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double rate = (trained(registry) - before) / elapsed;
         System.out.printf(
                 Locale.ROOT,
                 "  %-26s %,10.0f examples/s   CPU: browser %.3f s/s, HTTP threads %.4f s/s%n",
                 name,
                 rate,
-                Math.max(0, chromium.cpuSeconds() - browserBefore) / seconds, // exited renderers drop out of the sum
-                (httpCpuSeconds() - httpBefore) / seconds);
+                Math.max(0, chromium.cpuSeconds() - browserBefore) / elapsed, // exited renderers drop out of the sum
+                (httpCpuSeconds() - httpBefore) / elapsed);
         return rate;
     }
 

@@ -42,7 +42,12 @@ public final class BulkProducer implements AutoCloseable {
     }
 
     public void send(Example example) {
-        producer.send(new ProducerRecord<>(topic, example.getModelId(), example), (metadata, e) -> {
+        send(example.getModelId(), example);
+    }
+
+    /** Sends {@code example} under {@code key} (e.g. one key for every example of a file). */
+    public void send(String key, Example example) {
+        producer.send(new ProducerRecord<>(topic, key, example), (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }

@@ -31,6 +31,20 @@ final class Passthrough {
             String processingGuarantee,
             long commitIntervalMs,
             Path stateDir) {
+        return create(
+                bootstrapServers, applicationId, source, sink, processingGuarantee, commitIntervalMs, stateDir, 1);
+    }
+
+    /** The passthrough with {@code threads} stream threads. */
+    static KafkaStreams create(
+            String bootstrapServers,
+            String applicationId,
+            String source,
+            String sink,
+            String processingGuarantee,
+            long commitIntervalMs,
+            Path stateDir,
+            int threads) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(source, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(sink, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
@@ -40,6 +54,7 @@ final class Passthrough {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         return new KafkaStreams(builder.build(), p);
     }
 }

@@ -3,6 +3,7 @@ package dev.eddy.core.layer;
 import dev.eddy.core.activation.Activation;
 import dev.eddy.core.init.Xoshiro256;
 import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.SparseKernel;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.optim.StateIo;
 import java.io.DataInput;
@@ -53,6 +54,8 @@ public final class Dense {
     private final DMatrixRMaj dz;
     private final DMatrixRMaj dInput;
     private boolean droppedOut;
+    /** Inference passes compute h·W with this compressed copy of W when set; null: the dense kernel. */
+    private SparseKernel sparseKernel;
 
     /**
      * @param name parameter name prefix, e.g. {@code dense0}
@@ -126,6 +129,14 @@ public final class Dense {
         return batchNorm;
     }
 
+    /**
+     * Serving: inference passes (not training ones) compute h·W with {@code kernel}, a compressed copy of this layer's
+     * current kernel in this layer's precision, until it is set to null. The kernel must not change while one is set.
+     */
+    public void useSparseKernel(SparseKernel kernel) {
+        this.sparseKernel = kernel;
+    }
+
     /** The activation output f(z) of the last forward pass (before dropout). */
     public DMatrixRMaj activationOutput() {
         return a;
@@ -143,7 +154,11 @@ public final class Dense {
         int rows = x.numRows;
         input = x;
         z.reshape(rows, units);
-        precision.abPlusBias(x, w, b, z);
+        if (sparseKernel != null && !training) {
+            sparseKernel.abPlusBias(x, b, z);
+        } else {
+            precision.abPlusBias(x, w, b, z);
+        }
         int n = rows * units;
         if (batchNorm != null) {
             batchNorm.forward(z.data, rows, training);

@@ -66,7 +66,8 @@ public final class MagnitudePruning {
                 pruneSmallest(List.of(kernel), sparsity);
             }
         }
-        return pruned;
+        // Read back, so that the model measures its new kernels' sparsity for serving.
+        return InferenceModel.fromBytes(pruned.toBytes());
     }
 
     /** Number of weights pruned from a group of n: n − round(n·(1 − s)). */

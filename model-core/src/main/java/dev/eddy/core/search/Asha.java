@@ -37,6 +37,13 @@ import java.util.OptionalLong;
  * last rung has finished the search: {@link Action#COMPLETE}, it keeps running as the live population and its
  * later reports are {@link Action#CONTINUE}.
  *
+ * <p>A closed rung: with a fixed population, a rung that no running trial can still reach (every running trial is
+ * past it) will never see another arrival, so waiting for {@code ⌊n_k/η⌋} to grow would leave its best trial paused
+ * for good (16 trials, η = 4: the one trial arriving at the third rung has {@code ⌊1/4⌋ = 0}, and every trial ends
+ * paused). A closed rung therefore promotes its top {@code ⌈n_k/η⌉} (at least one trial): after each report, from
+ * the highest closed rung down, each not yet promoted is promoted ({@link Action#PROMOTE}, a resume), so the search
+ * always ends with live trials. This rule depends only on the statuses, so the state format is unchanged.
+ *
  * <p>Against the paper: the paper hands a free worker either the next promotable configuration or a new one
  * sampled into rung 0; here every trial has its own "worker" (it trains on every example of the stream), the
  * trials are fixed at the start, so all promotable trials are promoted at once and no configuration is added.
@@ -188,7 +195,35 @@ public final class Asha implements TrialSearch {
             decisions.add(new Decision(trial, Action.PRUNE, k));
         }
         decisions.addAll(resumed);
+        closeRungs(decisions);
         return List.copyOf(decisions);
+    }
+
+    /**
+     * Promotes from every closed rung its top {@code ⌈n_k/η⌉} not yet promoted (a {@link Action#PROMOTE} each, a
+     * resume), highest rung first. Rung k is closed when no running trial can still arrive at it (none has its next
+     * rung at or below k): no arrival can raise {@code ⌊n_k/η⌋} any more.
+     */
+    private void closeRungs(List<Decision> decisions) {
+        int lowestOpen = rungs.length;
+        for (int t = 0; t < trials; t++) {
+            if (status[t] == Status.RUNNING) {
+                lowestOpen = Math.min(lowestOpen, reached[t]);
+            }
+        }
+        for (int k = lowestOpen - 1; k >= 0; k--) {
+            List<Entry> ranked = new ArrayList<>(rungEntries.get(k));
+            ranked.sort(this::compareEntries);
+            int top = (ranked.size() + config.eta() - 1) / config.eta();
+            for (int i = 0; i < top; i++) {
+                Entry e = ranked.get(i);
+                if (!e.promoted) {
+                    e.promoted = true;
+                    status[e.trial] = Status.RUNNING;
+                    decisions.add(new Decision(e.trial, Action.PROMOTE, k));
+                }
+            }
+        }
     }
 
     /** Better first; NaN last; ties by arrival (a stable sort keeps the arrival order). */

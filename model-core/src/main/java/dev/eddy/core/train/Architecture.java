@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns configured layers into a {@link NetworkSpec}, and lists a network's weight arrays. */
-final class Architecture {
+public final class Architecture {
     private Architecture() {}
 
     static NetworkSpec spec(
@@ -36,7 +36,7 @@ final class Architecture {
      * The live arrays that make up the network's weights in Keras' sense: every parameter (kernels,
      * biases, batch-norm γ and β) followed by every batch-norm running mean and variance.
      */
-    static List<double[]> weights(Network network) {
+    public static List<double[]> weights(Network network) {
         List<double[]> arrays = new ArrayList<>();
         for (Parameter p : network.parameters()) {
             arrays.add(p.value());
@@ -52,7 +52,7 @@ final class Architecture {
     }
 
     /** Total length of {@code arrays}. */
-    static int length(List<double[]> arrays) {
+    public static int length(List<double[]> arrays) {
         int n = 0;
         for (double[] a : arrays) {
             n += a.length;
@@ -61,7 +61,7 @@ final class Architecture {
     }
 
     /** Copies {@code arrays} one after the other into {@code flat}. */
-    static void copy(List<double[]> arrays, double[] flat) {
+    public static void copy(List<double[]> arrays, double[] flat) {
         int at = 0;
         for (double[] a : arrays) {
             System.arraycopy(a, 0, flat, at, a.length);
@@ -70,7 +70,7 @@ final class Architecture {
     }
 
     /** Copies {@code flat} back into {@code arrays} (the inverse of {@link #copy(List, double[])}). */
-    static void copy(double[] flat, List<double[]> arrays) {
+    public static void copy(double[] flat, List<double[]> arrays) {
         int at = 0;
         for (double[] a : arrays) {
             System.arraycopy(flat, at, a, 0, a.length);

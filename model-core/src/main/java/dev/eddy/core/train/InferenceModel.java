@@ -1,15 +1,19 @@
 package dev.eddy.core.train;
 
 import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.SparseKernel;
+import dev.eddy.core.layer.Dense;
 import dev.eddy.core.network.Network;
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.preprocess.Standardizer;
+import dev.eddy.core.prune.Sparsity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +21,8 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * A trained model for serving: architecture, weights and input standardization, nothing of the
- * training state. Its bytes are the export format (also the payload of a model snapshot):
+ * training state; one network or an ensemble of networks of the same architecture. Its bytes are the export format
+ * (also the payload of a model snapshot):
  *
  * <pre>
  * int    magic "EDDM" (0x4544444D)
@@ -27,30 +32,58 @@ import org.ejml.data.DMatrixRMaj;
  * UTF    loss the model was trained with (tells how to read the outputs)
  * UTF    precision, "float64" or "float32" (since version 2; version 1 is float64): the network predicts in it
  * bool   standardized; if true the standardizer state (count, means, M2 sums)
- * int    number of weight arrays, then each array (length + IEEE-754 doubles, big-endian, bulk):
- *        per layer kernel [inputs×units] row-major, bias, then batch-norm γ, β; then per batch-norm
- *        layer its running mean and running variance (a float32 model's values are floats, written as the
- *        doubles they equal)
+ * since version 4:
+ *   int    networks K ≥ 1 (K ≥ 2: an ensemble's members, in member order)
+ *   bool   voted; if true K doubles, the members' vote weights α_m (boosting)
+ * then per network (one before version 4):
+ * int    number of weight arrays, then each array: per layer kernel [inputs×units] row-major, bias, then
+ *        batch-norm γ, β; then per batch-norm layer its running mean and running variance (a float32 model's
+ *        values are floats, written as the doubles they equal). Version 3: each array dense or sparse,
+ *        whichever is smaller ({@link TensorEncoding}: a pruned kernel is stored as its non-zeros and their
+ *        positions; also in version 4); versions 1 and 2: each array dense (length + IEEE-754 doubles, big-endian,
+ *        bulk).
  * </pre>
  *
- * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode. Calls are serialized.
+ * {@link #predict} computes ŷ = net((x − mean)/√(var + ε)) in inference mode; an ensemble serves its members'
+ * combination ({@link MemberOutputs}: the mean of their outputs, or their weighted vote). Calls are serialized. A layer whose
+ * kernel is sparse enough computes h·W over its non-zeros ({@link SparseKernel}, exactly the dense result): at batch
+ * 1 from sparsity {@value SparseKernel#SINGLE_ROW_THRESHOLD}, for larger batches from {@value
+ * SparseKernel#BATCH_THRESHOLD} (thresholds measured by {@code SparseServingBenchmark}).
  */
 public final class InferenceModel {
 
     /** "EDDM": first four bytes of a serialized model. */
     static final int MAGIC = 0x4544444D;
     /**
-     * Format version of {@link #toBytes()}: 2 added the precision. {@link #fromBytes} also reads version 1 (a
-     * float64 model) and refuses any other.
+     * Format version of {@link #toBytes()}: 2 added the precision, 3 stores sparse weight arrays compactly, 4 holds
+     * an ensemble's networks and vote weights. {@link #fromBytes} also reads versions 1 (a float64 model), 2 and 3,
+     * and refuses any other.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 4;
+
+    /** Which kernel the layers compute h·W with. */
+    public enum ServingKernel {
+        /** Per layer and call, the sparse kernel when the layer's sparsity pays for the batch size (the default). */
+        AUTO,
+        /** Every layer dense. */
+        DENSE,
+        /** Every layer sparse, whatever its sparsity. */
+        SPARSE
+    }
 
     private final int inputSize;
     private final String layers;
     private final String loss;
     private final Precision precision;
     private final Standardizer standardizer;
-    private final Network network;
+    private final List<Network> networks;
+    /** α_m of a weighted vote, or null: the mean of the outputs (or the one network's). */
+    private final double[] votes;
+    /** Per network and layer: its kernel's sparsity, and its compressed kernel (built when first needed, or null). */
+    private final double[][] kernelSparsity;
+
+    private final SparseKernel[][] sparseKernels;
+    private ServingKernel servingKernel = ServingKernel.AUTO;
 
     private InferenceModel(
             int inputSize,
@@ -58,13 +91,21 @@ public final class InferenceModel {
             String loss,
             Precision precision,
             Standardizer standardizer,
-            Network network) {
+            List<Network> networks,
+            double[] votes) {
         this.inputSize = inputSize;
         this.layers = layers;
         this.loss = loss;
         this.precision = precision;
         this.standardizer = standardizer;
-        this.network = network;
+        this.networks = List.copyOf(networks);
+        this.votes = votes;
+        this.kernelSparsity = new double[networks.size()][];
+        this.sparseKernels = new SparseKernel[networks.size()][];
+        for (int m = 0; m < networks.size(); m++) {
+            kernelSparsity[m] = Sparsity.perLayer(networks.get(m));
+            sparseKernels[m] = new SparseKernel[kernelSparsity[m].length];
+        }
     }
 
     /**
@@ -78,12 +119,39 @@ public final class InferenceModel {
                 config.loss(),
                 config.precision(),
                 standardizer,
-                network));
+                List.of(network),
+                null));
+    }
+
+    /**
+     * An ensemble: copies of the members' weights (all of {@code config}'s layers) and of the standardization
+     * statistics (nullable), served as the mean of their outputs or, with {@code votes}, their weighted vote.
+     *
+     * @param votes α_m ≥ 0 per member (finite), or null for the mean
+     * @throws IllegalArgumentException with fewer than 2 members, or votes that do not fit them
+     */
+    public static InferenceModel ensemble(
+            TrainerConfig config, List<Network> members, double[] votes, Standardizer standardizer) {
+        if (members.size() < 2) {
+            throw new IllegalArgumentException("an ensemble needs at least 2 members, got " + members.size());
+        }
+        if (votes != null && votes.length != members.size()) {
+            throw new IllegalArgumentException(
+                    "got " + votes.length + " vote weights for " + members.size() + " members");
+        }
+        return fromBytes(write(
+                config.inputSize(),
+                config.toProperties().get("layers"),
+                config.loss(),
+                config.precision(),
+                standardizer,
+                members,
+                votes));
     }
 
     /** The export form described in the class documentation. */
     public byte[] toBytes() {
-        return write(inputSize, layers, loss, precision, standardizer, network);
+        return write(inputSize, layers, loss, precision, standardizer, networks, votes);
     }
 
     /**
@@ -100,9 +168,9 @@ public final class InferenceModel {
                         "not an Eddy model: starts with 0x%08x, expected 0x%08x (\"EDDM\")", magic, MAGIC));
             }
             int version = in.readInt();
-            if (version != 1 && version != FORMAT_VERSION) {
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new IllegalArgumentException("model format version " + version
-                        + " is not supported; this build reads versions 1 and " + FORMAT_VERSION);
+                        + " is not supported; this build reads versions 1 to " + FORMAT_VERSION);
             }
             int inputSize = in.readInt();
             String layers = in.readUTF();
@@ -113,27 +181,50 @@ public final class InferenceModel {
                 standardizer = new Standardizer(inputSize);
                 standardizer.loadState(in);
             }
-            Network network = Network.build(
-                    Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision),
-                    0);
-            List<double[]> weights = Architecture.weights(network);
-            int count = in.readInt();
-            if (count != weights.size()) {
-                throw new IOException(
-                        "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
+            int count = 1;
+            double[] votes = null;
+            if (version >= 4) {
+                count = in.readInt();
+                if (count < 1 || count > 1 << 16) {
+                    throw new IOException("the model says it has " + count + " networks, expected at least 1");
+                }
+                if (in.readBoolean()) {
+                    votes = StateIo.readDoubles(in, count, "vote weights");
+                }
             }
-            for (int i = 0; i < count; i++) {
-                double[] target = weights.get(i);
-                System.arraycopy(
-                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+            List<Network> networks = new ArrayList<>(count);
+            for (int m = 0; m < count; m++) {
+                networks.add(readNetwork(in, version, inputSize, layers, precision));
             }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unread bytes after the model");
             }
-            return new InferenceModel(inputSize, layers, loss, precision, standardizer, network);
+            return new InferenceModel(inputSize, layers, loss, precision, standardizer, networks, votes);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt model: " + e.getMessage(), e);
         }
+    }
+
+    private static Network readNetwork(
+            DataInputStream in, int version, int inputSize, String layers, Precision precision) throws IOException {
+        Network network = Network.build(
+                Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision), 0);
+        List<double[]> weights = Architecture.weights(network);
+        int count = in.readInt();
+        if (count != weights.size()) {
+            throw new IOException(
+                    "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
+        }
+        for (int i = 0; i < count; i++) {
+            double[] target = weights.get(i);
+            if (version < 3) {
+                System.arraycopy(
+                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
+            } else {
+                TensorEncoding.read(in, target, "weight array " + i);
+            }
+        }
+        return network;
     }
 
     private static byte[] write(
@@ -142,8 +233,10 @@ public final class InferenceModel {
             String loss,
             Precision precision,
             Standardizer standardizer,
-            Network network) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) network.parameterCount());
+            List<Network> networks,
+            double[] votes) {
+        long parameters = networks.get(0).parameterCount() * networks.size();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) Math.min(parameters, 1 << 27));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -155,10 +248,17 @@ public final class InferenceModel {
             if (standardizer != null) {
                 standardizer.saveState(out);
             }
-            List<double[]> weights = Architecture.weights(network);
-            out.writeInt(weights.size());
-            for (double[] w : weights) {
-                StateIo.writeDoubles(out, w);
+            out.writeInt(networks.size());
+            out.writeBoolean(votes != null);
+            if (votes != null) {
+                StateIo.writeDoubles(out, votes);
+            }
+            for (Network network : networks) {
+                List<double[]> weights = Architecture.weights(network);
+                out.writeInt(weights.size());
+                for (double[] w : weights) {
+                    TensorEncoding.write(out, w);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -179,7 +279,16 @@ public final class InferenceModel {
         if (standardizer != null) {
             standardizer.transformBatch(x.data, x.data, features.length);
         }
-        DMatrixRMaj y = network.predict(x);
+        for (int m = 0; m < networks.size(); m++) {
+            List<Dense> dense = networks.get(m).layers();
+            for (int l = 0; l < dense.size(); l++) {
+                boolean sparse = servingKernel == ServingKernel.SPARSE
+                        || servingKernel == ServingKernel.AUTO
+                                && SparseKernel.pays(kernelSparsity[m][l], features.length);
+                dense.get(l).useSparseKernel(sparse ? sparseKernel(m, l) : null);
+            }
+        }
+        DMatrixRMaj y = MemberOutputs.served(networks, votes, loss, x);
         double[][] out = new double[y.numRows][];
         for (int r = 0; r < y.numRows; r++) {
             out[r] = Arrays.copyOfRange(y.data, r * y.numCols, (r + 1) * y.numCols);
@@ -187,12 +296,25 @@ public final class InferenceModel {
         return out;
     }
 
+    /** Chooses the kernel of the next predictions ({@link ServingKernel#AUTO} unless changed; benchmarks compare). */
+    public synchronized void serveWith(ServingKernel kernel) {
+        this.servingKernel = kernel;
+    }
+
+    private SparseKernel sparseKernel(int member, int layer) {
+        if (sparseKernels[member][layer] == null) {
+            Dense d = networks.get(member).layers().get(layer);
+            sparseKernels[member][layer] = SparseKernel.of(d.kernel().value(), d.inputs(), d.units(), precision);
+        }
+        return sparseKernels[member][layer];
+    }
+
     public int inputSize() {
         return inputSize;
     }
 
     public int outputSize() {
-        return network.spec().outputSize();
+        return networks.get(0).spec().outputSize();
     }
 
     /** The layers in canonical {@link TrainerConfig} form. */
@@ -210,13 +332,39 @@ public final class InferenceModel {
         return precision;
     }
 
+    /** Parameters of all networks. */
     public long parameterCount() {
-        return network.parameterCount();
+        return networks.get(0).parameterCount() * networks.size();
     }
 
-    /** The network holding this model's weights; read it, do not train it. */
+    /**
+     * The network holding this model's weights; read it, do not change it (compressed kernels copy it).
+     *
+     * @throws IllegalArgumentException when the model is an ensemble: an operation on one network (pruning, a warm
+     *     start) does not apply to it
+     */
     public Network network() {
-        return network;
+        if (networks.size() > 1) {
+            throw new IllegalArgumentException("the model is an ensemble of " + networks.size()
+                    + " networks; this operation needs a model of one network (export a model trained without"
+                    + " ensemble)");
+        }
+        return networks.get(0);
+    }
+
+    /** Networks served: 1, or the ensemble's K members. */
+    public int members() {
+        return networks.size();
+    }
+
+    /** The networks, in member order (one for a single network); read them, do not change them. */
+    public List<Network> networks() {
+        return networks;
+    }
+
+    /** The members' vote weights α_m of a weighted vote (boosting), empty when the outputs are averaged. */
+    public Optional<double[]> votes() {
+        return Optional.ofNullable(votes).map(double[]::clone);
     }
 
     /** The input standardization applied before the network, if the model was trained with one. */

@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.ejml.data.DMatrixRMaj;
 
@@ -77,7 +76,7 @@ import org.ejml.data.DMatrixRMaj;
  * #restore(byte[])} then the same steps give bit-identical parameters to never stopping. A trainer is
  * not thread-safe.
  */
-public final class Trainer {
+public final class Trainer implements Learner {
 
     /** "EDDT": first four bytes of a training state. */
     static final int STATE_MAGIC = 0x45444454;
@@ -156,17 +155,7 @@ public final class Trainer {
         this.guard = new NonFiniteGuard(config.nonFiniteLrFactor(), config.nonFiniteMaxConsecutive());
         this.plateauReference = config.learningRate();
         this.plateau = plateau(config);
-        this.earlyStopping = config.earlyStoppingEnabled()
-                ? new EarlyStopping(
-                        config.earlyStoppingMode(),
-                        config.earlyStoppingMinDelta(),
-                        config.earlyStoppingPatience(),
-                        config.earlyStoppingBaseline().isPresent()
-                                ? config.earlyStoppingBaseline().getAsDouble()
-                                : null,
-                        config.earlyStoppingStartFrom(),
-                        config.restoreBestWeights())
-                : null;
+        this.earlyStopping = config.newEarlyStopping();
         applyLiveSettings(config);
         this.x = new DMatrixRMaj(config.batchSize(), config.inputSize());
         this.y = new DMatrixRMaj(config.batchSize(), config.outputSize());
@@ -206,9 +195,17 @@ public final class Trainer {
      *
      * @param copyStandardizer whether the input standardization starts from the source's statistics (when both
      *     standardize) rather than from none
-     * @throws IllegalArgumentException naming both shapes when {@link TransferRule#between} refuses them
+     * @throws IllegalArgumentException naming both shapes when {@link TransferRule#between} refuses them, or when
+     *     the source or the config is an ensemble
      */
     public static Trainer warmStart(TrainerConfig config, InferenceModel source, boolean copyStandardizer) {
+        if (config.ensemble().enabled() || source.members() > 1) {
+            throw new IllegalArgumentException("a warm start copies one network into one network; "
+                    + (source.members() > 1
+                            ? "the source is an ensemble of " + source.members() + " networks"
+                            : "the config sets ensemble="
+                                    + config.ensemble().kind().key()));
+        }
         TransferRule rule = TransferRule.between(source, config);
         Trainer trainer = new Trainer(config);
         rule.copy(source.network(), trainer.network);
@@ -237,7 +234,7 @@ public final class Trainer {
      * @throws IllegalArgumentException naming the first bad row or label
      */
     public StepResult step(double[][] features, double[] labels) {
-        return train(features, labels, null);
+        return train(features, labels, null, 1);
     }
 
     /**
@@ -249,19 +246,35 @@ public final class Trainer {
      * @param weights one per row, each finite and ≥ 0
      * @throws IllegalArgumentException naming the first bad row, label or weight
      */
+    @Override
     public StepResult step(double[][] features, double[] labels, double[] weights) {
         Objects.requireNonNull(weights, "weights (step(features, labels) trains with every weight 1)");
-        return train(features, labels, weights);
+        return train(features, labels, weights, 1);
     }
 
-    /** One step; {@code weights} null: every weight 1. */
-    private StepResult train(double[][] features, double[] labels, double[] weights) {
+    /**
+     * {@link #step(double[][], double[], double[])} whose update uses the rate lr_t·s: an ensemble member's step, s
+     * its draws' share of the batch (see {@code Ensemble}), so that with one example per batch a draw k still
+     * weighs as much as k copies would.
+     *
+     * @param rateScale s &gt; 0, finite
+     */
+    public StepResult step(double[][] features, double[] labels, double[] weights, double rateScale) {
+        Objects.requireNonNull(weights, "weights");
+        if (!(rateScale > 0 && Double.isFinite(rateScale))) {
+            throw new IllegalArgumentException("rate scale must be finite and > 0, got " + rateScale);
+        }
+        return train(features, labels, weights, rateScale);
+    }
+
+    /** One step; {@code weights} null: every weight 1; the update's rate is scaled by {@code rateScale}. */
+    private StepResult train(double[][] features, double[] labels, double[] weights, double rateScale) {
         if (stopReason != null) {
             throw new IllegalStateException(
                     "training has stopped (" + stopReason + " after step " + steps + "); call resume() to re-arm it");
         }
         x = load(features, x);
-        y = encode(labels, features.length, y);
+        y = ModelOutputs.targets(config, labels, features.length, y);
         double totalWeight = ExampleWeights.sum("weights", weights, x.numRows);
         if (standardizer != null) {
             standardizer.updateBatch(x.data, x.numRows);
@@ -293,7 +306,8 @@ public final class Trainer {
             pruning.maskGradients();
         }
         double gradientNorm = clipping.apply(trainable);
-        double lr = learningRate();
+        // rateScale is exactly 1 outside ensembles, and lr·1 = lr: a single network's updates are unchanged.
+        double lr = learningRate() * rateScale;
         optimizer.step(trainable, lr, config.precision());
         steps++;
         if (pruning != null) {
@@ -311,11 +325,8 @@ public final class Trainer {
      * standardized with the current statistics, which are not updated). Changes no training state.
      */
     public Evaluation evaluate(double[][] features, double[] labels) {
-        DMatrixRMaj inputs = standardizedInputs(features);
-        DMatrixRMaj targets = encode(labels, features.length, new DMatrixRMaj(1, 1));
-        DMatrixRMaj outputs = network.predict(inputs);
-        double value = loss.value(outputs, targets) + network.penalty();
-        return new Evaluation(value, HoldoutMetrics.of(config, outputs, labels), features.length);
+        DMatrixRMaj outputs = network.predict(standardizedInputs(features));
+        return ModelOutputs.evaluation(config, loss, outputs, labels, network.penalty());
     }
 
     /**
@@ -327,13 +338,7 @@ public final class Trainer {
      * @throws IllegalArgumentException when the rows do not fit the model
      */
     public double[] predictions(double[][] features) {
-        DMatrixRMaj outputs = network.predict(standardizedInputs(features));
-        double[] predicted = new double[features.length];
-        for (int r = 0; r < predicted.length; r++) {
-            predicted[r] =
-                    config.classification() ? HoldoutMetrics.predictedClass(config, outputs, r) : outputs.data[r];
-        }
-        return predicted;
+        return ModelOutputs.predictions(config, network.predict(standardizedInputs(features)));
     }
 
     /**
@@ -545,12 +550,7 @@ public final class Trainer {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(STATE_MAGIC);
             out.writeInt(STATE_VERSION);
-            Map<String, String> properties = config.toProperties();
-            out.writeInt(properties.size());
-            for (Map.Entry<String, String> e : properties.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeUTF(e.getValue());
-            }
+            config.write(out);
             out.writeLong(steps);
             out.writeLong(examplesSeen);
             out.writeLong(budgetStart);
@@ -602,12 +602,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("training state format version " + version
                         + " is not supported; this build reads versions 1 to " + STATE_VERSION);
             }
-            int count = in.readInt();
-            Map<String, String> properties = new TreeMap<>();
-            for (int i = 0; i < count; i++) {
-                properties.put(in.readUTF(), in.readUTF());
-            }
-            Trainer t = new Trainer(TrainerConfig.fromProperties(properties));
+            Trainer t = new Trainer(TrainerConfig.read(in));
             t.steps = in.readLong();
             t.examplesSeen = in.readLong();
             t.budgetStart = in.readLong();
@@ -645,27 +640,17 @@ public final class Trainer {
     }
 
     /**
-     * Like {@link #restore(byte[])}, but first checks that the state was written under {@code
-     * expected}, apart from keys changed live ({@link TrainerConfig#LIVE_KEYS}), whose stored values
-     * win.
+     * Like {@link #restore(byte[])}, but first checks that the state was written under {@code expected} (see {@link
+     * Learners#restore(TrainerConfig, byte[])}).
      *
-     * @throws IllegalArgumentException naming the keys whose values differ
+     * @throws IllegalArgumentException naming the keys whose values differ, or when the state is an ensemble's
      */
     public static Trainer restore(TrainerConfig expected, byte[] state) {
-        Trainer t = restore(state);
-        Map<String, String> stored = t.config.toProperties();
-        TreeMap<String, String> differences = new TreeMap<>();
-        for (String key : TrainerConfig.KEYS) {
-            String mine = expected.toProperties().get(key);
-            String theirs = stored.get(key);
-            if (!TrainerConfig.LIVE_KEYS.contains(key) && !Objects.equals(mine, theirs)) {
-                differences.put(key, "state has " + theirs + ", config has " + mine);
-            }
+        if (Learners.restore(expected, state) instanceof Trainer trainer) {
+            return trainer;
         }
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("training state was written with another configuration: " + differences);
-        }
-        return t;
+        throw new IllegalArgumentException("the state is an ensemble's ("
+                + expected.ensemble().toProperties() + "); restore it with Learners.restore, not as one network");
     }
 
     private void applyLiveSettings(TrainerConfig c) {
@@ -726,42 +711,6 @@ public final class Trainer {
                 }
             }
             System.arraycopy(row, 0, m.data, r * n, n);
-        }
-        return m;
-    }
-
-    /** Encodes labels as the loss expects them: one-hot, 0/1, −1/+1 or the target itself. */
-    private DMatrixRMaj encode(double[] labels, int rows, DMatrixRMaj into) {
-        if (labels.length != rows) {
-            throw new IllegalArgumentException("got " + labels.length + " labels for " + rows + " rows");
-        }
-        int k = config.outputSize();
-        DMatrixRMaj m = into.numRows == rows && into.numCols == k && into.data.length == rows * k
-                ? into
-                : new DMatrixRMaj(rows, k);
-        String lossName = config.loss();
-        int classes = lossName.equals("categorical_crossentropy") ? k : 2;
-        for (int r = 0; r < rows; r++) {
-            double label = labels[r];
-            if (lossName.equals("mse")) {
-                if (!Double.isFinite(label)) {
-                    throw new IllegalArgumentException("label " + r + " must be a finite target, got " + label);
-                }
-                m.data[r] = label;
-                continue;
-            }
-            if (!(label >= 0 && label < classes && label == Math.rint(label))) {
-                throw new IllegalArgumentException(
-                        "label " + r + " must be a class index 0.." + (classes - 1) + ", got " + label);
-            }
-            switch (lossName) {
-                case "categorical_crossentropy" -> {
-                    Arrays.fill(m.data, r * k, r * k + k, 0.0);
-                    m.data[r * k + (int) label] = 1.0;
-                }
-                case "hinge" -> m.data[r] = label == 1 ? 1.0 : -1.0;
-                default -> m.data[r] = label;
-            }
         }
         return m;
     }

@@ -3,9 +3,14 @@ package dev.eddy.core.train;
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.drift.DriftConfig;
 import dev.eddy.core.drift.DriftResponse;
+import dev.eddy.core.ensemble.EnsembleConfig;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.monitor.Mode;
 import dev.eddy.core.prune.PruneConfig;
+import dev.eddy.core.stopping.EarlyStopping;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -81,7 +86,11 @@ public final class TrainerConfig {
 
     /** Every key {@link #fromProperties} knows, sorted. */
     public static final List<String> KEYS = sorted(
-            sorted(OPTIMIZER_KEYS, sorted(DriftConfig.KEYS, sorted(DriftResponse.KEYS, PruneConfig.KEYS))),
+            sorted(
+                    OPTIMIZER_KEYS,
+                    sorted(
+                            EnsembleConfig.KEYS,
+                            sorted(DriftConfig.KEYS, sorted(DriftResponse.KEYS, PruneConfig.KEYS)))),
             List.of(
                     "input-size",
                     "layers",
@@ -179,6 +188,7 @@ public final class TrainerConfig {
     private final OptionalLong maxSteps;
     private final DriftConfig drift;
     private final DriftResponse driftResponse;
+    private final EnsembleConfig ensemble;
     private final Precision precision;
     private final Optional<PruneConfig> prune;
 
@@ -256,7 +266,20 @@ public final class TrainerConfig {
             }
         });
         drift = DriftConfig.parse(driftProps, !classification());
-        driftResponse = DriftResponse.fromProperties(r.props);
+        ensemble = EnsembleConfig.parse(r.props, !classification());
+        if (ensemble.enabled()
+                && r.props.containsKey("drift.challenger")
+                && !r.props.get("drift.challenger").equals("none")) {
+            throw new IllegalArgumentException("drift.challenger=" + r.props.get("drift.challenger") + " cannot combine"
+                    + " with ensemble=" + ensemble.kind().key() + ": a challenger replaces one network; with an"
+                    + " ensemble leave drift.challenger out (an ensemble has none; leveraging-bagging resets its"
+                    + " worst member on its own)");
+        }
+        Map<String, String> responseProps = new HashMap<>(r.props);
+        if (ensemble.enabled()) {
+            responseProps.put("drift.challenger", "none");
+        }
+        driftResponse = DriftResponse.fromProperties(responseProps);
         if (driftResponse.lrFactor() != 1 && piecewise) {
             throw new IllegalArgumentException("drift.lr-factor needs a base learning rate; schedule=piecewise has"
                     + " none (its rates are schedule.values): leave drift.lr-factor at 1");
@@ -272,6 +295,7 @@ public final class TrainerConfig {
             });
         }
 
+        ensemble.toProperties().forEach(r::accept);
         prune = PruneConfig.parse(r.props);
         prune.ifPresent(c -> c.toProperties().forEach(r::accept));
 
@@ -324,6 +348,46 @@ public final class TrainerConfig {
     /** The drift detector ({@code drift.detector} and its keys). */
     public DriftConfig drift() {
         return drift;
+    }
+
+    /**
+     * A fresh early stopping of {@code early-stopping.*}, or null when it is disabled (each learner owns its own).
+     */
+    public EarlyStopping newEarlyStopping() {
+        if (!earlyStoppingEnabled) {
+            return null;
+        }
+        return new EarlyStopping(
+                earlyStoppingMode,
+                earlyStoppingMinDelta,
+                earlyStoppingPatience,
+                earlyStoppingBaseline.isPresent() ? earlyStoppingBaseline.getAsDouble() : null,
+                earlyStoppingStartFrom,
+                restoreBestWeights);
+    }
+
+    /** Writes {@link #toProperties()} into a training state: the count, then each key and value (UTF). */
+    public void write(DataOutput out) throws IOException {
+        out.writeInt(properties.size());
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    /** Reads what {@link #write} wrote, validated as {@link #fromProperties}. */
+    public static TrainerConfig read(DataInput in) throws IOException {
+        int count = in.readInt();
+        Map<String, String> props = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            props.put(in.readUTF(), in.readUTF());
+        }
+        return fromProperties(props);
+    }
+
+    /** The ensemble this model trains ({@code ensemble.*}), {@link EnsembleConfig#NONE} for one network. */
+    public EnsembleConfig ensemble() {
+        return ensemble;
     }
 
     /** Magnitude pruning during training ({@code prune.*}), when {@code prune.target-sparsity} is set. */

@@ -95,7 +95,8 @@ class AshaTest {
         Asha asha = new Asha(SMALL, 2, true);
         asha.report(0, 100, 0.1);
         assertEquals(List.of(d(1, PROMOTE, 0)), asha.report(1, 350, 0.9));
-        assertEquals(List.of(d(1, PRUNE, 1)), asha.report(1, 350, 0.9));
+        // alone at rung 1 and nobody left to arrive: paused, then promoted by the closed rung
+        assertEquals(List.of(d(1, PRUNE, 1), d(1, PROMOTE, 1)), asha.report(1, 350, 0.9));
     }
 
     /** One report: the trial, its examples and its metric. */
@@ -212,5 +213,36 @@ class AshaTest {
         byte[] before = asha.stateBytes();
         assertThrows(IOException.class, () -> asha.loadState(longer));
         assertArrayEquals(before, asha.stateBytes());
+    }
+
+    /**
+     * 16 trials in lockstep (reporting in index order), η = 4, rungs 10, 40, 160, max 640, trial t has metric −t:
+     * rung 0 ends with the top ⌊16/4⌋ = 4 promoted (0, 1, 2, 3), rung 1 with the top ⌊4/4⌋ = 1 (0, resumed when
+     * trial 3 arrives); at rung 2 trial 0 arrives alone, ⌊1/4⌋ = 0 pauses it, and as no running trial is left to
+     * arrive there the closed rung promotes its top ⌈1/4⌉ = 1: trial 0 again, which then completes and stays live.
+     */
+    @Test
+    void aClosedRungPromotesItsTopSoTheSearchEndsWithALiveTrial() {
+        Asha asha = new Asha(new AshaConfig(10, 640, 4), 16, true);
+        List<Decision> last = List.of();
+        for (long examples : new long[] {10, 40, 160, 640}) {
+            for (int t = 0; t < 16; t++) {
+                if (asha.nextMilestone(t).equals(OptionalLong.of(examples))) {
+                    last = asha.report(t, examples, -t);
+                }
+            }
+            if (examples == 160) {
+                assertEquals(List.of(d(0, PRUNE, 2), d(0, PROMOTE, 2)), last);
+            }
+            if (examples == 40) {
+                assertEquals(List.of(d(3, PRUNE, 1), d(0, PROMOTE, 1)), last);
+            }
+        }
+        assertEquals(List.of(d(0, COMPLETE, 3)), last);
+        for (int t = 0; t < 16; t++) {
+            assertEquals(t == 0 ? Status.COMPLETED : Status.PAUSED, asha.status(t), "trial " + t);
+        }
+        assertEquals(1, asha.rung(3));
+        assertEquals(0, asha.rung(4));
     }
 }

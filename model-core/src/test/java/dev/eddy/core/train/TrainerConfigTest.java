@@ -178,6 +178,9 @@ class TrainerConfigTest {
             p.put("drift.detector", detector);
             seen.addAll(TrainerConfig.fromProperties(p).toProperties().keySet());
         }
+        Map<String, String> ensemble = minimal();
+        ensemble.put("ensemble", "bagging");
+        seen.addAll(TrainerConfig.fromProperties(ensemble).toProperties().keySet());
         Map<String, String> pruned = minimal();
         pruned.put("prune.target-sparsity", "0.9");
         pruned.put("prune.end-step", "100");

@@ -1,0 +1,255 @@
+package dev.eddy.core.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Learner;
+import dev.eddy.core.train.Learners;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EnsembleTest {
+
+    /** 4 inputs, one hidden layer, binary; the given keys on top. */
+    static TrainerConfig config(String... keyValues) {
+        Map<String, String> p = new HashMap<>();
+        p.put("input-size", "4");
+        p.put("layers", "8:relu,1:sigmoid");
+        p.put("batch-size", "4");
+        p.put("optimizer", "sgd");
+        p.put("learning-rate", "0.1");
+        p.put("seed", "3");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.put(keyValues[i], keyValues[i + 1]);
+        }
+        return TrainerConfig.fromProperties(p);
+    }
+
+    /** Label 1 when x0 + x1 > 0 (flipped when {@code flipped}), batches of 4 from a fixed seed. */
+    static final class Stream {
+        final SplittableRandom random = new SplittableRandom(11);
+        double[][] x = new double[4][4];
+        double[] y = new double[4];
+        final double[] w = {1, 1, 1, 1};
+
+        void next(boolean flipped) {
+            x = new double[4][4];
+            y = new double[4];
+            for (int r = 0; r < 4; r++) {
+                for (int j = 0; j < 4; j++) {
+                    x[r][j] = random.nextGaussian();
+                }
+                boolean positive = x[r][0] + x[r][1] > 0;
+                y[r] = positive != flipped ? 1 : 0;
+            }
+        }
+    }
+
+    @Test
+    void keysAreValidatedNamingTheKeyAndTheRange() {
+        assertEquals(EnsembleConfig.NONE, config().ensemble());
+        EnsembleConfig lb = config("ensemble", "leveraging-bagging").ensemble();
+        assertEquals(new EnsembleConfig(EnsembleKind.LEVERAGING_BAGGING, 10, 6.0), lb);
+        assertEquals(1.0, config("ensemble", "bagging").ensemble().lambda());
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> config("ensemble", "bagging", "ensemble.size", "1"))
+                        .getMessage()
+                        .contains("ensemble.size must be an integer in [2, 64], got 1"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> config("ensemble", "bagging", "ensemble.size", "65"))
+                        .getMessage()
+                        .contains("ensemble.size must be an integer in [2, 64], got 65"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> config("ensemble", "bagging", "ensemble.lambda", "0"))
+                .getMessage()
+                .contains("ensemble.lambda must be a finite number > 0, got 0.0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> config("ensemble", "forest"))
+                .getMessage()
+                .contains("ensemble must be one of [bagging, leveraging-bagging, boosting]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> config("ensemble.size", "4"))
+                .getMessage()
+                .contains("'ensemble.size' applies only with ensemble"));
+        String regression = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> config("layers", "8:relu,1:linear", "ensemble", "boosting"))
+                .getMessage();
+        assertTrue(regression.contains("ensemble=boosting") && regression.contains("loss=mse"), regression);
+        String challenger = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> config("ensemble", "bagging", "drift.detector", "adwin", "drift.challenger", "fresh"))
+                .getMessage();
+        assertTrue(
+                challenger.contains("drift.challenger=fresh") && challenger.contains("ensemble=bagging"), challenger);
+    }
+
+    @Test
+    void aConfigurationWithoutEnsembleKeepsItsCanonicalKeys() {
+        assertFalse(config().toProperties().containsKey("ensemble"));
+        assertInstanceOf(Trainer.class, Learners.create(config()));
+        assertInstanceOf(Ensemble.class, Learners.create(config("ensemble", "bagging")));
+    }
+
+    @Test
+    void poissonDrawsArePureAndHaveTheirMean() {
+        PoissonDraw a = new PoissonDraw(42);
+        PoissonDraw b = new PoissonDraw(42);
+        for (double lambda : new double[] {1, 6}) {
+            long sum = 0;
+            long zeros = 0;
+            int n = 200_000;
+            for (int i = 0; i < n; i++) {
+                int k = a.draw(i % 10, i, lambda);
+                assertEquals(k, b.draw(i % 10, i, lambda));
+                sum += k;
+                zeros += k == 0 ? 1 : 0;
+            }
+            assertEquals(lambda, (double) sum / n, 0.02 * lambda);
+            assertEquals(Math.exp(-lambda), (double) zeros / n, 0.005);
+        }
+        assertNotEquals(a.uniform(0, 5), a.uniform(1, 5));
+        assertNotEquals(a.uniform(0, 5), new PoissonDraw(43).uniform(0, 5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
+    void aRestoredEnsembleContinuesBitIdentically(String kind) {
+        TrainerConfig c = config("ensemble", kind, "ensemble.size", "3", "early-stopping.enabled", "false");
+        Learner straight = Learners.create(c);
+        Learner interrupted = Learners.create(c);
+        Stream s1 = new Stream();
+        Stream s2 = new Stream();
+        for (int i = 0; i < 300; i++) {
+            s1.next(i >= 150);
+            s2.next(i >= 150);
+            straight.predictions(s1.x);
+            straight.step(s1.x, s1.y, s1.w);
+            if (i % 37 == 0) {
+                interrupted = Learners.restore(c, interrupted.state());
+            }
+            interrupted.predictions(s2.x);
+            interrupted.step(s2.x, s2.y, s2.w);
+        }
+        assertArrayEquals(straight.state(), interrupted.state());
+        assertInstanceOf(Ensemble.class, interrupted);
+        assertEquals(1200, straight.examplesSeen());
+    }
+
+    @Test
+    void leveragingBaggingResetsTheWorstMemberWhenItsAdwinDetectsAChange() {
+        Ensemble e = Ensemble.create(config("ensemble", "leveraging-bagging", "ensemble.size", "4"));
+        Stream s = new Stream();
+        for (int i = 0; i < 600; i++) {
+            s.next(i >= 300);
+            e.step(s.x, s.y, s.w);
+        }
+        int resets = 0;
+        for (int m = 0; m < e.size(); m++) {
+            resets += e.resets(m);
+        }
+        assertTrue(resets >= 1, "the concept flips at example 1200, resets: " + resets);
+        Ensemble bagging = Ensemble.create(config("ensemble", "bagging", "ensemble.size", "4"));
+        Stream t = new Stream();
+        for (int i = 0; i < 600; i++) {
+            t.next(i >= 300);
+            bagging.step(t.x, t.y, t.w);
+        }
+        for (int m = 0; m < bagging.size(); m++) {
+            assertEquals(0, bagging.resets(m));
+        }
+    }
+
+    @Test
+    void theServedModelIsTheMeanOfTheMembersOutputs() {
+        Ensemble e = Ensemble.create(config("ensemble", "bagging", "ensemble.size", "3", "standardize", "false"));
+        Stream s = new Stream();
+        for (int i = 0; i < 50; i++) {
+            s.next(false);
+            e.step(s.x, s.y, s.w);
+        }
+        InferenceModel served = InferenceModel.fromBytes(e.inferenceModel().toBytes());
+        assertEquals(3, served.members());
+        assertTrue(served.votes().isEmpty());
+        s.next(false);
+        double[][] got = served.predict(s.x);
+        for (int r = 0; r < 4; r++) {
+            double mean = 0;
+            for (int m = 0; m < 3; m++) {
+                mean += e.member(m)
+                                .predict(org.ejml.data.DMatrixRMaj.wrap(1, 4, s.x[r].clone()))
+                                .get(0, 0)
+                        / 3;
+            }
+            assertEquals(mean, got[r][0], 1e-12);
+            assertEquals(mean >= 0.5 ? 1.0 : 0.0, e.predictions(new double[][] {s.x[r]})[0]);
+        }
+        String message =
+                assertThrows(IllegalArgumentException.class, served::network).getMessage();
+        assertTrue(message.contains("ensemble of 3 networks"), message);
+        String warm = assertThrows(IllegalArgumentException.class, () -> Trainer.warmStart(config(), served))
+                .getMessage();
+        assertEquals("a warm start copies one network into one network; the source is an ensemble of 3 networks", warm);
+    }
+
+    @Test
+    void boostingServesAWeightedVote() {
+        Ensemble e = Ensemble.create(config("ensemble", "boosting", "ensemble.size", "3", "standardize", "false"));
+        Stream s = new Stream();
+        for (int i = 0; i < 200; i++) {
+            s.next(false);
+            e.step(s.x, s.y, s.w);
+        }
+        InferenceModel served = e.inferenceModel();
+        double[] votes = served.votes().orElseThrow();
+        assertEquals(3, votes.length);
+        double total = Arrays.stream(votes).sum();
+        assertTrue(total > 0, Arrays.toString(votes));
+        s.next(false);
+        double[][] shares = served.predict(s.x);
+        for (int r = 0; r < 4; r++) {
+            double share = 0;
+            for (int m = 0; m < 3; m++) {
+                double p = e.member(m)
+                        .predict(org.ejml.data.DMatrixRMaj.wrap(1, 4, s.x[r].clone()))
+                        .get(0, 0);
+                share += p >= 0.5 ? votes[m] / total : 0;
+            }
+            assertEquals(share, shares[r][0], 1e-12);
+        }
+    }
+
+    @Test
+    void aLiveSetReachesEveryMemberAndTheState() {
+        TrainerConfig c = config("ensemble", "bagging", "ensemble.size", "3");
+        Ensemble e = Ensemble.create(c);
+        e.set("learning-rate", "0.5");
+        assertEquals(0.5, e.learningRate());
+        Ensemble restored = (Ensemble) Learners.restore(c, e.state());
+        assertEquals("0.5", restored.config().toProperties().get("learning-rate"));
+        for (int m = 0; m < 3; m++) {
+            assertEquals(0.5, restored.memberTrainer(m).learningRate());
+        }
+        assertThrows(IllegalArgumentException.class, () -> e.set("layers", "4:relu,1:sigmoid"));
+    }
+
+    @Test
+    void aStateOfOneNetworkStillRestoresThroughLearners() {
+        Trainer t = Trainer.create(config());
+        Stream s = new Stream();
+        s.next(false);
+        t.step(s.x, s.y);
+        assertArrayEquals(t.state(), Learners.restore(config(), t.state()).state());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.eddy.evaluate;
+
+import dev.eddy.topology.LocalSearch;
+import java.util.List;
+
+/**
+ * What a search learner did on one stream, beside its served figures (a {@link LearnerResult} of the same name).
+ *
+ * @param learner the learner's name
+ * @param strategy {@code search.strategy}
+ * @param leaderboard every trial, best search metric first, at the end of the stream
+ * @param events every decision (prune, promote, complete, champion switch) at its stream position
+ * @param trialExamples training examples trained summed over trials
+ * @param trialExamplesPerSecond {@code trialExamples} over the search's wall time
+ */
+public record SearchResult(
+        String learner,
+        String strategy,
+        List<LocalSearch.Standing> leaderboard,
+        List<LocalSearch.Event> events,
+        long trialExamples,
+        double trialExamplesPerSecond) {}

@@ -1,0 +1,181 @@
+package dev.eddy.warmstart;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.core.train.TransferRule;
+import dev.eddy.lifecycle.SnapshotLog;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serving.SnapshotModels;
+import dev.eddy.state.WarmStartSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves the configured warm starts at the application's start, before anything trains, so that a bad source stops
+ * the start with nothing applied:
+ *
+ * <ul>
+ *   <li>{@code warm-start.from=<model>}: the newest accepted snapshot of that model on the snapshot topic; {@code
+ *       <model>@<version>}: that version while the compacted topic still holds it, else refused naming the versions
+ *       it holds. A model with no snapshot yet is waited for, up to {@code warm-start.timeout-ms}, when another
+ *       application trains it; when it is a model of this application it is refused at once: it could not train
+ *       while the start waits for it.
+ *   <li>{@code warm-start.file=PATH}: an {@code eddy export} file, identified by the SHA-256 of its bytes.
+ * </ul>
+ *
+ * The source must then fit the model ({@link TransferRule#between}). Each resolution is reported (one line per model)
+ * to the given consumer.
+ */
+public final class WarmStartResolver {
+
+    /** Between two reads of the snapshot topic while waiting for a first snapshot. */
+    static final long POLL_MS = 1000;
+
+    private final EddyConfig config;
+    private final Supplier<SnapshotLog> snapshots;
+    private final Consumer<String> report;
+    private SnapshotLog log;
+
+    /**
+     * @param snapshots reads the snapshot topic as it is now (called once, then again only while waiting)
+     * @param report hears what is resolved and what is waited for, one line each
+     */
+    public WarmStartResolver(EddyConfig config, Supplier<SnapshotLog> snapshots, Consumer<String> report) {
+        this.config = config;
+        this.snapshots = snapshots;
+        this.report = report;
+    }
+
+    /**
+     * The warm start of every model that has one, by model id.
+     *
+     * @throws IllegalArgumentException naming the model's key and the source when a source cannot be used
+     * @throws InterruptedException when interrupted while waiting for a snapshot
+     */
+    public SortedMap<String, ResolvedWarmStart> resolve() throws InterruptedException {
+        SortedMap<String, ResolvedWarmStart> out = new TreeMap<>();
+        for (Map.Entry<String, WarmStartConfig> e : config.warmStarts().entrySet()) {
+            String modelId = e.getKey();
+            WarmStartConfig w = e.getValue();
+            String key = "model." + modelId + "." + w.spec();
+            ResolvedWarmStart resolved = w.file() != null ? file(key, w) : snapshot(modelId, key, w);
+            TrainerConfig target = config.models().get(modelId);
+            TransferRule rule;
+            try {
+                rule = TransferRule.between(resolved.model(), target);
+            } catch (IllegalArgumentException refused) {
+                throw new IllegalArgumentException(
+                        key + " resolves to " + resolved.source() + ", but " + refused.getMessage(), refused);
+            }
+            report.accept("model " + modelId + ": warm start from " + resolved.source() + "; "
+                    + rule.copiedLayers() + " of " + target.layers().size() + " layers copied, frozen-layers="
+                    + target.frozenLayers() + ", standardizer " + (w.copyStandardizer() ? "copy" : "fresh")
+                    + "; applied when " + modelId + " has no state yet and on 'reset " + modelId + "'");
+            out.put(modelId, resolved);
+        }
+        return out;
+    }
+
+    private ResolvedWarmStart file(String key, WarmStartConfig w) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(w.file());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + ": cannot read the file (" + e + ")", e);
+        }
+        InferenceModel model;
+        try {
+            model = InferenceModel.fromBytes(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    key + ": not a model in the 'eddy export' format (" + e.getMessage() + ")", e);
+        }
+        return new ResolvedWarmStart(
+                w.spec(), WarmStartSource.file(w.file().toString(), sha256(bytes)), model, w.copyStandardizer());
+    }
+
+    private ResolvedWarmStart snapshot(String modelId, String key, WarmStartConfig w) throws InterruptedException {
+        String topic = config.topics().snapshots();
+        String source = w.sourceModel();
+        long deadline = System.nanoTime() + w.timeoutMs() * 1_000_000;
+        boolean waiting = false;
+        if (log == null) {
+            log = snapshots.get();
+        }
+        while (log.of(source).isEmpty()) {
+            if (config.models().containsKey(source)) {
+                throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
+                        + " yet, and it trains in this same application, which cannot start " + source + " and wait"
+                        + " for it at once: start the application without model " + modelId + " until " + source
+                        + " has published a snapshot, or warm-start " + modelId + " from a file (warm-start.file)"
+                        + " written by 'eddy export'");
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new IllegalArgumentException(key + ": no snapshot of model '" + source + "' on topic " + topic
+                        + " after waiting " + w.timeoutMs() + " ms (model." + modelId + ".warm-start.timeout-ms);"
+                        + " models with snapshots there: " + modelsOnTopic());
+            }
+            if (!waiting) {
+                report.accept("model " + modelId + ": waiting for a first snapshot of model '" + source + "' on topic "
+                        + topic + " (up to model." + modelId + ".warm-start.timeout-ms=" + w.timeoutMs() + ")");
+                waiting = true;
+            }
+            Thread.sleep(Math.min(POLL_MS, left));
+            log = snapshots.get();
+        }
+        List<ModelSnapshot> versions = log.of(source);
+        Optional<ModelSnapshot> chosen = log.accepted(source, w.sourceVersion());
+        if (chosen.isEmpty()) {
+            String held = versions.stream()
+                    .map(s -> s.getVersion() + (s.getAccepted() ? "" : " (refused)"))
+                    .collect(Collectors.joining(", ", "[", "]"));
+            throw new IllegalArgumentException(
+                    w.sourceVersion() == null
+                            ? key + ": model '" + source + "' has no accepted snapshot on topic " + topic
+                                    + "; it holds " + held
+                            : key + ": version " + w.sourceVersion() + " of model '" + source + "' is not on topic "
+                                    + topic
+                                    + " (a compacted topic keeps the newest versions only); versions there: " + held
+                                    + "; 'eddy export' keeps a version as a file for warm-start.file");
+        }
+        ModelSnapshot s = chosen.get();
+        InferenceModel model;
+        try {
+            model = SnapshotModels.inferenceModel(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    key + ": snapshot v" + s.getVersion() + " of model '" + source + "' is unreadable: "
+                            + e.getMessage(),
+                    e);
+        }
+        return new ResolvedWarmStart(
+                w.spec(), WarmStartSource.snapshot(source, s.getVersion()), model, w.copyStandardizer());
+    }
+
+    private TreeSet<String> modelsOnTopic() {
+        return log.snapshots().stream().map(ModelSnapshot::getModelId).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

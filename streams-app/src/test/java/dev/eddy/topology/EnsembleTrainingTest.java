@@ -1,0 +1,61 @@
+package dev.eddy.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.core.ensemble.Ensemble;
+import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Learners;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serving.SnapshotModels;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** An ensemble model through the production topology: restarts, snapshots, serving and a live set. */
+class EnsembleTrainingTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> settings(String kind) {
+        Map<String, String> s = TrainingFixture.logisticModel("m");
+        s.put("model.m.layers", "4:relu,1:sigmoid");
+        s.put("model.m.standardize", "true");
+        s.put("model.m.ensemble", kind);
+        s.put("model.m.ensemble.size", "3");
+        s.put("snapshot-every", "5");
+        return s;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
+    void aRestartedEnsembleIsBitIdenticalAndItsSnapshotsServeItsMembers(String kind) {
+        List<Example> input = TrainingFixture.blobs(90, 5, "m");
+        List<TrainingFixture.Segment> segments = List.of(
+                new TrainingFixture.Segment(input.subList(0, 13), List.of()),
+                new TrainingFixture.Segment(input.subList(13, 40), List.of("set m learning-rate 0.05")),
+                new TrainingFixture.Segment(input.subList(40, 90), List.of()));
+        TrainingFixture.Run whole = TrainingFixture.run(settings(kind), dir.resolve("whole"), segments, false, "m");
+        TrainingFixture.Run pieces = TrainingFixture.run(settings(kind), dir.resolve("pieces"), segments, true, "m");
+        assertThat(pieces.trainerState()).isEqualTo(whole.trainerState());
+        assertThat(pieces.snapshots()).hasSameSizeAs(whole.snapshots()).isNotEmpty();
+
+        Ensemble ensemble = (Ensemble) Learners.restore(whole.trainerState());
+        assertThat(ensemble.examplesSeen())
+                .isEqualTo(whole.status().examplesTrained())
+                .isGreaterThan(60);
+        assertThat(ensemble.config().learningRate()).isEqualTo(0.05);
+        ModelSnapshot last = whole.snapshots().get(whole.snapshots().size() - 1);
+        InferenceModel served = SnapshotModels.inferenceModel(last);
+        assertThat(served.members()).isEqualTo(3);
+        assertThat(served.votes().isPresent()).isEqualTo(kind.equals("boosting"));
+        assertThat(served.toBytes()).isEqualTo(ensemble.inferenceModel().toBytes());
+        double[][] probe = {{1, 1}, {-1, -1}, {0.3, -0.2}};
+        assertThat(served.predict(probe))
+                .isDeepEqualTo(ensemble.inferenceModel().predict(probe));
+    }
+}
