@@ -3,10 +3,10 @@ package dev.eddy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.train.InferenceModel;
-import dev.eddy.config.EddyConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
@@ -173,7 +173,9 @@ class CrashExactnessTest {
             assertThat(model.precision()).isEqualTo(Precision.FLOAT32);
             for (Parameter p : model.network().parameters()) {
                 for (double w : p.value()) {
-                    assertThat((double) (float) w).as("%s holds floats", p.name()).isEqualTo(w);
+                    assertThat((double) (float) w)
+                            .as("%s holds floats", p.name())
+                            .isEqualTo(w);
                 }
             }
         }
