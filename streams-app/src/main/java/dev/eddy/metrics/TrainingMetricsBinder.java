@@ -44,6 +44,8 @@ import java.util.function.ToDoubleFunction;
  * eddy.early.stopping.wait    gauge    evaluations since the monitored metric last improved
  * eddy.training.paused        gauge    1 while early stopping has paused training, else 0
  * eddy.model.version          gauge    version of the newest published snapshot (NaN before the first in this process)
+ * eddy.model.sparsity         gauge    fraction of kernel weights that are 0 at the last metrics record (models with
+ *                                      prune.* only)
  * eddy.model.snapshots        counter  snapshots published, tag reason = periodic | best | early_stop | final | drift
  *                                      | challenger
  * eddy.drift.detections       counter  drift detector signals, tag kind = warning (a rise into the warning zone) | drift
@@ -62,12 +64,16 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     private static final double NONE = Double.NaN;
 
     private final SortedMap<String, Boolean> classification = new TreeMap<>();
+    private final SortedMap<String, Boolean> pruned = new TreeMap<>();
     private volatile Map<String, ModelMeters> models = Map.of();
     private volatile Map<DeadLetterReason, Counter> deadLetters = Map.of();
 
     /** Meters for each of {@code models} (id → configuration; the configuration says if it classifies). */
     public TrainingMetricsBinder(Map<String, TrainerConfig> models) {
-        models.forEach((id, config) -> classification.put(id, config.classification()));
+        models.forEach((id, config) -> {
+            classification.put(id, config.classification());
+            pruned.put(id, config.prune().isPresent());
+        });
     }
 
     @Override
@@ -76,7 +82,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             throw new IllegalStateException("TrainingMetricsBinder is already bound to a registry");
         }
         Map<String, ModelMeters> meters = new HashMap<>();
-        classification.forEach((id, classifies) -> meters.put(id, new ModelMeters(registry, id, classifies)));
+        classification.forEach(
+                (id, classifies) -> meters.put(id, new ModelMeters(registry, id, classifies, pruned.get(id))));
         Map<DeadLetterReason, Counter> dlq = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             dlq.put(
@@ -132,6 +139,9 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         m.learningRate = metrics.getLearningRate();
         m.earlyStoppingWait = metrics.getEarlyStoppingWait();
         m.paused = metrics.getPaused() ? 1 : 0;
+        if (metrics.getSparsity() != null) {
+            m.sparsity = metrics.getSparsity();
+        }
         if (metrics.getEvent() != null) {
             switch (metrics.getEvent().getKind()) {
                 case "drift-warning" -> m.driftWarnings.increment();
@@ -218,8 +228,9 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         volatile double paused;
         volatile double version = NONE;
         volatile double driftState;
+        volatile double sparsity = NONE;
 
-        ModelMeters(MeterRegistry registry, String modelId, boolean classification) {
+        ModelMeters(MeterRegistry registry, String modelId, boolean classification, boolean pruned) {
             this.classification = classification;
             Tags model = Tags.of("model", modelId);
             String examples = "Training examples that reached the trainer (paused=true: counted, not trained on)";
@@ -290,6 +301,14 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
                     "Mini-batch loss of the last optimizer step",
                     m -> m.trainLoss);
             gauge(registry, model, "eddy.learning.rate", "Learning rate in force", m -> m.learningRate);
+            if (pruned) {
+                gauge(
+                        registry,
+                        model,
+                        "eddy.model.sparsity",
+                        "Fraction of the kernel weights that are 0 (magnitude pruning), at the last metrics record",
+                        m -> m.sparsity);
+            }
             gauge(registry, model, "eddy.holdout.loss", "Holdout loss at the last evaluation", m -> m.holdoutLoss);
             if (classification) {
                 gauge(

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param examplesPerSecond examples / trainingSeconds
  * @param trainingSeconds wall time from the first example sent to the last evaluation
  * @param driftDetections examples seen at each drift the model's detector found, in order
+ * @param sparsity the last reported fraction of kernel weights that are 0 (NaN: the model is not pruned)
  */
 public record RunSummary(
         String dataset,
@@ -42,7 +43,8 @@ public record RunSummary(
         long stoppedAtStep,
         double examplesPerSecond,
         double trainingSeconds,
-        List<Long> driftDetections) {
+        List<Long> driftDetections,
+        double sparsity) {
 
     /** Holdout metrics for which smaller is better. */
     private static final Set<String> MINIMIZED = Set.of("loss", "mae", "rmse");
@@ -64,6 +66,7 @@ public record RunSummary(
         long bestAt = -1;
         double last = Double.NaN;
         double prequential = Double.NaN;
+        double sparsity = Double.NaN;
         long stoppedAtExamples = -1;
         long stoppedAtStep = -1;
         List<Long> drifts = new ArrayList<>();
@@ -71,6 +74,9 @@ public record RunSummary(
         for (TrainingPoint p : points) {
             if (p.event().equals("drift")) {
                 drifts.add(p.examples());
+            }
+            if (Double.isFinite(p.sparsity())) {
+                sparsity = p.sparsity();
             }
             if (!p.event().isEmpty()) {
                 continue; // an event's record is not an evaluation
@@ -111,7 +117,8 @@ public record RunSummary(
                 stoppedAtStep,
                 trainingSeconds > 0 ? examples / trainingSeconds : Double.NaN,
                 trainingSeconds,
-                List.copyOf(drifts));
+                List.copyOf(drifts),
+                sparsity);
     }
 
     /** The same summary with the newest snapshot version as observed elsewhere (e.g. the status store). */
@@ -133,6 +140,7 @@ public record RunSummary(
                 stoppedAtStep,
                 examplesPerSecond,
                 trainingSeconds,
-                driftDetections);
+                driftDetections,
+                sparsity);
     }
 }

@@ -19,6 +19,7 @@ import dev.eddy.schema.TrainingMetrics;
  * @param paused whether early stopping has stopped training
  * @param prequential test-then-train metric on the training stream
  * @param event the kind of the record's drift event ({@code drift}, {@code challenger-swap}, ...), empty if none
+ * @param sparsity fraction of the kernel weights that are 0 (models pruned during training; NaN otherwise)
  */
 public record TrainingPoint(
         long examples,
@@ -33,7 +34,8 @@ public record TrainingPoint(
         int earlyStoppingWait,
         boolean paused,
         double prequential,
-        String event) {
+        String event,
+        double sparsity) {
 
     /** The point of a metrics record. */
     public static TrainingPoint of(TrainingMetrics m) {
@@ -50,7 +52,8 @@ public record TrainingPoint(
                 m.getEarlyStoppingWait(),
                 m.getPaused(),
                 orNaN(m.getPrequentialMetric()),
-                m.getEvent() == null ? "" : m.getEvent().getKind());
+                m.getEvent() == null ? "" : m.getEvent().getKind(),
+                orNaN(m.getSparsity()));
     }
 
     /** The same point with the throughput measured by the caller (e.g. on the wall clock of a live run). */
@@ -68,7 +71,8 @@ public record TrainingPoint(
                 earlyStoppingWait,
                 paused,
                 prequential,
-                event);
+                event,
+                sparsity);
     }
 
     private static double orNaN(Double d) {

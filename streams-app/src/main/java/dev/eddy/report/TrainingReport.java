@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * loss.png            training and holdout loss against examples seen (log y), dashed line where training stopped
- * holdout-metric.png  the monitored holdout metric (and the prequential one, if reported) against examples
+ * holdout-metric.png  the monitored holdout metric (and the prequential one, if reported) against examples, with
+ *                     the kernel sparsity beside them for a model pruned during training
  * learning-rate.png   learning rate against optimizer steps
  * throughput.png      training examples per second against examples seen
  * </pre>
@@ -78,7 +79,8 @@ public final class TrainingReport {
                 List.of(
                         new Plots.Series("holdout " + metric, examples, column(points, p -> p.holdoutMetric())),
                         new Plots.Series(
-                                "prequential (test-then-train)", examples, column(points, p -> p.prequential()))));
+                                "prequential (test-then-train)", examples, column(points, p -> p.prequential())),
+                        new Plots.Series("kernel sparsity", examples, column(points, p -> p.sparsity()))));
         plot(
                 plots,
                 dir.resolve(LEARNING_RATE_PLOT),
@@ -137,6 +139,9 @@ public final class TrainingReport {
                     s.bestMetric(),
                     s.bestAtExamples(),
                     s.finalMetric()));
+        }
+        if (!Double.isNaN(s.sparsity())) {
+            lines.add(String.format(Locale.ROOT, "kernel sparsity (pruned during training): %.4f", s.sparsity()));
         }
         lines.add("prequential metric: "
                 + (Double.isNaN(s.prequential())

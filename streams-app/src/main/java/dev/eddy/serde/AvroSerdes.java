@@ -25,6 +25,9 @@ public final class AvroSerdes {
     /** ModelSnapshot as written before sparse tensors ({@code NamedTensor.indices}; with lineage and precision). */
     private static final Schema SNAPSHOT_BEFORE_SPARSE = earlier("ModelSnapshot-before-sparse.avsc");
 
+    /** TrainingMetrics as written before the sparsity field. */
+    private static final Schema METRICS_BEFORE_SPARSITY = earlier("TrainingMetrics-before-sparsity.avsc");
+
     private AvroSerdes() {}
 
     /** An earlier schema kept in the schemas module ({@code dev/eddy/schema/earlier/<name>}). */
@@ -49,7 +52,7 @@ public final class AvroSerdes {
     }
 
     public static AvroSerde<TrainingMetrics> trainingMetrics() {
-        return AvroSerde.of(TrainingMetrics.class);
+        return AvroSerde.of(TrainingMetrics.class, METRICS_BEFORE_SPARSITY);
     }
 
     public static AvroSerde<Prediction> predictions() {

@@ -680,6 +680,7 @@ final class ModelTraining {
                 .setPaused(trainer.stopped())
                 .setPrequentialMetric(prequentialMetric())
                 .setPrequentialWindowMetric(windowMetric())
+                .setSparsity(trainer.config().prune().isPresent() ? trainer.sparsity() : null)
                 .setTime(Instant.ofEpochMilli(nowMs));
     }
 

@@ -45,12 +45,13 @@ class DemoStreamTest {
     void progressLineShowsThroughputLossMetricVersionAndWait() {
         StringWriter text = new StringWriter();
         LiveProgress progress = new LiveProgress(new PrintWriter(text), false, 10_000, 15);
-        progress.show(
-                new TrainingPoint(2500, 78, 0.25, 0.3, "accuracy", 0.91, 1e-3, 1234, 4, 3, false, Double.NaN, ""));
+        progress.show(new TrainingPoint(
+                2500, 78, 0.25, 0.3, "accuracy", 0.91, 1e-3, 1234, 4, 3, false, Double.NaN, "", Double.NaN));
         assertThat(text.toString())
                 .contains(" 25%", "2,500 examples", "1,234/s", "loss 0.2500", "accuracy 0.9100", "v4", "wait 3/15")
                 .doesNotContain("[", "\r");
-        progress.show(new TrainingPoint(3000, 94, 0.4, Double.NaN, "", Double.NaN, 1e-3, 0, 4, 0, false, 0.8, "drift"));
+        progress.show(new TrainingPoint(
+                3000, 94, 0.4, Double.NaN, "", Double.NaN, 1e-3, 0, 4, 0, false, 0.8, "drift", Double.NaN));
         assertThat(text.toString().lines().toList())
                 .as("a drift is shown at once, counted from then on")
                 .last()

@@ -171,20 +171,22 @@ class EvaluateCommandTest {
                 .contains("search-champion", "search-prune");
         JsonNode rs = stream.get("searches").get(1);
         assertThat(rs.get("trials")).extracting(t -> t.get("status").asText()).containsOnly("running");
+        assertThat(Files.size(report.resolve("sea-hb-trials.png"))).isPositive();
+        assertThat(Files.readString(report.resolve("report.md"))).contains("![hb trials](sea-hb-trials.png)");
         long trained = rs.get("trials").get(0).get("examples").asLong();
         assertThat(rs.get("trialExamples").asLong()).isEqualTo(3 * trained);
     }
 
     @Test
     void badSearchKeysAreRefusedAtStartNamingTheFileAndKey() throws IOException {
-        Path zoom = file("zoom.properties", "search.strategy=zoom\n");
+        Path pbt = file("pbt.properties", "search.strategy=pbt\n");
         Path range = file("range.properties", "search.strategy=random\nsearch.space.learning-rate=loguniform(1,0.1)\n");
         Path notTrainer = file("nt.properties", "search.strategy=random\nsearch.space.holdout.fraction=0.1|0.2\n");
         Path grid = file("grid.properties", "search.strategy=grid\nsearch.trials=500\n");
         Path badLayers = file("bl.properties", "search.strategy=grid\nsearch.space.layers=8:relu|8:nope\n");
         assertFailure(
-                eddy("evaluate", "--dataset", "sea", "--model", zoom.toString()),
-                "zoom.properties: search.strategy=zoom is not available yet");
+                eddy("evaluate", "--dataset", "sea", "--model", pbt.toString()),
+                "pbt.properties: search.strategy=pbt is not available yet");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", range.toString()),
                 "range.properties: search.space.learning-rate: 'loguniform(1,0.1)' is an empty or inverted range");
@@ -267,6 +269,39 @@ class EvaluateCommandTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         assertThat(run.err().lines().toList()).hasSize(1);
         assertThat(run.err()).startsWith("eddy evaluate: error: ").contains(mentions);
+    }
+
+    /** prune.* keys in a learner file prune during the yardstick's run; bad ones are refused at start naming them. */
+    @Test
+    void aLearnerFileMayPruneAndBadPruneKeysAreRefused() throws IOException {
+        Path pruned = file(
+                "pruned.properties",
+                "layers=32:relu\nprune.target-sparsity=0.8\nprune.end-step=10\nprune.frequency=2\nbatch-size=8\n");
+        Path report = dir.resolve("r");
+        Run run = eddy(
+                "evaluate", "--dataset", "breast-cancer", "--model", pruned.toString(), "--report", report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode cancer = JSON.readTree(report.resolve("report.json").toFile())
+                .get("streams")
+                .get(0);
+        assertThat(learner(cancer, "pruned").get("accuracy").asDouble())
+                .isGreaterThan(learner(cancer, "majority").get("accuracy").asDouble());
+
+        Path whole = file("whole.properties", "prune.target-sparsity=1\nprune.end-step=10\n");
+        Path noEnd = file("noend.properties", "prune.target-sparsity=0.5\n");
+        Path inverted = file("inv.properties", "prune.target-sparsity=0.5\nprune.begin-step=20\nprune.end-step=10\n");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", whole.toString()),
+                "whole.properties",
+                "prune.target-sparsity must be a number in [0, 1), got '1'");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", noEnd.toString()),
+                "noend.properties",
+                "prune.end-step is required with prune.schedule=polynomial");
+        assertFailure(
+                eddy("evaluate", "--dataset", "breast-cancer", "--model", inverted.toString()),
+                "inv.properties",
+                "prune.end-step 10 must be after prune.begin-step 20");
     }
 
     @Test

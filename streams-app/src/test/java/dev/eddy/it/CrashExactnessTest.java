@@ -35,11 +35,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at random points of a training run and restarted each time; when it has consumed everything, the snapshots it
  * published (every one, periodic, best and early-stop, then the FINAL one of the clean shutdown) are bit-identical
  * to those of an uninterrupted run on the same input, and its status counters are equal. Both routings are tested:
- * through the trainer-input topic, and {@code routing=direct}; and direct routing on four input partitions
+ * through the trainer-input topic, and {@code routing=direct}; direct routing on four input partitions
  * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
- * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a short
- * float32 case ({@code direct-float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES}
- * examples, {@value #FLOAT32_KILLS} kills, at a random moment and while a snapshot is published).
+ * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a model pruned
+ * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
+ * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); and a short float32 case ({@code
+ * float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS}
+ * kills, at a random moment and while a snapshot is published).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -59,15 +61,18 @@ class CrashExactnessTest {
     private static final String MODEL = "m";
     /** The case of direct routing on {@link #PARTITIONS} input partitions. */
     private static final String PARTITIONED = "direct-partitioned";
-    /** The float32 case, direct routing; kept short: float32 changes the numbers, not the exactly-once machinery. */
-    private static final String FLOAT32 = "direct-float32";
-
-    private static final int FLOAT32_EXAMPLES = 6_000;
-    private static final int FLOAT32_KILLS = 2;
 
     private static final int PARTITIONS = 4;
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
+    /** The variant whose model prunes during training (with direct routing). */
+    private static final String PRUNED = "pruned";
+    /** The float32 variant, direct routing; kept short: float32 changes the numbers, not the exactly-once machinery. */
+    private static final String FLOAT32 = "float32";
+
+    private static final int FLOAT32_EXAMPLES = 6_000;
+    private static final int FLOAT32_KILLS = 2;
+
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
@@ -83,20 +88,20 @@ class CrashExactnessTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "routing={0}")
-    @ValueSource(strings = {"repartition", "direct", PARTITIONED, FLOAT32})
-    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String routing) throws Exception {
-        boolean partitioned = routing.equals(PARTITIONED);
-        boolean float32 = routing.equals(FLOAT32);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32})
+    void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
+        boolean partitioned = variant.equals(PARTITIONED);
+        boolean float32 = variant.equals(FLOAT32);
         int examples = float32 ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
         TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
-        int killCount = partitioned ? KillPoint.values().length : float32 ? FLOAT32_KILLS : KILLS;
+        int killCount =
+                partitioned || variant.equals(PRUNED) ? KillPoint.values().length : float32 ? FLOAT32_KILLS : KILLS;
         System.out.printf(
-                "crash exactness, routing=%s: %s, %d kills, -Dkill.seed=%d%n",
-                routing, stream.description(), killCount, SEED);
-        String ref = "ref-" + routing;
-        String crash = "crash-" + routing;
-        String examplesTopic = examplesTopic(routing);
+                "crash exactness, %s: %s, %d kills, -Dkill.seed=%d%n", variant, stream.description(), killCount, SEED);
+        String ref = "ref-" + variant;
+        String crash = "crash-" + variant;
+        String examplesTopic = examplesTopic(variant);
         if (partitioned) {
             kafka.admin()
                     .createTopics(List.of(
@@ -308,22 +313,24 @@ class CrashExactnessTest {
         }
     }
 
-    /** The examples of the runs of one routing. */
-    private static String examplesTopic(String routing) {
-        return "crash-" + routing + ".examples";
+    /** The examples of the runs of one variant (a routing, {@code direct-partitioned} or {@code pruned}). */
+    private static String examplesTopic(String variant) {
+        return "crash-" + variant + ".examples";
     }
 
     /**
-     * The application's settings for run {@code run} ({@code ref-<routing>} or {@code crash-<routing>}): its own
-     * application id and output topics.
+     * The application's settings for run {@code run} ({@code ref-<variant>} or {@code crash-<variant>}): its own
+     * application id and output topics, and the pruning keys for {@code pruned}.
      */
     private static Map<String, String> settings(String run, int inputSize) {
-        String routing = run.substring(run.indexOf('-') + 1);
+        String variant = run.substring(run.indexOf('-') + 1);
+        String routing =
+                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(FLOAT32) ? "direct" : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
-        s.put("routing", routing.equals(PARTITIONED) || routing.equals(FLOAT32) ? "direct" : routing);
-        s.put("topic.examples", examplesTopic(routing));
+        s.put("routing", routing);
+        s.put("topic.examples", examplesTopic(variant));
         s.put("topic.snapshots", run + ".snapshots");
         s.put("topic.metrics", run + ".metrics");
         s.put("topic.dead-letters", run + ".dlq");
@@ -337,8 +344,14 @@ class CrashExactnessTest {
         s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
         s.put("model." + MODEL + ".batch-size", "32");
         s.put("model." + MODEL + ".eval-every", "25");
-        if (routing.equals(FLOAT32)) {
+        if (variant.equals(FLOAT32)) {
             s.put("model." + MODEL + ".precision", "float32");
+        }
+        if (variant.equals(PRUNED)) {
+            s.put("model." + MODEL + ".prune.target-sparsity", "0.8");
+            s.put("model." + MODEL + ".prune.begin-step", "50");
+            s.put("model." + MODEL + ".prune.end-step", "400");
+            s.put("model." + MODEL + ".prune.frequency", "25");
         }
         return s;
     }

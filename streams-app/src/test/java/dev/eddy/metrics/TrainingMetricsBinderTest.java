@@ -141,6 +141,39 @@ class TrainingMetricsBinderTest {
                 .isNull();
     }
 
+    /** eddy.model.sparsity exists for a model with prune.* only, and follows the metrics records' sparsity. */
+    @Test
+    void aPrunedModelHasASparsityGauge() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        TrainingMetricsBinder b = new TrainingMetricsBinder(Map.of(
+                "pruned",
+                TrainerConfig.fromProperties(Map.of(
+                        "input-size",
+                        "2",
+                        "layers",
+                        "8:relu,1:sigmoid",
+                        "prune.target-sparsity",
+                        "0.9",
+                        "prune.end-step",
+                        "1000")),
+                "dense",
+                TrainerConfig.fromProperties(Map.of("input-size", "2", "layers", "1:sigmoid"))));
+        b.bindTo(own);
+        assertThat(own.find("eddy.model.sparsity").tag("model", "dense").gauge())
+                .isNull();
+        assertThat(own.get("eddy.model.sparsity").tag("model", "pruned").gauge().value())
+                .isNaN();
+        TrainingMetrics record = metrics("pruned", 0.4, "loss", 0.4, 0, false);
+        record.setSparsity(0.45);
+        b.onEvaluation("pruned", record);
+        assertThat(own.get("eddy.model.sparsity").tag("model", "pruned").gauge().value())
+                .isEqualTo(0.45);
+        // An event's record carries the sparsity too; one without (null) leaves the gauge.
+        b.onEvaluation("pruned", metrics("pruned", 0.4, "loss", 0.4, 0, false));
+        assertThat(own.get("eddy.model.sparsity").tag("model", "pruned").gauge().value())
+                .isEqualTo(0.45);
+    }
+
     @Test
     void nonFiniteStepsAreCountedApartFromUpdates() {
         binder.onStep("clf", new StepResult(0.69, 1.5, 0.01, false, 1), 4, 1);

@@ -39,7 +39,8 @@ class TrainingReportTest {
                     Math.max(0, i - 10),
                     i >= stopAt,
                     Double.NaN,
-                    ""));
+                    "",
+                    Double.NaN));
         }
         return points;
     }
@@ -101,7 +102,20 @@ class TrainingReportTest {
         List<TrainingPoint> flat = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             flat.add(new TrainingPoint(
-                    100L * i, i, 0.6 * LN10, 0.62 * LN10, "accuracy", 0.4, 1e-3, 100, -1, 0, false, Double.NaN, ""));
+                    100L * i,
+                    i,
+                    0.6 * LN10,
+                    0.62 * LN10,
+                    "accuracy",
+                    0.4,
+                    1e-3,
+                    100,
+                    -1,
+                    0,
+                    false,
+                    Double.NaN,
+                    "",
+                    Double.NaN));
         }
         BiasVarianceHint underfit = BiasVarianceHint.of(flat, LN10);
         assertThat(underfit.diagnosis()).isEqualTo("high bias");
@@ -136,7 +150,47 @@ class TrainingReportTest {
                 0,
                 false,
                 Double.NaN,
-                "drift");
+                "drift",
+                Double.NaN);
+    }
+
+    /** A pruned run: the sparsity of each evaluation is in report.json and the summary says the last one. */
+    @Test
+    void aPrunedRunReportsItsSparsityBesideTheHoldoutMetric(@TempDir Path dir) throws IOException {
+        List<TrainingPoint> points = new ArrayList<>();
+        for (TrainingPoint p : overfitting(6, 99)) {
+            double sparsity = new double[] {0, 0.25, 0.5, 0.75, 0.875, 0.875}[points.size()];
+            points.add(new TrainingPoint(
+                    p.examples(),
+                    p.step(),
+                    p.trainLoss(),
+                    p.holdoutLoss(),
+                    p.holdoutMetricName(),
+                    p.holdoutMetric(),
+                    p.learningRate(),
+                    p.examplesPerSecond(),
+                    p.version(),
+                    p.earlyStoppingWait(),
+                    p.paused(),
+                    p.prequential(),
+                    p.event(),
+                    sparsity));
+        }
+        RunSummary summary = RunSummary.of("digits", "256:relu,10:softmax", points, 4.0);
+        assertThat(summary.sparsity()).isEqualTo(0.875);
+        TrainingReport.write(dir, summary, BiasVarianceHint.of(points, LN10), points);
+        JsonNode json =
+                new ObjectMapper().readTree(dir.resolve(TrainingReport.JSON).toFile());
+        assertThat(json.get("evaluations").get(2).get("sparsity").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("evaluations").get(2).get("holdoutMetric").asDouble())
+                .isEqualTo(points.get(2).holdoutMetric());
+        assertThat(Files.readString(dir.resolve(TrainingReport.MARKDOWN)))
+                .contains("kernel sparsity (pruned during training): 0.8750");
+        // Unpruned runs say nothing about sparsity.
+        List<TrainingPoint> unpruned = overfitting(6, 99);
+        assertThat(TrainingReport.summaryLines(
+                        RunSummary.of("digits", "m", unpruned, 4.0), BiasVarianceHint.of(unpruned, LN10)))
+                .noneMatch(l -> l.contains("sparsity"));
     }
 
     @Test

@@ -188,6 +188,37 @@ class AvroSerdeTest {
         assertThat(decoded).isEqualTo(current);
     }
 
+    /** Metrics records written before the sparsity field still read, with no sparsity; a pruned one round-trips. */
+    @Test
+    void readsMetricsWrittenBeforeTheSparsity() throws IOException {
+        Schema before;
+        try (InputStream in = ModelSnapshot.class.getResourceAsStream("earlier/TrainingMetrics-before-sparsity.avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        assertThat(before.getField("sparsity")).isNull();
+        TrainingMetrics current = TrainingMetrics.newBuilder()
+                .setModelId("m1")
+                .setStep(31)
+                .setExamplesSeen(1000)
+                .setTrainLoss(0.42)
+                .setLearningRate(1e-3)
+                .setGradientNorm(1.5)
+                .setTime(TIME)
+                .build();
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        byte[] bytes = new BinaryMessageEncoder<GenericData.Record>(SpecificData.get(), before)
+                .encode(old)
+                .array();
+        TrainingMetrics decoded = AvroSerdes.trainingMetrics().deserialize("eddy.metrics", bytes);
+        assertThat(decoded.getSparsity()).isNull();
+        assertThat(decoded).isEqualTo(current);
+
+        TrainingMetrics pruned =
+                TrainingMetrics.newBuilder(current).setSparsity(0.9).build();
+        assertThat(roundTrip(AvroSerdes.trainingMetrics(), pruned)).isEqualTo(pruned);
+    }
+
     /** A snapshot written by the previous version (no NamedTensor.indices) still reads, every tensor dense. */
     @Test
     void readsSnapshotsWrittenBeforeSparseTensors() throws IOException {

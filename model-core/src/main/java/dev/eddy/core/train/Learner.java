@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.prune.Sparsity;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,11 @@ public interface Learner {
 
     /** The model to serve and export: architecture, weights and input standardization. */
     InferenceModel inferenceModel();
+
+    /** Σ_l zeros(W_l) / Σ_l |W_l| over the kernels of the model served ({@link Sparsity#overall}). */
+    default double sparsity() {
+        return Sparsity.overall(inferenceModel().network());
+    }
 
     /** The complete training state, in one versioned binary form that {@link Learners#restore} reads. */
     byte[] state();

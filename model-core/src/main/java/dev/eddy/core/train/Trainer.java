@@ -464,6 +464,7 @@ public final class Trainer implements Learner {
     }
 
     /** Σ_l zeros(W_l) / Σ_l |W_l|: the fraction of kernel weights that are exactly 0 ({@link Sparsity#overall}). */
+    @Override
     public double sparsity() {
         return Sparsity.overall(network);
     }
