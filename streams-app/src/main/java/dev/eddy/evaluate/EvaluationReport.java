@@ -55,6 +55,18 @@ public final class EvaluationReport {
                         .append(png);
                 md.append(")\n\n");
             }
+            for (SearchResult r : s.searches()) {
+                String trialsPng = plotName(s)
+                        .replace("-window.png", "-" + r.learner() + "-trials.png")
+                        .replaceAll("[^A-Za-z0-9_.-]", "_");
+                if (trialPlot(dir.resolve(trialsPng), s, r)) {
+                    md.append("![")
+                            .append(r.learner())
+                            .append(" trials](")
+                            .append(trialsPng)
+                            .append(")\n\n");
+                }
+            }
             for (LearnerResult l : s.learners()) {
                 if (l.detections().length > 0) {
                     md.append("- ").append(l.name()).append(": drifts detected at rows ");
@@ -231,6 +243,25 @@ public final class EvaluationReport {
 
     static String plotName(StreamResult s) {
         return s.name().replaceAll("[^A-Za-z0-9_.-]", "_") + "-window.png";
+    }
+
+    /**
+     * Every trial's search metric along the stream (a line ends where the trial is paused and starts again where it
+     * resumes), the champion switches and re-openings as dashed lines.
+     */
+    private static boolean trialPlot(Path png, StreamResult s, SearchResult r) throws IOException {
+        List<Plots.Series> series = new ArrayList<>();
+        for (int t = 0; t < r.trialMetrics().length; t++) {
+            series.add(new Plots.Series(LocalSearch.trialId(r.learner(), t), r.position(), r.trialMetrics()[t]));
+        }
+        double[] switches = r.events().stream()
+                .filter(e -> e.kind().equals("search-champion") || e.kind().equals("search-reopen"))
+                .mapToDouble(LocalSearch.Event::row)
+                .toArray();
+        Plots.Chart chart = Plots.Chart.of(
+                        s.name() + ": " + r.learner() + " trials (search metric)", "examples", "search metric")
+                .withMarkers(switches, "champion switches and re-openings");
+        return Plots.write(png, chart, series);
     }
 
     private static boolean plot(Path png, StreamResult s) throws IOException {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -133,13 +132,12 @@ public final class PrequentialEvaluation {
     private LearnerResult search(
             LearnerSpec learner, SearchConfig search, Progress progress, List<SearchResult> searches) {
         List<LabeledRow> rows = stream.rows();
-        List<SortedMap<String, String>> configs = search.initialTrials();
-        List<EddyConfig> trialConfigs = new ArrayList<>();
-        for (SortedMap<String, String> trial : configs) {
-            trialConfigs.add(learner.trial(trial).config(stream));
-        }
-        LocalSearch local = new LocalSearch(search, configs, trialConfigs);
+        LocalSearch local =
+                new LocalSearch(search, trial -> learner.trial(trial).config(stream));
         double[] predicted = new double[rows.size()];
+        int every = Math.max(1, rows.size() / PLOT_POINTS);
+        double[] position = new double[rows.size() / every];
+        double[][] trialMetrics = new double[search.trials()][position.length];
         long start = System.nanoTime();
         for (int i = 0; i < rows.size(); i++) {
             try {
@@ -147,6 +145,13 @@ public final class PrequentialEvaluation {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         stream.name() + " line " + rows.get(i).lineNumber() + ": " + e.getMessage(), e);
+            }
+            int point = (i + 1) / every - 1;
+            if ((i + 1) % every == 0 && point < position.length) {
+                position[point] = i + 1;
+                for (int t = 0; t < search.trials(); t++) {
+                    trialMetrics[t][point] = local.liveMetric(t);
+                }
             }
             if ((i & 1023) == 0) {
                 progress.update(stream.name(), learner.name(), i, rows.size());
@@ -161,8 +166,10 @@ public final class PrequentialEvaluation {
                 local.leaderboard(),
                 local.events(),
                 local.trialExamples(),
-                local.trialExamples() / seconds));
-        return score(learner.name(), predicted, trialConfigs.get(0).prequentialWindow(), rows.size() / seconds);
+                local.trialExamples() / seconds,
+                position,
+                trialMetrics));
+        return score(learner.name(), predicted, learner.config(stream).prequentialWindow(), rows.size() / seconds);
     }
 
     private LearnerResult baseline(String name) {

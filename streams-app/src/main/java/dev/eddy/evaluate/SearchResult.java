@@ -12,6 +12,8 @@ import java.util.List;
  * @param events every decision (prune, promote, complete, champion switch) at its stream position
  * @param trialExamples training examples trained summed over trials
  * @param trialExamplesPerSecond {@code trialExamples} over the search's wall time
+ * @param position the stream positions (rows read) of the plot's points
+ * @param trialMetrics per trial, its search metric at those positions (NaN while paused)
  */
 public record SearchResult(
         String learner,
@@ -19,4 +21,6 @@ public record SearchResult(
         List<LocalSearch.Standing> leaderboard,
         List<LocalSearch.Event> events,
         long trialExamples,
-        double trialExamplesPerSecond) {}
+        double trialExamplesPerSecond,
+        double[] position,
+        double[][] trialMetrics) {}

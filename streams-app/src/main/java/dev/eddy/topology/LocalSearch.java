@@ -3,18 +3,23 @@ package dev.eddy.topology;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.Asha;
 import dev.eddy.core.search.Champion;
+import dev.eddy.core.search.Hyperband;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.search.Zoom;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
+import dev.eddy.schema.TrainingMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import java.util.function.Function;
 
 /**
  * An online hyper-parameter search run in process: one {@link LocalTraining} per trial (the trainer of
@@ -26,7 +31,8 @@ import java.util.SortedMap;
  * live trial takes the example (scored and trained as alone); then, in trial order, every live trial that has trained
  * exactly its next milestone's number of examples reports its search metric and the strategy's decisions apply
  * (a pruned trial stops taking examples, a promoted paused trial takes them again); then the champion is updated from
- * the live trials' metrics. Every decision happens at an example count, never on wall-clock time, so the same
+ * the live trials' metrics. When the champion's drift detector fires, the search re-opens ({@link #reopen}). Every
+ * decision happens at an example count, never on wall-clock time, so the same
  * stream gives the same search.
  *
  * <p>The search metric of a trial: with {@code search.metric=prequential} its windowed prequential accuracy (RMSE
@@ -50,36 +56,47 @@ public final class LocalSearch {
             long scored) {}
 
     private final boolean maximize;
+    private final boolean regression;
+    /** Per trial, the configuration it trains now (zoom replaces some each round). */
     private final List<SortedMap<String, String>> configs;
-    private final TrialSearch strategy;
+
+    private final Function<SortedMap<String, String>, EddyConfig> configOf;
+    private final SearchConfig search;
+    private TrialSearch strategy;
     private final Champion champion;
     private final LocalTraining[] trials;
     private final TrialMetrics[] metrics;
     private final long[] trained;
+    /** Per trial, examples trained since the search was last (re)opened: what the strategy's milestones count. */
+    private final long[] sinceOpen;
+
     private final List<Event> events = new ArrayList<>();
     private long rows;
 
     /**
      * @param search the search section
-     * @param trialConfigs the application configuration of each trial, in {@link SearchConfig#initialTrials} order
-     * @throws IllegalArgumentException when the number of configurations is not {@code search.trials}, or when
-     *     {@code search.metric} is a holdout metric that the model's task does not have
+     * @param configOf the application configuration of one model with a trial's keys (those of
+     *     {@link SearchConfig#initialTrials}, or zoom's new ones)
+     * @throws IllegalArgumentException when {@code search.metric} is a holdout metric that the model's task does not
+     *     have, or a trial's configuration is invalid
      */
-    public LocalSearch(SearchConfig search, List<SortedMap<String, String>> configs, List<EddyConfig> trialConfigs) {
-        if (trialConfigs.size() != search.trials() || configs.size() != search.trials()) {
-            throw new IllegalArgumentException("search.trials=" + search.trials() + " but " + trialConfigs.size()
-                    + " trial configurations were given");
-        }
+    public LocalSearch(SearchConfig search, Function<SortedMap<String, String>, EddyConfig> configOf) {
+        List<SortedMap<String, String>> initial = search.initialTrials();
+        List<EddyConfig> trialConfigs = initial.stream().map(configOf).toList();
         TrainerConfig first = trialConfigs.get(0).models().values().iterator().next();
         boolean regression = !first.classification();
         checkMetric(search.metric(), regression);
+        this.search = search;
+        this.configOf = configOf;
         this.maximize = search.maximize(regression);
-        this.configs = List.copyOf(configs);
+        this.regression = regression;
+        this.configs = new ArrayList<>(initial);
         this.strategy = TrialSearch.of(search, maximize);
         this.champion = new Champion(search.trials(), search.switchMargin(), maximize);
         this.trials = new LocalTraining[search.trials()];
         this.metrics = new TrialMetrics[search.trials()];
         this.trained = new long[search.trials()];
+        this.sinceOpen = new long[search.trials()];
         for (int t = 0; t < trials.length; t++) {
             metrics[t] = new TrialMetrics(search.metric());
             trials[t] = new LocalTraining(trialConfigs.get(t), metrics[t]);
@@ -125,7 +142,7 @@ public final class LocalSearch {
         int served = champion.champion();
         double[] x =
                 example.getFeatures().stream().mapToDouble(Double::doubleValue).toArray();
-        double prediction = trials[served].predictions(new double[][] {x})[0];
+        double prediction = serve(served, new double[][] {x});
         boolean heldOut = heldOut(example);
         rows++;
         for (int t = 0; t < trials.length; t++) {
@@ -133,13 +150,21 @@ public final class LocalSearch {
                 trials[t].accept(example);
                 if (!heldOut) {
                     trained[t]++;
+                    sinceOpen[t]++;
                 }
             }
         }
+        boolean championDrifted = false;
+        for (int t = 0; t < trials.length; t++) {
+            championDrifted |= metrics[t].takeDrift() && t == served;
+        }
+        if (championDrifted && (strategy instanceof Asha || strategy instanceof Hyperband)) {
+            reopen();
+        }
         for (int t = 0; t < trials.length; t++) {
             OptionalLong milestone = strategy.live(t) ? strategy.nextMilestone(t) : OptionalLong.empty();
-            if (milestone.isPresent() && trained[t] >= milestone.getAsLong()) {
-                for (Asha.Decision d : strategy.report(t, trained[t], metrics[t].value())) {
+            if (milestone.isPresent() && sinceOpen[t] >= milestone.getAsLong()) {
+                for (Asha.Decision d : strategy.report(t, sinceOpen[t], metrics[t].value())) {
                     record(d);
                 }
             }
@@ -148,18 +173,92 @@ public final class LocalSearch {
         return prediction;
     }
 
+    /**
+     * What the search serves for one row: with {@code search.ensemble-top = k}, the vote of the champion and the k − 1
+     * best other live trials (by search metric, NaN last, ties to the lower index): the class with the most votes,
+     * ties to the class of the better-ranked voter, or the mean of the values for regression; k = 1 is the champion.
+     */
+    private double serve(int served, double[][] row) {
+        int k = search.ensembleTop();
+        if (k == 1) {
+            return trials[served].predictions(row)[0];
+        }
+        List<Integer> voters = new ArrayList<>(List.of(served));
+        List<Integer> others = new ArrayList<>();
+        for (int t = 0; t < trials.length; t++) {
+            if (t != served && strategy.live(t)) {
+                others.add(t);
+            }
+        }
+        others.sort((a, b) -> {
+            double ma = metrics[a].value();
+            double mb = metrics[b].value();
+            if (Double.isNaN(ma) || Double.isNaN(mb)) {
+                return Boolean.compare(Double.isNaN(ma), Double.isNaN(mb));
+            }
+            return maximize ? Double.compare(mb, ma) : Double.compare(ma, mb);
+        });
+        voters.addAll(others.subList(0, Math.min(k - 1, others.size())));
+        double[] votes = new double[voters.size()];
+        for (int i = 0; i < votes.length; i++) {
+            votes[i] = trials[voters.get(i)].predictions(row)[0];
+        }
+        if (regression) {
+            return Arrays.stream(votes).average().orElseThrow();
+        }
+        double best = votes[0];
+        long bestCount = 0;
+        for (double v : votes) {
+            long count = Arrays.stream(votes).filter(w -> w == v).count();
+            if (count > bestCount) {
+                best = v;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The champion's drift detector fired: the search starts afresh from the current trials (a new ASHA or Hyperband
+     * over all of them, every paused trial resumed, milestones counted from here), so that a configuration pruned
+     * under the old concept can win under the new one. Grid and random prune nothing and are not re-opened; zoom
+     * keeps resampling around the best of each round anyway.
+     */
+    private void reopen() {
+        strategy = TrialSearch.of(search, maximize);
+        Arrays.fill(sinceOpen, 0);
+        events.add(new Event(rows, champion.champion(), "search-reopen", "the champion's drift detector fired"));
+    }
+
     private void record(Asha.Decision d) {
         String kind =
                 switch (d.action()) {
                     case PRUNE -> "search-prune";
                     case PROMOTE -> "search-promote";
                     case COMPLETE -> "search-complete";
+                    case RESAMPLE -> "search-resample";
                     case CONTINUE -> null;
                 };
+        if (d.action() == Asha.Action.RESAMPLE) {
+            resample(d.trial());
+            events.add(new Event(rows, d.trial(), kind, configs.get(d.trial()).toString()));
+            return;
+        }
         if (kind != null) {
             events.add(
-                    new Event(rows, d.trial(), kind, "rung " + d.rung() + " at " + trained[d.trial()] + " examples"));
+                    new Event(rows, d.trial(), kind, "rung " + d.rung() + " at " + sinceOpen[d.trial()] + " examples"));
         }
+    }
+
+    /**
+     * Zoom gave the trial a new configuration: a fresh model with it, its metrics and milestone count from zero (a
+     * resampled champion has a NaN metric, so the next champion update replaces it).
+     */
+    private void resample(int t) {
+        configs.set(t, ((Zoom) strategy).config(t));
+        metrics[t] = new TrialMetrics(metrics[t].metric);
+        trials[t] = new LocalTraining(configOf.apply(configs.get(t)), metrics[t]);
+        sinceOpen[t] = 0;
     }
 
     private void updateChampion() {
@@ -196,6 +295,11 @@ public final class LocalSearch {
     /** What {@code trial} predicts now for these rows, without training. */
     public double[] trialPredictions(int trial, double[][] features) {
         return trials[trial].predictions(features);
+    }
+
+    /** The search metric of {@code trial} now, NaN while it is paused or has none yet. */
+    public double liveMetric(int trial) {
+        return strategy.live(trial) ? metrics[trial].value() : Double.NaN;
     }
 
     /** The trial serving now. */
@@ -247,6 +351,7 @@ public final class LocalSearch {
         private double holdout = Double.NaN;
         private double prequential = Double.NaN;
         private long scored;
+        private boolean drift;
 
         TrialMetrics(String metric) {
             this.metric = metric;
@@ -262,6 +367,20 @@ public final class LocalSearch {
             window = windowMetric;
             prequential = metricSoFar;
             scored += predicted.length;
+        }
+
+        /** Whether the trial's drift detector fired since the last call. */
+        boolean takeDrift() {
+            boolean fired = drift;
+            drift = false;
+            return fired;
+        }
+
+        @Override
+        public void onEvaluation(String modelId, TrainingMetrics record) {
+            if (record.getEvent() != null && record.getEvent().getKind().equals("drift")) {
+                drift = true;
+            }
         }
 
         @Override

@@ -107,6 +107,10 @@ class EddyConfigTest {
                 .hasMessageContaining("batch-size");
         assertThatThrownBy(() -> EddyConfig.of(with("model.a/b.input-size", "2")))
                 .hasMessageContaining("expected model.<id>.<trainer-key>");
+        // '~' names a search's trials (<id>~tNN), so a model id never holds one
+        assertThatThrownBy(() -> EddyConfig.of(with("model.a~t01.input-size", "2")))
+                .hasMessage("bad key 'model.a~t01.input-size': expected model.<id>.<trainer-key> with <id> of letters,"
+                        + " digits, '_' or '-'");
         assertThatThrownBy(() -> EddyConfig.of(Map.of("application.id", "x")))
                 .hasMessageContaining("no model configured");
     }

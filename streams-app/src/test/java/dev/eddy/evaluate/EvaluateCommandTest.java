@@ -171,20 +171,22 @@ class EvaluateCommandTest {
                 .contains("search-champion", "search-prune");
         JsonNode rs = stream.get("searches").get(1);
         assertThat(rs.get("trials")).extracting(t -> t.get("status").asText()).containsOnly("running");
+        assertThat(Files.size(report.resolve("sea-hb-trials.png"))).isPositive();
+        assertThat(Files.readString(report.resolve("report.md"))).contains("![hb trials](sea-hb-trials.png)");
         long trained = rs.get("trials").get(0).get("examples").asLong();
         assertThat(rs.get("trialExamples").asLong()).isEqualTo(3 * trained);
     }
 
     @Test
     void badSearchKeysAreRefusedAtStartNamingTheFileAndKey() throws IOException {
-        Path zoom = file("zoom.properties", "search.strategy=zoom\n");
+        Path pbt = file("pbt.properties", "search.strategy=pbt\n");
         Path range = file("range.properties", "search.strategy=random\nsearch.space.learning-rate=loguniform(1,0.1)\n");
         Path notTrainer = file("nt.properties", "search.strategy=random\nsearch.space.holdout.fraction=0.1|0.2\n");
         Path grid = file("grid.properties", "search.strategy=grid\nsearch.trials=500\n");
         Path badLayers = file("bl.properties", "search.strategy=grid\nsearch.space.layers=8:relu|8:nope\n");
         assertFailure(
-                eddy("evaluate", "--dataset", "sea", "--model", zoom.toString()),
-                "zoom.properties: search.strategy=zoom is not available yet");
+                eddy("evaluate", "--dataset", "sea", "--model", pbt.toString()),
+                "pbt.properties: search.strategy=pbt is not available yet");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", range.toString()),
                 "range.properties: search.space.learning-rate: 'loguniform(1,0.1)' is an empty or inverted range");

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.AshaConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.schema.Example;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Trials side by side: each trains as it would alone, the champion's model serves, decisions at example counts. */
@@ -44,11 +46,7 @@ class LocalSearchTest {
     }
 
     private static LocalSearch local(SearchConfig search) {
-        List<SortedMap<String, String>> configs = search.initialTrials();
-        return new LocalSearch(
-                search,
-                configs,
-                configs.stream().map(LocalSearchTest::trialConfig).toList());
+        return new LocalSearch(search, LocalSearchTest::trialConfig);
     }
 
     private static double[][] row(Example e) {
@@ -139,5 +137,156 @@ class LocalSearchTest {
         assertThatThrownBy(() -> local(search("search.strategy", "random", "search.metric", "holdout_rmse")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("search.metric=holdout_rmse is not computed for a classification model");
+    }
+
+    /**
+     * The labels flip after 300 examples: the champion's drift detector fires, the search re-opens (every trial
+     * live again, milestones counted afresh) and prunes again under the new concept; a random search is not
+     * re-opened (it prunes nothing).
+     */
+    @Test
+    void theChampionsDriftReopensTheSearch() {
+        List<Example> examples = new ArrayList<>(TrainingFixture.blobs(300, 11, MODEL));
+        for (Example e : TrainingFixture.blobs(600, 12, MODEL)) {
+            examples.add(
+                    Example.newBuilder(e).setClassLabel(1 - e.getClassLabel()).build());
+        }
+        LocalSearch asha = local(search(
+                "search.strategy", "asha",
+                "search.trials", "6",
+                "search.asha.min-examples", "20",
+                "search.asha.max-examples", "80",
+                "search.asha.eta", "2"));
+        examples.forEach(asha::accept);
+        LocalSearch.Event reopen = asha.events().stream()
+                .filter(e -> e.kind().equals("search-reopen"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(reopen.row()).isGreaterThan(300);
+        assertThat(asha.events().stream()
+                        .filter(e -> e.kind().equals("search-prune"))
+                        .map(LocalSearch.Event::row))
+                .as("pruning before and after the re-opening")
+                .anyMatch(row -> row < 300)
+                .anyMatch(row -> row > reopen.row());
+        LocalSearch random = local(search("search.strategy", "random", "search.trials", "3"));
+        examples.forEach(random::accept);
+        assertThat(random.events()).noneMatch(e -> e.kind().equals("search-reopen"));
+    }
+
+    /**
+     * Zoom over 4 trials, rounds of 30 training examples: each round keeps the best and resamples the other 3 around
+     * it; a resampled trial is a fresh model with its new configuration, bit-identical to one trained alone on the
+     * examples since it was resampled.
+     */
+    @Test
+    void zoomResamplesTrialsAsFreshModels() {
+        SearchConfig zoom = search(
+                "search.strategy", "zoom",
+                "search.trials", "4",
+                "search.zoom.round-examples", "30",
+                "search.space.learning-rate", "loguniform(0.001,0.5)");
+        LocalSearch search = local(zoom);
+        List<Example> examples = TrainingFixture.blobs(200, 21, MODEL);
+        examples.forEach(search::accept);
+        List<LocalSearch.Event> resamples = search.events().stream()
+                .filter(e -> e.kind().equals("search-resample"))
+                .toList();
+        assertThat(resamples).hasSizeGreaterThanOrEqualTo(9);
+        for (int t = 0; t < 4; t++) {
+            int trial = t;
+            LocalSearch.Event last = resamples.stream()
+                    .filter(e -> e.trial() == trial)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            if (last == null) {
+                continue;
+            }
+            SortedMap<String, String> config = search.leaderboard().stream()
+                    .filter(s -> s.trial() == trial)
+                    .findFirst()
+                    .orElseThrow()
+                    .config();
+            assertThat(last.detail()).isEqualTo(config.toString());
+            LocalTraining alone = new LocalTraining(trialConfig(config), TrainingListener.NONE);
+            examples.subList((int) last.row(), examples.size()).forEach(alone::accept);
+            assertThat(search.trialState(trial)).as("trial %d", trial).isEqualTo(alone.trainerState());
+        }
+    }
+
+    /**
+     * {@code search.ensemble-top=3}: each example is served by the majority of the champion and the two best other
+     * trials (ties to the better-ranked), computed here from the trials trained alone.
+     */
+    @Test
+    void theTopTrialsVoteWithEnsembleTop() {
+        SearchConfig grid = search("search.strategy", "grid", "search.ensemble-top", "3");
+        LocalSearch search = local(grid);
+        List<LocalTraining> alone = new ArrayList<>();
+        for (SortedMap<String, String> trial : grid.initialTrials()) {
+            alone.add(new LocalTraining(trialConfig(trial), TrainingListener.NONE));
+        }
+        long disagreements = 0;
+        for (Example e : TrainingFixture.blobs(300, 8, MODEL)) {
+            int champion = search.champion();
+            List<Integer> others = new ArrayList<>();
+            for (int t = 0; t < grid.trials(); t++) {
+                if (t != champion) {
+                    others.add(t);
+                }
+            }
+            others.sort((a, b) -> {
+                double ma = search.liveMetric(a);
+                double mb = search.liveMetric(b);
+                return Double.isNaN(ma) || Double.isNaN(mb)
+                        ? Boolean.compare(Double.isNaN(ma), Double.isNaN(mb))
+                        : Double.compare(mb, ma);
+            });
+            double first = alone.get(champion).predictions(row(e))[0];
+            double second = alone.get(others.get(0)).predictions(row(e))[0];
+            double third = alone.get(others.get(1)).predictions(row(e))[0];
+            double expected = second == third ? second : first;
+            disagreements += first != expected ? 1 : 0;
+            assertThat(search.accept(e)).isEqualTo(expected);
+            alone.forEach(t -> t.accept(e));
+        }
+        assertThat(disagreements)
+                .as("the vote overruled the champion at least once")
+                .isPositive();
+    }
+
+    /** With search.metric=holdout_loss a trial's metric is the loss of its last holdout evaluation, smaller better. */
+    @Test
+    void aHoldoutMetricIsTheLastHoldoutEvaluation() {
+        SearchConfig grid = search("search.strategy", "grid", "search.metric", "holdout_loss");
+        Function<SortedMap<String, String>, EddyConfig> configOf = trial -> {
+            Map<String, String> s = base();
+            s.put("model." + MODEL + ".eval-every", "5");
+            trial.forEach((k, v) -> s.put("model." + MODEL + "." + k, v));
+            return EddyConfig.of(s);
+        };
+        LocalSearch search = new LocalSearch(grid, configOf);
+        double[] lastLoss = new double[grid.trials()];
+        List<LocalTraining> alone = new ArrayList<>();
+        for (int t = 0; t < grid.trials(); t++) {
+            int trial = t;
+            alone.add(new LocalTraining(configOf.apply(grid.initialTrials().get(t)), new TrainingListener() {
+                @Override
+                public void onHoldoutEvaluation(String modelId, Evaluation evaluation) {
+                    lastLoss[trial] = evaluation.loss();
+                }
+            }));
+        }
+        for (Example e : TrainingFixture.blobs(300, 4, MODEL)) {
+            search.accept(e);
+            alone.forEach(t -> t.accept(e));
+        }
+        List<LocalSearch.Standing> board = search.leaderboard();
+        for (LocalSearch.Standing s : board) {
+            assertThat(s.metric()).as("trial %d", s.trial()).isEqualTo(lastLoss[s.trial()]);
+        }
+        assertThat(board.get(0).metric())
+                .as("smallest loss first")
+                .isLessThanOrEqualTo(board.get(5).metric());
     }
 }

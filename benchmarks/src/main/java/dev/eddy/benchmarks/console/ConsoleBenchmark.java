@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,13 +51,20 @@ import picocli.CommandLine.Option;
  *       open ({@code /} and {@code /?model=m00}, each in its own window, so both are visible and poll once a
  *       second), each measured after {@code --settle-seconds} (2) from the navigation. Chromium runs in both. Each open phase lies between two closed ones and is compared with their mean, so a drift of the
  *       machine's speed (other jobs on a shared machine) cancels; the median of those ratios is the figure. Target:
- *       open ≥ 0.97 × closed.
+ *       open ≥ 0.97 × closed. Beside it the same ratio of model-examples per CPU-second of the Kafka Streams threads
+ *       (which train): the console's effect on training apart from the CPU it takes from it.
  * </ul>
  *
  * Nothing is asserted; the figures and targets are printed.
  */
 @Command(name = "ConsoleBenchmark", mixinStandardHelpOptions = true, description = "The live console's cost.")
 public final class ConsoleBenchmark implements Callable<Integer> {
+
+    /** The application's HTTP endpoint ({@code eddy-http-*}). */
+    private static final Predicate<String> HTTP_THREADS = name -> name.startsWith("eddy-http-");
+
+    /** Kafka Streams' threads, which train the models ({@code <client id>-StreamThread-<n>}). */
+    private static final Predicate<String> STREAM_THREADS = name -> name.contains("-StreamThread-");
 
     @Option(names = "--models", description = "Models trained (default: ${DEFAULT-VALUE}).")
     int models = 20;
@@ -122,8 +131,8 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                 System.out.println();
                 System.out.printf(
                         Locale.ROOT, "examples/s (model-examples trained per second), %d s phases:%n", phaseSeconds);
-                List<Double> closed = new ArrayList<>();
-                List<Double> open = new ArrayList<>();
+                List<Phase> closed = new ArrayList<>();
+                List<Phase> open = new ArrayList<>();
                 close(first, second);
                 phase("warm-up (closed)", warmupSeconds, registry, chromium);
                 closed.add(phase("closed", phaseSeconds, registry, chromium));
@@ -135,23 +144,24 @@ public final class ConsoleBenchmark implements Callable<Integer> {
                     close(first, second);
                     closed.add(phase("closed", phaseSeconds, registry, chromium));
                 }
-                double[] ratios = new double[pairs];
-                for (int i = 0; i < pairs; i++) {
-                    ratios[i] = open.get(i) / ((closed.get(i) + closed.get(i + 1)) / 2);
-                }
-                Arrays.sort(ratios);
+                double[] ratios = ratios(open, closed, Phase::rate);
                 System.out.printf(
                         Locale.ROOT,
                         "mean closed %,.0f/s, open %,.0f/s; open / its neighbours: median %.3f (%.3f to %.3f)"
                                 + " (target >= 0.97)%n",
-                        closed.stream()
-                                .mapToDouble(Double::doubleValue)
-                                .average()
-                                .orElseThrow(),
-                        open.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-                        pairs % 2 == 1 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2,
+                        closed.stream().mapToDouble(Phase::rate).average().orElseThrow(),
+                        open.stream().mapToDouble(Phase::rate).average().orElseThrow(),
+                        median(ratios),
                         ratios[0],
                         ratios[pairs - 1]);
+                double[] perCpu = ratios(open, closed, Phase::perTrainerCpuSecond);
+                System.out.printf(
+                        Locale.ROOT,
+                        "model-examples per CPU-second of the stream threads, open / its neighbours: median %.3f (%.3f"
+                                + " to %.3f): the open console's effect on training apart from the CPU it takes%n",
+                        median(perCpu),
+                        perCpu[0],
+                        perCpu[pairs - 1]);
                 if (trained(registry) >= 0.97 * (1 - 0.1) * examples * models) { // 10% held out
                     System.out.println("WARNING: the input ran out during the phases; raise --examples");
                 }
@@ -244,34 +254,61 @@ public final class ConsoleBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Model-examples trained per second over one phase; printed with the CPU the browser and the application's HTTP
-     * threads used per second of it (what the open console costs, whatever else runs on the machine).
+     * One phase: model-examples trained per second, and per CPU-second of the Kafka Streams threads (which train: a
+     * figure that other jobs on the machine change little, unlike the rate).
      */
-    private double phase(String name, int seconds, MeterRegistry registry, HeadlessChromium chromium)
+    private record Phase(double rate, double perTrainerCpuSecond) {}
+
+    /**
+     * Measures one phase; printed with the CPU the stream threads, the browser and the application's HTTP threads
+     * used per second of it (what the open console costs, whatever else runs on the machine).
+     */
+    private Phase phase(String name, int seconds, MeterRegistry registry, HeadlessChromium chromium)
             throws InterruptedException {
         double before = trained(registry);
         double browserBefore = chromium.cpuSeconds();
-        double httpBefore = httpCpuSeconds();
+        double httpBefore = cpuSeconds(HTTP_THREADS);
+        double trainerBefore = cpuSeconds(STREAM_THREADS);
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double rate = (trained(registry) - before) / elapsed;
+        double examplesTrained = trained(registry) - before;
+        double trainerCpu = cpuSeconds(STREAM_THREADS) - trainerBefore;
         System.out.printf(
                 Locale.ROOT,
-                "  %-26s %,10.0f examples/s   CPU: browser %.3f s/s, HTTP threads %.4f s/s%n",
+                "  %-26s %,10.0f examples/s %,8.0f per stream-thread CPU-s   CPU: stream threads %.3f s/s, browser"
+                        + " %.3f s/s, HTTP threads %.4f s/s%n",
                 name,
-                rate,
+                examplesTrained / elapsed,
+                examplesTrained / trainerCpu,
+                trainerCpu / elapsed,
                 Math.max(0, chromium.cpuSeconds() - browserBefore) / elapsed, // exited renderers drop out of the sum
-                (httpCpuSeconds() - httpBefore) / elapsed);
-        return rate;
+                (cpuSeconds(HTTP_THREADS) - httpBefore) / elapsed);
+        return new Phase(examplesTrained / elapsed, examplesTrained / trainerCpu);
     }
 
-    /** CPU seconds used so far by the threads of the application's HTTP endpoint ({@code eddy-http-*}). */
-    private static double httpCpuSeconds() {
+    /** Each open phase over the mean of the closed phases on either side of it, sorted. */
+    private static double[] ratios(List<Phase> open, List<Phase> closed, ToDoubleFunction<Phase> figure) {
+        double[] r = new double[open.size()];
+        for (int i = 0; i < r.length; i++) {
+            double neighbours = (figure.applyAsDouble(closed.get(i)) + figure.applyAsDouble(closed.get(i + 1))) / 2;
+            r[i] = figure.applyAsDouble(open.get(i)) / neighbours;
+        }
+        Arrays.sort(r);
+        return r;
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** CPU seconds used so far by this JVM's live threads whose name matches. */
+    private static double cpuSeconds(Predicate<String> names) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double sum = 0;
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().startsWith("eddy-http-")) {
+            if (t != null && names.test(t.getThreadName())) {
                 sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId())) / 1e9;
             }
         }

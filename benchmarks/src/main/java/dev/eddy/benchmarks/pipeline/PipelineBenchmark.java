@@ -294,7 +294,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             config.topics().snapshots(),
                             AvroSerdes.modelSnapshots().deserializer(),
                             false,
-                            (at, s) -> {
+                            (at, timestamp, s) -> {
                                 synchronized (snapshots) {
                                     snapshots.add(new long[] {at, s.getExamplesSeen()});
                                 }
@@ -444,7 +444,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             name + ".predictions",
                             AvroSerdes.predictions().deserializer(),
                             true,
-                            (at, p) -> {
+                            (at, timestamp, p) -> {
                                 Long sent = sentAt.get(p.getId());
                                 if (sent != null) {
                                     int i = measured.getAndIncrement();

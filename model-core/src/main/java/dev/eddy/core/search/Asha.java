@@ -66,7 +66,11 @@ public final class Asha implements TrialSearch {
         /** Paused at the rung: stop training; a later arrival at the rung may promote it. */
         PRUNE,
         /** Reached {@code max} after the last rung: no more decisions, part of the live population. */
-        COMPLETE
+        COMPLETE,
+        /**
+         * Zoom only: the trial takes a new configuration ({@link Zoom#config}) and starts again from a fresh model.
+         */
+        RESAMPLE
     }
 
     /** Where a trial stands. */

@@ -23,6 +23,7 @@ import java.util.function.Function;
  *   <tr><td>{@code search.metric}</td><td>{@code prequential}</td><td>{@code prequential},
  *       {@code holdout_loss}, {@code holdout_<metric>} of {@link #HOLDOUT_METRICS}</td></tr>
  *   <tr><td>{@code search.switch-margin}</td><td>0.005</td><td>finite, {@code >= 0}</td></tr>
+ *   <tr><td>{@code search.ensemble-top}</td><td>1</td><td>{@code 1..search.trials}</td></tr>
  *   <tr><td>{@code search.space.<trainer key>}</td><td>{@link SearchSpace#DEFAULT} when none</td><td>see
  *       {@link SearchSpace}</td></tr>
  * </table>
@@ -37,6 +38,8 @@ import java.util.function.Function;
  * @param metric {@code search.metric}
  * @param switchMargin {@code search.switch-margin}: how much better than the champion a trial must be to replace
  *     it
+ * @param ensembleTop {@code search.ensemble-top}: how many live trials vote on what is served, the champion first
+ *     and then the best others (1: the champion alone)
  * @param space the {@code search.space.*} keys, not empty ({@link #parse} takes {@link SearchSpace#DEFAULT} when
  *     there is none)
  * @param settings the strategy's own settings, empty for {@code grid} and {@code random}
@@ -47,6 +50,7 @@ public record SearchConfig(
         long seed,
         String metric,
         double switchMargin,
+        int ensembleTop,
         SearchSpace space,
         Optional<StrategyConfig> settings) {
 
@@ -58,8 +62,13 @@ public record SearchConfig(
             List.of("accuracy", "precision", "recall", "f1", "auc", "mae", "rmse");
 
     /** The keys every strategy takes (besides {@code search.space.*}), sorted. */
-    public static final List<String> COMMON_KEYS =
-            List.of("search.metric", "search.seed", "search.strategy", "search.switch-margin", "search.trials");
+    public static final List<String> COMMON_KEYS = List.of(
+            "search.ensemble-top",
+            "search.metric",
+            "search.seed",
+            "search.strategy",
+            "search.switch-margin",
+            "search.trials");
 
     /** Default of {@code search.trials} (except for grid). */
     public static final int DEFAULT_TRIALS = 16;
@@ -86,6 +95,10 @@ public record SearchConfig(
         if (!(switchMargin >= 0 && Double.isFinite(switchMargin))) {
             throw new IllegalArgumentException(
                     "search.switch-margin must be a finite number >= 0, got " + switchMargin);
+        }
+        if (ensembleTop < 1 || ensembleTop > trials) {
+            throw new IllegalArgumentException(
+                    "search.ensemble-top must be an integer in [1, search.trials=" + trials + "], got " + ensembleTop);
         }
         if (space.isEmpty()) {
             throw new IllegalArgumentException(
@@ -158,6 +171,8 @@ public record SearchConfig(
         double margin = SearchKeys.real(
                 rest, "search.switch-margin", DEFAULT_SWITCH_MARGIN, 0, Double.MAX_VALUE, "finite, >= 0");
         rest.remove("search.switch-margin");
+        long top = SearchKeys.atLeast(rest, "search.ensemble-top", 1, 1);
+        rest.remove("search.ensemble-top");
         for (String key : new TreeSet<>(rest.keySet())) {
             if (!allKeys().contains(key)) {
                 throw new IllegalArgumentException("unknown key '" + key + "'; search keys: "
@@ -185,8 +200,15 @@ public record SearchConfig(
         } else {
             trials = trialsText == null ? DEFAULT_TRIALS : trials(trialsText);
         }
-        return Optional.of(
-                new SearchConfig(strategy, trials, seed, metric, margin, space, Optional.ofNullable(settings)));
+        return Optional.of(new SearchConfig(
+                strategy,
+                trials,
+                seed,
+                metric,
+                margin,
+                (int) Math.min(top, Integer.MAX_VALUE),
+                space,
+                Optional.ofNullable(settings)));
     }
 
     private static StrategyConfig onlyThen(
@@ -241,6 +263,7 @@ public record SearchConfig(
         p.put("search.seed", Long.toString(seed));
         p.put("search.metric", metric);
         p.put("search.switch-margin", Double.toString(switchMargin));
+        p.put("search.ensemble-top", Integer.toString(ensembleTop));
         settings.ifPresent(s -> p.putAll(s.toProperties()));
         return p;
     }

@@ -129,7 +129,9 @@ public final class SearchSpace {
             "early-stopping.monitor",
             "early-stopping.mode",
             "early-stopping.restore-best-weights",
-            "frozen-layers");
+            "frozen-layers",
+            "prune.schedule",
+            "prune.scope");
 
     /**
      * The entries of the default space, used when a search names no {@code search.space.*} key: 4 architectures

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * trained) and what follows from a report ({@link #report}). Every decision depends only on the sequence of
  * reports, never on wall-clock time, and the state is saved exactly, so a restored search takes the same decisions.
  */
-public sealed interface TrialSearch permits AllTrials, Asha, Hyperband {
+public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Zoom {
 
     /** The number of trials. */
     int trials();
@@ -45,19 +45,25 @@ public sealed interface TrialSearch permits AllTrials, Asha, Hyperband {
 
     /**
      * The strategy of {@code config} over its {@link SearchConfig#initialTrials}: {@link AllTrials} for grid and
-     * random, {@link Asha}, {@link Hyperband}.
+     * random, {@link Asha}, {@link Hyperband}, {@link Zoom}.
      *
      * @param maximize whether a larger metric is better ({@link SearchConfig#maximize})
-     * @throws IllegalArgumentException for {@code zoom} and {@code pbt}, which this build does not run yet (named,
-     *     so the configuration fails at start)
+     * @throws IllegalArgumentException for {@code pbt}, which this build does not run yet (named, so the
+     *     configuration fails at start)
      */
     static TrialSearch of(SearchConfig config, boolean maximize) {
         return switch (config.strategy()) {
             case "grid", "random" -> new AllTrials(config.trials());
             case "asha" -> new Asha((AshaConfig) config.settings().orElseThrow(), config.trials(), maximize);
             case "hyperband" -> new Hyperband((AshaConfig) config.settings().orElseThrow(), config.trials(), maximize);
+            case "zoom" -> new Zoom(
+                    (ZoomConfig) config.settings().orElseThrow(),
+                    config.space(),
+                    config.initialTrials(),
+                    config.seed(),
+                    maximize);
             default -> throw new IllegalArgumentException("search.strategy=" + config.strategy()
-                    + " is not available yet; one of grid, random, asha, hyperband");
+                    + " is not available yet; one of grid, random, zoom, asha, hyperband");
         };
     }
 }

@@ -156,4 +156,24 @@ class SearchConfigTest {
         assertEquals(192, grid.trials());
         assertEquals(SearchSpace.DEFAULT.grid(), grid.initialTrials());
     }
+
+    @Test
+    void ensembleTopIsBetweenOneAndTheTrials() {
+        assertEquals(
+                1,
+                SearchConfig.parse(with("search.strategy", "random"))
+                        .orElseThrow()
+                        .ensembleTop());
+        assertEquals(
+                3,
+                SearchConfig.parse(with("search.strategy", "random", "search.ensemble-top", "3"))
+                        .orElseThrow()
+                        .ensembleTop());
+        assertEquals(
+                "search.ensemble-top must be an integer in [1, search.trials=16], got 17",
+                error(with("search.strategy", "random", "search.ensemble-top", "17")));
+        assertEquals(
+                "search.ensemble-top must be an integer >= 1, got '0'",
+                error(with("search.strategy", "random", "search.ensemble-top", "0")));
+    }
 }
