@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code routing=direct} on input topics of four partitions, on a real broker: eight models train in the tasks of
  * their partitions ({@link ModelPartitions}) with no trainer-input topic; an example naming no model crosses the
  * fan-out topic once per other partition hosting a model, not once per model; a command for {@code *} reaches every
- * model; an example keyed otherwise than by the model it names is a {@code wrong-key} dead letter; input topics of
+ * model, and a command for one model keyed otherwise reaches it; an example keyed otherwise than by the model it names is a {@code wrong-key} dead letter; input topics of
  * different partition counts, or a fan-out topic of another count, are refused naming them.
  */
 class PartitionedRoutingTest {
@@ -53,6 +54,7 @@ class PartitionedRoutingTest {
     private static final int NAMED = 40;
     private static final int UNNAMED = 30;
     private static final String FILE_KEY = "rows.csv";
+    private static final String COMMAND_KEY = "anything";
 
     @RegisterExtension
     static final EmbeddedKafka kafka = new EmbeddedKafka();
@@ -133,16 +135,29 @@ class PartitionedRoutingTest {
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(),
                     new StringSerializer())) {
-                commands.send(new ProducerRecord<>(app + ".commands", "anything", "set * learning-rate 0.0123"))
+                commands.send(new ProducerRecord<>(app + ".commands", COMMAND_KEY, "set * learning-rate 0.0123"))
                         .get();
+                KafkaReads.await(
+                        Duration.ofSeconds(60),
+                        "the command for * reached every model",
+                        () -> Runs.statuses(kafka.bootstrapServers(), app).values().stream()
+                                        .filter(s -> s.learningRate() == 0.0123)
+                                        .count()
+                                == MODELS.size());
+                // a command for one model, in another partition than the model's: it is brought there
+                commands.send(new ProducerRecord<>(app + ".commands", COMMAND_KEY, "set m1 learning-rate 0.02"))
+                        .get();
+                KafkaReads.await(
+                        Duration.ofSeconds(60),
+                        "the command for m1 reached it",
+                        () -> Runs.statuses(kafka.bootstrapServers(), app)
+                                        .get("m1")
+                                        .learningRate()
+                                == 0.02);
             }
-            KafkaReads.await(
-                    Duration.ofSeconds(60),
-                    "the command for * reached every model",
-                    () -> Runs.statuses(kafka.bootstrapServers(), app).values().stream()
-                                    .filter(s -> s.learningRate() == 0.0123)
-                                    .count()
-                            == MODELS.size());
+            assertThat(Runs.statuses(kafka.bootstrapServers(), app).values())
+                    .filteredOn(s -> !s.modelId().equals("m1"))
+                    .allSatisfy(s -> assertThat(s.learningRate()).isEqualTo(0.0123));
             assertThat(Runs.counted(eddy)).isEqualTo(MODELS.size() * perModel);
 
             Map<String, ModelStatus> statuses = Runs.statuses(kafka.bootstrapServers(), app);
@@ -169,9 +184,12 @@ class PartitionedRoutingTest {
             List<ConsumerRecord<Integer, byte[]>> commandCopies = copies.stream()
                     .filter(r -> r.headers().lastHeader("eddy.fan-out.source") != null)
                     .toList();
-            Set<Integer> commandTargets = new TreeSet<>(hosting);
-            commandTargets.remove(placed.of("anything"));
+            List<Integer> commandTargets = new ArrayList<>(hosting);
+            commandTargets.remove((Integer) placed.of(COMMAND_KEY));
+            commandTargets.add(placed.of("m1"));
+            assertThat(placed.of("m1")).isNotEqualTo(placed.of(COMMAND_KEY));
             assertThat(commandCopies.stream().map(ConsumerRecord::partition).toList())
+                    .as("the command for * once per other partition hosting models, the one for m1 once")
                     .containsExactlyInAnyOrderElementsOf(commandTargets);
             assertThat(new String(
                             commandCopies

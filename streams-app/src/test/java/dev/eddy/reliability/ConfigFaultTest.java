@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.app.RunCommand;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
-import dev.eddy.lifecycle.WarmStart;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serving.SnapshotModels;
 import dev.eddy.topology.TrainingListener;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -152,19 +153,21 @@ class ConfigFaultTest {
             snapshot = run.snapshots.readValuesToList().get(0);
         }
         TrainerConfig same = EddyConfig.of(s).models().get("m");
-        assertThat(WarmStart.from(snapshot, same).steps()).isZero();
+        assertThat(Trainer.warmStart(same, SnapshotModels.inferenceModel(snapshot))
+                        .steps())
+                .isZero();
 
         Map<String, String> wider = valid();
         wider.put("model.m.layers", "8:relu,1:sigmoid");
-        assertThatThrownBy(() ->
-                        WarmStart.from(snapshot, EddyConfig.of(wider).models().get("m")))
+        assertThatThrownBy(() -> Trainer.warmStart(
+                        EddyConfig.of(wider).models().get("m"), SnapshotModels.inferenceModel(snapshot)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot warm-start")
                 .hasMessageContaining("8:relu");
         Map<String, String> inputs = valid();
         inputs.put("model.m.input-size", "5");
-        assertThatThrownBy(() ->
-                        WarmStart.from(snapshot, EddyConfig.of(inputs).models().get("m")))
+        assertThatThrownBy(() -> Trainer.warmStart(
+                        EddyConfig.of(inputs).models().get("m"), SnapshotModels.inferenceModel(snapshot)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot warm-start")
                 .hasMessageContaining("input size 5");

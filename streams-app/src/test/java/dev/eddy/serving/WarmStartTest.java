@@ -7,7 +7,6 @@ import dev.eddy.core.layer.BatchNormalization;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
-import dev.eddy.lifecycle.WarmStart;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.NamedTensor;
 import java.nio.ByteBuffer;
@@ -48,7 +47,9 @@ class WarmStartTest {
     @Test
     void aWarmStartedTrainerHasExactlyTheSnapshotsParametersAtStepZero() {
         ModelSnapshot source = trainedSnapshot();
-        Trainer warm = WarmStart.from(source, TrainerConfig.fromProperties(target("8:relu:batchnorm,3:softmax")));
+        Trainer warm = Trainer.warmStart(
+                TrainerConfig.fromProperties(target("8:relu:batchnorm,3:softmax")),
+                SnapshotModels.inferenceModel(source));
         assertThat(warm.steps()).isZero();
         Map<String, double[]> expected = new HashMap<>();
         for (NamedTensor t : source.getParameters()) {
@@ -84,7 +85,7 @@ class WarmStartTest {
         ModelSnapshot source = trainedSnapshot();
         Map<String, String> p = target("8:relu:batchnorm,3:softmax");
         p.put("frozen-layers", "1");
-        Trainer warm = WarmStart.from(source, TrainerConfig.fromProperties(p));
+        Trainer warm = Trainer.warmStart(TrainerConfig.fromProperties(p), SnapshotModels.inferenceModel(source));
         double[] kernel0 = warm.network().layers().get(0).kernel().value().clone();
         double[] kernel1 = warm.network().layers().get(1).kernel().value().clone();
         warm.step(new double[][] {{1, 2}, {-1, 0.5}, {0.3, -2}}, new double[] {0, 1, 2});
@@ -95,8 +96,10 @@ class WarmStartTest {
     @Test
     void anIncompatibleArchitectureIsRefusedNamingBoth() {
         ModelSnapshot source = trainedSnapshot();
-        assertThatThrownBy(() -> WarmStart.from(source, TrainerConfig.fromProperties(target("16:relu,3:softmax"))))
-                .hasMessageStartingWith("cannot warm-start from src v1: ")
-                .hasMessageContaining("16:relu,3:softmax");
+        assertThatThrownBy(() -> Trainer.warmStart(
+                        TrainerConfig.fromProperties(target("16:relu,3:softmax")),
+                        SnapshotModels.inferenceModel(source)))
+                .hasMessageStartingWith("cannot warm-start from a model with input size 2 and layers"
+                        + " 8:relu:batchnorm,3:softmax into input size 2 and layers 16:relu,3:softmax");
     }
 }

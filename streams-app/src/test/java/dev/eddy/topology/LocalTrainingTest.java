@@ -93,4 +93,14 @@ class LocalTrainingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("example ex-4-0 does not fit the model: expected 2 features, got 3");
     }
+
+    @Test
+    void aWarmStartIsRefusedNamingTheKey() {
+        Map<String, String> s = settings();
+        s.put("model." + MODEL + ".warm-start.from", "src@3");
+        assertThatThrownBy(() -> new LocalTraining(EddyConfig.of(s), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("local training starts every model cold; remove model.m.warm-start.from=src@3 (warm starts"
+                        + " are applied by 'eddy run')");
+    }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,14 +25,14 @@ final class TopicTail<V> implements AutoCloseable {
     /**
      * Starts reading {@code topic} (every partition) from its beginning or from its current end.
      *
-     * @param onRecord called with (arrival epoch millis, value)
+     * @param onRecord called with each record's arrival time and the record
      */
     TopicTail(
             String bootstrapServers,
             String topic,
             Deserializer<V> values,
             boolean fromBeginning,
-            BiConsumer<Long, V> onRecord) {
+            Listener<V> onRecord) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -57,7 +56,7 @@ final class TopicTail<V> implements AutoCloseable {
                     try {
                         while (running) {
                             for (ConsumerRecord<byte[], V> r : consumer.poll(Duration.ofMillis(50))) {
-                                onRecord.accept(System.currentTimeMillis(), r.value());
+                                onRecord.onRecord(System.currentTimeMillis(), r.timestamp(), r.value());
                                 received.incrementAndGet();
                             }
                         }
@@ -68,6 +67,17 @@ final class TopicTail<V> implements AutoCloseable {
                 "tail-" + topic);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** What a tail calls for each record. */
+    @FunctionalInterface
+    interface Listener<V> {
+
+        /**
+         * @param arrivalMillis epoch millis when the record arrived here
+         * @param timestampMillis the record's own timestamp (for a Kafka Streams output: its input record's)
+         */
+        void onRecord(long arrivalMillis, long timestampMillis, V value);
     }
 
     /** Records handed to the callback so far. */
