@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.app.EddyApp;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.optim.Parameter;
+import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ModelStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +42,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
  * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a model pruned
  * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
- * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); and a model warm-started from an
- * {@code eddy export} file with its first layer frozen ({@code warm-started}: direct routing, one kill of each point),
- * whose pinned source and lineage must come through the kills unchanged.
+ * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); a short float32 case ({@code
+ * float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS}
+ * kills, at a random moment and while a snapshot is published); and a model warm-started from an {@code eddy export}
+ * file with its first layer frozen ({@code warm-started}: direct routing, as short as the float32 case), whose pinned
+ * source and lineage must come through the kills unchanged.
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -67,7 +73,12 @@ class CrashExactnessTest {
     private static final int KILLS = Integer.getInteger("kill.points", 8);
     /** The variant whose model prunes during training (with direct routing). */
     private static final String PRUNED = "pruned";
-    /** The variant whose model warm-starts from {@link #WARM_SOURCE} (with direct routing). */
+    /** The float32 variant, direct routing; kept short: float32 changes the numbers, not the exactly-once machinery. */
+    private static final String FLOAT32 = "float32";
+
+    private static final int FLOAT32_EXAMPLES = 6_000;
+    private static final int FLOAT32_KILLS = 2;
+    /** The variant whose model warm-starts from {@link #WARM_SOURCE} (direct routing, as short as float32). */
     private static final String WARM = "warm-started";
     /** The export file it warm-starts from: a network of the same layers, initialized under another seed. */
     private static final Path WARM_SOURCE =
@@ -89,13 +100,17 @@ class CrashExactnessTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, WARM})
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32, WARM})
     void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
         boolean partitioned = variant.equals(PARTITIONED);
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(EXAMPLES, partitioned ? null : MODEL);
-        int killCount =
-                partitioned || variant.equals(PRUNED) || variant.equals(WARM) ? KillPoint.values().length : KILLS;
-        if (variant.equals(WARM)) {
+        boolean float32 = variant.equals(FLOAT32);
+        boolean warm = variant.equals(WARM);
+        int examples = float32 || warm ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
+        int killCount = partitioned || variant.equals(PRUNED)
+                ? KillPoint.values().length
+                : float32 || warm ? FLOAT32_KILLS : KILLS;
+        if (warm) {
             TrainerConfig source = TrainerConfig.fromProperties(
                     Map.of("input-size", Integer.toString(stream.inputSize()), "layers", LAYERS, "seed", "99"));
             Files.write(WARM_SOURCE, Trainer.create(source).inferenceModel().toBytes());
@@ -177,7 +192,20 @@ class CrashExactnessTest {
                         + expectedStatus.examplesWhilePaused()
                         + expectedStatus.holdoutReceived())
                 .as("every example applied once, up to a partial batch")
-                .isBetween((long) EXAMPLES - 31, (long) EXAMPLES);
+                .isBetween((long) examples - 31, (long) examples);
+        if (float32) {
+            ModelSnapshot last = expected.get(expected.size() - 1);
+            assertThat(last.getPrecision()).isEqualTo("float32");
+            InferenceModel model = SnapshotModels.inferenceModel(last);
+            assertThat(model.precision()).isEqualTo(Precision.FLOAT32);
+            for (Parameter p : model.network().parameters()) {
+                for (double w : p.value()) {
+                    assertThat((double) (float) w)
+                            .as("%s holds floats", p.name())
+                            .isEqualTo(w);
+                }
+            }
+        }
 
         Random random = new Random(SEED);
         long[] killSteps = random.longs(killCount, totalSteps / 20, totalSteps * 19 / 20)
@@ -319,7 +347,9 @@ class CrashExactnessTest {
     private static Map<String, String> settings(String run, int inputSize) {
         String variant = run.substring(run.indexOf('-') + 1);
         String routing =
-                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(WARM) ? "direct" : variant;
+                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(FLOAT32) || variant.equals(WARM)
+                        ? "direct"
+                        : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
@@ -341,6 +371,9 @@ class CrashExactnessTest {
         if (variant.equals(WARM)) {
             s.put("model." + MODEL + ".warm-start.file", WARM_SOURCE.toString());
             s.put("model." + MODEL + ".frozen-layers", "1");
+        }
+        if (variant.equals(FLOAT32)) {
+            s.put("model." + MODEL + ".precision", "float32");
         }
         if (variant.equals(PRUNED)) {
             s.put("model." + MODEL + ".prune.target-sparsity", "0.8");

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.AshaConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.train.Evaluation;
 import dev.eddy.schema.Example;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Trials side by side: each trains as it would alone, the champion's model serves, decisions at example counts. */
@@ -251,5 +253,40 @@ class LocalSearchTest {
         assertThat(disagreements)
                 .as("the vote overruled the champion at least once")
                 .isPositive();
+    }
+
+    /** With search.metric=holdout_loss a trial's metric is the loss of its last holdout evaluation, smaller better. */
+    @Test
+    void aHoldoutMetricIsTheLastHoldoutEvaluation() {
+        SearchConfig grid = search("search.strategy", "grid", "search.metric", "holdout_loss");
+        Function<SortedMap<String, String>, EddyConfig> configOf = trial -> {
+            Map<String, String> s = base();
+            s.put("model." + MODEL + ".eval-every", "5");
+            trial.forEach((k, v) -> s.put("model." + MODEL + "." + k, v));
+            return EddyConfig.of(s);
+        };
+        LocalSearch search = new LocalSearch(grid, configOf);
+        double[] lastLoss = new double[grid.trials()];
+        List<LocalTraining> alone = new ArrayList<>();
+        for (int t = 0; t < grid.trials(); t++) {
+            int trial = t;
+            alone.add(new LocalTraining(configOf.apply(grid.initialTrials().get(t)), new TrainingListener() {
+                @Override
+                public void onHoldoutEvaluation(String modelId, Evaluation evaluation) {
+                    lastLoss[trial] = evaluation.loss();
+                }
+            }));
+        }
+        for (Example e : TrainingFixture.blobs(300, 4, MODEL)) {
+            search.accept(e);
+            alone.forEach(t -> t.accept(e));
+        }
+        List<LocalSearch.Standing> board = search.leaderboard();
+        for (LocalSearch.Standing s : board) {
+            assertThat(s.metric()).as("trial %d", s.trial()).isEqualTo(lastLoss[s.trial()]);
+        }
+        assertThat(board.get(0).metric())
+                .as("smallest loss first")
+                .isLessThanOrEqualTo(board.get(5).metric());
     }
 }

@@ -60,9 +60,9 @@ public interface Learner {
     /** The model to serve and export: architecture, weights and input standardization. */
     InferenceModel inferenceModel();
 
-    /** Σ_l zeros(W_l) / Σ_l |W_l| over the kernels of the model served ({@link Sparsity#overall}). */
+    /** Σ_l zeros(W_l) / Σ_l |W_l| over the kernels of the model served, every network of it ({@link Sparsity}). */
     default double sparsity() {
-        return Sparsity.overall(inferenceModel().network());
+        return Sparsity.overall(inferenceModel().networks());
     }
 
     /** The complete training state, in one versioned binary form that {@link Learners#restore} reads. */
