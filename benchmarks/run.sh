@@ -14,6 +14,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${OUT_DIR:-$(mktemp -d /tmp/eddy-bench.XXXXXX)}"
 venv="${TORCH_VENV:-/tmp/torchenv}"
 cd "$root"
+# shellcheck source=benchmarks/lib/torch-venv.sh
+source benchmarks/lib/torch-venv.sh
 
 # Both columns need quiet cores: torch's OpenMP threads collapse when the cores are oversubscribed.
 load="$(cut -d' ' -f1 /proc/loadavg)"
@@ -39,26 +41,7 @@ java -jar benchmarks/target/benchmarks.jar TrainStepBenchmark -p net=medium,larg
 grep -E '^TrainStepBenchmark' "$out/jmh-openblas.log" || true
 
 torch_json=""
-if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-  echo "== torch is missing in $venv: looking for wheels to install offline"
-  wheels=()
-  if [[ -n "${TORCH_WHEELS:-}" ]]; then
-    for d in $TORCH_WHEELS; do wheels+=("$d"/*.whl); done
-  else
-    mapfile -t wheels < <(find / \( -path /proc -o -path /sys \) -prune -o \
-      \( -name 'torch-*.whl' -o -name 'numpy-*.whl' \) -print 2>/dev/null)
-  fi
-  # prefer the CPU build of torch: the CUDA builds need nvidia wheels that are not offline
-  torch_wheel="$(printf '%s\n' "${wheels[@]}" | grep -E '/torch-[^/]*\+cpu[^/]*\.whl$' | sort -V | tail -1 || true)"
-  [[ -z "$torch_wheel" ]] && torch_wheel="$(printf '%s\n' "${wheels[@]}" | grep -E '/torch-[^/]*\.whl$' | sort -V | tail -1 || true)"
-  if [[ -n "$torch_wheel" ]]; then
-    links=()
-    while read -r d; do links+=(--find-links "$d"); done < <(printf '%s\n' "${wheels[@]}" | xargs -r -n1 dirname | sort -u)
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --no-index "${links[@]}" "$torch_wheel" numpy \
-      || echo "torch install failed (see pip output above)"
-  fi
-fi
+ensure_torch "$venv"
 if "$venv/bin/python" -c 'import torch' 2>/dev/null; then
   echo "== PyTorch $("$venv/bin/python" -c 'import torch; print(torch.__version__)'), 2 threads"
   "$venv/bin/python" benchmarks/torch_train_step.py --repeats 5 --seconds 0.5 | tee "$out/torch.log"

@@ -1,6 +1,8 @@
 package dev.eddy.benchmarks;
 
 import dev.eddy.core.activation.Activations;
+import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.layer.KernelPenalty;
 import dev.eddy.core.loss.Loss;
 import dev.eddy.core.loss.Losses;
 import dev.eddy.core.network.LayerSpec;
@@ -29,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step, forward + backward + Adam update, of the three benchmark nets on a fixed random
  * batch. JMH's primary score is steps/s; the {@code examples} counter is examples/s (= steps/s ·
- * batch), the figure compared with PyTorch by {@code benchmarks/run.sh}.
+ * batch), the figure compared with PyTorch by {@code benchmarks/run.sh}. {@code precision} selects the float64 (default)
+ * or float32 path; in float32 the inputs are rounded to floats by the network, as a float32 model gets them.
  *
  * <ul>
  *   <li>small: 8-32-16-1, relu hidden layers, sigmoid output, binary cross-entropy
@@ -50,6 +53,12 @@ public class TrainStepBenchmark {
 
     @Param({"1", "32", "256"})
     public int batch;
+
+    /** {@code float64} (the default) or {@code float32}: {@code benchmarks/run-float32.sh} runs both. */
+    @Param({"float64"})
+    public String precision;
+
+    private Precision numbers;
 
     private Network network;
     private Loss loss;
@@ -92,7 +101,8 @@ public class TrainStepBenchmark {
             String activation = l == sizes.length - 1 ? output : "relu";
             layers.add(LayerSpec.dense(sizes[l], Activations.create(activation)));
         }
-        network = Network.build(new NetworkSpec(sizes[0], layers), 7L);
+        numbers = Precision.parse("precision", precision);
+        network = Network.build(new NetworkSpec(sizes[0], layers, KernelPenalty.NONE, numbers), 7L);
         adam = new Adam(0.9, 0.999, 1e-8, false);
 
         Random rnd = new Random(11);
@@ -112,7 +122,7 @@ public class TrainStepBenchmark {
     @Benchmark
     public double trainStep(Examples counter) {
         double value = network.computeGradients(x, y, loss);
-        adam.step(network.parameters(), 1e-3);
+        adam.step(network.parameters(), 1e-3, numbers);
         counter.examples += batch;
         return value;
     }

@@ -47,6 +47,35 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aFloat32ModelPublishesItsPrecisionAndIsScoredInFloat32() {
+        Map<String, String> settings = ServingFixture.network("3:tanh,1:sigmoid", "binary_crossentropy", "m");
+        settings.put("model.m.precision", "float32");
+        try (ServingFixture f = new ServingFixture(settings, stateDir)) {
+            ModelSnapshot v1 = f.trainStep("m", 1);
+            assertThat(v1.getPrecision()).isEqualTo("float32");
+            for (String tensor : List.of("dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias")) {
+                for (double w : values(v1, tensor)) {
+                    assertThat((double) (float) w).as(tensor).isEqualTo(w);
+                }
+            }
+            f.score("a", "m", 0.3, -1.2);
+            Prediction p = f.predictions.readValue();
+            // ŷ = σ(w₁·tanh(x·W₀ + b₀) + b₁) with every value a float: each product is a float fma chain, each
+            // activation rounded to float after it is computed.
+            double[] w0 = values(v1, "dense_0/kernel");
+            double[] b0 = values(v1, "dense_0/bias");
+            double[] w1 = values(v1, "dense_1/kernel");
+            float z1 = (float) values(v1, "dense_1/bias")[0];
+            for (int j = 0; j < 3; j++) {
+                float z0 = Math.fma((float) -1.2, (float) w0[3 + j], Math.fma(0.3f, (float) w0[j], (float) b0[j]));
+                z1 = Math.fma((float) Math.tanh(z0), (float) w1[j], z1);
+            }
+            float expected = (float) (z1 >= 0 ? 1 / (1 + Math.exp(-z1)) : Math.exp(z1) / (1 + Math.exp(z1)));
+            assertThat(p.getOutputs().get(0)).isEqualTo((double) expected);
+        }
+    }
+
+    @Test
     void appliesTheSnapshotsStandardizationBeforeTheNetwork() {
         try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
             ModelSnapshot trained = f.trainStep("m", 1);

@@ -2,9 +2,12 @@ package dev.eddy.core.kernel;
 
 import static dev.eddy.core.kernel.MatMul.GROUP_MIN_COLUMNS;
 import static dev.eddy.core.kernel.MatMul.K_BLOCK;
+import static dev.eddy.core.kernel.MatMul.NARROW_MAX_ROWS;
+import static dev.eddy.core.kernel.MatMul.PACK_MIN_ROWS;
 import static dev.eddy.core.kernel.MatMul.PARALLEL_MIN_FMAS;
 import static dev.eddy.core.kernel.MatMul.ROW_BLOCK;
 
+import java.util.Arrays;
 import java.util.concurrent.Future;
 import org.ejml.data.DMatrixRMaj;
 
@@ -21,12 +24,20 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Why it is faster.</b> The right operand is packed into one {@code float[]} per row and the output rows
  * accumulate in {@code float[]} buffers, so the vectorized inner loop (C2's superword {@code FmaVF}) handles twice
- * as many lanes per instruction as the double kernel and moves half the bytes. One layout serves every shape
- * (packed rows, four output rows sharing each packed-row load): the few-row and few-column special forms of {@link
- * MatMul} are not repeated here, so batch-1 products pay the packing (see the README's float32 figures). No {@code
- * jdk.incubator.vector}: plain loops, so the build needs no incubator module and stays warning-free.
+ * as many lanes per instruction as the double kernel and moves half the bytes. That loop runs over the output
+ * columns, and C2 vectorizes float loops in long strides (on AVX-512 a main-loop iteration takes 16 lanes several
+ * times over, after a scalar alignment pre-loop): measured here, fewer than about {@value #WIDE_COLUMNS} columns
+ * leave most of the work to the scalar pre- and post-loops, where the double kernel still vectorizes. Products with
+ * fewer columns than rows (up to {@link MatMul#NARROW_MAX_ROWS} rows) are therefore computed transposed, cᵀ = Yᵀ·Xᵀ,
+ * so the loop runs over the rows (fma<sub>f</sub>(x, y, s) = fma<sub>f</sub>(y, x, s): every element keeps its
+ * chain). Products of fewer than {@link MatMul#PACK_MIN_ROWS} rows (batch 1) read the right operand where it is,
+ * without packing it. No {@code jdk.incubator.vector}: plain loops, so the build needs no incubator module and
+ * stays warning-free.
  */
 public final class FloatProduct {
+
+    /** Products with fewer output columns (and more rows) are computed transposed, see the class comment. */
+    static final int WIDE_COLUMNS = 192;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -63,6 +74,25 @@ public final class FloatProduct {
             return;
         }
         Scratch scratch = SCRATCH.get();
+        if (m < PACK_MIN_ROWS) {
+            float[] acc = scratch.start(n);
+            for (int i = 0; i < m; i++) {
+                fewRows(x, i * xRow, xInner, k, b.data, n, transB, bias, acc);
+                for (int j = 0; j < n; j++) {
+                    c.data[i * n + j] = acc[j];
+                }
+            }
+            return;
+        }
+        if (n < WIDE_COLUMNS && m > n && m <= NARROW_MAX_ROWS) {
+            // cᵀ = Yᵀ·Xᵀ: the rows of Xᵀ are packed, the rows of Yᵀ are the left operand, one start value per row
+            float[][] rows = scratch.rows(k, m);
+            packStrided(x, xRow, xInner, k, m, rows);
+            int yRow = transB ? k : 1;
+            int yInner = transB ? 1 : n;
+            split(b.data, yRow, yInner, k, rows, m, null, bias, c.data, n, true);
+            return;
+        }
         float[][] rows = scratch.rows(k, n);
         if (transB) {
             packTransposed(b.data, k, n, rows);
@@ -73,28 +103,66 @@ public final class FloatProduct {
         for (int j = 0; j < n; j++) {
             start[j] = bias == null ? 0f : (float) bias[j];
         }
-        if ((long) m * k * n >= PARALLEL_MIN_FMAS) {
-            int half = m / 2;
-            Future<?> other =
-                    MatMul.WORKER.submit(() -> rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, half, m));
-            rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, 0, half);
+        split(x, xRow, xInner, k, rows, n, start, null, c.data, m, false);
+    }
+
+    /**
+     * Computed rows [0, count) of X·packed (each of {@code width} elements), over two threads when the product is
+     * large. With {@code transposedOut} computed row r is column r of c (which then has {@code count} columns) and
+     * starts from bias[r] (0 without a bias); otherwise every row starts from {@code start}.
+     */
+    private static void split(
+            double[] x,
+            int xRow,
+            int xInner,
+            int k,
+            float[][] rows,
+            int width,
+            float[] start,
+            double[] bias,
+            double[] c,
+            int count,
+            boolean transposedOut) {
+        if ((long) count * k * width >= PARALLEL_MIN_FMAS) {
+            int half = count / 2;
+            Future<?> other = MatMul.WORKER.submit(() -> rowsTimesPacked(
+                    x, xRow, xInner, k, rows, width, start, bias, c, count, half, count, transposedOut));
+            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, half, transposedOut);
             MatMul.awaitWorker(other);
         } else {
-            rowsTimesPacked(x, xRow, xInner, k, rows, n, start, c.data, 0, m);
+            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, count, transposedOut);
         }
     }
 
     /**
-     * Output rows [i0, i1) from the packed right operand, in this thread's float row buffers, {@link
+     * Computed rows [i0, i1) from the packed right operand, in this thread's float row buffers, {@link
      * MatMul#ROW_BLOCK} rows at a time and the inner index in blocks of {@link MatMul#K_BLOCK} (as {@link MatMul}).
+     * With {@code transposedOut} computed row i is column i of c, whose rows have {@code count} elements, and starts
+     * from bias[i] (0 without a bias); otherwise from {@code start}.
      */
     private static void rowsTimesPacked(
-            double[] x, int xRow, int xInner, int k, float[][] y, int n, float[] start, double[] c, int i0, int i1) {
+            double[] x,
+            int xRow,
+            int xInner,
+            int k,
+            float[][] y,
+            int n,
+            float[] start,
+            double[] bias,
+            double[] c,
+            int count,
+            int i0,
+            int i1,
+            boolean transposedOut) {
         float[][] acc = SCRATCH.get().acc(Math.min(i1 - i0, ROW_BLOCK), n);
         for (int b0 = i0; b0 < i1; b0 += ROW_BLOCK) {
             int b1 = Math.min(i1, b0 + ROW_BLOCK);
             for (int r = 0; r < b1 - b0; r++) {
-                System.arraycopy(start, 0, acc[r], 0, n);
+                if (transposedOut) {
+                    Arrays.fill(acc[r], 0, n, bias == null ? 0f : (float) bias[b0 + r]);
+                } else {
+                    System.arraycopy(start, 0, acc[r], 0, n);
+                }
             }
             for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
                 int p1 = Math.min(k, p0 + K_BLOCK);
@@ -109,10 +177,45 @@ public final class FloatProduct {
             }
             for (int r = 0; r < b1 - b0; r++) {
                 float[] row = acc[r];
-                int ci = (b0 + r) * n;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] = row[j];
+                if (transposedOut) {
+                    for (int j = 0; j < n; j++) {
+                        c[j * count + b0 + r] = row[j];
+                    }
+                } else {
+                    int ci = (b0 + r) * n;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] = row[j];
+                    }
                 }
+            }
+        }
+    }
+
+    /**
+     * One output row (X row at xi) into acc[0, n) without packing: dot products with b's rows for X·bᵀ, otherwise
+     * acc ← fma<sub>f</sub>(X<sub>ip</sub>, b[p][·], acc) for p ascending, reading each row of b as it is.
+     */
+    private static void fewRows(
+            double[] x, int xi, int xInner, int k, double[] b, int n, boolean transB, double[] bias, float[] acc) {
+        if (transB) {
+            for (int j = 0; j < n; j++) {
+                float s = bias == null ? 0f : (float) bias[j];
+                int row = j * k;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma((float) x[xi + p * xInner], (float) b[row + p], s);
+                }
+                acc[j] = s;
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            acc[j] = bias == null ? 0f : (float) bias[j];
+        }
+        for (int p = 0; p < k; p++) {
+            float xp = (float) x[xi + p * xInner];
+            int row = p * n;
+            for (int j = 0; j < n; j++) {
+                acc[j] = Math.fma(xp, (float) b[row + j], acc[j]);
             }
         }
     }
@@ -188,6 +291,17 @@ public final class FloatProduct {
             int o = p * n;
             for (int j = 0; j < n; j++) {
                 row[j] = (float) b[o + j];
+            }
+        }
+    }
+
+    /** rows[p][i] = (float) x[i·xRow + p·xInner] for p &lt; k, i &lt; m: the rows of Xᵀ. */
+    private static void packStrided(double[] x, int xRow, int xInner, int k, int m, float[][] rows) {
+        for (int p = 0; p < k; p++) {
+            float[] row = rows[p];
+            int o = p * xInner;
+            for (int i = 0; i < m; i++) {
+                row[i] = (float) x[o + i * xRow];
             }
         }
     }

@@ -36,11 +36,18 @@ public final class Sparsity {
 
     /** Σ_l zeros(W_l) / Σ_l |W_l|: the sparsity of all kernels together. */
     public static double overall(Network network) {
+        return overall(List.of(network));
+    }
+
+    /** The same over the kernels of several networks (an ensemble's members) together. */
+    public static double overall(List<Network> networks) {
         long zeros = 0;
         long n = 0;
-        for (Dense layer : network.layers()) {
-            zeros += zeros(layer.kernel().value());
-            n += layer.kernel().size();
+        for (Network network : networks) {
+            for (Dense layer : network.layers()) {
+                zeros += zeros(layer.kernel().value());
+                n += layer.kernel().size();
+            }
         }
         return (double) zeros / n;
     }

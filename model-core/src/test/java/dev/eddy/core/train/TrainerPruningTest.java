@@ -180,6 +180,28 @@ class TrainerPruningTest {
         }
     }
 
+    /** An ensemble's members prune as a single network does; its sparsity is over every member's kernels. */
+    @Test
+    void anEnsembleOfPrunedMembersReportsTheirSparsity() {
+        Learner ensemble = Learners.create(config("ensemble", "bagging", "ensemble.size", "3"));
+        SplittableRandom random = new SplittableRandom(5);
+        // 40 batches: a member whose Poisson weights of a batch sum to 0 skips it, and still passes step 25.
+        for (int s = 1; s <= 40; s++) {
+            double[][] x = new double[8][6];
+            double[] y = new double[8];
+            for (int r = 0; r < 8; r++) {
+                for (int j = 0; j < 6; j++) {
+                    x[r][j] = random.nextGaussian();
+                }
+                y[r] = x[r][0] > 0 ? 2 : 0;
+            }
+            ensemble.step(x, y, new double[] {1, 1, 1, 1, 1, 1, 1, 1});
+        }
+        // Each member: 72 + 96 + 18 of 248 kernel weights pruned (see above), whatever its own steps.
+        assertThat(ensemble.sparsity()).isEqualTo((72 + 96 + 18) / 248.0);
+        assertThat(ensemble.inferenceModel().networks()).hasSize(3);
+    }
+
     /** Stopping mid-schedule and restoring from the state continues bit-identically, masks included. */
     @Test
     void restoreMidScheduleIsBitIdentical() {
