@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.core.train.Evaluation;
+import dev.eddy.core.train.EvaluationOutcome;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -263,6 +267,45 @@ class EnsembleTest {
                     scaled.network().layers().get(l).kernel().value());
         }
         assertThrows(IllegalArgumentException.class, () -> scaled.step(s.x, s.y, s.w, 0));
+    }
+
+    @Test
+    void earlyStoppingWatchesTheEnsembleAndPausesAndRestoresEveryMember() {
+        Ensemble e = Ensemble.create(config(
+                "ensemble",
+                "bagging",
+                "ensemble.size",
+                "3",
+                "early-stopping.enabled",
+                "true",
+                "early-stopping.patience",
+                "2"));
+        Stream s = new Stream();
+        s.next(false);
+        double[][] holdoutX = s.x;
+        double[] holdoutY = s.y;
+        List<double[]> best = new ArrayList<>();
+        double[] losses = {0.5, 0.4, 0.45, 0.6};
+        for (int i = 0; i < losses.length; i++) {
+            s.next(false);
+            e.step(s.x, s.y, s.w);
+            if (i == 1) {
+                for (int m = 0; m < 3; m++) {
+                    best.add(e.member(m).layers().get(0).kernel().value().clone());
+                }
+            }
+            Evaluation evaluation =
+                    new Evaluation(losses[i], e.evaluate(holdoutX, holdoutY).metrics(), 4);
+            EvaluationOutcome outcome = e.onEvaluation(evaluation);
+            assertEquals(i == 3, outcome.stopped());
+        }
+        assertTrue(e.stopped());
+        assertThrows(IllegalStateException.class, () -> e.step(s.x, s.y, s.w));
+        for (int m = 0; m < 3; m++) {
+            assertArrayEquals(best.get(m), e.member(m).layers().get(0).kernel().value(), "member " + m);
+        }
+        e.resume();
+        e.step(s.x, s.y, s.w);
     }
 
     @Test
