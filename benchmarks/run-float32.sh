@@ -6,7 +6,8 @@
 # float32 >= 1.5x torch). About 3 minutes on 2 cores (plus the build).
 #
 # Environment: TORCH_VENV (default /tmp/torchenv), TORCH_WHEELS (see lib/torch-venv.sh), SKIP_BUILD=1 to reuse
-# benchmarks/target/benchmarks.jar, JMH_ARGS to override the JMH iteration options, NETS (default small,large).
+# benchmarks/target/benchmarks.jar, JMH_ARGS to override the JMH iteration options, NETS (default small,large),
+# TORCH_THREADS (default 2; on an oversubscribed machine torch's 2 OpenMP threads collapse, 1 thread does not).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,9 +19,12 @@ cd "$root"
 source benchmarks/lib/torch-venv.sh
 
 load="$(cut -d' ' -f1 /proc/loadavg)"
+loaded=0
 if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c * 0.75) }'; then
   echo "WARNING: load average $load on $(nproc) cores: other jobs are running, the figures will be unreliable"
+  loaded=1
 fi
+threads="${TORCH_THREADS:-2}"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building benchmarks and the modules it needs"
@@ -36,15 +40,16 @@ grep -E '^TrainStepBenchmark' "$out/jmh.log" || true
 torch_json=""
 ensure_torch "$venv"
 if "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-  echo "== PyTorch $("$venv/bin/python" -c 'import torch; print(torch.__version__)') float32, 2 threads"
-  "$venv/bin/python" benchmarks/torch_train_step.py --nets "$nets" --repeats 5 --seconds 0.5 | tee "$out/torch.log"
+  echo "== PyTorch $("$venv/bin/python" -c 'import torch; print(torch.__version__)') float32, $threads threads"
+  "$venv/bin/python" benchmarks/torch_train_step.py --nets "$nets" --threads "$threads" --repeats 5 --seconds 0.5 \
+    | tee "$out/torch.log"
   tail -1 "$out/torch.log" > "$out/torch.json"
   torch_json="$out/torch.json"
 else
   echo "== no torch wheels found (find / -name 'torch-*.whl'): the torch column is left empty"
 fi
 
-python3 - "$out/jmh.json" "$torch_json" "$nets" <<'PY'
+python3 - "$out/jmh.json" "$torch_json" "$nets" "$loaded" "$threads" <<'PY'
 import json, sys
 eddy = {}
 for r in json.load(open(sys.argv[1])):
@@ -68,4 +73,5 @@ for net in sys.argv[3].split(","):
             value = f64 if which == "f32/f64" else ft
             line += f'  {which} >= {goal}: ' + ("not measured" if value is None else ("ok" if value >= goal else "MISSED"))
         print(line)
+print(f"torch with {sys.argv[5]} thread(s)" + (", loaded machine: every verdict above is unreliable" if sys.argv[4] == "1" else ""))
 PY

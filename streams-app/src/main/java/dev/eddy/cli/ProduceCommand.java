@@ -10,6 +10,7 @@ import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.ExampleSource;
 import dev.eddy.io.JsonLinesExamples;
 import dev.eddy.io.Topics;
+import dev.eddy.schema.Example;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ import picocli.CommandLine.Spec;
             "Write labeled examples from CSV (header, last column 'label', gzip ok), JSON lines or a bundled",
             "dataset to a topic as Avro Example records. Every write is acknowledged (acks=all, idempotent);",
             "the command fails if any record was not written. Malformed rows are reported with their line",
-            "number and skipped. Every record of one run has one key (--model, else the file's name), so the",
-            "rows land in one partition and every model trains on them in file order."
+            "number and skipped. A row is keyed by its model (--model, or a JSON line's modelId), else by the",
+            "file's name, so the rows of a model land in one partition and it trains on them in file order."
         },
         footer = {
             "",
@@ -81,7 +82,8 @@ final class ProduceCommand implements Callable<Integer> {
             paramLabel = "ID",
             description = {
                 "Model id of the examples (written into each), and the record key. Default: none: every configured",
-                "model trains on them, and the key is the file's name (elec2.csv.gz: elec2) or the dataset's id."
+                "model trains on them, and the key is the file's name (elec2.csv.gz: elec2) or the dataset's id",
+                "(a JSON line naming its own modelId is keyed by it)."
             })
     String modelId;
 
@@ -132,10 +134,12 @@ final class ProduceCommand implements Callable<Integer> {
         ensureTopic(config, topic, out);
         Progress progress = new Progress(out, System.console() != null, "examples sent to " + topic);
         try (ExampleProducer producer = new ExampleProducer(config.clientProperties(), topic)) {
-            // One key for the whole file: one partition, so the file's order is the order every model sees.
-            String key = modelId != null ? modelId : source.name();
+            // A row naming a model is keyed by it (direct routing on partitioned input trains a model in the
+            // partition of that key), every other row by the file's name: each model's rows in one partition, in
+            // file order.
             while (source.hasNext()) {
-                producer.send(key, source.next());
+                Example example = source.next();
+                producer.send(example.getModelId() != null ? example.getModelId() : source.name(), example);
                 progress.update(producer.sent());
             }
             producer.flush();

@@ -1,5 +1,6 @@
 package dev.eddy.metrics;
 
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.TrainerConfig;
@@ -13,8 +14,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -50,6 +53,10 @@ import java.util.function.ToDoubleFunction;
  *                                      | challenger
  * eddy.drift.detections       counter  drift detector signals, tag kind = warning (a rise into the warning zone) | drift
  * eddy.drift.state            gauge    1 while the drift detector is in its warning zone, else 0
+ * eddy.ensemble.member.accuracy, eddy.ensemble.member.rmse
+ *                             gauge    an ensemble member's test-then-train accuracy (RMSE for regression) since its
+ *                                      creation or last reset, tag member = 0..K−1 (ensemble models only)
+ * eddy.ensemble.member.resets gauge    how often leveraging bagging reset the member, tag member
  * </pre>
  *
  * and {@code eddy.dlq.records} (counter, tag {@code reason} = {@link DeadLetterReason#code()}). Gauges start at NaN.
@@ -64,7 +71,11 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     private static final double NONE = Double.NaN;
 
     private final SortedMap<String, Boolean> classification = new TreeMap<>();
+    /** Members of each model: K for an ensemble, 0 for one network. */
+    private final SortedMap<String, Integer> members = new TreeMap<>();
+
     private final SortedMap<String, Boolean> pruned = new TreeMap<>();
+
     private volatile Map<String, ModelMeters> models = Map.of();
     private volatile Map<DeadLetterReason, Counter> deadLetters = Map.of();
 
@@ -72,6 +83,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
     public TrainingMetricsBinder(Map<String, TrainerConfig> models) {
         models.forEach((id, config) -> {
             classification.put(id, config.classification());
+            members.put(id, config.ensemble().enabled() ? config.ensemble().size() : 0);
             pruned.put(id, config.prune().isPresent());
         });
     }
@@ -82,8 +94,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             throw new IllegalStateException("TrainingMetricsBinder is already bound to a registry");
         }
         Map<String, ModelMeters> meters = new HashMap<>();
-        classification.forEach(
-                (id, classifies) -> meters.put(id, new ModelMeters(registry, id, classifies, pruned.get(id))));
+        classification.forEach((id, classifies) ->
+                meters.put(id, new ModelMeters(registry, id, classifies, pruned.get(id), members.get(id))));
         Map<DeadLetterReason, Counter> dlq = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             dlq.put(
@@ -205,7 +217,23 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         }
     }
 
-    /** One model's meters; the gauges read the volatile fields the stream thread writes. */
+    @Override
+    public void onMembers(String modelId, List<MemberState> states) {
+        ModelMeters m = models.get(modelId);
+        if (m != null) {
+            for (MemberState state : states) {
+                if (state.member() < m.memberScores.length) {
+                    m.memberScores[state.member()] = state.score();
+                    m.memberResets[state.member()] = state.resets();
+                }
+            }
+        }
+    }
+
+    /**
+     * One model's meters; the gauges read the volatile fields the stream thread writes (the members' arrays without
+     * a barrier: a scrape may see a member's value of the step before).
+     */
     private static final class ModelMeters {
         final Counter examplesTrained;
         final Counter examplesWhilePaused;
@@ -228,11 +256,35 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         volatile double paused;
         volatile double version = NONE;
         volatile double driftState;
+        final double[] memberScores;
+        final double[] memberResets;
+
         volatile double sparsity = NONE;
 
-        ModelMeters(MeterRegistry registry, String modelId, boolean classification, boolean pruned) {
+        ModelMeters(MeterRegistry registry, String modelId, boolean classification, boolean pruned, int members) {
             this.classification = classification;
             Tags model = Tags.of("model", modelId);
+            memberScores = new double[members];
+            memberResets = new double[members];
+            Arrays.fill(memberScores, NONE);
+            for (int i = 0; i < members; i++) {
+                int member = i;
+                Tags tags = model.and("member", Integer.toString(member));
+                Gauge.builder(
+                                classification ? "eddy.ensemble.member.accuracy" : "eddy.ensemble.member.rmse",
+                                this,
+                                m -> m.memberScores[member])
+                        .description("An ensemble member's test-then-train " + (classification ? "accuracy" : "RMSE")
+                                + " since its creation or last reset")
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry);
+                Gauge.builder("eddy.ensemble.member.resets", this, m -> m.memberResets[member])
+                        .description("How often leveraging bagging reset the ensemble member")
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry);
+            }
             String examples = "Training examples that reached the trainer (paused=true: counted, not trained on)";
             examplesTrained = Counter.builder("eddy.training.examples")
                     .description(examples)

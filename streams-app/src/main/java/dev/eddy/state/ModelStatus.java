@@ -1,5 +1,8 @@
 package dev.eddy.state;
 
+import dev.eddy.core.ensemble.MemberState;
+import java.util.List;
+
 /**
  * The progress of one model's training, kept in the status store (key = model id) and readable through interactive
  * queries. It also records where the model's chunked trainer state is ({@link #stateChunks}, {@link #stateBytes}) and
@@ -31,6 +34,7 @@ package dev.eddy.state;
  * @param stateBytes length of the trainer state in bytes
  * @param drift what the drift handling has done
  * @param warmStart the source the model warm-started from at its start or last reset, or null (a cold start)
+ * @param members an ensemble's members (resets, detector state, prequential score), empty for one network
  */
 public record ModelStatus(
         String modelId,
@@ -56,4 +60,10 @@ public record ModelStatus(
         int stateChunks,
         int stateBytes,
         DriftStatus drift,
-        WarmStartSource warmStart) {}
+        WarmStartSource warmStart,
+        List<MemberState> members) {
+
+    public ModelStatus {
+        members = List.copyOf(members);
+    }
+}

@@ -1,10 +1,14 @@
 package dev.eddy.state;
 
+import dev.eddy.core.drift.DriftState;
+import dev.eddy.core.ensemble.MemberState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -13,12 +17,15 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order; the warm-start
- * source (format 4) as {@link WarmStartSource#write} writes it. Version 1 (before the prequential fields) is still read, with no prequential examples; versions 1 and 2
- * (before drift handling) with {@link DriftStatus#UNKNOWN}; versions 1 to 3 (before warm starts) with no source.
+ * source (format 4) as {@link WarmStartSource#write} writes it, then (format 5) the ensemble's members: a count, then
+ * per member its index, resets, detector state (name), score metric and prequential score. Version 1 (before the prequential fields) is still read, with no prequential examples; versions 1 and 2
+ * (before drift handling) with {@link DriftStatus#UNKNOWN}; versions 1 to 3 (before warm starts) with no source; versions 1 to 4
+ * (before ensembles) with no members.
  */
 public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
 
-    private static final byte VERSION = 4;
+    private static final byte VERSION = 5;
+    private static final byte VERSION_WITHOUT_MEMBERS = 4;
     private static final byte VERSION_WITHOUT_WARM_START = 3;
     private static final byte VERSION_WITHOUT_DRIFT = 2;
     private static final byte VERSION_WITHOUT_PREQUENTIAL = 1;
@@ -61,6 +68,14 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
             out.writeLong(d.lastDetectionExample());
             out.writeBoolean(d.challenger());
             WarmStartSource.write(out, s.warmStart());
+            out.writeInt(s.members().size());
+            for (MemberState m : s.members()) {
+                out.writeInt(m.member());
+                out.writeInt(m.resets());
+                out.writeUTF(m.drift().name());
+                out.writeUTF(m.metric());
+                out.writeDouble(m.score());
+            }
         } catch (IOException e) {
             throw new SerializationException("cannot encode model status of " + s.modelId(), e);
         }
@@ -111,10 +126,21 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                                     in.readLong(),
                                     in.readBoolean())
                             : DriftStatus.UNKNOWN,
-                    version == VERSION ? WarmStartSource.read(in) : null);
+                    version >= VERSION_WITHOUT_MEMBERS ? WarmStartSource.read(in) : null,
+                    version == VERSION ? members(in) : List.of());
         } catch (IOException e) {
             throw new SerializationException("corrupt model status record of " + data.length + " bytes", e);
         }
+    }
+
+    private static List<MemberState> members(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<MemberState> members = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            members.add(new MemberState(
+                    in.readInt(), in.readInt(), DriftState.valueOf(in.readUTF()), in.readUTF(), in.readDouble()));
+        }
+        return members;
     }
 
     @Override

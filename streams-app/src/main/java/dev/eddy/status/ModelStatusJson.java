@@ -1,10 +1,13 @@
 package dev.eddy.status;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.state.DriftStatus;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.WarmStartSource;
+import java.util.Locale;
 
 /**
  * The JSON form of one model's status:
@@ -17,8 +20,12 @@ import dev.eddy.state.WarmStartSource;
  *  "earlyStopping": {"wait": 2},
  *  "drift": {"detector": "adwin", "state": "none"|"warning", "warnings": 3, "detections": 1,
  *            "lastDetectionExample": 20133, "challenger": false},
- *  "warmStart": {"model": "src", "version": 12} | {"file": "/models/src.eddy", "sha256": "9f86…"} | null}
+ *  "warmStart": {"model": "src", "version": 12} | {"file": "/models/src.eddy", "sha256": "9f86…"} | null,
+ *  "members": [{"member": 0, "resets": 1, "drift": "none"|"warning"|"drift", "accuracy"|"rmse": 0.87}, ...]}
  * </pre>
+ *
+ * {@code members} is there for an ensemble only: each member's leveraging-bagging resets, its detector's state at the
+ * last example, and its test-then-train accuracy (RMSE for regression) since its creation or last reset.
  *
  * A model that this instance serves but no instance it can reach trains (its training moved to another application
  * or left the configuration) is {@code {"model": "m", "state": "serving", "latestVersion": null, "acceptedVersion":
@@ -86,6 +93,16 @@ final class ModelStatusJson {
             o.putObject("warmStart").put("model", w.model()).put("version", w.version());
         } else {
             o.putObject("warmStart").put("file", w.file()).put("sha256", w.sha256());
+        }
+        if (!s.members().isEmpty()) {
+            ArrayNode members = o.putArray("members");
+            for (MemberState m : s.members()) {
+                ObjectNode member = members.addObject();
+                member.put("member", m.member());
+                member.put("resets", m.resets());
+                member.put("drift", m.drift().name().toLowerCase(Locale.ROOT));
+                number(member, m.metric(), m.score());
+            }
         }
         return o;
     }

@@ -190,14 +190,7 @@ public final class LocalSearch {
                 others.add(t);
             }
         }
-        others.sort((a, b) -> {
-            double ma = metrics[a].value();
-            double mb = metrics[b].value();
-            if (Double.isNaN(ma) || Double.isNaN(mb)) {
-                return Boolean.compare(Double.isNaN(ma), Double.isNaN(mb));
-            }
-            return maximize ? Double.compare(mb, ma) : Double.compare(ma, mb);
-        });
+        others.sort((a, b) -> byMetric(metrics[a].value(), metrics[b].value()));
         voters.addAll(others.subList(0, Math.min(k - 1, others.size())));
         double[] votes = new double[voters.size()];
         for (int i = 0; i < votes.length; i++) {
@@ -335,13 +328,16 @@ public final class LocalSearch {
                     metrics[t].prequential,
                     metrics[t].scored));
         }
-        board.sort((a, b) -> {
-            if (Double.isNaN(a.metric()) || Double.isNaN(b.metric())) {
-                return Boolean.compare(Double.isNaN(a.metric()), Double.isNaN(b.metric()));
-            }
-            return maximize ? Double.compare(b.metric(), a.metric()) : Double.compare(a.metric(), b.metric());
-        });
+        board.sort((a, b) -> byMetric(a.metric(), b.metric()));
         return board;
+    }
+
+    /** Better search metric first, NaN last (a stable sort keeps the trial order among ties). */
+    private int byMetric(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
+        }
+        return maximize ? Double.compare(b, a) : Double.compare(a, b);
     }
 
     /** A trial's figures, heard from its trainer. */

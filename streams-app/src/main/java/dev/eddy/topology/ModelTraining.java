@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.core.drift.DriftWatch;
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
@@ -415,6 +416,10 @@ final class ModelTraining {
             intervalSteps++;
         }
         listener.onStep(modelId, r, trainer.examplesSeen(), nanos);
+        List<MemberState> members = trainer.members();
+        if (!members.isEmpty()) {
+            listener.onMembers(modelId, members);
+        }
         boolean published = false;
         if (r.nonFinite()) {
             // The skipped update and the backed-off rate are visible in the metrics topic.
@@ -748,7 +753,8 @@ final class ModelTraining {
                 stateChunks,
                 stateBytes,
                 drift.status(),
-                warmStartSource);
+                warmStartSource,
+                trainer.members());
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

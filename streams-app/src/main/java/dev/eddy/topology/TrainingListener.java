@@ -1,9 +1,11 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
+import java.util.List;
 
 /**
  * Observer of the training topology, called synchronously on the stream thread that processes the record (keep it
@@ -75,4 +77,7 @@ public interface TrainingListener {
 
     /** Training of {@code modelId} paused (early stop) or was re-armed (resume, reset). */
     default void onPaused(String modelId, boolean paused) {}
+
+    /** After each step of an ensemble: every member's resets, detector state and prequential score. */
+    default void onMembers(String modelId, List<MemberState> members) {}
 }

@@ -7,12 +7,15 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ModelStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +42,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code direct-partitioned}, one kill of each point), where the examples name no model and share a key of another
  * partition than the model's, so that every example reaches the trainer through the fan-out topic; and a model pruned
  * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
- * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); and a short float32 case ({@code
+ * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); a short float32 case ({@code
  * float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS}
- * kills, at a random moment and while a snapshot is published).
+ * kills, at a random moment and while a snapshot is published); and a model warm-started from an {@code eddy export}
+ * file with its first layer frozen ({@code warm-started}: direct routing, as short as the float32 case), whose pinned
+ * source and lineage must come through the kills unchanged.
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -63,6 +68,7 @@ class CrashExactnessTest {
     private static final String PARTITIONED = "direct-partitioned";
 
     private static final int PARTITIONS = 4;
+    private static final String LAYERS = "32:relu,16:relu,1:sigmoid";
     private static final int EXAMPLES = Integer.getInteger("crash.examples", 20_000);
     private static final int KILLS = Integer.getInteger("kill.points", 8);
     /** The variant whose model prunes during training (with direct routing). */
@@ -72,6 +78,11 @@ class CrashExactnessTest {
 
     private static final int FLOAT32_EXAMPLES = 6_000;
     private static final int FLOAT32_KILLS = 2;
+    /** The variant whose model warm-starts from {@link #WARM_SOURCE} (direct routing, as short as float32). */
+    private static final String WARM = "warm-started";
+    /** The export file it warm-starts from: a network of the same layers, initialized under another seed. */
+    private static final Path WARM_SOURCE =
+            Path.of("target", "crash-warm-start-source.eddy").toAbsolutePath();
 
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -89,14 +100,21 @@ class CrashExactnessTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32})
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32, WARM})
     void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
         boolean partitioned = variant.equals(PARTITIONED);
         boolean float32 = variant.equals(FLOAT32);
-        int examples = float32 ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
+        boolean warm = variant.equals(WARM);
+        int examples = float32 || warm ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
         TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
-        int killCount =
-                partitioned || variant.equals(PRUNED) ? KillPoint.values().length : float32 ? FLOAT32_KILLS : KILLS;
+        int killCount = partitioned || variant.equals(PRUNED)
+                ? KillPoint.values().length
+                : float32 || warm ? FLOAT32_KILLS : KILLS;
+        if (warm) {
+            TrainerConfig source = TrainerConfig.fromProperties(
+                    Map.of("input-size", Integer.toString(stream.inputSize()), "layers", LAYERS, "seed", "99"));
+            Files.write(WARM_SOURCE, Trainer.create(source).inferenceModel().toBytes());
+        }
         System.out.printf(
                 "crash exactness, %s: %s, %d kills, -Dkill.seed=%d%n", variant, stream.description(), killCount, SEED);
         String ref = "ref-" + variant;
@@ -141,6 +159,10 @@ class CrashExactnessTest {
                 Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref).get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
+        if (variant.equals(WARM)) {
+            assertThat(expected)
+                    .allSatisfy(s -> assertThat(s.getWarmStart().getFile()).isEqualTo(WARM_SOURCE.toString()));
+        }
         long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
         ModelSnapshot first = expected.get(0);
         ModelSnapshot lastPeriodic = expected.get(expected.size() - 2);
@@ -325,7 +347,9 @@ class CrashExactnessTest {
     private static Map<String, String> settings(String run, int inputSize) {
         String variant = run.substring(run.indexOf('-') + 1);
         String routing =
-                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(FLOAT32) ? "direct" : variant;
+                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(FLOAT32) || variant.equals(WARM)
+                        ? "direct"
+                        : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
@@ -341,9 +365,13 @@ class CrashExactnessTest {
         s.put("kafka.session.timeout.ms", "6000");
         s.put("kafka.heartbeat.interval.ms", "1000");
         s.put("model." + MODEL + ".input-size", Integer.toString(inputSize));
-        s.put("model." + MODEL + ".layers", "32:relu,16:relu,1:sigmoid");
+        s.put("model." + MODEL + ".layers", LAYERS);
         s.put("model." + MODEL + ".batch-size", "32");
         s.put("model." + MODEL + ".eval-every", "25");
+        if (variant.equals(WARM)) {
+            s.put("model." + MODEL + ".warm-start.file", WARM_SOURCE.toString());
+            s.put("model." + MODEL + ".frozen-layers", "1");
+        }
         if (variant.equals(FLOAT32)) {
             s.put("model." + MODEL + ".precision", "float32");
         }

@@ -3,9 +3,12 @@ package dev.eddy.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.core.drift.DriftState;
+import dev.eddy.core.ensemble.MemberState;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +45,8 @@ class ModelStatusSerdeTest {
     void readsTheFormatWrittenBeforeWarmStarts() throws IOException {
         ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true));
         byte[] current = SERDE.serialize("t", s);
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 1); // format 3 ends before the source's kind
+        // format 3 ends before the source's kind (and format 5's member count)
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 1 - 4);
         old[0] = 3;
         assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
     }
@@ -56,14 +60,36 @@ class ModelStatusSerdeTest {
         try (DataOutputStream out = new DataOutputStream(old)) {
             out.writeByte(2);
             // everything after the version byte up to the drift fields, which format 2 did not have
-            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1 + 1; // and the source's kind byte
+            // and the source's kind byte and the member count
+            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1 + 1 + 4;
             out.write(current, 1, current.length - 1 - driftBytes);
         }
         assertThat(SERDE.deserialize("t", old.toByteArray())).isEqualTo(s);
         byte[] future = current.clone();
-        future[0] = 5;
+        future[0] = 6;
         assertThatThrownBy(() -> SERDE.deserialize("t", future))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 5 is not supported; this build reads 1 to 4");
+                .hasMessageContaining("format version 6 is not supported; this build reads 1 to 5");
+    }
+
+    @Test
+    void roundTripsAnEnsemblesMembers() {
+        ModelStatus s = ModelStatuses.example(
+                new DriftStatus("none", false, 0, 0, -1, false),
+                null,
+                List.of(
+                        new MemberState(0, 1, DriftState.NONE, "accuracy", 0.875),
+                        new MemberState(1, 0, DriftState.WARNING, "accuracy", Double.NaN)));
+        assertThat(SERDE.deserialize("t", SERDE.serialize("t", s))).isEqualTo(s);
+    }
+
+    /** A status written before ensembles (format 4: no member count) still reads, with no members. */
+    @Test
+    void readsTheFormatWrittenBeforeEnsembles() {
+        ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true), WarmStartSource.snapshot("src", 3));
+        byte[] current = SERDE.serialize("t", s);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 4);
+        old[0] = 4;
+        assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
     }
 }

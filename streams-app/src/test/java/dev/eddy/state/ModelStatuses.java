@@ -1,5 +1,8 @@
 package dev.eddy.state;
 
+import dev.eddy.core.ensemble.MemberState;
+import java.util.List;
+
 /** Model statuses for tests. */
 public final class ModelStatuses {
 
@@ -7,6 +10,11 @@ public final class ModelStatuses {
 
     /** A status with every counter set (model "m", 40 steps, 1280 examples, …). */
     public static ModelStatus example(DriftStatus drift, WarmStartSource warmStart) {
+        return example(drift, warmStart, List.of());
+    }
+
+    /** The same with an ensemble's members. */
+    public static ModelStatus example(DriftStatus drift, WarmStartSource warmStart, List<MemberState> members) {
         return new ModelStatus(
                 "m",
                 3,
@@ -31,6 +39,7 @@ public final class ModelStatuses {
                 1,
                 4000,
                 drift,
-                warmStart);
+                warmStart,
+                members);
     }
 }

@@ -2,15 +2,21 @@ package dev.eddy.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.drift.DriftState;
 import dev.eddy.core.ensemble.Ensemble;
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Learners;
+import dev.eddy.metrics.TrainingMetricsBinder;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serving.SnapshotModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,5 +63,40 @@ class EnsembleTrainingTest {
         double[][] probe = {{1, 1}, {-1, -1}, {0.3, -0.2}};
         assertThat(served.predict(probe))
                 .isDeepEqualTo(ensemble.inferenceModel().predict(probe));
+
+        List<MemberState> members = whole.status().members();
+        assertThat(members)
+                .hasSize(3)
+                .isEqualTo(ensemble.members())
+                .isEqualTo(pieces.status().members());
+        for (int m = 0; m < 3; m++) {
+            assertThat(members.get(m).member()).isEqualTo(m);
+            assertThat(members.get(m).metric()).isEqualTo("accuracy");
+            assertThat(members.get(m).score()).isBetween(0.5, 1.0);
+        }
+    }
+
+    @Test
+    void theMembersAreMetersTaggedMember() {
+        EddyConfig config = EddyConfig.of(settings("leveraging-bagging"));
+        TrainingMetricsBinder binder = new TrainingMetricsBinder(config.models());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        binder.bindTo(registry);
+        binder.onMembers(
+                "m",
+                List.of(
+                        new MemberState(0, 2, DriftState.NONE, "accuracy", 0.75),
+                        new MemberState(1, 0, DriftState.NONE, "accuracy", 0.5),
+                        new MemberState(2, 1, DriftState.DRIFT, "accuracy", 0.25)));
+        assertThat(registry.get("eddy.ensemble.member.accuracy")
+                        .tags("model", "m", "member", "2")
+                        .gauge()
+                        .value())
+                .isEqualTo(0.25);
+        assertThat(registry.get("eddy.ensemble.member.resets")
+                        .tags("model", "m", "member", "0")
+                        .gauge()
+                        .value())
+                .isEqualTo(2.0);
     }
 }

@@ -110,6 +110,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
     List<String> routings;
 
     @Option(
+            names = "--partitions",
+            defaultValue = "1",
+            description = "Partitions of the training runs' topics (${DEFAULT-VALUE}); the examples name one model and"
+                    + " are keyed by it, so they sit in one partition (issue 17: partitioned input keyed by model id).")
+    int partitions;
+
+    @Option(
             names = "--freshness-rate",
             defaultValue = "5000",
             description = "Examples/s of the snapshot-freshness phase (${DEFAULT-VALUE}).")
@@ -234,7 +241,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             throws Exception {
         String name = "bench." + label;
         String examplesTopic = name + ".examples";
-        createTopics(examplesTopic, name + ".passthrough");
+        createTopics(partitions, examplesTopic, name + ".passthrough");
         HoldoutSplit split = new HoldoutSplit(HOLDOUT_FRACTION);
         long trainedBefore = 0;
         try (BulkProducer producer = new BulkProducer(broker.bootstrapServers(), examplesTopic)) {
@@ -516,8 +523,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     private void createTopics(String... names) throws Exception {
+        createTopics(1, names);
+    }
+
+    private void createTopics(int partitionCount, String... names) throws Exception {
         List<NewTopic> topics = Stream.of(names)
-                .map(n -> new NewTopic(n, Optional.of(1), Optional.empty()))
+                .map(n -> new NewTopic(n, Optional.of(partitionCount), Optional.empty()))
                 .toList();
         Topics.createMissing(admin, topics, Duration.ofSeconds(30));
     }
@@ -543,8 +554,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "Training (issue 5): small net 8-32-16-1, batch 32, Adam, holdout 10%%, exactly_once_v2, 1 partition,"
-                        + " %d examples; rates from first record to lag 0 on the group%n",
+                "Training (issue 5): small net 8-32-16-1, batch 32, Adam, holdout 10%%, exactly_once_v2, %d"
+                        + " partition(s), %d examples; rates from first record to lag 0 on the group%n",
+                partitions,
                 examples);
         String format = "%6s %11s %11s %13s %10s %6s %9s %10s %10s %11s %8s %20s %6s%n";
         System.out.printf(

@@ -156,6 +156,7 @@ public final class Network {
         KernelPenalty penalty = spec.penalty();
         for (Dense layer : layers) {
             penalty.addGradient(layer.kernel().value(), layer.kernel().grad());
+            spec.precision().round(layer.kernel().grad());
         }
         return value + penalty();
     }

@@ -1,6 +1,8 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.prune.Sparsity;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +61,11 @@ public interface Learner {
 
     /** The model to serve and export: architecture, weights and input standardization. */
     InferenceModel inferenceModel();
+
+    /** Each ensemble member's state, in member order; empty for one network. */
+    default List<MemberState> members() {
+        return List.of();
+    }
 
     /** Σ_l zeros(W_l) / Σ_l |W_l| over the kernels of the model served, every network of it ({@link Sparsity}). */
     default double sparsity() {

@@ -149,7 +149,9 @@ class EnsembleTest {
 
     @Test
     void leveragingBaggingResetsTheWorstMemberWhenItsAdwinDetectsAChange() {
-        Ensemble e = Ensemble.create(config("ensemble", "leveraging-bagging", "ensemble.size", "4"));
+        // A slow rate, so that the flipped concept stays unlearned long enough for ADWIN to see the error rise.
+        Ensemble e = Ensemble.create(
+                config("ensemble", "leveraging-bagging", "ensemble.size", "4", "learning-rate", "0.005"));
         Stream s = new Stream();
         for (int i = 0; i < 600; i++) {
             s.next(i >= 300);
@@ -160,7 +162,8 @@ class EnsembleTest {
             resets += e.resets(m);
         }
         assertTrue(resets >= 1, "the concept flips at example 1200, resets: " + resets);
-        Ensemble bagging = Ensemble.create(config("ensemble", "bagging", "ensemble.size", "4"));
+        Ensemble bagging =
+                Ensemble.create(config("ensemble", "bagging", "ensemble.size", "4", "learning-rate", "0.005"));
         Stream t = new Stream();
         for (int i = 0; i < 600; i++) {
             t.next(i >= 300);
@@ -242,6 +245,24 @@ class EnsembleTest {
             assertEquals(0.5, restored.memberTrainer(m).learningRate());
         }
         assertThrows(IllegalArgumentException.class, () -> e.set("layers", "4:relu,1:sigmoid"));
+    }
+
+    @Test
+    void aMembersRateScaleIsAStepAtThatMultipleOfTheRate() {
+        Trainer scaled = Trainer.create(config());
+        Trainer doubled = Trainer.create(config("learning-rate", "0.2"));
+        Stream s = new Stream();
+        for (int i = 0; i < 5; i++) {
+            s.next(false);
+            scaled.step(s.x, s.y, s.w, 2);
+            doubled.step(s.x, s.y, s.w);
+        }
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(
+                    doubled.network().layers().get(l).kernel().value(),
+                    scaled.network().layers().get(l).kernel().value());
+        }
+        assertThrows(IllegalArgumentException.class, () -> scaled.step(s.x, s.y, s.w, 0));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.init.Xoshiro256;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.KernelPenalty;
 import dev.eddy.core.loss.Loss;
 import dev.eddy.core.loss.Losses;
@@ -99,6 +100,49 @@ class NetworkGradientCheckTest {
     @MethodSource("networks")
     void weightedGradientsMatchCentralDifferences(String label, NetworkSpec spec, String lossName, int batch) {
         check(label, spec, lossName, batch, true);
+    }
+
+    /**
+     * The float32 network's gradients are the (central-difference checked) float64 gradients up to float rounding: the
+     * same weights (floats), the same float inputs, |g₃₂ − g₆₄| ≤ 1e-5 + 1e-3·|g₆₄|; and every float32 gradient is a
+     * float.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void float32GradientsAreTheFloat64GradientsUpToFloatRounding(
+            String label, NetworkSpec spec, String lossName, int batch) {
+        Network single =
+                Network.build(new NetworkSpec(spec.inputSize(), spec.layers(), spec.penalty(), Precision.FLOAT32), 42L);
+        Network reference = Network.build(spec, 42L);
+        Xoshiro256 rng = new Xoshiro256(9L);
+        for (int k = 0; k < single.parameters().size(); k++) {
+            double[] v = single.parameters().get(k).value();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] + 0.3 * rng.nextGaussian());
+            }
+            System.arraycopy(v, 0, reference.parameters().get(k).value(), 0, v.length);
+        }
+        Loss loss = Losses.create(lossName);
+        DMatrixRMaj x = randomMatrix(batch, spec.inputSize(), rng);
+        Precision.FLOAT32.round(x.data);
+        DMatrixRMaj y = targets(lossName, batch, spec.outputSize(), rng);
+        single.computeGradients(x, y, loss);
+        reference.computeGradients(x, y, loss);
+        for (int k = 0; k < single.parameters().size(); k++) {
+            Parameter p = single.parameters().get(k);
+            double[] expected = reference.parameters().get(k).grad();
+            for (int i = 0; i < p.size(); i++) {
+                double g = p.grad()[i];
+                assertThat((double) (float) g)
+                        .as("%s: %s[%d] is a float", label, p.name(), i)
+                        .isEqualTo(g);
+                assertThat(g)
+                        .as("%s: %s[%d]", label, p.name(), i)
+                        .isCloseTo(
+                                expected[i],
+                                org.assertj.core.api.Assertions.within(1e-5 + 1e-3 * Math.abs(expected[i])));
+            }
+        }
     }
 
     private static void check(String label, NetworkSpec spec, String lossName, int batch, boolean weighted) {
