@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,7 +169,8 @@ public final class DemoCommand implements Callable<Integer> {
             double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
             RunSummary summary = RunSummary.of(
                             stream.name(), trainer.toProperties().get("layers"), points, trainingSeconds)
-                    .withSnapshotVersion(version(app.metrics().registry()));
+                    .withSnapshotVersion(version(app.metrics().registry()))
+                    .withMemberScores(memberScores(app.metrics().registry()));
             BiasVarianceHint hint = BiasVarianceHint.of(points, stream.referenceLoss());
             TrainingReport.summaryLines(summary, hint).forEach(out::println);
             TrainingReport.write(report, summary, hint, points);
@@ -352,6 +354,17 @@ public final class DemoCommand implements Callable<Integer> {
                 .mapToDouble(c -> c.count())
                 .sum();
         return trained + holdout;
+    }
+
+    /** An ensemble's members' test-then-train scores by member index (the gauges tagged member), else none. */
+    private static List<Double> memberScores(MeterRegistry registry) {
+        TreeMap<Integer, Double> scores = new TreeMap<>();
+        for (String name : List.of("eddy.ensemble.member.accuracy", "eddy.ensemble.member.rmse")) {
+            for (Gauge g : registry.find(name).tag("model", MODEL).gauges()) {
+                scores.put(Integer.parseInt(g.getId().getTag("member")), g.value());
+            }
+        }
+        return List.copyOf(scores.values());
     }
 
     private static long version(MeterRegistry registry) {

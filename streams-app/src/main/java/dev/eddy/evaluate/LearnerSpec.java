@@ -83,6 +83,7 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
                 model.put(key, value);
             }
         }
+        refuseEnsembleWithSearch(file, model);
         LearnerSpec spec = new LearnerSpec(nameOf(file), model, app);
         // Fail at start, not after the first streams: the keys must form a valid model for some task, and so must
         // every trial of a search.
@@ -124,6 +125,26 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
         model.keySet().removeIf(k -> k.startsWith(SEARCH_PREFIX));
         model.putAll(trialKeys);
         return new LearnerSpec(name, model, appKeys);
+    }
+
+    /**
+     * A search compares and serves single networks: {@code ensemble} (or a search space over it) cannot combine with
+     * {@code search.*}; {@code search.ensemble-top} serves the best trials together instead.
+     */
+    private static void refuseEnsembleWithSearch(Path file, Map<String, String> model) {
+        String ensemble = model.keySet().stream()
+                .filter(k -> k.startsWith("ensemble") || k.startsWith(SEARCH_PREFIX + "space.ensemble"))
+                .findFirst()
+                .orElse(null);
+        String search = model.keySet().stream()
+                .filter(k -> k.startsWith(SEARCH_PREFIX) && !k.equals(ensemble))
+                .findFirst()
+                .orElse(null);
+        if (search != null && ensemble != null) {
+            throw new IllegalArgumentException(file + ": key '" + ensemble + "' cannot combine with '" + search
+                    + "': a search runs and ranks single networks; to serve the average of its k best trials use"
+                    + " search.ensemble-top=k");
+        }
     }
 
     /** The file name without its last extension: {@code runs/drift.properties} is {@code drift}. */

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param trainingSeconds wall time from the first example sent to the last evaluation
  * @param driftDetections examples seen at each drift the model's detector found, in order
  * @param sparsity the last reported fraction of kernel weights that are 0 (NaN: the model is not pruned)
+ * @param memberScores an ensemble's members' test-then-train accuracy (RMSE for regression) at the end, in member
+ *     order; empty for one network
  */
 public record RunSummary(
         String dataset,
@@ -44,7 +46,13 @@ public record RunSummary(
         double examplesPerSecond,
         double trainingSeconds,
         List<Long> driftDetections,
-        double sparsity) {
+        double sparsity,
+        List<Double> memberScores) {
+
+    public RunSummary {
+        driftDetections = List.copyOf(driftDetections);
+        memberScores = List.copyOf(memberScores);
+    }
 
     /** Holdout metrics for which smaller is better. */
     private static final Set<String> MINIMIZED = Set.of("loss", "mae", "rmse");
@@ -117,8 +125,33 @@ public record RunSummary(
                 stoppedAtStep,
                 trainingSeconds > 0 ? examples / trainingSeconds : Double.NaN,
                 trainingSeconds,
-                List.copyOf(drifts),
-                sparsity);
+                drifts,
+                sparsity,
+                List.of());
+    }
+
+    /** The same summary with an ensemble's members' scores (see {@link #memberScores}). */
+    public RunSummary withMemberScores(List<Double> scores) {
+        return new RunSummary(
+                dataset,
+                model,
+                examples,
+                steps,
+                evaluations,
+                snapshotVersion,
+                metric,
+                bestMetric,
+                bestAtExamples,
+                finalMetric,
+                prequential,
+                stoppedEarly,
+                stoppedAtExamples,
+                stoppedAtStep,
+                examplesPerSecond,
+                trainingSeconds,
+                driftDetections,
+                sparsity,
+                scores);
     }
 
     /** The same summary with the newest snapshot version as observed elsewhere (e.g. the status store). */
@@ -141,6 +174,7 @@ public record RunSummary(
                 examplesPerSecond,
                 trainingSeconds,
                 driftDetections,
-                sparsity);
+                sparsity,
+                memberScores);
     }
 }

@@ -140,6 +140,16 @@ public final class TrainingReport {
                     s.bestAtExamples(),
                     s.finalMetric()));
         }
+        if (!s.memberScores().isEmpty()) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "ensemble of %d: prequential %.4f, its members' %s",
+                    s.memberScores().size(),
+                    s.prequential(),
+                    s.memberScores().stream()
+                            .map(v -> String.format(Locale.ROOT, "%.4f", v))
+                            .collect(Collectors.joining(" "))));
+        }
         if (!Double.isNaN(s.sparsity())) {
             lines.add(String.format(Locale.ROOT, "kernel sparsity (pruned during training): %.4f", s.sparsity()));
         }

@@ -237,6 +237,15 @@ class EvaluateCommandTest {
                 eddy("evaluate", "--dataset", "sea", "--model", badLayers.toString()),
                 "bl.properties (trial",
                 "8:nope");
+        Path ensemble = file("ens.properties", "search.strategy=random\nensemble=bagging\n");
+        Path ensembleSpace = file("ess.properties", "search.strategy=random\nsearch.space.ensemble=bagging|boosting\n");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", ensemble.toString()),
+                "ens.properties: key 'ensemble' cannot combine with 'search.strategy'",
+                "use search.ensemble-top=k");
+        assertFailure(
+                eddy("evaluate", "--dataset", "sea", "--model", ensembleSpace.toString()),
+                "ess.properties: key 'search.space.ensemble' cannot combine with 'search.strategy'");
     }
 
     /**

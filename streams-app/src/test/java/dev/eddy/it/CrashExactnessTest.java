@@ -44,9 +44,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * during training with the kills landing while its masks grow ({@code pruned}: direct routing, 80% sparsity from step
  * 50 to 400, masks every 25 steps, of about 560 steps; one kill of each point); a short float32 case ({@code
  * float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS}
- * kills, at a random moment and while a snapshot is published); and a model warm-started from an {@code eddy export}
+ * kills, at a random moment and while a snapshot is published); a model warm-started from an {@code eddy export}
  * file with its first layer frozen ({@code warm-started}: direct routing, as short as the float32 case), whose pinned
- * source and lineage must come through the kills unchanged.
+ * source and lineage must come through the kills unchanged; and as short an ensemble case ({@code ensemble}:
+ * leveraging bagging of 3 members, direct routing).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
@@ -76,6 +77,9 @@ class CrashExactnessTest {
     /** The float32 variant, direct routing; kept short: float32 changes the numbers, not the exactly-once machinery. */
     private static final String FLOAT32 = "float32";
 
+    /** The ensemble variant (leveraging bagging of 3), direct routing, as short as the float32 one. */
+    private static final String ENSEMBLE = "ensemble";
+
     private static final int FLOAT32_EXAMPLES = 6_000;
     private static final int FLOAT32_KILLS = 2;
     /** The variant whose model warm-starts from {@link #WARM_SOURCE} (direct routing, as short as float32). */
@@ -100,16 +104,18 @@ class CrashExactnessTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32, WARM})
+    @ValueSource(strings = {"repartition", "direct", PARTITIONED, PRUNED, FLOAT32, WARM, ENSEMBLE})
     void killedAndRestartedTrainingPublishesExactlyWhatAnUninterruptedRunPublishes(String variant) throws Exception {
         boolean partitioned = variant.equals(PARTITIONED);
         boolean float32 = variant.equals(FLOAT32);
         boolean warm = variant.equals(WARM);
-        int examples = float32 || warm ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
+        boolean ensemble = variant.equals(ENSEMBLE);
+        // Short cases: float32, a warm start and members change the numbers, not the exactly-once machinery.
+        boolean shortRun = float32 || warm || ensemble;
+        int examples = shortRun ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
         TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
-        int killCount = partitioned || variant.equals(PRUNED)
-                ? KillPoint.values().length
-                : float32 || warm ? FLOAT32_KILLS : KILLS;
+        int killCount =
+                partitioned || variant.equals(PRUNED) ? KillPoint.values().length : shortRun ? FLOAT32_KILLS : KILLS;
         if (warm) {
             TrainerConfig source = TrainerConfig.fromProperties(
                     Map.of("input-size", Integer.toString(stream.inputSize()), "layers", LAYERS, "seed", "99"));
@@ -193,6 +199,11 @@ class CrashExactnessTest {
                         + expectedStatus.holdoutReceived())
                 .as("every example applied once, up to a partial batch")
                 .isBetween((long) examples - 31, (long) examples);
+        if (ensemble) {
+            ModelSnapshot last = expected.get(expected.size() - 1);
+            assertThat(SnapshotModels.inferenceModel(last).members()).isEqualTo(3);
+            assertThat(expectedStatus.members()).hasSize(3);
+        }
         if (float32) {
             ModelSnapshot last = expected.get(expected.size() - 1);
             assertThat(last.getPrecision()).isEqualTo("float32");
@@ -346,10 +357,13 @@ class CrashExactnessTest {
      */
     private static Map<String, String> settings(String run, int inputSize) {
         String variant = run.substring(run.indexOf('-') + 1);
-        String routing =
-                variant.equals(PRUNED) || variant.equals(PARTITIONED) || variant.equals(FLOAT32) || variant.equals(WARM)
-                        ? "direct"
-                        : variant;
+        String routing = variant.equals(PRUNED)
+                        || variant.equals(PARTITIONED)
+                        || variant.equals(FLOAT32)
+                        || variant.equals(WARM)
+                        || variant.equals(ENSEMBLE)
+                ? "direct"
+                : variant;
         Map<String, String> s = new HashMap<>();
         s.put("application.id", "crash-test-" + run);
         s.put("bootstrap.servers", kafka.bootstrapServers());
@@ -374,6 +388,10 @@ class CrashExactnessTest {
         }
         if (variant.equals(FLOAT32)) {
             s.put("model." + MODEL + ".precision", "float32");
+        }
+        if (variant.equals(ENSEMBLE)) {
+            s.put("model." + MODEL + ".ensemble", "leveraging-bagging");
+            s.put("model." + MODEL + ".ensemble.size", "3");
         }
         if (variant.equals(PRUNED)) {
             s.put("model." + MODEL + ".prune.target-sparsity", "0.8");

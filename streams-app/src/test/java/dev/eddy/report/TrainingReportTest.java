@@ -136,6 +136,18 @@ class TrainingReportTest {
                 .contains("drift detections: 2, with 4,800; 9,600 examples trained");
     }
 
+    @Test
+    void anEnsemblesMembersStandBesideItsPrequentialScore() {
+        List<TrainingPoint> points = overfitting(6, 99);
+        RunSummary one = RunSummary.of("sea", "16:relu,1:sigmoid", points, 4.0);
+        RunSummary ensemble = one.withMemberScores(List.of(0.8125, 0.75, 0.875));
+        String prequential = String.format(java.util.Locale.ROOT, "%.4f", one.prequential());
+        assertThat(TrainingReport.summaryLines(ensemble, BiasVarianceHint.of(points, LN10)))
+                .contains("ensemble of 3: prequential " + prequential + ", its members' 0.8125 0.7500 0.8750");
+        assertThat(TrainingReport.summaryLines(one, BiasVarianceHint.of(points, LN10)))
+                .noneMatch(line -> line.startsWith("ensemble"));
+    }
+
     private static TrainingPoint drift(TrainingPoint at) {
         return new TrainingPoint(
                 at.examples(),
