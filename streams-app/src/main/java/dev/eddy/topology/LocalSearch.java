@@ -285,11 +285,6 @@ public final class LocalSearch {
         return trials[trial].trainerState();
     }
 
-    /** What {@code trial} predicts now for these rows, without training. */
-    public double[] trialPredictions(int trial, double[][] features) {
-        return trials[trial].predictions(features);
-    }
-
     /** The search metric of {@code trial} now, NaN while it is paused or has none yet. */
     public double liveMetric(int trial) {
         return strategy.live(trial) ? metrics[trial].value() : Double.NaN;

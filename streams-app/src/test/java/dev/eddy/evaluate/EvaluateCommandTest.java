@@ -177,6 +177,43 @@ class EvaluateCommandTest {
         assertThat(rs.get("trialExamples").asLong()).isEqualTo(3 * trained);
     }
 
+    /**
+     * A regression search ranks by windowed RMSE, smaller first, and reports RMSE; with ensemble-top the served value
+     * is the mean of the voters', so it differs from the champion-only search on the same trials.
+     */
+    @Test
+    void aRegressionSearchRanksByRmseSmallestFirst() throws IOException {
+        Path one = file(
+                "rs1.properties", "search.strategy=random\nsearch.trials=3\nsearch.space.learning-rate=0.001|0.01\n");
+        Path mean = file(
+                "rs3.properties",
+                "search.strategy=random\nsearch.trials=3\nsearch.space.learning-rate=0.001|0.01\n"
+                        + "search.ensemble-top=3\n");
+        Path report = dir.resolve("reg");
+        Run run = eddy(
+                "evaluate",
+                "--dataset",
+                "diabetes",
+                "--model",
+                one.toString(),
+                "--model",
+                mean.toString(),
+                "--report",
+                report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode stream = JSON.readTree(report.resolve("report.json").toFile())
+                .get("streams")
+                .get(0);
+        assertThat(learner(stream, "rs1").get("rmse").asDouble()).isPositive();
+        assertThat(learner(stream, "rs3").get("rmse").asDouble())
+                .isNotEqualTo(learner(stream, "rs1").get("rmse").asDouble());
+        JsonNode trials = stream.get("searches").get(0).get("trials");
+        assertThat(trials.get(0).get("metric").asDouble())
+                .isLessThanOrEqualTo(trials.get(1).get("metric").asDouble());
+        assertThat(trials.get(1).get("metric").asDouble())
+                .isLessThanOrEqualTo(trials.get(2).get("metric").asDouble());
+    }
+
     @Test
     void badSearchKeysAreRefusedAtStartNamingTheFileAndKey() throws IOException {
         Path pbt = file("pbt.properties", "search.strategy=pbt\n");
