@@ -10,6 +10,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${OUT_DIR:-$(mktemp -d /tmp/eddy-sparse.XXXXXX)}"
+mkdir -p "$out"
 cd "$root"
 
 load="$(cut -d' ' -f1 /proc/loadavg)"
