@@ -123,8 +123,8 @@ public final class WarmStartResolver {
                         + " has published a snapshot, or warm-start " + modelId + " from a file (warm-start.file)"
                         + " written by 'eddy export'");
             }
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
                 throw new IllegalArgumentException(key + ": no snapshot of model '" + source + "' on topic " + topic
                         + " after waiting " + w.timeoutMs() + " ms (model." + modelId + ".warm-start.timeout-ms);"
                         + " models with snapshots there: " + modelsOnTopic());
@@ -134,7 +134,8 @@ public final class WarmStartResolver {
                         + topic + " (up to model." + modelId + ".warm-start.timeout-ms=" + w.timeoutMs() + ")");
                 waiting = true;
             }
-            Thread.sleep(Math.min(POLL_MS, left));
+            // round up: a sleep cut short by truncation would end the wait before the timeout has passed
+            Thread.sleep(Math.min(POLL_MS, (leftNanos + 999_999) / 1_000_000));
             log = snapshots.get();
         }
         List<ModelSnapshot> versions = log.of(source);
