@@ -394,13 +394,21 @@ public final class EddyConfig {
     }
 
     /**
-     * The configuration of one trial of model {@code id}'s search: the model's keys with the trial's over them.
+     * The configuration of one trial of model {@code id}'s search: the model's keys with the trial's over them. A
+     * searched {@code layers} lists the hidden layers only (as in {@code eddy evaluate} and the default space): the
+     * model's output layer, the last entry of {@code model.<id>.layers}, is appended.
      *
      * @throws IllegalArgumentException naming the model and the trial's keys when they do not make a valid model
      */
     public TrainerConfig trialModel(String id, SortedMap<String, String> trialKeys) {
         Map<String, String> keys = new HashMap<>(modelKeys.get(id));
         keys.putAll(trialKeys);
+        String hidden = trialKeys.get("layers");
+        if (hidden != null) {
+            String layers = modelKeys.get(id).getOrDefault("layers", "");
+            String output = layers.substring(layers.lastIndexOf(',') + 1);
+            keys.put("layers", hidden.isBlank() ? output : hidden + "," + output);
+        }
         try {
             return TrainerConfig.fromProperties(keys);
         } catch (IllegalArgumentException e) {
