@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
@@ -12,12 +13,13 @@ import dev.eddy.state.WarmStartWait;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.WarmStartConfig;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose trainer-input partition this task owns (key = model id). The live trainers are kept in
- * memory and opened lazily from the stores on a model's first record after a (re)start.
+ * memory and opened lazily from the stores on a model's first record after a (re)start. A model with
+ * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
+ * every live trial in process.
  *
  * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src trains in this same
  * task and had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
@@ -45,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
+    private final EddyConfig config;
     private final SortedMap<String, TrainerConfig> models;
     private final int holdoutSize;
     private final long snapshotEvery;
@@ -60,7 +65,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     /** The models whose warm start awaits the first snapshot of a model of this application: model id → config. */
     private final Map<String, WarmStartConfig> awaited;
 
-    private final Map<String, ModelTraining> open = new HashMap<>();
+    private final Map<String, TaskTraining> open = new HashMap<>();
     /** The warm starts of this task: those resolved at the start, and the awaited ones once taken (or pinned). */
     private final Map<String, ResolvedWarmStart> taken = new HashMap<>();
     /** The models waiting for their source's first snapshot, as far as this task has looked. */
@@ -78,6 +83,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts) {
+        this.config = config;
         this.models = config.models();
         this.warmStarts = warmStarts;
         this.holdoutSize = config.holdoutBufferSize();
@@ -140,7 +146,31 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             hold(record);
             return;
         }
-        ExampleCheck.Failure misfit = apply(model(record.key()), record.key(), record.value());
+        apply(model(record.key()), record);
+        releaseTaken();
+    }
+
+    /**
+     * Hands one input to the model: trains on, holds out or executes it; what does not fit the stale configuration,
+     * and a command a search refuses, goes to the dead-letter topic.
+     */
+    private void apply(TaskTraining model, Record<String, TrainerInput> record) {
+        long now = context.currentSystemTimeMs();
+        TrainerInput input = record.value();
+        ExampleCheck.Failure misfit = null;
+        if (input instanceof TrainerInput.Train t) {
+            misfit = model.train(t.example(), now);
+        } else if (input instanceof TrainerInput.Holdout h) {
+            misfit = model.holdout(h.example());
+        } else {
+            ModelCommand command = ((TrainerInput.Command) input).command().forModel(record.key());
+            String refusal = model instanceof SearchTraining search ? search.refusal(command) : null;
+            if (refusal != null) {
+                deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
+                return;
+            }
+            model.command(command, now);
+        }
         if (misfit != null) {
             deadLetter(
                     record,
@@ -148,19 +178,6 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     misfit.detail() + " (the stored model's configuration; 'reset " + record.key()
                             + "' adopts the configured one)");
         }
-        releaseTaken();
-    }
-
-    /** Hands one input to the model: trains on, holds out or executes it; returns why it does not fit, or null. */
-    private ExampleCheck.Failure apply(ModelTraining model, String modelId, TrainerInput input) {
-        long now = context.currentSystemTimeMs();
-        if (input instanceof TrainerInput.Train t) {
-            return model.train(t.example(), now);
-        } else if (input instanceof TrainerInput.Holdout h) {
-            return model.holdout(h.example());
-        }
-        model.command(((TrainerInput.Command) input).command().forModel(modelId), now);
-        return null;
     }
 
     /**
@@ -280,20 +297,22 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         stores.status().delete(modelId);
         String caller = currentModel;
         currentModel = modelId;
-        ModelTraining model = model(modelId);
+        TaskTraining model = model(modelId);
         for (long i = 0; i < wait.held(); i++) {
             String key = heldKey(modelId, i);
             TrainerInput input = held.deserialize(null, stores.trainerState().get(key));
             stores.trainerState().delete(key);
-            // a new model has no stale configuration: every held example fits it
-            apply(model, modelId, input);
+            // a dead letter among them names the record being processed now as where it was read
+            apply(model, new Record<>(modelId, input, currentTimestamp));
         }
-        stores.status().put(modelId, model.status());
+        if (model instanceof ModelTraining m) {
+            stores.status().put(modelId, m.status());
+        }
         currentModel = caller;
         LOG.info(
                 "model '{}' starts from {} after waiting, and has trained on the {} inputs held for it",
                 modelId,
-                model.status().warmStart(),
+                warmStart(modelId) == null ? "scratch" : warmStart(modelId).source(),
                 wait.held());
     }
 
@@ -324,18 +343,33 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         listener.onDeadLetter(reason);
     }
 
-    private ModelTraining model(String modelId) {
-        ModelTraining model = open.get(modelId);
+    private TaskTraining model(String modelId) {
+        TaskTraining model = open.get(modelId);
         if (model != null) {
             return model;
         }
-        TrainerConfig config = models.get(modelId);
-        if (config == null) {
+        TrainerConfig trainer = models.get(modelId);
+        if (trainer == null) {
             return null;
+        }
+        SearchConfig search = config.searches().get(modelId);
+        if (search != null) {
+            model = new SearchTraining(
+                    modelId,
+                    search,
+                    trial -> config.trialModel(modelId, trial),
+                    new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow),
+                    stores,
+                    listener,
+                    this::emit,
+                    decision -> {},
+                    context.currentSystemTimeMs());
+            open.put(modelId, model);
+            return model;
         }
         model = new ModelTraining(
                 modelId,
-                config,
+                trainer,
                 holdoutSize,
                 snapshotEvery,
                 prequential,
@@ -368,18 +402,19 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         finalsPublished = true;
         currentTimestamp = wallClockMs;
-        List<String> owned = new ArrayList<>();
+        // A search's trials have their status under <id>~tNN: the search of <id> publishes for them.
+        SortedSet<String> owned = new TreeSet<>();
         try (KeyValueIterator<String, ModelStatus> it = stores.status().all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value.waiting() == null) {
-                    owned.add(kv.key);
+                    owned.add(kv.key.split("~", 2)[0]);
                 }
             });
         }
         for (String modelId : owned) {
-            ModelTraining model = model(modelId);
+            currentModel = modelId;
+            TaskTraining model = model(modelId);
             if (model != null) {
-                currentModel = modelId;
                 model.publishFinal(wallClockMs);
                 finals.published();
             }
