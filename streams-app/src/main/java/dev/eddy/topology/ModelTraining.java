@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * examples that do not fit it are refused, for the caller to send to the dead-letter topic ({@code stale-config}). {@code reset} adopts the configured values (and empties the partial batch
  * and the holdout buffer, which may not fit them).
  */
-final class ModelTraining {
+final class ModelTraining implements TaskTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelTraining.class);
 
@@ -231,7 +231,8 @@ final class ModelTraining {
      *
      * @return null, or why the example does not fit the stale configuration (it is then not used)
      */
-    ExampleCheck.Failure train(Example example, long nowMs) {
+    @Override
+    public ExampleCheck.Failure train(Example example, long nowMs) {
         ExampleCheck.Failure misfit = misfit(example);
         if (misfit != null) {
             return misfit;
@@ -256,7 +257,8 @@ final class ModelTraining {
      *
      * @return null, or why the example does not fit the stale configuration (it is then not used)
      */
-    ExampleCheck.Failure holdout(Example example) {
+    @Override
+    public ExampleCheck.Failure holdout(Example example) {
         ExampleCheck.Failure misfit = misfit(example);
         if (misfit != null) {
             return misfit;
@@ -269,7 +271,8 @@ final class ModelTraining {
         return null;
     }
 
-    void command(ModelCommand command, long nowMs) {
+    @Override
+    public void command(ModelCommand command, long nowMs) {
         boolean wasPaused = trainer.stopped();
         switch (command.kind()) {
             case RESUME -> trainer.resume();
@@ -390,9 +393,29 @@ final class ModelTraining {
     }
 
     /** Publishes a FINAL snapshot of the current weights (clean shutdown). */
-    void publishFinal(long nowMs) {
-        publish(SnapshotReason.FINAL, lastHoldoutLoss, holdoutMetricValue, nowMs);
+    @Override
+    public void publishFinal(long nowMs) {
+        publishCurrent(SnapshotReason.FINAL, nowMs);
+    }
+
+    /** Publishes a snapshot of the current weights with the holdout scores of the last evaluation. */
+    void publishCurrent(SnapshotReason reason, long nowMs) {
+        publish(reason, lastHoldoutLoss, holdoutMetricValue, nowMs);
         writeStatus();
+    }
+
+    /**
+     * Deletes everything this model keeps in the stores (trainer state, partial batch, holdout buffer, window, drift,
+     * status), so that the next {@code ModelTraining} under its id starts afresh: a search trial that takes a new
+     * configuration.
+     */
+    void forget() {
+        batch.discard();
+        holdout.clear();
+        drift.discard();
+        stores.chunks().write(modelId, new byte[0], stateChunks);
+        stores.trainerState().delete(windowKey());
+        stores.status().delete(modelId);
     }
 
     private void step(long nowMs) {

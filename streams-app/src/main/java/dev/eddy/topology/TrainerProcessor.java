@@ -1,17 +1,18 @@
 package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,10 +23,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Trains the models whose trainer-input partition this task owns (key = model id). The live trainers are kept in
- * memory and opened lazily from the stores on a model's first record after a (re)start.
+ * memory and opened lazily from the stores on a model's first record after a (re)start. A model with
+ * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
+ * every live trial in process.
  */
 final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
+    private final EddyConfig config;
     private final SortedMap<String, TrainerConfig> models;
     private final int holdoutSize;
     private final long snapshotEvery;
@@ -36,7 +40,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     /** The warm starts resolved at the application's start, by model id. */
     private final Map<String, ResolvedWarmStart> warmStarts;
 
-    private final Map<String, ModelTraining> open = new HashMap<>();
+    private final Map<String, TaskTraining> open = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private ModelTraining.Stores stores;
     private String currentModel;
@@ -48,6 +52,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts) {
+        this.config = config;
         this.models = config.models();
         this.warmStarts = warmStarts;
         this.holdoutSize = config.holdoutBufferSize();
@@ -76,7 +81,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     @Override
     public void process(Record<String, TrainerInput> record) {
-        ModelTraining model = model(record.key());
+        currentModel = record.key();
+        currentTimestamp = record.timestamp();
+        TaskTraining model = model(record.key());
         if (model == null) {
             // Written to the trainer-input topic under an earlier configuration that had this model.
             deadLetter(
@@ -85,8 +92,6 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     "model '" + record.key() + "' is no longer configured; configured: " + models.keySet());
             return;
         }
-        currentModel = record.key();
-        currentTimestamp = record.timestamp();
         long now = context.currentSystemTimeMs();
         TrainerInput input = record.value();
         ExampleCheck.Failure misfit = null;
@@ -95,7 +100,13 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         } else if (input instanceof TrainerInput.Holdout h) {
             misfit = model.holdout(h.example());
         } else {
-            model.command(((TrainerInput.Command) input).command().forModel(record.key()), now);
+            ModelCommand command = ((TrainerInput.Command) input).command().forModel(record.key());
+            String refusal = model instanceof SearchTraining search ? search.refusal(command) : null;
+            if (refusal != null) {
+                deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
+                return;
+            }
+            model.command(command, now);
         }
         if (misfit != null) {
             deadLetter(
@@ -128,18 +139,33 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         listener.onDeadLetter(reason);
     }
 
-    private ModelTraining model(String modelId) {
-        ModelTraining model = open.get(modelId);
+    private TaskTraining model(String modelId) {
+        TaskTraining model = open.get(modelId);
         if (model != null) {
             return model;
         }
-        TrainerConfig config = models.get(modelId);
-        if (config == null) {
+        TrainerConfig trainer = models.get(modelId);
+        if (trainer == null) {
             return null;
+        }
+        SearchConfig search = config.searches().get(modelId);
+        if (search != null) {
+            model = new SearchTraining(
+                    modelId,
+                    search,
+                    trial -> config.trialModel(modelId, trial),
+                    new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow),
+                    stores,
+                    listener,
+                    this::emit,
+                    decision -> {},
+                    context.currentSystemTimeMs());
+            open.put(modelId, model);
+            return model;
         }
         model = new ModelTraining(
                 modelId,
-                config,
+                trainer,
                 holdoutSize,
                 snapshotEvery,
                 prequential,
@@ -169,14 +195,15 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         finalsPublished = true;
         currentTimestamp = wallClockMs;
-        List<String> owned = new ArrayList<>();
+        // A search's trials have their status under <id>~tNN: the search of <id> publishes for them.
+        SortedSet<String> owned = new TreeSet<>();
         try (KeyValueIterator<String, ModelStatus> it = stores.status().all()) {
-            it.forEachRemaining(kv -> owned.add(kv.key));
+            it.forEachRemaining(kv -> owned.add(kv.key.split("~", 2)[0]));
         }
         for (String modelId : owned) {
-            ModelTraining model = model(modelId);
+            currentModel = modelId;
+            TaskTraining model = model(modelId);
             if (model != null) {
-                currentModel = modelId;
                 model.publishFinal(wallClockMs);
                 finals.published();
             }
