@@ -21,7 +21,6 @@ import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import dev.eddy.state.WarmStartSource;
 import dev.eddy.warmstart.ResolvedWarmStart;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -344,47 +343,15 @@ final class ModelTraining implements TaskTraining {
             warmStartSource = null;
             return Learners.create(config);
         }
-        ResolvedWarmStart w = pinnedWarmStart();
+        ResolvedWarmStart w = PinnedWarmStart.read(stores, modelId);
         if (w == null || !w.configuredAs(configuredWarmStart)) {
             w = configuredWarmStart;
-            byte[] pinned = w.toBytes();
-            int previous = pinnedChunks();
-            int chunks = stores.chunks().write(pinKey(), pinned, previous);
-            stores.trainerState()
-                    .put(
-                            pinKey(),
-                            ByteBuffer.allocate(8)
-                                    .putInt(chunks)
-                                    .putInt(pinned.length)
-                                    .array());
+            PinnedWarmStart.write(stores, modelId, w);
         }
         Learner fresh = w.trainer(config);
         warmStartSource = w.source();
         LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
         return fresh;
-    }
-
-    /** The warm start pinned in the store, or null. */
-    private ResolvedWarmStart pinnedWarmStart() {
-        byte[] where = stores.trainerState().get(pinKey());
-        if (where == null) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(where);
-        return ResolvedWarmStart.fromBytes(stores.chunks().read(pinKey(), b.getInt(), b.getInt()));
-    }
-
-    private int pinnedChunks() {
-        byte[] where = stores.trainerState().get(pinKey());
-        return where == null ? 0 : ByteBuffer.wrap(where).getInt();
-    }
-
-    /**
-     * The pinned warm start's record in the trainer-state store (its chunk count and length; the chunks under {@code
-     * <model>/warm-start/<i>}), beside the state chunks {@code <model>/<i>}.
-     */
-    private String pinKey() {
-        return modelId + "/warm-start";
     }
 
     /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */
@@ -777,7 +744,8 @@ final class ModelTraining implements TaskTraining {
                 stateBytes,
                 drift.status(),
                 warmStartSource,
-                trainer.members());
+                trainer.members(),
+                null);
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */
