@@ -577,7 +577,8 @@ public final class SearchTraining implements TaskTraining {
                 0,
                 s.drift(),
                 s.warmStart(),
-                s.members());
+                s.members(),
+                s.waiting());
     }
 
     private void restore(byte[] stored) {
