@@ -4,6 +4,7 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.Asha;
 import dev.eddy.core.search.Champion;
 import dev.eddy.core.search.Hyperband;
+import dev.eddy.core.search.Pbt;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.search.Zoom;
@@ -230,11 +231,21 @@ public final class LocalSearch {
                     case PROMOTE -> "search-promote";
                     case COMPLETE -> "search-complete";
                     case RESAMPLE -> "search-resample";
+                    case EXPLOIT -> "search-exploit";
+                    case EXPLORE -> "search-explore";
                     case CONTINUE -> null;
                 };
         if (d.action() == Asha.Action.RESAMPLE) {
             resample(d.trial());
             events.add(new Event(rows, d.trial(), kind, configs.get(d.trial()).toString()));
+            return;
+        }
+        if (d.action() == Asha.Action.EXPLOIT || d.action() == Asha.Action.EXPLORE) {
+            int from = exploit(d.trial());
+            String detail = from == d.trial()
+                    ? "trial " + from + " keeps its weights (no top trial of its shape): "
+                    : "from trial " + from + " to trial " + d.trial() + ": ";
+            events.add(new Event(rows, d.trial(), kind, detail + configs.get(d.trial())));
             return;
         }
         if (kind != null) {
@@ -252,6 +263,21 @@ public final class LocalSearch {
         metrics[t] = new TrialMetrics(metrics[t].metric);
         trials[t] = new LocalTraining(configOf.apply(configs.get(t)), metrics[t]);
         sinceOpen[t] = 0;
+    }
+
+    /**
+     * PBT moved the trial: it continues from its donor's model (itself for an explore) under its new configuration,
+     * keeping its own metrics and example counts. Donors are top trials and never move in the same round, so the
+     * order of the round's decisions does not matter.
+     *
+     * @return the donor
+     */
+    private int exploit(int t) {
+        Pbt pbt = (Pbt) strategy;
+        int from = pbt.donor(t) < 0 ? t : pbt.donor(t);
+        configs.set(t, pbt.config(t));
+        trials[t].exploit(trials[from], configOf.apply(configs.get(t)));
+        return from;
     }
 
     private void updateChampion() {

@@ -94,6 +94,14 @@ public final class LocalTraining {
         training.scorePartialBatch();
     }
 
+    /**
+     * Continues from {@code donor}'s model under {@code config}, a configuration of the one model of this training
+     * ({@link ModelTraining#exploit}): population-based training's exploit, or its explore with {@code donor} this.
+     */
+    public void exploit(LocalTraining donor, EddyConfig config) {
+        training.exploit(donor.training, config.models().values().iterator().next(), System.currentTimeMillis());
+    }
+
     /** What the model predicts now for these rows (class index or value), without training. */
     public double[] predictions(double[][] features) {
         return training.predictions(features);
