@@ -16,15 +16,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-load="$(cut -d' ' -f1 /proc/loadavg)"
-if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c * 0.75) }'; then
-  echo "WARNING: load average $load on $(nproc) cores: other jobs are running, the figures will be unreliable"
-fi
-
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building benchmarks and the modules it needs"
-  mvn -B -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
-fi
+# shellcheck source=benchmarks/lib/prelude.sh
+source benchmarks/lib/prelude.sh
+warn_if_loaded
+build_benchmarks
 
 main=dev.eddy.benchmarks.pipeline.PipelineBenchmark
 if [[ "${1:-}" == --scale-out ]]; then

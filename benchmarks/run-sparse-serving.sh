@@ -16,10 +16,9 @@ cd "$root"
 load="$(cut -d' ' -f1 /proc/loadavg)"
 echo "load average $load on $(nproc) cores"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building benchmarks and the modules it needs"
-  mvn -B -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
-fi
+# shellcheck source=benchmarks/lib/prelude.sh
+source benchmarks/lib/prelude.sh
+build_benchmarks
 
 echo "== JMH SparseServingBenchmark (results in $out/jmh.json)"
 # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 package dev.eddy.warmstart;
 
+import dev.eddy.core.train.FormatHeader;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
@@ -28,10 +29,8 @@ import java.io.UncheckedIOException;
  */
 public record ResolvedWarmStart(String spec, WarmStartSource source, InferenceModel model, boolean copyStandardizer) {
 
-    /** "EDDW": first four bytes of a pinned warm start. */
-    static final int MAGIC = 0x45444457;
-
-    static final int FORMAT_VERSION = 1;
+    /** "EDDW", format version 1: the first eight bytes of a pinned warm start. */
+    static final FormatHeader HEADER = new FormatHeader("EDDW", "pinned warm start", 1);
 
     /** A fresh trainer of {@code config} that begins from this source ({@link Trainer#warmStart}). */
     public Trainer trainer(TrainerConfig config) {
@@ -48,8 +47,7 @@ public record ResolvedWarmStart(String spec, WarmStartSource source, InferenceMo
         byte[] exported = model.toBytes();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(exported.length + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(FORMAT_VERSION);
+            HEADER.write(out);
             out.writeUTF(spec);
             WarmStartSource.write(out, source);
             out.writeBoolean(copyStandardizer);
@@ -68,13 +66,7 @@ public record ResolvedWarmStart(String spec, WarmStartSource source, InferenceMo
      */
     public static ResolvedWarmStart fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int magic = in.readInt();
-            int version = in.readInt();
-            if (magic != MAGIC || version != FORMAT_VERSION) {
-                throw new IOException(String.format(
-                        "starts with 0x%08x version %d, expected 0x%08x (\"EDDW\") version %d",
-                        magic, version, MAGIC, FORMAT_VERSION));
-            }
+            HEADER.read(in);
             String spec = in.readUTF();
             WarmStartSource source = WarmStartSource.read(in);
             boolean copyStandardizer = in.readBoolean();

@@ -15,6 +15,7 @@ import dev.eddy.core.stopping.TrainingBudget;
 import dev.eddy.core.train.Architecture;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
+import dev.eddy.core.train.FormatHeader;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.MemberOutputs;
@@ -78,7 +79,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class Ensemble implements Learner {
 
     /** "EDDE": first four bytes of an ensemble's state. */
-    static final int STATE_MAGIC = 0x45444445;
+    static final FormatHeader STATE_HEADER = new FormatHeader("EDDE", "ensemble state", Ensemble.STATE_VERSION);
     /** Format version of {@link #state()}; {@link #restore} refuses any other. */
     public static final int STATE_VERSION = 1;
 
@@ -561,9 +562,7 @@ public final class Ensemble implements Learner {
 
     /** Whether {@code state} starts with this class's magic ("EDDE"). */
     public static boolean isEnsembleState(byte[] state) {
-        return state.length >= 4
-                && ((state[0] & 0xff) << 24 | (state[1] & 0xff) << 16 | (state[2] & 0xff) << 8 | (state[3] & 0xff))
-                        == STATE_MAGIC;
+        return STATE_HEADER.startsWith(state);
     }
 
     /**
@@ -576,8 +575,7 @@ public final class Ensemble implements Learner {
     public byte[] state() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_MAGIC);
-            out.writeInt(STATE_VERSION);
+            STATE_HEADER.write(out);
             config.write(out);
             out.writeLong(steps);
             out.writeLong(examplesSeen);
@@ -621,17 +619,7 @@ public final class Ensemble implements Learner {
      */
     public static Ensemble restore(byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            int magic = in.readInt();
-            if (magic != STATE_MAGIC) {
-                throw new IllegalArgumentException(String.format(
-                        "not an Eddy ensemble state: starts with 0x%08x, expected 0x%08x (\"EDDE\")",
-                        magic, STATE_MAGIC));
-            }
-            int version = in.readInt();
-            if (version != STATE_VERSION) {
-                throw new IllegalArgumentException("ensemble state format version " + version
-                        + " is not supported; this build reads version " + STATE_VERSION);
-            }
+            STATE_HEADER.read(in);
             Ensemble e = new Ensemble(TrainerConfig.read(in));
             e.steps = in.readLong();
             e.examplesSeen = in.readLong();

@@ -53,7 +53,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class InferenceModel {
 
     /** "EDDM": first four bytes of a serialized model. */
-    static final int MAGIC = 0x4544444D;
+    static final FormatHeader HEADER = new FormatHeader("EDDM", "model", InferenceModel.FORMAT_VERSION);
     /**
      * Format version of {@link #toBytes()}: 2 added the precision, 3 stores sparse weight arrays compactly, 4 holds
      * an ensemble's networks and vote weights. {@link #fromBytes} also reads versions 1 (a float64 model), 2 and 3,
@@ -162,16 +162,7 @@ public final class InferenceModel {
      */
     public static InferenceModel fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IllegalArgumentException(String.format(
-                        "not an Eddy model: starts with 0x%08x, expected 0x%08x (\"EDDM\")", magic, MAGIC));
-            }
-            int version = in.readInt();
-            if (version < 1 || version > FORMAT_VERSION) {
-                throw new IllegalArgumentException("model format version " + version
-                        + " is not supported; this build reads versions 1 to " + FORMAT_VERSION);
-            }
+            int version = HEADER.read(in);
             int inputSize = in.readInt();
             String layers = in.readUTF();
             String loss = in.readUTF();
@@ -238,8 +229,7 @@ public final class InferenceModel {
         long parameters = networks.get(0).parameterCount() * networks.size();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 8 * (int) Math.min(parameters, 1 << 27));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(FORMAT_VERSION);
+            HEADER.write(out);
             out.writeInt(inputSize);
             out.writeUTF(layers);
             out.writeUTF(loss);

@@ -79,7 +79,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class Trainer implements Learner {
 
     /** "EDDT": first four bytes of a training state. */
-    static final int STATE_MAGIC = 0x45444454;
+    static final FormatHeader STATE_HEADER = new FormatHeader("EDDT", "training state", Trainer.STATE_VERSION);
     /**
      * Format version of {@link #state()}: 2 added the skipped-step counter, 3 the pruning masks (with {@code prune.*}).
      * {@link #restore} also reads versions 1 (no step was skipped then) and 2 (no pruning then) and refuses any other.
@@ -619,8 +619,7 @@ public final class Trainer implements Learner {
         ByteArrayOutputStream bytes =
                 new ByteArrayOutputStream(64 + 32 * (int) Math.min(network.parameterCount(), 1 << 24));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_MAGIC);
-            out.writeInt(STATE_VERSION);
+            STATE_HEADER.write(out);
             config.write(out);
             out.writeLong(steps);
             out.writeLong(examplesSeen);
@@ -662,17 +661,7 @@ public final class Trainer implements Learner {
      */
     public static Trainer restore(byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            int magic = in.readInt();
-            if (magic != STATE_MAGIC) {
-                throw new IllegalArgumentException(String.format(
-                        "not an Eddy training state: starts with 0x%08x, expected 0x%08x (\"EDDT\")",
-                        magic, STATE_MAGIC));
-            }
-            int version = in.readInt();
-            if (version < 1 || version > STATE_VERSION) {
-                throw new IllegalArgumentException("training state format version " + version
-                        + " is not supported; this build reads versions 1 to " + STATE_VERSION);
-            }
+            int version = STATE_HEADER.read(in);
             Trainer t = new Trainer(TrainerConfig.read(in));
             t.steps = in.readLong();
             t.examplesSeen = in.readLong();
