@@ -86,6 +86,6 @@ class SchemaConventionsTest {
     void snapshotReasonHasADefaultForReadersThatMeetANewSymbol() {
         assertThat(SnapshotReason.getClassSchema().getEnumDefault()).isEqualTo("PERIODIC");
         assertThat(SnapshotReason.getClassSchema().getEnumSymbols())
-                .containsExactly("PERIODIC", "BEST", "EARLY_STOP", "FINAL", "DRIFT", "CHALLENGER");
+                .containsExactly("PERIODIC", "BEST", "EARLY_STOP", "FINAL", "DRIFT", "CHALLENGER", "CHAMPION");
     }
 }

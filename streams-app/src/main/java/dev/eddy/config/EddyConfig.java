@@ -1,5 +1,7 @@
 package dev.eddy.config;
 
+import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.io.Topics;
 import dev.eddy.warmstart.WarmStartConfig;
@@ -45,6 +47,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *                                      (serving and gate keys are read by dev.eddy.serving through {@link #value})
  * model.&lt;id&gt;.&lt;key&gt;                     a {@link TrainerConfig} key of model &lt;id&gt; (id: letters, digits, _ -)
  * model.&lt;id&gt;.warm-start.*            the model's warm start ({@link WarmStartConfig})
+ * model.&lt;id&gt;.search.*                an online hyper-parameter search over trials of model &lt;id&gt; ({@link SearchConfig})
  * kafka.&lt;key&gt;                          passed to Kafka Streams and its clients unchanged (e.g. kafka.security.protocol)
  * </pre>
  *
@@ -95,6 +98,7 @@ public final class EddyConfig {
                     Map.entry("processing.guarantee", StreamsConfig.EXACTLY_ONCE_V2))));
 
     private static final String MODEL_PREFIX = "model.";
+    private static final String SEARCH_PREFIX = "search.";
     private static final String KAFKA_PREFIX = "kafka.";
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_-]+");
     private static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
@@ -115,6 +119,10 @@ public final class EddyConfig {
     private final long cacheMaxBytes;
     private final SortedMap<String, TrainerConfig> models;
     private final SortedMap<String, WarmStartConfig> warmStarts;
+    private final SortedMap<String, SearchConfig> searches;
+    /** Per model id, its trainer keys as written (without {@code search.*}): what a trial's keys go over. */
+    private final Map<String, Map<String, String>> modelKeys;
+
     private final SortedMap<String, String> kafka;
 
     private EddyConfig(Map<String, String> raw, boolean forClients) {
@@ -123,6 +131,7 @@ public final class EddyConfig {
         Map<String, String> merged = new HashMap<>(DEFAULTS);
         Map<String, Map<String, String>> modelProps = new TreeMap<>();
         Map<String, Map<String, String>> warmStartProps = new HashMap<>();
+        Map<String, Map<String, String>> searchProps = new HashMap<>();
         SortedMap<String, String> kafkaProps = new TreeMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String key = e.getKey().strip();
@@ -138,7 +147,9 @@ public final class EddyConfig {
                 }
                 String modelKey = key.substring(dot + 1);
                 modelProps.computeIfAbsent(id, k -> new HashMap<>());
-                (WarmStartConfig.owns(modelKey) ? warmStartProps : modelProps)
+                (WarmStartConfig.owns(modelKey)
+                                ? warmStartProps
+                                : modelKey.startsWith(SEARCH_PREFIX) ? searchProps : modelProps)
                         .computeIfAbsent(id, k -> new HashMap<>())
                         .put(modelKey, value);
             } else if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
@@ -200,6 +211,12 @@ public final class EddyConfig {
         }
         this.models = Collections.unmodifiableSortedMap(parsed);
         this.warmStarts = Collections.unmodifiableSortedMap(warm);
+        this.modelKeys = Map.copyOf(modelProps);
+        SortedMap<String, SearchConfig> searched = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> m : searchProps.entrySet()) {
+            searched.put(m.getKey(), search(m.getKey(), m.getValue()));
+        }
+        this.searches = Collections.unmodifiableSortedMap(searched);
         this.kafka = Collections.unmodifiableSortedMap(kafkaProps);
     }
 
@@ -341,6 +358,63 @@ public final class EddyConfig {
     /** The configured models by id, sorted by id. */
     public SortedMap<String, TrainerConfig> models() {
         return models;
+    }
+
+    /**
+     * The search section of model {@code id}, checked at start: {@link SearchConfig#parse}, the strategy, and every
+     * first trial's configuration; a search trains its trials cold and ranks them by a metric the model computes.
+     */
+    private SearchConfig search(String id, Map<String, String> keys) {
+        String prefix = MODEL_PREFIX + id + ".";
+        SearchConfig search;
+        try {
+            search = SearchConfig.parse(keys).orElseThrow();
+            TrialSearch.of(search, true);
+            search.checkMetricFor(!models.get(id).classification());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + e.getMessage(), e);
+        }
+        if (warmStarts.containsKey(id)) {
+            throw new IllegalArgumentException(prefix + "search.* cannot combine with " + prefix
+                    + warmStarts.get(id).spec() + ": every trial of a search starts cold");
+        }
+        if (search.metric().equals("prequential") && !prequentialEnabled) {
+            throw new IllegalArgumentException(prefix + "search.metric=prequential needs prequential.enabled=true;"
+                    + " set prequential.enabled=true or a search.metric of holdout_<metric>");
+        }
+        for (SortedMap<String, String> trial : search.initialTrials()) {
+            trialModel(id, trial);
+        }
+        return search;
+    }
+
+    /** The models that are searched ({@code model.<id>.search.*}), by model id. */
+    public SortedMap<String, SearchConfig> searches() {
+        return searches;
+    }
+
+    /**
+     * The configuration of one trial of model {@code id}'s search: the model's keys with the trial's over them. A
+     * searched {@code layers} lists the hidden layers only (as in {@code eddy evaluate} and the default space): the
+     * model's output layer, the last entry of {@code model.<id>.layers}, is appended.
+     *
+     * @throws IllegalArgumentException naming the model and the trial's keys when they do not make a valid model
+     */
+    public TrainerConfig trialModel(String id, SortedMap<String, String> trialKeys) {
+        Map<String, String> keys = new HashMap<>(modelKeys.get(id));
+        keys.putAll(trialKeys);
+        String hidden = trialKeys.get("layers");
+        if (hidden != null) {
+            String layers = modelKeys.get(id).getOrDefault("layers", "");
+            String output = layers.substring(layers.lastIndexOf(',') + 1);
+            keys.put("layers", hidden.isBlank() ? output : hidden + "," + output);
+        }
+        try {
+            return TrainerConfig.fromProperties(keys);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    MODEL_PREFIX + id + " (search trial " + trialKeys + "): " + e.getMessage(), e);
+        }
     }
 
     /** The warm starts of the models that have one ({@code model.<id>.warm-start.*}), by model id. */

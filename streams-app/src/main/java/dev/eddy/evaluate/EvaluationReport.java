@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.report.Plots;
-import dev.eddy.topology.LocalSearch;
+import dev.eddy.topology.SearchTraining;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,7 +111,7 @@ public final class EvaluationReport {
                 search.put("trialExamples", r.trialExamples());
                 put(search, "trialExamplesPerSecond", r.trialExamplesPerSecond());
                 ArrayNode trials = search.putArray("trials");
-                for (LocalSearch.Standing t : r.leaderboard()) {
+                for (SearchTraining.Standing t : r.leaderboard()) {
                     ObjectNode trial = trials.addObject();
                     trial.put("trial", t.trial());
                     ObjectNode config = trial.putObject("config");
@@ -124,7 +124,7 @@ public final class EvaluationReport {
                     trial.put("scored", t.scored());
                 }
                 ArrayNode events = search.putArray("events");
-                for (LocalSearch.Event e : r.events()) {
+                for (SearchTraining.Event e : r.events()) {
                     ObjectNode event = events.addObject();
                     event.put("row", e.row());
                     event.put("trial", e.trial());
@@ -157,11 +157,11 @@ public final class EvaluationReport {
                         counts));
                 out.append("| trial | status | rung | examples | search metric | prequential | hyper-parameters |\n");
                 out.append("|---|---|---:|---:|---:|---:|---|\n");
-                for (LocalSearch.Standing t : r.leaderboard()) {
+                for (SearchTraining.Standing t : r.leaderboard()) {
                     out.append(String.format(
                             Locale.ROOT,
                             "| %s | %s | %d | %,d | %s | %s | %s |%n",
-                            LocalSearch.trialId(r.learner(), t.trial()),
+                            SearchTraining.trialId(r.learner(), t.trial()),
                             t.status(),
                             t.rung(),
                             t.trained(),
@@ -252,12 +252,12 @@ public final class EvaluationReport {
     private static boolean trialPlot(Path png, StreamResult s, SearchResult r) throws IOException {
         List<Plots.Series> series = new ArrayList<>();
         for (int t = 0; t < r.trialMetrics().length; t++) {
-            series.add(new Plots.Series(LocalSearch.trialId(r.learner(), t), r.position(), r.trialMetrics()[t]));
+            series.add(new Plots.Series(SearchTraining.trialId(r.learner(), t), r.position(), r.trialMetrics()[t]));
         }
         double[] switches = r.events().stream()
                 .filter(e -> List.of("search-champion", "search-reopen", "search-exploit")
                         .contains(e.kind()))
-                .mapToDouble(LocalSearch.Event::row)
+                .mapToDouble(SearchTraining.Event::row)
                 .distinct()
                 .toArray();
         Plots.Chart chart = Plots.Chart.of(

@@ -1,6 +1,6 @@
 package dev.eddy.evaluate;
 
-import dev.eddy.topology.LocalSearch;
+import dev.eddy.topology.SearchTraining;
 import java.util.List;
 
 /**
@@ -18,8 +18,8 @@ import java.util.List;
 public record SearchResult(
         String learner,
         String strategy,
-        List<LocalSearch.Standing> leaderboard,
-        List<LocalSearch.Event> events,
+        List<SearchTraining.Standing> leaderboard,
+        List<SearchTraining.Event> events,
         long trialExamples,
         double trialExamplesPerSecond,
         double[] position,

@@ -27,25 +27,10 @@ public final class LocalTraining {
      * @throws IllegalArgumentException when the configuration names no model or several
      */
     public LocalTraining(EddyConfig config, TrainingListener listener) {
-        Map<String, TrainerConfig> models = config.models();
-        if (models.size() != 1) {
-            throw new IllegalArgumentException("local training runs one model, got " + models.keySet());
-        }
-        if (!config.warmStarts().isEmpty()) {
-            String id = config.warmStarts().firstKey();
-            throw new IllegalArgumentException("local training starts every model cold; remove model." + id + "."
-                    + config.warmStarts().get(id).spec() + " (warm starts are applied by 'eddy run')");
-        }
-        String modelId = models.keySet().iterator().next();
-        this.model = models.get(modelId);
+        this.model = onlyModel(config);
+        String modelId = config.models().firstKey();
         this.split = new HoldoutSplit(config.holdoutFraction());
-        MapStore<byte[]> state = new MapStore<>(TrainingTopology.TRAINER_STATE_STORE);
-        ModelTraining.Stores stores = new ModelTraining.Stores(
-                state,
-                new ChunkedBytes(state, ChunkedBytes.DEFAULT_CHUNK_BYTES),
-                new MapStore<>(TrainingTopology.PARTIAL_BATCH_STORE),
-                new MapStore<>(TrainingTopology.HOLDOUT_STORE),
-                new MapStore<ModelStatus>(TrainingTopology.STATUS_STORE));
+        ModelTraining.Stores stores = inMemoryStores();
         this.training = new ModelTraining(
                 modelId,
                 model,
@@ -58,6 +43,35 @@ public final class LocalTraining {
                 record -> {},
                 null,
                 System.currentTimeMillis());
+    }
+
+    /**
+     * The one model of {@code config}.
+     *
+     * @throws IllegalArgumentException when the configuration names no model or several, or a warm start
+     */
+    static TrainerConfig onlyModel(EddyConfig config) {
+        Map<String, TrainerConfig> models = config.models();
+        if (models.size() != 1) {
+            throw new IllegalArgumentException("local training runs one model, got " + models.keySet());
+        }
+        if (!config.warmStarts().isEmpty()) {
+            String id = config.warmStarts().firstKey();
+            throw new IllegalArgumentException("local training starts every model cold; remove model." + id + "."
+                    + config.warmStarts().get(id).spec() + " (warm starts are applied by 'eddy run')");
+        }
+        return models.values().iterator().next();
+    }
+
+    /** The stores of the trainer processor's task, in memory. */
+    static ModelTraining.Stores inMemoryStores() {
+        MapStore<byte[]> state = new MapStore<>(TrainingTopology.TRAINER_STATE_STORE);
+        return new ModelTraining.Stores(
+                state,
+                new ChunkedBytes(state, ChunkedBytes.DEFAULT_CHUNK_BYTES),
+                new MapStore<>(TrainingTopology.PARTIAL_BATCH_STORE),
+                new MapStore<>(TrainingTopology.HOLDOUT_STORE),
+                new MapStore<ModelStatus>(TrainingTopology.STATUS_STORE));
     }
 
     /** Whether the split holds this example out (by the hash of its id). */
@@ -92,14 +106,6 @@ public final class LocalTraining {
      */
     public void finish() {
         training.scorePartialBatch();
-    }
-
-    /**
-     * Continues from {@code donor}'s model under {@code config}, a configuration of the one model of this training
-     * ({@link ModelTraining#exploit}): population-based training's exploit, or its explore with {@code donor} this.
-     */
-    public void exploit(LocalTraining donor, EddyConfig config) {
-        training.exploit(donor.training, config.models().values().iterator().next(), System.currentTimeMillis());
     }
 
     /** What the model predicts now for these rows (class index or value), without training. */

@@ -22,7 +22,6 @@ import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import dev.eddy.state.WarmStartSource;
 import dev.eddy.warmstart.ResolvedWarmStart;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * examples that do not fit it are refused, for the caller to send to the dead-letter topic ({@code stale-config}). {@code reset} adopts the configured values (and empties the partial batch
  * and the holdout buffer, which may not fit them).
  */
-final class ModelTraining {
+final class ModelTraining implements TaskTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelTraining.class);
 
@@ -232,7 +231,8 @@ final class ModelTraining {
      *
      * @return null, or why the example does not fit the stale configuration (it is then not used)
      */
-    ExampleCheck.Failure train(Example example, long nowMs) {
+    @Override
+    public ExampleCheck.Failure train(Example example, long nowMs) {
         ExampleCheck.Failure misfit = misfit(example);
         if (misfit != null) {
             return misfit;
@@ -257,7 +257,8 @@ final class ModelTraining {
      *
      * @return null, or why the example does not fit the stale configuration (it is then not used)
      */
-    ExampleCheck.Failure holdout(Example example) {
+    @Override
+    public ExampleCheck.Failure holdout(Example example) {
         ExampleCheck.Failure misfit = misfit(example);
         if (misfit != null) {
             return misfit;
@@ -270,7 +271,8 @@ final class ModelTraining {
         return null;
     }
 
-    void command(ModelCommand command, long nowMs) {
+    @Override
+    public void command(ModelCommand command, long nowMs) {
         boolean wasPaused = trainer.stopped();
         switch (command.kind()) {
             case RESUME -> trainer.resume();
@@ -366,47 +368,15 @@ final class ModelTraining {
             warmStartSource = null;
             return Learners.create(config);
         }
-        ResolvedWarmStart w = pinnedWarmStart();
+        ResolvedWarmStart w = PinnedWarmStart.read(stores, modelId);
         if (w == null || !w.configuredAs(configuredWarmStart)) {
             w = configuredWarmStart;
-            byte[] pinned = w.toBytes();
-            int previous = pinnedChunks();
-            int chunks = stores.chunks().write(pinKey(), pinned, previous);
-            stores.trainerState()
-                    .put(
-                            pinKey(),
-                            ByteBuffer.allocate(8)
-                                    .putInt(chunks)
-                                    .putInt(pinned.length)
-                                    .array());
+            PinnedWarmStart.write(stores, modelId, w);
         }
         Learner fresh = w.trainer(config);
         warmStartSource = w.source();
         LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
         return fresh;
-    }
-
-    /** The warm start pinned in the store, or null. */
-    private ResolvedWarmStart pinnedWarmStart() {
-        byte[] where = stores.trainerState().get(pinKey());
-        if (where == null) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(where);
-        return ResolvedWarmStart.fromBytes(stores.chunks().read(pinKey(), b.getInt(), b.getInt()));
-    }
-
-    private int pinnedChunks() {
-        byte[] where = stores.trainerState().get(pinKey());
-        return where == null ? 0 : ByteBuffer.wrap(where).getInt();
-    }
-
-    /**
-     * The pinned warm start's record in the trainer-state store (its chunk count and length; the chunks under {@code
-     * <model>/warm-start/<i>}), beside the state chunks {@code <model>/<i>}.
-     */
-    private String pinKey() {
-        return modelId + "/warm-start";
     }
 
     /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */
@@ -415,9 +385,29 @@ final class ModelTraining {
     }
 
     /** Publishes a FINAL snapshot of the current weights (clean shutdown). */
-    void publishFinal(long nowMs) {
-        publish(SnapshotReason.FINAL, lastHoldoutLoss, holdoutMetricValue, nowMs);
+    @Override
+    public void publishFinal(long nowMs) {
+        publishCurrent(SnapshotReason.FINAL, nowMs);
+    }
+
+    /** Publishes a snapshot of the current weights with the holdout scores of the last evaluation. */
+    void publishCurrent(SnapshotReason reason, long nowMs) {
+        publish(reason, lastHoldoutLoss, holdoutMetricValue, nowMs);
         writeStatus();
+    }
+
+    /**
+     * Deletes everything this model keeps in the stores (trainer state, partial batch, holdout buffer, window, drift,
+     * status), so that the next {@code ModelTraining} under its id starts afresh: a search trial that takes a new
+     * configuration.
+     */
+    void forget() {
+        batch.discard();
+        holdout.clear();
+        drift.discard();
+        stores.chunks().write(modelId, new byte[0], stateChunks);
+        stores.trainerState().delete(windowKey());
+        stores.status().delete(modelId);
     }
 
     private void step(long nowMs) {
@@ -779,7 +769,8 @@ final class ModelTraining {
                 stateBytes,
                 drift.status(),
                 warmStartSource,
-                trainer.members());
+                trainer.members(),
+                null);
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

@@ -90,6 +90,43 @@ class EddyConfigTest {
     }
 
     @Test
+    void aSearchIsReadByEddyRunAndCheckedAtStartNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.put("model.a.search.strategy", "asha");
+        m.put("model.a.search.trials", "4");
+        EddyConfig c = EddyConfig.of(m);
+        assertThat(c.searches()).containsOnlyKeys("a");
+        assertThat(c.searches().get("a").initialTrials()).hasSize(4);
+        assertThat(c.models().get("a").layers())
+                .as("the model itself, without search keys")
+                .hasSize(3);
+        // A searched layers entry lists the hidden layers; the model's output layer is appended.
+        assertThat(c.trialModel("a", new java.util.TreeMap<>(Map.of("layers", "")))
+                        .layers())
+                .hasSize(1);
+        assertThat(c.trialModel("a", new java.util.TreeMap<>(Map.of("layers", "64:relu,32:relu")))
+                        .layers())
+                .hasSize(3);
+
+        Map<String, String> bad = new HashMap<>(m);
+        bad.put("model.a.search.strategy", "annealing");
+        assertThatThrownBy(() -> EddyConfig.of(bad)).hasMessageContaining("model.a.search.strategy");
+        bad.put("model.a.search.strategy", "asha");
+        bad.put("model.a.search.space.learning-rate", "loguniform(0.1,0.01)");
+        assertThatThrownBy(() -> EddyConfig.of(bad)).hasMessageContaining("model.a.search.space.learning-rate");
+        bad.remove("model.a.search.space.learning-rate");
+        bad.put("model.a.search.space.colour", "red|blue");
+        assertThatThrownBy(() -> EddyConfig.of(bad)).hasMessageContaining("model.a.search.space.colour");
+        bad.remove("model.a.search.space.colour");
+        bad.put("model.a.search.metric", "holdout_rmse");
+        assertThatThrownBy(() -> EddyConfig.of(bad)).hasMessageContaining("model.a.search.metric=holdout_rmse");
+        bad.put("model.a.search.metric", "prequential");
+        bad.put("prequential.enabled", "false");
+        assertThatThrownBy(() -> EddyConfig.of(bad))
+                .hasMessageContaining("model.a.search.metric=prequential needs prequential.enabled=true");
+    }
+
+    @Test
     void badInputNamesTheKeyAndTheAllowedForm() {
         assertThatThrownBy(() -> EddyConfig.of(with("holdout.frac", "0.2")))
                 .hasMessageContaining("unknown key 'holdout.frac'")

@@ -114,22 +114,22 @@ class LocalSearchTest {
         for (int t = 0; t < 6; t++) {
             assertThat(one.trialState(t)).isEqualTo(two.trialState(t));
         }
-        List<LocalSearch.Event> prunes = one.events().stream()
+        List<SearchTraining.Event> prunes = one.events().stream()
                 .filter(e -> e.kind().equals("search-prune"))
                 .toList();
         assertThat(prunes).isNotEmpty();
-        for (LocalSearch.Event e : one.events()) {
+        for (SearchTraining.Event e : one.events()) {
             if (!e.kind().equals("search-champion")) {
                 assertThat(e.detail()).matches("rung \\d at (20|40|80) examples");
             }
         }
         assertThat(rungs.rungs()).containsExactly(20, 40);
-        List<LocalSearch.Standing> board = one.leaderboard();
+        List<SearchTraining.Standing> board = one.leaderboard();
         assertThat(board).hasSize(6);
         assertThat(board.stream().filter(s -> !s.status().equals("paused"))).isNotEmpty();
-        assertThat(board.stream().mapToLong(LocalSearch.Standing::trained).sum())
+        assertThat(board.stream().mapToLong(SearchTraining.Standing::trained).sum())
                 .isEqualTo(one.trialExamples());
-        assertThat(board.stream().filter(s -> s.status().equals("paused")).mapToLong(LocalSearch.Standing::trained))
+        assertThat(board.stream().filter(s -> s.status().equals("paused")).mapToLong(SearchTraining.Standing::trained))
                 .as("a pruned trial stops training at its rung")
                 .allMatch(n -> n == 20 || n == 40);
     }
@@ -160,14 +160,14 @@ class LocalSearchTest {
                 "search.asha.max-examples", "80",
                 "search.asha.eta", "2"));
         examples.forEach(asha::accept);
-        LocalSearch.Event reopen = asha.events().stream()
+        SearchTraining.Event reopen = asha.events().stream()
                 .filter(e -> e.kind().equals("search-reopen"))
                 .findFirst()
                 .orElseThrow();
         assertThat(reopen.row()).isGreaterThan(300);
         assertThat(asha.events().stream()
                         .filter(e -> e.kind().equals("search-prune"))
-                        .map(LocalSearch.Event::row))
+                        .map(SearchTraining.Event::row))
                 .as("pruning before and after the re-opening")
                 .anyMatch(row -> row < 300)
                 .anyMatch(row -> row > reopen.row());
@@ -191,13 +191,13 @@ class LocalSearchTest {
         LocalSearch search = local(zoom);
         List<Example> examples = TrainingFixture.blobs(200, 21, MODEL);
         examples.forEach(search::accept);
-        List<LocalSearch.Event> resamples = search.events().stream()
+        List<SearchTraining.Event> resamples = search.events().stream()
                 .filter(e -> e.kind().equals("search-resample"))
                 .toList();
         assertThat(resamples).hasSizeGreaterThanOrEqualTo(9);
         for (int t = 0; t < 4; t++) {
             int trial = t;
-            LocalSearch.Event last = resamples.stream()
+            SearchTraining.Event last = resamples.stream()
                     .filter(e -> e.trial() == trial)
                     .reduce((a, b) -> b)
                     .orElse(null);
@@ -237,12 +237,12 @@ class LocalSearchTest {
         double[] servedOne = examples.stream().mapToDouble(one::accept).toArray();
         assertThat(examples.stream().mapToDouble(two::accept).toArray()).isEqualTo(servedOne);
         assertThat(one.events()).isEqualTo(two.events());
-        List<LocalSearch.Event> exploits = one.events().stream()
+        List<SearchTraining.Event> exploits = one.events().stream()
                 .filter(e -> e.kind().equals("search-exploit"))
                 .toList();
         long trained = one.leaderboard().get(0).trained();
         assertThat(exploits).hasSize((int) (trained / 30));
-        for (LocalSearch.Event exploit : exploits) {
+        for (SearchTraining.Event exploit : exploits) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("from trial (\\d) to trial (\\d): (.*)")
                     .matcher(exploit.detail());
             assertThat(m.matches()).as(exploit.detail()).isTrue();
@@ -326,8 +326,8 @@ class LocalSearchTest {
             search.accept(e);
             alone.forEach(t -> t.accept(e));
         }
-        List<LocalSearch.Standing> board = search.leaderboard();
-        for (LocalSearch.Standing s : board) {
+        List<SearchTraining.Standing> board = search.leaderboard();
+        for (SearchTraining.Standing s : board) {
             assertThat(s.metric()).as("trial %d", s.trial()).isEqualTo(lastLoss[s.trial()]);
         }
         assertThat(board.get(0).metric())

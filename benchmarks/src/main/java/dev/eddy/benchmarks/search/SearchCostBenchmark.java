@@ -7,7 +7,7 @@ import dev.eddy.evaluate.LearnerSpec;
 import dev.eddy.evaluate.PrequentialEvaluation;
 import dev.eddy.evaluate.SearchResult;
 import dev.eddy.evaluate.StreamResult;
-import dev.eddy.topology.LocalSearch;
+import dev.eddy.topology.SearchTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class SearchCostBenchmark {
         for (int t = 0; t < trials.size(); t++) {
             Map<String, String> keys = new TreeMap<>(LearnerSpec.DEFAULTS);
             keys.putAll(trials.get(t));
-            alone.add(new LearnerSpec(LocalSearch.trialId("alone", t), keys, Map.of()));
+            alone.add(new LearnerSpec(SearchTraining.trialId("alone", t), keys, Map.of()));
         }
         Map<String, String> searchKeys = new TreeMap<>(LearnerSpec.DEFAULTS);
         searchKeys.put("search.strategy", "random");
@@ -74,7 +74,7 @@ public final class SearchCostBenchmark {
             ratios[r] = searchRate / aloneRate;
             boolean same = result.leaderboard().stream()
                     .allMatch(t -> t.prequential()
-                            == result(one, LocalSearch.trialId("alone", t.trial()))
+                            == result(one, SearchTraining.trialId("alone", t.trial()))
                                     .accuracy());
             System.out.printf(
                     Locale.ROOT,

@@ -23,4 +23,12 @@ public interface Activation {
      * the same array as {@code dh}.
      */
     void backward(double[] z, double[] h, double[] dh, double[] dz, int rows, int cols);
+
+    /**
+     * Whether f(z) and the backward dz are exactly floats whenever z and dh are floats (relu, linear: a float, 0 or
+     * dh·1): a float32 layer then has nothing to round after this activation. Default false.
+     */
+    default boolean preservesFloats() {
+        return false;
+    }
 }

@@ -17,4 +17,10 @@ public final class Linear extends ElementwiseActivation {
     public double derivative(double x, double y) {
         return 1.0;
     }
+
+    /** z and dh·1 of floats are floats. */
+    @Override
+    public boolean preservesFloats() {
+        return true;
+    }
 }

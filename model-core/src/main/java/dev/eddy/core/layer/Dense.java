@@ -31,7 +31,8 @@ import org.ejml.data.DMatrixRMaj;
  * the {@link Parameter} grad arrays. Work buffers grow with the batch size and are reused, so steady
  * training allocates nothing. In {@link Precision#FLOAT32} the products are float products and every other value
  * written (z after batch normalization, a, the dropout output, the running statistics and every gradient) is
- * rounded to float after it is computed.
+ * rounded to float after it is computed, except what is a float already (a product, the output and gradient of an
+ * activation that {@linkplain Activation#preservesFloats preserves floats}).
  */
 public final class Dense {
     private final int inputs;
@@ -170,7 +171,9 @@ public final class Dense {
         }
         a.reshape(rows, units);
         activation.forward(z.data, a.data, rows, units);
-        precision.round(a.data, n);
+        if (!activation.preservesFloats()) {
+            precision.round(a.data, n);
+        }
         droppedOut = training && dropout != null;
         if (!droppedOut) {
             return a;
@@ -196,7 +199,9 @@ public final class Dense {
         }
         dz.reshape(rows, units);
         activation.backward(z.data, a.data, gradOutput.data, dz.data, rows, units);
-        precision.round(dz.data, n);
+        if (!activation.preservesFloats()) {
+            precision.round(dz.data, n);
+        }
         return backwardFromPreActivation(dz, needInputGradient);
     }
 

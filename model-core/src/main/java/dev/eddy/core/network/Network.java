@@ -154,9 +154,11 @@ public final class Network {
             grad = layers[l].backward(grad, l > 0);
         }
         KernelPenalty penalty = spec.penalty();
-        for (Dense layer : layers) {
-            penalty.addGradient(layer.kernel().value(), layer.kernel().grad());
-            spec.precision().round(layer.kernel().grad());
+        if (!penalty.isZero()) {
+            for (Dense layer : layers) {
+                penalty.addGradient(layer.kernel().value(), layer.kernel().grad());
+                spec.precision().round(layer.kernel().grad());
+            }
         }
         return value + penalty();
     }

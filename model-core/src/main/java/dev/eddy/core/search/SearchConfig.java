@@ -255,6 +255,28 @@ public record SearchConfig(
         };
     }
 
+    /**
+     * Refuses a {@code search.metric} that a model of this task does not compute, naming the key.
+     *
+     * @throws IllegalArgumentException for a classification metric on a regression model or the reverse
+     */
+    public void checkMetricFor(boolean regression) {
+        List<String> allowed = regression
+                ? List.of("prequential", "holdout_loss", "holdout_mae", "holdout_rmse")
+                : List.of(
+                        "prequential",
+                        "holdout_loss",
+                        "holdout_accuracy",
+                        "holdout_precision",
+                        "holdout_recall",
+                        "holdout_f1",
+                        "holdout_auc");
+        if (!allowed.contains(metric)) {
+            throw new IllegalArgumentException("search.metric=" + metric + " is not computed for a "
+                    + (regression ? "regression" : "classification") + " model; one of " + allowed);
+        }
+    }
+
     /** The trial configurations: the grid's points in order, or {@code trials} draws from {@code seed}. */
     public List<SortedMap<String, String>> initialTrials() {
         return strategy.equals("grid") ? space.grid() : space.sample(seed, trials);

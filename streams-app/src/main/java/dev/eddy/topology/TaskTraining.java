@@ -1,0 +1,31 @@
+package dev.eddy.topology;
+
+import dev.eddy.schema.Example;
+
+/**
+ * What the trainer processor drives for one configured model id: one model ({@link ModelTraining}) or an online
+ * hyper-parameter search over trials of it ({@link SearchTraining}). Every change is written to the task's stores
+ * before the call returns.
+ */
+interface TaskTraining {
+
+    /**
+     * Takes a training example.
+     *
+     * @return null, or why the example does not fit the stored configuration (it is then not used)
+     */
+    ExampleCheck.Failure train(Example example, long nowMs);
+
+    /**
+     * Takes a held-out example.
+     *
+     * @return null, or why the example does not fit the stored configuration (it is then not used)
+     */
+    ExampleCheck.Failure holdout(Example example);
+
+    /** Applies a command ({@code resume}, {@code reset}, {@code set}). */
+    void command(ModelCommand command, long nowMs);
+
+    /** Publishes a FINAL snapshot of what the model id serves (clean shutdown). */
+    void publishFinal(long nowMs);
+}

@@ -1,0 +1,222 @@
+package dev.eddy.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.schema.TrainingMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A search inside the Kafka application ({@code model.m.search.*}): its trials train in the task of {@code m}, only
+ * the champion publishes, under {@code m} with {@code m}'s own versions, every decision is a metrics record, the
+ * search continues exactly across restarts, and it takes the same decisions as {@code eddy evaluate}'s
+ * {@link LocalSearch} (one driver, two homes).
+ */
+class SearchTrainingTest {
+
+    private static final String MODEL = "m";
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> settings() {
+        Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel(MODEL));
+        s.put("holdout.fraction", "0.2");
+        s.put("prequential.window", "20");
+        s.put("snapshot-every", "5");
+        s.put("model.m.search.strategy", "asha");
+        s.put("model.m.search.trials", "6");
+        s.put("model.m.search.asha.min-examples", "16");
+        s.put("model.m.search.asha.max-examples", "256");
+        s.put("model.m.search.asha.eta", "2");
+        s.put("model.m.search.switch-margin", "0");
+        s.put("model.m.search.space.learning-rate", "0.001|0.03|0.3");
+        s.put("model.m.search.space.batch-size", "1|4");
+        return s;
+    }
+
+    private record Run(List<ModelSnapshot> snapshots, List<TrainingMetrics> metrics, List<byte[]> trialStates) {}
+
+    /** Pipes the segments, each in a new driver restored from the changelogs of the one before. */
+    private static Run run(Path stateDir, List<List<Example>> segments) {
+        return run(settings(), stateDir, segments);
+    }
+
+    private static Run run(Map<String, String> settings, Path stateDir, List<List<Example>> segments) {
+        List<ModelSnapshot> snapshots = new ArrayList<>();
+        List<TrainingMetrics> metrics = new ArrayList<>();
+        List<byte[]> states = new ArrayList<>();
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
+        for (List<Example> segment : segments) {
+            try (TrainingFixture f = new TrainingFixture(settings, stateDir)) {
+                if (changelogs != null) {
+                    f.restore(changelogs);
+                }
+                f.pipe(segment);
+                snapshots.addAll(f.snapshots.readValuesToList());
+                metrics.addAll(f.metrics.readValuesToList());
+                changelogs = f.changelogs();
+                states.clear();
+                for (int t = 0; t < 6; t++) {
+                    states.add(f.trainerState(SearchTraining.trialId(MODEL, t)));
+                }
+            }
+        }
+        return new Run(snapshots, metrics, states);
+    }
+
+    private static List<String> events(List<TrainingMetrics> metrics) {
+        return metrics.stream()
+                .filter(r -> r.getEvent() != null && r.getEvent().getKind().startsWith("search-"))
+                .map(r -> r.getModelId() + " " + r.getEvent().getKind() + " "
+                        + r.getEvent().getDetail())
+                .toList();
+    }
+
+    @Test
+    void onlyTheChampionPublishesUnderTheModelsIdWithItsOwnVersions() {
+        Run run = run(dir.resolve("a"), List.of(TrainingFixture.blobs(600, 3, MODEL)));
+
+        assertThat(run.snapshots()).isNotEmpty();
+        for (int i = 0; i < run.snapshots().size(); i++) {
+            ModelSnapshot s = run.snapshots().get(i);
+            assertThat(s.getModelId()).isEqualTo(MODEL);
+            assertThat(s.getVersion())
+                    .as("m's own counter, strictly increasing")
+                    .isEqualTo(i);
+            assertThat(s.getTrial()).startsWith(MODEL + "~t");
+            assertThat(s.getTrialConfig()).containsOnlyKeys("batch-size", "learning-rate");
+        }
+        List<String> events = events(run.metrics());
+        assertThat(events).anyMatch(e -> e.startsWith("m search-prune m~t"));
+        assertThat(events).anyMatch(e -> e.startsWith("m search-promote m~t"));
+        long switches =
+                events.stream().filter(e -> e.contains("search-champion")).count() - 1;
+        assertThat(run.snapshots().stream().filter(s -> s.getReason() == SnapshotReason.CHAMPION))
+                .as("a switch publishes the new champion at once")
+                .hasSize((int) switches);
+        // After a switch, every snapshot comes from the new champion.
+        for (int i = 1; i < run.snapshots().size(); i++) {
+            ModelSnapshot s = run.snapshots().get(i);
+            if (s.getReason() != SnapshotReason.CHAMPION) {
+                assertThat(s.getTrial()).isEqualTo(run.snapshots().get(i - 1).getTrial());
+            }
+        }
+    }
+
+    @Test
+    void restartsContinueTheSearchExactly() {
+        List<Example> input = TrainingFixture.blobs(600, 5, MODEL);
+        Run whole = run(dir.resolve("whole"), List.of(input));
+        Run pieces = run(
+                dir.resolve("pieces"),
+                List.of(input.subList(0, 45), input.subList(45, 301), input.subList(301, input.size())));
+
+        assertThat(events(pieces.metrics())).isEqualTo(events(whole.metrics())).isNotEmpty();
+        assertThat(pieces.snapshots()).hasSameSizeAs(whole.snapshots());
+        for (int i = 0; i < whole.snapshots().size(); i++) {
+            ModelSnapshot a = whole.snapshots().get(i);
+            ModelSnapshot b = pieces.snapshots().get(i);
+            assertThat(b.getVersion()).isEqualTo(a.getVersion());
+            assertThat(b.getTrial()).isEqualTo(a.getTrial());
+            assertThat(b.getReason()).isEqualTo(a.getReason());
+            assertThat(b.getParameters()).isEqualTo(a.getParameters());
+        }
+        for (int t = 0; t < 6; t++) {
+            assertThat(pieces.trialStates().get(t))
+                    .isEqualTo(whole.trialStates().get(t));
+        }
+    }
+
+    /**
+     * PBT in the application: restarts mid-interval and right after exploits continue exactly (same exploits, same
+     * trial states), also where an exploit changed a non-live key (l2): the restarted trial opens under the
+     * configuration in the search state.
+     */
+    @Test
+    void aPbtSearchRestartsExactlyThroughItsExploits() {
+        Map<String, String> pbt = settings();
+        pbt.keySet().removeIf(k -> k.startsWith("model.m.search.asha."));
+        pbt.put("model.m.search.strategy", "pbt");
+        pbt.put("model.m.search.pbt.interval-examples", "40");
+        pbt.put("model.m.search.space.learning-rate", "loguniform(0.001,0.5)");
+        pbt.put("model.m.search.space.l2", "uniform(0,0.01)");
+        List<Example> input = TrainingFixture.blobs(400, 11, MODEL);
+        Run whole = run(pbt, dir.resolve("whole"), List.of(input));
+        Run pieces = run(
+                pbt,
+                dir.resolve("pieces"),
+                List.of(input.subList(0, 70), input.subList(70, 101), input.subList(101, input.size())));
+
+        List<String> events = events(whole.metrics());
+        assertThat(events.stream().filter(e -> e.contains("search-exploit")))
+                .as("k = ⌈6 · 0.25⌉ = 2 exploits per round of 40")
+                .hasSizeGreaterThanOrEqualTo(14)
+                .allMatch(e -> e.matches("m search-exploit m~t0\\d: from trial \\d to trial \\d: \\{.*l2=.*\\}"));
+        assertThat(events(pieces.metrics())).isEqualTo(events);
+        for (int t = 0; t < 6; t++) {
+            assertThat(pieces.trialStates().get(t))
+                    .as("trial %d", t)
+                    .isEqualTo(whole.trialStates().get(t));
+        }
+    }
+
+    /** The trainer processor and {@code eddy evaluate} run the same driver: same decisions, same trial states. */
+    @Test
+    void theApplicationTakesTheDecisionsOfEvaluate() {
+        List<Example> input = TrainingFixture.blobs(600, 7, MODEL);
+        Run app = run(dir.resolve("app"), List.of(input));
+        EddyConfig config = EddyConfig.of(settings());
+        LocalSearch local = new LocalSearch(config.searches().get(MODEL), trial -> trialConfig(trial));
+        input.forEach(local::accept);
+
+        List<String> localEvents = local.events().stream()
+                .map(e -> MODEL + " " + e.kind() + " " + SearchTraining.trialId(MODEL, e.trial()) + ": ")
+                .toList();
+        List<String> appEvents = events(app.metrics()).stream()
+                .map(e -> e.substring(0, e.indexOf(": ") + 2))
+                .toList();
+        assertThat(appEvents).isEqualTo(localEvents).isNotEmpty();
+        for (int t = 0; t < 6; t++) {
+            assertThat(local.trialState(t)).isEqualTo(app.trialStates().get(t));
+        }
+    }
+
+    private static EddyConfig trialConfig(SortedMap<String, String> trial) {
+        Map<String, String> s = settings();
+        s.keySet().removeIf(k -> k.startsWith("model.m.search."));
+        trial.forEach((k, v) -> s.put("model." + MODEL + "." + k, v));
+        return EddyConfig.of(s);
+    }
+
+    @Test
+    void settingASearchedKeyIsRefusedWithADeadLetter() {
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("set"))) {
+            f.pipe(TrainingFixture.blobs(20, 9, MODEL));
+            f.command("set m learning-rate 0.5");
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("bad-command");
+            assertThat(header(dead.get(0), DeadLetters.DETAIL)).contains("'learning-rate' is searched");
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
