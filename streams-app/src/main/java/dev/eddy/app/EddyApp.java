@@ -178,8 +178,9 @@ public final class EddyApp implements AutoCloseable {
             throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
         }
         Prepared prepared = prepare(config);
-        Map<String, ResolvedWarmStart> warmStarts =
-                new WarmStartResolver(config, () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress).resolve();
+        Map<String, ResolvedWarmStart> warmStarts = new WarmStartResolver(
+                        config, prepared.trainers(), () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress)
+                .resolve();
         PrometheusMetrics metrics = new PrometheusMetrics();
         MetricsServer server = null;
         EddyApp app = null;
@@ -259,8 +260,10 @@ public final class EddyApp implements AutoCloseable {
      * What a start found on the cluster: the topics it created, and the routing resolved ({@link RoutingCheck}).
      *
      * @param partitions the input partition count with direct routing, else {@link ModelPartitions#ONE}
+     * @param trainers where the models train: the input partitions with direct routing, else the trainer-input
+     *     topic's, which Kafka Streams gives the largest partition count of the input topics
      */
-    record Prepared(List<String> created, Routing routing, ModelPartitions partitions) {}
+    record Prepared(List<String> created, Routing routing, ModelPartitions partitions, ModelPartitions trainers) {}
 
     /**
      * Creates the missing topics: a missing input topic gets the partition count of the existing ones (when they
@@ -292,7 +295,14 @@ public final class EddyApp implements AutoCloseable {
                                 Optional.empty())),
                         TOPIC_TIMEOUT));
             }
-            return new Prepared(created, decision.routing(), decision.partitions());
+            ModelPartitions trainers = decision.routing() == Routing.DIRECT
+                    ? decision.partitions()
+                    : new ModelPartitions(
+                            RoutingCheck.partitionCounts(client, config.inputTopics(), TOPIC_TIMEOUT).values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .max()
+                                    .orElse(1));
+            return new Prepared(created, decision.routing(), decision.partitions(), trainers);
         }
     }
 

@@ -35,6 +35,8 @@ import java.util.List;
  * @param drift what the drift handling has done
  * @param warmStart the source the model warm-started from at its start or last reset, or null (a cold start)
  * @param members an ensemble's members (resets, detector state, prequential score), empty for one network
+ * @param waiting what the model waits for before it can start (its warm-start source's first snapshot), or null; a
+ *     waiting model has no trainer state and every counter at its start value
  */
 public record ModelStatus(
         String modelId,
@@ -61,9 +63,44 @@ public record ModelStatus(
         int stateBytes,
         DriftStatus drift,
         WarmStartSource warmStart,
-        List<MemberState> members) {
+        List<MemberState> members,
+        WarmStartWait waiting) {
 
     public ModelStatus {
         members = List.copyOf(members);
+    }
+
+    /**
+     * The status of a model that has not started because it waits (every counter at its start value, no trainer
+     * state).
+     */
+    public static ModelStatus waiting(String modelId, WarmStartWait waiting) {
+        return new ModelStatus(
+                modelId,
+                -1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                false,
+                Double.NaN,
+                Double.NaN,
+                "",
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                0,
+                Double.NaN,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                DriftStatus.UNKNOWN,
+                null,
+                List.of(),
+                waiting);
     }
 }

@@ -18,13 +18,16 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Binary form of {@link ModelStatus}: a format version byte, then the fields in declaration order; the warm-start
  * source (format 4) as {@link WarmStartSource#write} writes it, then (format 5) the ensemble's members: a count, then
- * per member its index, resets, detector state (name), score metric and prequential score. Version 1 (before the prequential fields) is still read, with no prequential examples; versions 1 and 2
+ * per member its index, resets, detector state (name), score metric and prequential score, then (format 6) whether
+ * the model waits for a warm-start source ({@link WarmStartWait}: boolean, then the source model (UTF), the inputs
+ * held (long) and their bound (int)). Version 1 (before the prequential fields) is still read, with no prequential examples; versions 1 and 2
  * (before drift handling) with {@link DriftStatus#UNKNOWN}; versions 1 to 3 (before warm starts) with no source; versions 1 to 4
- * (before ensembles) with no members.
+ * (before ensembles) with no members; versions 1 to 5 (before the wait for a warm-start source) as not waiting.
  */
 public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<ModelStatus>, Deserializer<ModelStatus> {
 
-    private static final byte VERSION = 5;
+    private static final byte VERSION = 6;
+    private static final byte VERSION_WITHOUT_WAIT = 5;
     private static final byte VERSION_WITHOUT_MEMBERS = 4;
     private static final byte VERSION_WITHOUT_WARM_START = 3;
     private static final byte VERSION_WITHOUT_DRIFT = 2;
@@ -75,6 +78,13 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                 out.writeUTF(m.drift().name());
                 out.writeUTF(m.metric());
                 out.writeDouble(m.score());
+            }
+            WarmStartWait w = s.waiting();
+            out.writeBoolean(w != null);
+            if (w != null) {
+                out.writeUTF(w.sourceModel());
+                out.writeLong(w.held());
+                out.writeInt(w.maxHeld());
             }
         } catch (IOException e) {
             throw new SerializationException("cannot encode model status of " + s.modelId(), e);
@@ -127,7 +137,10 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                                     in.readBoolean())
                             : DriftStatus.UNKNOWN,
                     version >= VERSION_WITHOUT_MEMBERS ? WarmStartSource.read(in) : null,
-                    version == VERSION ? members(in) : List.of());
+                    version >= VERSION_WITHOUT_WAIT ? members(in) : List.of(),
+                    version == VERSION && in.readBoolean()
+                            ? new WarmStartWait(in.readUTF(), in.readLong(), in.readInt())
+                            : null);
         } catch (IOException e) {
             throw new SerializationException("corrupt model status record of " + data.length + " bytes", e);
         }

@@ -7,13 +7,14 @@ import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.state.DriftStatus;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.WarmStartSource;
+import dev.eddy.state.WarmStartWait;
 import java.util.Locale;
 
 /**
  * The JSON form of one model's status:
  *
  * <pre>
- * {"model": "m", "instance": "10.0.0.5:9464", "state": "training"|"paused", "latestVersion": 7, "acceptedVersion": 6, "steps": 700,
+ * {"model": "m", "instance": "10.0.0.5:9464", "state": "training"|"paused"|"waiting", "latestVersion": 7, "acceptedVersion": 6, "steps": 700,
  *  "examplesTrained": 22400, "examplesWhilePaused": 0, "holdoutReceived": 2500, "holdoutBuffered": 1000,
  *  "learningRate": 0.001, "lastTrainLoss": 0.31,
  *  "holdout": {"loss": 0.35, "metric": "accuracy", "value": 0.91, "bestLoss": 0.34, "bestValue": 0.92},
@@ -21,10 +22,14 @@ import java.util.Locale;
  *  "drift": {"detector": "adwin", "state": "none"|"warning", "warnings": 3, "detections": 1,
  *            "lastDetectionExample": 20133, "challenger": false},
  *  "warmStart": {"model": "src", "version": 12} | {"file": "/models/src.eddy", "sha256": "9f86…"} | null,
- *  "members": [{"member": 0, "resets": 1, "drift": "none"|"warning"|"drift", "accuracy"|"rmse": 0.87}, ...]}
+ *  "members": [{"member": 0, "resets": 1, "drift": "none"|"warning"|"drift", "accuracy"|"rmse": 0.87}, ...],
+ *  "waitingFor": {"model": "src", "snapshot": "first", "held": 120, "maxHeld": 10000} | null}
  * </pre>
  *
- * {@code members} is there for an ensemble only: each member's leveraging-bagging resets, its detector's state at the
+ * {@code waitingFor} is set while the model waits for the first snapshot of its warm-start source, a model of this
+ * application ({@code state} "waiting"): {@code held} of its inputs are held for it, at most {@code maxHeld}.
+ *
+ * <p>{@code members} is there for an ensemble only: each member's leveraging-bagging resets, its detector's state at the
  * last example, and its test-then-train accuracy (RMSE for regression) since its creation or last reset.
  *
  * A model that this instance serves but no instance it can reach trains (its training moved to another application
@@ -49,7 +54,7 @@ final class ModelStatusJson {
             return o;
         }
         o.put("instance", instance);
-        o.put("state", s.paused() ? "paused" : "training");
+        o.put("state", s.waiting() != null ? "waiting" : s.paused() ? "paused" : "training");
         if (s.snapshotVersion() < 0) {
             o.putNull("latestVersion");
         } else {
@@ -103,6 +108,16 @@ final class ModelStatusJson {
                 member.put("drift", m.drift().name().toLowerCase(Locale.ROOT));
                 number(member, m.metric(), m.score());
             }
+        }
+        WarmStartWait wait = s.waiting();
+        if (wait == null) {
+            o.putNull("waitingFor");
+        } else {
+            o.putObject("waitingFor")
+                    .put("model", wait.sourceModel())
+                    .put("snapshot", "first")
+                    .put("held", wait.held())
+                    .put("maxHeld", wait.maxHeld());
         }
         return o;
     }

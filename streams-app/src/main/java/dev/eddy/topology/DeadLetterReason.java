@@ -40,7 +40,12 @@ public enum DeadLetterReason {
      * is not that model id (or it sits in another partition than a record keyed by the model id would): the model
      * trains in the task of its own partition, which never sees this record.
      */
-    WRONG_KEY;
+    WRONG_KEY,
+    /**
+     * The model waits for the first snapshot of its warm-start source (a model of the same application) and already
+     * holds {@code warm-start.max-held-examples} inputs.
+     */
+    WARM_START_WAIT;
 
     /** The lower-case, dash-separated name, e.g. {@code wrong-feature-count}. */
     public String code() {

@@ -9,6 +9,7 @@ import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -21,7 +22,6 @@ import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import dev.eddy.state.WarmStartSource;
 import dev.eddy.warmstart.ResolvedWarmStart;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -316,6 +316,30 @@ final class ModelTraining implements TaskTraining {
         }
     }
 
+    /**
+     * Population-based training's exploit (or, with {@code donor} this model, its explore): the model continues from
+     * the donor's network and optimizer state under {@code config} ({@link Trainer#copyOf}), keeping its own counters,
+     * partial batch (resized to the new {@code batch-size}, a full one trained now), holdout buffer and prequential
+     * figures; the drift detector starts afresh on the new model's errors. Written to the stores like every change.
+     *
+     * @throws IllegalArgumentException when either model is an ensemble, or {@code config} does not fit the donor's
+     *     state (named by {@link Trainer#copyOf})
+     */
+    void exploit(ModelTraining donor, TrainerConfig config, long nowMs) {
+        if (!(trainer instanceof Trainer own) || !(donor.trainer instanceof Trainer from)) {
+            throw new IllegalArgumentException(
+                    "model '" + modelId + "': an exploit copies one network, not an ensemble");
+        }
+        trainer = Trainer.copyOf(config, from).continuingFrom(own);
+        batch.setBatchSize(config.batchSize());
+        drift.reset();
+        if (batch.full()) {
+            step(nowMs);
+        } else {
+            writeState();
+        }
+    }
+
     /** Starts afresh under the configured values, with an empty partial batch and holdout buffer. */
     private void adoptConfiguration() {
         batch.discard();
@@ -344,47 +368,15 @@ final class ModelTraining implements TaskTraining {
             warmStartSource = null;
             return Learners.create(config);
         }
-        ResolvedWarmStart w = pinnedWarmStart();
+        ResolvedWarmStart w = PinnedWarmStart.read(stores, modelId);
         if (w == null || !w.configuredAs(configuredWarmStart)) {
             w = configuredWarmStart;
-            byte[] pinned = w.toBytes();
-            int previous = pinnedChunks();
-            int chunks = stores.chunks().write(pinKey(), pinned, previous);
-            stores.trainerState()
-                    .put(
-                            pinKey(),
-                            ByteBuffer.allocate(8)
-                                    .putInt(chunks)
-                                    .putInt(pinned.length)
-                                    .array());
+            PinnedWarmStart.write(stores, modelId, w);
         }
         Learner fresh = w.trainer(config);
         warmStartSource = w.source();
         LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
         return fresh;
-    }
-
-    /** The warm start pinned in the store, or null. */
-    private ResolvedWarmStart pinnedWarmStart() {
-        byte[] where = stores.trainerState().get(pinKey());
-        if (where == null) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(where);
-        return ResolvedWarmStart.fromBytes(stores.chunks().read(pinKey(), b.getInt(), b.getInt()));
-    }
-
-    private int pinnedChunks() {
-        byte[] where = stores.trainerState().get(pinKey());
-        return where == null ? 0 : ByteBuffer.wrap(where).getInt();
-    }
-
-    /**
-     * The pinned warm start's record in the trainer-state store (its chunk count and length; the chunks under {@code
-     * <model>/warm-start/<i>}), beside the state chunks {@code <model>/<i>}.
-     */
-    private String pinKey() {
-        return modelId + "/warm-start";
     }
 
     /** Under a stale configuration, why the example does not fit it; null when it fits (or nothing is stale). */
@@ -777,7 +769,8 @@ final class ModelTraining implements TaskTraining {
                 stateBytes,
                 drift.status(),
                 warmStartSource,
-                trainer.members());
+                trainer.members(),
+                null);
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */

@@ -3,13 +3,20 @@ package dev.eddy.topology;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.WarmStartSource;
+import dev.eddy.state.WarmStartWait;
 import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -20,12 +27,25 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose trainer-input partition this task owns (key = model id). The live trainers are kept in
  * memory and opened lazily from the stores on a model's first record after a (re)start. A model with
  * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
  * every live trial in process.
+ *
+ * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src trains in this same
+ * task and had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
+ * when its first input finds it without state and without a pinned source: it has no trainer, its status says what
+ * it waits for ({@link WarmStartWait}), and each of its inputs (examples, held-out examples, commands) is held in
+ * arrival order in the trainer-state store, at most {@code warm-start.max-held-examples} (each one beyond goes to the
+ * dead-letter topic, reason {@code warm-start-wait}). When src publishes a snapshot — its first, which the quality
+ * gate always accepts — every awaiting model of the task pins it as its warm start ({@link PinnedWarmStart}), and
+ * right after the record that caused the snapshot each waiting one starts from it and trains on its held inputs, in
+ * their order, before anything newer. All of it is written in the transaction of the record being processed: one
+ * task, one input order, so a replay after a crash is bit-identical.
  */
 final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
@@ -37,10 +57,21 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final int prequentialWindow;
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
+
     /** The warm starts resolved at the application's start, by model id. */
     private final Map<String, ResolvedWarmStart> warmStarts;
 
+    /** The models whose warm start awaits the first snapshot of a model of this application: model id → config. */
+    private final Map<String, WarmStartConfig> awaited;
+
     private final Map<String, TaskTraining> open = new HashMap<>();
+    /** The warm starts of this task: those resolved at the start, and the awaited ones once taken (or pinned). */
+    private final Map<String, ResolvedWarmStart> taken = new HashMap<>();
+    /** The models waiting for their source's first snapshot, as far as this task has looked. */
+    private final Map<String, WarmStartWait> waits = new HashMap<>();
+
+    private final TrainerInputSerde held = new TrainerInputSerde();
     private ProcessorContext<String, Object> context;
     private ModelTraining.Stores stores;
     private String currentModel;
@@ -61,6 +92,23 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         this.prequentialWindow = config.prequentialWindow();
         this.listener = listener;
         this.finals = finals;
+        this.awaited = new HashMap<>();
+        for (String modelId : config.warmStarts().keySet()) {
+            if (!warmStarts.containsKey(modelId)) {
+                awaitedSource(config, modelId).ifPresent(w -> awaited.put(modelId, w));
+            }
+        }
+    }
+
+    /**
+     * The warm start of {@code modelId} when its source is a model of this application (which it may have to await),
+     * else empty.
+     */
+    static Optional<WarmStartConfig> awaitedSource(EddyConfig config, String modelId) {
+        WarmStartConfig w = config.warmStarts().get(modelId);
+        return w != null && w.sourceModel() != null && config.models().containsKey(w.sourceModel())
+                ? Optional.of(w)
+                : Optional.empty();
     }
 
     @Override
@@ -68,6 +116,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         // Kafka Streams re-initializes the same processor when it revives a corrupted task (exactly-once): live
         // trainers may be ahead of the restored stores, so every model is re-opened from the stores.
         open.clear();
+        waits.clear();
+        taken.clear();
+        taken.putAll(warmStarts);
         this.context = context;
         KeyValueStore<String, byte[]> state = context.getStateStore(TrainingTopology.TRAINER_STATE_STORE);
         this.stores = new ModelTraining.Stores(
@@ -81,10 +132,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     @Override
     public void process(Record<String, TrainerInput> record) {
-        currentModel = record.key();
-        currentTimestamp = record.timestamp();
-        TaskTraining model = model(record.key());
-        if (model == null) {
+        if (!models.containsKey(record.key())) {
             // Written to the trainer-input topic under an earlier configuration that had this model.
             deadLetter(
                     record,
@@ -92,6 +140,21 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     "model '" + record.key() + "' is no longer configured; configured: " + models.keySet());
             return;
         }
+        currentModel = record.key();
+        currentTimestamp = record.timestamp();
+        if (waiting(record.key())) {
+            hold(record);
+            return;
+        }
+        apply(model(record.key()), record);
+        releaseTaken();
+    }
+
+    /**
+     * Hands one input to the model: trains on, holds out or executes it; what does not fit the stale configuration,
+     * and a command a search refuses, goes to the dead-letter topic.
+     */
+    private void apply(TaskTraining model, Record<String, TrainerInput> record) {
         long now = context.currentSystemTimeMs();
         TrainerInput input = record.value();
         ExampleCheck.Failure misfit = null;
@@ -115,6 +178,147 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     misfit.detail() + " (the stored model's configuration; 'reset " + record.key()
                             + "' adopts the configured one)");
         }
+    }
+
+    /**
+     * Whether {@code modelId} waits for its source's first snapshot: it has no status yet (no state) and no taken or
+     * pinned warm start, or its status says it waits. A waiting model whose warm start has been taken meanwhile, or
+     * that is no longer configured to await one, is released here.
+     */
+    private boolean waiting(String modelId) {
+        if (open.containsKey(modelId)) {
+            return false;
+        }
+        WarmStartWait wait = waits.get(modelId);
+        if (wait == null) {
+            ModelStatus s = stores.status().get(modelId);
+            WarmStartConfig w = awaited.get(modelId);
+            if (s != null && s.waiting() != null) {
+                wait = s.waiting();
+            } else if (s == null && w != null && warmStart(modelId) == null) {
+                wait = new WarmStartWait(w.sourceModel(), 0, w.maxHeldExamples());
+                LOG.info(
+                        "model '{}' waits for the first snapshot of model '{}' (this task), holding up to {} inputs",
+                        modelId,
+                        w.sourceModel(),
+                        w.maxHeldExamples());
+            } else {
+                return false;
+            }
+            waits.put(modelId, wait);
+        }
+        if (warmStart(modelId) != null || !awaited.containsKey(modelId)) {
+            release(modelId);
+            return false;
+        }
+        return true;
+    }
+
+    /** Holds the input of a waiting model, or sends it to the dead-letter topic when the model holds its maximum. */
+    private void hold(Record<String, TrainerInput> record) {
+        String modelId = record.key();
+        WarmStartWait wait = waits.get(modelId);
+        if (wait.full()) {
+            deadLetter(
+                    record,
+                    DeadLetterReason.WARM_START_WAIT,
+                    "model '" + modelId + "' waits for the first snapshot of model '" + wait.sourceModel()
+                            + "' and holds " + wait.held() + " inputs already (model." + modelId
+                            + ".warm-start.max-held-examples=" + wait.maxHeld() + ")");
+            return;
+        }
+        stores.trainerState().put(heldKey(modelId, wait.held()), held.serialize(null, record.value()));
+        wait = wait.plusOne();
+        waits.put(modelId, wait);
+        stores.status().put(modelId, ModelStatus.waiting(modelId, wait));
+    }
+
+    /**
+     * The warm start {@code modelId} starts from: resolved at the start, taken from its source's first snapshot, or
+     * pinned by an earlier run while configured the same way; null when none is known (yet).
+     */
+    private ResolvedWarmStart warmStart(String modelId) {
+        ResolvedWarmStart w = taken.get(modelId);
+        WarmStartConfig configured = awaited.get(modelId);
+        if (w == null && configured != null) {
+            ResolvedWarmStart pinned = PinnedWarmStart.read(stores, modelId);
+            if (pinned != null
+                    && pinned.spec().equals(configured.spec())
+                    && pinned.copyStandardizer() == configured.copyStandardizer()) {
+                taken.put(modelId, pinned);
+                w = pinned;
+            }
+        }
+        return w;
+    }
+
+    /**
+     * A snapshot of {@code snapshot}'s model was just published: every model of this task awaiting it as its source,
+     * with no warm start taken or pinned yet, pins it now.
+     */
+    private void take(ModelSnapshot snapshot) {
+        String source = snapshot.getModelId();
+        for (Map.Entry<String, WarmStartConfig> e : awaited.entrySet()) {
+            String modelId = e.getKey();
+            WarmStartConfig w = e.getValue();
+            if (w.sourceModel().equals(source) && warmStart(modelId) == null) {
+                ResolvedWarmStart resolved = new ResolvedWarmStart(
+                        w.spec(),
+                        WarmStartSource.snapshot(source, snapshot.getVersion()),
+                        SnapshotModels.inferenceModel(snapshot),
+                        w.copyStandardizer());
+                PinnedWarmStart.write(stores, modelId, resolved);
+                taken.put(modelId, resolved);
+                LOG.info("model '{}' takes {} as its warm start", modelId, resolved.source());
+            }
+        }
+    }
+
+    /** Releases every waiting model whose warm start has been taken (a released model's snapshots may free more). */
+    private void releaseTaken() {
+        boolean released = true;
+        while (released) {
+            released = false;
+            for (String modelId : List.copyOf(waits.keySet())) {
+                if (warmStart(modelId) != null) {
+                    release(modelId);
+                    released = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the waiting model (warm from its taken source, or cold when it no longer awaits one) and trains it on its
+     * held inputs in their order.
+     */
+    private void release(String modelId) {
+        WarmStartWait wait = waits.remove(modelId);
+        stores.status().delete(modelId);
+        String caller = currentModel;
+        currentModel = modelId;
+        TaskTraining model = model(modelId);
+        for (long i = 0; i < wait.held(); i++) {
+            String key = heldKey(modelId, i);
+            TrainerInput input = held.deserialize(null, stores.trainerState().get(key));
+            stores.trainerState().delete(key);
+            // a dead letter among them names the record being processed now as where it was read
+            apply(model, new Record<>(modelId, input, currentTimestamp));
+        }
+        if (model instanceof ModelTraining m) {
+            stores.status().put(modelId, m.status());
+        }
+        currentModel = caller;
+        LOG.info(
+                "model '{}' starts from {} after waiting, and has trained on the {} inputs held for it",
+                modelId,
+                warmStart(modelId) == null ? "scratch" : warmStart(modelId).source(),
+                wait.held());
+    }
+
+    /** The trainer-state store key of the i-th input held for a waiting model. */
+    private static String heldKey(String modelId, long i) {
+        return modelId + "/warm-start-wait/" + i;
     }
 
     /**
@@ -173,7 +377,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 stores,
                 listener,
                 this::emit,
-                warmStarts.get(modelId),
+                warmStart(modelId),
                 context.currentSystemTimeMs());
         open.put(modelId, model);
         return model;
@@ -186,6 +390,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     private void emit(Object value) {
         context.forward(new Record<>(currentModel, value, currentTimestamp));
+        if (value instanceof ModelSnapshot snapshot && !awaited.isEmpty()) {
+            take(snapshot);
+        }
     }
 
     /** Publishes one FINAL snapshot per model of this task once a clean shutdown is requested. */
@@ -198,7 +405,11 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         // A search's trials have their status under <id>~tNN: the search of <id> publishes for them.
         SortedSet<String> owned = new TreeSet<>();
         try (KeyValueIterator<String, ModelStatus> it = stores.status().all()) {
-            it.forEachRemaining(kv -> owned.add(kv.key.split("~", 2)[0]));
+            it.forEachRemaining(kv -> {
+                if (kv.value.waiting() == null) {
+                    owned.add(kv.key.split("~", 2)[0]);
+                }
+            });
         }
         for (String modelId : owned) {
             currentModel = modelId;
@@ -208,5 +419,6 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 finals.published();
             }
         }
+        releaseTaken();
     }
 }

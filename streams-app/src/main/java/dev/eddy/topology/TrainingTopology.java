@@ -138,7 +138,8 @@ public final class TrainingTopology {
      * The topology whose models warm-start as {@code warmStarts} says.
      *
      * @param warmStarts the warm starts of the models that have one, as {@link WarmStartResolver} resolved them at the
-     *     start; every model of {@link EddyConfig#warmStarts()} must have one
+     *     start; every model of {@link EddyConfig#warmStarts()} must have one, except those awaiting the first
+     *     snapshot of a model of this application ({@link TrainerProcessor})
      * @throws IllegalArgumentException naming a model whose warm start was not resolved
      */
     public static Topology build(
@@ -149,7 +150,8 @@ public final class TrainingTopology {
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
             Map<String, ResolvedWarmStart> warmStarts) {
         for (String modelId : config.warmStarts().keySet()) {
-            if (!warmStarts.containsKey(modelId)) {
+            if (!warmStarts.containsKey(modelId)
+                    && TrainerProcessor.awaitedSource(config, modelId).isEmpty()) {
                 throw new IllegalArgumentException("model." + modelId + "."
                         + config.warmStarts().get(modelId).spec()
                         + " was not resolved: build the topology with the warm starts WarmStartResolver resolves");

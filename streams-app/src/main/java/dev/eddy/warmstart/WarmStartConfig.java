@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  * warm-start.standardizer (copy)       copy | fresh: the input standardization starts from the source's or from none
  * warm-start.timeout-ms (60000) ≥ 0    how long the start waits for a first snapshot of a source model that another
  *                                      application trains
+ * warm-start.max-held-examples (10000) ≥ 1
+ *                                      while the model waits for the first snapshot of a source model of this same
+ *                                      application, how many of its inputs (examples and commands) are held for it;
+ *                                      each one beyond goes to the dead-letter topic (reason warm-start-wait)
  * </pre>
  *
  * With {@code frozen-layers = k} (a trainer key) the first k transferred layers are not trained; without a warm start
@@ -29,15 +33,26 @@ import java.util.regex.Pattern;
  * @param file the file of {@code warm-start.file}, null with a source model
  * @param copyStandardizer {@code warm-start.standardizer = copy}
  * @param timeoutMs {@code warm-start.timeout-ms}
+ * @param maxHeldExamples {@code warm-start.max-held-examples}
  */
 public record WarmStartConfig(
-        String sourceModel, Long sourceVersion, Path file, boolean copyStandardizer, long timeoutMs) {
+        String sourceModel,
+        Long sourceVersion,
+        Path file,
+        boolean copyStandardizer,
+        long timeoutMs,
+        int maxHeldExamples) {
 
     /** The keys, below {@code model.<id>.}. */
-    public static final List<String> KEYS =
-            List.of("warm-start.from", "warm-start.file", "warm-start.standardizer", "warm-start.timeout-ms");
+    public static final List<String> KEYS = List.of(
+            "warm-start.from",
+            "warm-start.file",
+            "warm-start.standardizer",
+            "warm-start.timeout-ms",
+            "warm-start.max-held-examples");
 
     static final long DEFAULT_TIMEOUT_MS = 60_000;
+    static final int DEFAULT_MAX_HELD_EXAMPLES = 10_000;
     private static final Pattern FROM = Pattern.compile("([A-Za-z0-9_-]+)(?:@(\\d{1,18}))?");
 
     /** Whether {@code key} (below {@code model.<id>.}) is a warm-start key rather than a trainer key. */
@@ -115,8 +130,19 @@ public record WarmStartConfig(
             throw new IllegalArgumentException(prefix
                     + "warm-start.timeout-ms must be a whole number of milliseconds >= 0, got '" + timeout + "'");
         }
+        String held = keys.getOrDefault("warm-start.max-held-examples", Integer.toString(DEFAULT_MAX_HELD_EXAMPLES));
+        int maxHeld;
+        try {
+            maxHeld = Integer.parseInt(held);
+        } catch (NumberFormatException e) {
+            maxHeld = 0;
+        }
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException(prefix + "warm-start.max-held-examples must be a whole number from 1 to "
+                    + Integer.MAX_VALUE + ", got '" + held + "'");
+        }
         return Optional.of(new WarmStartConfig(
-                model, version, file == null ? null : Path.of(file), standardizer.equals("copy"), timeoutMs));
+                model, version, file == null ? null : Path.of(file), standardizer.equals("copy"), timeoutMs, maxHeld));
     }
 
     /** The source as configured: {@code warm-start.from=src@12} or {@code warm-start.file=/models/src.eddy}. */

@@ -2,12 +2,14 @@ package dev.eddy.warmstart;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.InferenceModel;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.core.train.TransferRule;
 import dev.eddy.lifecycle.SnapshotLog;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.WarmStartSource;
+import dev.eddy.topology.ModelPartitions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -31,13 +33,15 @@ import java.util.stream.Collectors;
  *   <li>{@code warm-start.from=<model>}: the newest accepted snapshot of that model on the snapshot topic; {@code
  *       <model>@<version>}: that version while the compacted topic still holds it, else refused naming the versions
  *       it holds. A model with no snapshot yet is waited for, up to {@code warm-start.timeout-ms}, when another
- *       application trains it; when it is a model of this application it is refused at once: it could not train
- *       while the start waits for it.
+ *       application trains it. When it is a model of this application the start cannot wait (the source could not
+ *       train meanwhile): the warm start is <em>awaited</em> instead, left out of the result for the trainer to
+ *       take the source's first snapshot when it is published ({@code TrainerProcessor}), provided both models
+ *       train in the same task; in different tasks, or with a version named, it is refused.
  *   <li>{@code warm-start.file=PATH}: an {@code eddy export} file, identified by the SHA-256 of its bytes.
  * </ul>
  *
- * The source must then fit the model ({@link TransferRule#between}). Each resolution is reported (one line per model)
- * to the given consumer.
+ * The source must then fit the model ({@link TransferRule#between}); an awaited source is checked with the
+ * architecture of its configuration. Each resolution is reported (one line per model) to the given consumer.
  */
 public final class WarmStartResolver {
 
@@ -45,22 +49,31 @@ public final class WarmStartResolver {
     static final long POLL_MS = 1000;
 
     private final EddyConfig config;
+    private final ModelPartitions trainers;
     private final Supplier<SnapshotLog> snapshots;
     private final Consumer<String> report;
     private SnapshotLog log;
 
+    /** A resolver for an application whose models all train in one task (one partition). */
+    public WarmStartResolver(EddyConfig config, Supplier<SnapshotLog> snapshots, Consumer<String> report) {
+        this(config, ModelPartitions.ONE, snapshots, report);
+    }
+
     /**
+     * @param trainers where the models train: model m in the task of partition {@link ModelPartitions#of p(m)}
      * @param snapshots reads the snapshot topic as it is now (called once, then again only while waiting)
      * @param report hears what is resolved and what is waited for, one line each
      */
-    public WarmStartResolver(EddyConfig config, Supplier<SnapshotLog> snapshots, Consumer<String> report) {
+    public WarmStartResolver(
+            EddyConfig config, ModelPartitions trainers, Supplier<SnapshotLog> snapshots, Consumer<String> report) {
         this.config = config;
+        this.trainers = trainers;
         this.snapshots = snapshots;
         this.report = report;
     }
 
     /**
-     * The warm start of every model that has one, by model id.
+     * The warm start of every model that has one, by model id, except the awaited ones (class documentation).
      *
      * @throws IllegalArgumentException naming the model's key and the source when a source cannot be used
      * @throws InterruptedException when interrupted while waiting for a snapshot
@@ -74,16 +87,34 @@ public final class WarmStartResolver {
             ResolvedWarmStart resolved = w.file() != null ? file(key, w) : snapshot(modelId, key, w);
             TrainerConfig target = config.models().get(modelId);
             TransferRule rule;
+            String source = resolved != null
+                    ? resolved.source().toString()
+                    : "the first snapshot of model " + w.sourceModel() + " (awaited)";
             try {
-                rule = TransferRule.between(resolved.model(), target);
+                rule = TransferRule.between(
+                        resolved != null
+                                ? resolved.model()
+                                : Trainer.create(config.models().get(w.sourceModel()))
+                                        .inferenceModel(),
+                        target);
             } catch (IllegalArgumentException refused) {
                 throw new IllegalArgumentException(
-                        key + " resolves to " + resolved.source() + ", but " + refused.getMessage(), refused);
+                        key + " resolves to " + source + ", but " + refused.getMessage(), refused);
             }
-            report.accept("model " + modelId + ": warm start from " + resolved.source() + "; "
-                    + rule.copiedLayers() + " of " + target.layers().size() + " layers copied, frozen-layers="
-                    + target.frozenLayers() + ", standardizer " + (w.copyStandardizer() ? "copy" : "fresh")
-                    + "; applied when " + modelId + " has no state yet and on 'reset " + modelId + "'");
+            String applied = rule.copiedLayers() + " of " + target.layers().size() + " layers copied, frozen-layers="
+                    + target.frozenLayers() + ", standardizer " + (w.copyStandardizer() ? "copy" : "fresh");
+            if (resolved == null) {
+                report.accept("model " + modelId + ": warm start from model " + w.sourceModel() + ", which trains in"
+                        + " this application and has no snapshot on topic "
+                        + config.topics().snapshots() + " yet; "
+                        + applied + "; without state, " + modelId + " waits for the first snapshot of "
+                        + w.sourceModel() + " and holds its inputs meanwhile, at most " + w.maxHeldExamples()
+                        + " (model." + modelId + ".warm-start.max-held-examples; each one beyond goes to the"
+                        + " dead-letter topic)");
+                continue;
+            }
+            report.accept("model " + modelId + ": warm start from " + source + "; " + applied + "; applied when "
+                    + modelId + " has no state yet and on 'reset " + modelId + "'");
             out.put(modelId, resolved);
         }
         return out;
@@ -117,11 +148,7 @@ public final class WarmStartResolver {
         }
         while (log.of(source).isEmpty()) {
             if (config.models().containsKey(source)) {
-                throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
-                        + " yet, and it trains in this same application, which cannot start " + source + " and wait"
-                        + " for it at once: start the application without model " + modelId + " until " + source
-                        + " has published a snapshot, or warm-start " + modelId + " from a file (warm-start.file)"
-                        + " written by 'eddy export'");
+                return awaited(modelId, key, w);
             }
             long leftNanos = deadline - System.nanoTime();
             if (leftNanos <= 0) {
@@ -165,6 +192,33 @@ public final class WarmStartResolver {
         }
         return new ResolvedWarmStart(
                 w.spec(), WarmStartSource.snapshot(source, s.getVersion()), model, w.copyStandardizer());
+    }
+
+    /**
+     * Null: the first snapshot of {@code w}'s source, a model of this application, is awaited by the trainer of
+     * {@code modelId}, which it can only be in the same task.
+     *
+     * @throws IllegalArgumentException when a version is named, or the two models train in different tasks
+     */
+    private ResolvedWarmStart awaited(String modelId, String key, WarmStartConfig w) {
+        String source = w.sourceModel();
+        String topic = config.topics().snapshots();
+        if (w.sourceVersion() != null) {
+            throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
+                    + " yet; it trains in this application, so " + modelId + " can wait for its first snapshot:"
+                    + " name no version (model." + modelId + ".warm-start.from=" + source + ")");
+        }
+        int at = trainers.of(source);
+        int target = trainers.of(modelId);
+        if (at != target) {
+            throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
+                    + " yet, and it trains in this application in the task of partition " + at + " while "
+                    + modelId + " trains in that of partition " + target + " (of " + trainers.count() + "): "
+                    + modelId + " can wait for the first snapshot of a model of its own task only; start the"
+                    + " application without model " + modelId + " until " + source + " has published a snapshot,"
+                    + " or warm-start " + modelId + " from a file (warm-start.file) written by 'eddy export'");
+        }
+        return null;
     }
 
     private TreeSet<String> modelsOnTopic() {

@@ -45,8 +45,8 @@ class ModelStatusSerdeTest {
     void readsTheFormatWrittenBeforeWarmStarts() throws IOException {
         ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true));
         byte[] current = SERDE.serialize("t", s);
-        // format 3 ends before the source's kind (and format 5's member count)
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 1 - 4);
+        // format 3 ends before the source's kind (and format 5's member count, format 6's wait flag)
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 1 - 4 - 1);
         old[0] = 3;
         assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
     }
@@ -60,16 +60,16 @@ class ModelStatusSerdeTest {
         try (DataOutputStream out = new DataOutputStream(old)) {
             out.writeByte(2);
             // everything after the version byte up to the drift fields, which format 2 did not have
-            // and the source's kind byte and the member count
-            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1 + 1 + 4;
+            // and the source's kind byte, the member count and the wait flag
+            int driftBytes = 2 + "none".length() + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 1;
             out.write(current, 1, current.length - 1 - driftBytes);
         }
         assertThat(SERDE.deserialize("t", old.toByteArray())).isEqualTo(s);
         byte[] future = current.clone();
-        future[0] = 6;
+        future[0] = 7;
         assertThatThrownBy(() -> SERDE.deserialize("t", future))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 6 is not supported; this build reads 1 to 5");
+                .hasMessageContaining("format version 7 is not supported; this build reads 1 to 6");
     }
 
     @Test
@@ -88,8 +88,27 @@ class ModelStatusSerdeTest {
     void readsTheFormatWrittenBeforeEnsembles() {
         ModelStatus s = status(new DriftStatus("adwin", true, 4, 2, 9_876, true), WarmStartSource.snapshot("src", 3));
         byte[] current = SERDE.serialize("t", s);
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 4);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 4 - 1);
         old[0] = 4;
+        assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
+    }
+
+    @Test
+    void roundTripsAModelWaitingForItsWarmStartSource() {
+        ModelStatus s = ModelStatus.waiting("tgt", new WarmStartWait("src", 12, 100));
+        assertThat(SERDE.deserialize("t", SERDE.serialize("t", s))).isEqualTo(s);
+    }
+
+    /** A status written before the wait for a warm-start source (format 5: no wait flag) still reads, not waiting. */
+    @Test
+    void readsTheFormatWrittenBeforeTheWait() {
+        ModelStatus s = ModelStatuses.example(
+                new DriftStatus("none", false, 0, 0, -1, false),
+                WarmStartSource.snapshot("src", 3),
+                List.of(new MemberState(0, 1, DriftState.NONE, "accuracy", 0.875)));
+        byte[] current = SERDE.serialize("t", s);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 1);
+        old[0] = 5;
         assertThat(SERDE.deserialize("t", old)).isEqualTo(s);
     }
 }

@@ -40,6 +40,7 @@ public final class ModelStatuses {
                 4000,
                 drift,
                 warmStart,
-                members);
+                members,
+                null);
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.core.drift.DriftState;
 import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.state.DriftStatus;
+import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatuses;
+import dev.eddy.state.WarmStartWait;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +33,20 @@ class ModelStatusJsonTest {
         assertThat(ModelStatusJson.of("m", ModelStatuses.example(drift, null), null, "host:1")
                         .has("members"))
                 .isFalse();
+    }
+
+    @Test
+    void aWaitingModelSaysWhatItWaitsFor() {
+        String waiting = ModelStatusJson.of(
+                        "tgt", ModelStatus.waiting("tgt", new WarmStartWait("src", 12, 100)), null, "host:1")
+                .toString();
+        assertThat(waiting)
+                .contains("\"state\":\"waiting\"")
+                .contains("\"latestVersion\":null")
+                .endsWith("\"waitingFor\":{\"model\":\"src\",\"snapshot\":\"first\",\"held\":12,\"maxHeld\":100}}");
+        assertThat(ModelStatusJson.of("m", ModelStatuses.example(DriftStatus.UNKNOWN, null), null, "host:1")
+                        .get("waitingFor")
+                        .isNull())
+                .isTrue();
     }
 }

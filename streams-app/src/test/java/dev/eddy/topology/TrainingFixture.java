@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver running the production topology, with typed topics and example generators. */
 final class TrainingFixture implements AutoCloseable {
@@ -204,6 +206,12 @@ final class TrainingFixture implements AutoCloseable {
 
     void command(String text) {
         commands.pipeInput(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The value of header {@code key} of a dead letter, or null. */
+    static String header(TestRecord<byte[], byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     ModelStatus status(String modelId) {

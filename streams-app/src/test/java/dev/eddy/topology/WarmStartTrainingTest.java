@@ -55,7 +55,7 @@ class WarmStartTrainingTest {
         return p;
     }
 
-    private static Map<String, String> source() {
+    static Map<String, String> source() {
         Map<String, String> s = model("src", "4:tanh,1:sigmoid", "binary_crossentropy");
         s.put("holdout.fraction", "0");
         s.put("snapshot-every", "1");
@@ -63,7 +63,7 @@ class WarmStartTrainingTest {
     }
 
     /** src and tgt, which warm-starts from src with a new head of two softmax classes and its first layer frozen. */
-    private static Map<String, String> both(String... keyValues) {
+    static Map<String, String> both(String... keyValues) {
         Map<String, String> s = source();
         s.putAll(model("tgt", "4:tanh,2:softmax", "categorical_crossentropy"));
         s.put("model.tgt.warm-start.from", "src");
@@ -134,9 +134,10 @@ class WarmStartTrainingTest {
                         both("model.tgt.warm-start.from", "nope", "model.tgt.warm-start.timeout-ms", "0"), published))
                 .hasMessage("model.tgt.warm-start.from=nope: no snapshot of model 'nope' on topic eddy.model-snapshots"
                         + " after waiting 0 ms (model.tgt.warm-start.timeout-ms); models with snapshots there: [src]");
-        assertThatThrownBy(() -> resolve(both(), List.of()))
-                .hasMessageStartingWith("model.tgt.warm-start.from=src: model 'src' has no snapshot on topic"
-                        + " eddy.model-snapshots yet, and it trains in this same application");
+        assertThatThrownBy(() -> resolve(both("model.tgt.warm-start.from", "src@3"), List.of()))
+                .hasMessage("model.tgt.warm-start.from=src@3: model 'src' has no snapshot on topic"
+                        + " eddy.model-snapshots yet; it trains in this application, so tgt can wait for its first"
+                        + " snapshot: name no version (model.tgt.warm-start.from=src)");
         Map<String, String> wider = both();
         wider.put("model.tgt.input-size", "3");
         assertThatThrownBy(() -> resolve(wider, published))

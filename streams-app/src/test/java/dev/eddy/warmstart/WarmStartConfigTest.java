@@ -31,16 +31,17 @@ class WarmStartConfigTest {
                 "model.tgt.warm-start.from", "src@12",
                 "model.tgt.frozen-layers", "1",
                 "model.tgt.warm-start.standardizer", "fresh",
-                "model.tgt.warm-start.timeout-ms", "500"));
+                "model.tgt.warm-start.timeout-ms", "500",
+                "model.tgt.warm-start.max-held-examples", "25"));
         assertThat(c.warmStarts()).containsOnlyKeys("tgt");
-        assertThat(c.warmStarts().get("tgt")).isEqualTo(new WarmStartConfig("src", 12L, null, false, 500));
+        assertThat(c.warmStarts().get("tgt")).isEqualTo(new WarmStartConfig("src", 12L, null, false, 500, 25));
         assertThat(c.warmStarts().get("tgt").spec()).isEqualTo("warm-start.from=src@12");
         assertThat(c.models().get("tgt").frozenLayers()).isEqualTo(1);
 
         WarmStartConfig newest = EddyConfig.of(config("model.tgt.warm-start.from", "src"))
                 .warmStarts()
                 .get("tgt");
-        assertThat(newest).isEqualTo(new WarmStartConfig("src", null, null, true, 60_000));
+        assertThat(newest).isEqualTo(new WarmStartConfig("src", null, null, true, 60_000, 10_000));
         WarmStartConfig file = EddyConfig.of(config("model.tgt.warm-start.file", "/models/src.eddy"))
                 .warmStarts()
                 .get("tgt");
@@ -62,6 +63,9 @@ class WarmStartConfigTest {
                 "model.tgt.warm-start.timeout-ms=-5 | >= 0, got '-5'",
                 "model.tgt.warm-start.timeout-ms=soon | >= 0, got 'soon'",
                 "model.tgt.warm-start.sources=src | unknown key",
+                "model.tgt.warm-start.max-held-examples=0 | a whole number from 1 to 2147483647, got '0'",
+                "model.tgt.warm-start.max-held-examples=many | a whole number from 1 to 2147483647, got 'many'",
+                "model.tgt.warm-start.max-held-examples=3000000000 | from 1 to 2147483647, got '3000000000'",
                 "model.tgt.frozen-layers=1 | would freeze randomly initialized layers",
             })
     void aBadValueIsRefusedNamingTheKey(String keyValue, String fragment) {
