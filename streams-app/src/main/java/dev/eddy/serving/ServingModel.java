@@ -16,9 +16,15 @@ import java.util.List;
  *
  * @param modelId the model
  * @param version the snapshot version
+ * @param trial under a search, the champion trial that produced the snapshot ({@code <id>~tNN}); null otherwise
  * @param model the network with the snapshot's input standardization
  */
-public record ServingModel(String modelId, long version, InferenceModel model) {
+public record ServingModel(String modelId, long version, String trial, InferenceModel model) {
+
+    /** A model that is not a search's champion. */
+    public ServingModel(String modelId, long version, InferenceModel model) {
+        this(modelId, version, null, model);
+    }
 
     /** Scores one feature vector of {@link InferenceModel#inputSize()} finite values. */
     public Prediction score(String id, double[] features, long scoreTimeMs) {
@@ -34,7 +40,8 @@ public record ServingModel(String modelId, long version, InferenceModel model) {
                 .setOutputs(outputs)
                 .setPredictedClass(null)
                 .setPredictedValue(null)
-                .setScoreTime(Instant.ofEpochMilli(scoreTimeMs));
+                .setScoreTime(Instant.ofEpochMilli(scoreTimeMs))
+                .setTrial(trial);
         switch (model.loss()) {
             case "mse" -> p.setPredictedValue(y[0]);
             case "hinge" -> p.setPredictedClass(y.length > 1 ? argmax(y) : y[0] >= 0 ? 1 : 0);

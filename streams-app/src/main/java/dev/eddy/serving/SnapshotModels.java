@@ -168,7 +168,8 @@ public final class SnapshotModels {
 
     /** The snapshot's model for serving. */
     public static ServingModel servingModel(ModelSnapshot snapshot) {
-        return new ServingModel(snapshot.getModelId(), snapshot.getVersion(), inferenceModel(snapshot));
+        return new ServingModel(
+                snapshot.getModelId(), snapshot.getVersion(), snapshot.getTrial(), inferenceModel(snapshot));
     }
 
     private static void copy(ModelSnapshot snapshot, Map<String, NamedTensor> tensors, String name, double[] target) {

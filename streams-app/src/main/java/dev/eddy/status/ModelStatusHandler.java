@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The status API, mounted with {@code MetricsServer#route("/models", handler)}:
  *
  * <ul>
- *   <li>{@code GET /models} → 200, a JSON array of {@link ModelStatusJson} objects sorted by model id;
+ *   <li>{@code GET /models} → 200, a JSON array of {@link ModelStatusJson} objects sorted by model id (a search's
+ *       trials {@code <id>~tNN} are not listed: {@code <id>} carries its champion's status);
  *   <li>{@code GET /models/{id}} → 200 and that object, or 404 {@code {"error": "unknown model 'x'", "models": [...]}};
  *   <li>while the status store cannot be queried (rebalance, restoration) → 503 {@code {"error": ...}} with
  *       {@code Retry-After: 1};
@@ -287,7 +288,10 @@ public final class ModelStatusHandler implements HttpHandler {
         try (KeyValueIterator<String, ModelStatus> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, ModelStatus> kv = it.next();
-                out.put(kv.key, kv.value);
+                // A search's trials (<id>~tNN) are not models: <id> stands for them with its champion's status.
+                if (kv.key.indexOf('~') < 0) {
+                    out.put(kv.key, kv.value);
+                }
             }
         }
         return out;

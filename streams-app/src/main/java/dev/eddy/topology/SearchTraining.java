@@ -568,6 +568,44 @@ public final class SearchTraining implements TaskTraining {
             throw new UncheckedIOException(e);
         }
         stores.trainerState().put(stateKey(), bytes.toByteArray());
+        int served = champion.champion();
+        if (served >= 0) {
+            stores.status().put(modelId, servedStatus(trials[served].status()));
+        }
+    }
+
+    /**
+     * {@code <id>}'s status: its champion's counters and figures, with {@code <id>}'s snapshot version and no trainer
+     * state of its own (a model that stops being a search starts afresh from it, its versions continuing).
+     */
+    private ModelStatus servedStatus(ModelStatus s) {
+        return new ModelStatus(
+                modelId,
+                servedVersion,
+                s.steps(),
+                s.examplesTrained(),
+                s.examplesWhilePaused(),
+                s.holdoutReceived(),
+                s.holdoutCount(),
+                s.paused(),
+                s.lastTrainLoss(),
+                s.lastHoldoutLoss(),
+                s.holdoutMetricName(),
+                s.holdoutMetricValue(),
+                s.bestHoldoutLoss(),
+                s.bestHoldoutMetricValue(),
+                s.earlyStoppingWait(),
+                s.learningRate(),
+                s.intervalLossSum(),
+                s.intervalSteps(),
+                s.prequentialExamples(),
+                s.prequentialSum(),
+                0,
+                0,
+                s.drift(),
+                s.warmStart(),
+                s.members(),
+                s.waiting());
     }
 
     private void restore(byte[] stored) {

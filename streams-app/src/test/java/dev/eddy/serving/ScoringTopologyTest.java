@@ -46,6 +46,28 @@ class ScoringTopologyTest {
         }
     }
 
+    /** Under a search, {@code <id>}'s snapshots come from its champion: predictions name its version and trial. */
+    @Test
+    void predictionsOfASearchsChampionCarryTheVersionAndTheTrial() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot v1 = f.trainStep("m", 1);
+            f.score("a", "m", 0.3, -1.2);
+            f.snapshotsIn.pipeInput(
+                    "m",
+                    ModelSnapshot.newBuilder(v1)
+                            .setVersion(v1.getVersion() + 1)
+                            .setTrial("m~t03")
+                            .setTrialConfig(Map.of("learning-rate", "0.03"))
+                            .build());
+            f.score("b", "m", 0.3, -1.2);
+            List<Prediction> out = f.predictions.readValuesToList();
+            assertThat(out).extracting(Prediction::getTrial).containsExactly(null, "m~t03");
+            assertThat(out)
+                    .extracting(Prediction::getModelVersion)
+                    .containsExactly(v1.getVersion(), v1.getVersion() + 1);
+        }
+    }
+
     @Test
     void aFloat32ModelPublishesItsPrecisionAndIsScoredInFloat32() {
         Map<String, String> settings = ServingFixture.network("3:tanh,1:sigmoid", "binary_crossentropy", "m");

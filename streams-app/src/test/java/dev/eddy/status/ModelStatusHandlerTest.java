@@ -127,6 +127,46 @@ class ModelStatusHandlerTest {
         }
     }
 
+    /** A search's trials are not models: {@code /models} lists {@code beta} with its champion's status, once. */
+    @Test
+    void aSearchIsListedUnderItsIdAndItsTrialsAreNot() throws Exception {
+        Map<String, String> settings = settings();
+        settings.put("model.beta.search.strategy", "random");
+        settings.put("model.beta.search.trials", "3");
+        settings.put("model.beta.search.space.learning-rate", "0.01|0.1|0.5");
+        EddyConfig config = EddyConfig.of(settings);
+        ModelCache cache = new ModelCache();
+        Topology topology = ScoringTopology.addTo(
+                TrainingTopology.build(config, TrainingListener.NONE),
+                ServingConfig.of(config),
+                cache,
+                ServingListener.NONE);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+            TestInputTopic<byte[], byte[]> examples = driver.createInputTopic(
+                    config.topics().examples(), new ByteArraySerializer(), new ByteArraySerializer());
+            for (int i = 0; i < 5; i++) {
+                examples.pipeInput(example("e" + i, "beta", i % 2));
+            }
+            serve(new ModelStatusHandler(
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache, "127.0.0.1:1", Peers.NONE));
+
+            JsonNode models = json.readTree(get("/models").body());
+            assertThat(models.size()).isEqualTo(1);
+            JsonNode beta = models.get(0);
+            assertThat(beta.get("model").asText()).isEqualTo("beta");
+            assertThat(beta.get("examplesTrained").asLong()).isEqualTo(4);
+            // Two steps of the champion, and any switch, each publish under beta's own versions.
+            assertThat(beta.get("latestVersion").asLong())
+                    .as("beta's own versions")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(beta.get("acceptedVersion").asLong())
+                    .isEqualTo(beta.get("latestVersion").asLong())
+                    .isEqualTo(cache.versions().get("beta"));
+        }
+    }
+
     /**
      * A model this instance serves (its snapshots reach the scorer) that no reachable instance trains, e.g. one
      * whose training moved to another application or was removed from the configuration: state {@code serving},

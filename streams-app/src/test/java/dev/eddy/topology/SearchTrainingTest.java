@@ -7,6 +7,7 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.state.ModelStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,11 @@ class SearchTrainingTest {
         return s;
     }
 
-    private record Run(List<ModelSnapshot> snapshots, List<TrainingMetrics> metrics, List<byte[]> trialStates) {}
+    private record Run(
+            List<ModelSnapshot> snapshots,
+            List<TrainingMetrics> metrics,
+            List<byte[]> trialStates,
+            ModelStatus served) {}
 
     /** Pipes the segments, each in a new driver restored from the changelogs of the one before. */
     private static Run run(Path stateDir, List<List<Example>> segments) {
@@ -61,6 +66,7 @@ class SearchTrainingTest {
         List<TrainingMetrics> metrics = new ArrayList<>();
         List<byte[]> states = new ArrayList<>();
         Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
+        ModelStatus served = null;
         for (List<Example> segment : segments) {
             try (TrainingFixture f = new TrainingFixture(settings, stateDir)) {
                 if (changelogs != null) {
@@ -70,13 +76,14 @@ class SearchTrainingTest {
                 snapshots.addAll(f.snapshots.readValuesToList());
                 metrics.addAll(f.metrics.readValuesToList());
                 changelogs = f.changelogs();
+                served = f.status(MODEL);
                 states.clear();
                 for (int t = 0; t < 6; t++) {
                     states.add(f.trainerState(SearchTraining.trialId(MODEL, t)));
                 }
             }
         }
-        return new Run(snapshots, metrics, states);
+        return new Run(snapshots, metrics, states, served);
     }
 
     private static List<String> events(List<TrainingMetrics> metrics) {
@@ -101,6 +108,13 @@ class SearchTrainingTest {
             assertThat(s.getTrial()).startsWith(MODEL + "~t");
             assertThat(s.getTrialConfig()).containsOnlyKeys("batch-size", "learning-rate");
         }
+        ModelSnapshot last = run.snapshots().get(run.snapshots().size() - 1);
+        assertThat(run.served().snapshotVersion())
+                .as("m's status: its own version")
+                .isEqualTo(last.getVersion());
+        assertThat(run.served().stateBytes())
+                .as("m has no trainer state of its own")
+                .isZero();
         List<String> events = events(run.metrics());
         assertThat(events).anyMatch(e -> e.startsWith("m search-prune m~t"));
         assertThat(events).anyMatch(e -> e.startsWith("m search-promote m~t"));
