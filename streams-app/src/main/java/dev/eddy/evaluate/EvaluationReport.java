@@ -247,7 +247,7 @@ public final class EvaluationReport {
 
     /**
      * Every trial's search metric along the stream (a line ends where the trial is paused and starts again where it
-     * resumes), the champion switches and re-openings as dashed lines.
+     * resumes), the champion switches, re-openings and PBT's exploit rounds as dashed lines.
      */
     private static boolean trialPlot(Path png, StreamResult s, SearchResult r) throws IOException {
         List<Plots.Series> series = new ArrayList<>();
@@ -255,12 +255,14 @@ public final class EvaluationReport {
             series.add(new Plots.Series(SearchTraining.trialId(r.learner(), t), r.position(), r.trialMetrics()[t]));
         }
         double[] switches = r.events().stream()
-                .filter(e -> e.kind().equals("search-champion") || e.kind().equals("search-reopen"))
+                .filter(e -> List.of("search-champion", "search-reopen", "search-exploit")
+                        .contains(e.kind()))
                 .mapToDouble(SearchTraining.Event::row)
+                .distinct()
                 .toArray();
         Plots.Chart chart = Plots.Chart.of(
                         s.name() + ": " + r.learner() + " trials (search metric)", "examples", "search metric")
-                .withMarkers(switches, "champion switches and re-openings");
+                .withMarkers(switches, "champion switches, re-openings and exploits");
         return Plots.write(png, chart, series);
     }
 

@@ -9,6 +9,7 @@ import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -309,6 +310,30 @@ final class ModelTraining implements TaskTraining {
             listener.onPaused(modelId, false);
         }
         if (batch.full() && !trainer.stopped()) {
+            step(nowMs);
+        } else {
+            writeState();
+        }
+    }
+
+    /**
+     * Population-based training's exploit (or, with {@code donor} this model, its explore): the model continues from
+     * the donor's network and optimizer state under {@code config} ({@link Trainer#copyOf}), keeping its own counters,
+     * partial batch (resized to the new {@code batch-size}, a full one trained now), holdout buffer and prequential
+     * figures; the drift detector starts afresh on the new model's errors. Written to the stores like every change.
+     *
+     * @throws IllegalArgumentException when either model is an ensemble, or {@code config} does not fit the donor's
+     *     state (named by {@link Trainer#copyOf})
+     */
+    void exploit(ModelTraining donor, TrainerConfig config, long nowMs) {
+        if (!(trainer instanceof Trainer own) || !(donor.trainer instanceof Trainer from)) {
+            throw new IllegalArgumentException(
+                    "model '" + modelId + "': an exploit copies one network, not an ensemble");
+        }
+        trainer = Trainer.copyOf(config, from).continuingFrom(own);
+        batch.setBatchSize(config.batchSize());
+        drift.reset();
+        if (batch.full()) {
             step(nowMs);
         } else {
             writeState();

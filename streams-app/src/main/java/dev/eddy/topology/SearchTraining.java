@@ -4,6 +4,7 @@ import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.search.Asha;
 import dev.eddy.core.search.Champion;
 import dev.eddy.core.search.Hyperband;
+import dev.eddy.core.search.Pbt;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.search.Zoom;
@@ -47,7 +48,7 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Per example, in this order: every live trial takes the example (scored and trained as alone); then, in trial
  * order, every live trial that has trained exactly its next milestone's number of examples reports its search metric
  * and the strategy's decisions apply ({@link #apply}: a pruned trial stops taking examples, a promoted paused trial
- * takes them again, a zoom-resampled trial starts afresh); then the champion is updated from the live trials'
+ * takes them again, a zoom-resampled trial starts afresh, a PBT-exploiting trial continues its donor's model); then the champion is updated from the live trials'
  * metrics; then the search's own state is written to the store (in the same transaction as the trials'). When the
  * champion's drift detector fires, the search re-opens ({@link #reopen}). Every decision happens at an example count,
  * never on wall-clock time, so the same stream gives the same search, also across a restart.
@@ -57,7 +58,7 @@ import org.apache.avro.specific.SpecificRecord;
  * it was a search), with the trial id and its searched hyper-parameters; a switch publishes the new champion at once
  * ({@code CHAMPION}). Trial snapshots are not published. Every decision is a metrics record of {@code <id>} with an
  * {@code event} ({@code search-prune}, {@code search-promote}, {@code search-complete}, {@code search-resample},
- * {@code search-reopen}, {@code search-champion}, {@code search-reset}).
+ * {@code search-exploit}, {@code search-explore}, {@code search-reopen}, {@code search-champion}, {@code search-reset}).
  *
  * <p>The search metric of a trial: with {@code search.metric=prequential} its windowed prequential accuracy (RMSE
  * for regression) over its last {@code prequential.window} scored examples; with {@code holdout_*} the named score
@@ -282,6 +283,16 @@ public final class SearchTraining implements TaskTraining {
                     resample(t, ((Zoom) strategy).config(t));
                     decided(t, "search-resample", configs.get(t).toString());
                 }
+                case EXPLOIT, EXPLORE -> {
+                    int from = exploit(t);
+                    String detail = from == t
+                            ? "trial " + t + " keeps its weights (no top trial of its shape): "
+                            : "from trial " + from + " to trial " + t + ": ";
+                    decided(
+                            t,
+                            d.action() == Asha.Action.EXPLOIT ? "search-exploit" : "search-explore",
+                            detail + configs.get(t));
+                }
             }
         }
     }
@@ -308,6 +319,22 @@ public final class SearchTraining implements TaskTraining {
         metrics[t] = new TrialMetrics();
         trials[t] = open(t);
         sinceOpen[t] = 0;
+    }
+
+    /**
+     * PBT moved the trial: it continues from its donor's model (itself for an explore) under its new configuration
+     * ({@link ModelTraining#exploit}), keeping its own figures and example counts. Donors are top trials and never
+     * move in the same round, so the order of the round's decisions does not matter. The new configuration is in the
+     * search state, so a restarted trial opens under it.
+     *
+     * @return the donor
+     */
+    private int exploit(int t) {
+        Pbt pbt = (Pbt) strategy;
+        int from = pbt.donor(t) < 0 ? t : pbt.donor(t);
+        configs.set(t, pbt.config(t));
+        trials[t].exploit(trials[from], configOf.apply(configs.get(t)), nowMs);
+        return from;
     }
 
     private void updateChampion() {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -178,6 +179,56 @@ class EvaluateCommandTest {
     }
 
     /**
+     * {@code search.strategy=pbt}: the bottom quarter copies a top trial every interval, so the leaderboard ends with
+     * trials whose configurations were moved, and the exploit events name donor, receiver and configuration.
+     */
+    @Test
+    void aPbtSearchExploitsAtEveryInterval() throws IOException {
+        Path pbt = file(
+                "pbt.properties",
+                "search.strategy=pbt\nsearch.trials=4\nsearch.pbt.interval-examples=500\n"
+                        + "search.space.learning-rate=loguniform(0.001,0.3)\nsearch.space.batch-size=1|8\n");
+        Path report = dir.resolve("p");
+        Run run = eddy(
+                "evaluate",
+                "--dataset",
+                "sea",
+                "--examples",
+                "3000",
+                "--model",
+                pbt.toString(),
+                "--report",
+                report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("| sea | 3,000 | pbt |", "pbt on sea (search.strategy=pbt)", "| pbt~t03 |");
+        JsonNode stream = JSON.readTree(report.resolve("report.json").toFile())
+                .get("streams")
+                .get(0);
+        assertThat(learner(stream, "pbt").get("accuracy").asDouble()).isBetween(0.6, 1.0);
+        JsonNode search = stream.get("searches").get(0);
+        assertThat(search.get("strategy").asText()).isEqualTo("pbt");
+        List<JsonNode> exploits = new ArrayList<>();
+        search.get("events").forEach(e -> {
+            if (e.get("kind").asText().equals("search-exploit")) {
+                exploits.add(e);
+            }
+        });
+        // one exploit per round of 500 trained examples (k = ⌈4 · 0.25⌉ = 1; no fixed key, so always a donor)
+        long trained = search.get("trials").get(0).get("examples").asLong();
+        assertThat(trained).isBetween(2_000L, 3_000L);
+        assertThat(exploits).hasSize((int) (trained / 500));
+        for (JsonNode e : exploits) {
+            assertThat(e.get("detail").asText())
+                    .matches("from trial \\d to trial \\d: \\{batch-size=(1|8), learning-rate=.*\\}");
+        }
+        assertThat(search.get("trials"))
+                .extracting(t -> t.get("status").asText())
+                .containsOnly("running");
+        assertThat(search.get("trialExamples").asLong())
+                .isEqualTo(4 * search.get("trials").get(0).get("examples").asLong());
+    }
+
+    /**
      * A regression search ranks by windowed RMSE, smaller first, and reports RMSE; with ensemble-top the served value
      * is the mean of the voters', so it differs from the champion-only search on the same trials.
      */
@@ -216,14 +267,14 @@ class EvaluateCommandTest {
 
     @Test
     void badSearchKeysAreRefusedAtStartNamingTheFileAndKey() throws IOException {
-        Path pbt = file("pbt.properties", "search.strategy=pbt\n");
+        Path pbt = file("pbt.properties", "search.strategy=pbt\nsearch.pbt.interval-examples=0\n");
         Path range = file("range.properties", "search.strategy=random\nsearch.space.learning-rate=loguniform(1,0.1)\n");
         Path notTrainer = file("nt.properties", "search.strategy=random\nsearch.space.holdout.fraction=0.1|0.2\n");
         Path grid = file("grid.properties", "search.strategy=grid\nsearch.trials=500\n");
         Path badLayers = file("bl.properties", "search.strategy=grid\nsearch.space.layers=8:relu|8:nope\n");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", pbt.toString()),
-                "pbt.properties: search.strategy=pbt is not available yet");
+                "pbt.properties: search.pbt.interval-examples must be an integer >= 1, got '0'");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", range.toString()),
                 "range.properties: search.space.learning-rate: 'loguniform(1,0.1)' is an empty or inverted range");

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.AshaConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.train.Architecture;
 import dev.eddy.core.train.Evaluation;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.schema.Example;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,6 +213,49 @@ class LocalSearchTest {
             LocalTraining alone = new LocalTraining(trialConfig(config), TrainingListener.NONE);
             examples.subList((int) last.row(), examples.size()).forEach(alone::accept);
             assertThat(search.trialState(trial)).as("trial %d", trial).isEqualTo(alone.trainerState());
+        }
+    }
+
+    /**
+     * PBT over 4 trials, every 30 trained examples: the bottom trial copies a top trial. Replayed up to an exploit's
+     * row, the receiver has the donor's weights exactly, under the event's configuration (one batch size, so its
+     * partial batch does not fill at the exploit and no step follows it); the same stream gives the same search.
+     */
+    @Test
+    void pbtCopiesTheDonorsModelAtEachInterval() {
+        SearchConfig pbt = search(
+                "search.strategy", "pbt",
+                "search.trials", "4",
+                "search.seed", "3",
+                "search.pbt.interval-examples", "30",
+                "search.pbt.quantile", "0.25",
+                "search.space.learning-rate", "loguniform(0.001,0.5)",
+                "search.space.batch-size", "4");
+        List<Example> examples = TrainingFixture.blobs(200, 23, MODEL);
+        LocalSearch one = local(pbt);
+        LocalSearch two = local(pbt);
+        double[] servedOne = examples.stream().mapToDouble(one::accept).toArray();
+        assertThat(examples.stream().mapToDouble(two::accept).toArray()).isEqualTo(servedOne);
+        assertThat(one.events()).isEqualTo(two.events());
+        List<SearchTraining.Event> exploits = one.events().stream()
+                .filter(e -> e.kind().equals("search-exploit"))
+                .toList();
+        long trained = one.leaderboard().get(0).trained();
+        assertThat(exploits).hasSize((int) (trained / 30));
+        for (SearchTraining.Event exploit : exploits) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("from trial (\\d) to trial (\\d): (.*)")
+                    .matcher(exploit.detail());
+            assertThat(m.matches()).as(exploit.detail()).isTrue();
+            int donor = Integer.parseInt(m.group(1));
+            assertThat(Integer.parseInt(m.group(2))).isEqualTo(exploit.trial()).isNotEqualTo(donor);
+            LocalSearch replay = local(pbt);
+            examples.subList(0, (int) exploit.row()).forEach(replay::accept);
+            Trainer receiver = Trainer.restore(replay.trialState(exploit.trial()));
+            Trainer from = Trainer.restore(replay.trialState(donor));
+            assertThat(Architecture.weights(receiver.network()))
+                    .containsExactlyElementsOf(Architecture.weights(from.network()));
+            assertThat(receiver.config().learningRate())
+                    .isEqualTo(Double.parseDouble(m.group(3).replaceAll(".*learning-rate=([^,}]*).*", "$1")));
         }
     }
 

@@ -58,13 +58,17 @@ class SearchTrainingTest {
 
     /** Pipes the segments, each in a new driver restored from the changelogs of the one before. */
     private static Run run(Path stateDir, List<List<Example>> segments) {
+        return run(settings(), stateDir, segments);
+    }
+
+    private static Run run(Map<String, String> settings, Path stateDir, List<List<Example>> segments) {
         List<ModelSnapshot> snapshots = new ArrayList<>();
         List<TrainingMetrics> metrics = new ArrayList<>();
         List<byte[]> states = new ArrayList<>();
         Map<String, List<KeyValue<byte[], byte[]>>> changelogs = null;
         ModelStatus served = null;
         for (List<Example> segment : segments) {
-            try (TrainingFixture f = new TrainingFixture(settings(), stateDir)) {
+            try (TrainingFixture f = new TrainingFixture(settings, stateDir)) {
                 if (changelogs != null) {
                     f.restore(changelogs);
                 }
@@ -148,6 +152,39 @@ class SearchTrainingTest {
         }
         for (int t = 0; t < 6; t++) {
             assertThat(pieces.trialStates().get(t))
+                    .isEqualTo(whole.trialStates().get(t));
+        }
+    }
+
+    /**
+     * PBT in the application: restarts mid-interval and right after exploits continue exactly (same exploits, same
+     * trial states), also where an exploit changed a non-live key (l2): the restarted trial opens under the
+     * configuration in the search state.
+     */
+    @Test
+    void aPbtSearchRestartsExactlyThroughItsExploits() {
+        Map<String, String> pbt = settings();
+        pbt.keySet().removeIf(k -> k.startsWith("model.m.search.asha."));
+        pbt.put("model.m.search.strategy", "pbt");
+        pbt.put("model.m.search.pbt.interval-examples", "40");
+        pbt.put("model.m.search.space.learning-rate", "loguniform(0.001,0.5)");
+        pbt.put("model.m.search.space.l2", "uniform(0,0.01)");
+        List<Example> input = TrainingFixture.blobs(400, 11, MODEL);
+        Run whole = run(pbt, dir.resolve("whole"), List.of(input));
+        Run pieces = run(
+                pbt,
+                dir.resolve("pieces"),
+                List.of(input.subList(0, 70), input.subList(70, 101), input.subList(101, input.size())));
+
+        List<String> events = events(whole.metrics());
+        assertThat(events.stream().filter(e -> e.contains("search-exploit")))
+                .as("k = ⌈6 · 0.25⌉ = 2 exploits per round of 40")
+                .hasSizeGreaterThanOrEqualTo(14)
+                .allMatch(e -> e.matches("m search-exploit m~t0\\d: from trial \\d to trial \\d: \\{.*l2=.*\\}"));
+        assertThat(events(pieces.metrics())).isEqualTo(events);
+        for (int t = 0; t < 6; t++) {
+            assertThat(pieces.trialStates().get(t))
+                    .as("trial %d", t)
                     .isEqualTo(whole.trialStates().get(t));
         }
     }

@@ -230,4 +230,28 @@ class WarmStartWaitTest {
             assertThat(f.deadLetters.readRecordsToList()).isEmpty();
         }
     }
+
+    /** A waiting model whose warm start is removed from the configuration starts cold and trains what it held. */
+    @Test
+    void withoutTheWarmStartKeyAWaitingModelStartsColdWithItsHeldInputs() {
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("waiting"), Map.of())) {
+            f.pipe(target(3, 8));
+            assertThat(f.status("tgt").waiting()).isEqualTo(new WarmStartWait("src", 3, 10_000));
+            changelogs = f.changelogs();
+        }
+        Map<String, String> cold = both();
+        cold.remove("model.tgt.warm-start.from");
+        cold.remove("model.tgt.frozen-layers");
+        try (TrainingFixture f = new TrainingFixture(cold, dir.resolve("cold"), Map.of())) {
+            f.restore(changelogs);
+            f.pipe(target(1, 9));
+            ModelStatus s = f.status("tgt");
+            assertThat(s.waiting()).isNull();
+            assertThat(s.warmStart()).isNull();
+            assertThat(s.examplesTrained()).isEqualTo(4);
+            assertThat(f.storedSlots(TrainingTopology.TRAINER_STATE_STORE, "tgt/warm-start-wait"))
+                    .isZero();
+        }
+    }
 }

@@ -70,7 +70,17 @@ public final class Asha implements TrialSearch {
         /**
          * Zoom only: the trial takes a new configuration ({@link Zoom#config}) and starts again from a fresh model.
          */
-        RESAMPLE
+        RESAMPLE,
+        /**
+         * PBT only: the trial copies the weights and optimizer state of {@link Pbt#donor} and trains on under
+         * {@link Pbt#config} (the donor's hyper-parameters, perturbed or resampled).
+         */
+        EXPLOIT,
+        /**
+         * PBT only: a bottom trial with no top trial of its shape keeps its weights and trains on under
+         * {@link Pbt#config} (its own hyper-parameters, perturbed or resampled).
+         */
+        EXPLORE
     }
 
     /** Where a trial stands. */

@@ -116,6 +116,11 @@ public record SearchConfig(
             throw new IllegalArgumentException(
                     "search.strategy=" + strategy + " takes settings " + expected + ", got " + found);
         }
+        if (strategy.equals("pbt") && trials < 2) {
+            throw new IllegalArgumentException("search.trials=" + trials
+                    + " with search.strategy=pbt: population-based training needs at least 2 trials (a top and a"
+                    + " bottom quantile)");
+        }
         if (strategy.equals("grid")) {
             int size = space.gridSize();
             if (trials != size) {

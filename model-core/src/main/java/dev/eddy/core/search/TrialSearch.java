@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * trained) and what follows from a report ({@link #report}). Every decision depends only on the sequence of
  * reports, never on wall-clock time, and the state is saved exactly, so a restored search takes the same decisions.
  */
-public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Zoom {
+public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Pbt, Zoom {
 
     /** The number of trials. */
     int trials();
@@ -45,11 +45,9 @@ public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Zoom {
 
     /**
      * The strategy of {@code config} over its {@link SearchConfig#initialTrials}: {@link AllTrials} for grid and
-     * random, {@link Asha}, {@link Hyperband}, {@link Zoom}.
+     * random, {@link Asha}, {@link Hyperband}, {@link Zoom}, {@link Pbt}.
      *
      * @param maximize whether a larger metric is better ({@link SearchConfig#maximize})
-     * @throws IllegalArgumentException for {@code pbt}, which this build does not run yet (named, so the
-     *     configuration fails at start)
      */
     static TrialSearch of(SearchConfig config, boolean maximize) {
         return switch (config.strategy()) {
@@ -62,8 +60,14 @@ public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Zoom {
                     config.initialTrials(),
                     config.seed(),
                     maximize);
-            default -> throw new IllegalArgumentException("search.strategy=" + config.strategy()
-                    + " is not available yet; one of grid, random, zoom, asha, hyperband");
+            case "pbt" -> new Pbt(
+                    (PbtConfig) config.settings().orElseThrow(),
+                    config.space(),
+                    config.initialTrials(),
+                    config.seed(),
+                    maximize);
+            default -> throw new IllegalArgumentException(
+                    "search.strategy=" + config.strategy() + " is not one of " + SearchConfig.STRATEGIES);
         };
     }
 }

@@ -129,11 +129,7 @@ public final class Zoom implements TrialSearch {
                 return List.of(new Asha.Decision(trial, Asha.Action.CONTINUE, round - 1));
             }
         }
-        Integer[] order = new Integer[trials];
-        for (int t = 0; t < trials; t++) {
-            order[t] = t;
-        }
-        Arrays.sort(order, (a, b) -> compare(reported[a], reported[b]));
+        Integer[] order = Trials.ranked(reported, maximize);
         int keep = (trials + 3) / 4;
         List<Asha.Decision> decisions = new ArrayList<>();
         for (int i = keep; i < trials; i++) {
@@ -148,14 +144,6 @@ public final class Zoom implements TrialSearch {
         Arrays.fill(hasReported, false);
         round++;
         return List.copyOf(decisions);
-    }
-
-    /** Better first; NaN last. */
-    private int compare(double a, double b) {
-        if (Double.isNaN(a) || Double.isNaN(b)) {
-            return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
-        }
-        return maximize ? Double.compare(b, a) : Double.compare(a, b);
     }
 
     /** A configuration near {@code parent} (the class javadoc's moves), one dimension at a time in key order. */
@@ -206,12 +194,7 @@ public final class Zoom implements TrialSearch {
         out.writeInt(trials);
         out.writeInt(round);
         for (int t = 0; t < trials; t++) {
-            SortedMap<String, String> c = configs.get(t);
-            out.writeInt(c.size());
-            for (var e : c.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeUTF(e.getValue());
-            }
+            Trials.writeConfig(out, configs.get(t));
             out.writeLong(started[t]);
             out.writeBoolean(hasReported[t]);
             out.writeLong(Double.doubleToRawLongBits(reported[t]));
@@ -230,12 +213,7 @@ public final class Zoom implements TrialSearch {
         }
         int savedRound = in.readInt();
         for (int t = 0; t < trials; t++) {
-            SortedMap<String, String> c = new TreeMap<>();
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                c.put(in.readUTF(), in.readUTF());
-            }
-            configs.set(t, Collections.unmodifiableSortedMap(c));
+            configs.set(t, Trials.readConfig(in));
             started[t] = in.readLong();
             hasReported[t] = in.readBoolean();
             reported[t] = Double.longBitsToDouble(in.readLong());

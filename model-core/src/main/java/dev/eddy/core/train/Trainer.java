@@ -86,6 +86,13 @@ public final class Trainer implements Learner {
      */
     public static final int STATE_VERSION = 3;
 
+    /**
+     * The keys that shape the state {@link #copyOf} copies (the network's arrays, the optimizer's moments, the
+     * standardization statistics): a copy is only between configurations equal in these.
+     */
+    public static final List<String> STATE_SHAPE_KEYS =
+            List.of("frozen-layers", "input-size", "layers", "loss", "optimizer", "precision", "standardize");
+
     private TrainerConfig config;
     private final Network network;
     private final Loss loss;
@@ -412,6 +419,69 @@ public final class Trainer implements Learner {
         if (resetOptimizer) {
             optimizer = optimizer(config);
         }
+    }
+
+    /**
+     * Population-based training's exploit: a trainer under {@code config} that continues the model of {@code donor}.
+     * It takes what the donor has learned: the parameters, batch-norm running statistics and dropout generator, the
+     * optimizer's state (moments and its own update count, which Adam's bias correction uses), the input
+     * standardization statistics and the pruning masks. Everything the configuration drives starts from
+     * {@code config}: the new learning rate, batch size, clipping, l1/l2, optimizer hyper-parameters and schedule are
+     * in force from the next step; reduce-on-plateau, early stopping, the non-finite guard and the best weights start
+     * afresh; it is not stopped. The counters (steps, examples seen, budget start, skipped steps) are 0: a trial that
+     * exploits keeps its own place on the stream with {@code copyOf(config, donor).continuingFrom(itself)}, so the
+     * schedule and the partial batch go on counting its own examples.
+     *
+     * @throws IllegalArgumentException naming the keys when {@code config} differs from the donor's in a key that
+     *     shapes the state ({@link #STATE_SHAPE_KEYS}), or the donor's optimizer state does not fit the configured one
+     *     (another {@code momentum}/{@code amsgrad}/{@code centered} layout); for an ensemble
+     */
+    public static Trainer copyOf(TrainerConfig config, Trainer donor) {
+        if (config.ensemble().enabled()) {
+            throw new IllegalArgumentException("an exploit copies one network; the config sets ensemble="
+                    + config.ensemble().kind().key());
+        }
+        List<String> differ = new ArrayList<>();
+        for (String key : STATE_SHAPE_KEYS) {
+            if (!Objects.equals(
+                    config.toProperties().get(key), donor.config.toProperties().get(key))) {
+                differ.add(key);
+            }
+        }
+        if (config.prune().isPresent() != (donor.pruning != null)) {
+            differ.add("prune.*");
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("cannot copy a model trained under other " + differ
+                    + ": the copy keeps the donor's layers and optimizer state, so these keys must be equal");
+        }
+        Trainer copy = new Trainer(config);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                donor.network.saveState(out);
+                donor.optimizer.saveState(out);
+                if (donor.pruning != null) {
+                    donor.pruning.saveState(out);
+                }
+            }
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                copy.network.loadState(in);
+                copy.optimizer.loadState(in);
+                if (copy.pruning != null) {
+                    copy.pruning.loadState(in);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "the donor's state does not fit " + config.optimizer() + " under the new" + " configuration: "
+                            + e.getMessage(),
+                    e);
+        }
+        if (copy.standardizer != null) {
+            copy.standardizer.copyFrom(donor.standardizer);
+        }
+        return copy;
     }
 
     /**

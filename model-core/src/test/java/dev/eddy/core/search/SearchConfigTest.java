@@ -139,6 +139,25 @@ class SearchConfigTest {
                 "search.pbt.resample-probability must be a number in [0, 1], got '2'",
                 error(with("search.strategy", "pbt", "search.pbt.resample-probability", "2")));
         assertEquals(
+                "search.pbt.interval-examples must be an integer >= 1, got '0'",
+                error(with("search.strategy", "pbt", "search.pbt.interval-examples", "0")));
+        assertEquals(
+                "search.pbt.interval-examples must be an integer >= 1, got '5k'",
+                error(with("search.strategy", "pbt", "search.pbt.interval-examples", "5k")));
+        assertEquals(
+                "search.pbt.quantile must be a number in (0, 0.5], got '0'",
+                error(with("search.strategy", "pbt", "search.pbt.quantile", "0")));
+        assertEquals(
+                "search.pbt.quantile must be a number in (0, 0.5], got 'top'",
+                error(with("search.strategy", "pbt", "search.pbt.quantile", "top")));
+        assertEquals(
+                "search.pbt.resample-probability must be a number in [0, 1], got '-0.1'",
+                error(with("search.strategy", "pbt", "search.pbt.resample-probability", "-0.1")));
+        assertTrue(error(with("search.strategy", "zoom", "search.pbt.interval-examples", "10"))
+                .startsWith("key 'search.pbt.interval-examples' does not apply with search.strategy=zoom"));
+        assertTrue(error(with("search.strategy", "pbt", "search.trials", "1"))
+                .startsWith("search.trials=1 with search.strategy=pbt: population-based training needs at least 2"));
+        assertEquals(
                 "search.zoom.round-examples must be an integer >= 1, got '0'",
                 error(with("search.strategy", "zoom", "search.zoom.round-examples", "0")));
         assertTrue(error(with("search.strategy", "asha", "search.space.hidden", "1"))

@@ -28,8 +28,7 @@ class TrialSearchTest {
         assertInstanceOf(Asha.class, of("asha"));
         assertInstanceOf(Hyperband.class, of("hyperband"));
         assertInstanceOf(Zoom.class, of("zoom"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of("pbt"));
-        assertTrue(e.getMessage().startsWith("search.strategy=pbt is not available yet"));
+        assertInstanceOf(Pbt.class, of("pbt"));
     }
 
     /** Grid and random: every trial trains throughout and never reports. */
