@@ -217,6 +217,79 @@ class SearchTrainingTest {
         return EddyConfig.of(s);
     }
 
+    /** {@code reset m}: the search starts again from its first trials, as a new one would; m's versions go on. */
+    @Test
+    void resetRestartsTheSearchAndTheVersionsGoOn() {
+        List<Example> input = TrainingFixture.blobs(300, 11, MODEL);
+        Run fresh = run(dir.resolve("fresh"), List.of(input));
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("reset"))) {
+            f.pipe(input);
+            List<ModelSnapshot> before = f.snapshots.readValuesToList();
+            f.metrics.readValuesToList();
+            f.command("reset m");
+            f.pipe(input);
+            List<ModelSnapshot> after = f.snapshots.readValuesToList();
+            List<String> events = events(f.metrics.readValuesToList());
+
+            assertThat(events.get(0)).startsWith("m search-reset");
+            assertThat(events.subList(1, events.size())).isEqualTo(events(fresh.metrics()));
+            assertThat(after).hasSameSizeAs(fresh.snapshots());
+            for (int i = 0; i < after.size(); i++) {
+                assertThat(after.get(i).getVersion())
+                        .isEqualTo(before.get(before.size() - 1).getVersion() + 1 + i);
+                assertThat(after.get(i).getParameters())
+                        .isEqualTo(fresh.snapshots().get(i).getParameters());
+            }
+            for (int t = 0; t < 6; t++) {
+                assertThat(f.trainerState(SearchTraining.trialId(MODEL, t)))
+                        .isEqualTo(fresh.trialStates().get(t));
+            }
+        }
+    }
+
+    /** A model that becomes a search keeps its versions: the search's first snapshot follows the last one. */
+    @Test
+    void aModelThatBecomesASearchContinuesItsVersions() {
+        Map<String, String> plain = settings();
+        plain.keySet().removeIf(k -> k.startsWith("model.m.search."));
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        long last;
+        try (TrainingFixture f = new TrainingFixture(plain, dir.resolve("plain"))) {
+            f.pipe(TrainingFixture.blobs(100, 13, MODEL));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            last = published.get(published.size() - 1).getVersion();
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("searched"))) {
+            f.restore(changelogs);
+            f.pipe(TrainingFixture.blobs(200, 17, MODEL));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            assertThat(last).isPositive();
+            assertThat(published).isNotEmpty();
+            assertThat(published.get(0).getVersion()).isEqualTo(last + 1);
+            assertThat(published.get(0).getTrial()).startsWith("m~t");
+        }
+    }
+
+    /** {@code set m} of a key that is not searched reaches every trial: each evaluates at once. */
+    @Test
+    void settingAKeyThatIsNotSearchedChangesEveryTrial() {
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("set-all"))) {
+            List<Example> input = TrainingFixture.blobs(30, 19, MODEL);
+            f.pipe(input.subList(0, 10));
+            assertThat(f.metrics.readValuesToList()).allMatch(r -> r.getEvent() != null);
+            f.command("set m eval-every 1");
+            f.pipe(input.subList(10, 30));
+            assertThat(f.metrics.readValuesToList().stream()
+                            .filter(r -> r.getEvent() == null)
+                            .map(TrainingMetrics::getModelId)
+                            .distinct())
+                    .as("an evaluation record of every trial")
+                    .containsExactlyInAnyOrder("m~t00", "m~t01", "m~t02", "m~t03", "m~t04", "m~t05");
+            assertThat(f.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
     @Test
     void settingASearchedKeyIsRefusedWithADeadLetter() {
         try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("set"))) {

@@ -74,6 +74,22 @@ public final class FloatProduct {
             return;
         }
         Scratch scratch = SCRATCH.get();
+        if (m < PACK_MIN_ROWS && !transB) {
+            // b's rows packed once (a vectorized conversion), then the same chains as fewRows in the float row loop
+            float[][] rows = scratch.rows(k, n);
+            pack(b.data, k, n, rows);
+            float[] acc = scratch.start(n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    acc[j] = bias == null ? 0f : (float) bias[j];
+                }
+                oneRow(x, i * xRow, xInner, 0, k, rows, acc, n);
+                for (int j = 0; j < n; j++) {
+                    c.data[i * n + j] = acc[j];
+                }
+            }
+            return;
+        }
         if (m < PACK_MIN_ROWS) {
             float[] acc = scratch.start(n);
             for (int i = 0; i < m; i++) {

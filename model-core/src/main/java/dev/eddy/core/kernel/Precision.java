@@ -52,10 +52,15 @@ public enum Precision {
      * (about 1.4 ns an element, measured), where the two separate loops take about a third of that.
      */
     public void round(double[] a, int n) {
+        round(a, 0, n);
+    }
+
+    /** a[i] ← round(a[i]) for i in [from, to) (see {@link #round(double[], int)}). */
+    public void round(double[] a, int from, int to) {
         if (this == FLOAT32) {
             float[] f = CHUNKS.get();
-            for (int o = 0; o < n; o += CHUNK) {
-                int e = Math.min(CHUNK, n - o);
+            for (int o = from; o < to; o += CHUNK) {
+                int e = Math.min(CHUNK, to - o);
                 for (int i = 0; i < e; i++) {
                     f[i] = (float) a[o + i];
                 }

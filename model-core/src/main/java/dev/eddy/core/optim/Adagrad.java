@@ -40,10 +40,10 @@ public final class Adagrad extends ElementwiseOptimizer {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] sum = s[0];
         double clr = lr / (1 + (t - 1) * lrDecay);
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             sum[j] += g[j] * g[j];
             theta[j] -= clr * (g[j] / (Math.sqrt(sum[j]) + eps));
         }

@@ -39,7 +39,7 @@ public class Adam extends ElementwiseOptimizer {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] m = s[0];
         double[] v = s[1];
         double[] w = amsgrad ? s[2] : v;
@@ -49,7 +49,7 @@ public class Adam extends ElementwiseOptimizer {
         // division keeps the bits and saves a division per element (the test is loop-invariant, which
         // the JIT can hoist out of the loop).
         boolean corrected = bc2Sqrt != 1.0;
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             m[j] = beta1 * m[j] + (1 - beta1) * g[j];
             v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
             if (amsgrad) {

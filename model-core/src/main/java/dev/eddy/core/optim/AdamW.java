@@ -31,11 +31,11 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double keep = 1 - lr * weightDecay;
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             theta[j] *= keep;
         }
-        super.update(theta, g, s, t, lr);
+        super.update(theta, g, s, t, lr, from, to);
     }
 }

@@ -20,6 +20,12 @@ public abstract class ElementwiseOptimizer implements Optimizer {
 
     private static final int STATE_VERSION = 1;
 
+    /**
+     * Elements updated and rounded together in {@link Precision#FLOAT32}: θ, g and the slots of a chunk (32 KiB each)
+     * stay in the core's cache between the update and the rounding passes.
+     */
+    private static final int CHUNK = 4096;
+
     private final int slots;
     private long iterations;
     private String[] names;
@@ -45,11 +51,20 @@ public abstract class ElementwiseOptimizer implements Optimizer {
         beginStep(iterations);
         for (int i = 0; i < state.length; i++) {
             Parameter p = params.get(i);
-            precision.round(p.grad());
-            update(p.value(), p.grad(), state[i], iterations, learningRate);
-            precision.round(p.value());
-            for (double[] slot : state[i]) {
-                precision.round(slot);
+            double[] theta = p.value();
+            double[] g = p.grad();
+            if (precision == Precision.FLOAT64) {
+                update(theta, g, state[i], iterations, learningRate, 0, theta.length);
+                continue;
+            }
+            // the rounding fused with the update, CHUNK elements at a time: the chunk is still in the cache
+            for (int from = 0; from < theta.length; from += CHUNK) {
+                int to = Math.min(theta.length, from + CHUNK);
+                update(theta, g, state[i], iterations, learningRate, from, to);
+                precision.round(theta, from, to);
+                for (double[] slot : state[i]) {
+                    precision.round(slot, from, to);
+                }
             }
         }
     }
@@ -80,15 +95,18 @@ public abstract class ElementwiseOptimizer implements Optimizer {
     protected void beginStep(long t) {}
 
     /**
-     * Applies the rule to one tensor in place.
+     * Applies the rule in place to the elements [from, to) of one tensor (elementwise, so a tensor updated in pieces
+     * is updated exactly as in one piece).
      *
      * @param theta parameter values θ, updated in place
      * @param g gradient
      * @param s this parameter's state arrays, {@code slots} of them, each as long as θ
      * @param t 1-based index of this update
      * @param lr learning rate of this update
+     * @param from first element
+     * @param to end of the elements (exclusive)
      */
-    protected abstract void update(double[] theta, double[] g, double[][] s, long t, double lr);
+    protected abstract void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to);
 
     /** Sets the initial values of a freshly allocated parameter state (default: all zero). */
     protected void initialize(double[][] s) {}

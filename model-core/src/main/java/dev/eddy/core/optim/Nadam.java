@@ -55,13 +55,13 @@ public final class Nadam extends ElementwiseOptimizer {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] m = s[0];
         double[] v = s[1];
         double bc2 = 1 - Math.pow(beta2, t);
         double gradStep = lr * (1 - mu) / (1 - muProduct);
         double momentumStep = lr * muNext / (1 - muProduct * muNext);
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             m[j] = beta1 * m[j] + (1 - beta1) * g[j];
             v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
             double denom = Math.sqrt(v[j] / bc2) + eps;

@@ -19,8 +19,10 @@ public interface Optimizer {
     }
 
     /**
-     * Applies one update in {@code precision}: the gradient is read rounded to it, and θ and every state array
-     * (moments, accumulators) are rounded to it after the update, as torch keeps them in the parameter's dtype.
+     * Applies one update in {@code precision}: θ and every state array (moments, accumulators) are rounded to it
+     * after the update, as torch keeps them in the parameter's dtype. The gradients must hold values of {@code
+     * precision} (a float32 network's gradients are floats; whoever changes them afterwards rounds them again, as
+     * the trainer does after clipping): the rule reads them as they are.
      */
     void step(List<Parameter> params, double learningRate, Precision precision);
 

@@ -38,11 +38,11 @@ public final class RmsProp extends ElementwiseOptimizer {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] v = s[0];
         double[] a = centered ? s[1] : null;
         double[] buf = momentum > 0 ? s[s.length - 1] : null;
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             v[j] = rho * v[j] + (1 - rho) * g[j] * g[j];
             double denom;
             if (centered) {

@@ -43,15 +43,15 @@ public final class Sgd extends ElementwiseOptimizer {
     }
 
     @Override
-    protected void update(double[] theta, double[] g, double[][] s, long t, double lr) {
+    protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         if (momentum == 0) {
-            for (int j = 0; j < theta.length; j++) {
+            for (int j = from; j < to; j++) {
                 theta[j] -= lr * g[j];
             }
             return;
         }
         double[] buf = s[0];
-        for (int j = 0; j < theta.length; j++) {
+        for (int j = from; j < to; j++) {
             buf[j] = t == 1 ? g[j] : momentum * buf[j] + (1 - dampening) * g[j];
             double d = nesterov ? g[j] + momentum * buf[j] : buf[j];
             theta[j] -= lr * d;

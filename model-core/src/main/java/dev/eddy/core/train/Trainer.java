@@ -313,6 +313,12 @@ public final class Trainer implements Learner {
             pruning.maskGradients();
         }
         double gradientNorm = clipping.apply(trainable);
+        if (!(clipping instanceof GradientClipping.None)) {
+            // a clipped gradient (g·factor, a clamp to ±c) is a double: back to the precision the optimizer reads
+            for (Parameter p : trainable) {
+                config.precision().round(p.grad());
+            }
+        }
         // rateScale is exactly 1 outside ensembles, and lr·1 = lr: a single network's updates are unchanged.
         double lr = learningRate() * rateScale;
         optimizer.step(trainable, lr, config.precision());
