@@ -382,20 +382,40 @@ public final class SearchTraining implements TaskTraining {
     }
 
     /**
-     * {@code resume} resumes every trial its early stopping stopped; {@code set} of a key that is not searched
-     * changes every trial; {@code reset} restarts the search ({@link #restart}).
+     * Addressed to {@code <id>}: {@code resume} resumes every trial its early stopping stopped; {@code set} of a key
+     * that is not searched changes every trial; {@code reset} restarts the search ({@link #restart}). Addressed to a
+     * trial {@code <id>~tNN}: {@code resume} or {@code set} (a searched key too, which then shows in the trial's
+     * hyper-parameters) acts on that trial only.
      */
     @Override
     public void command(ModelCommand command, long nowMs) {
         this.nowMs = nowMs;
-        if (command.kind() == ModelCommand.Kind.RESET) {
+        int trial = trialOf(command.model());
+        if (trial >= 0) {
+            trials[trial].command(command, nowMs);
+            if (command.kind() == ModelCommand.Kind.SET && configs.get(trial).containsKey(command.key())) {
+                SortedMap<String, String> config = new TreeMap<>(configs.get(trial));
+                config.put(command.key(), command.value());
+                configs.set(trial, Collections.unmodifiableSortedMap(config));
+            }
+        } else if (command.kind() == ModelCommand.Kind.RESET) {
             restart();
         } else {
-            for (ModelTraining trial : trials) {
-                trial.command(command, nowMs);
+            for (ModelTraining each : trials) {
+                each.command(command, nowMs);
             }
         }
         writeState();
+    }
+
+    /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */
+    private int trialOf(String target) {
+        for (int t = 0; t < trials.length; t++) {
+            if (trialId(modelId, t).equals(target)) {
+                return t;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -404,7 +424,9 @@ public final class SearchTraining implements TaskTraining {
      * @return why it is refused, null when it is not
      */
     String refusal(ModelCommand command) {
-        if (command.kind() == ModelCommand.Kind.SET && search.space().keys().contains(command.key())) {
+        if (command.kind() == ModelCommand.Kind.SET
+                && command.model().equals(modelId)
+                && search.space().keys().contains(command.key())) {
             return "'" + command.key() + "' is searched by model '" + modelId + "' (search.space." + command.key()
                     + "); set it on a trial, '" + trialId(modelId, 0) + "', or change the search space";
         }

@@ -17,9 +17,12 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A search inside the Kafka application ({@code model.m.search.*}): its trials train in the task of {@code m}, only
@@ -287,6 +290,45 @@ class SearchTrainingTest {
                     .as("an evaluation record of every trial")
                     .containsExactlyInAnyOrder("m~t00", "m~t01", "m~t02", "m~t03", "m~t04", "m~t05");
             assertThat(f.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
+    /**
+     * {@code set m~t02 learning-rate 0.5} acts on that trial alone, through the trainer-input topic and with direct
+     * routing; resetting a trial alone, or a trial that does not exist, is refused with a dead letter.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"repartition", "direct"})
+    void aCommandToATrialActsOnThatTrial(String routing) {
+        Map<String, String> settings = settings();
+        settings.put("routing", routing);
+        try (TrainingFixture f = new TrainingFixture(settings, dir.resolve("trial-" + routing))) {
+            f.pipe(TrainingFixture.blobs(10, 23, MODEL));
+            double[] before = new double[6];
+            for (int t = 0; t < 6; t++) {
+                before[t] = f.status(SearchTraining.trialId(MODEL, t)).learningRate();
+            }
+            f.command("set m~t02 learning-rate 0.5");
+            f.command("{\"model\": \"m~t03\", \"command\": \"resume\"}");
+            f.command("reset m~t01");
+            f.command("resume m~t06");
+            f.pipe(TrainingFixture.blobs(4, 29, MODEL));
+            for (int t = 0; t < 6; t++) {
+                assertThat(f.status(SearchTraining.trialId(MODEL, t)).learningRate())
+                        .as("trial %d", t)
+                        .isEqualTo(t == 2 ? 0.5 : before[t]);
+            }
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.DETAIL))
+                    .containsExactly(
+                            "a trial cannot be reset alone; 'reset m' restarts the search",
+                            "'m~t06' is not a trial of model 'm'; its trials are m~t00 to m~t05");
+            // The trial's hyper-parameters as the search keeps them (its state record, DataOutput.writeUTF: a 2-byte
+            // length, then the bytes) name the new value.
+            KeyValueStore<String, byte[]> state = f.driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
+            assertThat(new String(state.get(MODEL + "/search"), StandardCharsets.ISO_8859_1))
+                    .contains("learning-rate\u0000\u00030.5");
         }
     }
 
