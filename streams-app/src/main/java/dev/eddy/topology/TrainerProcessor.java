@@ -163,7 +163,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         } else if (input instanceof TrainerInput.Holdout h) {
             misfit = model.holdout(h.example());
         } else {
-            ModelCommand command = ((TrainerInput.Command) input).command().forModel(record.key());
+            ModelCommand command = ((TrainerInput.Command) input).command();
+            if (!command.model().startsWith(record.key() + "~")) {
+                command = command.forModel(record.key());
+            }
             String refusal = model instanceof SearchTraining search ? search.refusal(command) : null;
             if (refusal != null) {
                 deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
