@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Online hyper-parameter search (issue 13): `eddy evaluate` with the searches search-asha, search-hyperband,
-# search-zoom and search-random (default space, 16 trials, seed 42: the same 16 first configurations in all) beside the
+# search-zoom, search-pbt and search-random (default space, 16 trials, seed 42: the same 16 first configurations in all) beside the
 # default learner and logistic-sgd, on elec2, sea, hyperplane and agrawal (generators: 100,000 examples, seed 42).
 # Then one table per stream: the served accuracy of each search, the best and the median of the 16 configurations
 # each over the whole stream (a random search trains every trial on every example exactly as alone: LocalSearchTest
@@ -34,7 +34,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 learners=()
-for l in default logistic-sgd search-asha search-hyperband search-zoom search-random; do
+for l in default logistic-sgd search-asha search-hyperband search-zoom search-pbt search-random; do
   learners+=(--model "$root/benchmarks/learners/$l.properties")
 done
 echo "== eddy evaluate ${args[*]} with ${#learners[@]} learner options (report in $out/search)" >&2
@@ -60,7 +60,7 @@ python3 - "$out/search/report.json" "$out/alone-report/report.json" <<'PY'
 import json, statistics, sys
 streams = json.load(open(sys.argv[1]))["streams"]
 alone = json.load(open(sys.argv[2]))["streams"][0]
-searches = ["search-asha", "search-hyperband", "search-zoom", "search-random"]
+searches = ["search-asha", "search-hyperband", "search-zoom", "search-pbt", "search-random"]
 print("| stream | " + " | ".join(searches) + " | best of the 16 alone | median of the 16 | default | logistic-sgd |")
 print("|---|" + "---:|" * (len(searches) + 4))
 targets = []

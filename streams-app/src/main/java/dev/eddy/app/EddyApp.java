@@ -133,7 +133,8 @@ public final class EddyApp implements AutoCloseable {
                         served,
                         HostInfo.buildFromEndpoint(
                                 streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
-                        history));
+                        history,
+                        config));
         ConsolePage.mount(server, history);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);

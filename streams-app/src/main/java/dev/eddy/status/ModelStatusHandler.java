@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.history.HistoryJson;
 import dev.eddy.history.ModelHistory;
 import dev.eddy.history.TrainingHistory;
@@ -13,6 +15,7 @@ import dev.eddy.metrics.MetricsServer;
 import dev.eddy.serving.ModelCache;
 import dev.eddy.serving.ServingModel;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingTopology;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -49,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code ?local=true} on either: this instance's stores only;
  *   <li>{@code GET /models/{id}/history[?after=SEQ]} → 200 and the model's recent training history
  *       ({@link HistoryJson}; only the records numbered above {@code SEQ} when given), an empty history for a known
- *       model without metrics records yet, or 404 {@code {"error": "no model 'x'; known: a, b", "models": [...]}}.
+ *       model without metrics records yet, or 404 {@code {"error": "no model 'x'; known: a, b", "models": [...]}};
+ *   <li>{@code GET /models/{id}/trials} → 200 and the leaderboard of model {@code id}'s search (see {@link #trials}),
+ *       or 404.
  * </ul>
  *
  * The statuses come from the trainer's status store through interactive queries, stale stores allowed (a standby
@@ -64,6 +70,19 @@ public final class ModelStatusHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStatusHandler.class);
 
+    /**
+     * The leaderboard of a search this instance trains ({@link SearchTraining#leaderboardOf}), empty for a model that
+     * is not a search or not trained here; throws {@link InvalidStateStoreException} while the store is not
+     * queryable.
+     */
+    @FunctionalInterface
+    public interface Trials {
+        Optional<List<SearchTraining.Standing>> of(String modelId);
+
+        /** No searches. */
+        Trials NONE = id -> Optional.empty();
+    }
+
     /** Where the status store comes from; throws {@link InvalidStateStoreException} while it is not queryable. */
     @FunctionalInterface
     public interface StatusStore {
@@ -73,6 +92,7 @@ public final class ModelStatusHandler implements HttpHandler {
     static final long PEER_TIMEOUT_MS = 2000;
     private static final String LOCAL = "local=true";
     private static final String HISTORY = "/history";
+    private static final String TRIALS = "/trials";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
@@ -81,6 +101,7 @@ public final class ModelStatusHandler implements HttpHandler {
     private final String self;
     private final Peers peers;
     private final TrainingHistory history;
+    private final Trials trials;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofMillis(PEER_TIMEOUT_MS))
             .build();
@@ -99,6 +120,15 @@ public final class ModelStatusHandler implements HttpHandler {
      */
     public ModelStatusHandler(
             StatusStore statuses, ModelCache served, String self, Peers peers, TrainingHistory history) {
+        this(statuses, served, self, peers, history, Trials.NONE);
+    }
+
+    /**
+     * @param trials the leaderboards that {@code /models/{id}/trials} answers from
+     */
+    public ModelStatusHandler(
+            StatusStore statuses, ModelCache served, String self, Peers peers, TrainingHistory history, Trials trials) {
+        this.trials = trials;
         this.statuses = statuses;
         this.served = served;
         this.self = self;
@@ -111,7 +141,21 @@ public final class ModelStatusHandler implements HttpHandler {
      * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server}.
      */
     public static ModelStatusHandler of(
-            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history) {
+            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, EddyConfig config) {
+        Trials trials = id -> {
+            SearchConfig search = config.searches().get(id);
+            if (search == null) {
+                return Optional.empty();
+            }
+            byte[] stored = streams.store(StoreQueryParameters.fromNameAndType(
+                                    TrainingTopology.TRAINER_STATE_STORE,
+                                    QueryableStoreTypes.<String, byte[]>keyValueStore())
+                            .enableStaleStores())
+                    .get(id + "/search");
+            return Optional.ofNullable(stored)
+                    .map(bytes -> SearchTraining.leaderboardOf(
+                            id, search, !config.models().get(id).classification(), bytes));
+        };
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
@@ -119,7 +163,8 @@ public final class ModelStatusHandler implements HttpHandler {
                 served,
                 self.host() + ":" + self.port(),
                 new StreamsPeers(streams, self),
-                history);
+                history,
+                trials);
     }
 
     @Override
@@ -127,6 +172,15 @@ public final class ModelStatusHandler implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         String rest = path.length() > "/models".length() ? path.substring("/models/".length()) : "";
         boolean localOnly = LOCAL.equals(exchange.getRequestURI().getRawQuery());
+        if (rest.endsWith(TRIALS) && rest.indexOf('/') == rest.length() - TRIALS.length()) {
+            try {
+                trials(exchange, rest.substring(0, rest.indexOf('/')), localOnly);
+            } catch (InvalidStateStoreException e) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                respond(exchange, 503, error("the search state is not queryable right now: " + e.getMessage()));
+            }
+            return;
+        }
         if (rest.endsWith(HISTORY) && rest.indexOf('/') == rest.length() - HISTORY.length()) {
             history(exchange, URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8));
             return;
@@ -201,6 +255,50 @@ public final class ModelStatusHandler implements HttpHandler {
             return;
         }
         respond(exchange, 200, ModelStatusJson.of(id, mine, version, self));
+    }
+
+    /**
+     * {@code GET /models/{id}/trials}: the search's leaderboard, best first: per trial its id, hyper-parameters,
+     * state (running, paused: pruned, completed), rung, search metric, prequential metric, examples trained and
+     * scored; asked of the instance that trains {@code id}; 404 for a model that is not a search.
+     */
+    private void trials(HttpExchange exchange, String rest, boolean localOnly) throws IOException {
+        String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
+        Optional<List<SearchTraining.Standing>> board = trials.of(id);
+        if (board.isEmpty() && !localOnly) {
+            Optional<JsonNode> theirs =
+                    peers.owner(id).flatMap(peer -> ask(peer, "/models/" + rest + TRIALS + "?" + LOCAL));
+            if (theirs.isPresent()) {
+                respond(exchange, 200, theirs.get());
+                return;
+            }
+        }
+        if (board.isEmpty()) {
+            respond(exchange, 404, error("no search of model '" + id + "' here (no search.* keys, or no example yet)"));
+            return;
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (SearchTraining.Standing s : board.get()) {
+            ObjectNode trial = out.addObject()
+                    .put("trial", SearchTraining.trialId(id, s.trial()))
+                    .put("state", s.status())
+                    .put("rung", s.rung())
+                    .put("examples", s.trained())
+                    .put("scored", s.scored());
+            s.config().forEach(trial.putObject("hyperParameters")::put);
+            number(trial, "metric", s.metric());
+            number(trial, "prequential", s.prequential());
+        }
+        respond(exchange, 200, out);
+    }
+
+    /** A finite number, else null (JSON has no NaN). */
+    private static void number(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
     }
 
     /** {@code GET /models/{id}/history[?after=SEQ]}. */

@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Parses command records and re-keys them by model id ({@code *}: one copy per configured model), so they travel
  * the trainer-input topic to the task that owns the model. A {@code set} is validated against the model's
- * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer.
+ * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer. A command to a
+ * search's trial ({@code resume <id>~tNN}, {@code set <id>~tNN key value}) goes to the task of {@code <id>}.
  *
  * <p>With {@code routing=direct} on input of several partitions ({@link ModelPartitions}) a command reaches every
  * partition whose task trains one of its models, whatever its key: it is applied here to this task's models and
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.processor.api.Record;
 final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
 
     private final SortedMap<String, TrainerConfig> models;
+    private final SortedMap<String, SearchConfig> searches;
     private final ModelPartitions partitions;
     private final boolean fannedOut;
     private final TrainingListener listener;
@@ -36,6 +39,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
      */
     CommandRouter(EddyConfig config, ModelPartitions partitions, boolean fannedOut, TrainingListener listener) {
         this.models = config.models();
+        this.searches = config.searches();
         this.partitions = partitions;
         this.fannedOut = fannedOut;
         this.listener = listener;
@@ -64,12 +68,14 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                 : List.of(command.model());
         int here = context.taskId().partition();
         SortedSet<Integer> elsewhere = new TreeSet<>();
-        for (String modelId : targets) {
+        for (String target : targets) {
+            // A search's trial <id>~tNN trains in the task of <id>.
+            String modelId = target.split("~", 2)[0];
             boolean local = partitions.trainsIn(modelId, here);
             if (fannedOut && !local) {
                 continue; // that partition's task got its own copy
             }
-            String problem = problem(command, modelId);
+            String problem = problem(command, target);
             if (problem != null) {
                 if (!fannedOut) {
                     DeadLetters.forward(context, listener, record, DeadLetterReason.BAD_COMMAND, problem, modelId);
@@ -77,7 +83,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
             } else if (local) {
                 context.forward(new Record<String, Routed>(
                         modelId,
-                        new TrainerInput.Command(command.forModel(modelId)),
+                        new TrainerInput.Command(command.forModel(target)),
                         record.timestamp(),
                         new RecordHeaders()));
             } else {
@@ -93,10 +99,17 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         }
     }
 
-    private String problem(ModelCommand command, String modelId) {
+    private String problem(ModelCommand command, String target) {
+        String modelId = target.split("~", 2)[0];
         TrainerConfig model = models.get(modelId);
         if (model == null) {
             return "model '" + modelId + "' is not configured; configured: " + models.keySet();
+        }
+        if (!target.equals(modelId)) {
+            String trials = trialProblem(command, target, modelId);
+            if (trials != null) {
+                return trials;
+            }
         }
         if (command.kind() != ModelCommand.Kind.SET) {
             return null;
@@ -112,5 +125,26 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    /** A command to one trial: {@code resume} or {@code set} of a trial {@code <id>~tNN} of a configured search. */
+    private String trialProblem(ModelCommand command, String target, String modelId) {
+        SearchConfig search = searches.get(modelId);
+        if (search == null) {
+            return "'" + target + "' is not a trial: model '" + modelId + "' has no search.* keys";
+        }
+        int trials = search.trials();
+        boolean known = false;
+        for (int t = 0; t < trials; t++) {
+            known |= SearchTraining.trialId(modelId, t).equals(target);
+        }
+        if (!known) {
+            return "'" + target + "' is not a trial of model '" + modelId + "'; its trials are "
+                    + SearchTraining.trialId(modelId, 0) + " to " + SearchTraining.trialId(modelId, trials - 1);
+        }
+        if (command.kind() == ModelCommand.Kind.RESET) {
+            return "a trial cannot be reset alone; 'reset " + modelId + "' restarts the search";
+        }
+        return null;
     }
 }

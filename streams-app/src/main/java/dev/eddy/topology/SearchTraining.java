@@ -382,20 +382,40 @@ public final class SearchTraining implements TaskTraining {
     }
 
     /**
-     * {@code resume} resumes every trial its early stopping stopped; {@code set} of a key that is not searched
-     * changes every trial; {@code reset} restarts the search ({@link #restart}).
+     * Addressed to {@code <id>}: {@code resume} resumes every trial its early stopping stopped; {@code set} of a key
+     * that is not searched changes every trial; {@code reset} restarts the search ({@link #restart}). Addressed to a
+     * trial {@code <id>~tNN}: {@code resume} or {@code set} (a searched key too, which then shows in the trial's
+     * hyper-parameters) acts on that trial only.
      */
     @Override
     public void command(ModelCommand command, long nowMs) {
         this.nowMs = nowMs;
-        if (command.kind() == ModelCommand.Kind.RESET) {
+        int trial = trialOf(command.model());
+        if (trial >= 0) {
+            trials[trial].command(command, nowMs);
+            if (command.kind() == ModelCommand.Kind.SET && configs.get(trial).containsKey(command.key())) {
+                SortedMap<String, String> config = new TreeMap<>(configs.get(trial));
+                config.put(command.key(), command.value());
+                configs.set(trial, Collections.unmodifiableSortedMap(config));
+            }
+        } else if (command.kind() == ModelCommand.Kind.RESET) {
             restart();
         } else {
-            for (ModelTraining trial : trials) {
-                trial.command(command, nowMs);
+            for (ModelTraining each : trials) {
+                each.command(command, nowMs);
             }
         }
         writeState();
+    }
+
+    /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */
+    private int trialOf(String target) {
+        for (int t = 0; t < trials.length; t++) {
+            if (trialId(modelId, t).equals(target)) {
+                return t;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -404,7 +424,9 @@ public final class SearchTraining implements TaskTraining {
      * @return why it is refused, null when it is not
      */
     String refusal(ModelCommand command) {
-        if (command.kind() == ModelCommand.Kind.SET && search.space().keys().contains(command.key())) {
+        if (command.kind() == ModelCommand.Kind.SET
+                && command.model().equals(modelId)
+                && search.space().keys().contains(command.key())) {
             return "'" + command.key() + "' is searched by model '" + modelId + "' (search.space." + command.key()
                     + "); set it on a trial, '" + trialId(modelId, 0) + "', or change the search space";
         }
@@ -451,7 +473,7 @@ public final class SearchTraining implements TaskTraining {
                 others.add(t);
             }
         }
-        others.sort((a, b) -> byMetric(metrics[a].value(), metrics[b].value()));
+        others.sort((a, b) -> byMetric(metrics[a].value(), metrics[b].value(), maximize));
         voters.addAll(others.subList(0, Math.min(k - 1, others.size())));
         double[] votes = new double[voters.size()];
         for (int i = 0; i < votes.length; i++) {
@@ -512,24 +534,43 @@ public final class SearchTraining implements TaskTraining {
 
     /** The leaderboard: every trial, best search metric first (NaN last, ties by trial). */
     List<Standing> leaderboard() {
-        List<Standing> board = new ArrayList<>();
+        double[] values = new double[trials.length];
+        double[] prequential = new double[trials.length];
+        long[] scored = new long[trials.length];
         for (int t = 0; t < trials.length; t++) {
+            values[t] = metrics[t].value();
+            prequential[t] = metrics[t].prequential;
+            scored[t] = metrics[t].scored;
+        }
+        return board(strategy, configs, trained, values, prequential, scored, maximize);
+    }
+
+    private static List<Standing> board(
+            TrialSearch strategy,
+            List<SortedMap<String, String>> configs,
+            long[] trained,
+            double[] values,
+            double[] prequential,
+            long[] scored,
+            boolean maximize) {
+        List<Standing> board = new ArrayList<>();
+        for (int t = 0; t < values.length; t++) {
             board.add(new Standing(
                     t,
                     configs.get(t),
                     strategy.status(t).name().toLowerCase(Locale.ROOT),
                     strategy.rung(t),
                     trained[t],
-                    metrics[t].value(),
-                    metrics[t].prequential,
-                    metrics[t].scored));
+                    values[t],
+                    prequential[t],
+                    scored[t]));
         }
-        board.sort((a, b) -> byMetric(a.metric(), b.metric()));
+        board.sort((a, b) -> byMetric(a.metric(), b.metric(), maximize));
         return board;
     }
 
     /** Better search metric first, NaN last (a stable sort keeps the trial order among ties). */
-    private int byMetric(double a, double b) {
+    private static int byMetric(double a, double b, boolean maximize) {
         if (Double.isNaN(a) || Double.isNaN(b)) {
             return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
         }
@@ -609,36 +650,96 @@ public final class SearchTraining implements TaskTraining {
     }
 
     private void restore(byte[] stored) {
+        Stored state = read(modelId, stored, strategy, champion, trials.length);
+        rows = state.rows();
+        servedVersion = state.servedVersion();
+        for (int t = 0; t < trials.length; t++) {
+            configs.set(t, state.configs().get(t));
+            trained[t] = state.trained()[t];
+            sinceOpen[t] = state.sinceOpen()[t];
+            metrics[t] = new TrialMetrics();
+            metrics[t].window = state.figures()[t][0];
+            metrics[t].holdout = state.figures()[t][1];
+            metrics[t].prequential = state.figures()[t][2];
+            metrics[t].scored = state.scored()[t];
+        }
+    }
+
+    /** The record {@code <id>/search} read back; per trial its figures: window, holdout and prequential metrics. */
+    private record Stored(
+            long rows,
+            long servedVersion,
+            List<SortedMap<String, String>> configs,
+            long[] trained,
+            long[] sinceOpen,
+            double[][] figures,
+            long[] scored) {}
+
+    /** Reads the record {@code <id>/search} into {@code strategy} and {@code champion}, and returns the rest. */
+    private static Stored read(String modelId, byte[] stored, TrialSearch strategy, Champion champion, int trials) {
         try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(stored))) {
             StateIo.readHeader(data, TAG, VERSION);
             int n = data.readInt();
-            if (n != trials.length) {
-                throw new IOException("it has " + n + " trials, search.trials is " + trials.length);
+            if (n != trials) {
+                throw new IOException("it has " + n + " trials, search.trials is " + trials);
             }
-            rows = data.readLong();
-            servedVersion = data.readLong();
+            long rows = data.readLong();
+            long servedVersion = data.readLong();
             byte[] strategyBytes = new byte[data.readInt()];
             data.readFully(strategyBytes);
             strategy.loadState(new DataInputStream(new ByteArrayInputStream(strategyBytes)));
             champion.loadState(data);
+            List<SortedMap<String, String>> configs = new ArrayList<>();
+            long[] trained = new long[n];
+            long[] sinceOpen = new long[n];
+            double[][] figures = new double[n][3];
+            long[] scored = new long[n];
             for (int t = 0; t < n; t++) {
                 SortedMap<String, String> config = new TreeMap<>();
                 int keys = data.readInt();
                 for (int i = 0; i < keys; i++) {
                     config.put(data.readUTF(), data.readUTF());
                 }
-                configs.set(t, Collections.unmodifiableSortedMap(config));
+                configs.add(Collections.unmodifiableSortedMap(config));
                 trained[t] = data.readLong();
                 sinceOpen[t] = data.readLong();
-                metrics[t] = new TrialMetrics();
-                metrics[t].read(data);
+                for (int f = 0; f < 3; f++) {
+                    figures[t][f] = data.readDouble();
+                }
+                scored[t] = data.readLong();
             }
+            return new Stored(rows, servedVersion, configs, trained, sinceOpen, figures, scored);
         } catch (IOException | IllegalStateException e) {
             throw new IllegalArgumentException(
                     "model '" + modelId + "': cannot continue the stored search (" + e.getMessage()
                             + "); the search.* keys changed: restore them or use a new application.id",
                     e);
         }
+    }
+
+    /**
+     * The leaderboard of the search of model {@code modelId} kept in its stored record {@code <id>/search} (what
+     * {@code GET /models/{id}/trials} shows), as {@link #leaderboard} would give it in the task.
+     *
+     * @param regression whether the model is a regression (the search metric's direction)
+     * @throws IllegalArgumentException when the record is not one of this search
+     */
+    public static List<Standing> leaderboardOf(String modelId, SearchConfig search, boolean regression, byte[] stored) {
+        boolean maximize = search.maximize(regression);
+        TrialSearch strategy = TrialSearch.of(search, maximize);
+        Stored state = read(
+                modelId,
+                stored,
+                strategy,
+                new Champion(search.trials(), search.switchMargin(), maximize),
+                search.trials());
+        double[] values = new double[search.trials()];
+        double[] prequential = new double[search.trials()];
+        for (int t = 0; t < values.length; t++) {
+            values[t] = search.metric().equals("prequential") ? state.figures()[t][0] : state.figures()[t][1];
+            prequential[t] = state.figures()[t][2];
+        }
+        return board(strategy, state.configs(), state.trained(), values, prequential, state.scored(), maximize);
     }
 
     /** A trial's figures, heard from its trainer, which it passes on to the search's listener. */
@@ -658,13 +759,6 @@ public final class SearchTraining implements TaskTraining {
             data.writeDouble(holdout);
             data.writeDouble(prequential);
             data.writeLong(scored);
-        }
-
-        void read(DataInputStream data) throws IOException {
-            window = data.readDouble();
-            holdout = data.readDouble();
-            prequential = data.readDouble();
-            scored = data.readLong();
         }
 
         @Override

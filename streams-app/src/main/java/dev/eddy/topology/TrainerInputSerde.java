@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Binary form of {@link TrainerInput}: one kind byte (0 train, 1 holdout, 2 command), then for examples the Avro
  * single-object encoding of {@link Example}, for commands the kind ordinal and the length-prefixed UTF-8 key and
- * value (the model id is the record key).
+ * value (the model id is the record key), and for a command to a search's trial the length-prefixed UTF-8 trial id
+ * ({@code <id>~tNN}, the record key being {@code <id>}). A record without the trial id (every one written before
+ * trials could be addressed) reads as a command to the record key's model.
  */
 final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<TrainerInput>, Deserializer<TrainerInput> {
 
@@ -36,14 +38,19 @@ final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<Trainer
         ModelCommand c = ((TrainerInput.Command) input).command();
         byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
         byte[] value = c.value().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(2 + 8 + key.length + value.length)
+        byte[] trial = c.model().indexOf('~') < 0 ? new byte[0] : c.model().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(
+                        2 + 8 + key.length + value.length + (trial.length > 0 ? 4 + trial.length : 0))
                 .put(COMMAND)
                 .put((byte) c.kind().ordinal())
                 .putInt(key.length)
                 .put(key)
                 .putInt(value.length)
-                .put(value)
-                .array();
+                .put(value);
+        if (trial.length > 0) {
+            b.putInt(trial.length).put(trial);
+        }
+        return b.array();
     }
 
     @Override
@@ -60,8 +67,9 @@ final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<Trainer
         ModelCommand.Kind command = ModelCommand.Kind.values()[b.get()];
         String key = utf8(b);
         String value = utf8(b);
-        // The model id is the record key; the processor re-addresses the command with it.
-        return new TrainerInput.Command(new ModelCommand(ModelCommand.ALL_MODELS, command, key, value));
+        // The model id is the record key; the processor re-addresses the command with it, unless it names a trial.
+        String model = b.hasRemaining() ? utf8(b) : ModelCommand.ALL_MODELS;
+        return new TrainerInput.Command(new ModelCommand(model, command, key, value));
     }
 
     private static String utf8(ByteBuffer b) {

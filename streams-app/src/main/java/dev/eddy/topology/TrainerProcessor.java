@@ -163,7 +163,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         } else if (input instanceof TrainerInput.Holdout h) {
             misfit = model.holdout(h.example());
         } else {
-            ModelCommand command = ((TrainerInput.Command) input).command().forModel(record.key());
+            ModelCommand command = ((TrainerInput.Command) input).command();
+            if (!command.model().startsWith(record.key() + "~")) {
+                command = command.forModel(record.key());
+            }
             String refusal = model instanceof SearchTraining search ? search.refusal(command) : null;
             if (refusal != null) {
                 deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
@@ -254,14 +257,18 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     /**
      * A snapshot of {@code snapshot}'s model was just published: every model of this task awaiting it as its source,
-     * with no warm start taken or pinned yet, pins it now.
+     * with no warm start taken or pinned yet and no state (waiting, or no input yet), pins it now. A model that has
+     * state (it started before its warm start was configured) keeps starting cold on {@code reset}: whether it is
+     * open in this process must not decide, or a replay after a restart could differ.
      */
     private void take(ModelSnapshot snapshot) {
         String source = snapshot.getModelId();
         for (Map.Entry<String, WarmStartConfig> e : awaited.entrySet()) {
             String modelId = e.getKey();
             WarmStartConfig w = e.getValue();
-            if (w.sourceModel().equals(source) && warmStart(modelId) == null) {
+            ModelStatus status = stores.status().get(modelId);
+            boolean stateless = status == null || status.waiting() != null;
+            if (w.sourceModel().equals(source) && stateless && warmStart(modelId) == null) {
                 ResolvedWarmStart resolved = new ResolvedWarmStart(
                         w.spec(),
                         WarmStartSource.snapshot(source, snapshot.getVersion()),

@@ -17,6 +17,7 @@ import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingListener;
 import dev.eddy.serving.ServingModel;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingListener;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,6 +42,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -149,8 +151,32 @@ class ModelStatusHandlerTest {
             for (int i = 0; i < 5; i++) {
                 examples.pipeInput(example("e" + i, "beta", i % 2));
             }
+            KeyValueStore<String, byte[]> state = driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
+            ModelStatusHandler.Trials trials = id -> Optional.ofNullable(state.get(id + "/search"))
+                    .map(bytes ->
+                            SearchTraining.leaderboardOf(id, config.searches().get(id), false, bytes));
             serve(new ModelStatusHandler(
-                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE), cache, "127.0.0.1:1", Peers.NONE));
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE),
+                    cache,
+                    "127.0.0.1:1",
+                    Peers.NONE,
+                    new TrainingHistory(),
+                    trials));
+
+            JsonNode board = json.readTree(get("/models/beta/trials").body());
+            assertThat(board.size()).isEqualTo(3);
+            for (JsonNode trial : board) {
+                assertThat(trial.get("trial").asText()).matches("beta~t0[0-2]");
+                assertThat(trial.get("state").asText()).isEqualTo("running");
+                // examples the trial took for training: two steps of 2 and one in its partial batch
+                assertThat(trial.get("examples").asLong()).isEqualTo(5);
+                assertThat(trial.get("hyperParameters").get("learning-rate").asText())
+                        .isIn("0.01", "0.1", "0.5");
+                assertThat(trial.get("rung").asInt()).isEqualTo(-1);
+            }
+            assertThat(get("/models/alpha/trials").statusCode())
+                    .as("not a search")
+                    .isEqualTo(404);
 
             JsonNode models = json.readTree(get("/models").body());
             assertThat(models.size()).isEqualTo(1);
@@ -322,7 +348,7 @@ class ModelStatusHandlerTest {
         // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
         try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
             serve(ModelStatusHandler.of(
-                    streams, new ModelCache(), new HostInfo("127.0.0.1", 1), new TrainingHistory()));
+                    streams, new ModelCache(), new HostInfo("127.0.0.1", 1), new TrainingHistory(), config));
             HttpResponse<String> r = get("/models/alpha");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).hasValue("1");

@@ -17,9 +17,12 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A search inside the Kafka application ({@code model.m.search.*}): its trials train in the task of {@code m}, only
@@ -215,6 +218,118 @@ class SearchTrainingTest {
         s.keySet().removeIf(k -> k.startsWith("model.m.search."));
         trial.forEach((k, v) -> s.put("model." + MODEL + "." + k, v));
         return EddyConfig.of(s);
+    }
+
+    /** {@code reset m}: the search starts again from its first trials, as a new one would; m's versions go on. */
+    @Test
+    void resetRestartsTheSearchAndTheVersionsGoOn() {
+        List<Example> input = TrainingFixture.blobs(300, 11, MODEL);
+        Run fresh = run(dir.resolve("fresh"), List.of(input));
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("reset"))) {
+            f.pipe(input);
+            List<ModelSnapshot> before = f.snapshots.readValuesToList();
+            f.metrics.readValuesToList();
+            f.command("reset m");
+            f.pipe(input);
+            List<ModelSnapshot> after = f.snapshots.readValuesToList();
+            List<String> events = events(f.metrics.readValuesToList());
+
+            assertThat(events.get(0)).startsWith("m search-reset");
+            assertThat(events.subList(1, events.size())).isEqualTo(events(fresh.metrics()));
+            assertThat(after).hasSameSizeAs(fresh.snapshots());
+            for (int i = 0; i < after.size(); i++) {
+                assertThat(after.get(i).getVersion())
+                        .isEqualTo(before.get(before.size() - 1).getVersion() + 1 + i);
+                assertThat(after.get(i).getParameters())
+                        .isEqualTo(fresh.snapshots().get(i).getParameters());
+            }
+            for (int t = 0; t < 6; t++) {
+                assertThat(f.trainerState(SearchTraining.trialId(MODEL, t)))
+                        .isEqualTo(fresh.trialStates().get(t));
+            }
+        }
+    }
+
+    /** A model that becomes a search keeps its versions: the search's first snapshot follows the last one. */
+    @Test
+    void aModelThatBecomesASearchContinuesItsVersions() {
+        Map<String, String> plain = settings();
+        plain.keySet().removeIf(k -> k.startsWith("model.m.search."));
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        long last;
+        try (TrainingFixture f = new TrainingFixture(plain, dir.resolve("plain"))) {
+            f.pipe(TrainingFixture.blobs(100, 13, MODEL));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            last = published.get(published.size() - 1).getVersion();
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("searched"))) {
+            f.restore(changelogs);
+            f.pipe(TrainingFixture.blobs(200, 17, MODEL));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            assertThat(last).isPositive();
+            assertThat(published).isNotEmpty();
+            assertThat(published.get(0).getVersion()).isEqualTo(last + 1);
+            assertThat(published.get(0).getTrial()).startsWith("m~t");
+        }
+    }
+
+    /** {@code set m} of a key that is not searched reaches every trial: each evaluates at once. */
+    @Test
+    void settingAKeyThatIsNotSearchedChangesEveryTrial() {
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("set-all"))) {
+            List<Example> input = TrainingFixture.blobs(30, 19, MODEL);
+            f.pipe(input.subList(0, 10));
+            assertThat(f.metrics.readValuesToList()).allMatch(r -> r.getEvent() != null);
+            f.command("set m eval-every 1");
+            f.pipe(input.subList(10, 30));
+            assertThat(f.metrics.readValuesToList().stream()
+                            .filter(r -> r.getEvent() == null)
+                            .map(TrainingMetrics::getModelId)
+                            .distinct())
+                    .as("an evaluation record of every trial")
+                    .containsExactlyInAnyOrder("m~t00", "m~t01", "m~t02", "m~t03", "m~t04", "m~t05");
+            assertThat(f.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
+    /**
+     * {@code set m~t02 learning-rate 0.5} acts on that trial alone, through the trainer-input topic and with direct
+     * routing; resetting a trial alone, or a trial that does not exist, is refused with a dead letter.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"repartition", "direct"})
+    void aCommandToATrialActsOnThatTrial(String routing) {
+        Map<String, String> settings = settings();
+        settings.put("routing", routing);
+        try (TrainingFixture f = new TrainingFixture(settings, dir.resolve("trial-" + routing))) {
+            f.pipe(TrainingFixture.blobs(10, 23, MODEL));
+            double[] before = new double[6];
+            for (int t = 0; t < 6; t++) {
+                before[t] = f.status(SearchTraining.trialId(MODEL, t)).learningRate();
+            }
+            f.command("set m~t02 learning-rate 0.5");
+            f.command("{\"model\": \"m~t03\", \"command\": \"resume\"}");
+            f.command("reset m~t01");
+            f.command("resume m~t06");
+            f.pipe(TrainingFixture.blobs(4, 29, MODEL));
+            for (int t = 0; t < 6; t++) {
+                assertThat(f.status(SearchTraining.trialId(MODEL, t)).learningRate())
+                        .as("trial %d", t)
+                        .isEqualTo(t == 2 ? 0.5 : before[t]);
+            }
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.DETAIL))
+                    .containsExactly(
+                            "a trial cannot be reset alone; 'reset m' restarts the search",
+                            "'m~t06' is not a trial of model 'm'; its trials are m~t00 to m~t05");
+            // The trial's hyper-parameters as the search keeps them (its state record, DataOutput.writeUTF: a 2-byte
+            // length, then the bytes) name the new value.
+            KeyValueStore<String, byte[]> state = f.driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
+            assertThat(new String(state.get(MODEL + "/search"), StandardCharsets.ISO_8859_1))
+                    .contains("learning-rate\u0000\u00030.5");
+        }
     }
 
     @Test

@@ -231,6 +231,34 @@ class WarmStartWaitTest {
         }
     }
 
+    /**
+     * A model that has state (trained cold) when its warm start from src is configured does not take src's first
+     * snapshot: it keeps its state, and a reset starts it cold, in every run alike.
+     */
+    @Test
+    void aModelWithStateDoesNotTakeTheSourcesFirstSnapshot() {
+        Map<String, String> cold = both();
+        cold.remove("model.tgt.warm-start.from");
+        cold.remove("model.tgt.frozen-layers");
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(cold, dir.resolve("cold"), Map.of())) {
+            f.pipe(target(4, 10));
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("configured"), Map.of())) {
+            f.restore(changelogs);
+            f.pipe(SOURCE);
+            assertThat(f.driver
+                            .<String, byte[]>getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE)
+                            .get("tgt/warm-start"))
+                    .isNull();
+            f.command("reset tgt");
+            f.pipe(target(4, 11));
+            assertThat(f.status("tgt").warmStart()).isNull();
+            assertThat(f.status("tgt").examplesTrained()).isEqualTo(4);
+        }
+    }
+
     /** A waiting model whose warm start is removed from the configuration starts cold and trains what it held. */
     @Test
     void withoutTheWarmStartKeyAWaitingModelStartsColdWithItsHeldInputs() {
