@@ -46,7 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * float32}: {@code precision=float32}, direct routing, {@value #FLOAT32_EXAMPLES} examples, {@value #FLOAT32_KILLS}
  * kills, at a random moment and while a snapshot is published); a model warm-started from an {@code eddy export}
  * file with its first layer frozen ({@code warm-started}: direct routing, as short as the float32 case), whose pinned
- * source and lineage must come through the kills unchanged; and as short an ensemble case ({@code ensemble}:
+ * source and lineage must come through the kills unchanged, beside a model {@code tgt} that warm-starts from it: its
+ * {@value #WAITING} examples come first, so it waits, holding them, until the model's first snapshot, then trains on
+ * them (its snapshots are compared too); and as short an ensemble case ({@code ensemble}:
  * leveraging bagging of 3 members, direct routing).
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
@@ -87,6 +89,10 @@ class CrashExactnessTest {
     /** The export file it warm-starts from: a network of the same layers, initialized under another seed. */
     private static final Path WARM_SOURCE =
             Path.of("target", "crash-warm-start-source.eddy").toAbsolutePath();
+    /** In the warm-started case: examples of model tgt, ahead of the model's, held until the model's first snapshot. */
+    private static final int WAITING = 400;
+    /** The model that waits for the first snapshot of {@link #MODEL}, in the warm-started case. */
+    private static final String WAITER = "tgt";
 
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -142,6 +148,9 @@ class CrashExactnessTest {
             stream.produce(
                     kafka.bootstrapServers(), examplesTopic, TrainingStreams.keyOfAnotherPartition(MODEL, PARTITIONS));
         } else {
+            if (warm) {
+                TrainingStreams.elec2OrBreastCancer(WAITING, WAITER).produce(kafka.bootstrapServers(), examplesTopic);
+            }
             stream.produce(kafka.bootstrapServers(), examplesTopic);
         }
 
@@ -165,11 +174,24 @@ class CrashExactnessTest {
                 Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref).get(MODEL);
         assertThat(expected).isNotEmpty();
         assertThat(expected.get(expected.size() - 1).getReason()).isEqualTo(SnapshotReason.FINAL);
+        List<ModelSnapshot> ofModel =
+                expected.stream().filter(s -> s.getModelId().equals(MODEL)).toList();
         if (variant.equals(WARM)) {
-            assertThat(expected)
+            assertThat(ofModel)
                     .allSatisfy(s -> assertThat(s.getWarmStart().getFile()).isEqualTo(WARM_SOURCE.toString()));
+            List<ModelSnapshot> ofWaiter =
+                    expected.stream().filter(s -> s.getModelId().equals(WAITER)).toList();
+            assertThat(ofWaiter).isNotEmpty().allSatisfy(s -> {
+                assertThat(s.getWarmStart().getModel()).isEqualTo(MODEL);
+                assertThat(s.getWarmStart().getVersion()).isZero();
+            });
+            ModelStatus waiter =
+                    Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref).get(WAITER);
+            assertThat(waiter.examplesTrained() + waiter.holdoutReceived())
+                    .as("the held examples applied once, up to a partial batch")
+                    .isBetween((long) WAITING - 31, (long) WAITING);
         }
-        long totalSteps = expected.get(expected.size() - 1).getStepsSeen();
+        long totalSteps = ofModel.get(ofModel.size() - 1).getStepsSeen();
         ModelSnapshot first = expected.get(0);
         ModelSnapshot lastPeriodic = expected.get(expected.size() - 2);
         System.out.printf(
@@ -270,6 +292,12 @@ class CrashExactnessTest {
         assertThat(actualStatus.examplesWhilePaused()).isEqualTo(expectedStatus.examplesWhilePaused());
         assertThat(actualStatus.holdoutReceived()).isEqualTo(expectedStatus.holdoutReceived());
         assertThat(actualStatus.snapshotVersion()).isEqualTo(expectedStatus.snapshotVersion());
+        if (variant.equals(WARM)) {
+            assertThat(Runs.statuses(kafka.bootstrapServers(), "crash-test-" + crash))
+                    .extractingByKey(WAITER)
+                    .isEqualTo(Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref)
+                            .get(WAITER));
+        }
     }
 
     /** Where in the run a kill lands. */
@@ -385,6 +413,12 @@ class CrashExactnessTest {
         if (variant.equals(WARM)) {
             s.put("model." + MODEL + ".warm-start.file", WARM_SOURCE.toString());
             s.put("model." + MODEL + ".frozen-layers", "1");
+            s.put("model." + WAITER + ".input-size", Integer.toString(inputSize));
+            s.put("model." + WAITER + ".layers", LAYERS);
+            s.put("model." + WAITER + ".batch-size", "32");
+            s.put("model." + WAITER + ".eval-every", "25");
+            s.put("model." + WAITER + ".warm-start.from", MODEL);
+            s.put("model." + WAITER + ".frozen-layers", "1");
         }
         if (variant.equals(FLOAT32)) {
             s.put("model." + MODEL + ".precision", "float32");
