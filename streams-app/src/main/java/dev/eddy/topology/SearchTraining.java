@@ -122,7 +122,8 @@ public final class SearchTraining implements TaskTraining {
      * Opens the search: restores it from the stores, or starts it (trials from {@link SearchConfig#initialTrials}).
      *
      * @param configOf the model's configuration with a trial's keys over it
-     * @param listener hears every trial's training under the trial's id, and {@code <id>}'s snapshots
+     * @param listener hears the champion's training under {@code <id>} (so that {@code <id>}'s meters follow what it
+     *     serves), every other trial's under the trial's id, and {@code <id>}'s snapshots
      * @param out receives {@code <id>}'s snapshots and every metrics record (trials' under their ids)
      * @param decisions hears every decision as it is taken
      * @throws IllegalArgumentException when {@code search.metric} is a holdout metric that the model's task does not
@@ -167,7 +168,7 @@ public final class SearchTraining implements TaskTraining {
         }
         for (int t = 0; t < trials.length; t++) {
             if (metrics[t] == null) {
-                metrics[t] = new TrialMetrics();
+                metrics[t] = new TrialMetrics(t);
             }
             trials[t] = open(t);
         }
@@ -316,7 +317,7 @@ public final class SearchTraining implements TaskTraining {
     private void resample(int t, SortedMap<String, String> config) {
         trials[t].forget();
         configs.set(t, config);
-        metrics[t] = new TrialMetrics();
+        metrics[t] = new TrialMetrics(t);
         trials[t] = open(t);
         sinceOpen[t] = 0;
     }
@@ -657,7 +658,7 @@ public final class SearchTraining implements TaskTraining {
             configs.set(t, state.configs().get(t));
             trained[t] = state.trained()[t];
             sinceOpen[t] = state.sinceOpen()[t];
-            metrics[t] = new TrialMetrics();
+            metrics[t] = new TrialMetrics(t);
             metrics[t].window = state.figures()[t][0];
             metrics[t].holdout = state.figures()[t][1];
             metrics[t].prequential = state.figures()[t][2];
@@ -744,11 +745,21 @@ public final class SearchTraining implements TaskTraining {
 
     /** A trial's figures, heard from its trainer, which it passes on to the search's listener. */
     private final class TrialMetrics implements TrainingListener {
+        private final int trial;
         private double window = Double.NaN;
         private double holdout = Double.NaN;
         private double prequential = Double.NaN;
         private long scored;
         private boolean drift;
+
+        TrialMetrics(int trial) {
+            this.trial = trial;
+        }
+
+        /** The id the search's listener hears this trial under: {@code <id>} while it is champion. */
+        private String heard() {
+            return trial == champion.champion() ? modelId : trialId(modelId, trial);
+        }
 
         double value() {
             return search.metric().equals("prequential") ? window : holdout;
@@ -767,7 +778,7 @@ public final class SearchTraining implements TaskTraining {
             window = windowMetric;
             prequential = metricSoFar;
             scored += predicted.length;
-            listener.onPrequential(trialId, predicted, labels, metricSoFar, windowMetric);
+            listener.onPrequential(heard(), predicted, labels, metricSoFar, windowMetric);
         }
 
         /** Whether the trial's drift detector fired since the last call. */
@@ -782,7 +793,7 @@ public final class SearchTraining implements TaskTraining {
             if (record.getEvent() != null && record.getEvent().getKind().equals("drift")) {
                 drift = true;
             }
-            listener.onEvaluation(trialId, record);
+            listener.onEvaluation(heard(), record);
         }
 
         @Override
@@ -790,12 +801,12 @@ public final class SearchTraining implements TaskTraining {
             if (!search.metric().equals("prequential")) {
                 holdout = evaluation.monitored(search.metric());
             }
-            listener.onHoldoutEvaluation(trialId, evaluation);
+            listener.onHoldoutEvaluation(heard(), evaluation);
         }
 
         @Override
         public void onExample(String trialId, boolean trainedOn) {
-            listener.onExample(trialId, trainedOn);
+            listener.onExample(heard(), trainedOn);
         }
 
         @Override
@@ -805,12 +816,12 @@ public final class SearchTraining implements TaskTraining {
 
         @Override
         public void onStep(String trialId, StepResult step, long examplesSeen, long nanos) {
-            listener.onStep(trialId, step, examplesSeen, nanos);
+            listener.onStep(heard(), step, examplesSeen, nanos);
         }
 
         @Override
         public void onDriftState(String trialId, boolean warning) {
-            listener.onDriftState(trialId, warning);
+            listener.onDriftState(heard(), warning);
         }
 
         @Override
@@ -820,7 +831,7 @@ public final class SearchTraining implements TaskTraining {
 
         @Override
         public void onPaused(String trialId, boolean paused) {
-            listener.onPaused(trialId, paused);
+            listener.onPaused(heard(), paused);
         }
     }
 }

@@ -332,6 +332,19 @@ class SearchTrainingTest {
         }
     }
 
+    /** The application's listener (its meters) hears the champion's scores under m, the other trials' under theirs. */
+    @Test
+    void theListenerHearsTheChampionUnderTheModelsId() {
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("listener"))) {
+            f.pipe(TrainingFixture.blobs(200, 31, MODEL));
+            List<String> heard = f.scored.stream()
+                    .map(TrainingFixture.Scored::modelId)
+                    .distinct()
+                    .toList();
+            assertThat(heard).contains(MODEL).anyMatch(id -> id.startsWith("m~t"));
+        }
+    }
+
     @Test
     void settingASearchedKeyIsRefusedWithADeadLetter() {
         try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("set"))) {
