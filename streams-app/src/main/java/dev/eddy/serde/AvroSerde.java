@@ -1,11 +1,13 @@
 package dev.eddy.serde;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -36,17 +38,62 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * Largest string, bytes or collection a message may claim (64 MiB, the snapshot topic's record
      * limit). Avro trusts the lengths in a body: without a bound, a 30-byte record claiming an array of
      * 2^30 items allocates gigabytes and kills the stream thread on every retry (a poison pill). With
-     * it, the claim fails as a {@link RecordDecodingException} and the record goes to the DLQ. Avro
-     * reads these properties once, before its first decode; values set by the user are kept.
+     * it, the claim fails as a {@link RecordDecodingException} and the record goes to the DLQ. Values
+     * set by the user are kept.
      */
     static final int MAX_CLAIMED_LENGTH = 64 << 20;
 
     static {
-        for (String kind : List.of("string", "bytes", "collectionItems")) {
-            String key = "org.apache.avro.limits." + kind + ".maxLength";
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, Integer.toString(MAX_CLAIMED_LENGTH));
+        boundClaimedLengths();
+    }
+
+    /**
+     * Sets Avro's length limits ({@link #MAX_CLAIMED_LENGTH} unless the user set one) and makes sure
+     * they are in effect. Avro reads them once, when it first checks a length, and that can happen
+     * before this class is loaded: building a record with a field left at its default decodes the
+     * default. Then Avro is made to read them again ({@code SystemLimitException.resetLimits}, its own
+     * hook, package-private and reached by reflection).
+     */
+    static void boundClaimedLengths() {
+        for (String property : List.of(
+                SystemLimitException.MAX_STRING_LENGTH_PROPERTY,
+                SystemLimitException.MAX_BYTES_LENGTH_PROPERTY,
+                SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY)) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, Integer.toString(MAX_CLAIMED_LENGTH));
             }
+        }
+        if (claimedLengthsBounded()) {
+            return;
+        }
+        try {
+            Method reread = SystemLimitException.class.getDeclaredMethod("resetLimits");
+            reread.setAccessible(true);
+            reread.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "Avro read its length limits before Eddy set them and cannot be made to read them again ("
+                            + e + "); set -D" + SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY + "="
+                            + MAX_CLAIMED_LENGTH + " (and the string and bytes ones) on the command line",
+                    e);
+        }
+    }
+
+    /** Whether Avro refuses a claim longer than the configured collection limit. */
+    static boolean claimedLengthsBounded() {
+        String property = SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY;
+        long limit;
+        try {
+            limit = Long.parseLong(System.getProperty(property).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "-D" + property + "=" + System.getProperty(property) + ": expected a number of items", e);
+        }
+        try {
+            SystemLimitException.checkMaxCollectionLength(limit + 1);
+            return false;
+        } catch (SystemLimitException | UnsupportedOperationException refused) {
+            return true; // the second: a limit at Java's largest array, where Avro refuses any more anyway
         }
     }
 

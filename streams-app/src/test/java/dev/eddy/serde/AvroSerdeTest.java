@@ -15,6 +15,7 @@ import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.schema.WarmStartLineage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -47,6 +49,34 @@ class AvroSerdeTest {
                 .setEventTime(TIME)
                 .setWeight(2.0)
                 .build();
+    }
+
+    /**
+     * Avro reads its length limits once, on its first length check, which may come before AvroSerde is loaded (a
+     * record built with a field left at its default decodes the default). Here Avro has read them with nothing set
+     * (its defaults: about 2^31 items); bounding them again must put Eddy's limit in effect.
+     */
+    @Test
+    void lengthLimitsAreInEffectEvenWhenAvroReadThemFirst() throws Exception {
+        AvroSerde.boundClaimedLengths();
+        String property = SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY;
+        String before = System.getProperty(property);
+        Method reread = SystemLimitException.class.getDeclaredMethod("resetLimits");
+        reread.setAccessible(true);
+        try {
+            System.clearProperty(property);
+            reread.invoke(null);
+            assertThat(SystemLimitException.checkMaxCollectionLength(1L << 30)).isEqualTo(1 << 30);
+
+            AvroSerde.boundClaimedLengths();
+
+            assertThat(AvroSerde.claimedLengthsBounded()).isTrue();
+            assertThatThrownBy(() -> SystemLimitException.checkMaxCollectionLength(1L << 30))
+                    .isInstanceOf(SystemLimitException.class);
+        } finally {
+            System.setProperty(property, before);
+            reread.invoke(null);
+        }
     }
 
     private static <T extends SpecificRecord> T roundTrip(AvroSerde<T> serde, T record) {
