@@ -11,6 +11,7 @@ import dev.eddy.io.Topics;
 import dev.eddy.lifecycle.SnapshotLog;
 import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
+import dev.eddy.metrics.SearchTrialMeters;
 import dev.eddy.metrics.TrainingMetricsBinder;
 import dev.eddy.serving.ModelCache;
 import dev.eddy.serving.QualityGate;
@@ -136,6 +137,9 @@ public final class EddyApp implements AutoCloseable {
                         history,
                         config));
         ConsolePage.mount(server, history);
+        SearchTrialMeters trialMeters = metrics.bind(new SearchTrialMeters(
+                config.searches().keySet(), ModelStatusHandler.Trials.of(streams, config)));
+        server.beforeScrape(trialMeters::refresh);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -12,8 +12,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,12 +43,14 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Set<String> routes = new TreeSet<>();
+    private final ScrapeHandler scrape;
     /** What {@code GET /} serves, when something was routed there; every other unrouted path is 404. */
     private volatile HttpHandler root;
 
-    private MetricsServer(HttpServer server, ExecutorService executor) {
+    private MetricsServer(HttpServer server, ExecutorService executor, ScrapeHandler scrape) {
         this.server = server;
         this.executor = executor;
+        this.scrape = scrape;
     }
 
     /**
@@ -71,8 +75,8 @@ public final class MetricsServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(executor);
-        MetricsServer server = new MetricsServer(http, executor);
-        server.route(METRICS_PATH, new ScrapeHandler(registry));
+        MetricsServer server = new MetricsServer(http, executor, new ScrapeHandler(registry));
+        server.route(METRICS_PATH, server.scrape);
         http.createContext("/", exchange -> {
             try (exchange) {
                 HttpHandler root = server.root;
@@ -123,6 +127,14 @@ public final class MetricsServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             respond(exchange, 405, "text/plain; charset=utf-8", bytes("method not allowed: use GET\n"));
         }
+    }
+
+    /**
+     * Runs {@code refresh} before every scrape, on the scraping thread (e.g. to register and remove meters whose set
+     * changes: {@link SearchTrialMeters#refresh}).
+     */
+    public void beforeScrape(Runnable refresh) {
+        scrape.refreshes.add(refresh);
     }
 
     /** The bound address (with the actual port when 0 was asked for). */
@@ -177,6 +189,7 @@ public final class MetricsServer implements AutoCloseable {
     private static final class ScrapeHandler implements HttpHandler {
         private final PrometheusMeterRegistry registry;
         private final ExpositionFormats formats = ExpositionFormats.init();
+        private final List<Runnable> refreshes = new CopyOnWriteArrayList<>();
 
         ScrapeHandler(PrometheusMeterRegistry registry) {
             this.registry = registry;
@@ -189,6 +202,7 @@ public final class MetricsServer implements AutoCloseable {
             if (!writer.isAvailable()) {
                 writer = formats.getPrometheusTextFormatWriter();
             }
+            refreshes.forEach(Runnable::run);
             ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
             registry.scrape(body, writer.getContentType());
             respond(exchange, 200, writer.getContentType(), body.toByteArray());

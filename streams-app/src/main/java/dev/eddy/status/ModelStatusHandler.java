@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -81,6 +82,32 @@ public final class ModelStatusHandler implements HttpHandler {
 
         /** No searches. */
         Trials NONE = id -> Optional.empty();
+
+        /**
+         * The leaderboards of {@code config}'s searches kept in {@code store}, the trainer-state store (each search's
+         * record {@code <id>/search}): what {@code /models/{id}/trials} answers and the per-trial gauges show.
+         */
+        static Trials inStore(Supplier<? extends ReadOnlyKeyValueStore<String, byte[]>> store, EddyConfig config) {
+            return id -> {
+                SearchConfig search = config.searches().get(id);
+                if (search == null) {
+                    return Optional.empty();
+                }
+                return Optional.ofNullable(store.get().get(id + "/search"))
+                        .map(bytes -> SearchTraining.leaderboardOf(
+                                id, search, !config.models().get(id).classification(), bytes));
+            };
+        }
+
+        /** {@link #inStore} of {@code streams}' trainer-state store, stale stores allowed. */
+        static Trials of(KafkaStreams streams, EddyConfig config) {
+            return inStore(
+                    () -> streams.store(StoreQueryParameters.fromNameAndType(
+                                    TrainingTopology.TRAINER_STATE_STORE,
+                                    QueryableStoreTypes.<String, byte[]>keyValueStore())
+                            .enableStaleStores()),
+                    config);
+        }
     }
 
     /** Where the status store comes from; throws {@link InvalidStateStoreException} while it is not queryable. */
@@ -142,20 +169,6 @@ public final class ModelStatusHandler implements HttpHandler {
      */
     public static ModelStatusHandler of(
             KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, EddyConfig config) {
-        Trials trials = id -> {
-            SearchConfig search = config.searches().get(id);
-            if (search == null) {
-                return Optional.empty();
-            }
-            byte[] stored = streams.store(StoreQueryParameters.fromNameAndType(
-                                    TrainingTopology.TRAINER_STATE_STORE,
-                                    QueryableStoreTypes.<String, byte[]>keyValueStore())
-                            .enableStaleStores())
-                    .get(id + "/search");
-            return Optional.ofNullable(stored)
-                    .map(bytes -> SearchTraining.leaderboardOf(
-                            id, search, !config.models().get(id).classification(), bytes));
-        };
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
@@ -164,7 +177,7 @@ public final class ModelStatusHandler implements HttpHandler {
                 self.host() + ":" + self.port(),
                 new StreamsPeers(streams, self),
                 history,
-                trials);
+                Trials.of(streams, config));
     }
 
     @Override
