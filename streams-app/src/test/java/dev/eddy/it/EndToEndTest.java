@@ -9,23 +9,20 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
-import dev.eddy.tools.Executables;
+import dev.eddy.tools.Promtool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -39,7 +36,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,7 +233,9 @@ class EndToEndTest {
         assertThat(dead).allSatisfy(r -> assertThat(header(r, "eddy.dlq.topic")).isEqualTo("e2e.examples"));
 
         // Last: the one check that needs a tool the machine may lack, so that its absence skips nothing else.
-        checkWithPromtool(scrape);
+        // The whole scrape (Eddy's, the JVM's and Kafka's client meters, the latter renamed by PrometheusLintNames)
+        // must pass.
+        Promtool.checkMetrics(scrape, dir);
     }
 
     private static int predictions() {
@@ -322,32 +320,6 @@ class EndToEndTest {
                         l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no series " + series));
-    }
-
-    private void checkWithPromtool(String scrape) throws Exception {
-        Optional<Path> promtool = Executables.onPath("promtool");
-        Assumptions.assumeTrue(
-                promtool.isPresent(),
-                "promtool not on the PATH (Debian package prometheus): `promtool check metrics` not run");
-        Path input = dir.resolve("scrape.txt");
-        Files.writeString(input, scrape, StandardCharsets.UTF_8);
-        Path report = dir.resolve("promtool.txt");
-        Process p = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
-                .redirectInput(input.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(report.toFile())
-                .start();
-        try {
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            List<String> findings = Files.readAllLines(report, StandardCharsets.UTF_8);
-            // Exit 1: the exposition does not parse; 3: lint findings. The whole scrape (Eddy's, the JVM's and
-            // Kafka's client meters, the latter renamed by PrometheusLintNames) must pass.
-            assertThat(p.exitValue())
-                    .as("promtool check metrics:%n%s", findings)
-                    .isZero();
-        } finally {
-            p.destroyForcibly();
-        }
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

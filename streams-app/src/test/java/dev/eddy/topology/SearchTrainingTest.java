@@ -37,7 +37,7 @@ class SearchTrainingTest {
     @TempDir
     Path dir;
 
-    private static Map<String, String> settings() {
+    static Map<String, String> settings() {
         Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel(MODEL));
         s.put("holdout.fraction", "0.2");
         s.put("prequential.window", "20");

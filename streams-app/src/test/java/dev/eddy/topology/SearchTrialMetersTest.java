@@ -6,25 +6,19 @@ import dev.eddy.metrics.MetricsServer;
 import dev.eddy.metrics.PrometheusMetrics;
 import dev.eddy.metrics.SearchTrialMeters;
 import dev.eddy.status.ModelStatusHandler;
-import dev.eddy.tools.Executables;
+import dev.eddy.tools.Promtool;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,17 +38,11 @@ class SearchTrialMetersTest {
     @TempDir
     Path dir;
 
+    /** {@link SearchTrainingTest}'s ASHA search with 24 trials over a continuous learning rate. */
     private static Map<String, String> settings() {
-        Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel(MODEL));
-        s.put("holdout.fraction", "0.2");
-        s.put("prequential.window", "20");
-        s.put("model.m.search.strategy", "asha");
+        Map<String, String> s = SearchTrainingTest.settings();
         s.put("model.m.search.trials", Integer.toString(TRIALS));
-        s.put("model.m.search.asha.min-examples", "16");
-        s.put("model.m.search.asha.max-examples", "256");
-        s.put("model.m.search.asha.eta", "2");
         s.put("model.m.search.space.learning-rate", "loguniform(0.0001,1)");
-        s.put("model.m.search.space.batch-size", "1|4");
         return s;
     }
 
@@ -109,7 +97,7 @@ class SearchTrialMetersTest {
                                     .toList());
             assertThat(afterReset.get("eddy_search_trial_examples").values().stream().mapToDouble(Double::parseDouble))
                     .containsOnly(0.0);
-            checkWithPromtool(scrape);
+            Promtool.checkMetrics(scrape, dir);
         }
     }
 
@@ -156,28 +144,5 @@ class SearchTrialMetersTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
-    }
-
-    private void checkWithPromtool(String scrape) throws Exception {
-        Optional<Path> promtool = Executables.onPath("promtool");
-        Assumptions.assumeTrue(
-                promtool.isPresent(),
-                "promtool not on the PATH (Debian package prometheus): `promtool check metrics` not run");
-        Path input = dir.resolve("scrape.txt");
-        Files.writeString(input, scrape, StandardCharsets.UTF_8);
-        Path report = dir.resolve("promtool.txt");
-        Process p = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
-                .redirectInput(input.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(report.toFile())
-                .start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue())
-                    .as("promtool check metrics:%n%s", Files.readString(report, StandardCharsets.UTF_8))
-                    .isZero();
-        } finally {
-            p.destroyForcibly();
-        }
     }
 }
