@@ -273,7 +273,7 @@ public final class ModelStatusHandler implements HttpHandler {
     /**
      * {@code GET /models/{id}/trials}: the search's leaderboard, best first: per trial its id, hyper-parameters,
      * state (running, paused: pruned, completed), rung, search metric, prequential metric, examples trained and
-     * scored; asked of the instance that trains {@code id}; 404 for a model that is not a search.
+     * scored, and whether it is the champion; asked of the instance that trains {@code id}; 404 for a model that is not a search.
      */
     private void trials(HttpExchange exchange, String rest, boolean localOnly) throws IOException {
         String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
@@ -297,7 +297,8 @@ public final class ModelStatusHandler implements HttpHandler {
                     .put("state", s.status())
                     .put("rung", s.rung())
                     .put("examples", s.trained())
-                    .put("scored", s.scored());
+                    .put("scored", s.scored())
+                    .put("champion", s.champion());
             s.config().forEach(trial.putObject("hyperParameters")::put);
             number(trial, "metric", s.metric());
             number(trial, "prequential", s.prequential());

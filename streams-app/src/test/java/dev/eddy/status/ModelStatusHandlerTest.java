@@ -17,7 +17,6 @@ import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingListener;
 import dev.eddy.serving.ServingModel;
 import dev.eddy.state.ModelStatus;
-import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingListener;
 import dev.eddy.topology.TrainingTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -152,9 +151,7 @@ class ModelStatusHandlerTest {
                 examples.pipeInput(example("e" + i, "beta", i % 2));
             }
             KeyValueStore<String, byte[]> state = driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
-            ModelStatusHandler.Trials trials = id -> Optional.ofNullable(state.get(id + "/search"))
-                    .map(bytes ->
-                            SearchTraining.leaderboardOf(id, config.searches().get(id), false, bytes));
+            ModelStatusHandler.Trials trials = ModelStatusHandler.Trials.inStore(() -> state, config);
             serve(new ModelStatusHandler(
                     () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE),
                     cache,
@@ -174,6 +171,11 @@ class ModelStatusHandlerTest {
                         .isIn("0.01", "0.1", "0.5");
                 assertThat(trial.get("rung").asInt()).isEqualTo(-1);
             }
+            assertThat(board.findValues("champion"))
+                    .as("the trial beta serves, and only it")
+                    .hasSize(3)
+                    .filteredOn(JsonNode::asBoolean)
+                    .hasSize(1);
             assertThat(get("/models/alpha/trials").statusCode())
                     .as("not a search")
                     .isEqualTo(404);
