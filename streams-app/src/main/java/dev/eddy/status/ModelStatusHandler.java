@@ -81,6 +81,24 @@ public final class ModelStatusHandler implements HttpHandler {
 
         /** No searches. */
         Trials NONE = id -> Optional.empty();
+
+        /** The leaderboards of the searches of {@code config} kept in {@code streams}' trainer-state store. */
+        static Trials of(KafkaStreams streams, EddyConfig config) {
+            return id -> {
+                SearchConfig search = config.searches().get(id);
+                if (search == null) {
+                    return Optional.empty();
+                }
+                byte[] stored = streams.store(StoreQueryParameters.fromNameAndType(
+                                        TrainingTopology.TRAINER_STATE_STORE,
+                                        QueryableStoreTypes.<String, byte[]>keyValueStore())
+                                .enableStaleStores())
+                        .get(id + "/search");
+                return Optional.ofNullable(stored)
+                        .map(bytes -> SearchTraining.leaderboardOf(
+                                id, search, !config.models().get(id).classification(), bytes));
+            };
+        }
     }
 
     /** Where the status store comes from; throws {@link InvalidStateStoreException} while it is not queryable. */
@@ -138,24 +156,11 @@ public final class ModelStatusHandler implements HttpHandler {
 
     /**
      * The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}) and asking the other
-     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server}.
+     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server};
+     * {@code trials} the leaderboards ({@link Trials#of}).
      */
     public static ModelStatusHandler of(
-            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, EddyConfig config) {
-        Trials trials = id -> {
-            SearchConfig search = config.searches().get(id);
-            if (search == null) {
-                return Optional.empty();
-            }
-            byte[] stored = streams.store(StoreQueryParameters.fromNameAndType(
-                                    TrainingTopology.TRAINER_STATE_STORE,
-                                    QueryableStoreTypes.<String, byte[]>keyValueStore())
-                            .enableStaleStores())
-                    .get(id + "/search");
-            return Optional.ofNullable(stored)
-                    .map(bytes -> SearchTraining.leaderboardOf(
-                            id, search, !config.models().get(id).classification(), bytes));
-        };
+            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, Trials trials) {
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
@@ -281,6 +286,7 @@ public final class ModelStatusHandler implements HttpHandler {
         for (SearchTraining.Standing s : board.get()) {
             ObjectNode trial = out.addObject()
                     .put("trial", SearchTraining.trialId(id, s.trial()))
+                    .put("champion", s.champion())
                     .put("state", s.status())
                     .put("rung", s.rung())
                     .put("examples", s.trained())

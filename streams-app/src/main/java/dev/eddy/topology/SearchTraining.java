@@ -73,9 +73,10 @@ public final class SearchTraining implements TaskTraining {
     /** One decision, at a stream position (examples the search has taken). */
     public record Event(long row, int trial, String kind, String detail) {}
 
-    /** One trial's standing. */
+    /** One trial's standing; {@code champion}: whether {@code <id>} serves it now. */
     public record Standing(
             int trial,
+            boolean champion,
             SortedMap<String, String> config,
             String status,
             int rung,
@@ -543,11 +544,12 @@ public final class SearchTraining implements TaskTraining {
             prequential[t] = metrics[t].prequential;
             scored[t] = metrics[t].scored;
         }
-        return board(strategy, configs, trained, values, prequential, scored, maximize);
+        return board(strategy, champion.champion(), configs, trained, values, prequential, scored, maximize);
     }
 
     private static List<Standing> board(
             TrialSearch strategy,
+            int champion,
             List<SortedMap<String, String>> configs,
             long[] trained,
             double[] values,
@@ -558,6 +560,7 @@ public final class SearchTraining implements TaskTraining {
         for (int t = 0; t < values.length; t++) {
             board.add(new Standing(
                     t,
+                    t == champion,
                     configs.get(t),
                     strategy.status(t).name().toLowerCase(Locale.ROOT),
                     strategy.rung(t),
@@ -728,19 +731,23 @@ public final class SearchTraining implements TaskTraining {
     public static List<Standing> leaderboardOf(String modelId, SearchConfig search, boolean regression, byte[] stored) {
         boolean maximize = search.maximize(regression);
         TrialSearch strategy = TrialSearch.of(search, maximize);
-        Stored state = read(
-                modelId,
-                stored,
-                strategy,
-                new Champion(search.trials(), search.switchMargin(), maximize),
-                search.trials());
+        Champion champion = new Champion(search.trials(), search.switchMargin(), maximize);
+        Stored state = read(modelId, stored, strategy, champion, search.trials());
         double[] values = new double[search.trials()];
         double[] prequential = new double[search.trials()];
         for (int t = 0; t < values.length; t++) {
             values[t] = search.metric().equals("prequential") ? state.figures()[t][0] : state.figures()[t][1];
             prequential[t] = state.figures()[t][2];
         }
-        return board(strategy, state.configs(), state.trained(), values, prequential, state.scored(), maximize);
+        return board(
+                strategy,
+                champion.champion(),
+                state.configs(),
+                state.trained(),
+                values,
+                prequential,
+                state.scored(),
+                maximize);
     }
 
     /** A trial's figures, heard from its trainer, which it passes on to the search's listener. */
@@ -811,7 +818,7 @@ public final class SearchTraining implements TaskTraining {
 
         @Override
         public void onHoldoutExample(String trialId) {
-            listener.onHoldoutExample(trialId);
+            listener.onHoldoutExample(heard());
         }
 
         @Override
