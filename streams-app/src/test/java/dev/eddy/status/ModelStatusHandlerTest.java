@@ -174,6 +174,11 @@ class ModelStatusHandlerTest {
                         .isIn("0.01", "0.1", "0.5");
                 assertThat(trial.get("rung").asInt()).isEqualTo(-1);
             }
+            assertThat(board.findValues("champion"))
+                    .as("every trial says whether beta serves it; one does")
+                    .hasSize(3)
+                    .filteredOn(JsonNode::asBoolean)
+                    .hasSize(1);
             assertThat(get("/models/alpha/trials").statusCode())
                     .as("not a search")
                     .isEqualTo(404);
