@@ -20,6 +20,7 @@ import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingMetrics;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.status.ModelStatusHandler;
+import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.ModelPartitions;
@@ -99,6 +100,8 @@ public final class EddyApp implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final MetricsServer server;
     private final HistoryFeed historyFeed;
+    /** The searches' leaderboards: what {@code GET /models/{id}/trials} answers. */
+    private final ModelStatusHandler.Trials trials;
     private boolean closed;
 
     private EddyApp(
@@ -127,6 +130,7 @@ public final class EddyApp implements AutoCloseable {
         streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(server.address()));
         this.streams = new KafkaStreams(topology, streamsProperties);
         TrainingHistory history = new TrainingHistory();
+        this.trials = ModelStatusHandler.Trials.of(streams, config);
         server.route(
                 "/models",
                 ModelStatusHandler.of(
@@ -135,10 +139,9 @@ public final class EddyApp implements AutoCloseable {
                         HostInfo.buildFromEndpoint(
                                 streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
                         history,
-                        config));
+                        trials));
         ConsolePage.mount(server, history);
-        SearchTrialMeters trialMeters = metrics.bind(new SearchTrialMeters(
-                config.searches().keySet(), ModelStatusHandler.Trials.of(streams, config)));
+        SearchTrialMeters trialMeters = metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));
         server.beforeScrape(trialMeters::refresh);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);
@@ -342,6 +345,16 @@ public final class EddyApp implements AutoCloseable {
     /** The status API's URL: {@code /models} and {@code /models/{id}}. */
     public URI modelsUri() {
         return server.uri("/models");
+    }
+
+    /**
+     * The leaderboard of model {@code modelId}'s search as {@code GET /models/{id}/trials} shows it, empty for a model
+     * that is not a search or has taken no example yet.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public Optional<List<SearchTraining.Standing>> trials(String modelId) {
+        return trials.of(modelId);
     }
 
     /** The live console's URL: the page at {@code /}. */

@@ -3,6 +3,7 @@ package dev.eddy.demo;
 import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.io.ExampleProducer;
@@ -12,6 +13,7 @@ import dev.eddy.report.TrainingPoint;
 import dev.eddy.report.TrainingReport;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.topology.SearchTraining;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -39,6 +42,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,15 +60,42 @@ import picocli.CommandLine.Spec;
         description = {
             "One-command demo: embedded Kafka broker, the training application, a dataset streamed into",
             "eddy.examples, live progress until early stopping fires, a summary and a report with plots.",
-            "Datasets are replayed in shuffled passes; hyperplane, sea and agrawal are endless drifting streams."
+            "Datasets are replayed in shuffled passes; hyperplane, sea and agrawal are endless drifting streams.",
+            "With --search the model is an online hyper-parameter search and the live output is its leaderboard."
         })
 public final class DemoCommand implements Callable<Integer> {
 
     /** The model id the demo trains. */
     public static final String MODEL = "demo";
 
+    /** The examples a search demo streams by default: four times the last ASHA rung. */
+    static final long SEARCH_EXAMPLES = 16_000;
+
+    /**
+     * A search demo's keys over the model's: 16 trials (a grid over the default space would have 192), rungs that fit
+     * {@link #SEARCH_EXAMPLES} (500·4ᵏ below 8,000: 500 and 2,000), holdout evaluations every 200 steps, since the
+     * search ranks trials by their prequential metric and trials at batch size 1 would otherwise spend most of their
+     * time evaluating, and no early stopping: pausing trials is the search's job.
+     */
+    private static Map<String, String> searchKeys(String strategy) {
+        Map<String, String> keys = new TreeMap<>();
+        keys.put("search.strategy", strategy);
+        keys.put("search.trials", "16");
+        if (strategy.equals("asha") || strategy.equals("hyperband")) {
+            keys.put("search.asha.min-examples", "500");
+            keys.put("search.asha.max-examples", "8000");
+            keys.put("search.asha.eta", "4");
+        }
+        keys.put("eval-every", "200");
+        keys.put("early-stopping.enabled", "false");
+        return keys;
+    }
+
     @Spec
     CommandSpec spec;
+
+    /** A search's leaderboard when the demo last read it. */
+    private List<SearchTraining.Standing> finalBoard;
 
     @Option(
             names = "--dataset",
@@ -97,6 +128,19 @@ public final class DemoCommand implements Callable<Integer> {
                 "keys (holdout.fraction, ...), applied over the demo's defaults."
             })
     Path model;
+
+    @Option(
+            names = "--search",
+            paramLabel = "STRATEGY",
+            arity = "0..1",
+            fallbackValue = "asha",
+            description = {
+                "Search the model's hyper-parameters online over the default space, 16 trials, and show the",
+                "leaderboard live: grid, random, zoom, asha, hyperband or pbt (default when given alone: asha).",
+                "Sized for the demo: asha and hyperband rungs at 500 and 2,000 examples (eta 4, complete at 8,000),",
+                "no early stopping (the search prunes), 16,000 examples unless --examples is given."
+            })
+    String search;
 
     @Option(
             names = "--report",
@@ -134,10 +178,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (search != null && !SearchConfig.STRATEGIES.contains(search)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--search must be one of " + String.join(", ", SearchConfig.STRATEGIES) + ", got '" + search
+                            + "'");
+        }
         DemoStream stream = csv != null ? DemoStream.csv(csv, labelKind, seed) : DemoStream.named(dataset, seed);
         long total = examples > 0
                 ? examples
-                : stream.rowsPerPass() > 0 ? 60L * stream.rowsPerPass() : 6 * DemoStream.DRIFT_PERIOD;
+                : search != null
+                        ? SEARCH_EXAMPLES
+                        : stream.rowsPerPass() > 0 ? 60L * stream.rowsPerPass() : 6 * DemoStream.DRIFT_PERIOD;
         Path stateDir = Files.createTempDirectory("eddy-demo-state");
         Map<String, String> settings = settings(stream, stateDir);
         settings.put("bootstrap.servers", "localhost:9092");
@@ -167,8 +219,21 @@ public final class DemoCommand implements Callable<Integer> {
             long trainingStart = System.nanoTime();
             List<TrainingPoint> points = train(app, config, stream, total, trainer, out);
             double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
-            RunSummary summary = RunSummary.of(
-                            stream.name(), trainer.toProperties().get("layers"), points, trainingSeconds)
+            Optional<SearchTraining.Standing> champion = finalBoard == null
+                    ? Optional.empty()
+                    : finalBoard.stream().filter(SearchTraining.Standing::champion).findFirst();
+            champion.ifPresent(c -> out.printf(
+                    Locale.ROOT,
+                    "search %s over %d trials: champion %s (%s), served under '%s'; the summary is its run%n",
+                    search,
+                    finalBoard.size(),
+                    SearchTraining.trialId(MODEL, c.trial()),
+                    LiveLeaderboard.summary(c.config()),
+                    MODEL));
+            String layers = champion.map(c -> SearchTraining.trialId(MODEL, c.trial()) + " "
+                            + LiveLeaderboard.summary(c.config()))
+                    .orElse(trainer.toProperties().get("layers"));
+            RunSummary summary = RunSummary.of(stream.name(), layers, points, trainingSeconds)
                     .withSnapshotVersion(version(app.metrics().registry()))
                     .withMemberScores(memberScores(app.metrics().registry()));
             BiasVarianceHint hint = BiasVarianceHint.of(points, stream.referenceLoss());
@@ -240,6 +305,9 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("snapshot-every", "200");
         DemoModel.defaults(stream.featureCount(), stream.labelKind(), stream.classes())
                 .forEach((k, v) -> settings.put("model." + MODEL + "." + k, v));
+        if (search != null) {
+            searchKeys(search).forEach((k, v) -> settings.put("model." + MODEL + "." + k, v));
+        }
         if (model != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(model, StandardCharsets.UTF_8)) {
@@ -281,6 +349,9 @@ public final class DemoCommand implements Callable<Integer> {
         producer.setDaemon(true);
         producer.start();
         LiveProgress progress = new LiveProgress(out, System.console() != null, total, trainer.earlyStoppingPatience());
+        LiveLeaderboard leaderboard =
+                search == null ? null : new LiveLeaderboard(out, System.console() != null, MODEL, total);
+        Map<String, List<TrainingPoint>> trialPoints = new HashMap<>();
         List<TrainingPoint> points = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         MeterRegistry registry = app.metrics().registry();
@@ -298,26 +369,42 @@ public final class DemoCommand implements Callable<Integer> {
             while (!stopped && System.nanoTime() < deadline) {
                 List<TrainingPoint> batch = new ArrayList<>();
                 for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (MODEL.equals(r.value().getModelId().toString())) {
+                    String id = r.value().getModelId().toString();
+                    if (MODEL.equals(id)) {
                         batch.add(TrainingPoint.of(r.value()));
+                    } else if (id.startsWith(MODEL + "~t")) {
+                        trialPoints.computeIfAbsent(id, k -> new ArrayList<>()).add(TrainingPoint.of(r.value()));
                     }
                 }
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                // Throughput on the wall clock: examples between two polls that returned evaluations over the time
-                // between them (evaluations arrive per committed transaction, every commit.interval.ms).
                 long now = System.nanoTime();
-                long reached = batch.get(batch.size() - 1).examples();
-                double rate = (reached - lastExamples) / ((now - lastPoll) / 1e9);
-                lastPoll = now;
-                lastExamples = reached;
-                for (TrainingPoint p : batch) {
-                    TrainingPoint measured = p.withExamplesPerSecond(rate);
-                    points.add(measured);
-                    progress.show(measured);
-                    // A dataset's passes end at early stopping; an endless stream goes on (a drift re-arms the model).
-                    stopped |= p.paused() && stream.rowsPerPass() > 0;
+                if (leaderboard != null) {
+                    // A search's progress is its leaderboard (the decisions' records of <id> are in the report's
+                    // trial plots of eddy evaluate, not here); throughput as below, from the examples counter.
+                    long reached = (long) examplesReached(registry);
+                    Optional<List<SearchTraining.Standing>> board = board(app);
+                    if (board.isPresent()) {
+                        finalBoard = board.get();
+                        leaderboard.show(finalBoard, reached, (reached - lastExamples) / ((now - lastPoll) / 1e9));
+                        lastPoll = now;
+                        lastExamples = reached;
+                    }
+                } else {
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
+                    // Throughput on the wall clock: examples between two polls that returned evaluations over the
+                    // time between them (evaluations arrive per committed transaction, every commit.interval.ms).
+                    long reached = batch.get(batch.size() - 1).examples();
+                    double rate = (reached - lastExamples) / ((now - lastPoll) / 1e9);
+                    lastPoll = now;
+                    lastExamples = reached;
+                    for (TrainingPoint p : batch) {
+                        TrainingPoint measured = p.withExamplesPerSecond(rate);
+                        points.add(measured);
+                        progress.show(measured);
+                        // A dataset's passes end at early stopping; an endless stream goes on (a drift re-arms).
+                        stopped |= p.paused() && stream.rowsPerPass() > 0;
+                    }
                 }
                 if (producerFailure.get() != null) {
                     throw producerFailure.get();
@@ -329,11 +416,31 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             stop.set(true);
             progress.finish();
+            if (leaderboard != null) {
+                leaderboard.finish();
+            }
+        }
+        if (finalBoard != null) {
+            // The summary and the report follow the trial served at the end, over its whole run.
+            finalBoard.stream()
+                    .filter(SearchTraining.Standing::champion)
+                    .findFirst()
+                    .ifPresent(c -> points.addAll(
+                            trialPoints.getOrDefault(SearchTraining.trialId(MODEL, c.trial()), List.of())));
         }
         if (points.isEmpty()) {
             throw new IllegalStateException("no training metrics within " + timeoutSeconds + " s");
         }
         return points;
+    }
+
+    /** The search's leaderboard as {@code GET /models/demo/trials} shows it; empty while it is not queryable. */
+    private static Optional<List<SearchTraining.Standing>> board(EddyApp app) {
+        try {
+            return app.trials(MODEL);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty(); // rebalancing or restoring: the next poll asks again
+        }
     }
 
     private static KafkaConsumer<String, TrainingMetrics> metricsConsumer(EddyConfig config) {

@@ -165,10 +165,11 @@ public final class ModelStatusHandler implements HttpHandler {
 
     /**
      * The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}) and asking the other
-     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server}.
+     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server};
+     * {@code trials} the leaderboards ({@link Trials#of}).
      */
     public static ModelStatusHandler of(
-            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, EddyConfig config) {
+            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, Trials trials) {
         return new ModelStatusHandler(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(
                                 TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
@@ -177,7 +178,7 @@ public final class ModelStatusHandler implements HttpHandler {
                 self.host() + ":" + self.port(),
                 new StreamsPeers(streams, self),
                 history,
-                Trials.of(streams, config));
+                trials);
     }
 
     @Override

@@ -824,7 +824,7 @@ public final class SearchTraining implements TaskTraining {
 
         @Override
         public void onHoldoutExample(String trialId) {
-            listener.onHoldoutExample(trialId);
+            listener.onHoldoutExample(heard());
         }
 
         @Override

@@ -342,6 +342,10 @@ class SearchTrainingTest {
                     .distinct()
                     .toList();
             assertThat(heard).contains(MODEL).anyMatch(id -> id.startsWith("m~t"));
+            assertThat(f.heldOut)
+                    .as("the champion's held-out examples count as m's (its eddy.holdout.examples)")
+                    .contains(MODEL)
+                    .anyMatch(id -> id.startsWith("m~t"));
         }
     }
 

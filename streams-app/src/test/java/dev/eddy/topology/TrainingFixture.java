@@ -55,6 +55,8 @@ final class TrainingFixture implements AutoCloseable {
     final List<String> events = new ArrayList<>();
     /** Every prequential score the listener heard, in order. */
     final List<Scored> scored = new ArrayList<>();
+    /** The model id of every held-out example the listener heard, in order. */
+    final List<String> heldOut = new ArrayList<>();
 
     final TestInputTopic<byte[], byte[]> examples;
     final TestInputTopic<byte[], byte[]> commands;
@@ -97,6 +99,11 @@ final class TrainingFixture implements AutoCloseable {
             public void onPrequential(
                     String modelId, double[] predicted, double[] labels, double metric, double windowMetric) {
                 scored.add(new Scored(modelId, predicted.clone(), labels.clone(), metric, windowMetric));
+            }
+
+            @Override
+            public void onHoldoutExample(String modelId) {
+                heldOut.add(modelId);
             }
 
             @Override
