@@ -15,6 +15,7 @@ import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.topology.TrainingTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +24,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,13 +52,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * source and lineage must come through the kills unchanged, beside a model {@code tgt} that warm-starts from it: its
  * {@value #WAITING} examples come first, so it waits, holding them, until the model's first snapshot, then trains on
  * them (its snapshots are compared too); and as short an ensemble case ({@code ensemble}:
- * leveraging bagging of 3 members, direct routing).
+ * leveraging bagging of 3 members, direct routing). The {@code direct} case trains, beside {@code m} and on the same
+ * examples (they name no model), two online searches of 4 small trials each: {@code asha} (rungs at 100·2ᵏ examples,
+ * re-opened when its champion's drift detector fires) and {@code pbt} (an exploit round every 250 examples), so that
+ * its kills land between rungs, during exploits and around champion switches; their decisions (each once, at the same
+ * examples), the stored state of every search and trial (bit for bit) and their snapshot versions are compared too.
  *
  * <p>The kills cycle through four {@link KillPoint}s: at a random moment of training, right when a snapshot is
  * being published (the moment the snapshot record of an open transaction appears on the topic), while the
  * restarted process restores its state from the changelogs (Kafka Streams' restoration log line, within 0.5 s), and
  * right when a drift event is being published (a warning, a detection, a challenger starting, swapped in or dropped:
- * the drift detector's and the challenger's state are in the open transaction).
+ * the drift detector's and the challenger's state are in the open transaction), or, in the {@code direct} case, a
+ * search's decision (a prune, promotion, re-opening, exploit or champion switch, with the search's state).
  *
  * <p>{@code -Dkill.points=N} (default 8: two of each) kills; {@code -Dkill.seed=S} repeats a run's kill points;
  * {@code -Dcrash.examples=N} (default 20,000) examples of elec2, or of breast_cancer replayed when the shared
@@ -93,6 +101,15 @@ class CrashExactnessTest {
     private static final int WAITING = 400;
     /** The model that waits for the first snapshot of {@link #MODEL}, in the warm-started case. */
     private static final String WAITER = "tgt";
+    /** The variant with two searched models beside {@link #MODEL}: {@link #ASHA} and {@link #PBT}. */
+    private static final String SEARCHED = "direct";
+    /** In the {@link #SEARCHED} case: an ASHA search of 4 trials, rungs at 100·2ᵏ examples, re-opened on drift. */
+    private static final String ASHA = "asha";
+    /** In the {@link #SEARCHED} case: a PBT search of 4 trials of one shape, an exploit round every 250 examples. */
+    private static final String PBT = "pbt";
+    /** Marks a kill that landed while a search was under way. */
+    private static final String DURING_SEARCH = ", during the searches";
+
 
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -119,7 +136,9 @@ class CrashExactnessTest {
         // Short cases: float32, a warm start and members change the numbers, not the exactly-once machinery.
         boolean shortRun = float32 || warm || ensemble;
         int examples = shortRun ? Math.min(EXAMPLES, FLOAT32_EXAMPLES) : EXAMPLES;
-        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned ? null : MODEL);
+        boolean searched = variant.equals(SEARCHED);
+        // Examples that name no model train every configured model: with searches, m and both searches.
+        TrainingStreams stream = TrainingStreams.elec2OrBreastCancer(examples, partitioned || searched ? null : MODEL);
         int killCount =
                 partitioned || variant.equals(PRUNED) ? KillPoint.values().length : shortRun ? FLOAT32_KILLS : KILLS;
         if (warm) {
@@ -214,8 +233,26 @@ class CrashExactnessTest {
                                 + r.value().getEvent().getKind());
                     }
                 });
-        System.out.println("drift events of the uninterrupted run: " + events);
+        System.out.println("drift events of the uninterrupted run: "
+                + events.stream().filter(e -> !e.contains(" search-")).toList());
         assertThat(events).as("drift events for the drift kill point").isNotEmpty();
+        List<Decision> decisions = searched ? decisions(ref) : List.of();
+        if (searched) {
+            Map<String, Long> counts = new TreeMap<>();
+            decisions.forEach(d -> counts.merge(d.model() + " " + d.kind(), 1L, Long::sum));
+            System.out.println("search decisions of the uninterrupted run: " + counts);
+            assertThat(counts)
+                    .as("decisions during the run, for the kills to land among")
+                    .containsKeys(
+                            ASHA + " search-prune",
+                            ASHA + " search-promote",
+                            ASHA + " search-champion",
+                            PBT + " search-exploit",
+                            PBT + " search-champion");
+            assertThat(counts.get(ASHA + " search-champion") + counts.get(PBT + " search-champion"))
+                    .as("champion switches after the first choice of each search")
+                    .isGreaterThan(2);
+        }
         assertThat(expectedStatus.examplesTrained()
                         + expectedStatus.examplesWhilePaused()
                         + expectedStatus.holdoutReceived())
@@ -255,19 +292,29 @@ class CrashExactnessTest {
                     continue;
                 }
                 if (point == KillPoint.DRIFT_EVENT) {
-                    kills.add(killAtTheNextDriftEvent(crash, app, k));
+                    kills.add(killAtTheNextEvent(crash, app, k, decisions));
                     continue;
                 }
-                long seen = awaitProgress(progress, killSteps[k], app);
+                ModelSnapshot seen = awaitProgress(progress, killSteps[k], app);
                 if (point == KillPoint.RANDOM) {
                     Thread.sleep(random.nextInt(200));
                 }
                 app.kill();
                 kills.add(String.format(
-                        "kill %d (%s) at step >= %d (target %d)", k + 1, point.description, seen, killSteps[k]));
+                        "kill %d (%s) at step >= %d (target %d)%s",
+                        k + 1,
+                        point.description,
+                        seen.getStepsSeen(),
+                        killSteps[k],
+                        duringSearch(decisions, seen.getExamplesSeen())));
             }
         }
         System.out.println("crash run: " + kills);
+        if (searched) {
+            long during = kills.stream().filter(s -> s.contains(DURING_SEARCH)).count();
+            System.out.printf("kills that landed while a search was under way: %d of %d%n", during, killCount);
+            assertThat(during).as("kills among the search's decisions: %s", kills).isPositive();
+        }
         try (AppProcess app = start(crash, stream.inputSize(), killCount)) {
             app.awaitMetricsUri(START_TIMEOUT);
             Runs.awaitCaughtUp(kafka.admin(), "crash-test-" + crash, examplesTopic, FINISH_TIMEOUT, app);
@@ -298,6 +345,106 @@ class CrashExactnessTest {
                     .isEqualTo(Runs.statuses(kafka.bootstrapServers(), "crash-test-" + ref)
                             .get(WAITER));
         }
+        if (searched) {
+            assertSameSearches(ref, crash, expected, decisions);
+        }
+    }
+
+    /**
+     * The searches came through the kills unchanged: the same decisions, each once, at the same examples; the same
+     * stored state of every search and every trial, bit for bit (the search's record {@code <id>/search} with its
+     * champion and strategy, each trial's trainer state, partial batch, holdout buffer, prequential window and status);
+     * and each search's snapshots under its id numbered 0, 1, 2, … (the snapshots themselves are compared above).
+     */
+    private static void assertSameSearches(
+            String ref, String crash, List<ModelSnapshot> expected, List<Decision> decisions) {
+        assertThat(decisions(crash)).as("the decisions, each exactly once").isEqualTo(decisions);
+        for (String store : List.of(
+                TrainingTopology.TRAINER_STATE_STORE,
+                TrainingTopology.PARTIAL_BATCH_STORE,
+                TrainingTopology.HOLDOUT_STORE,
+                TrainingTopology.STATUS_STORE)) {
+            Map<String, byte[]> want = searchState("crash-test-" + ref, store);
+            Map<String, byte[]> got = searchState("crash-test-" + crash, store);
+            assertThat(got.keySet()).as("keys of the searches in %s", store).isEqualTo(want.keySet());
+            want.forEach((key, bytes) ->
+                    assertThat(got.get(key)).as("%s of %s", key, store).isEqualTo(bytes));
+            System.out.printf("%s: %d records of the searches bit-identical%n", store, want.size());
+        }
+        for (String model : List.of(ASHA, PBT)) {
+            List<ModelSnapshot> served =
+                    expected.stream().filter(s -> s.getModelId().equals(model)).toList();
+            assertThat(served).as("snapshots of %s", model).isNotEmpty();
+            for (int v = 0; v < served.size(); v++) {
+                assertThat(served.get(v).getVersion())
+                        .as("%s's versions: strictly increasing, none lost or doubled", model)
+                        .isEqualTo(v);
+                assertThat(served.get(v).getTrial()).startsWith(model + "~t");
+            }
+            assertThat(served).as("%s publishes its champion at a switch", model).anySatisfy(s -> assertThat(
+                            s.getReason())
+                    .isEqualTo(SnapshotReason.CHAMPION));
+        }
+    }
+
+    /** A search's decision as its metrics record gives it: the model, its examples then, the kind and the detail. */
+    private record Decision(String model, long examples, String kind, String detail) {}
+
+    /** The committed search decisions of run {@code run}, in the order they were published. */
+    private static List<Decision> decisions(String run) {
+        List<Decision> out = new ArrayList<>();
+        KafkaReads.readAll(
+                        kafka.bootstrapServers(),
+                        run + ".metrics",
+                        new StringDeserializer(),
+                        AvroSerdes.trainingMetrics().deserializer())
+                .forEach(r -> {
+                    TrainingMetrics m = r.value();
+                    if (m.getEvent() != null && m.getEvent().getKind().startsWith("search-")) {
+                        out.add(new Decision(
+                                m.getModelId(),
+                                m.getExamplesSeen(),
+                                m.getEvent().getKind(),
+                                m.getEvent().getDetail()));
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * The last committed value of every key of the searches ({@code <id>}, {@code <id>/…}, {@code <id>~tNN…}) in
+     * store {@code store} of application {@code applicationId}, read from its changelog (a deleted key is absent).
+     */
+    private static Map<String, byte[]> searchState(String applicationId, String store) {
+        Map<String, byte[]> out = new TreeMap<>();
+        KafkaReads.readAll(
+                        kafka.bootstrapServers(),
+                        applicationId + "-" + store + "-changelog",
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())
+                .forEach(r -> {
+                    String key = r.key();
+                    if (List.of(ASHA, PBT).stream()
+                            .anyMatch(m -> key.equals(m) || key.startsWith(m + "/") || key.startsWith(m + "~"))) {
+                        if (r.value() == null) {
+                            out.remove(key);
+                        } else {
+                            out.put(key, r.value());
+                        }
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * {@link #DURING_SEARCH} when {@code examples} (of the stream, as a model counts them) lies between the first and
+     * the last decision of the uninterrupted run, else nothing.
+     */
+    private static String duringSearch(List<Decision> decisions, long examples) {
+        boolean during = !decisions.isEmpty()
+                && decisions.get(0).examples() <= examples
+                && examples <= decisions.stream().mapToLong(Decision::examples).max().orElseThrow();
+        return during ? DURING_SEARCH : "";
     }
 
     /** Where in the run a kill lands. */
@@ -305,7 +452,7 @@ class CrashExactnessTest {
         RANDOM("random moment"),
         SNAPSHOT_PUBLISHING("snapshot being published"),
         RESTORING("restoring state"),
-        DRIFT_EVENT("drift event being published");
+        DRIFT_EVENT("drift or search event being published");
 
         final String description;
 
@@ -341,12 +488,15 @@ class CrashExactnessTest {
     }
 
     /**
-     * Kills {@code app} as soon as it writes a metrics record with a drift event, committed or not (the first event
-     * after the point it restarted from); if none comes within 20 s (the stream has no event left), kills it there.
+     * Kills {@code app} as soon as it writes a metrics record with an event (drift, or a search's decision), committed
+     * or not (the first event after the point it restarted from); if none comes within 20 s (the stream has no event
+     * left), kills it there.
      *
+     * @param decisions the uninterrupted run's search decisions, to tell whether the kill landed during a search
      * @return what happened, for the run's log
      */
-    private static String killAtTheNextDriftEvent(String run, AppProcess app, int k) throws InterruptedException {
+    private static String killAtTheNextEvent(String run, AppProcess app, int k, List<Decision> decisions)
+            throws InterruptedException {
         try (KafkaConsumer<String, TrainingMetrics> consumer = KafkaReads.consumer(
                 kafka.bootstrapServers(),
                 run + ".metrics",
@@ -361,11 +511,13 @@ class CrashExactnessTest {
                     if (r.value().getEvent() != null) {
                         app.kill();
                         return String.format(
-                                "kill %d (%s: %s at %d examples)",
+                                "kill %d (%s: %s of %s at %d examples)%s",
                                 k + 1,
                                 KillPoint.DRIFT_EVENT.description,
                                 r.value().getEvent().getKind(),
-                                r.value().getExamplesSeen());
+                                r.value().getModelId(),
+                                r.value().getExamplesSeen(),
+                                duringSearch(decisions, r.value().getExamplesSeen()));
                     }
                 }
             }
@@ -427,6 +579,28 @@ class CrashExactnessTest {
             s.put("model." + MODEL + ".ensemble", "leveraging-bagging");
             s.put("model." + MODEL + ".ensemble.size", "3");
         }
+        if (variant.equals(SEARCHED)) {
+            for (String searched : List.of(ASHA, PBT)) {
+                String m = "model." + searched + ".";
+                s.put(m + "input-size", Integer.toString(inputSize));
+                s.put(m + "batch-size", "16");
+                s.put(m + "eval-every", "25");
+                s.put(m + "search.trials", "4");
+                s.put(m + "search.switch-margin", "0");
+            }
+            // Small trials (a hidden layer of 8, or none): the searches must not dominate the case's time.
+            s.put("model." + ASHA + ".layers", "8:relu,1:sigmoid");
+            s.put("model." + ASHA + ".search.strategy", "asha");
+            s.put("model." + ASHA + ".search.space.layers", "8:relu|");
+            s.put("model." + ASHA + ".search.space.learning-rate", "0.003|0.03|0.3");
+            s.put("model." + ASHA + ".search.asha.min-examples", "100");
+            s.put("model." + ASHA + ".search.asha.max-examples", "12800");
+            s.put("model." + ASHA + ".search.asha.eta", "2");
+            s.put("model." + PBT + ".layers", "8:relu,1:sigmoid");
+            s.put("model." + PBT + ".search.strategy", "pbt");
+            s.put("model." + PBT + ".search.space.learning-rate", "loguniform(0.003,0.3)");
+            s.put("model." + PBT + ".search.pbt.interval-examples", "250");
+        }
         if (variant.equals(PRUNED)) {
             s.put("model." + MODEL + ".prune.target-sparsity", "0.8");
             s.put("model." + MODEL + ".prune.begin-step", "50");
@@ -457,20 +631,23 @@ class CrashExactnessTest {
     }
 
     /**
-     * Waits until the process wrote a snapshot of at least {@code steps} steps, committed or not (so the kill often
-     * lands inside an open transaction).
+     * Waits until the process wrote a snapshot of {@link #MODEL} of at least {@code steps} steps, committed or not (so
+     * the kill often lands inside an open transaction).
      *
-     * @return the step count seen
+     * @return that snapshot
      */
-    private static long awaitProgress(KafkaConsumer<String, ModelSnapshot> consumer, long steps, AppProcess app) {
+    private static ModelSnapshot awaitProgress(
+            KafkaConsumer<String, ModelSnapshot> consumer, long steps, AppProcess app) {
         long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
         long seen = -1;
         while (System.nanoTime() < deadline && app.isAlive()) {
             for (ConsumerRecord<String, ModelSnapshot> r : consumer.poll(Duration.ofMillis(20))) {
-                seen = Math.max(seen, r.value().getStepsSeen());
-            }
-            if (seen >= steps) {
-                return seen;
+                if (r.value().getModelId().equals(MODEL)) {
+                    seen = Math.max(seen, r.value().getStepsSeen());
+                    if (seen >= steps) {
+                        return r.value();
+                    }
+                }
             }
         }
         throw new AssertionError("no snapshot of step " + steps + " (saw " + seen + "):\n" + app.log());
