@@ -20,10 +20,10 @@ import dev.eddy.serving.ServingConfig;
 import dev.eddy.serving.ServingMetrics;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.status.ModelStatusHandler;
-import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.ModelPartitions;
+import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingTopology;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.WarmStartResolver;
@@ -102,6 +102,7 @@ public final class EddyApp implements AutoCloseable {
     private final HistoryFeed historyFeed;
     /** The searches' leaderboards: what {@code GET /models/{id}/trials} answers. */
     private final ModelStatusHandler.Trials trials;
+
     private boolean closed;
 
     private EddyApp(
@@ -141,7 +142,8 @@ public final class EddyApp implements AutoCloseable {
                         history,
                         trials));
         ConsolePage.mount(server, history);
-        SearchTrialMeters trialMeters = metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));
+        SearchTrialMeters trialMeters =
+                metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));
         server.beforeScrape(trialMeters::refresh);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died of an unexpected exception; replacing it", e);

@@ -3,8 +3,8 @@ package dev.eddy.demo;
 import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
-import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.data.LabelKind;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.report.BiasVarianceHint;
@@ -181,8 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (search != null && !SearchConfig.STRATEGIES.contains(search)) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--search must be one of " + String.join(", ", SearchConfig.STRATEGIES) + ", got '" + search
-                            + "'");
+                    "--search must be one of " + String.join(", ", SearchConfig.STRATEGIES) + ", got '" + search + "'");
         }
         DemoStream stream = csv != null ? DemoStream.csv(csv, labelKind, seed) : DemoStream.named(dataset, seed);
         long total = examples > 0
@@ -221,7 +220,9 @@ public final class DemoCommand implements Callable<Integer> {
             double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
             Optional<SearchTraining.Standing> champion = finalBoard == null
                     ? Optional.empty()
-                    : finalBoard.stream().filter(SearchTraining.Standing::champion).findFirst();
+                    : finalBoard.stream()
+                            .filter(SearchTraining.Standing::champion)
+                            .findFirst();
             champion.ifPresent(c -> out.printf(
                     Locale.ROOT,
                     "search %s over %d trials: champion %s (%s), served under '%s'; the summary is its run%n",
@@ -230,8 +231,8 @@ public final class DemoCommand implements Callable<Integer> {
                     SearchTraining.trialId(MODEL, c.trial()),
                     LiveLeaderboard.summary(c.config()),
                     MODEL));
-            String layers = champion.map(c -> SearchTraining.trialId(MODEL, c.trial()) + " "
-                            + LiveLeaderboard.summary(c.config()))
+            String layers = champion.map(
+                            c -> SearchTraining.trialId(MODEL, c.trial()) + " " + LiveLeaderboard.summary(c.config()))
                     .orElse(trainer.toProperties().get("layers"));
             RunSummary summary = RunSummary.of(stream.name(), layers, points, trainingSeconds)
                     .withSnapshotVersion(version(app.metrics().registry()))

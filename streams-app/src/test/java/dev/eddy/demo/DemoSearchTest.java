@@ -30,7 +30,8 @@ class DemoSearchTest {
         assertThat(out.toString())
                 .as("a leaderboard row of a trial, and the champion marked")
                 .containsPattern("(?m)^  demo~t[0-9]{2} +(running|paused|completed) ")
-                .containsPattern("(?m)^\\* demo~t[0-9]{2} +(running|completed) +[-0-9]+ +[0-9.]+ +[0-9,]+  batch=[0-9]+ layers=")
+                .containsPattern(
+                        "(?m)^\\* demo~t[0-9]{2} +(running|completed) +[-0-9]+ +[0-9.]+ +[0-9,]+  batch=[0-9]+ layers=")
                 .containsPattern("(?m)^search asha over 16 trials: champion demo~t[0-9]{2} \\(batch=");
     }
 

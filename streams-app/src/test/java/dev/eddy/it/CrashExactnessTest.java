@@ -110,7 +110,6 @@ class CrashExactnessTest {
     /** Marks a kill that landed while a search was under way. */
     private static final String DURING_SEARCH = ", during the searches";
 
-
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(180);
@@ -313,7 +312,9 @@ class CrashExactnessTest {
         if (searched) {
             long during = kills.stream().filter(s -> s.contains(DURING_SEARCH)).count();
             System.out.printf("kills that landed while a search was under way: %d of %d%n", during, killCount);
-            assertThat(during).as("kills among the search's decisions: %s", kills).isPositive();
+            assertThat(during)
+                    .as("kills among the search's decisions: %s", kills)
+                    .isPositive();
         }
         try (AppProcess app = start(crash, stream.inputSize(), killCount)) {
             app.awaitMetricsUri(START_TIMEOUT);
@@ -381,9 +382,9 @@ class CrashExactnessTest {
                         .isEqualTo(v);
                 assertThat(served.get(v).getTrial()).startsWith(model + "~t");
             }
-            assertThat(served).as("%s publishes its champion at a switch", model).anySatisfy(s -> assertThat(
-                            s.getReason())
-                    .isEqualTo(SnapshotReason.CHAMPION));
+            assertThat(served)
+                    .as("%s publishes its champion at a switch", model)
+                    .anySatisfy(s -> assertThat(s.getReason()).isEqualTo(SnapshotReason.CHAMPION));
         }
     }
 
@@ -443,7 +444,11 @@ class CrashExactnessTest {
     private static String duringSearch(List<Decision> decisions, long examples) {
         boolean during = !decisions.isEmpty()
                 && decisions.get(0).examples() <= examples
-                && examples <= decisions.stream().mapToLong(Decision::examples).max().orElseThrow();
+                && examples
+                        <= decisions.stream()
+                                .mapToLong(Decision::examples)
+                                .max()
+                                .orElseThrow();
         return during ? DURING_SEARCH : "";
     }
 

@@ -350,7 +350,9 @@ class ModelStatusHandlerTest {
         // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
         try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
             serve(ModelStatusHandler.of(
-                    streams, new ModelCache(), new HostInfo("127.0.0.1", 1),
+                    streams,
+                    new ModelCache(),
+                    new HostInfo("127.0.0.1", 1),
                     new TrainingHistory(),
                     ModelStatusHandler.Trials.of(streams, config)));
             HttpResponse<String> r = get("/models/alpha");

@@ -32,8 +32,8 @@ class SearchTrialMetersTest {
 
     private static final String MODEL = "m";
     private static final int TRIALS = 24;
-    private static final Pattern SAMPLE =
-            Pattern.compile("^(eddy_search_trial_[a-z]+)\\{model=\"m\",trial=\"(m~t\\d+)\"} (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^(eddy_search_trial_[a-z]+)\\{model=\"m\",trial=\"(m~t\\d+)\"} (\\S+)$", Pattern.MULTILINE);
 
     @TempDir
     Path dir;
@@ -53,7 +53,8 @@ class SearchTrialMetersTest {
                 MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), metrics.registry())) {
             KeyValueStore<String, byte[]> store = f.driver.getKeyValueStore(TrainingTopology.TRAINER_STATE_STORE);
             ModelStatusHandler.Trials trials = ModelStatusHandler.Trials.inStore(() -> store, f.config);
-            SearchTrialMeters meters = metrics.bind(new SearchTrialMeters(f.config.searches().keySet(), trials));
+            SearchTrialMeters meters =
+                    metrics.bind(new SearchTrialMeters(f.config.searches().keySet(), trials));
             server.beforeScrape(meters::refresh);
 
             // Before the first rung (16 examples trained): all 24 trials live, 20 shown.
@@ -62,8 +63,9 @@ class SearchTrialMetersTest {
             assertThat(board).hasSize(TRIALS).allMatch(SearchTraining.Standing::live);
             String scrape = scrape(server);
             Map<String, Map<String, String>> shown = series(scrape);
-            assertThat(shown.keySet()).containsExactly(
-                    "eddy_search_trial_champion", "eddy_search_trial_examples", "eddy_search_trial_metric");
+            assertThat(shown.keySet())
+                    .containsExactly(
+                            "eddy_search_trial_champion", "eddy_search_trial_examples", "eddy_search_trial_metric");
             assertShows(shown, board);
             assertThat(shown.get("eddy_search_trial_champion").values().stream().mapToDouble(Double::parseDouble))
                     .as("one champion among the best")
@@ -84,7 +86,8 @@ class SearchTrialMetersTest {
             assertThat(afterPrunes.get("eddy_search_trial_metric")).doesNotContainKeys(pruned.toArray(String[]::new));
             assertThat(metrics.registry().find("eddy.search.trial.metric").gauges())
                     .as("removed from the registry, not only from the scrape")
-                    .hasSize((int) later.stream().filter(SearchTraining.Standing::live).count());
+                    .hasSize((int)
+                            later.stream().filter(SearchTraining.Standing::live).count());
 
             // A reset: every trial afresh (no metric yet, ranked by number), the trials beyond the 20th gone.
             f.command("reset m");
@@ -92,10 +95,11 @@ class SearchTrialMetersTest {
             assertShows(afterReset, trials.of(MODEL).orElseThrow());
             assertThat(afterReset.get("eddy_search_trial_examples").keySet())
                     .containsExactlyElementsOf(IntStream.range(0, SearchTrialMeters.TOP_TRIALS)
-                                    .mapToObj(t -> SearchTraining.trialId(MODEL, t))
-                                    .sorted()
-                                    .toList());
-            assertThat(afterReset.get("eddy_search_trial_examples").values().stream().mapToDouble(Double::parseDouble))
+                            .mapToObj(t -> SearchTraining.trialId(MODEL, t))
+                            .sorted()
+                            .toList());
+            assertThat(afterReset.get("eddy_search_trial_examples").values().stream()
+                            .mapToDouble(Double::parseDouble))
                     .containsOnly(0.0);
             Promtool.checkMetrics(scrape, dir);
         }
@@ -108,9 +112,10 @@ class SearchTrialMetersTest {
                 .filter(SearchTraining.Standing::live)
                 .limit(SearchTrialMeters.TOP_TRIALS)
                 .forEach(s -> best.put(SearchTraining.trialId(MODEL, s.trial()), s));
-        assertThat(best.size()).isEqualTo(Math.min(SearchTrialMeters.TOP_TRIALS, board.stream()
-                .filter(SearchTraining.Standing::live)
-                .count()));
+        assertThat(best.size())
+                .isEqualTo(Math.min(
+                        SearchTrialMeters.TOP_TRIALS,
+                        board.stream().filter(SearchTraining.Standing::live).count()));
         for (String name : shown.keySet()) {
             assertThat(shown.get(name).keySet()).as(name).containsExactlyElementsOf(best.keySet());
         }
@@ -118,10 +123,12 @@ class SearchTrialMetersTest {
             assertThat(Double.parseDouble(shown.get("eddy_search_trial_metric").get(trial)))
                     .as(trial)
                     .isEqualTo(Double.valueOf(s.metric())); // boxed: NaN equals NaN
-            assertThat(Double.parseDouble(shown.get("eddy_search_trial_examples").get(trial)))
+            assertThat(Double.parseDouble(
+                            shown.get("eddy_search_trial_examples").get(trial)))
                     .as(trial)
                     .isEqualTo(s.trained());
-            assertThat(Double.parseDouble(shown.get("eddy_search_trial_champion").get(trial)))
+            assertThat(Double.parseDouble(
+                            shown.get("eddy_search_trial_champion").get(trial)))
                     .as(trial)
                     .isEqualTo(s.champion() ? 1.0 : 0.0);
         });
@@ -140,7 +147,8 @@ class SearchTrialMetersTest {
     private static String scrape(MetricsServer server) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(server.uri(MetricsServer.METRICS_PATH)).build(),
+                        HttpRequest.newBuilder(server.uri(MetricsServer.METRICS_PATH))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
