@@ -63,7 +63,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * restarted process restores its state from the changelogs (Kafka Streams' restoration log line, within 0.5 s), and
  * right when a drift event is being published (a warning, a detection, a challenger starting, swapped in or dropped:
  * the drift detector's and the challenger's state are in the open transaction), or, in the {@code direct} case, a
- * search's decision (a prune, promotion, re-opening, exploit or champion switch, with the search's state).
+ * search's decision, aimed in turn at an exploit and at a champion switch (with the search's state).
  *
  * <p>{@code -Dkill.points=N} (default 8: two of each) kills; {@code -Dkill.seed=S} repeats a run's kill points;
  * {@code -Dcrash.examples=N} (default 20,000) examples of elec2, or of breast_cancer replayed when the shared
@@ -109,6 +109,13 @@ class CrashExactnessTest {
     private static final String PBT = "pbt";
     /** Marks a kill that landed while a search was under way. */
     private static final String DURING_SEARCH = ", during the searches";
+    /**
+     * What the event kills of the {@link #SEARCHED} case aim at, in turn: an exploit, then a champion switch (the
+     * random kills land between rungs).
+     */
+    private static final List<String> AIMED_DECISIONS = List.of("search-exploit", "search-champion");
+    /** An event kill that takes the next event of any kind. */
+    private static final String ANY_EVENT = "";
 
     private static final long SEED = Long.getLong("kill.seed", System.nanoTime());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -291,7 +298,8 @@ class CrashExactnessTest {
                     continue;
                 }
                 if (point == KillPoint.DRIFT_EVENT) {
-                    kills.add(killAtTheNextEvent(crash, app, k, decisions));
+                    String aim = searched ? AIMED_DECISIONS.get(k / KillPoint.values().length % 2) : ANY_EVENT;
+                    kills.add(killAtTheNextEvent(crash, app, k, aim, decisions));
                     continue;
                 }
                 ModelSnapshot seen = awaitProgress(progress, killSteps[k], app);
@@ -315,6 +323,9 @@ class CrashExactnessTest {
             assertThat(during)
                     .as("kills among the search's decisions: %s", kills)
                     .isPositive();
+            assertThat(kills)
+                    .as("an event kill that met the decision it aimed at (%s)", AIMED_DECISIONS)
+                    .anyMatch(s -> AIMED_DECISIONS.stream().anyMatch(aim -> s.contains(": " + aim + " of ")));
         }
         try (AppProcess app = start(crash, stream.inputSize(), killCount)) {
             app.awaitMetricsUri(START_TIMEOUT);
@@ -493,14 +504,14 @@ class CrashExactnessTest {
     }
 
     /**
-     * Kills {@code app} as soon as it writes a metrics record with an event (drift, or a search's decision), committed
-     * or not (the first event after the point it restarted from); if none comes within 20 s (the stream has no event
-     * left), kills it there.
+     * Kills {@code app} as soon as it writes a metrics record with an event (drift, or a search's decision) of kind
+     * {@code aim} ({@link #ANY_EVENT}: any kind), committed or not (the first such event after the point it restarted
+     * from); if none comes within 20 s (the stream has no such event left), kills it there.
      *
      * @param decisions the uninterrupted run's search decisions, to tell whether the kill landed during a search
      * @return what happened, for the run's log
      */
-    private static String killAtTheNextEvent(String run, AppProcess app, int k, List<Decision> decisions)
+    private static String killAtTheNextEvent(String run, AppProcess app, int k, String aim, List<Decision> decisions)
             throws InterruptedException {
         try (KafkaConsumer<String, TrainingMetrics> consumer = KafkaReads.consumer(
                 kafka.bootstrapServers(),
@@ -513,7 +524,9 @@ class CrashExactnessTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < deadline && app.isAlive()) {
                 for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(20))) {
-                    if (r.value().getEvent() != null) {
+                    if (r.value().getEvent() != null
+                            && (aim.equals(ANY_EVENT)
+                                    || r.value().getEvent().getKind().equals(aim))) {
                         app.kill();
                         return String.format(
                                 "kill %d (%s: %s of %s at %d examples)%s",
@@ -527,7 +540,9 @@ class CrashExactnessTest {
                 }
             }
             app.kill();
-            return String.format("kill %d (%s: none within 20 s)", k + 1, KillPoint.DRIFT_EVENT.description);
+            return String.format(
+                    "kill %d (%s: no %s within 20 s)",
+                    k + 1, KillPoint.DRIFT_EVENT.description, aim.equals(ANY_EVENT) ? "event" : aim);
         }
     }
 
