@@ -9,6 +9,7 @@ import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.it.Runs.Decision;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -399,28 +399,9 @@ class CrashExactnessTest {
         }
     }
 
-    /** A search's decision as its metrics record gives it: the model, its examples then, the kind and the detail. */
-    private record Decision(String model, long examples, String kind, String detail) {}
-
     /** The committed search decisions of run {@code run}, in the order they were published. */
     private static List<Decision> decisions(String run) {
-        List<Decision> out = new ArrayList<>();
-        KafkaReads.readAll(
-                        kafka.bootstrapServers(),
-                        run + ".metrics",
-                        new StringDeserializer(),
-                        AvroSerdes.trainingMetrics().deserializer())
-                .forEach(r -> {
-                    TrainingMetrics m = r.value();
-                    if (m.getEvent() != null && m.getEvent().getKind().startsWith("search-")) {
-                        out.add(new Decision(
-                                m.getModelId(),
-                                m.getExamplesSeen(),
-                                m.getEvent().getKind(),
-                                m.getEvent().getDetail()));
-                    }
-                });
-        return out;
+        return Runs.decisions(kafka.bootstrapServers(), run + ".metrics");
     }
 
     /**
@@ -428,24 +409,8 @@ class CrashExactnessTest {
      * store {@code store} of application {@code applicationId}, read from its changelog (a deleted key is absent).
      */
     private static Map<String, byte[]> searchState(String applicationId, String store) {
-        Map<String, byte[]> out = new TreeMap<>();
-        KafkaReads.readAll(
-                        kafka.bootstrapServers(),
-                        applicationId + "-" + store + "-changelog",
-                        new StringDeserializer(),
-                        new ByteArrayDeserializer())
-                .forEach(r -> {
-                    String key = r.key();
-                    if (List.of(ASHA, PBT).stream()
-                            .anyMatch(m -> key.equals(m) || key.startsWith(m + "/") || key.startsWith(m + "~"))) {
-                        if (r.value() == null) {
-                            out.remove(key);
-                        } else {
-                            out.put(key, r.value());
-                        }
-                    }
-                });
-        return out;
+        return Runs.storeState(kafka.bootstrapServers(), applicationId, store, key -> List.of(ASHA, PBT).stream()
+                .anyMatch(m -> key.equals(m) || key.startsWith(m + "/") || key.startsWith(m + "~")));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.eddy.it;
 
 import dev.eddy.app.EddyApp;
 import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
@@ -17,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** What the fault tests share about one {@code eddy run} run: its command line, its outputs, its progress. */
@@ -89,6 +92,54 @@ public final class Runs {
         String changelog = applicationId + "-" + TrainingTopology.STATUS_STORE + "-changelog";
         KafkaReads.readAll(bootstrapServers, changelog, new StringDeserializer(), new ModelStatusSerde())
                 .forEach(r -> out.put(r.key(), r.value()));
+        return out;
+    }
+
+    /** A search's decision as its metrics record gives it: the model, its examples then, the kind and the detail. */
+    public record Decision(String model, long examples, String kind, String detail) {}
+
+    /** The committed search decisions on metrics topic {@code topic}, in the order they were published. */
+    public static List<Decision> decisions(String bootstrapServers, String topic) {
+        List<Decision> out = new ArrayList<>();
+        KafkaReads.readAll(
+                        bootstrapServers,
+                        topic,
+                        new StringDeserializer(),
+                        AvroSerdes.trainingMetrics().deserializer())
+                .forEach(r -> {
+                    TrainingMetrics m = r.value();
+                    if (m.getEvent() != null && m.getEvent().getKind().startsWith("search-")) {
+                        out.add(new Decision(
+                                m.getModelId(),
+                                m.getExamplesSeen(),
+                                m.getEvent().getKind(),
+                                m.getEvent().getDetail()));
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * The last committed value of every key that {@code keys} accepts in store {@code store} of application {@code
+     * applicationId}, read from its changelog (a deleted key is absent).
+     */
+    public static Map<String, byte[]> storeState(
+            String bootstrapServers, String applicationId, String store, Predicate<String> keys) {
+        Map<String, byte[]> out = new TreeMap<>();
+        KafkaReads.readAll(
+                        bootstrapServers,
+                        applicationId + "-" + store + "-changelog",
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())
+                .forEach(r -> {
+                    if (keys.test(r.key())) {
+                        if (r.value() == null) {
+                            out.remove(r.key());
+                        } else {
+                            out.put(r.key(), r.value());
+                        }
+                    }
+                });
         return out;
     }
 

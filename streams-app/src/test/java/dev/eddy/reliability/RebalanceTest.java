@@ -15,6 +15,7 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.topology.TrainingTopology;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +32,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -48,10 +50,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * instance that trains each (it asks the other instance for the models it does not train). It runs in both routings:
  * through the trainer-input topic, and direct (the examples are keyed by their model id, so each model trains in the
  * task of its partition).
+ *
+ * <p>Model {@link #SEARCH} is a 16-trial ASHA search: all its trials train in the task of its partition, so the
+ * instance that trains it trains every trial, and a stop or a kill moves the whole search to the other instance. Its
+ * committed decisions (prunes, promotions, champion switches) equal the reference run's, each once and at the same
+ * examples, and its stored search state (the strategy's, the champion's and every trial's) is bit-identical.
  */
 class RebalanceTest {
 
     private static final List<String> MODELS = List.of("a", "b", "c");
+    /** The model that is a search. */
+    private static final String SEARCH = "c";
+
     private static final String EXAMPLES_TOPIC = "rebalance.examples";
     private static final int EXAMPLES = Integer.getInteger("rebalance.examples", 9_000);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -190,7 +200,31 @@ class RebalanceTest {
                         mine.size(),
                         expected.get(model).size());
             }
+            assertSameSearch(broker.bootstrapServers());
         }
+    }
+
+    /**
+     * Model {@link #SEARCH} took the reference run's decisions, each once and at the same examples, and ended with the
+     * same stored search state, bit for bit.
+     */
+    private static void assertSameSearch(String bootstrapServers) {
+        List<Runs.Decision> want = Runs.decisions(bootstrapServers, "ref.metrics");
+        Map<String, Long> kinds = new TreeMap<>();
+        want.forEach(d -> kinds.merge(d.kind(), 1L, Long::sum));
+        System.out.println("search decisions of the reference run: " + kinds);
+        assertThat(kinds)
+                .as("the reference search pruned and switched champions")
+                .containsKeys("search-prune", "search-champion");
+        assertThat(Runs.decisions(bootstrapServers, "run.metrics"))
+                .as("the decisions of search %s through the stop and the kill", SEARCH)
+                .isEqualTo(want);
+        String store = TrainingTopology.TRAINER_STATE_STORE;
+        Predicate<String> searchKeys = key -> key.startsWith(SEARCH + "/") || key.startsWith(SEARCH + "~");
+        Map<String, byte[]> ref = Runs.storeState(bootstrapServers, group("ref"), store, searchKeys);
+        Map<String, byte[]> run = Runs.storeState(bootstrapServers, group("run"), store, searchKeys);
+        assertThat(run.keySet()).as("keys of search %s", SEARCH).isEqualTo(ref.keySet());
+        ref.forEach((key, bytes) -> assertThat(run.get(key)).as(key).isEqualTo(bytes));
     }
 
     /** elec2 (or breast_cancer) rows dealt round-robin to the three models; each example names its model. */
@@ -260,6 +294,14 @@ class RebalanceTest {
             s.put("model." + m + ".batch-size", "32");
             s.put("model." + m + ".eval-every", "25");
         }
+        String search = "model." + SEARCH + ".search.";
+        s.put(search + "strategy", "asha");
+        s.put(search + "trials", "16");
+        s.put(search + "space.layers", "16:relu|8:relu|");
+        s.put(search + "space.learning-rate", "loguniform(0.001,0.3)");
+        s.put(search + "asha.min-examples", "100");
+        s.put(search + "asha.max-examples", "1600");
+        s.put(search + "switch-margin", "0");
         return s;
     }
 
