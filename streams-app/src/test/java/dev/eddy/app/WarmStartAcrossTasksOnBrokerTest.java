@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * End to end on a real broker, through {@link EddyApp}, with input topics of two partitions where src and tgt train in
@@ -41,15 +42,16 @@ class WarmStartAcrossTasksOnBrokerTest {
     @TempDir
     Path dir;
 
-    private Map<String, String> settings(String app) {
+    private Map<String, String> settings(String app, boolean serving) {
         Map<String, String> s = new HashMap<>();
         s.put("application.id", app);
         s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put("state.dir", dir.resolve(app).toString());
-        for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {
+        for (String topic :
+                List.of("examples", "snapshots", "metrics", "dead-letters", "commands", "features", "predictions")) {
             s.put("topic." + topic, app + "." + topic);
         }
-        s.put("serving.enabled", "false");
+        s.put("serving.enabled", Boolean.toString(serving));
         s.put("holdout.fraction", "0");
         s.put("snapshot-every", "5");
         for (String model : List.of("src", "tgt")) {
@@ -62,9 +64,15 @@ class WarmStartAcrossTasksOnBrokerTest {
         return s;
     }
 
-    @Test
-    void theTargetInAnotherTaskTakesTheSourcesFirstSnapshotFromTheTopicAndTrainsItsHeldExamplesOnce() throws Exception {
-        String app = "wait-across";
+    /**
+     * @param serving whether the application also serves: tgt's task then reads the scoring topology's global
+     *     snapshot store, else the one the training topology adds for it
+     */
+    @ParameterizedTest(name = "serving.enabled={0}")
+    @ValueSource(booleans = {false, true})
+    void theTargetInAnotherTaskTakesTheSourcesFirstSnapshotFromTheTopicAndTrainsItsHeldExamplesOnce(boolean serving)
+            throws Exception {
+        String app = "wait-across-" + serving;
         ModelPartitions placed = new ModelPartitions(PARTITIONS);
         assertThat(placed.of("src")).as("src and tgt in different tasks").isNotEqualTo(placed.of("tgt"));
         kafka.admin()
@@ -76,13 +84,13 @@ class WarmStartAcrossTasksOnBrokerTest {
         List<String> progress = new CopyOnWriteArrayList<>();
         TrainingStreams target = TrainingStreams.breastCancer(200, "tgt");
         TrainingStreams source = TrainingStreams.breastCancer(100, "src");
-        try (EddyApp eddy =
-                EddyApp.start(EddyConfig.of(settings(app)), new InetSocketAddress("127.0.0.1", 0), progress::add)) {
+        try (EddyApp eddy = EddyApp.start(
+                EddyConfig.of(settings(app, serving)), new InetSocketAddress("127.0.0.1", 0), progress::add)) {
             assertThat(progress).anySatisfy(line -> assertThat(line)
                     .startsWith("model tgt: warm start from model src, which trains in this application (in the"
                             + " task of partition " + placed.of("src") + ", tgt in that of partition "
                             + placed.of("tgt") + " of 2: the snapshot reaches tgt's task through the topic) and has"
-                            + " no snapshot on topic wait-across.snapshots yet")
+                            + " no snapshot on topic " + app + ".snapshots yet")
                     .contains("tgt waits for the first snapshot of src"));
             assertThat(eddy.awaitRunning(Duration.ofSeconds(60))).isTrue();
             target.produce(kafka.bootstrapServers(), app + ".examples");
