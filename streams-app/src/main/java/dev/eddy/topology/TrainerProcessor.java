@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
  * every live trial in process.
  *
- * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src trains in this same
- * task and had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
+ * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src is a model of this
+ * application (in this task or another) that had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
  * when its first input finds it without state and without a pinned source: it has no trainer, its status says what
  * it waits for ({@link WarmStartWait}), and each of its inputs (examples, held-out examples, commands) is held in
  * arrival order in the trainer-state store, at most {@code warm-start.max-held-examples} (each one beyond goes to the
@@ -225,7 +225,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             } else if (s == null && w != null && warmStart(modelId) == null) {
                 wait = new WarmStartWait(w.sourceModel(), 0, w.maxHeldExamples());
                 LOG.info(
-                        "model '{}' waits for the first snapshot of model '{}' (this task), holding up to {} inputs",
+                        "model '{}' waits for the first snapshot of model '{}', holding up to {} inputs",
                         modelId,
                         w.sourceModel(),
                         w.maxHeldExamples());
