@@ -20,7 +20,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ScoringTopology {
 
-    /** Global {@code KeyValueStore<String, byte[]>}: model id → the served (newest accepted) snapshot record. */
+    /**
+     * Global {@code KeyValueStore<String, byte[]>}: model id → the served (newest accepted) snapshot record. The
+     * trainers read it too, for a warm start awaited from a model of another task ({@code SourceSnapshots} adds a
+     * store of this name to an application that does not serve).
+     */
     public static final String SNAPSHOT_STORE = "eddy-served-snapshots";
 
     static final String PREDICTIONS_SINK = "scoring-predictions-sink";

@@ -1,9 +1,10 @@
 package dev.eddy.state;
 
 /**
- * A model that waits for the first snapshot of its warm-start source, a model trained in the same task of this
- * application ({@code warm-start.from} with no snapshot on the topic at the start). Its inputs are held, in arrival
- * order, until that snapshot is published; the model has no trainer meanwhile.
+ * A model that waits for the first snapshot of its warm-start source, a model trained by this application, in the same
+ * task or another one ({@code warm-start.from} with no snapshot on the topic at the start). Its inputs are held, in
+ * arrival order, until its task has that snapshot (published by the task itself, or read from the snapshot topic);
+ * the model has no trainer meanwhile.
  *
  * @param sourceModel the model whose first snapshot it waits for
  * @param held inputs (examples and commands) held so far, in the trainer-state store under {@code

@@ -4,7 +4,9 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.serde.AvroSerde;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.ScoringTopology;
 import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
@@ -13,6 +15,7 @@ import dev.eddy.state.WarmStartWait;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.WarmStartConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +40,24 @@ import org.slf4j.LoggerFactory;
  * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
  * every live trial in process.
  *
- * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src trains in this same
- * task and had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
+ * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src is a model of this
+ * application (in this task or another) that had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
  * when its first input finds it without state and without a pinned source: it has no trainer, its status says what
  * it waits for ({@link WarmStartWait}), and each of its inputs (examples, held-out examples, commands) is held in
  * arrival order in the trainer-state store, at most {@code warm-start.max-held-examples} (each one beyond goes to the
- * dead-letter topic, reason {@code warm-start-wait}). When src publishes a snapshot — its first, which the quality
- * gate always accepts — every awaiting model of the task pins it as its warm start ({@link PinnedWarmStart}), and
- * right after the record that caused the snapshot each waiting one starts from it and trains on its held inputs, in
- * their order, before anything newer. All of it is written in the transaction of the record being processed: one
- * task, one input order, so a replay after a crash is bit-identical.
+ * dead-letter topic, reason {@code warm-start-wait}). When src trains in this task and publishes a snapshot — its
+ * first, which the quality gate always accepts — every awaiting model of the task pins it as its warm start ({@link
+ * PinnedWarmStart}), and right after the record that caused the snapshot each waiting one starts from it and trains on
+ * its held inputs, in their order, before anything newer: one task, one input order, so a replay after a crash is
+ * bit-identical.
+ *
+ * <p>When src trains in another task, this task learns of its snapshot from the snapshot topic, through the global
+ * store {@link ScoringTopology#SNAPSHOT_STORE} (the newest accepted snapshot per model, read committed): a waiting
+ * model looks there on each of its inputs, before holding it, and every {@link #LOOK_INTERVAL} of wall-clock time, so
+ * that its held inputs are released when no input comes. The snapshot it finds is pinned and the model released the
+ * same way, by the same code. Either way everything is written in the transaction of the record (or punctuation)
+ * being processed, so a crash restores the wait with its held inputs, or the pin and what was trained since, from the
+ * changelogs; only the moment a snapshot from another task is found depends on fetch timing.
  */
 final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
@@ -58,6 +70,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
+    private static final AvroSerde<ModelSnapshot> SNAPSHOTS = AvroSerdes.modelSnapshots();
+
+    /** Between two looks of the waiting models of a task for their source's snapshot in the global store. */
+    static final Duration LOOK_INTERVAL = Duration.ofSeconds(1);
 
     /** The warm starts resolved at the application's start, by model id. */
     private final Map<String, ResolvedWarmStart> warmStarts;
@@ -74,6 +90,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final TrainerInputSerde held = new TrainerInputSerde();
     private ProcessorContext<String, Object> context;
     private ModelTraining.Stores stores;
+    /** The snapshot topic as the global thread has read it (newest accepted snapshot per model); null if not awaited. */
+    private ReadOnlyKeyValueStore<String, byte[]> topicSnapshots;
+
     private String currentModel;
     private long currentTimestamp;
     private boolean finalsPublished;
@@ -128,6 +147,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 context.getStateStore(TrainingTopology.HOLDOUT_STORE),
                 context.getStateStore(TrainingTopology.STATUS_STORE));
         context.schedule(FinalSnapshotTrigger.POLL_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkFinals);
+        if (!awaited.isEmpty()) {
+            topicSnapshots = context.getStateStore(ScoringTopology.SNAPSHOT_STORE);
+            context.schedule(LOOK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::lookForSources);
+        }
     }
 
     @Override
@@ -192,6 +215,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         if (open.containsKey(modelId)) {
             return false;
         }
+        takeFromTopic(modelId);
         WarmStartWait wait = waits.get(modelId);
         if (wait == null) {
             ModelStatus s = stores.status().get(modelId);
@@ -201,7 +225,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             } else if (s == null && w != null && warmStart(modelId) == null) {
                 wait = new WarmStartWait(w.sourceModel(), 0, w.maxHeldExamples());
                 LOG.info(
-                        "model '{}' waits for the first snapshot of model '{}' (this task), holding up to {} inputs",
+                        "model '{}' waits for the first snapshot of model '{}', holding up to {} inputs",
                         modelId,
                         w.sourceModel(),
                         w.maxHeldExamples());
@@ -262,23 +286,65 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
      * open in this process must not decide, or a replay after a restart could differ.
      */
     private void take(ModelSnapshot snapshot) {
-        String source = snapshot.getModelId();
         for (Map.Entry<String, WarmStartConfig> e : awaited.entrySet()) {
-            String modelId = e.getKey();
-            WarmStartConfig w = e.getValue();
-            ModelStatus status = stores.status().get(modelId);
-            boolean stateless = status == null || status.waiting() != null;
-            if (w.sourceModel().equals(source) && stateless && warmStart(modelId) == null) {
-                ResolvedWarmStart resolved = new ResolvedWarmStart(
-                        w.spec(),
-                        WarmStartSource.snapshot(source, snapshot.getVersion()),
-                        SnapshotModels.inferenceModel(snapshot),
-                        w.copyStandardizer());
-                PinnedWarmStart.write(stores, modelId, resolved);
-                taken.put(modelId, resolved);
-                LOG.info("model '{}' takes {} as its warm start", modelId, resolved.source());
+            if (e.getValue().sourceModel().equals(snapshot.getModelId()) && awaits(e.getKey())) {
+                pin(e.getKey(), e.getValue(), snapshot);
             }
         }
+    }
+
+    /**
+     * When {@code modelId} awaits its source's snapshot ({@link #awaits}) and the global store holds one (its source
+     * trains in another task, or published before this task looked), pins it: the source's newest accepted snapshot
+     * this task has read.
+     */
+    private void takeFromTopic(String modelId) {
+        WarmStartConfig w = awaited.get(modelId);
+        if (w == null || !awaits(modelId)) {
+            return;
+        }
+        byte[] record = topicSnapshots.get(w.sourceModel());
+        if (record == null) {
+            return;
+        }
+        ModelSnapshot snapshot = SNAPSHOTS.deserialize(null, record);
+        if (snapshot.getAccepted()) {
+            pin(modelId, w, snapshot);
+        }
+    }
+
+    /** Whether {@code modelId} has no warm start taken or pinned yet and no state (waiting, or no input yet). */
+    private boolean awaits(String modelId) {
+        ModelStatus status = stores.status().get(modelId);
+        return (status == null || status.waiting() != null) && warmStart(modelId) == null;
+    }
+
+    /** Pins {@code snapshot} of its source as the warm start of {@code modelId}, configured as {@code w}. */
+    private void pin(String modelId, WarmStartConfig w, ModelSnapshot snapshot) {
+        ResolvedWarmStart resolved = new ResolvedWarmStart(
+                w.spec(),
+                WarmStartSource.snapshot(snapshot.getModelId(), snapshot.getVersion()),
+                SnapshotModels.inferenceModel(snapshot),
+                w.copyStandardizer());
+        PinnedWarmStart.write(stores, modelId, resolved);
+        taken.put(modelId, resolved);
+        LOG.info("model '{}' takes {} as its warm start", modelId, resolved.source());
+    }
+
+    /**
+     * Every {@link #LOOK_INTERVAL}: each waiting model of this task looks for its source's snapshot in the global
+     * store and, when it is there, starts from it and trains on its held inputs, without waiting for a new input.
+     */
+    private void lookForSources(long wallClockMs) {
+        for (String modelId : new TreeSet<>(awaited.keySet())) {
+            ModelStatus status =
+                    open.containsKey(modelId) ? null : stores.status().get(modelId);
+            if (status != null && status.waiting() != null) {
+                currentTimestamp = wallClockMs;
+                waiting(modelId); // takes the snapshot from the store and releases the model when it is there
+            }
+        }
+        releaseTaken();
     }
 
     /** Releases every waiting model whose warm start has been taken (a released model's snapshots may free more). */

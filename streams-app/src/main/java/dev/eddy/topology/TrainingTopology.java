@@ -7,12 +7,16 @@ import dev.eddy.config.Routing;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
+import dev.eddy.serving.ServingConfig;
 import dev.eddy.state.ModelStatusSerde;
 import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.SourceSnapshots;
 import dev.eddy.warmstart.WarmStartResolver;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -139,7 +143,10 @@ public final class TrainingTopology {
      *
      * @param warmStarts the warm starts of the models that have one, as {@link WarmStartResolver} resolved them at the
      *     start; every model of {@link EddyConfig#warmStarts()} must have one, except those awaiting the first
-     *     snapshot of a model of this application ({@link TrainerProcessor})
+     *     snapshot of a model of this application ({@link TrainerProcessor}); their trainers read the snapshot topic
+     *     through the global store {@link dev.eddy.serving.ScoringTopology#SNAPSHOT_STORE}, which the scoring
+     *     topology adds when {@code serving.enabled} (add it: {@code ScoringTopology.addTo}), else this topology
+     *     ({@link SourceSnapshots})
      * @throws IllegalArgumentException naming a model whose warm start was not resolved
      */
     public static Topology build(
@@ -262,7 +269,18 @@ public final class TrainingTopology {
                         topics.metrics(),
                         Produced.with(Serdes.String(), AvroSerdes.trainingMetrics())
                                 .withName("metrics-sink"));
-        return builder.build();
+        Topology topology = builder.build();
+        SortedSet<String> sources = new TreeSet<>();
+        for (String modelId : config.warmStarts().keySet()) {
+            if (!warmStarts.containsKey(modelId)) {
+                TrainerProcessor.awaitedSource(config, modelId).ifPresent(w -> sources.add(w.sourceModel()));
+            }
+        }
+        if (!sources.isEmpty() && !ServingConfig.enabled(config)) {
+            // Serving adds this global store itself (ScoringTopology.addTo): a topic feeds one global store only.
+            SourceSnapshots.addTo(topology, topics.snapshots(), sources);
+        }
+        return topology;
     }
 
     /** Supplies trainer processors and declares their stores. */

@@ -35,8 +35,10 @@ import java.util.stream.Collectors;
  *       it holds. A model with no snapshot yet is waited for, up to {@code warm-start.timeout-ms}, when another
  *       application trains it. When it is a model of this application the start cannot wait (the source could not
  *       train meanwhile): the warm start is <em>awaited</em> instead, left out of the result for the trainer to
- *       take the source's first snapshot when it is published ({@code TrainerProcessor}), provided both models
- *       train in the same task; in different tasks, or with a version named, it is refused.
+ *       take the source's first snapshot when it is published ({@code TrainerProcessor}): in the transaction that
+ *       publishes it when both models train in the same task, else when the task of the model reads it from the
+ *       snapshot topic (a global store), at a moment set by fetch timing. With a version named it is refused (there
+ *       is no first snapshot to wait for).
  *   <li>{@code warm-start.file=PATH}: an {@code eddy export} file, identified by the SHA-256 of its bytes.
  * </ul>
  *
@@ -104,8 +106,13 @@ public final class WarmStartResolver {
             String applied = rule.copiedLayers() + " of " + target.layers().size() + " layers copied, frozen-layers="
                     + target.frozenLayers() + ", standardizer " + (w.copyStandardizer() ? "copy" : "fresh");
             if (resolved == null) {
+                String at = trainers.of(w.sourceModel()) == trainers.of(modelId)
+                        ? ""
+                        : " (in the task of partition " + trainers.of(w.sourceModel()) + ", " + modelId
+                                + " in that of partition " + trainers.of(modelId) + " of " + trainers.count()
+                                + ": the snapshot reaches " + modelId + "'s task through the topic)";
                 report.accept("model " + modelId + ": warm start from model " + w.sourceModel() + ", which trains in"
-                        + " this application and has no snapshot on topic "
+                        + " this application" + at + " and has no snapshot on topic "
                         + config.topics().snapshots() + " yet; "
                         + applied + "; without state, " + modelId + " waits for the first snapshot of "
                         + w.sourceModel() + " and holds its inputs meanwhile, at most " + w.maxHeldExamples()
@@ -196,27 +203,17 @@ public final class WarmStartResolver {
 
     /**
      * Null: the first snapshot of {@code w}'s source, a model of this application, is awaited by the trainer of
-     * {@code modelId}, which it can only be in the same task.
+     * {@code modelId}, in its own task or in another one.
      *
-     * @throws IllegalArgumentException when a version is named, or the two models train in different tasks
+     * @throws IllegalArgumentException when a version is named
      */
     private ResolvedWarmStart awaited(String modelId, String key, WarmStartConfig w) {
         String source = w.sourceModel();
-        String topic = config.topics().snapshots();
         if (w.sourceVersion() != null) {
-            throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
-                    + " yet; it trains in this application, so " + modelId + " can wait for its first snapshot:"
-                    + " name no version (model." + modelId + ".warm-start.from=" + source + ")");
-        }
-        int at = trainers.of(source);
-        int target = trainers.of(modelId);
-        if (at != target) {
-            throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic " + topic
-                    + " yet, and it trains in this application in the task of partition " + at + " while "
-                    + modelId + " trains in that of partition " + target + " (of " + trainers.count() + "): "
-                    + modelId + " can wait for the first snapshot of a model of its own task only; start the"
-                    + " application without model " + modelId + " until " + source + " has published a snapshot,"
-                    + " or warm-start " + modelId + " from a file (warm-start.file) written by 'eddy export'");
+            throw new IllegalArgumentException(key + ": model '" + source + "' has no snapshot on topic "
+                    + config.topics().snapshots() + " yet; it trains in this application, so " + modelId
+                    + " can wait for its first snapshot: name no version (model." + modelId + ".warm-start.from="
+                    + source + ")");
         }
         return null;
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -61,6 +62,9 @@ final class TrainingFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> examples;
     final TestInputTopic<byte[], byte[]> commands;
     final TestOutputTopic<String, ModelSnapshot> snapshots;
+    /** Snapshots published on the snapshot topic from elsewhere: what the global snapshot store reads, if any. */
+    final TestInputTopic<String, ModelSnapshot> snapshotsIn;
+
     final TestOutputTopic<String, TrainingMetrics> metrics;
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
@@ -85,7 +89,10 @@ final class TrainingFixture implements AutoCloseable {
             Path stateDir,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
             Map<String, ResolvedWarmStart> warmStarts) {
-        config = EddyConfig.of(settings);
+        // the training topology alone, as an application runs it with serving.enabled=false
+        Map<String, String> trainingOnly = new HashMap<>(settings);
+        trainingOnly.putIfAbsent("serving.enabled", "false");
+        config = EddyConfig.of(trainingOnly);
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -118,6 +125,10 @@ final class TrainingFixture implements AutoCloseable {
         ByteArraySerializer bytes = new ByteArraySerializer();
         examples = driver.createInputTopic(config.topics().examples(), bytes, bytes);
         commands = driver.createInputTopic(config.topics().commands(), bytes, bytes);
+        snapshotsIn = driver.createInputTopic(
+                config.topics().snapshots(),
+                new StringSerializer(),
+                AvroSerdes.modelSnapshots().serializer());
         snapshots = driver.createOutputTopic(
                 config.topics().snapshots(),
                 new StringDeserializer(),
