@@ -106,31 +106,29 @@ class RebalanceTest {
                 CompletableFuture<Void> rest =
                         CompletableFuture.runAsync(() -> produce(broker, examples.subList(first, examples.size()), 3));
                 Thread.sleep(300);
-                // The stop and the kill aim at the instance that trains the search, which moves whole each time.
-                boolean searchOnA = trainsSearch(http, a);
-                String name = searchOnA ? "a" : "b";
-                int stopped = (searchOnA ? a : b).stop(Duration.ofSeconds(60));
-                events.add("instance " + name + ", training " + SEARCH + ", stopped (SIGTERM, exit " + stopped + ")");
-                AppProcess restarted = start(broker, "run", name, 1);
-                if (searchOnA) {
-                    a = restarted;
-                } else {
-                    b = restarted;
+                // The stop (attempt 1) and the kill (attempt 2) aim at the instance that trains the search, which
+                // moves whole each time.
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    boolean searchOnA = trainsSearch(http, a);
+                    String name = searchOnA ? "a" : "b";
+                    AppProcess leaving = searchOnA ? a : b;
+                    if (attempt == 1) {
+                        int stopped = leaving.stop(Duration.ofSeconds(60));
+                        events.add("instance " + name + ", training " + SEARCH + ", stopped (SIGTERM, exit " + stopped
+                                + ")");
+                    } else {
+                        leaving.kill();
+                        events.add("instance " + name + ", training " + SEARCH + ", killed (SIGKILL)");
+                    }
+                    AppProcess restarted = start(broker, "run", name, attempt);
+                    if (searchOnA) {
+                        a = restarted;
+                    } else {
+                        b = restarted;
+                    }
+                    Runs.awaitRunning(restarted, START_TIMEOUT);
+                    events.add("instance " + name + " restarted");
                 }
-                Runs.awaitRunning(restarted, START_TIMEOUT);
-                events.add("instance " + name + " restarted");
-                searchOnA = trainsSearch(http, a);
-                name = searchOnA ? "a" : "b";
-                (searchOnA ? a : b).kill();
-                events.add("instance " + name + ", training " + SEARCH + ", killed (SIGKILL)");
-                restarted = start(broker, "run", name, 2);
-                if (searchOnA) {
-                    a = restarted;
-                } else {
-                    b = restarted;
-                }
-                Runs.awaitRunning(restarted, START_TIMEOUT);
-                events.add("instance " + name + " restarted");
                 rest.get(120, TimeUnit.SECONDS);
                 events.add("all examples produced");
                 Runs.awaitCaughtUp(admin, group("run"), EXAMPLES_TOPIC, FINISH_TIMEOUT, a, b);
