@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -218,11 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
             long trainingStart = System.nanoTime();
             List<TrainingPoint> points = train(app, config, stream, total, trainer, out);
             double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
-            Optional<SearchTraining.Standing> champion = finalBoard == null
-                    ? Optional.empty()
-                    : finalBoard.stream()
-                            .filter(SearchTraining.Standing::champion)
-                            .findFirst();
+            Optional<SearchTraining.Standing> champion = champion();
             champion.ifPresent(c -> out.printf(
                     Locale.ROOT,
                     "search %s over %d trials: champion %s (%s), served under '%s'; the summary is its run%n",
@@ -353,6 +350,12 @@ public final class DemoCommand implements Callable<Integer> {
         LiveLeaderboard leaderboard =
                 search == null ? null : new LiveLeaderboard(out, System.console() != null, MODEL, total);
         Map<String, List<TrainingPoint>> trialPoints = new HashMap<>();
+        Consumer<ConsumerRecord<String, TrainingMetrics>> trialPoint = r -> {
+            String id = r.value().getModelId().toString();
+            if (id.startsWith(MODEL + "~t")) {
+                trialPoints.computeIfAbsent(id, k -> new ArrayList<>()).add(TrainingPoint.of(r.value()));
+            }
+        };
         List<TrainingPoint> points = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         MeterRegistry registry = app.metrics().registry();
@@ -370,11 +373,10 @@ public final class DemoCommand implements Callable<Integer> {
             while (!stopped && System.nanoTime() < deadline) {
                 List<TrainingPoint> batch = new ArrayList<>();
                 for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(200))) {
-                    String id = r.value().getModelId().toString();
-                    if (MODEL.equals(id)) {
+                    if (MODEL.equals(r.value().getModelId().toString())) {
                         batch.add(TrainingPoint.of(r.value()));
-                    } else if (id.startsWith(MODEL + "~t")) {
-                        trialPoints.computeIfAbsent(id, k -> new ArrayList<>()).add(TrainingPoint.of(r.value()));
+                    } else {
+                        trialPoint.accept(r);
                     }
                 }
                 long now = System.nanoTime();
@@ -414,6 +416,17 @@ public final class DemoCommand implements Callable<Integer> {
                     break;
                 }
             }
+            if (leaderboard != null) {
+                // The trainer has every example, but the transaction with the champion's evaluations may still be
+                // open (a loaded machine): read on until its run is there, then up to what is committed now.
+                Optional<String> champion = champion().map(c -> SearchTraining.trialId(MODEL, c.trial()));
+                while (champion.isPresent()
+                        && !trialPoints.containsKey(champion.get())
+                        && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(trialPoint);
+                }
+                readToCommittedEnd(consumer, partitions, deadline, trialPoint);
+            }
         } finally {
             stop.set(true);
             progress.finish();
@@ -421,18 +434,36 @@ public final class DemoCommand implements Callable<Integer> {
                 leaderboard.finish();
             }
         }
-        if (finalBoard != null) {
-            // The summary and the report follow the trial served at the end, over its whole run.
-            finalBoard.stream()
-                    .filter(SearchTraining.Standing::champion)
-                    .findFirst()
-                    .ifPresent(c -> points.addAll(
-                            trialPoints.getOrDefault(SearchTraining.trialId(MODEL, c.trial()), List.of())));
-        }
+        // A search's summary and report follow the trial served at the end, over its whole run.
+        champion()
+                .ifPresent(c ->
+                        points.addAll(trialPoints.getOrDefault(SearchTraining.trialId(MODEL, c.trial()), List.of())));
         if (points.isEmpty()) {
-            throw new IllegalStateException("no training metrics within " + timeoutSeconds + " s");
+            throw new IllegalStateException(
+                    finalBoard == null
+                            ? "no training metrics within " + timeoutSeconds + " s"
+                            : "no training metrics of the search's champion within " + timeoutSeconds + " s");
         }
         return points;
+    }
+
+    /** The champion of the search's leaderboard when the demo last read it; empty without a search. */
+    private Optional<SearchTraining.Standing> champion() {
+        return finalBoard == null
+                ? Optional.empty()
+                : finalBoard.stream().filter(SearchTraining.Standing::champion).findFirst();
+    }
+
+    /** Polls until {@code consumer} reaches the partitions' end offsets of now (read_committed: the stable ones). */
+    private static void readToCommittedEnd(
+            KafkaConsumer<String, TrainingMetrics> consumer,
+            List<TopicPartition> partitions,
+            long deadline,
+            Consumer<ConsumerRecord<String, TrainingMetrics>> handler) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(handler);
+        }
     }
 
     /** The search's leaderboard as {@code GET /models/demo/trials} shows it; empty while it is not queryable. */

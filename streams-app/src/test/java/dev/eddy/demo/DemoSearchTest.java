@@ -15,8 +15,10 @@ class DemoSearchTest {
     @Test
     void searchDemoShowsTheLeaderboardWithItsChampion(@TempDir Path dir) {
         StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int code = new CommandLine(new DemoCommand())
                 .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute(
                         "--search",
                         "--examples",
@@ -26,7 +28,7 @@ class DemoSearchTest {
                         "--metrics-port",
                         "0");
 
-        assertThat(code).as(out.toString()).isZero();
+        assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString())
                 .as("a leaderboard row of a trial, and the champion marked")
                 .containsPattern("(?m)^  demo~t[0-9]{2} +(running|paused|completed) ")
