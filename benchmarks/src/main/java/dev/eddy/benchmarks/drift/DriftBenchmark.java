@@ -1,6 +1,7 @@
 package dev.eddy.benchmarks.drift;
 
 import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.data.stream.Sea;
 import dev.eddy.evaluate.LearnerResult;
 import dev.eddy.evaluate.LearnerSpec;
 import dev.eddy.evaluate.PrequentialEvaluation;
@@ -18,12 +19,15 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li><b>detection</b>: per detector, on SEA and Agrawal with an abrupt drift every 10,000 examples, the drifts
- *       detected within the next 10,000 and the mean delay (rows from the drift point to the detection); false alarms
- *       per 100,000 examples of the same generators without drift;
+ *       detected within the next 10,000 and the mean delay (rows from the drift point to the detection), the missed
+ *       ones (for SEA with the share of inputs whose class changed); false alarms per 100,000 examples of the same
+ *       generators without drift;
  *   <li><b>recovery</b>: with drift handling (ADWIN) and without ({@code drift.detector=none}), same configuration and
  *       seed, the rows after each drift until the windowed accuracy (1,000 examples) is back within 0.02 of its value
  *       just before the drift (a segment that never gets back counts whole), for the default learner and for the same
  *       learner with early stopping (patience 5), where a model that stopped early stays paused without drift handling;
+ *       beside them the default learner with {@code drift.lr-factor=2} (the rate doubles at every detection) and at a
+ *       learning rate of 0.01, with and without: how much of a recovery is the reaction to a drift and how much the rate;
  *   <li><b>gradual drift</b>: hyperplane's accuracy with and without.
  * </ul>
  *
@@ -75,8 +79,9 @@ public final class DriftBenchmark {
         }
         System.out.println("## Detection (default network, drift.challenger=none; abrupt drift every 10,000)\n");
         System.out.println(
-                "| generator | detector | drifts detected | mean delay (rows) | false alarms / 100,000 without drift |");
-        System.out.println("|---|---|---:|---:|---:|");
+                "| generator | detector | drifts detected | mean delay (rows) | false alarms / 100,000 without drift"
+                        + " | missed drifts (SEA: share of inputs whose class changed) |");
+        System.out.println("|---|---|---:|---:|---:|---|");
         for (String generator : List.of("sea", "agrawal")) {
             FileOrderStream drifting = FileOrderStream.dataset(generator, examples, seed, DRIFT_EVERY);
             FileOrderStream stationary = FileOrderStream.dataset(generator, examples, seed, 0);
@@ -87,27 +92,61 @@ public final class DriftBenchmark {
                 long[] found = withDrift.learners().get(i).detections();
                 int detected = 0;
                 double delays = 0;
-                for (long p : points) {
+                List<String> missed = new ArrayList<>();
+                for (int k = 0; k < points.length; k++) {
+                    long p = points[k];
+                    long delay = -1;
                     for (long f : found) {
                         if (f > p && f <= p + DRIFT_EVERY) {
-                            detected++;
-                            delays += f - p;
+                            delay = f - p;
                             break;
                         }
+                    }
+                    if (delay < 0) {
+                        missed.add(String.format(Locale.ROOT, "%,d", p)
+                                + (generator.equals("sea") ? seaSwitch(k + 1) : ""));
+                    } else {
+                        detected++;
+                        delays += delay;
                     }
                 }
                 double falseAlarms = without.learners().get(i).detections().length * 100_000.0 / examples;
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %s | %d / %d | %s | %.1f |%n",
+                        "| %s | %s | %d / %d | %s | %.1f | %s |%n",
                         generator,
                         DETECTORS.get(i),
                         detected,
                         points.length,
                         detected == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", delays / detected),
-                        falseAlarms);
+                        falseAlarms,
+                        missed.isEmpty() ? "–" : detected == 0 ? "all" : String.join(", ", missed));
             }
         }
+    }
+
+    /**
+     * SEA's switch into concept c: the thresholds and the share of the input square whose noise-free class changed,
+     * the area between the lines f_1 + f_2 = θ of the two concepts over the square's 100:
+     *
+     * <pre>
+     * A(θ) = θ²/2 for θ ≤ 10 (the triangle f_1 + f_2 ≤ θ);   share = |A(θ_c) − A(θ_{c−1})| / 100
+     * </pre>
+     */
+    static String seaSwitch(int concept) {
+        double before = Sea.threshold(concept - 1);
+        double after = Sea.threshold(concept);
+        return String.format(
+                Locale.ROOT, " (θ %s→%s, %.1f%%)", trim(before), trim(after), 100 * seaChangedShare(before, after));
+    }
+
+    /** The share of SEA's input square whose noise-free class differs under thresholds ≤ 10 {@code a} and {@code b}. */
+    static double seaChangedShare(double a, double b) {
+        return Math.abs(b * b - a * a) / 2 / 100;
+    }
+
+    private static String trim(double threshold) {
+        return threshold == Math.rint(threshold) ? Long.toString((long) threshold) : Double.toString(threshold);
     }
 
     private static void recovery(long examples, long seed) throws IOException {
@@ -116,7 +155,12 @@ public final class DriftBenchmark {
                 learner("default", Map.of()),
                 learner("default, no drift handling", Map.of("drift.detector", "none")),
                 learner("early stopping", stopping),
-                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")));
+                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")),
+                learner("drift.lr-factor 2", Map.of("drift.lr-factor", "2")),
+                learner("learning rate 0.01", Map.of("learning-rate", "0.01")),
+                learner(
+                        "learning rate 0.01, no drift handling",
+                        Map.of("learning-rate", "0.01", "drift.detector", "none")));
         System.out.println("\n## Recovery (rows after each drift until the windowed accuracy is back within 0.02)\n");
         System.out.println("| generator | learner | mean recovery (rows) | drifts never recovered | accuracy |");
         System.out.println("|---|---|---:|---:|---:|");

@@ -1,8 +1,11 @@
 package dev.eddy.benchmarks.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import dev.eddy.core.data.stream.Sea;
 import dev.eddy.evaluate.LearnerResult;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DriftBenchmarkTest {
@@ -19,5 +22,27 @@ class DriftBenchmarkTest {
         assertThat(DriftBenchmark.recoveryRows(back, 200, 600)).isEqualTo(300);
         LearnerResult never = windows(position, new double[] {0.8, 0.9, 0.7, 0.7, 0.7, 0.7});
         assertThat(DriftBenchmark.recoveryRows(never, 200, 600)).isEqualTo(400);
+    }
+
+    @Test
+    void seaSwitchesNameTheirThresholdsAndTheShareOfInputsWhoseClassChanged() {
+        assertThat(DriftBenchmark.seaSwitch(1)).isEqualTo(" (θ 8→9, 8.5%)");
+        assertThat(DriftBenchmark.seaSwitch(2)).isEqualTo(" (θ 9→7, 16.0%)");
+        assertThat(DriftBenchmark.seaSwitch(3)).isEqualTo(" (θ 7→9.5, 20.6%)");
+        assertThat(DriftBenchmark.seaSwitch(4)).isEqualTo(" (θ 9.5→8, 13.1%)");
+        assertThat(DriftBenchmark.seaSwitch(5)).isEqualTo(DriftBenchmark.seaSwitch(1));
+    }
+
+    @Test
+    void seaShareAgreesWithSampledInputs() {
+        // θ 7 → 9.5: the inputs whose label differs under the two rules, counted over uniform draws of the square.
+        SplittableRandom random = new SplittableRandom(7);
+        int n = 200_000;
+        int changed = 0;
+        for (int i = 0; i < n; i++) {
+            double[] x = {10 * random.nextDouble(), 10 * random.nextDouble()};
+            changed += Sea.label(7, x) != Sea.label(9.5, x) ? 1 : 0;
+        }
+        assertThat((double) changed / n).isCloseTo(DriftBenchmark.seaChangedShare(7, 9.5), offset(0.005));
     }
 }
