@@ -187,7 +187,7 @@ public final class SearchTraining implements TaskTraining {
 
     /** The trial's id: {@code <id>~tNN}, numbered from 0 with at least two digits. */
     public static String trialId(String modelId, int trial) {
-        return modelId + "~t" + String.format(Locale.ROOT, "%02d", trial);
+        return modelId + (trial < 10 ? "~t0" : "~t") + trial; // two digits at least, as %02d
     }
 
     private ModelTraining open(int t) {
@@ -759,6 +759,7 @@ public final class SearchTraining implements TaskTraining {
     /** A trial's figures, heard from its trainer, which it passes on to the search's listener. */
     private final class TrialMetrics implements TrainingListener {
         private final int trial;
+        private final String id;
         private double window = Double.NaN;
         private double holdout = Double.NaN;
         private double prequential = Double.NaN;
@@ -767,11 +768,12 @@ public final class SearchTraining implements TaskTraining {
 
         TrialMetrics(int trial) {
             this.trial = trial;
+            this.id = trialId(modelId, trial);
         }
 
         /** The id the search's listener hears this trial under: {@code <id>} while it is champion. */
         private String heard() {
-            return trial == champion.champion() ? modelId : trialId(modelId, trial);
+            return trial == champion.champion() ? modelId : id;
         }
 
         double value() {

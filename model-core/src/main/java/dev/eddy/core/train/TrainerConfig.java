@@ -8,8 +8,10 @@ import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.monitor.Mode;
 import dev.eddy.core.prune.PruneConfig;
 import dev.eddy.core.stopping.EarlyStopping;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -147,6 +149,9 @@ public final class TrainerConfig {
     private static final String LAYER_FORM = "units:activation[:alpha=a][:batchnorm][:dropout=r]";
 
     private final SortedMap<String, String> properties;
+    /** {@link #write}'s bytes once encoded. */
+    private byte[] encoded;
+
     private final int inputSize;
     private final List<LayerConfig> layers;
     private final String loss;
@@ -366,13 +371,25 @@ public final class TrainerConfig {
                 restoreBestWeights);
     }
 
-    /** Writes {@link #toProperties()} into a training state: the count, then each key and value (UTF). */
+    /**
+     * Writes {@link #toProperties()} into a training state: the count, then each key and value (UTF). The bytes are
+     * encoded once: a trainer's state is written after every example, its configuration rarely changes.
+     */
     public void write(DataOutput out) throws IOException {
-        out.writeInt(properties.size());
-        for (Map.Entry<String, String> e : properties.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            try (DataOutputStream data = new DataOutputStream(buffer)) {
+                data.writeInt(properties.size());
+                for (Map.Entry<String, String> e : properties.entrySet()) {
+                    data.writeUTF(e.getKey());
+                    data.writeUTF(e.getValue());
+                }
+            }
+            bytes = buffer.toByteArray();
+            encoded = bytes; // a race encodes the same bytes twice
         }
+        out.write(bytes);
     }
 
     /** Reads what {@link #write} wrote, validated as {@link #fromProperties}. */
