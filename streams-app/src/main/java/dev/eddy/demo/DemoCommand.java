@@ -69,6 +69,12 @@ public final class DemoCommand implements Callable<Integer> {
     /** The model id the demo trains. */
     public static final String MODEL = "demo";
 
+    /** A search demo's trials evaluate every this many steps. */
+    private static final int SEARCH_EVAL_EVERY = 200;
+
+    /** How long the demo reads on for the champion's evaluations after the last example (a few commits). */
+    private static final Duration CHAMPION_GRACE = Duration.ofSeconds(30);
+
     /** The examples a search demo streams by default: four times the last ASHA rung. */
     static final long SEARCH_EXAMPLES = 16_000;
 
@@ -87,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
             keys.put("search.asha.max-examples", "8000");
             keys.put("search.asha.eta", "4");
         }
-        keys.put("eval-every", "200");
+        keys.put("eval-every", Integer.toString(SEARCH_EVAL_EVERY));
         keys.put("early-stopping.enabled", "false");
         return keys;
     }
@@ -418,11 +424,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (leaderboard != null) {
                 // The trainer has every example, but the transaction with the champion's evaluations may still be
-                // open (a loaded machine): read on until its run is there, then up to what is committed now.
+                // open (a loaded machine): read on until its run is there (a champion that never evaluated has none:
+                // wait for a few commits at most), then up to what is committed now.
                 Optional<String> champion = champion().map(c -> SearchTraining.trialId(MODEL, c.trial()));
-                while (champion.isPresent()
-                        && !trialPoints.containsKey(champion.get())
-                        && System.nanoTime() < deadline) {
+                long grace = Math.min(deadline, System.nanoTime() + CHAMPION_GRACE.toNanos());
+                while (champion.isPresent() && !trialPoints.containsKey(champion.get()) && System.nanoTime() < grace) {
                     consumer.poll(Duration.ofMillis(200)).forEach(trialPoint);
                 }
                 readToCommittedEnd(consumer, partitions, deadline, trialPoint);
@@ -442,7 +448,8 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException(
                     finalBoard == null
                             ? "no training metrics within " + timeoutSeconds + " s"
-                            : "no training metrics of the search's champion within " + timeoutSeconds + " s");
+                            : "the search's champion published no evaluation (every " + SEARCH_EVAL_EVERY
+                                    + " steps): stream more --examples");
         }
         return points;
     }
