@@ -69,9 +69,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** The model id the demo trains. */
     public static final String MODEL = "demo";
 
-    /** A search demo's trials evaluate every this many steps. */
-    private static final int SEARCH_EVAL_EVERY = 200;
-
     /** How long the demo reads on for the champion's evaluations after the last example (a few commits). */
     private static final Duration CHAMPION_GRACE = Duration.ofSeconds(30);
 
@@ -93,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             keys.put("search.asha.max-examples", "8000");
             keys.put("search.asha.eta", "4");
         }
-        keys.put("eval-every", Integer.toString(SEARCH_EVAL_EVERY));
+        keys.put("eval-every", "200");
         keys.put("early-stopping.enabled", "false");
         return keys;
     }
@@ -423,6 +420,13 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             if (leaderboard != null) {
+                // Decisions on the last examples may have come after the last read: the final leaderboard is read now.
+                long reached = (long) examplesReached(registry);
+                double rate = (reached - lastExamples) / ((System.nanoTime() - lastPoll) / 1e9);
+                board(app).ifPresent(b -> {
+                    finalBoard = b;
+                    leaderboard.show(b, reached, rate);
+                });
                 // The trainer has every example, but the transaction with the champion's evaluations may still be
                 // open (a loaded machine): read on until its run is there (a champion that never evaluated has none:
                 // wait for a few commits at most), then up to what is committed now.
@@ -445,10 +449,14 @@ public final class DemoCommand implements Callable<Integer> {
                 .ifPresent(c ->
                         points.addAll(trialPoints.getOrDefault(SearchTraining.trialId(MODEL, c.trial()), List.of())));
         if (points.isEmpty()) {
+            Optional<SearchTraining.Standing> champion = champion();
             throw new IllegalStateException(
-                    finalBoard == null
+                    System.nanoTime() >= deadline || champion.isEmpty()
                             ? "no training metrics within " + timeoutSeconds + " s"
-                            : "the search's champion published no evaluation (every " + SEARCH_EVAL_EVERY
+                            : "the search's champion "
+                                    + SearchTraining.trialId(
+                                            MODEL, champion.get().trial())
+                                    + " published no evaluation (one every " + trainer.evalEvery()
                                     + " steps): stream more --examples");
         }
         return points;

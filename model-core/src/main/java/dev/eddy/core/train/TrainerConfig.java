@@ -149,8 +149,8 @@ public final class TrainerConfig {
     private static final String LAYER_FORM = "units:activation[:alpha=a][:batchnorm][:dropout=r]";
 
     private final SortedMap<String, String> properties;
-    /** {@link #write}'s bytes once encoded. */
-    private byte[] encoded;
+    /** {@link #write}'s bytes once encoded (volatile: configurations are shared by the stream threads). */
+    private volatile byte[] encoded;
 
     private final int inputSize;
     private final List<LayerConfig> layers;
@@ -387,7 +387,7 @@ public final class TrainerConfig {
                 }
             }
             bytes = buffer.toByteArray();
-            encoded = bytes; // a race encodes the same bytes twice
+            encoded = bytes; // two threads racing here encode the same bytes
         }
         out.write(bytes);
     }
