@@ -6,6 +6,7 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.io.EndOffsets;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.report.BiasVarianceHint;
 import dev.eddy.report.RunSummary;
@@ -476,7 +477,7 @@ public final class DemoCommand implements Callable<Integer> {
             long deadline,
             Consumer<ConsumerRecord<String, TrainingMetrics>> handler) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        while (!EndOffsets.reached(consumer, end) && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(200)).forEach(handler);
         }
     }

@@ -1,6 +1,7 @@
 package dev.eddy.lifecycle;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.io.EndOffsets;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serde.RecordDecodingException;
@@ -62,7 +63,7 @@ public record SnapshotLog(List<ModelSnapshot> snapshots, long undecodable) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reached(consumer, end)) {
+            while (!EndOffsets.reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
                 }
@@ -93,15 +94,6 @@ public record SnapshotLog(List<ModelSnapshot> snapshots, long undecodable) {
         client.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
         client.putAll(config.kafkaProperties()); // the kafka.* keys win, as for the application
         return read(config.bootstrapServers(), config.topics().snapshots(), client, timeout);
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The snapshots of {@code modelId} (all models if null), by model id then version. */

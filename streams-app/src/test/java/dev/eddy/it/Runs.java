@@ -143,6 +143,11 @@ public final class Runs {
         return out;
     }
 
+    /** The last of {@code snapshots} (in topic order). */
+    public static ModelSnapshot last(List<ModelSnapshot> snapshots) {
+        return snapshots.get(snapshots.size() - 1);
+    }
+
     /** The snapshot without its wall-clock creation time, the one field a replay may change. */
     public static ModelSnapshot comparable(ModelSnapshot s) {
         return ModelSnapshot.newBuilder(s).setCreatedAt(Instant.EPOCH).build();

@@ -118,8 +118,8 @@ class BrokerRestartTest {
 
             List<ModelSnapshot> expected = snapshots(broker, "ref");
             List<ModelSnapshot> actual = snapshots(broker, "restart");
-            assertThat(last(expected).getReason()).isEqualTo(SnapshotReason.FINAL);
-            boolean finalPublished = last(actual).getReason() == SnapshotReason.FINAL;
+            assertThat(Runs.last(expected).getReason()).isEqualTo(SnapshotReason.FINAL);
+            boolean finalPublished = Runs.last(actual).getReason() == SnapshotReason.FINAL;
             if (!finalPublished) {
                 System.out.println("no FINAL snapshot after the broker restarts; the application's log:\n" + appLog);
                 expected = expected.subList(0, expected.size() - 1);
@@ -143,10 +143,6 @@ class BrokerRestartTest {
         } finally {
             broker.close();
         }
-    }
-
-    private static ModelSnapshot last(List<ModelSnapshot> snapshots) {
-        return snapshots.get(snapshots.size() - 1);
     }
 
     private static long stepsOf(TrainingStreams stream) {

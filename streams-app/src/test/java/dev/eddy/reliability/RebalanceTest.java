@@ -196,10 +196,10 @@ class RebalanceTest {
                 assertThat(withoutVersion(trainingSnapshots(mine)))
                         .as("model %s: periodic, best and early-stop snapshots", model)
                         .isEqualTo(withoutVersion(trainingSnapshots(expected.get(model))));
-                assertThat(withoutVersion(List.of(last(mine))))
+                assertThat(withoutVersion(List.of(Runs.last(mine))))
                         .as("model %s: the last (FINAL) snapshot", model)
-                        .isEqualTo(withoutVersion(List.of(last(expected.get(model)))));
-                assertThat(last(mine).getReason()).isEqualTo(SnapshotReason.FINAL);
+                        .isEqualTo(withoutVersion(List.of(Runs.last(expected.get(model)))));
+                assertThat(Runs.last(mine).getReason()).isEqualTo(SnapshotReason.FINAL);
                 ModelStatus w = want.get(model);
                 ModelStatus g = got.get(model);
                 assertThat(g.steps()).as("model %s steps", model).isEqualTo(w.steps());
@@ -419,10 +419,6 @@ class RebalanceTest {
         return snapshots.stream()
                 .filter(s -> s.getReason() != SnapshotReason.FINAL)
                 .toList();
-    }
-
-    private static ModelSnapshot last(List<ModelSnapshot> snapshots) {
-        return snapshots.get(snapshots.size() - 1);
     }
 
     /** The snapshots without version and creation time: the version counts the extra FINAL snapshots of a stop. */

@@ -8,6 +8,7 @@ package dev.eddy.benchmarks.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.io.EndOffsets;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Example;
 import dev.eddy.state.ModelStatus;
@@ -463,7 +464,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
             Map<TopicPartition, Long> ends = consumer.endOffsets(all);
             long n = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (all.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            while (!EndOffsets.reached(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("could not read " + topic + " to its end within 60 s");
                 }
