@@ -4,6 +4,7 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.train.TrainerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * in {@code eddy run}'s file) over the {@link #DEFAULTS}, plus the application keys {@code holdout.fraction} and
  * {@code prequential.window}. {@code layers} lists the hidden layers only; the output layer is appended from the
  * stream's task ({@code 1:sigmoid}, {@code K:softmax} or {@code 1:linear}) and {@code input-size} is the stream's
- * feature count. With {@code search.*} keys the learner is an online search ({@link #search}): its trials are the
+ * feature count; {@code standardize-target}, a regression key, applies to regression streams only. With {@code search.*} keys the learner is an online search ({@link #search}): its trials are the
  * other keys with each trial's searched keys over them.
  *
  * @param name the report name: {@code default}, or the file name without its last extension
@@ -163,7 +164,9 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
         Map<String, String> settings = new HashMap<>(APP_KEYS);
         settings.putAll(appKeys);
         modelKeys.forEach((k, v) -> {
-            if (!k.startsWith(SEARCH_PREFIX)) {
+            // standardize-target is a regression key: like the output layer, it follows the stream's task
+            boolean regressionOnly = k.equals(TrainerConfig.TARGET_STANDARDIZATION_KEY);
+            if (!k.startsWith(SEARCH_PREFIX) && (regression || !regressionOnly)) {
                 settings.put("model.m." + k, v);
             }
         });

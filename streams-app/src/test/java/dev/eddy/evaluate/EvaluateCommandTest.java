@@ -133,6 +133,41 @@ class EvaluateCommandTest {
     }
 
     /**
+     * {@code standardize-target=true} in a learner file applies to the regression streams only (like the output layer,
+     * it follows the stream's task); on diabetes, targets 25–346, the network it makes beats the running mean where
+     * the same network on raw targets does not.
+     */
+    @Test
+    void standardizeTargetAppliesToRegressionStreamsAndBeatsTheMeanOnDiabetes() throws IOException {
+        String adamBatch1 = "batch-size=1\n";
+        Path raw = file("raw.properties", adamBatch1);
+        Path standardized = file("standardized.properties", adamBatch1 + "standardize-target=true\n");
+        Path report = dir.resolve("r");
+        Run run = eddy(
+                "evaluate",
+                "--dataset",
+                "diabetes",
+                "--dataset",
+                "breast-cancer",
+                "--model",
+                raw.toString(),
+                "--model",
+                standardized.toString(),
+                "--report",
+                report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode streams = JSON.readTree(report.resolve("report.json").toFile()).get("streams");
+        JsonNode diabetes = streams.get(0);
+        double mean = learner(diabetes, "mean").get("mae").asDouble();
+        assertThat(learner(diabetes, "standardized").get("mae").asDouble()).isLessThan(mean);
+        assertThat(learner(diabetes, "raw").get("mae").asDouble()).isGreaterThan(mean);
+        JsonNode cancer = streams.get(1);
+        assertThat(learner(cancer, "standardized").get("accuracy").asDouble())
+                .as("on a classification stream the key is left out: the same network as raw")
+                .isEqualTo(learner(cancer, "raw").get("accuracy").asDouble());
+    }
+
+    /**
      * A learner file with {@code search.*} keys is a search: its row is what it serves, its leaderboard follows the
      * table and is in report.json with every decision; each trial of a random search trains over the whole stream.
      */

@@ -119,10 +119,28 @@ public final class Standardizer {
 
     private void transformRow(double[] in, double[] out, int offset) {
         for (int j = 0; j < features; j++) {
-            double centred = in[offset + j] - mean[j];
-            double var = variance(j);
-            out[offset + j] = var == 0 ? centred : centred / Math.sqrt(var + EPSILON);
+            out[offset + j] = (in[offset + j] - mean[j]) / scale(j);
         }
+    }
+
+    /**
+     * The inverse of {@link #transformBatch}: {@code out = in·scale_j + mean_j} for {@code rows} rows stored row-major;
+     * {@code out} may be {@code in}.
+     */
+    public void inverseBatch(double[] in, double[] out, int rows) {
+        requireLength("input batch", in.length, rows * features);
+        requireLength("output batch", out.length, rows * features);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < features; j++) {
+                out[r * features + j] = in[r * features + j] * scale(j) + mean[j];
+            }
+        }
+    }
+
+    /** The divisor of feature j: √(var_j + ε), or exactly 1 while var_j = 0 (a constant feature is only centred). */
+    public double scale(int j) {
+        double var = variance(j);
+        return var == 0 ? 1 : Math.sqrt(var + EPSILON);
     }
 
     /** Number of rows seen. */

@@ -125,6 +125,7 @@ public final class SearchSpace {
             "amsgrad",
             "centered",
             "standardize",
+            "standardize-target",
             "early-stopping.enabled",
             "early-stopping.monitor",
             "early-stopping.mode",

@@ -54,6 +54,9 @@ import org.ejml.data.DMatrixRMaj;
  * standardize:  Welford statistics ← statistics + batch, THEN x ← (x − mean) / √(var + ε)
  *               (the batch counts in its own statistics, so the very first batch is centred too; every row
  *               counts once, whatever its weight)
+ * target:       with standardize-target (regression), the same for y: statistics ← statistics + the batch's
+ *               targets, THEN y ← (y − μ) / s; predictions and evaluations are mapped back, ŷ·s + μ
+ *               ({@link TargetStandardization})
  * zero weights: Σ_b w_b = 0 → a skipped step: no forward pass, no update, t unchanged (not a non-finite step)
  * forward:      ŷ = net(x)                      (dropout and batch statistics on)
  * loss:         L = Σ_b w_b·ℓ_b(ŷ_b, y_b) / Σ_b w_b + Σ_l l1·|W_l| + l2·W_l²   (example weights w_b, default 1)
@@ -90,14 +93,24 @@ public final class Trainer implements Learner {
      * The keys that shape the state {@link #copyOf} copies (the network's arrays, the optimizer's moments, the
      * standardization statistics): a copy is only between configurations equal in these.
      */
-    public static final List<String> STATE_SHAPE_KEYS =
-            List.of("frozen-layers", "input-size", "layers", "loss", "optimizer", "precision", "standardize");
+    public static final List<String> STATE_SHAPE_KEYS = List.of(
+            "frozen-layers",
+            "input-size",
+            "layers",
+            "loss",
+            "optimizer",
+            "precision",
+            "standardize",
+            TrainerConfig.TARGET_STANDARDIZATION_KEY);
 
     private TrainerConfig config;
     private final Network network;
     private final Loss loss;
     private Optimizer optimizer;
     private final Standardizer standardizer;
+    /** With {@code standardize-target=true} (regression), else null. */
+    private final TargetStandardization targetStandardization;
+
     private final NonFiniteGuard guard;
     private ReduceLrOnPlateau plateau;
     private final EarlyStopping earlyStopping;
@@ -136,15 +149,7 @@ public final class Trainer implements Learner {
 
     private Trainer(TrainerConfig config) {
         this.config = config;
-        this.network = Network.build(
-                Architecture.spec(
-                        config.inputSize(),
-                        config.layers(),
-                        config.initializer(),
-                        config.l1(),
-                        config.l2(),
-                        config.precision()),
-                config.seed());
+        this.network = network(config);
         this.parameters = network.parameters();
         this.trainable = new ArrayList<>();
         List<Parameter> prunable = new ArrayList<>();
@@ -159,6 +164,7 @@ public final class Trainer implements Learner {
         this.loss = Losses.create(config.loss());
         this.optimizer = optimizer(config);
         this.standardizer = config.standardize() ? new Standardizer(config.inputSize()) : null;
+        this.targetStandardization = config.standardizeTarget() ? new TargetStandardization() : null;
         this.guard = new NonFiniteGuard(config.nonFiniteLrFactor(), config.nonFiniteMaxConsecutive());
         this.plateauReference = config.learningRate();
         this.plateau = plateau(config);
@@ -167,6 +173,19 @@ public final class Trainer implements Learner {
         this.x = new DMatrixRMaj(config.batchSize(), config.inputSize());
         this.y = new DMatrixRMaj(config.batchSize(), config.outputSize());
         this.batchNormBackup = new double[Architecture.length(runningStatistics)];
+    }
+
+    /** A fresh network of {@code config}'s architecture, initialized by its seed. */
+    private static Network network(TrainerConfig config) {
+        return Network.build(
+                Architecture.spec(
+                        config.inputSize(),
+                        config.layers(),
+                        config.initializer(),
+                        config.l1(),
+                        config.l2(),
+                        config.precision()),
+                config.seed());
     }
 
     private static ReduceLrOnPlateau plateau(TrainerConfig config) {
@@ -287,6 +306,9 @@ public final class Trainer implements Learner {
             standardizer.updateBatch(x.data, x.numRows);
             standardizer.transformBatch(x.data, x.data, x.numRows);
         }
+        if (targetStandardization != null) {
+            targetStandardization.learn(y);
+        }
         if (totalWeight == 0) {
             // Σ w·ℓ / Σ w is 0/0: no loss to descend. Not a numerical fault, so the guard and the rate are untouched.
             examplesSeen += x.numRows;
@@ -338,7 +360,7 @@ public final class Trainer implements Learner {
      * standardized with the current statistics, which are not updated). Changes no training state.
      */
     public Evaluation evaluate(double[][] features, double[] labels) {
-        DMatrixRMaj outputs = network.predict(standardizedInputs(features));
+        DMatrixRMaj outputs = outputs(features);
         return ModelOutputs.evaluation(config, loss, outputs, labels, network.penalty());
     }
 
@@ -351,7 +373,7 @@ public final class Trainer implements Learner {
      * @throws IllegalArgumentException when the rows do not fit the model
      */
     public double[] predictions(double[][] features) {
-        return ModelOutputs.predictions(config, network.predict(standardizedInputs(features)));
+        return ModelOutputs.predictions(config, outputs(features));
     }
 
     /**
@@ -390,7 +412,13 @@ public final class Trainer implements Learner {
 
     /** Model outputs for each row (probabilities for sigmoid/softmax), in inference mode. */
     public double[][] predict(double[][] features) {
-        return rows(network.predict(standardizedInputs(features)));
+        return rows(outputs(features));
+    }
+
+    /** The model's outputs in inference mode: the network's, mapped back to target units when it learns them standardized. */
+    private DMatrixRMaj outputs(double[][] features) {
+        DMatrixRMaj outputs = network.predict(standardizedInputs(features));
+        return targetStandardization == null ? outputs : targetStandardization.inverse(outputs);
     }
 
     /**
@@ -487,6 +515,9 @@ public final class Trainer implements Learner {
         if (copy.standardizer != null) {
             copy.standardizer.copyFrom(donor.standardizer);
         }
+        if (copy.targetStandardization != null) {
+            copy.targetStandardization.copyFrom(donor.targetStandardization);
+        }
         return copy;
     }
 
@@ -578,9 +609,21 @@ public final class Trainer implements Learner {
         return network;
     }
 
-    /** Architecture, current parameters and standardization: what serving needs. */
+    /**
+     * Architecture, current parameters and standardization: what serving needs. With target standardization the
+     * served output layer holds its inverse ({@link TargetStandardization}), so serving needs nothing more.
+     */
     public InferenceModel inferenceModel() {
-        return InferenceModel.of(config, network, standardizer);
+        if (targetStandardization == null) {
+            return InferenceModel.of(config, network, standardizer);
+        }
+        Network served = network(config);
+        List<double[]> weights = Architecture.weights(network);
+        double[] flat = new double[Architecture.length(weights)];
+        Architecture.copy(weights, flat);
+        Architecture.copy(flat, Architecture.weights(served));
+        targetStandardization.fold(served.layers().get(served.layers().size() - 1), config.precision());
+        return InferenceModel.of(config, served, standardizer);
     }
 
     /**
@@ -617,7 +660,8 @@ public final class Trainer implements Learner {
     /**
      * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
      * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps), network (parameters, batch-norm statistics,
-     * dropout generator), optimizer moments, standardization statistics, non-finite guard,
+     * dropout generator), optimizer moments, standardization statistics (the inputs', then with {@code
+     * standardize-target} the target's), non-finite guard,
      * reduce-on-plateau and early-stopping state, the best weights, then the pruning masks (with {@code prune.*}).
      * Arrays are bulk copies.
      */
@@ -638,6 +682,9 @@ public final class Trainer implements Learner {
             guard.saveState(out);
             if (standardizer != null) {
                 standardizer.saveState(out);
+            }
+            if (targetStandardization != null) {
+                targetStandardization.saveState(out);
             }
             if (plateau != null) {
                 plateau.saveState(out);
@@ -681,6 +728,10 @@ public final class Trainer implements Learner {
             t.guard.loadState(in);
             if (t.standardizer != null) {
                 t.standardizer.loadState(in);
+            }
+            // Before standardize-target existed no configuration set it, so a state that has it holds its statistics.
+            if (t.targetStandardization != null) {
+                t.targetStandardization.loadState(in);
             }
             if (t.plateau != null) {
                 t.plateau.loadState(in);

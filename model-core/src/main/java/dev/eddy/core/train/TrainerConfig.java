@@ -48,6 +48,12 @@ import java.util.function.DoublePredicate;
  */
 public final class TrainerConfig {
 
+    /**
+     * Regression only: the network learns (y − mean)/√(var + ε) of running target statistics and predicts through the
+     * inverse (default false; see {@link Trainer}).
+     */
+    public static final String TARGET_STANDARDIZATION_KEY = "standardize-target";
+
     /** Optimizer names accepted by {@code optimizer}. */
     public static final List<String> OPTIMIZERS =
             List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "amsgrad", "adamw", "adamax", "nadam");
@@ -126,6 +132,7 @@ public final class TrainerConfig {
                     "batch-size",
                     "eval-every",
                     "standardize",
+                    TARGET_STANDARDIZATION_KEY,
                     "early-stopping.enabled",
                     "early-stopping.monitor",
                     "early-stopping.mode",
@@ -180,6 +187,7 @@ public final class TrainerConfig {
     private final int frozenLayers;
 
     private final boolean standardize;
+    private final boolean standardizeTarget;
     private final boolean earlyStoppingEnabled;
     private final String earlyStoppingMonitor;
     private final Mode earlyStoppingMode;
@@ -245,6 +253,7 @@ public final class TrainerConfig {
         batchSize = r.integer("batch-size", 32, 1);
         evalEvery = r.integer("eval-every", 50, 1);
         standardize = r.bool("standardize", true);
+        standardizeTarget = readTargetStandardization(r, loss, output);
 
         earlyStoppingEnabled = r.bool("early-stopping.enabled", true);
         earlyStoppingMonitor = r.choice("early-stopping.monitor", "holdout_loss", monitors);
@@ -272,6 +281,10 @@ public final class TrainerConfig {
         });
         drift = DriftConfig.parse(driftProps, !classification());
         ensemble = EnsembleConfig.parse(r.props, !classification());
+        if (ensemble.enabled() && standardizeTarget) {
+            throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true cannot combine with ensemble="
+                    + ensemble.kind().key() + ": the members' outputs are averaged as they are; leave one of them out");
+        }
         if (ensemble.enabled()
                 && r.props.containsKey("drift.challenger")
                 && !r.props.get("drift.challenger").equals("none")) {
@@ -528,6 +541,11 @@ public final class TrainerConfig {
         return standardize;
     }
 
+    /** Whether a regression model learns its target standardized ({@value #TARGET_STANDARDIZATION_KEY}). */
+    public boolean standardizeTarget() {
+        return standardizeTarget;
+    }
+
     public boolean earlyStoppingEnabled() {
         return earlyStoppingEnabled;
     }
@@ -603,6 +621,29 @@ public final class TrainerConfig {
             case "softmax" -> "categorical_crossentropy";
             default -> "mse";
         };
+    }
+
+    /**
+     * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse and a linear output layer (the served model folds the
+     * inverse into that layer's weights). The default, false, is left out of the canonical form, so that states and
+     * snapshots of every model keep the bytes they had before the key existed.
+     */
+    private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output) {
+        boolean on = r.bool(TARGET_STANDARDIZATION_KEY, false);
+        if (!on) {
+            r.props.remove(TARGET_STANDARDIZATION_KEY);
+            r.canonical.remove(TARGET_STANDARDIZATION_KEY);
+            return false;
+        }
+        if (!loss.equals("mse")) {
+            throw new IllegalArgumentException(
+                    TARGET_STANDARDIZATION_KEY + "=true applies to regression (loss=mse)," + " got loss=" + loss);
+        }
+        if (!output.activation().equals("linear")) {
+            throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true needs a linear output layer (its"
+                    + " weights take the inverse of the standardization when served), got layers ending in " + output);
+        }
+        return true;
     }
 
     /** Labels are one number per example, so only categorical cross-entropy has several outputs. */

@@ -27,6 +27,26 @@ class StandardizerTest {
     }
 
     @Test
+    void theInverseMapsStandardizedValuesBackThroughTheScale() {
+        Standardizer standardizer = new Standardizer(2);
+        assertThat(standardizer.scale(0)).isEqualTo(1);
+        standardizer.update(new double[] {10, 5});
+        standardizer.update(new double[] {30, 5});
+        assertThat(standardizer.scale(0)).isEqualTo(Math.sqrt(100 + Standardizer.EPSILON));
+        assertThat(standardizer.scale(1))
+                .as("a constant feature is only centred")
+                .isEqualTo(1);
+        double[] rows = {40, 7, -3, 5};
+        double[] standardized = new double[4];
+        standardizer.transformBatch(rows, standardized, 2);
+        double[] back = new double[4];
+        standardizer.inverseBatch(standardized, back, 2);
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(back[i]).isCloseTo(rows[i], within(1e-12));
+        }
+    }
+
+    @Test
     void rejectsWrongShapesAndNonFiniteValues() {
         Standardizer standardizer = new Standardizer(2);
         assertThatThrownBy(() -> standardizer.update(new double[3])).hasMessage("row must have 2 values, got 3");

@@ -185,6 +185,10 @@ class TrainerConfigTest {
         pruned.put("prune.target-sparsity", "0.9");
         pruned.put("prune.end-step", "100");
         seen.addAll(TrainerConfig.fromProperties(pruned).toProperties().keySet());
+        Map<String, String> regression = minimal();
+        regression.put("layers", "8:relu,1:linear");
+        regression.put("standardize-target", "true"); // false, the default, is left out of the canonical form
+        seen.addAll(TrainerConfig.fromProperties(regression).toProperties().keySet());
         Map<String, String> float32 = minimal();
         float32.put("precision", "float32"); // float64, the default, is left out of the canonical form
         seen.addAll(TrainerConfig.fromProperties(float32).toProperties().keySet());

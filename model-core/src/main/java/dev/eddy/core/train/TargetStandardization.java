@@ -1,0 +1,72 @@
+package dev.eddy.core.train;
+
+import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.layer.Dense;
+import dev.eddy.core.preprocess.Standardizer;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Target standardization of a regression model ({@value TrainerConfig#TARGET_STANDARDIZATION_KEY}{@code =true}): the
+ * network learns the target standardized by running statistics (Welford, as the inputs: {@link Standardizer}) and its
+ * output is mapped back,
+ *
+ * <pre>
+ * train:    statistics ← statistics + the batch's targets, THEN t = (y − μ) / s,   s = √(σ² + ε)  (s = 1 while σ² = 0)
+ * predict:  ŷ = net(x)·s + μ
+ * serve:    the linear output layer takes the inverse in its weights, W' = W·s, b' = b·s + μ, so ŷ = h·W' + b'
+ * </pre>
+ *
+ * A network whose output starts near 0 then predicts near the running mean from the first example, and the loss and
+ * its gradients are in units of the target's spread whatever its scale: a target in the hundreds no longer makes SGD
+ * at batch size 1 diverge. River's {@code TargetStandardScaler} does the same. Every target counts once in the
+ * statistics, whatever its weight; evaluations and predictions do not update them.
+ */
+final class TargetStandardization {
+
+    private final Standardizer statistics = new Standardizer(1);
+
+    /** Adds the targets [rows × 1] to the statistics, then standardizes them in place. */
+    void learn(DMatrixRMaj targets) {
+        double[] y = Arrays.copyOf(targets.data, targets.numRows);
+        statistics.updateBatch(y, y.length);
+        statistics.transformBatch(y, y, y.length);
+        System.arraycopy(y, 0, targets.data, 0, y.length);
+    }
+
+    /** ŷ·s + μ for the network's outputs [rows × 1], as a new matrix. */
+    DMatrixRMaj inverse(DMatrixRMaj outputs) {
+        // a network's output buffer may hold more than numRows values (it keeps the capacity of its largest batch)
+        double[] values = Arrays.copyOf(outputs.data, outputs.numRows);
+        statistics.inverseBatch(values, values, values.length);
+        return DMatrixRMaj.wrap(values.length, 1, values);
+    }
+
+    /** W ← W·s, b ← b·s + μ on the output layer of a copy that is served, each value in {@code precision}. */
+    void fold(Dense output, Precision precision) {
+        double s = statistics.scale(0);
+        double[] kernel = output.kernel().value();
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] *= s;
+        }
+        double[] bias = output.bias().value();
+        bias[0] = bias[0] * s + statistics.mean(0);
+        precision.round(kernel);
+        precision.round(bias);
+    }
+
+    void copyFrom(TargetStandardization other) {
+        statistics.copyFrom(other.statistics);
+    }
+
+    void saveState(DataOutput out) throws IOException {
+        statistics.saveState(out);
+    }
+
+    void loadState(DataInput in) throws IOException {
+        statistics.loadState(in);
+    }
+}
