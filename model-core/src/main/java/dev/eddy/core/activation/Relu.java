@@ -30,20 +30,6 @@ public final class Relu extends ElementwiseActivation {
         }
     }
 
-    /**
-     * dz = dh·[z &gt; 0] without a branch per element (on a layer's pre-activations the branch is a coin flip, and
-     * mispredicted half the time): [z &gt; 0] = min(max(z·2¹⁰²³·2⁶⁰, 0), 1), since any z &gt; 0, the smallest subnormal
-     * 2⁻¹⁰⁷⁴ included, becomes ≥ 2⁹, and ±0 or z &lt; 0 become ≤ 0. The same bits as the base class's loop for every z
-     * but NaN (then dz is NaN, where dh·0 was), and the loop vectorizes.
-     */
-    @Override
-    public void backward(double[] z, double[] h, double[] dh, double[] dz, int rows, int cols) {
-        int n = rows * cols;
-        for (int i = 0; i < n; i++) {
-            dz[i] = dh[i] * Math.min(Math.max(z[i] * 0x1p1023 * 0x1p60, 0.0), 1.0);
-        }
-    }
-
     /** max(z, 0) of a float and dh·[z &gt; 0] (dh·1 or dh·0) of a float are floats. */
     @Override
     public boolean preservesFloats() {

@@ -39,9 +39,6 @@ public final class FloatProduct {
     /** Products with fewer output columns (and more rows) are computed transposed, see the class comment. */
     static final int WIDE_COLUMNS = 192;
 
-    /** Transposing copies move blocks of this many rows (or columns): one cache line of doubles. */
-    static final int TILE = 8;
-
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FloatProduct() {}
@@ -194,11 +191,13 @@ public final class FloatProduct {
                     oneRow(x, i * xRow, xInner, p0, p1, y, acc[i - b0], n);
                 }
             }
-            if (transposedOut) {
-                storeTransposed(acc, b1 - b0, n, c, count, b0);
-            } else {
-                for (int r = 0; r < b1 - b0; r++) {
-                    float[] row = acc[r];
+            for (int r = 0; r < b1 - b0; r++) {
+                float[] row = acc[r];
+                if (transposedOut) {
+                    for (int j = 0; j < n; j++) {
+                        c[j * count + b0 + r] = row[j];
+                    }
+                } else {
                     int ci = (b0 + r) * n;
                     for (int j = 0; j < n; j++) {
                         c[ci + j] = row[j];
@@ -301,23 +300,6 @@ public final class FloatProduct {
         }
     }
 
-    /**
-     * c[j·count + i0 + r] = acc[r][j] for r &lt; rows, j &lt; n: the computed rows as columns of c, {@value #TILE} rows
-     * at a time, so that each j writes one run of consecutive elements (column by column, the writes of one row fall
-     * count·8 bytes apart, and with count a multiple of 256 all in the same few cache sets).
-     */
-    private static void storeTransposed(float[][] acc, int rows, int n, double[] c, int count, int i0) {
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            int r1 = Math.min(rows, r0 + TILE);
-            for (int j = 0; j < n; j++) {
-                int cj = j * count + i0;
-                for (int r = r0; r < r1; r++) {
-                    c[cj + r] = acc[r][j];
-                }
-            }
-        }
-    }
-
     /** rows[p][j] = (float) b[p·n + j] for b [k×n]. */
     private static void pack(double[] b, int k, int n, float[][] rows) {
         for (int p = 0; p < k; p++) {
@@ -329,32 +311,23 @@ public final class FloatProduct {
         }
     }
 
-    /**
-     * rows[p][i] = (float) x[i·xRow + p·xInner] for p &lt; k, i &lt; m: the rows of Xᵀ, {@value #TILE} values of p at a
-     * time, so that a row of X is read in runs (p by p over all i, a row-major X is read xRow·8 bytes apart, in the
-     * same few cache sets when xRow is a multiple of 256).
-     */
+    /** rows[p][i] = (float) x[i·xRow + p·xInner] for p &lt; k, i &lt; m: the rows of Xᵀ. */
     private static void packStrided(double[] x, int xRow, int xInner, int k, int m, float[][] rows) {
-        for (int p0 = 0; p0 < k; p0 += TILE) {
-            int p1 = Math.min(k, p0 + TILE);
+        for (int p = 0; p < k; p++) {
+            float[] row = rows[p];
+            int o = p * xInner;
             for (int i = 0; i < m; i++) {
-                int o = i * xRow;
-                for (int p = p0; p < p1; p++) {
-                    rows[p][i] = (float) x[o + p * xInner];
-                }
+                row[i] = (float) x[o + i * xRow];
             }
         }
     }
 
-    /** rows[p][j] = (float) b[j·k + p] for b [n×k], i.e. the rows of bᵀ, {@value #TILE} rows of b at a time. */
+    /** rows[p][j] = (float) b[j·k + p] for b [n×k], i.e. the rows of bᵀ. */
     private static void packTransposed(double[] b, int k, int n, float[][] rows) {
-        for (int j0 = 0; j0 < n; j0 += TILE) {
-            int j1 = Math.min(n, j0 + TILE);
+        for (int j = 0; j < n; j++) {
+            int bj = j * k;
             for (int p = 0; p < k; p++) {
-                float[] row = rows[p];
-                for (int j = j0; j < j1; j++) {
-                    row[j] = (float) b[j * k + p];
-                }
+                rows[p][j] = (float) b[bj + p];
             }
         }
     }
