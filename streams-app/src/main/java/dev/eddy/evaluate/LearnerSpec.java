@@ -23,8 +23,9 @@ import java.util.TreeMap;
  * in {@code eddy run}'s file) over the {@link #DEFAULTS}, plus the application keys {@code holdout.fraction} and
  * {@code prequential.window}. {@code layers} lists the hidden layers only; the output layer is appended from the
  * stream's task ({@code 1:sigmoid}, {@code K:softmax} or {@code 1:linear}) and {@code input-size} is the stream's
- * feature count; {@code standardize-target}, a regression key, applies to regression streams only. With {@code search.*} keys the learner is an online search ({@link #search}): its trials are the
- * other keys with each trial's searched keys over them.
+ * feature count; {@code standardize-target}, a regression key, applies to regression streams only. With {@code
+ * search.*} keys the learner is an online search ({@link #search}): its trials are the other keys with each trial's
+ * searched keys over them.
  *
  * @param name the report name: {@code default}, or the file name without its last extension
  * @param modelKeys the model keys, defaults included

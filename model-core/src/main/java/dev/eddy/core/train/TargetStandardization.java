@@ -29,12 +29,13 @@ final class TargetStandardization {
 
     private final Standardizer statistics = new Standardizer(1);
 
-    /** Adds the targets [rows × 1] to the statistics, then standardizes them in place. */
+    /**
+     * Adds the targets [rows × 1] to the statistics, then standardizes them in place; {@code targets} is {@link
+     * ModelOutputs#targets}' matrix, whose array holds exactly its rows.
+     */
     void learn(DMatrixRMaj targets) {
-        double[] y = Arrays.copyOf(targets.data, targets.numRows);
-        statistics.updateBatch(y, y.length);
-        statistics.transformBatch(y, y, y.length);
-        System.arraycopy(y, 0, targets.data, 0, y.length);
+        statistics.updateBatch(targets.data, targets.numRows);
+        statistics.transformBatch(targets.data, targets.data, targets.numRows);
     }
 
     /** ŷ·s + μ for the network's outputs [rows × 1], as a new matrix. */

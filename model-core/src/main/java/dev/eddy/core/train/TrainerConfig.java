@@ -637,7 +637,7 @@ public final class TrainerConfig {
         }
         if (!loss.equals("mse")) {
             throw new IllegalArgumentException(
-                    TARGET_STANDARDIZATION_KEY + "=true applies to regression (loss=mse)," + " got loss=" + loss);
+                    TARGET_STANDARDIZATION_KEY + "=true applies to regression (loss=mse), got loss=" + loss);
         }
         if (!output.activation().equals("linear")) {
             throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true needs a linear output layer (its"
