@@ -340,8 +340,12 @@ class CrashExactnessTest {
         for (int i = 0; i < expected.size(); i++) {
             assertThat(Runs.comparable(actual.get(i)))
                     .as(
-                            "snapshot %d (version %d, %s)",
-                            i, expected.get(i).getVersion(), expected.get(i).getReason())
+                            "snapshot %d (version %d, %s); around it, uninterrupted %s, crash run %s",
+                            i,
+                            expected.get(i).getVersion(),
+                            expected.get(i).getReason(),
+                            around(expected, i),
+                            around(actual, i))
                     .isEqualTo(Runs.comparable(expected.get(i)));
         }
         ModelStatus actualStatus =
@@ -397,6 +401,16 @@ class CrashExactnessTest {
                     .as("%s publishes its champion at a switch", model)
                     .anySatisfy(s -> assertThat(s.getReason()).isEqualTo(SnapshotReason.CHAMPION));
         }
+    }
+
+    /**
+     * Snapshots {@code i − 3} to {@code i + 3} of {@code snapshots} as "model vVERSION REASON@steps": where two runs
+     * part, whether a snapshot differs or the models' snapshots interleave differently.
+     */
+    private static List<String> around(List<ModelSnapshot> snapshots, int i) {
+        return snapshots.subList(Math.max(0, i - 3), Math.min(snapshots.size(), i + 4)).stream()
+                .map(s -> s.getModelId() + " v" + s.getVersion() + " " + s.getReason() + "@" + s.getStepsSeen())
+                .toList();
     }
 
     /** The committed search decisions of run {@code run}, in the order they were published. */
