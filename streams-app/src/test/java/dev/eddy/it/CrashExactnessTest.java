@@ -340,7 +340,8 @@ class CrashExactnessTest {
         for (int i = 0; i < expected.size(); i++) {
             assertThat(Runs.comparable(actual.get(i)))
                     .as(
-                            "snapshot %d (version %d, %s); around it, uninterrupted %s, crash run %s",
+                            "%s: snapshot %d (version %d, %s); around it, uninterrupted %s, crash run %s",
+                            variant,
                             i,
                             expected.get(i).getVersion(),
                             expected.get(i).getReason(),
