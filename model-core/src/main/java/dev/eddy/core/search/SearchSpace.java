@@ -147,13 +147,36 @@ public final class SearchSpace {
             PREFIX + "learning-rate", "0.001|0.003|0.01|0.03|0.05|0.1",
             PREFIX + "batch-size", "1|4|8|32");
 
-    /** The default space ({@link #DEFAULT_ENTRIES}). */
-    public static final SearchSpace DEFAULT = parse(DEFAULT_ENTRIES);
+    /**
+     * The default space's portfolio, its first trials before any draw (Ray Tune's {@code points_to_evaluate}, the
+     * portfolios of auto-sklearn 2.0): the learners of the README's learning-quality table, each the best or near it
+     * on some of its streams and none on all — the usual choice (64-32 relu, Adam 1e-3, batch 32), the same at batch
+     * size 1, one hidden layer of 32 with plain SGD 0.05 at batch 1, and the logistic model with plain SGD 0.1 at
+     * batch 1 — so that a search of the default space always tries what a user would write and what wins on real
+     * streams, whatever its seed draws.
+     */
+    public static final List<SortedMap<String, String>> DEFAULT_PORTFOLIO = List.of(
+            point("64:relu,32:relu", "adam", "0.001", "32"),
+            point("64:relu,32:relu", "adam", "0.001", "1"),
+            point("32:relu", "sgd", "0.05", "1"),
+            point("", "sgd", "0.1", "1"));
+
+    /** The default space ({@link #DEFAULT_ENTRIES}) with its {@link #DEFAULT_PORTFOLIO}. */
+    public static final SearchSpace DEFAULT = new SearchSpace(parse(DEFAULT_ENTRIES).dimensions, DEFAULT_PORTFOLIO);
 
     private final List<Dimension> dimensions;
+    /** The configurations of the first trials, before any draw; empty but for {@link #DEFAULT}. */
+    private final List<SortedMap<String, String>> portfolio;
 
-    private SearchSpace(List<Dimension> dimensions) {
+    private SearchSpace(List<Dimension> dimensions, List<SortedMap<String, String>> portfolio) {
         this.dimensions = List.copyOf(dimensions);
+        this.portfolio = portfolio;
+    }
+
+    private static SortedMap<String, String> point(
+            String layers, String optimizer, String learningRate, String batchSize) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
+                "layers", layers, "optimizer", optimizer, "learning-rate", learningRate, "batch-size", batchSize)));
     }
 
     /**
@@ -177,7 +200,7 @@ public final class SearchSpace {
         });
         List<Dimension> dims = new ArrayList<>();
         entries.forEach((fullKey, text) -> dims.add(dimension(fullKey, text)));
-        return new SearchSpace(dims);
+        return new SearchSpace(dims, List.of());
     }
 
     private static Dimension dimension(String fullKey, String text) {
@@ -295,11 +318,14 @@ public final class SearchSpace {
         return Collections.unmodifiableSortedMap(config);
     }
 
-    /** {@code n} configurations drawn from one generator seeded with {@code seed}: trial i is the i-th draw. */
+    /**
+     * {@code n} configurations: the portfolio's first ones ({@link #DEFAULT_PORTFOLIO}, only in the default space),
+     * then draws from one generator seeded with {@code seed}, trial i the (i − portfolio size)-th draw.
+     */
     public List<SortedMap<String, String>> sample(long seed, int n) {
+        List<SortedMap<String, String>> trials = new ArrayList<>(portfolio.subList(0, Math.min(n, portfolio.size())));
         Xoshiro256 rng = new Xoshiro256(seed);
-        List<SortedMap<String, String>> trials = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        while (trials.size() < n) {
             trials.add(sample(rng));
         }
         return List.copyOf(trials);
