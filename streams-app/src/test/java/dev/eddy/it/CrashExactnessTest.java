@@ -338,15 +338,16 @@ class CrashExactnessTest {
                 .as("snapshots after %d kills, -Dkill.seed=%d", killCount, SEED)
                 .hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
+            int at = i;
             assertThat(Runs.comparable(actual.get(i)))
-                    .as(
+                    .as(() -> String.format(
                             "%s: snapshot %d (version %d, %s); around it, uninterrupted %s, crash run %s",
                             variant,
-                            i,
-                            expected.get(i).getVersion(),
-                            expected.get(i).getReason(),
-                            around(expected, i),
-                            around(actual, i))
+                            at,
+                            expected.get(at).getVersion(),
+                            expected.get(at).getReason(),
+                            around(expected, at),
+                            around(actual, at)))
                     .isEqualTo(Runs.comparable(expected.get(i)));
         }
         ModelStatus actualStatus =
