@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,9 +68,12 @@ import picocli.CommandLine.Option;
  *       repartition (1 instance, 1 thread), and direct with 1 instance × 1 thread, 1 instance × 2 threads and 2
  *       instances × 1 thread, each beside a plain Kafka Streams passthrough of the same topic with as many stream
  *       threads (in the benchmark's JVM), measured right before it. Every run waits until its instances are RUNNING
- *       with an empty topic, then the examples are produced as fast as the producer goes; examples/s are counted from
- *       the group's first committed offset to lag 0 on every topic it consumes (the trainer-input or fan-out topic
- *       too).
+ *       with an empty topic; then {@code --warmup-examples} and the examples are produced in one go (the producer is
+ *       done long before the warm-up is consumed, so that the timed part reads a backlog, as in
+ *       {@link PipelineBenchmark}, with no producer competing for the cores); the warm-up is consumed untimed (every
+ *       Eddy JVM is fresh: without it the figure is mostly its JIT compiler's work); examples/s are counted from the
+ *       group's first committed offset past the warm-up to lag 0 on every topic it consumes (the trainer-input or
+ *       fan-out topic too).
  *   <li><b>Fan-out</b>: the examples name no model and share one key (a file, as {@code eddy produce} writes one),
  *       so every model needs each: the bytes and records the second trip through Kafka costs per example, direct
  *       (fan-out topic: at most one copy per other partition hosting models) beside repartition (trainer-input topic:
@@ -99,6 +102,14 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
 
     @Option(names = "--examples", defaultValue = "200000", description = "Examples per run (${DEFAULT-VALUE}).")
     int examples;
+
+    @Option(
+            names = "--warmup-examples",
+            defaultValue = "100000",
+            description =
+                    "Examples each throughput run (Eddy and passthrough) consumes untimed before the timed ones, to"
+                            + " warm the JIT (${DEFAULT-VALUE}).")
+    int warmupExamples;
 
     @Option(
             names = "--fan-out-examples",
@@ -203,7 +214,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         String label = routing + "-" + instances + "x" + threads;
         String topic = "scale." + label + ".examples";
         createTopic(topic);
-        double passthrough = passthrough(label, threads, examples, input -> produceNamed(input, 0, examples));
+        double passthrough = passthrough(label, threads, warmupExamples, examples, this::produceNamed);
         Map<String, String> settings = settings(label, topic, routing, threads);
         List<EddyProcess> apps = new ArrayList<>();
         try {
@@ -211,10 +222,9 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 apps.add(start(settings, label, i));
             }
             awaitRunning(apps);
+            produceNamed(topic, warmupExamples + examples);
             List<String> inputs = inputs(settings.get("application.id"), topic, routing, false);
-            CompletableFuture<Void> produced = CompletableFuture.runAsync(() -> produceNamed(topic, 0, examples));
-            double rate = committedRate(settings.get("application.id"), topic, inputs, examples);
-            produced.join();
+            double rate = committedRate(settings.get("application.id"), topic, inputs, warmupExamples, examples);
             if (killOne) {
                 restoreAfterKill(settings.get("application.id"), topic, apps);
             }
@@ -227,10 +237,12 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The passthrough's examples/s, with {@code threads} stream threads, over the {@code records} examples that
-     * {@code produce} writes to its input topic (of the same layout) while it runs.
+     * The passthrough's examples/s, with {@code threads} stream threads, over the last {@code records} of the
+     * {@code warmup + records} examples that {@code produce} writes in one go to its input topic (of the same layout)
+     * once it runs.
      */
-    private double passthrough(String label, int threads, long records, Consumer<String> produce) throws Exception {
+    private double passthrough(String label, int threads, int warmup, int records, ObjIntConsumer<String> produce)
+            throws Exception {
         String group = "scale-" + label + "-passthrough";
         String input = "scale." + label + ".passthrough-input";
         String output = "scale." + label + ".passthrough";
@@ -254,24 +266,23 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 Thread.sleep(20);
             }
             Thread.sleep(1000); // its first poll
-            CompletableFuture<Void> produced = CompletableFuture.runAsync(() -> produce.accept(input));
-            double rate = committedRate(group, input, List.of(input), records);
-            produced.join();
-            return rate;
+            produce.accept(input, warmup + records);
+            return committedRate(group, input, List.of(input), warmup, records);
         }
     }
 
     /**
-     * Examples/s of {@code group} over {@code records} records of {@code topic}: (records − c₁) / (t_end − t₁), t₁ the
-     * first moment its committed offsets on {@code topic} sum to c₁ &gt; 0, t_end the moment of lag 0 on every one of
-     * {@code inputs}.
+     * Examples/s of {@code group} over the {@code records} records of {@code topic} after its first {@code base}:
+     * (records − c₁) / (t_end − t₁), t₁ the first moment its committed offsets on {@code topic} sum to base + c₁ with
+     * c₁ &gt; 0, t_end the moment of lag 0 on every one of {@code inputs}.
      */
-    private double committedRate(String group, String topic, List<String> inputs, long records) throws Exception {
+    private double committedRate(String group, String topic, List<String> inputs, long base, long records)
+            throws Exception {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         long t1 = 0;
         long c1 = 0;
         while (System.nanoTime() < deadline) {
-            long c = committed(group, topic);
+            long c = committed(group, topic) - base;
             long now = System.nanoTime();
             if (t1 == 0 && c > 0) {
                 t1 = now;
@@ -302,10 +313,10 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         return sum;
     }
 
-    /** Examples {@code from} … {@code from + n − 1}, each naming model i mod models, keyed by it. */
-    private void produceNamed(String topic, int from, int n) {
+    /** {@code n} examples, the i-th naming model i mod models, keyed by it. */
+    private void produceNamed(String topic, int n) {
         try (BulkProducer producer = new BulkProducer(broker.bootstrapServers(), topic)) {
-            for (int i = from; i < from + n; i++) {
+            for (int i = 0; i < n; i++) {
                 producer.send(next(modelIds.get(i % models)));
             }
         }
@@ -422,14 +433,13 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         String key = "rows.csv";
         Map<String, String> settings = settings(label, topic, routing, 1);
         String applicationId = settings.get("application.id");
-        double passthrough = passthrough(label, 1, fanOutExamples, input -> produceUnnamed(input, key));
+        ObjIntConsumer<String> produce = (t, n) -> produceUnnamed(t, key, n);
+        double passthrough = passthrough(label, 1, warmupExamples, examples, produce);
         double rate;
         try (EddyProcess app = start(settings, label, 0)) {
             awaitRunning(List.of(app));
-            List<String> inputs = inputs(applicationId, topic, routing, true);
-            CompletableFuture<Void> produced = CompletableFuture.runAsync(() -> produceUnnamed(topic, key));
-            rate = committedRate(applicationId, topic, inputs, fanOutExamples);
-            produced.join();
+            produce.accept(topic, fanOutExamples);
+            rate = committedRate(applicationId, topic, inputs(applicationId, topic, routing, true), 0, fanOutExamples);
         }
         String second = routing.equals("direct")
                 ? FanOutTopic.of(applicationId)
@@ -440,9 +450,9 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         return new FanOutRow(routing, rate, passthrough, inputBytes, copies, copyBytes);
     }
 
-    private void produceUnnamed(String topic, String key) {
+    private void produceUnnamed(String topic, String key, int n) {
         try (BulkProducer producer = new BulkProducer(broker.bootstrapServers(), topic)) {
-            for (int i = 0; i < fanOutExamples; i++) {
+            for (int i = 0; i < n; i++) {
                 producer.send(key, next(null));
             }
         }
