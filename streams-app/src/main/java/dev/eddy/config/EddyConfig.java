@@ -201,6 +201,10 @@ public final class EddyConfig {
         for (Map.Entry<String, Map<String, String>> m : modelProps.entrySet()) {
             TrainerConfig model;
             try {
+                if (!warmStartProps.containsKey(m.getKey())) {
+                    // a warm start copies a served output layer, which is in the target's units
+                    m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
+                }
                 model = TrainerConfig.fromProperties(m.getValue());
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("model." + m.getKey() + ": " + ex.getMessage(), ex);

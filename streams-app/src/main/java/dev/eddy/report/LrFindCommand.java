@@ -175,7 +175,7 @@ public final class LrFindCommand implements Callable<Integer> {
         keys.putIfAbsent("layers", defaultLayers(kind, labels));
         keys.putIfAbsent("early-stopping.enabled", "false");
         try {
-            return TrainerConfig.fromProperties(keys);
+            return TrainerConfig.fromProperties(TrainerConfig.withNewModelDefaults(keys));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--model " + model + ": " + e.getMessage(), e);
         }

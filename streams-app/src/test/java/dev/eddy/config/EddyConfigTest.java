@@ -152,6 +152,26 @@ class EddyConfigTest {
                 .hasMessageContaining("no model configured");
     }
 
+    @Test
+    void aRegressionModelStandardizesItsTargetUnlessToldOtherwiseOrWarmStarted() {
+        Map<String, String> m = minimal();
+        m.put("model.r.input-size", "4");
+        m.put("model.r.layers", "8:relu,1:linear");
+        m.put("model.raw.input-size", "4");
+        m.put("model.raw.layers", "8:relu,1:linear");
+        m.put("model.raw.standardize-target", "false");
+        m.put("model.warm.input-size", "4");
+        m.put("model.warm.layers", "8:relu,1:linear");
+        m.put("model.warm.warm-start.from", "r");
+        EddyConfig c = EddyConfig.of(m);
+        assertThat(c.models().get("r").standardizeTarget()).isTrue();
+        assertThat(c.models().get("raw").standardizeTarget()).isFalse();
+        assertThat(c.models().get("warm").standardizeTarget())
+                .as("a warm start copies a served output layer, in the target's units")
+                .isFalse();
+        assertThat(c.models().get("a").standardizeTarget()).as("classification").isFalse();
+    }
+
     private static Map<String, String> with(String key, String value) {
         Map<String, String> m = minimal();
         m.put(key, value);

@@ -133,14 +133,16 @@ class EvaluateCommandTest {
     }
 
     /**
-     * {@code standardize-target=true} in a learner file applies to the regression streams only (like the output layer,
-     * it follows the stream's task); on diabetes, targets 25–346, the network it makes beats the running mean where
-     * the same network on raw targets does not.
+     * {@code standardize-target}, on by default for a regression network, applies to the regression streams only (like
+     * the output layer, it follows the stream's task; a learner file may set it either way); on diabetes, targets
+     * 25–346, the network it makes beats the running mean where the same network on raw targets
+     * ({@code standardize-target=false}) does not.
      */
     @Test
-    void standardizeTargetAppliesToRegressionStreamsAndBeatsTheMeanOnDiabetes() throws IOException {
+    void standardizeTargetIsOnForRegressionStreamsByDefaultAndBeatsTheMeanOnDiabetes() throws IOException {
         String adamBatch1 = "batch-size=1\n";
-        Path raw = file("raw.properties", adamBatch1);
+        Path unset = file("unset.properties", adamBatch1);
+        Path raw = file("raw.properties", adamBatch1 + "standardize-target=false\n");
         Path standardized = file("standardized.properties", adamBatch1 + "standardize-target=true\n");
         Path report = dir.resolve("r");
         Run run = eddy(
@@ -149,6 +151,8 @@ class EvaluateCommandTest {
                 "diabetes",
                 "--dataset",
                 "breast-cancer",
+                "--model",
+                unset.toString(),
                 "--model",
                 raw.toString(),
                 "--model",
@@ -161,10 +165,15 @@ class EvaluateCommandTest {
         double mean = learner(diabetes, "mean").get("mae").asDouble();
         assertThat(learner(diabetes, "standardized").get("mae").asDouble()).isLessThan(mean);
         assertThat(learner(diabetes, "raw").get("mae").asDouble()).isGreaterThan(mean);
+        assertThat(learner(diabetes, "unset").get("mae").asDouble())
+                .as("the default: standardized")
+                .isEqualTo(learner(diabetes, "standardized").get("mae").asDouble());
         JsonNode cancer = streams.get(1);
-        assertThat(learner(cancer, "standardized").get("accuracy").asDouble())
-                .as("on a classification stream the key is left out: the same network as raw")
-                .isEqualTo(learner(cancer, "raw").get("accuracy").asDouble());
+        for (String learner : List.of("standardized", "raw")) {
+            assertThat(learner(cancer, learner).get("accuracy").asDouble())
+                    .as("on a classification stream the key is left out: the same network as unset")
+                    .isEqualTo(learner(cancer, "unset").get("accuracy").asDouble());
+        }
     }
 
     /**

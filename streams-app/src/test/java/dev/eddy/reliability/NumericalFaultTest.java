@@ -54,6 +54,7 @@ class NumericalFaultTest {
         s.put("model." + MODEL + ".optimizer", "sgd");
         s.put("model." + MODEL + ".learning-rate", Double.toString(LR));
         s.put("model." + MODEL + ".standardize", "false");
+        s.put("model." + MODEL + ".standardize-target", "false");
         s.put("model." + MODEL + ".batch-size", Integer.toString(BATCH));
         s.put("model." + MODEL + ".eval-every", "2");
         s.put("model." + MODEL + ".early-stopping.enabled", "false");

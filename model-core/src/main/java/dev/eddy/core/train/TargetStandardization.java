@@ -38,6 +38,15 @@ final class TargetStandardization {
         statistics.transformBatch(targets.data, targets.data, targets.numRows);
     }
 
+    /**
+     * A mean squared error of standardized targets in the target's own units: mean((ŷ − y)²) = s²·mean((t̂ − t)²),
+     * with s of the last {@link #learn}, the one the error was computed with.
+     */
+    double inTargetUnits(double standardizedMse) {
+        double s = statistics.scale(0);
+        return standardizedMse * s * s;
+    }
+
     /** ŷ·s + μ for the network's outputs [rows × 1], as a new matrix. */
     DMatrixRMaj inverse(DMatrixRMaj outputs) {
         // a network's output buffer may hold more than numRows values (it keeps the capacity of its largest batch)

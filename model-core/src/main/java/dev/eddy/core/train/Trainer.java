@@ -317,6 +317,7 @@ public final class Trainer implements Learner {
         }
         Architecture.copy(runningStatistics, batchNormBackup);
         double lossValue = network.computeGradients(x, y, weights, loss);
+        double reported = reportedLoss(lossValue);
         examplesSeen += x.numRows;
         NonFiniteGuard.Action action = guard.check(lossValue, parameters);
         if (action != NonFiniteGuard.Action.PROCEED) {
@@ -329,7 +330,7 @@ public final class Trainer implements Learner {
                 stopReason = StopReason.NON_FINITE;
                 restoreBestWeightsIfConfigured();
             }
-            return new StepResult(lossValue, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
+            return new StepResult(reported, GradientClipping.globalNorm(parameters), learningRate(), true, steps);
         }
         if (pruning != null) {
             pruning.maskGradients();
@@ -352,7 +353,21 @@ public final class Trainer implements Learner {
             stopReason = StopReason.BUDGET;
             restoreBestWeightsIfConfigured();
         }
-        return new StepResult(lossValue, gradientNorm, lr, false, steps);
+        return new StepResult(reported, gradientNorm, lr, false, steps);
+    }
+
+    /**
+     * The training loss a step reports, in the units of {@link #evaluate}'s holdout loss: with standardize-target the
+     * data term was computed on standardized targets, so it is scaled back, L = s²·L_data + Σ P (see {@link
+     * TargetStandardization#inTargetUnits}, the penalty of the weights before the update); the non-finite guard sees
+     * the loss as computed.
+     */
+    private double reportedLoss(double lossValue) {
+        if (targetStandardization == null) {
+            return lossValue;
+        }
+        double penalty = network.penalty();
+        return targetStandardization.inTargetUnits(lossValue - penalty) + penalty;
     }
 
     /**

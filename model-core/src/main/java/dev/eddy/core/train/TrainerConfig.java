@@ -330,6 +330,30 @@ public final class TrainerConfig {
         return new TrainerConfig(new Reader(props));
     }
 
+    /**
+     * {@code props} with what a new model gets beyond {@link #fromProperties}' defaults: {@value
+     * #TARGET_STANDARDIZATION_KEY}{@code =true} when the key is absent and applies (loss=mse, a linear output layer,
+     * no ensemble), because a network whose output starts near 0 cannot follow a target in the hundreds at any usable
+     * rate. Configured models take these ({@code eddy run}, {@code eddy evaluate}, {@code eddy lr-find}); stored
+     * configurations (training states, snapshots) are read by {@link #fromProperties}, where the key's absence means
+     * false, so a state written before this default restores as it was, and its model keeps that configuration until a
+     * {@code reset} adopts the configured one.
+     *
+     * @throws IllegalArgumentException as {@link #fromProperties}, naming the first bad key
+     */
+    public static Map<String, String> withNewModelDefaults(Map<String, String> props) {
+        TrainerConfig parsed = fromProperties(props);
+        LayerConfig output = parsed.layers.get(parsed.layers.size() - 1);
+        boolean applies =
+                parsed.loss.equals("mse") && output.activation().equals("linear") && !parsed.ensemble.enabled();
+        if (!applies || props.containsKey(TARGET_STANDARDIZATION_KEY)) {
+            return props;
+        }
+        Map<String, String> withDefault = new HashMap<>(props);
+        withDefault.put(TARGET_STANDARDIZATION_KEY, "true");
+        return withDefault;
+    }
+
     /** The canonical, complete properties (every key that applies, defaults filled in), sorted. */
     public SortedMap<String, String> toProperties() {
         return properties;
@@ -625,8 +649,9 @@ public final class TrainerConfig {
 
     /**
      * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse and a linear output layer (the served model folds the
-     * inverse into that layer's weights). The default, false, is left out of the canonical form, so that states and
-     * snapshots of every model keep the bytes they had before the key existed.
+     * inverse into that layer's weights). Absent means false here, left out of the canonical form, so that states and
+     * snapshots keep the bytes they had before the key existed; new models get true through {@link
+     * #withNewModelDefaults}.
      */
     private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output) {
         boolean on = r.bool(TARGET_STANDARDIZATION_KEY, false);

@@ -14,8 +14,9 @@ import java.util.List;
  * moving mean and variance; the layers after the prefix keep their fresh initialization (a new head for a new task).
  * Once the input sizes agree, the shapes of a matching prefix agree too, since W_i's rows are the units of layer i−1.
  *
- * <p>Refused, naming both shapes: a different input size, a prefix of no layer (nothing would transfer), and {@code
- * frozen-layers} longer than the prefix (a frozen layer would keep its random initialization for ever).
+ * <p>Refused, naming both shapes: a different input size, a prefix of no layer (nothing would transfer), {@code
+ * frozen-layers} longer than the prefix (a frozen layer would keep its random initialization for ever), and a copied
+ * output layer into a model with {@code standardize-target=true} (the source's output is in the target's units).
  *
  * @param copiedLayers the length k of the matching prefix: layers 0..k−1 are copied, k ≥ 1
  */
@@ -43,6 +44,12 @@ public record TransferRule(int copiedLayers) {
             throw new IllegalArgumentException(shapes + "the first layers differ (" + from.get(0) + " and " + to.get(0)
                     + "), so no layer would transfer; a layer matches when its units, activation and batch"
                     + " normalization are the same");
+        }
+        if (target.standardizeTarget() && k == to.size()) {
+            throw new IllegalArgumentException(
+                    shapes + "the output layer would be copied, but a served output layer"
+                            + " maps to the target's units (the inverse of its target standardization folded in) where this"
+                            + " model's, with standardize-target=true, maps to standardized units; set standardize-target=false");
         }
         if (target.frozenLayers() > k) {
             throw new IllegalArgumentException(shapes + "frozen-layers=" + target.frozenLayers()

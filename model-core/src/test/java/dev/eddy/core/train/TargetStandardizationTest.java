@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,49 @@ class TargetStandardizationTest {
         prequentialMae(trainer, 300, 1);
         prequentialMae(restored, 300, 1);
         assertThat(restored.state()).isEqualTo(trainer.state());
+    }
+
+    @Test
+    void theTrainingLossIsInTargetUnitsAsTheHoldoutLossIs() {
+        // a rate so small that the step leaves the weights as they were: the step's loss is then the evaluation's
+        Trainer trainer = Trainer.create(config(true, "learning-rate", "1e-12"));
+        Stream stream = new Stream();
+        double[][] x = new double[32][];
+        double[] y = new double[32];
+        for (int batch = 0; batch < 5; batch++) {
+            for (int r = 0; r < x.length; r++) {
+                x[r] = stream.x();
+                y[r] = stream.y(x[r]);
+            }
+            StepResult step = trainer.step(x, y);
+            double holdoutLoss = trainer.evaluate(x, y).loss();
+            assertThat(holdoutLoss).as("mse of a target of spread ~50").isGreaterThan(1000);
+            assertThat(step.loss()).isCloseTo(holdoutLoss, within(1e-9 * holdoutLoss));
+        }
+    }
+
+    @Test
+    void newModelsGetItWhereItAppliesAndStoredConfigurationsKeepTheirs() {
+        Map<String, String> regression = Map.of("input-size", "4", "layers", "8:relu,1:linear");
+        assertThat(TrainerConfig.withNewModelDefaults(regression)).containsEntry("standardize-target", "true");
+        assertThat(TrainerConfig.fromProperties(TrainerConfig.withNewModelDefaults(regression))
+                        .standardizeTarget())
+                .isTrue();
+        assertThat(TrainerConfig.fromProperties(regression).standardizeTarget())
+                .as("a stored configuration without the key: a state written before the default")
+                .isFalse();
+        Map<String, String> off = new HashMap<>(regression);
+        off.put("standardize-target", "false");
+        for (Map<String, String> untouched : List.of(
+                off,
+                Map.of("input-size", "4", "layers", "8:relu,1:sigmoid"),
+                Map.of("input-size", "4", "layers", "8:relu,1:softplus"),
+                Map.of("input-size", "4", "layers", "8:relu,1:linear", "ensemble", "bagging"),
+                Map.of("input-size", "4", "layers", "8:relu,1:linear", "loss", "hinge"))) {
+            assertThat(TrainerConfig.withNewModelDefaults(untouched)).isEqualTo(untouched);
+        }
+        assertThatThrownBy(() -> TrainerConfig.withNewModelDefaults(Map.of("layers", "1:linear")))
+                .hasMessageContaining("input-size");
     }
 
     @Test

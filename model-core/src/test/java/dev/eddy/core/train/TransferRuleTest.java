@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.core.layer.Dense;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TransferRuleTest {
@@ -130,5 +131,21 @@ class TransferRuleTest {
                     .isEqualTo(source.network().layers().get(i).kernel().value());
         }
         assertThat(warm.network().layers().get(2).kernel().value()).isNotEqualTo(head);
+    }
+
+    @Test
+    void aRegressionModelWithStandardizedTargetsDoesNotTakeAServedOutputLayer() {
+        Map<String, String> regression = Map.of("input-size", "3", "layers", "4:relu,1:linear", "seed", "2");
+        InferenceModel source =
+                Trainer.create(TrainerConfig.fromProperties(regression)).inferenceModel();
+        TrainerConfig standardized = TrainerConfig.fromProperties(TrainerConfig.withNewModelDefaults(regression));
+        assertThatThrownBy(() -> TransferRule.between(source, standardized))
+                .hasMessageContaining("the output layer would be copied")
+                .hasMessageEndingWith("set standardize-target=false");
+        assertThat(TransferRule.between(source, TrainerConfig.fromProperties(regression))
+                        .copiedLayers())
+                .isEqualTo(2);
+        TrainerConfig newHead = standardized.with("layers", "4:relu,2:relu,1:linear");
+        assertThat(TransferRule.between(source, newHead).copiedLayers()).isEqualTo(1);
     }
 }
