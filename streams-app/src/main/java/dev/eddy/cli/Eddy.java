@@ -42,6 +42,8 @@ public final class Eddy implements Runnable {
     public static final int EXIT_FAILURE = 1;
     /** Exit code of a command line that could not be parsed. */
     public static final int EXIT_USAGE = 2;
+    /** Columns of the help: the descriptions' lines are written to fit it. */
+    static final int USAGE_HELP_WIDTH = 120;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,6 +83,9 @@ public final class Eddy implements Runnable {
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Eddy())
+                // the descriptions are written in lines of up to this width: picocli's default, 80, would wrap them
+                // in the middle (set here, after the subcommands are registered, so that it reaches them)
+                .setUsageHelpWidth(USAGE_HELP_WIDTH)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "produce",
         mixinStandardHelpOptions = true,
+        header = "Write labeled examples from CSV, JSON lines or a bundled dataset to a topic.",
         description = {
             "Write labeled examples from CSV (header, last column 'label', gzip ok), JSON lines or a bundled",
             "dataset to a topic as Avro Example records. Every write is acknowledged (acks=all, idempotent);",

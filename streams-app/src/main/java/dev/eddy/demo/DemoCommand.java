@@ -59,6 +59,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
+        header = "One-command demo: an embedded broker, a dataset streamed in, live training, a summary and a report.",
         description = {
             "One-command demo: embedded Kafka broker, the training application, a dataset streamed into",
             "eddy.examples, live progress until early stopping fires, a summary and a report with plots.",

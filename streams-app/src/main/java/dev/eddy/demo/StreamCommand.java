@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "stream",
         mixinStandardHelpOptions = true,
+        header = "Stream a drifting generator or a bundled dataset to a running cluster at a steady rate.",
         description = {
             "Stream a drifting generator (hyperplane, sea, agrawal) or a bundled dataset replayed in shuffled",
             "passes to the examples topic of a running Kafka cluster, at a steady rate, until stopped."

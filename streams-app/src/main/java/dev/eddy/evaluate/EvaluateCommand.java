@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
+        header = "Prequential learning quality of networks on streams in file order, beside baselines.",
         description = {
             "Prequential learning quality: each stream is read once, in file order (never shuffled); every row is",
             "scored before it is used (test-then-train), held-out rows too; networks train exactly as in 'eddy run'",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         name = "export",
         // Not the standard help mixin: its -V/--version would take --version N, the snapshot version.
         mixinStandardHelpOptions = false,
+        header = "Write a model snapshot to a file that model-core loads without Kafka.",
         description = {
             "Write a model snapshot to a file that model-core loads without Kafka:",
             "  InferenceModel m = InferenceModel.fromBytes(Files.readAllBytes(path)); m.predict(x);",

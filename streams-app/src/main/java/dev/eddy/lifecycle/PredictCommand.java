@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "predict",
         mixinStandardHelpOptions = true,
+        header = "Score the rows of a CSV file, through Kafka or offline with an exported snapshot.",
         description = {
             "Score the rows of a CSV file (the dataset format: header, feature columns, last column 'label', which",
             "is ignored). Through Kafka (default): each row goes to the features topic as JSON and the prediction",

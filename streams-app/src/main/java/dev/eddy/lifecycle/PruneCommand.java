@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "prune",
         mixinStandardHelpOptions = true,
+        header = "Prune the smallest kernel weights of an exported model to a target sparsity.",
         description = {
             "Set the smallest kernel weights of an exported model to 0 (magnitude pruning, TFMOT semantics) until",
             "each layer's kernel (--scope layer) or all kernels together (--scope global) reach the sparsity.",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "snapshots",
         mixinStandardHelpOptions = true,
+        header = "List the model snapshots in the snapshot topic.",
         description = {
             "List the model snapshots in the snapshot topic: version, reason, whether the quality gate accepted it,",
             "steps, examples and holdout metrics. The topic is compacted, so old versions may have been removed."

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "lr-find",
         mixinStandardHelpOptions = true,
+        header = "Learning-rate range test: the loss against a growing rate, and a suggested rate.",
         description = {
             "Learning-rate range test: train a copy of the model while the rate grows exponentially from",
             "--min-lr to --max-lr, plot the loss against the rate (log scale) and print the suggested rate",

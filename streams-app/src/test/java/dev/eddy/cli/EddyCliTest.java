@@ -35,14 +35,40 @@ class EddyCliTest {
         String name = String.join(" ", path);
         assertThat(help.exitCode()).as("eddy %s --help: %s", name, help.err()).isZero();
         assertThat(help.err()).as("eddy %s --help", name).isEmpty();
+        String[] header = command.getCommandSpec().usageMessage().header();
         assertThat(help.out())
                 .as("eddy %s --help", name)
-                .startsWith("Usage: " + command.getCommandSpec().qualifiedName())
+                .startsWith(
+                        header.length > 0
+                                ? header[0]
+                                : "Usage: " + command.getCommandSpec().qualifiedName())
+                .contains("Usage: " + command.getCommandSpec().qualifiedName())
                 .contains("--help");
+        // each line of the description written to fit the help's width is shown whole, not wrapped in the middle
+        for (String line : command.getCommandSpec().usageMessage().description()) {
+            if (line.length() <= Eddy.USAGE_HELP_WIDTH) {
+                assertThat(help.out()).as("eddy %s --help", name).contains(line.stripTrailing());
+            }
+        }
         command.getSubcommands().forEach((sub, subCommand) -> {
             List<String> subPath = new ArrayList<>(path);
             subPath.add(sub);
             assertHelp(subPath, subCommand);
+        });
+    }
+
+    /** The root's list of commands gives each a whole sentence: its header, else its description's first line. */
+    @Test
+    void theCommandListSummarizesEachCommandInOneSentence() {
+        Cli help = Cli.run("--help");
+        new CommandLine(new Eddy()).getSubcommands().forEach((name, command) -> {
+            String[] header = command.getCommandSpec().usageMessage().header();
+            String[] description = command.getCommandSpec().usageMessage().description();
+            String summary = header.length > 0 ? header[0] : description[0];
+            assertThat(summary)
+                    .as("eddy %s: the list shows the header, else the description's first line", name)
+                    .endsWith(".");
+            assertThat(help.out()).contains("  " + name + " ").contains(summary.substring(0, 40));
         });
     }
 
