@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         description = {
             "Train the configured models continuously on the examples topic; publish snapshots, training metrics and"
                     + " dead letters; serve Prometheus metrics. Runs until Ctrl-C or SIGTERM.",
-            "Configuration keys: see EddyConfig (e.g. model.<id>.input-size, model.<id>.layers, snapshot-every)."
+            "Configuration keys (model.<id>.input-size, model.<id>.layers, snapshot-every, ...): the README's"
+                    + " Configuration reference; a key it does not know is refused at start, naming the allowed ones."
         })
 public final class RunCommand implements Callable<Integer> {
 
