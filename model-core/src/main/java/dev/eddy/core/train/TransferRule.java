@@ -46,10 +46,10 @@ public record TransferRule(int copiedLayers) {
                     + " normalization are the same");
         }
         if (target.standardizeTarget() && k == to.size()) {
-            throw new IllegalArgumentException(
-                    shapes + "the output layer would be copied, but a served output layer"
-                            + " maps to the target's units (the inverse of its target standardization folded in) where this"
-                            + " model's, with standardize-target=true, maps to standardized units; set standardize-target=false");
+            throw new IllegalArgumentException(shapes + "the output layer would be copied, but a served output layer"
+                    + " maps to the target's units (the inverse of its target standardization folded in) where"
+                    + " this model's, with standardize-target=true, maps to standardized units; set"
+                    + " standardize-target=false");
         }
         if (target.frozenLayers() > k) {
             throw new IllegalArgumentException(shapes + "frozen-layers=" + target.frozenLayers()
