@@ -44,6 +44,15 @@ import java.util.OptionalLong;
  * the highest closed rung down, each not yet promoted is promoted ({@link Action#PROMOTE}, a resume), so the search
  * always ends with live trials. This rule depends only on the statuses, so the state format is unchanged.
  *
+ * <p>A margin of indifference: with {@code margin} > 0 ({@code search.switch-margin}, the difference the
+ * {@link Champion} does not act on), a rung's top is widened by every trial less than {@code margin} worse than the
+ * last trial of the top ({@link #top}): {@code top_k = top(⌊n_k/η⌋) ∪ {t : m_last − m_t < margin}} (for a maximized
+ * metric; mirrored when minimizing). A windowed metric of a few hundred examples differs between two equally good
+ * trials by about that much (accuracy ≈ 0.92 over 1,000 examples: a standard error of 0.009), and what separates
+ * trials after 1,000 examples is mostly how fast they learn, not how well they end: pruning on such differences
+ * kept one fast-starting trial of 16 on a stream where slower ones end better. With {@code margin = 0} the rule is
+ * the paper's. The margin is read from the configuration, not from the state, so the state format is unchanged.
+ *
  * <p>Against the paper: the paper hands a free worker either the next promotable configuration or a new one
  * sampled into rung 0; here every trial has its own "worker" (it trains on every example of the stream), the
  * trials are fixed at the start, so all promotable trials are promoted at once and no configuration is added.
@@ -105,6 +114,7 @@ public final class Asha implements TrialSearch {
 
     private final AshaConfig config;
     private final boolean maximize;
+    private final double margin;
     private final long[] rungs;
     private final int trials;
 
@@ -131,13 +141,18 @@ public final class Asha implements TrialSearch {
      * A search over {@code trials} trials, all running at example 0.
      *
      * @param maximize whether a larger metric is better ({@link SearchConfig#maximize})
+     * @param margin {@code search.switch-margin}: trials less than this worse than a rung's top are promoted with it
      */
-    public Asha(AshaConfig config, int trials, boolean maximize) {
+    public Asha(AshaConfig config, int trials, boolean maximize, double margin) {
         if (trials < 1) {
             throw new IllegalArgumentException("ASHA needs at least 1 trial, got " + trials);
         }
+        if (!(margin >= 0 && Double.isFinite(margin))) {
+            throw new IllegalArgumentException("search.switch-margin must be a finite number >= 0, got " + margin);
+        }
         this.config = config;
         this.maximize = maximize;
+        this.margin = margin;
         this.rungs = config.rungs();
         this.trials = trials;
         this.status = new Status[trials];
@@ -190,7 +205,7 @@ public final class Asha implements TrialSearch {
         List<Decision> decisions = new ArrayList<>(2);
         List<Entry> ranked = new ArrayList<>(rung);
         ranked.sort(this::compareEntries);
-        int top = ranked.size() / config.eta();
+        int top = top(ranked, ranked.size() / config.eta());
         List<Decision> resumed = new ArrayList<>(1);
         for (int i = 0; i < top; i++) {
             Entry e = ranked.get(i);
@@ -228,7 +243,7 @@ public final class Asha implements TrialSearch {
         for (int k = lowestOpen - 1; k >= 0; k--) {
             List<Entry> ranked = new ArrayList<>(rungEntries.get(k));
             ranked.sort(this::compareEntries);
-            int top = (ranked.size() + config.eta() - 1) / config.eta();
+            int top = top(ranked, (ranked.size() + config.eta() - 1) / config.eta());
             for (int i = 0; i < top; i++) {
                 Entry e = ranked.get(i);
                 if (!e.promoted) {
@@ -238,6 +253,27 @@ public final class Asha implements TrialSearch {
                 }
             }
         }
+    }
+
+    /**
+     * How many of {@code ranked} (best first) are promoted when the rule's top is {@code count}: those, and after
+     * them every trial less than {@link #margin} worse than the last of them (none when {@code count} is 0).
+     */
+    private int top(List<Entry> ranked, int count) {
+        if (count == 0) {
+            return 0;
+        }
+        double last = ranked.get(count - 1).metric;
+        int top = count;
+        while (top < ranked.size() && worseBy(ranked.get(top).metric, last) < margin) {
+            top++;
+        }
+        return top;
+    }
+
+    /** How much worse {@code metric} is than {@code than}: NaN (never less than a margin) when either is NaN. */
+    private double worseBy(double metric, double than) {
+        return maximize ? than - metric : metric - than;
     }
 
     /** Better first; NaN last; ties by arrival (a stable sort keeps the arrival order). */

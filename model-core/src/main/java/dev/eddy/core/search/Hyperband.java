@@ -36,8 +36,9 @@ public final class Hyperband implements TrialSearch {
 
     /**
      * @param maximize whether a larger metric is better ({@link SearchConfig#maximize})
+     * @param margin {@code search.switch-margin}, each bracket's margin of indifference ({@link Asha})
      */
-    public Hyperband(AshaConfig config, int trials, boolean maximize) {
+    public Hyperband(AshaConfig config, int trials, boolean maximize, double margin) {
         if (trials < 1) {
             throw new IllegalArgumentException("Hyperband needs at least 1 trial, got " + trials);
         }
@@ -60,8 +61,8 @@ public final class Hyperband implements TrialSearch {
                 next++;
             }
             if (index >= 0) {
-                brackets.add(
-                        new Asha(new AshaConfig(rungs[b], config.maxExamples(), config.eta()), ids.length, maximize));
+                brackets.add(new Asha(
+                        new AshaConfig(rungs[b], config.maxExamples(), config.eta()), ids.length, maximize, margin));
                 members.add(ids);
             }
         }

@@ -52,8 +52,10 @@ public sealed interface TrialSearch permits AllTrials, Asha, Hyperband, Pbt, Zoo
     static TrialSearch of(SearchConfig config, boolean maximize) {
         return switch (config.strategy()) {
             case "grid", "random" -> new AllTrials(config.trials());
-            case "asha" -> new Asha((AshaConfig) config.settings().orElseThrow(), config.trials(), maximize);
-            case "hyperband" -> new Hyperband((AshaConfig) config.settings().orElseThrow(), config.trials(), maximize);
+            case "asha" -> new Asha(
+                    (AshaConfig) config.settings().orElseThrow(), config.trials(), maximize, config.switchMargin());
+            case "hyperband" -> new Hyperband(
+                    (AshaConfig) config.settings().orElseThrow(), config.trials(), maximize, config.switchMargin());
             case "zoom" -> new Zoom(
                     (ZoomConfig) config.settings().orElseThrow(),
                     config.space(),

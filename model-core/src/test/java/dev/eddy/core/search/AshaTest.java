@@ -46,7 +46,7 @@ class AshaTest {
      */
     @Test
     void handWorkedSequence() {
-        Asha asha = new Asha(SMALL, 4, true);
+        Asha asha = new Asha(SMALL, 4, true, 0);
         assertArrayEquals(new long[] {100, 200}, asha.rungs());
         assertEquals(List.of(d(0, PRUNE, 0)), asha.report(0, 100, 0.8));
         assertEquals(OptionalLong.empty(), asha.nextMilestone(0));
@@ -73,26 +73,62 @@ class AshaTest {
 
     @Test
     void smallerIsBetterWhenMinimizing() {
-        Asha asha = new Asha(SMALL, 2, false);
+        Asha asha = new Asha(SMALL, 2, false, 0);
         assertEquals(List.of(d(0, PRUNE, 0)), asha.report(0, 100, 0.8));
         assertEquals(List.of(d(1, PROMOTE, 0)), asha.report(1, 100, 0.5));
     }
 
     @Test
     void tiesGoToTheEarlierArrivalAndNanRanksLast() {
-        Asha ties = new Asha(SMALL, 2, true);
+        Asha ties = new Asha(SMALL, 2, true, 0);
         ties.report(0, 100, 0.5);
         assertEquals(List.of(d(1, PRUNE, 0), d(0, PROMOTE, 0)), ties.report(1, 100, 0.5));
         for (boolean maximize : new boolean[] {true, false}) {
-            Asha nan = new Asha(SMALL, 2, maximize);
+            Asha nan = new Asha(SMALL, 2, maximize, 0);
             nan.report(0, 100, Double.NaN);
             assertEquals(List.of(d(1, PROMOTE, 0)), nan.report(1, 100, 1e300));
         }
     }
 
+    /**
+     * With a margin of 0.05, η = 2, larger is better: the top ⌊n/2⌋ and every trial less than 0.05 below its last.
+     *
+     * <pre>
+     *   report           rung 0 (rank order)     ⌊n/2⌋  last of top  decisions
+     *   t0 @100 0.80     t0                        0      -          t0 paused (nothing is promoted before ⌊n/2⌋ ≥ 1)
+     *   t1 @100 0.78     t0 t1                     1      0.80       t1 promoted (0.02 below), t0 promoted (resumed)
+     *   t2 @100 0.74     t0 t1 t2                  1      0.80       t2 paused (0.06 below)
+     *   t3 @100 0.90     t3 t0 t1 t2               2      0.80       t3 promoted (top)
+     * </pre>
+     *
+     * With margin 0 the same reports promote t0 and t3 only (the paper's rule); when minimizing the margin mirrors.
+     */
+    @Test
+    void trialsLessThanTheMarginBelowTheTopArePromotedWithIt() {
+        Asha asha = new Asha(SMALL, 4, true, 0.05);
+        assertEquals(List.of(d(0, PRUNE, 0)), asha.report(0, 100, 0.80));
+        assertEquals(List.of(d(1, PROMOTE, 0), d(0, PROMOTE, 0)), asha.report(1, 100, 0.78));
+        assertEquals(List.of(d(2, PRUNE, 0)), asha.report(2, 100, 0.74));
+        assertEquals(List.of(d(3, PROMOTE, 0)), asha.report(3, 100, 0.90));
+
+        Asha paper = new Asha(SMALL, 4, true, 0);
+        paper.report(0, 100, 0.80);
+        assertEquals(List.of(d(1, PRUNE, 0), d(0, PROMOTE, 0)), paper.report(1, 100, 0.78));
+
+        Asha minimizing = new Asha(SMALL, 4, false, 0.05);
+        minimizing.report(0, 100, 0.20);
+        assertEquals(List.of(d(1, PROMOTE, 0), d(0, PROMOTE, 0)), minimizing.report(1, 100, 0.22));
+        assertEquals(List.of(d(2, PRUNE, 0)), minimizing.report(2, 100, 0.26));
+        // ⌊4/2⌋ = 2: the top's last is now t1 (0.22), and t2 is 0.04 above it; NaN never ties
+        assertEquals(List.of(d(3, PRUNE, 0), d(2, PROMOTE, 0)), minimizing.report(3, 100, Double.NaN));
+
+        assertThrows(IllegalArgumentException.class, () -> new Asha(SMALL, 4, true, -0.01));
+        assertThrows(IllegalArgumentException.class, () -> new Asha(SMALL, 4, true, Double.NaN));
+    }
+
     @Test
     void aReportPastSeveralRungsIsRecordedInTheNextOnly() {
-        Asha asha = new Asha(SMALL, 2, true);
+        Asha asha = new Asha(SMALL, 2, true, 0);
         asha.report(0, 100, 0.1);
         assertEquals(List.of(d(1, PROMOTE, 0)), asha.report(1, 350, 0.9));
         // alone at rung 1 and nobody left to arrive: paused, then promoted by the closed rung
@@ -139,7 +175,7 @@ class AshaTest {
      */
     @Test
     void everyRungPromotesAtLeastItsTopOneEta() {
-        Asha asha = new Asha(new AshaConfig(10, 640, 4), 16, true);
+        Asha asha = new Asha(new AshaConfig(10, 640, 4), 16, true, 0);
         List<List<Decision>> decisions = new ArrayList<>();
         List<Report> reports = simulate(asha, 7, decisions);
         int[] arrivals = new int[3];
@@ -173,10 +209,10 @@ class AshaTest {
     @Test
     void deterministicAndRestoresMidSequence() throws IOException {
         AshaConfig config = new AshaConfig(10, 640, 2);
-        Asha first = new Asha(config, 16, true);
+        Asha first = new Asha(config, 16, true, 0);
         List<List<Decision>> expected = new ArrayList<>();
         List<Report> reports = simulate(first, 11, expected);
-        Asha second = new Asha(config, 16, true);
+        Asha second = new Asha(config, 16, true, 0);
         List<List<Decision>> again = new ArrayList<>();
         assertEquals(reports, simulate(second, 11, again));
         assertEquals(expected, again);
@@ -184,12 +220,12 @@ class AshaTest {
         assertTrue(expected.stream().flatMap(List::stream).anyMatch(d -> d.action() == COMPLETE));
 
         for (int cut = 0; cut <= reports.size(); cut += 7) {
-            Asha before = new Asha(config, 16, true);
+            Asha before = new Asha(config, 16, true, 0);
             List<List<Decision>> replayed = new ArrayList<>();
             for (Report r : reports.subList(0, cut)) {
                 replayed.add(before.report(r.trial, r.examples, r.metric));
             }
-            Asha after = new Asha(config, 16, true);
+            Asha after = new Asha(config, 16, true, 0);
             after.loadState(before.stateBytes());
             for (Report r : reports.subList(cut, reports.size())) {
                 replayed.add(after.report(r.trial, r.examples, r.metric));
@@ -201,14 +237,14 @@ class AshaTest {
 
     @Test
     void refusesAnotherSearchsState() {
-        byte[] state = new Asha(SMALL, 4, true).stateBytes();
-        IOException eta =
-                assertThrows(IOException.class, () -> new Asha(new AshaConfig(100, 400, 3), 4, true).loadState(state));
+        byte[] state = new Asha(SMALL, 4, true, 0).stateBytes();
+        IOException eta = assertThrows(
+                IOException.class, () -> new Asha(new AshaConfig(100, 400, 3), 4, true, 0).loadState(state));
         assertTrue(eta.getMessage().startsWith("the asha state is of search.asha.min-examples=100"), eta.getMessage());
-        assertThrows(IOException.class, () -> new Asha(SMALL, 5, true).loadState(state));
-        assertThrows(IOException.class, () -> new Asha(SMALL, 4, false).loadState(state));
+        assertThrows(IOException.class, () -> new Asha(SMALL, 5, true, 0).loadState(state));
+        assertThrows(IOException.class, () -> new Asha(SMALL, 4, false, 0).loadState(state));
         byte[] longer = Arrays.copyOf(state, state.length + 1);
-        Asha asha = new Asha(SMALL, 4, true);
+        Asha asha = new Asha(SMALL, 4, true, 0);
         asha.report(0, 100, 0.5);
         byte[] before = asha.stateBytes();
         assertThrows(IOException.class, () -> asha.loadState(longer));
@@ -223,7 +259,7 @@ class AshaTest {
      */
     @Test
     void aClosedRungPromotesItsTopSoTheSearchEndsWithALiveTrial() {
-        Asha asha = new Asha(new AshaConfig(10, 640, 4), 16, true);
+        Asha asha = new Asha(new AshaConfig(10, 640, 4), 16, true, 0);
         List<Decision> last = List.of();
         for (long examples : new long[] {10, 40, 160, 640}) {
             for (int t = 0; t < 16; t++) {

@@ -29,7 +29,7 @@ class HyperbandTest {
     void bracketsAreDealtAsHyperbandsShares() {
         assertArrayEquals(new int[] {11, 3, 1, 1}, Hyperband.sizes(4, 4, 16));
         assertArrayEquals(new int[] {1, 0, 0, 0}, Hyperband.sizes(4, 4, 1));
-        Hyperband hb = new Hyperband(AshaConfig.DEFAULTS, 16, true);
+        Hyperband hb = new Hyperband(AshaConfig.DEFAULTS, 16, true, 0);
         assertArrayEquals(new int[] {11, 3, 1, 1}, hb.bracketSizes());
         assertEquals(OptionalLong.of(1_000), hb.nextMilestone(0));
         assertEquals(OptionalLong.of(4_000), hb.nextMilestone(11));
@@ -42,7 +42,7 @@ class HyperbandTest {
     /** Trials are compared within their bracket only, and the decisions name the global trial. */
     @Test
     void promotesWithinTheBracket() {
-        Hyperband hb = new Hyperband(new AshaConfig(100, 400, 2), 8, true);
+        Hyperband hb = new Hyperband(new AshaConfig(100, 400, 2), 8, true, 0);
         // rungs 100, 200: brackets of shares 3/3·4 = 4, 3/2·2 = 3, 3/1·1 = 3 of 10: 3.2, 2.4, 2.4 → 3, 2, 2 + 1
         // (bracket 1)
         assertArrayEquals(new int[] {3, 3, 2}, hb.bracketSizes());
@@ -57,8 +57,8 @@ class HyperbandTest {
     @Test
     void restoredStateTakesTheSameDecisions() throws IOException {
         AshaConfig config = new AshaConfig(10, 160, 2);
-        Hyperband straight = new Hyperband(config, 12, false);
-        Hyperband restarted = new Hyperband(config, 12, false);
+        Hyperband straight = new Hyperband(config, 12, false, 0);
+        Hyperband restarted = new Hyperband(config, 12, false, 0);
         Xoshiro256 rng = new Xoshiro256(7);
         long[] trained = new long[12];
         List<Decision> expected = new ArrayList<>();
@@ -76,7 +76,7 @@ class HyperbandTest {
             if (step % 7 == 0) {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 restarted.saveState(new DataOutputStream(bytes));
-                restarted = new Hyperband(config, 12, false);
+                restarted = new Hyperband(config, 12, false, 0);
                 restarted.loadState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             }
         }

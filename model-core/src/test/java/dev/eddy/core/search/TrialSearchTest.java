@@ -31,6 +31,36 @@ class TrialSearchTest {
         assertInstanceOf(Pbt.class, of("pbt"));
     }
 
+    /**
+     * asha and hyperband prune at a rung only what is at least {@code search.switch-margin} worse than the rung's
+     * top: once every trial of the first rung has reported (η = 4, a closed rung's top ⌈n/η⌉: asha's 16 trials, top
+     * 4; hyperband's first bracket of 11, top 3), the trial 0.004 below the top's last is promoted at the default
+     * margin (0.005) and paused at margin 0.
+     */
+    @Test
+    void ashaAndHyperbandPromoteWithinTheSwitchMargin() {
+        for (String strategy : new String[] {"asha", "hyperband"}) {
+            for (String margin : new String[] {"0.005", "0"}) {
+                TrialSearch search = TrialSearch.of(
+                        SearchConfig.parse(Map.of(
+                                        "search.strategy", strategy,
+                                        "search.switch-margin", margin))
+                                .orElseThrow(),
+                        true);
+                // hyperband deals trials 0..10 into its first bracket (rungs from 1,000); asha has all 16 there
+                int trials = strategy.equals("asha") ? 16 : 11;
+                int top = (trials + 3) / 4;
+                for (int t = 0; t < trials; t++) {
+                    search.report(t, 1_000, t < top ? 0.90 : t == top ? 0.896 : 0.80);
+                }
+                String where = strategy + " at margin " + margin;
+                assertEquals(Asha.Status.RUNNING, search.status(top - 1), where);
+                assertEquals(margin.equals("0") ? Asha.Status.PAUSED : Asha.Status.RUNNING, search.status(top), where);
+                assertEquals(Asha.Status.PAUSED, search.status(top + 1), where);
+            }
+        }
+    }
+
     /** Grid and random: every trial trains throughout and never reports. */
     @Test
     void allTrialsRunAndNeverReport() throws IOException {
