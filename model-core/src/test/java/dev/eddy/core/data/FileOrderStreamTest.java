@@ -3,6 +3,7 @@ package dev.eddy.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.core.data.stream.Sea;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,5 +53,22 @@ class FileOrderStreamTest {
         assertThatThrownBy(() -> FileOrderStream.dataset("breast_cancer", 1, 1, 0))
                 .hasMessage("unknown dataset 'breast_cancer'; expected one of digits, breast-cancer, diabetes,"
                         + " hyperplane, sea, agrawal");
+    }
+
+    /**
+     * The SEA stream of {@code eddy evaluate} flips a tenth of its labels (the paper's noise): whatever a learner
+     * does, its expected accuracy is at most 0.90 (the README's ceiling for the ensemble target).
+     */
+    @Test
+    void evaluatesSeaFlipsOneLabelInTen() throws IOException {
+        FileOrderStream sea = FileOrderStream.dataset("sea", 100_000, 42, 10_000);
+        long flipped = 0;
+        for (int i = 0; i < sea.rows().size(); i++) {
+            LabeledRow row = sea.rows().get(i);
+            double threshold = Sea.threshold(i / 10_000);
+            flipped += row.classLabel() != Sea.label(threshold, row.features()) ? 1 : 0;
+        }
+        // a binomial(100,000, 0.1) count: standard deviation 95
+        assertThat(flipped).isBetween(9_600L, 10_400L);
     }
 }
