@@ -130,17 +130,11 @@ public final class EddyApp implements AutoCloseable {
         Properties streamsProperties = config.streamsProperties();
         streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(server.address()));
         this.streams = new KafkaStreams(topology, streamsProperties);
+        HostInfo self =
+                HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         TrainingHistory history = new TrainingHistory();
-        this.trials = ModelStatusHandler.Trials.of(streams, config);
-        server.route(
-                "/models",
-                ModelStatusHandler.of(
-                        streams,
-                        served,
-                        HostInfo.buildFromEndpoint(
-                                streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
-                        history,
-                        trials));
+        this.trials = ModelStatusHandler.Trials.of(streams, self, config);
+        server.route("/models", ModelStatusHandler.of(streams, served, self, history, trials));
         ConsolePage.mount(server, history);
         SearchTrialMeters trialMeters =
                 metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));

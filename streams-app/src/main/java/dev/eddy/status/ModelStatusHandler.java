@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -99,14 +101,9 @@ public final class ModelStatusHandler implements HttpHandler {
             };
         }
 
-        /** {@link #inStore} of {@code streams}' trainer-state store, stale stores allowed. */
-        static Trials of(KafkaStreams streams, EddyConfig config) {
-            return inStore(
-                    () -> streams.store(StoreQueryParameters.fromNameAndType(
-                                    TrainingTopology.TRAINER_STATE_STORE,
-                                    QueryableStoreTypes.<String, byte[]>keyValueStore())
-                            .enableStaleStores()),
-                    config);
+        /** {@link #inStore} of {@code streams}' trainer-state store ({@link #localStore}). */
+        static Trials of(KafkaStreams streams, HostInfo self, EddyConfig config) {
+            return inStore(() -> localStore(streams, self, TrainingTopology.TRAINER_STATE_STORE), config);
         }
     }
 
@@ -171,14 +168,86 @@ public final class ModelStatusHandler implements HttpHandler {
     public static ModelStatusHandler of(
             KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, Trials trials) {
         return new ModelStatusHandler(
-                () -> streams.store(StoreQueryParameters.fromNameAndType(
-                                TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore())
-                        .enableStaleStores()),
+                () -> localStore(streams, self, TrainingTopology.STATUS_STORE),
                 served,
                 self.host() + ":" + self.port(),
                 new StreamsPeers(streams, self),
                 history,
                 trials);
+    }
+
+    /**
+     * {@code streams}' store {@code name} on this instance, stale stores allowed (a standby or restoring replica
+     * answers during a rebalance rather than nobody). When the application is running and this instance holds no
+     * partition of the store, active or standby (more instances than partitions, or a task-less instance after a
+     * rebalance), the store is empty here: nothing to read locally, and the peers answer for their models. Only
+     * otherwise does a query of a store that cannot be queried throw ({@link InvalidStateStoreException}: a 503 with
+     * {@code Retry-After}).
+     */
+    static <V> ReadOnlyKeyValueStore<String, V> localStore(KafkaStreams streams, HostInfo self, String name) {
+        if (streams.state() == KafkaStreams.State.RUNNING && holdsNoPartition(streams, self, name)) {
+            return new NoLocalPartition<>();
+        }
+        // a view: a query through it throws InvalidStateStoreException while no local partition is queryable
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                .enableStaleStores());
+    }
+
+    /** Whether the assignment gives the instance at {@code self} no partition of store {@code name}, active or standby. */
+    private static boolean holdsNoPartition(KafkaStreams streams, HostInfo self, String name) {
+        try {
+            return streams.metadataForAllStreamsClients().stream()
+                    .filter(m -> m.hostInfo().equals(self))
+                    .noneMatch(m -> m.stateStoreNames().contains(name)
+                            || m.standbyStateStoreNames().contains(name));
+        } catch (StreamsException | IllegalStateException e) {
+            return false; // no longer running: the query will say so
+        }
+    }
+
+    /** The view of a store of which this instance holds no partition: no key. */
+    private static final class NoLocalPartition<V> implements ReadOnlyKeyValueStore<String, V> {
+
+        @Override
+        public V get(String key) {
+            return null;
+        }
+
+        @Override
+        public KeyValueIterator<String, V> range(String from, String to) {
+            return new Empty<>();
+        }
+
+        @Override
+        public KeyValueIterator<String, V> all() {
+            return new Empty<>();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return 0;
+        }
+
+        private static final class Empty<V> implements KeyValueIterator<String, V> {
+
+            @Override
+            public boolean hasNext() {
+                return false;
+            }
+
+            @Override
+            public KeyValue<String, V> next() {
+                throw new NoSuchElementException("no partition of the store on this instance");
+            }
+
+            @Override
+            public String peekNextKey() {
+                throw new NoSuchElementException("no partition of the store on this instance");
+            }
+
+            @Override
+            public void close() {}
+        }
     }
 
     @Override

@@ -349,12 +349,13 @@ class ModelStatusHandlerTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // A KafkaStreams that is not running yet: its stores are not queryable, as during a rebalance.
         try (KafkaStreams streams = new KafkaStreams(TrainingTopology.build(config, TrainingListener.NONE), props)) {
+            HostInfo self = new HostInfo("127.0.0.1", 1);
             serve(ModelStatusHandler.of(
                     streams,
                     new ModelCache(),
-                    new HostInfo("127.0.0.1", 1),
+                    self,
                     new TrainingHistory(),
-                    ModelStatusHandler.Trials.of(streams, config)));
+                    ModelStatusHandler.Trials.of(streams, self, config)));
             HttpResponse<String> r = get("/models/alpha");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
