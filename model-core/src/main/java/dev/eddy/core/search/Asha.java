@@ -33,9 +33,9 @@ import java.util.OptionalLong;
  * is not among them, is paused ({@link Action#PRUNE}). A paused trial is not lost: a later arrival at rung k that
  * raises {@code ⌊n_k / η⌋} can promote it, and that report's decisions then carry a {@code PROMOTE} (resume) for
  * the paused trial. Nothing waits for stragglers. After each arrival every trial in the top {@code ⌊n_k / η⌋} of
- * rung k has been promoted, so one arrival promotes at most one trial. A trial that reaches {@code max} after its
- * last rung has finished the search: {@link Action#COMPLETE}, it keeps running as the live population and its
- * later reports are {@link Action#CONTINUE}.
+ * rung k has been promoted, so one arrival promotes at most one trial (and those the margin below ties with it). A
+ * trial that reaches {@code max} after its last rung has finished the search: {@link Action#COMPLETE}, it keeps
+ * running as the live population and its later reports are {@link Action#CONTINUE}.
  *
  * <p>A closed rung: with a fixed population, a rung that no running trial can still reach (every running trial is
  * past it) will never see another arrival, so waiting for {@code ⌊n_k/η⌋} to grow would leave its best trial paused

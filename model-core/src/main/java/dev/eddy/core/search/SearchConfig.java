@@ -37,7 +37,7 @@ import java.util.function.Function;
  * @param seed {@code search.seed}: the seed of the trials' sampling and of the strategy's own draws
  * @param metric {@code search.metric}
  * @param switchMargin {@code search.switch-margin}: how much better than the champion a trial must be to replace
- *     it
+ *     it, and how much worse than a rung's top an asha or hyperband trial must be to be pruned ({@link Asha})
  * @param ensembleTop {@code search.ensemble-top}: how many live trials vote on what is served, the champion first
  *     and then the best others (1: the champion alone)
  * @param space the {@code search.space.*} keys, not empty ({@link #parse} takes {@link SearchSpace#DEFAULT} when
