@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AshaTest {
 
@@ -206,26 +208,33 @@ class AshaTest {
         assertTrue(asha.rung(best.trial()) >= 1);
     }
 
-    @Test
-    void deterministicAndRestoresMidSequence() throws IOException {
+    /** Also with a margin of indifference, which widens the promotions (the margin is configuration, not state). */
+    @ParameterizedTest
+    @ValueSource(doubles = {0, 0.05})
+    void deterministicAndRestoresMidSequence(double margin) throws IOException {
         AshaConfig config = new AshaConfig(10, 640, 2);
-        Asha first = new Asha(config, 16, true, 0);
+        Asha first = new Asha(config, 16, true, margin);
         List<List<Decision>> expected = new ArrayList<>();
         List<Report> reports = simulate(first, 11, expected);
-        Asha second = new Asha(config, 16, true, 0);
+        Asha second = new Asha(config, 16, true, margin);
         List<List<Decision>> again = new ArrayList<>();
         assertEquals(reports, simulate(second, 11, again));
         assertEquals(expected, again);
         assertArrayEquals(first.stateBytes(), second.stateBytes());
         assertTrue(expected.stream().flatMap(List::stream).anyMatch(d -> d.action() == COMPLETE));
+        List<List<Decision>> paper = new ArrayList<>();
+        simulate(new Asha(config, 16, true, 0), 11, paper);
+        if (margin > 0) {
+            assertTrue(promotions(expected) > promotions(paper), "the margin promotes more");
+        }
 
         for (int cut = 0; cut <= reports.size(); cut += 7) {
-            Asha before = new Asha(config, 16, true, 0);
+            Asha before = new Asha(config, 16, true, margin);
             List<List<Decision>> replayed = new ArrayList<>();
             for (Report r : reports.subList(0, cut)) {
                 replayed.add(before.report(r.trial, r.examples, r.metric));
             }
-            Asha after = new Asha(config, 16, true, 0);
+            Asha after = new Asha(config, 16, true, margin);
             after.loadState(before.stateBytes());
             for (Report r : reports.subList(cut, reports.size())) {
                 replayed.add(after.report(r.trial, r.examples, r.metric));
@@ -233,6 +242,13 @@ class AshaTest {
             assertEquals(expected, replayed, "cut at report " + cut);
             assertArrayEquals(first.stateBytes(), after.stateBytes());
         }
+    }
+
+    private static long promotions(List<List<Decision>> decisions) {
+        return decisions.stream()
+                .flatMap(List::stream)
+                .filter(d -> d.action() == PROMOTE)
+                .count();
     }
 
     @Test
