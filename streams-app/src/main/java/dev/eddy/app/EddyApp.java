@@ -432,18 +432,14 @@ public final class EddyApp implements AutoCloseable {
         }
     }
 
-    /** Models whose status lives in this instance's tasks: each gets one FINAL snapshot. */
+    /** Models whose status lives in this instance's tasks and that publish a FINAL snapshot (a search once). */
     private int localModels() {
         try {
             ReadOnlyKeyValueStore<String, ModelStatus> status = streams.store(StoreQueryParameters.fromNameAndType(
                     TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore()));
-            int n = 0;
             try (KeyValueIterator<String, ModelStatus> it = status.all()) {
-                for (; it.hasNext(); it.next()) {
-                    n++;
-                }
+                return FinalSnapshotTrigger.publishingModels(it).size();
             }
-            return n;
         } catch (InvalidStateStoreException e) {
             LOG.warn("cannot count the models to snapshot ({}); closing without FINAL snapshots", e.getMessage());
             return 0;

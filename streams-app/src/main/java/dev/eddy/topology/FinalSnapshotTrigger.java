@@ -1,7 +1,12 @@
 package dev.eddy.topology;
 
+import dev.eddy.state.ModelStatus;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyValue;
 
 /**
  * Asks the trainer processors for FINAL snapshots before a clean shutdown.
@@ -18,6 +23,23 @@ public final class FinalSnapshotTrigger {
     public static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private volatile boolean requested;
+
+    /**
+     * The models that publish a FINAL snapshot, from the statuses of the tasks that train them: every model not
+     * waiting for its warm-start source's first snapshot, and a search once for all its trials ({@code <id>~tNN}
+     * statuses count as {@code <id>}: the search publishes for them). What a trainer publishes and what the shutdown
+     * waits for.
+     */
+    public static SortedSet<String> publishingModels(Iterator<KeyValue<String, ModelStatus>> statuses) {
+        SortedSet<String> models = new TreeSet<>();
+        statuses.forEachRemaining(kv -> {
+            if (kv.value.waiting() == null) {
+                models.add(kv.key.split("~", 2)[0]);
+            }
+        });
+        return models;
+    }
+
     private int published;
 
     /** Requests FINAL snapshots from every trainer processor. */

@@ -475,14 +475,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         finalsPublished = true;
         currentTimestamp = wallClockMs;
-        // A search's trials have their status under <id>~tNN: the search of <id> publishes for them.
-        SortedSet<String> owned = new TreeSet<>();
+        SortedSet<String> owned;
         try (KeyValueIterator<String, ModelStatus> it = stores.status().all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.waiting() == null) {
-                    owned.add(kv.key.split("~", 2)[0]);
-                }
-            });
+            owned = FinalSnapshotTrigger.publishingModels(it);
         }
         for (String modelId : owned) {
             currentModel = modelId;
