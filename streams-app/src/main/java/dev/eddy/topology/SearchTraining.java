@@ -454,11 +454,16 @@ public final class SearchTraining implements TaskTraining {
         updateChampion();
     }
 
+    /**
+     * The champion's FINAL snapshot under {@code <id>}'s next version; the search's record is written with it, in the
+     * same transaction, so that a restart continues after that version (the shutdown may follow at once).
+     */
     @Override
     public void publishFinal(long nowMs) {
         int served = champion.champion();
         if (served >= 0) {
             trials[served].publishCurrent(SnapshotReason.FINAL, nowMs);
+            writeState();
         }
     }
 

@@ -97,6 +97,36 @@ class SearchTrainingTest {
                 .toList();
     }
 
+    /**
+     * A clean stop's FINAL snapshot takes {@code m}'s next version, and the search's record keeps it in the same
+     * transaction: the application may close right after it, and the restarted search publishes after that version
+     * (before, the record kept the version before it, and the next snapshot repeated the FINAL's version).
+     */
+    @Test
+    void theFinalSnapshotsVersionIsKeptForTheRestart() {
+        List<Example> examples = TrainingFixture.blobs(400, 3, MODEL);
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        long finalVersion;
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("a"))) {
+            f.pipe(examples.subList(0, 200));
+            f.snapshots.readValuesToList();
+            f.finals.request();
+            f.driver.advanceWallClockTime(FinalSnapshotTrigger.POLL_INTERVAL);
+            List<ModelSnapshot> finals = f.snapshots.readValuesToList();
+            assertThat(finals).extracting(ModelSnapshot::getReason).containsExactly(SnapshotReason.FINAL);
+            finalVersion = finals.get(0).getVersion();
+            assertThat(f.status(MODEL).snapshotVersion()).isEqualTo(finalVersion);
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("b"))) {
+            f.restore(changelogs);
+            f.pipe(examples.subList(200, 400));
+            List<ModelSnapshot> after = f.snapshots.readValuesToList();
+            assertThat(after).isNotEmpty();
+            assertThat(after.get(0).getVersion()).isEqualTo(finalVersion + 1);
+        }
+    }
+
     @Test
     void onlyTheChampionPublishesUnderTheModelsIdWithItsOwnVersions() {
         Run run = run(dir.resolve("a"), List.of(TrainingFixture.blobs(600, 3, MODEL)));
