@@ -70,7 +70,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         SortedSet<Integer> elsewhere = new TreeSet<>();
         for (String target : targets) {
             // A search's trial <id>~tNN trains in the task of <id>.
-            String modelId = target.split("~", 2)[0];
+            String modelId = SearchTraining.modelOf(target);
             boolean local = partitions.trainsIn(modelId, here);
             if (fannedOut && !local) {
                 continue; // that partition's task got its own copy
@@ -100,7 +100,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
     }
 
     private String problem(ModelCommand command, String target) {
-        String modelId = target.split("~", 2)[0];
+        String modelId = SearchTraining.modelOf(target);
         TrainerConfig model = models.get(modelId);
         if (model == null) {
             return "model '" + modelId + "' is not configured; configured: " + models.keySet();

@@ -23,6 +23,7 @@ public final class FinalSnapshotTrigger {
     public static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private volatile boolean requested;
+    private int published;
 
     /**
      * The models that publish a FINAL snapshot, from the statuses of the tasks that train them: every model not
@@ -34,13 +35,11 @@ public final class FinalSnapshotTrigger {
         SortedSet<String> models = new TreeSet<>();
         statuses.forEachRemaining(kv -> {
             if (kv.value.waiting() == null) {
-                models.add(kv.key.split("~", 2)[0]);
+                models.add(SearchTraining.modelOf(kv.key));
             }
         });
         return models;
     }
-
-    private int published;
 
     /** Requests FINAL snapshots from every trainer processor. */
     public void request() {

@@ -190,6 +190,11 @@ public final class SearchTraining implements TaskTraining {
         return modelId + (trial < 10 ? "~t0" : "~t") + trial; // two digits at least, as %02d
     }
 
+    /** The model an id belongs to: {@code <id>} for a trial id {@code <id>~tNN}, else the id itself. */
+    public static String modelOf(String id) {
+        return id.split("~", 2)[0];
+    }
+
     private ModelTraining open(int t) {
         return new ModelTraining(
                 trialId(modelId, t),
