@@ -1,5 +1,6 @@
 package dev.eddy.state;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -25,6 +26,8 @@ public final class PartialBatch {
     private double[] labels;
     private double[] weights;
     private int size;
+    /** The slot keys made so far, {@code <model>/<slot>}: a key per example is otherwise a string built per example. */
+    private String[] slotKeys = new String[0];
 
     /**
      * @param generation the examples the trainer was given before this batch (see the class javadoc)
@@ -163,6 +166,12 @@ public final class PartialBatch {
     }
 
     private String slotKey(int slot) {
-        return modelId + '/' + slot;
+        if (slot >= slotKeys.length) {
+            slotKeys = Arrays.copyOf(slotKeys, Math.max(slot + 1, 2 * slotKeys.length));
+        }
+        if (slotKeys[slot] == null) {
+            slotKeys[slot] = modelId + '/' + slot;
+        }
+        return slotKeys[slot];
     }
 }
