@@ -6,8 +6,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The examples of the mini-batch being filled, for one model: in memory as reused arrays (the trainer's input) and
- * in a store as one entry per slot, {@code <model>/<slot>}, so a restart continues the same batch. A batch is full
- * after exactly {@code batchSize} examples, counted in input order: batch boundaries never depend on time.
+ * in a store as one entry per slot, {@code <model>/<slot>}, so a restart continues the same batch; {@link #persist}
+ * writes the slots added since it last ran (the model's state is written at the commit, and so is its batch). A batch
+ * is full after exactly {@code batchSize} examples, counted in input order: batch boundaries never depend on time.
  *
  * <p>Slots are overwritten, never deleted after a step: the row in slot i of the batch of generation g (the examples
  * the trainer was given before this batch, {@code Trainer.examplesSeen()}, kept in the trainer state) carries the
@@ -26,6 +27,8 @@ public final class PartialBatch {
     private double[] labels;
     private double[] weights;
     private int size;
+    /** Slots [0, persisted) of this generation are in the store. */
+    private int persisted;
     /** The slot keys made so far, {@code <model>/<slot>}: a key per example is otherwise a string built per example. */
     private String[] slotKeys = new String[0];
 
@@ -44,6 +47,11 @@ public final class PartialBatch {
         this.weights = new double[batchSize];
     }
 
+    /** The sequence number of a stored slot's row (see the class javadoc). */
+    public static long sequence(byte[] slot) {
+        return LabeledRow.sequence(slot);
+    }
+
     /** Loads the slots written before a restart: those of this batch's generation. */
     public void restore() {
         size = 0;
@@ -57,12 +65,13 @@ public final class PartialBatch {
             weights[size] = LabeledRow.weight(bytes);
             size++;
         }
+        persisted = size;
         if (features.length != Math.max(batchSize, size)) {
             allocate(Math.max(batchSize, size));
         }
     }
 
-    /** Appends one example (features x, label y, example weight w) and persists its slot. */
+    /** Appends one example (features x, label y, example weight w); {@link #persist} writes its slot. */
     public void add(List<Double> x, double y, double w) {
         double[] row = features[size];
         for (int j = 0; j < inputSize; j++) {
@@ -70,8 +79,17 @@ public final class PartialBatch {
         }
         labels[size] = y;
         weights[size] = w;
-        store.put(slotKey(size), LabeledRow.encode(generation + size, row, y, w));
         size++;
+    }
+
+    /** Writes the slots added since the last call (or since the batch was cleared, restored or renumbered). */
+    public void persist() {
+        for (; persisted < size; persisted++) {
+            store.put(
+                    slotKey(persisted),
+                    LabeledRow.encode(
+                            generation + persisted, features[persisted], labels[persisted], weights[persisted]));
+        }
     }
 
     /** Whether the batch holds {@code batch-size} examples (or more, right after a smaller batch size was set). */
@@ -111,6 +129,7 @@ public final class PartialBatch {
         }
         this.generation = generation;
         size = 0;
+        persisted = 0;
         if (features.length != batchSize) {
             allocate(batchSize);
         }
@@ -122,15 +141,15 @@ public final class PartialBatch {
      */
     public void renumber(long generation) {
         this.generation = generation;
-        for (int slot = 0; slot < size; slot++) {
-            store.put(slotKey(slot), LabeledRow.encode(generation + slot, features[slot], labels[slot], weights[slot]));
-        }
+        persisted = 0;
+        persist();
         deleteFrom(size);
     }
 
     /** Empties the batch and deletes every slot (the model starts afresh under another configuration). */
     public void discard() {
         size = 0;
+        persisted = 0;
         deleteFrom(0);
     }
 

@@ -16,10 +16,12 @@ import java.util.List;
  * trainer-state store, next to the model's own state, so a restart continues exactly:
  *
  * <pre>
- * &lt;model&gt;/drift              the watch's state (written with every scored training example)
+ * &lt;model&gt;/drift              the watch's state
  * &lt;model&gt;/challenger         chunk count and length of the challenger's training state (absent: no challenger)
- * &lt;model&gt;/challenger/&lt;i&gt;     the challenger's training state, chunked (written with every step)
+ * &lt;model&gt;/challenger/&lt;i&gt;     the challenger's training state, chunked
  * </pre>
+ *
+ * written by {@link #write} when the model's state is (at the commit); a dropped challenger is deleted at once.
  */
 final class DriftAdaptation {
 
@@ -61,7 +63,6 @@ final class DriftAdaptation {
             events.addAll(
                     watch.observe(errors[r], challengerErrors == null ? 0 : challengerErrors[r], mayStartChallenger));
         }
-        stores.trainerState().put(watchKey(), watch.state());
         return events;
     }
 
@@ -113,8 +114,9 @@ final class DriftAdaptation {
         stores.trainerState().delete(challengerKey());
     }
 
-    /** Writes the challenger's state (with every step of the model). */
-    void writeChallenger() {
+    /** Writes the watch's state and the challenger's, if there is one (with the model's state). */
+    void write() {
+        stores.trainerState().put(watchKey(), watch.state());
         if (challenger != null) {
             byte[] state = challenger.state();
             challengerChunks = stores.chunks().write(challengerPrefix(), state, challengerChunks);
@@ -134,7 +136,6 @@ final class DriftAdaptation {
         if (challenger != null) {
             dropChallenger();
         }
-        stores.trainerState().put(watchKey(), watch.state());
     }
 
     /**

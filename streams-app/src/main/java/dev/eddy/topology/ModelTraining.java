@@ -35,17 +35,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The training of one model inside its task: the live {@link Learner} (one network or an ensemble), its partial batch and holdout buffer, and the
- * counters of {@link ModelStatus}. Every change is written to the task's stores before the record that caused it is
- * done, so the stores always describe the state after the last processed record; committing them with the input
- * offsets (exactly-once) makes a restart continue exactly where the last commit left off.
+ * counters of {@link ModelStatus}. A change is kept in memory and written to the task's stores by {@link #flushState},
+ * which the trainer processor calls right before the task commits ({@link dev.eddy.state.PreCommitStore}): the
+ * stores then describe the state after the last record of the commit, and committing them with the input offsets
+ * (exactly-once) makes a restart continue exactly where the last commit left off. A model serializes its state once
+ * per commit, not once per step (at batch size 1, once per example).
  *
  * <p>Per training example: append to the batch; at {@code batch-size} examples the prequential score of the batch
  * (below), one optimizer step (the examples' weights weigh its loss; a batch whose weights sum to 0 is a skipped
  * step, after which only the state is written), then every {@code eval-every} steps an evaluation on the holdout
  * buffer (metrics record, early stopping, plateau) — or, after a non-finite step, a metrics record of the skipped
- * update — then the snapshots that are due (new best, early stop, every {@code snapshot-every} steps), then the
- * trainer state is written (chunked) with the status. While the trainer is stopped, examples are counted and not
- * trained on.
+ * update — then the snapshots that are due (new best, early stop, every {@code snapshot-every} steps). At the commit
+ * the trainer state is written (chunked) with the partial batch, the drift handling, the window and the status. While
+ * the trainer is stopped, examples are counted and not trained on.
  *
  * <p><b>Prequential evaluation</b> (test-then-train, River's progressive validation; {@code prequential.enabled}):
  * every example is scored by the current model in inference mode before it is used: a training example right before
@@ -116,6 +118,10 @@ final class ModelTraining implements TaskTraining {
     private double prequentialSum;
     private int stateChunks;
     private int stateBytes;
+    /** Something changed since the last {@link #flushState}. */
+    private boolean unsaved;
+    /** The status store has an entry for the model. */
+    private boolean statusStored;
 
     /** Wall clock and examples at the last evaluation, for examples/s (not part of the state). */
     private long lastEvaluationMs;
@@ -153,6 +159,7 @@ final class ModelTraining implements TaskTraining {
         this.configured = config;
         this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
+        statusStored = s != null;
         if (s != null) {
             snapshotVersion = s.snapshotVersion();
             examplesWhilePaused = s.examplesWhilePaused();
@@ -240,11 +247,12 @@ final class ModelTraining implements TaskTraining {
         if (trainer.stopped()) {
             adapt(scoreOnArrival(example, true), nowMs);
             examplesWhilePaused++;
-            writeStatus();
+            changed();
             listener.onExample(modelId, false);
             return null;
         }
         batch.add(example.getFeatures(), label(example), example.getWeight() == null ? 1.0 : example.getWeight());
+        changed();
         listener.onExample(modelId, true);
         if (batch.full()) {
             step(nowMs);
@@ -266,7 +274,7 @@ final class ModelTraining implements TaskTraining {
         scoreOnArrival(example, false);
         holdout.add(example.getFeatures(), label(example));
         holdoutReceived++;
-        writeStatus();
+        changed();
         listener.onHoldoutExample(modelId);
         return null;
     }
@@ -312,7 +320,7 @@ final class ModelTraining implements TaskTraining {
         if (batch.full() && !trainer.stopped()) {
             step(nowMs);
         } else {
-            writeState();
+            changed();
         }
     }
 
@@ -336,7 +344,7 @@ final class ModelTraining implements TaskTraining {
         if (batch.full()) {
             step(nowMs);
         } else {
-            writeState();
+            changed();
         }
     }
 
@@ -393,7 +401,7 @@ final class ModelTraining implements TaskTraining {
     /** Publishes a snapshot of the current weights with the holdout scores of the last evaluation. */
     void publishCurrent(SnapshotReason reason, long nowMs) {
         publish(reason, lastHoldoutLoss, holdoutMetricValue, nowMs);
-        writeStatus();
+        changed();
     }
 
     /**
@@ -408,6 +416,8 @@ final class ModelTraining implements TaskTraining {
         stores.chunks().write(modelId, new byte[0], stateChunks);
         stores.trainerState().delete(windowKey());
         stores.status().delete(modelId);
+        unsaved = false;
+        statusStored = false;
     }
 
     private void step(long nowMs) {
@@ -422,7 +432,7 @@ final class ModelTraining implements TaskTraining {
         if (r.skipped()) {
             // Every weight was 0: no update, so nothing to evaluate or publish; the examples count as seen.
             listener.onStep(modelId, r, trainer.examplesSeen(), nanos);
-            writeState();
+            changed();
             return;
         }
         lastTrainLoss = r.loss();
@@ -459,7 +469,7 @@ final class ModelTraining implements TaskTraining {
         if (!published && !r.nonFinite() && snapshotEvery > 0 && r.step() % snapshotEvery == 0) {
             publish(SnapshotReason.PERIODIC, lastHoldoutLoss, holdoutMetricValue, nowMs);
         }
-        writeState();
+        changed();
     }
 
     /** Scores the examples of the partial batch without a step (the end of a finite stream: nothing will use them). */
@@ -503,7 +513,6 @@ final class ModelTraining implements TaskTraining {
             window.add(score);
         }
         prequentialExamples += labels.length;
-        stores.trainerState().put(windowKey(), window.toBytes());
         listener.onPrequential(modelId, predicted, labels, prequentialMetric(), windowMetric());
         if (!training) {
             return List.of();
@@ -720,17 +729,36 @@ final class ModelTraining implements TaskTraining {
         listener.onSnapshot(modelId, snapshotVersion, reason);
     }
 
-    /** Writes the trainer state (chunked) and the status. */
-    private void writeState() {
+    /**
+     * Marks the model for the next {@link #flushState}. A model without a status gets one at once: the status store
+     * says which models a task trains (a clean shutdown counts them to wait for their FINAL snapshots).
+     */
+    private void changed() {
+        unsaved = true;
+        if (!statusStored) {
+            stores.status().put(modelId, status());
+            statusStored = true;
+        }
+    }
+
+    /**
+     * Writes what changed since the last call: the trainer state (chunked), the examples of the partial batch not yet
+     * written, the drift watch and challenger, the prequential window and the status.
+     */
+    @Override
+    public void flushState() {
+        if (!unsaved) {
+            return;
+        }
         byte[] state = trainer.state();
         stateChunks = stores.chunks().write(modelId, state, stateChunks);
         stateBytes = state.length;
-        drift.writeChallenger();
-        writeStatus();
-    }
-
-    private void writeStatus() {
+        batch.persist();
+        drift.write();
+        stores.trainerState().put(windowKey(), window.toBytes());
         stores.status().put(modelId, status());
+        statusStored = true;
+        unsaved = false;
     }
 
     /** The model's predictions now (inference mode). */

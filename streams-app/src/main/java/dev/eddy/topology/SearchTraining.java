@@ -49,7 +49,8 @@ import org.apache.avro.specific.SpecificRecord;
  * order, every live trial that has trained exactly its next milestone's number of examples reports its search metric
  * and the strategy's decisions apply ({@link #apply}: a pruned trial stops taking examples, a promoted paused trial
  * takes them again, a zoom-resampled trial starts afresh, a PBT-exploiting trial continues its donor's model); then the champion is updated from the live trials'
- * metrics; then the search's own state is written to the store (in the same transaction as the trials'). When the
+ * metrics. At the commit ({@link #flushState}) the trials' states are written and the search's own record with them,
+ * in the same transaction. When the
  * champion's drift detector fires, the search re-opens ({@link #reopen}). Every decision happens at an example count,
  * never on wall-clock time, so the same stream gives the same search, also across a restart.
  *
@@ -122,6 +123,8 @@ public final class SearchTraining implements TaskTraining {
     private long rows;
     /** The version of the last snapshot published under {@code <id>}, −1 for none. */
     private long servedVersion = -1;
+    /** The search's record changed since the last {@link #flushState}. */
+    private boolean unsaved;
     /** The wall clock of the last record that carried one (held-out examples carry none). */
     private long nowMs;
 
@@ -181,7 +184,7 @@ public final class SearchTraining implements TaskTraining {
         }
         if (stored == null) {
             updateChampion();
-            writeState();
+            changed();
         }
     }
 
@@ -260,7 +263,7 @@ public final class SearchTraining implements TaskTraining {
             }
         }
         decide();
-        writeState();
+        changed();
         return null;
     }
 
@@ -418,7 +421,7 @@ public final class SearchTraining implements TaskTraining {
                 each.command(command, nowMs);
             }
         }
-        writeState();
+        changed();
     }
 
     /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */
@@ -460,15 +463,15 @@ public final class SearchTraining implements TaskTraining {
     }
 
     /**
-     * The champion's FINAL snapshot under {@code <id>}'s next version; the search's record is written with it, in the
-     * same transaction, so that a restart continues after that version (the shutdown may follow at once).
+     * The champion's FINAL snapshot under {@code <id>}'s next version; the search's record, marked changed, is written
+     * in the transaction that commits the snapshot, so that a restart continues after that version.
      */
     @Override
     public void publishFinal(long nowMs) {
         int served = champion.champion();
         if (served >= 0) {
             trials[served].publishCurrent(SnapshotReason.FINAL, nowMs);
-            writeState();
+            changed();
         }
     }
 
@@ -599,6 +602,22 @@ public final class SearchTraining implements TaskTraining {
 
     private String stateKey() {
         return modelId + "/search";
+    }
+
+    private void changed() {
+        unsaved = true;
+    }
+
+    /** Writes every trial's changes and, when it changed, the search's record with {@code <id>}'s status. */
+    @Override
+    public void flushState() {
+        for (ModelTraining trial : trials) {
+            trial.flushState();
+        }
+        if (unsaved) {
+            writeState();
+            unsaved = false;
+        }
     }
 
     private void writeState() {

@@ -4,8 +4,8 @@ import dev.eddy.schema.Example;
 
 /**
  * What the trainer processor drives for one configured model id: one model ({@link ModelTraining}) or an online
- * hyper-parameter search over trials of it ({@link SearchTraining}). Every change is written to the task's stores
- * before the call returns.
+ * hyper-parameter search over trials of it ({@link SearchTraining}). Changes are kept in memory until {@link
+ * #flushState} writes them to the task's stores, which the trainer processor calls right before the task commits.
  */
 interface TaskTraining {
 
@@ -28,4 +28,7 @@ interface TaskTraining {
 
     /** Publishes a FINAL snapshot of what the model id serves (clean shutdown). */
     void publishFinal(long nowMs);
+
+    /** Writes every change since the last call to the task's stores (a no-op when nothing changed). */
+    void flushState();
 }

@@ -10,6 +10,7 @@ import dev.eddy.serving.ScoringTopology;
 import dev.eddy.serving.SnapshotModels;
 import dev.eddy.state.ChunkedBytes;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.PreCommit;
 import dev.eddy.state.WarmStartSource;
 import dev.eddy.state.WarmStartWait;
 import dev.eddy.warmstart.ResolvedWarmStart;
@@ -69,6 +70,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final int prequentialWindow;
     private final TrainingListener listener;
     private final FinalSnapshotTrigger finals;
+    /** Where this task's processor registers {@link #flushState} to run right before each commit of the task. */
+    private final PreCommit preCommit;
+
+    private final Runnable flush = this::flushState;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
     private static final AvroSerde<ModelSnapshot> SNAPSHOTS = AvroSerdes.modelSnapshots();
 
@@ -101,8 +106,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             EddyConfig config,
             TrainingListener listener,
             FinalSnapshotTrigger finals,
-            Map<String, ResolvedWarmStart> warmStarts) {
+            Map<String, ResolvedWarmStart> warmStarts,
+            PreCommit preCommit) {
         this.config = config;
+        this.preCommit = preCommit;
         this.models = config.models();
         this.warmStarts = warmStarts;
         this.holdoutSize = config.holdoutBufferSize();
@@ -146,6 +153,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 context.getStateStore(TrainingTopology.PARTIAL_BATCH_STORE),
                 context.getStateStore(TrainingTopology.HOLDOUT_STORE),
                 context.getStateStore(TrainingTopology.STATUS_STORE));
+        preCommit.register(context.taskId(), flush);
         context.schedule(FinalSnapshotTrigger.POLL_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkFinals);
         if (!awaited.isEmpty()) {
             topicSnapshots = context.getStateStore(ScoringTopology.SNAPSHOT_STORE);
@@ -456,8 +464,21 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         return model;
     }
 
+    /** Writes what the open models changed since the last commit (see {@link ModelTraining}). */
+    private void flushState() {
+        for (TaskTraining model : open.values()) {
+            model.flushState();
+        }
+    }
+
+    /**
+     * Kafka Streams closes the processor when it suspends the task, after committing it; anything processed since
+     * would be written by the commit's flush, so this one finds nothing to write unless that order changes.
+     */
     @Override
     public void close() {
+        flushState();
+        preCommit.unregister(context.taskId(), flush);
         open.clear();
     }
 
@@ -475,6 +496,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         finalsPublished = true;
         currentTimestamp = wallClockMs;
+        flushState(); // the statuses of models first trained since the last commit
         SortedSet<String> owned;
         try (KeyValueIterator<String, ModelStatus> it = stores.status().all()) {
             owned = FinalSnapshotTrigger.publishingModels(it);

@@ -9,6 +9,8 @@ import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.ServingConfig;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.state.PreCommit;
+import dev.eddy.state.PreCommitStore;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.SourceSnapshots;
 import dev.eddy.warmstart.WarmStartResolver;
@@ -234,8 +236,8 @@ public final class TrainingTopology {
             inputs = inputs.repartition(
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
-        KStream<String, Object> outputs =
-                inputs.process(new TrainerSupplier(config, listener, finals, warmStarts), Named.as("trainer"));
+        KStream<String, Object> outputs = inputs.process(
+                new TrainerSupplier(config, listener, finals, warmStarts, new PreCommit()), Named.as("trainer"));
 
         Map<String, KStream<String, Object>> out = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
@@ -288,31 +290,37 @@ public final class TrainingTopology {
             EddyConfig config,
             TrainingListener listener,
             FinalSnapshotTrigger finals,
-            Map<String, ResolvedWarmStart> warmStarts)
+            Map<String, ResolvedWarmStart> warmStarts,
+            PreCommit preCommit)
             implements ProcessorSupplier<String, TrainerInput, String, Object> {
 
         @Override
         public TrainerProcessor get() {
-            return new TrainerProcessor(config, listener, finals, warmStarts);
+            return new TrainerProcessor(config, listener, finals, warmStarts, preCommit);
         }
 
+        /** The trainer's stores, each running the task's {@link PreCommit} action before its commit flush. */
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(
                     bytesStore(TRAINER_STATE_STORE),
                     bytesStore(PARTIAL_BATCH_STORE),
                     bytesStore(HOLDOUT_STORE),
-                    Stores.keyValueStoreBuilder(
-                                    Stores.persistentKeyValueStore(STATUS_STORE),
-                                    Serdes.String(),
-                                    new ModelStatusSerde())
-                            .withCachingEnabled());
+                    PreCommitStore.wrapping(
+                            Stores.keyValueStoreBuilder(
+                                            Stores.persistentKeyValueStore(STATUS_STORE),
+                                            Serdes.String(),
+                                            new ModelStatusSerde())
+                                    .withCachingEnabled(),
+                            preCommit));
         }
 
-        private static StoreBuilder<?> bytesStore(String name) {
-            return Stores.keyValueStoreBuilder(
-                            Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-                    .withCachingEnabled();
+        private StoreBuilder<?> bytesStore(String name) {
+            return PreCommitStore.wrapping(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    preCommit);
         }
     }
 }

@@ -23,11 +23,31 @@ class PartialBatchTest {
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     }
 
-    /** Example i has features (i, −i), label i mod 2 and weight i/2. */
+    /** Example i has features (i, −i), label i mod 2 and weight i/2; each persisted, as by a commit after each. */
     private static void addExamples(PartialBatch b, int from, int to) {
         for (int i = from; i < to; i++) {
             b.add(List.of((double) i, (double) -i), i % 2, i / 2.0);
+            b.persist();
         }
+    }
+
+    @Test
+    void persistWritesOnlyTheSlotsAddedSinceItLastRan() {
+        PartialBatch b = new PartialBatch("m", 2, 4, 0, store);
+        b.add(List.of(0.0, 0.0), 0, 1);
+        b.add(List.of(1.0, -1.0), 1, 1);
+        assertThat(store.approximateNumEntries()).isZero();
+        b.persist();
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+        store.delete("m/0");
+        b.add(List.of(2.0, -2.0), 0, 1);
+        b.persist();
+        assertThat(store.get("m/0")).isNull(); // not written again
+        assertThat(LabeledRow.sequence(store.get("m/2"))).isEqualTo(2);
+        b.clear(3);
+        b.add(List.of(3.0, -3.0), 1, 1);
+        b.persist(); // the new generation starts at slot 0 again
+        assertThat(LabeledRow.sequence(store.get("m/0"))).isEqualTo(3);
     }
 
     private PartialBatch restored(int batchSize, long generation) {
@@ -100,6 +120,7 @@ class PartialBatchTest {
         PartialBatch b = restored(2, 5);
         assertThat(b.size()).isEqualTo(1);
         b.add(List.of(3.0, 4.0), 0, 0.25);
+        b.persist();
         assertThat(b.full()).isTrue();
         assertThat(b.features()).isDeepEqualTo(new double[][] {{1, 2}, {3, 4}});
         assertThat(b.labels()).containsExactly(1, 0);
