@@ -422,10 +422,17 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             if (leaderboard != null) {
-                // Decisions on the last examples may have come after the last read: the final leaderboard is read now.
+                // Decisions on the last examples may have come after the last read, and the search's record is
+                // written at each commit: the final leaderboard is the first that has every example scored.
                 long reached = (long) examplesReached(registry);
                 double rate = (reached - lastExamples) / ((System.nanoTime() - lastPoll) / 1e9);
-                board(app).ifPresent(b -> {
+                long grace = Math.min(deadline, System.nanoTime() + CHAMPION_GRACE.toNanos());
+                Optional<List<SearchTraining.Standing>> last = board(app);
+                while (!scoredAll(last, reached) && System.nanoTime() < grace) {
+                    Thread.sleep(50);
+                    last = board(app);
+                }
+                last.ifPresent(b -> {
                     finalBoard = b;
                     leaderboard.show(b, reached, rate);
                 });
@@ -433,7 +440,6 @@ public final class DemoCommand implements Callable<Integer> {
                 // open (a loaded machine): read on until its run is there (a champion that never evaluated has none:
                 // wait for a few commits at most), then up to what is committed now.
                 Optional<String> champion = champion().map(c -> SearchTraining.trialId(MODEL, c.trial()));
-                long grace = Math.min(deadline, System.nanoTime() + CHAMPION_GRACE.toNanos());
                 while (champion.isPresent() && !trialPoints.containsKey(champion.get()) && System.nanoTime() < grace) {
                     consumer.poll(Duration.ofMillis(200)).forEach(trialPoint);
                 }
@@ -484,6 +490,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The search's leaderboard as {@code GET /models/demo/trials} shows it; empty while it is not queryable. */
+    /** Whether a live trial of the leaderboard has scored {@code examples} examples (each trial scores every one). */
+    private static boolean scoredAll(Optional<List<SearchTraining.Standing>> board, long examples) {
+        return board.map(b -> b.stream()
+                                .mapToLong(SearchTraining.Standing::scored)
+                                .max()
+                                .orElse(0)
+                        >= examples)
+                .orElse(false);
+    }
+
     private static Optional<List<SearchTraining.Standing>> board(EddyApp app) {
         try {
             return app.trials(MODEL);
