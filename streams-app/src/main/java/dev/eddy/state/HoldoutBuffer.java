@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The N most recent held-out examples of one model: a ring in memory (reused arrays) and in a store, one entry per
  * slot {@code <model>/<slot>} holding the example's sequence number s (slot = s mod N), so a restart rebuilds the
- * same ring. Held-out examples are only evaluated on, never trained on.
+ * same ring; {@link #persist} writes the examples added since it last ran (at the commit, with the model's state).
+ * Held-out examples are only evaluated on, never trained on.
  */
 public final class HoldoutBuffer {
 
@@ -23,6 +24,8 @@ public final class HoldoutBuffer {
     private final double[] labels;
     private int size;
     private long nextSequence;
+    /** The examples of sequence below this one are in the store (or replaced in the ring). */
+    private long persisted;
 
     public HoldoutBuffer(String modelId, int inputSize, int capacity, KeyValueStore<String, byte[]> store) {
         this.modelId = modelId;
@@ -54,6 +57,7 @@ public final class HoldoutBuffer {
             }
             size = entries.size();
             nextSequence = entries.isEmpty() ? 0 : LabeledRow.sequence(entries.get(0).value) + 1;
+            persisted = nextSequence;
             return;
         }
         // N changed: keep the most recent min(stored, N), renumbered 0, 1, ... oldest first.
@@ -62,6 +66,7 @@ public final class HoldoutBuffer {
         Collections.reverse(kept);
         size = 0;
         nextSequence = 0;
+        persisted = 0;
         double[] row = new double[features[0].length];
         List<Double> boxed = new ArrayList<>(row.length);
         for (KeyValue<String, byte[]> kv : kept) {
@@ -72,6 +77,7 @@ public final class HoldoutBuffer {
             }
             add(boxed, y);
         }
+        persist();
     }
 
     /** Adds a held-out example (features x, label y), replacing the oldest when the buffer is full. */
@@ -82,9 +88,18 @@ public final class HoldoutBuffer {
             row[j] = x.get(j);
         }
         labels[slot] = y;
-        store.put(slotKey(slot), LabeledRow.encode(nextSequence, x, y));
         nextSequence++;
         size = Math.min(size + 1, features.length);
+    }
+
+    /** Writes the examples added since the last call that are still in the ring (the last N at most). */
+    public void persist() {
+        int n = features.length;
+        for (long s = Math.max(persisted, nextSequence - n); s < nextSequence; s++) {
+            int slot = (int) (s % n);
+            store.put(slotKey(slot), LabeledRow.encode(s, features[slot], labels[slot]));
+        }
+        persisted = nextSequence;
     }
 
     /** Empties the buffer and deletes its slots. */
@@ -94,6 +109,7 @@ public final class HoldoutBuffer {
         }
         size = 0;
         nextSequence = 0;
+        persisted = 0;
     }
 
     /** Number of examples held, at most the capacity N. */

@@ -2,7 +2,6 @@ package dev.eddy.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * Store encoding of one labeled example row: sequence number (int64), n (int32), x₁…xₙ, label, and for a row of the
@@ -14,11 +13,11 @@ final class LabeledRow {
 
     private LabeledRow() {}
 
-    static byte[] encode(long sequence, List<Double> features, double label) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 8 * features.size() + 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(sequence).putInt(features.size());
-        for (int j = 0; j < features.size(); j++) {
-            b.putDouble(features.get(j));
+    static byte[] encode(long sequence, double[] features, double label) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 8 * features.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(sequence).putInt(features.length);
+        for (double v : features) {
+            b.putDouble(v);
         }
         return b.putDouble(label).array();
     }

@@ -742,8 +742,8 @@ final class ModelTraining implements TaskTraining {
     }
 
     /**
-     * Writes what changed since the last call: the trainer state (chunked), the examples of the partial batch not yet
-     * written, the drift watch and challenger, the prequential window and the status.
+     * Writes what changed since the last call: the trainer state (chunked), the examples of the partial batch and of
+     * the holdout buffer not yet written, the drift watch and challenger, the prequential window and the status.
      */
     @Override
     public void flushState() {
@@ -754,6 +754,7 @@ final class ModelTraining implements TaskTraining {
         stateChunks = stores.chunks().write(modelId, state, stateChunks);
         stateBytes = state.length;
         batch.persist();
+        holdout.persist();
         drift.write();
         stores.trainerState().put(windowKey(), window.toBytes());
         stores.status().put(modelId, status());

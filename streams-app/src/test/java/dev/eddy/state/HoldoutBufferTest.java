@@ -22,11 +22,31 @@ class HoldoutBufferTest {
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     }
 
-    /** Example i has features (i, −i) and label i mod 2. */
+    /** Example i has features (i, −i) and label i mod 2; each persisted, as by a commit after each. */
     private static void addExamples(HoldoutBuffer b, int from, int to) {
         for (int i = from; i < to; i++) {
             b.add(List.of((double) i, (double) -i), i % 2);
+            b.persist();
         }
+    }
+
+    @Test
+    void persistWritesTheExamplesAddedSinceStillInTheRing() {
+        HoldoutBuffer b = new HoldoutBuffer("m", 2, 3, store);
+        for (int i = 0; i < 5; i++) {
+            b.add(List.of((double) i, (double) -i), i % 2);
+        }
+        assertThat(store.approximateNumEntries()).isZero();
+        b.persist(); // 0 and 1 were replaced by 3 and 4 before any commit: three writes, sequences 2, 3, 4
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+        HoldoutBuffer restored = new HoldoutBuffer("m", 2, 3, store);
+        restored.restore();
+        assertThat(restored.features()).isDeepEqualTo(b.features());
+        store.delete("m/0");
+        b.add(List.of(5.0, -5.0), 1);
+        b.persist(); // only slot 2 (5 mod 3) is written
+        assertThat(store.get("m/0")).isNull();
+        assertThat(store.get("m/2")).isNotNull();
     }
 
     @Test

@@ -116,7 +116,7 @@ class PartialBatchTest {
     /** Slots written before weights were honoured (no weight after the label) restore with weight 1. */
     @Test
     void aSlotWithoutAWeightWeighsOne() {
-        store.put("m/0", LabeledRow.encode(5, List.of(1.0, 2.0), 1));
+        store.put("m/0", LabeledRow.encode(5, new double[] {1.0, 2.0}, 1));
         PartialBatch b = restored(2, 5);
         assertThat(b.size()).isEqualTo(1);
         b.add(List.of(3.0, 4.0), 0, 0.25);
