@@ -477,9 +477,13 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
      */
     @Override
     public void close() {
-        flushState();
-        preCommit.unregister(context.taskId(), flush);
-        open.clear();
+        try {
+            flushState();
+        } finally {
+            // also when the stores are gone (a dirty close): a standby of the task must not run this action
+            preCommit.unregister(context.taskId(), flush);
+            open.clear();
+        }
     }
 
     private void emit(Object value) {
