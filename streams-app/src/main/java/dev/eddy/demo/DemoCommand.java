@@ -489,7 +489,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The search's leaderboard as {@code GET /models/demo/trials} shows it; empty while it is not queryable. */
     /** Whether a live trial of the leaderboard has scored {@code examples} examples (each trial scores every one). */
     private static boolean scoredAll(Optional<List<SearchTraining.Standing>> board, long examples) {
         return board.map(b -> b.stream()
@@ -500,6 +499,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .orElse(false);
     }
 
+    /** The search's leaderboard as {@code GET /models/demo/trials} shows it; empty while it is not queryable. */
     private static Optional<List<SearchTraining.Standing>> board(EddyApp app) {
         try {
             return app.trials(MODEL);

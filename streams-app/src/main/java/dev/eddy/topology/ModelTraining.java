@@ -120,8 +120,6 @@ final class ModelTraining implements TaskTraining {
     private int stateBytes;
     /** Something changed since the last {@link #flushState}. */
     private boolean unsaved;
-    /** The status store has an entry for the model. */
-    private boolean statusStored;
 
     /** Wall clock and examples at the last evaluation, for examples/s (not part of the state). */
     private long lastEvaluationMs;
@@ -159,7 +157,6 @@ final class ModelTraining implements TaskTraining {
         this.configured = config;
         this.holdoutSize = holdoutSize;
         ModelStatus s = stores.status().get(modelId);
-        statusStored = s != null;
         if (s != null) {
             snapshotVersion = s.snapshotVersion();
             examplesWhilePaused = s.examplesWhilePaused();
@@ -202,6 +199,11 @@ final class ModelTraining implements TaskTraining {
                 : SlidingWindow.fromBytes(storedWindow, prequentialWindow);
         lastEvaluationMs = nowMs;
         examplesAtLastEvaluation = trainer.examplesSeen();
+        if (s == null) {
+            // An open model has a status at once: the status store says which models a task trains (a clean shutdown
+            // counts them to wait for their FINAL snapshots); the rest of its state waits for the commit.
+            stores.status().put(modelId, status());
+        }
     }
 
     /**
@@ -417,7 +419,6 @@ final class ModelTraining implements TaskTraining {
         stores.trainerState().delete(windowKey());
         stores.status().delete(modelId);
         unsaved = false;
-        statusStored = false;
     }
 
     private void step(long nowMs) {
@@ -729,16 +730,9 @@ final class ModelTraining implements TaskTraining {
         listener.onSnapshot(modelId, snapshotVersion, reason);
     }
 
-    /**
-     * Marks the model for the next {@link #flushState}. A model without a status gets one at once: the status store
-     * says which models a task trains (a clean shutdown counts them to wait for their FINAL snapshots).
-     */
+    /** Marks the model for the next {@link #flushState}. */
     private void changed() {
         unsaved = true;
-        if (!statusStored) {
-            stores.status().put(modelId, status());
-            statusStored = true;
-        }
     }
 
     /**
@@ -758,7 +752,6 @@ final class ModelTraining implements TaskTraining {
         drift.write();
         stores.trainerState().put(windowKey(), window.toBytes());
         stores.status().put(modelId, status());
-        statusStored = true;
         unsaved = false;
     }
 

@@ -40,8 +40,9 @@ class StateAtCommitTest {
         List<Example> examples = TrainingFixture.blobs(40, 3, MODEL);
         ModelTraining.Stores stores = LocalTraining.inMemoryStores();
         ModelTraining live = open(stores);
+        assertThat(stores.status().get(MODEL)).as("an open model's status").isNotNull();
         examples.subList(0, 10).forEach(e -> live.train(e, 0));
-        // Only the status the model got at its first change, which tells that this task trains it.
+        // Only the status the model got when it opened, which tells that this task trains it.
         assertThat(stores.status().get(MODEL).steps()).isZero();
         assertThat(stores.trainerState().approximateNumEntries()).isZero();
         assertThat(stores.partialBatches().approximateNumEntries()).isZero();
