@@ -1,5 +1,6 @@
 package dev.eddy.core.activation;
 
+import dev.eddy.core.kernel.TwoThreads;
 import java.util.Map;
 
 /**
@@ -19,18 +20,36 @@ public abstract class ElementwiseActivation implements Activation {
         return Map.of();
     }
 
+    /** h = f(z), a large layer's rows over two threads ({@link TwoThreads}: elementwise, the same result). */
     @Override
     public void forward(double[] z, double[] h, int rows, int cols) {
         int n = rows * cols;
-        for (int i = 0; i < n; i++) {
+        if (TwoThreads.splits(n)) {
+            TwoThreads.run(n, 1, (from, to) -> values(z, h, from, to));
+        } else {
+            values(z, h, 0, n);
+        }
+    }
+
+    private void values(double[] z, double[] h, int from, int to) {
+        for (int i = from; i < to; i++) {
             h[i] = value(z[i]);
         }
     }
 
+    /** dz = dh·f'(z), over two threads as {@link #forward}. */
     @Override
     public void backward(double[] z, double[] h, double[] dh, double[] dz, int rows, int cols) {
         int n = rows * cols;
-        for (int i = 0; i < n; i++) {
+        if (TwoThreads.splits(n)) {
+            TwoThreads.run(n, 1, (from, to) -> gradients(z, h, dh, dz, from, to));
+        } else {
+            gradients(z, h, dh, dz, 0, n);
+        }
+    }
+
+    private void gradients(double[] z, double[] h, double[] dh, double[] dz, int from, int to) {
+        for (int i = from; i < to; i++) {
             dz[i] = dh[i] * derivative(z[i], h[i]);
         }
     }

@@ -300,9 +300,20 @@ public final class FloatProduct {
         }
     }
 
-    /** rows[p][j] = (float) b[p·n + j] for b [k×n]. */
+    /**
+     * rows[p][j] = (float) b[p·n + j] for b [k×n]. A large operand is converted over two threads ({@link TwoThreads}),
+     * as are those of {@link #packStrided} and {@link #packTransposed}.
+     */
     private static void pack(double[] b, int k, int n, float[][] rows) {
-        for (int p = 0; p < k; p++) {
+        if (TwoThreads.splits((long) k * n)) {
+            TwoThreads.run(k, 1, (p0, p1) -> pack(b, n, rows, p0, p1));
+        } else {
+            pack(b, n, rows, 0, k);
+        }
+    }
+
+    private static void pack(double[] b, int n, float[][] rows, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
             float[] row = rows[p];
             int o = p * n;
             for (int j = 0; j < n; j++) {
@@ -313,7 +324,15 @@ public final class FloatProduct {
 
     /** rows[p][i] = (float) x[i·xRow + p·xInner] for p &lt; k, i &lt; m: the rows of Xᵀ. */
     private static void packStrided(double[] x, int xRow, int xInner, int k, int m, float[][] rows) {
-        for (int p = 0; p < k; p++) {
+        if (TwoThreads.splits((long) k * m)) {
+            TwoThreads.run(k, 1, (p0, p1) -> packStrided(x, xRow, xInner, m, rows, p0, p1));
+        } else {
+            packStrided(x, xRow, xInner, m, rows, 0, k);
+        }
+    }
+
+    private static void packStrided(double[] x, int xRow, int xInner, int m, float[][] rows, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
             float[] row = rows[p];
             int o = p * xInner;
             for (int i = 0; i < m; i++) {
@@ -322,9 +341,17 @@ public final class FloatProduct {
         }
     }
 
-    /** rows[p][j] = (float) b[j·k + p] for b [n×k], i.e. the rows of bᵀ. */
+    /** rows[p][j] = (float) b[j·k + p] for b [n×k], i.e. the rows of bᵀ (split by row of b). */
     private static void packTransposed(double[] b, int k, int n, float[][] rows) {
-        for (int j = 0; j < n; j++) {
+        if (TwoThreads.splits((long) k * n)) {
+            TwoThreads.run(n, 1, (j0, j1) -> packTransposed(b, k, rows, j0, j1));
+        } else {
+            packTransposed(b, k, rows, 0, n);
+        }
+    }
+
+    private static void packTransposed(double[] b, int k, float[][] rows, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
             int bj = j * k;
             for (int p = 0; p < k; p++) {
                 rows[p][j] = (float) b[bj + p];

@@ -76,9 +76,13 @@ public final class MatMul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The worker's thread, once it exists. */
+    private static volatile Thread workerThread;
+
     static final ExecutorService WORKER = Executors.newSingleThreadExecutor(task -> {
         Thread t = new Thread(task, "eddy-matmul-worker");
         t.setDaemon(true);
+        workerThread = t;
         return t;
     });
 
@@ -444,6 +448,11 @@ public final class MatMul {
                 rows[p][j] = b[bj + p];
             }
         }
+    }
+
+    /** Whether the calling thread is the worker (which must not wait for itself). */
+    static boolean onWorker() {
+        return Thread.currentThread() == workerThread;
     }
 
     static void awaitWorker(Future<?> task) {

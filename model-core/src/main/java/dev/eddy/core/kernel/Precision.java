@@ -55,18 +55,30 @@ public enum Precision {
         round(a, 0, n);
     }
 
-    /** a[i] ← round(a[i]) for i in [from, to) (see {@link #round(double[], int)}). */
+    /**
+     * a[i] ← round(a[i]) for i in [from, to) (see {@link #round(double[], int)}); a large range over two threads
+     * ({@link TwoThreads}).
+     */
     public void round(double[] a, int from, int to) {
-        if (this == FLOAT32) {
-            float[] f = CHUNKS.get();
-            for (int o = from; o < to; o += CHUNK) {
-                int e = Math.min(CHUNK, to - o);
-                for (int i = 0; i < e; i++) {
-                    f[i] = (float) a[o + i];
-                }
-                for (int i = 0; i < e; i++) {
-                    a[o + i] = f[i];
-                }
+        if (this != FLOAT32) {
+            return;
+        }
+        if (TwoThreads.splits(to - from)) {
+            TwoThreads.run(to - from, CHUNK, (c0, c1) -> roundFloats(a, from + c0, from + c1));
+        } else {
+            roundFloats(a, from, to);
+        }
+    }
+
+    private static void roundFloats(double[] a, int from, int to) {
+        float[] f = CHUNKS.get();
+        for (int o = from; o < to; o += CHUNK) {
+            int e = Math.min(CHUNK, to - o);
+            for (int i = 0; i < e; i++) {
+                f[i] = (float) a[o + i];
+            }
+            for (int i = 0; i < e; i++) {
+                a[o + i] = f[i];
             }
         }
     }

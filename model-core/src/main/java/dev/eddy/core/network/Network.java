@@ -25,7 +25,8 @@ import org.ejml.data.DMatrixRMaj;
  * Back-propagation writes ∂loss/∂θ into every {@link Parameter}'s grad array. When the loss has a
  * fused gradient for the output activation (sigmoid + binary cross-entropy, softmax + categorical
  * cross-entropy) the backward pass starts from ∂L/∂z of the output layer. In {@link Precision#FLOAT32} (the spec's
- * precision) the initial kernels, the input and the loss gradient are rounded to float, the layers round the rest. Everything is single
+ * precision) the initial kernels and the loss gradient are rounded to float, the layers round the rest, and the
+ * input is read as floats by the first layer's float products. Everything is single
  * threaded and allocation-free once the work buffers have grown to the largest batch seen.
  */
 public final class Network {
@@ -37,8 +38,6 @@ public final class Network {
     private final List<Parameter> parameters;
     private final Xoshiro256 dropoutRng;
     private final DMatrixRMaj outputGrad = new DMatrixRMaj(1, 1);
-    /** The input rounded to float ({@link Precision#FLOAT32} only): the first layer keeps it until backward. */
-    private final DMatrixRMaj roundedInput = new DMatrixRMaj(1, 1);
 
     private DMatrixRMaj output;
 
@@ -100,13 +99,9 @@ public final class Network {
      * {@link #backward}.
      */
     public DMatrixRMaj forward(DMatrixRMaj x, boolean training) {
+        // In FLOAT32 the input is not rounded: the first layer reads it only through the float products, which
+        // read every element as (float) x, the same rounding.
         DMatrixRMaj h = x;
-        if (spec.precision() == Precision.FLOAT32) {
-            roundedInput.reshape(x.numRows, x.numCols);
-            System.arraycopy(x.data, 0, roundedInput.data, 0, x.getNumElements());
-            spec.precision().round(roundedInput.data, x.getNumElements());
-            h = roundedInput;
-        }
         for (Dense layer : layers) {
             h = layer.forward(h, training, dropoutRng);
         }

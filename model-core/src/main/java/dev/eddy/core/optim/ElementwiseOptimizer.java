@@ -1,6 +1,7 @@
 package dev.eddy.core.optim;
 
 import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.TwoThreads;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -22,7 +23,8 @@ public abstract class ElementwiseOptimizer implements Optimizer {
 
     /**
      * Elements updated and rounded together in {@link Precision#FLOAT32}: θ, g and the slots of a chunk (32 KiB each)
-     * stay in the core's cache between the update and the rounding passes.
+     * stay in the core's cache between the update and the rounding passes. A tensor split over two threads
+     * ({@link TwoThreads}) is split at a multiple of it.
      */
     private static final int CHUNK = 4096;
 
@@ -53,18 +55,31 @@ public abstract class ElementwiseOptimizer implements Optimizer {
             Parameter p = params.get(i);
             double[] theta = p.value();
             double[] g = p.grad();
-            if (precision == Precision.FLOAT64) {
-                update(theta, g, state[i], iterations, learningRate, 0, theta.length);
-                continue;
+            double[][] s = state[i];
+            long t = iterations;
+            if (TwoThreads.splits(theta.length)) {
+                // elementwise, so a large tensor's two halves go to two threads with the same result
+                TwoThreads.run(
+                        theta.length, CHUNK, (from, to) -> update(theta, g, s, t, learningRate, from, to, precision));
+            } else {
+                update(theta, g, s, t, learningRate, 0, theta.length, precision);
             }
-            // the rounding fused with the update, CHUNK elements at a time: the chunk is still in the cache
-            for (int from = 0; from < theta.length; from += CHUNK) {
-                int to = Math.min(theta.length, from + CHUNK);
-                update(theta, g, state[i], iterations, learningRate, from, to);
-                precision.round(theta, from, to);
-                for (double[] slot : state[i]) {
-                    precision.round(slot, from, to);
-                }
+        }
+    }
+
+    /** The rule on [from, to), rounded in {@code precision} CHUNK elements at a time (the chunk still in the cache). */
+    private void update(
+            double[] theta, double[] g, double[][] s, long t, double lr, int from, int to, Precision precision) {
+        if (precision == Precision.FLOAT64) {
+            update(theta, g, s, t, lr, from, to);
+            return;
+        }
+        for (int c = from; c < to; c += CHUNK) {
+            int end = Math.min(to, c + CHUNK);
+            update(theta, g, s, t, lr, c, end);
+            precision.round(theta, c, end);
+            for (double[] slot : s) {
+                precision.round(slot, c, end);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.eddy.core.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.TwoThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -44,17 +45,19 @@ class OptimizerFloat32Test {
     }
 
     /**
-     * A tensor of 10,001 elements (several of the optimizer's float32 chunks) ends exactly where the same elements
-     * end as three tensors of at most one chunk each: the rounding fused into chunks changes no element's update.
+     * A tensor of 75,537 elements (many of the optimizer's float32 chunks, and large enough to be updated by two
+     * threads, {@link TwoThreads}) ends exactly where the same elements end as four tensors that one thread updates:
+     * neither the rounding fused into chunks nor the split changes any element's update.
      */
     @ParameterizedTest(name = "rule {0}")
     @MethodSource("rules")
     void aTensorUpdatedInChunksEqualsItsPiecesAndHoldsFloats(int rule) {
-        int n = 10_001;
+        int n = TwoThreads.MIN_ELEMENTS + 10_001;
+        assertThat(TwoThreads.splits(n)).isTrue();
         Parameter whole = new Parameter("w", floats(0, n, 1), new double[n]);
         train(Optimizers.all().get(rule), List.of(whole), new int[] {0});
 
-        int[] offsets = {0, 4000, 8000};
+        int[] offsets = {0, 4000, 8000, 40_000};
         List<Parameter> pieces = new ArrayList<>();
         for (int i = 0; i < offsets.length; i++) {
             int to = i + 1 < offsets.length ? offsets[i + 1] : n;
