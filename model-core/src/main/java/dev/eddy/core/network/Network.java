@@ -26,8 +26,9 @@ import org.ejml.data.DMatrixRMaj;
  * fused gradient for the output activation (sigmoid + binary cross-entropy, softmax + categorical
  * cross-entropy) the backward pass starts from ∂L/∂z of the output layer. In {@link Precision#FLOAT32} (the spec's
  * precision) the initial kernels and the loss gradient are rounded to float, the layers round the rest, and the
- * input is read as floats by the first layer's float products. Everything is single
- * threaded and allocation-free once the work buffers have grown to the largest batch seen.
+ * input is read as floats by the first layer's float products. Large products and elementwise passes also use the
+ * kernel's worker thread ({@code TwoThreads}), with the results of one thread; nothing is allocated per step once
+ * the work buffers have grown to the largest batch seen (below the two-thread sizes).
  */
 public final class Network {
     private static final String STATE_TAG = "eddy.network";
