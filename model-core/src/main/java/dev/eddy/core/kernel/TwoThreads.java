@@ -45,7 +45,10 @@ public final class TwoThreads {
             return;
         }
         Future<?> other = MatMul.WORKER.submit(() -> body.run(mid, n));
-        body.run(0, mid);
-        MatMul.awaitWorker(other);
+        try {
+            body.run(0, mid);
+        } finally {
+            MatMul.awaitWorker(other); // the worker's half is done before the caller goes on, even after a failure
+        }
     }
 }
