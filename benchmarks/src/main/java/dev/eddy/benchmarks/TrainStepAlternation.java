@@ -1,14 +1,7 @@
 package dev.eddy.benchmarks;
 
-import dev.eddy.core.activation.Activations;
 import dev.eddy.core.kernel.Precision;
-import dev.eddy.core.layer.KernelPenalty;
-import dev.eddy.core.loss.Loss;
-import dev.eddy.core.loss.Losses;
-import dev.eddy.core.network.LayerSpec;
 import dev.eddy.core.network.Network;
-import dev.eddy.core.network.NetworkSpec;
-import dev.eddy.core.optim.Adam;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,10 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +23,13 @@ import picocli.CommandLine.Spec;
 /**
  * Two train-step configurations alternated block by block in one JVM: two precisions of this build, or one precision
  * of two builds of model-core (before and after a change). On a shared machine whose speed drifts by tens of percent
- * within minutes, separate runs (JMH's forks included) compare different moments; alternating blocks of a few
- * milliseconds each compares the same moments, and the median of the per-block ratios is the figure. Each side runs in
- * its own class loader (every {@code dev.eddy} class loaded afresh, child first), so the two sides share no JIT
- * profile and a build's classes come from its own directory or jar.
+ * within minutes, separate runs (JMH's forks included) compare different moments; alternating blocks of about 2,560
+ * examples each (tens of milliseconds) compares the same moments, and the median of the per-block ratios is the
+ * figure. Each side runs in its own class loader (every {@code dev.eddy} class loaded afresh, child first), so the two
+ * sides share no JIT profile and a build's classes come from its own directory or jar.
  *
- * <p>A step is what {@link TrainStepBenchmark} times: forward, backward and an Adam update of the small, medium or
- * large net on a fixed random batch. Prints both sides' median µs per step and examples/s and the median ratio B / A
- * of examples/s with its quartiles; asserts nothing.
+ * <p>A step is what {@link TrainStepBenchmark} times ({@link TrainStep}). Prints both sides' median µs per step and
+ * examples/s and the median ratio B / A of examples/s with its quartiles; asserts nothing.
  */
 @Command(
         name = "train-step-alternation",
@@ -129,7 +119,7 @@ public final class TrainStepAlternation implements Callable<Integer> {
                 net,
                 batch,
                 blocks,
-                Step.stepsPerBlock(batch),
+                TrainStep.stepsPerBlock(batch),
                 loadAverage());
         row("A", precisionA, buildA, timesA[blocks / 2]);
         row("B", precisionB, buildB, timesB[blocks / 2]);
@@ -154,7 +144,7 @@ public final class TrainStepAlternation implements Callable<Integer> {
     }
 
     /**
-     * A {@link Step} in a class loader of its own, with {@code build}'s model-core classes first when given (a
+     * A {@link TrainStep} in a class loader of its own, with {@code build}'s model-core classes first when given (a
      * {@code model-core/target/classes} directory or a model-core jar, e.g. of an earlier commit built in a worktree).
      */
     LongSupplier side(Path build, String precision) throws ReflectiveOperationException, IOException {
@@ -167,7 +157,7 @@ public final class TrainStepAlternation implements Callable<Integer> {
         urls.add(
                 TrainStepAlternation.class.getProtectionDomain().getCodeSource().getLocation());
         ClassLoader loader = new EddyFirst(urls.toArray(URL[]::new), TrainStepAlternation.class.getClassLoader());
-        return (LongSupplier) loader.loadClass(Step.class.getName())
+        return (LongSupplier) loader.loadClass(TrainStep.class.getName())
                 .getConstructor(String.class, int.class, String.class)
                 .newInstance(net, batch, precision);
     }
@@ -202,63 +192,6 @@ public final class TrainStepAlternation implements Callable<Integer> {
                 }
                 return c;
             }
-        }
-    }
-
-    /** One side: the net, a fixed batch and Adam; {@link #getAsLong} times a block of steps (ns per step). */
-    public static final class Step implements LongSupplier {
-
-        private final Network network;
-        private final Loss loss;
-        private final Adam adam = new Adam(0.9, 0.999, 1e-8, false);
-        private final Precision precision;
-        private final DMatrixRMaj x;
-        private final DMatrixRMaj y;
-        private final int steps;
-
-        public Step(String net, int batch, String precision) {
-            int[] sizes =
-                    switch (net) {
-                        case "small" -> new int[] {8, 32, 16, 1};
-                        case "medium" -> new int[] {64, 128, 10};
-                        case "large" -> new int[] {784, 256, 128, 10};
-                        default -> throw new IllegalArgumentException(
-                                "--net must be small, medium or large, got '" + net + "'");
-                    };
-            int outputs = sizes[sizes.length - 1];
-            this.loss = Losses.create(outputs == 1 ? "binary_crossentropy" : "categorical_crossentropy");
-            this.precision = Precision.parse("precision", precision);
-            List<LayerSpec> layers = new ArrayList<>();
-            for (int l = 1; l < sizes.length; l++) {
-                String activation = l < sizes.length - 1 ? "relu" : outputs == 1 ? "sigmoid" : "softmax";
-                layers.add(LayerSpec.dense(sizes[l], Activations.create(activation)));
-            }
-            this.network = Network.build(new NetworkSpec(sizes[0], layers, KernelPenalty.NONE, this.precision), 7L);
-            Random random = new Random(11);
-            this.x = new DMatrixRMaj(batch, sizes[0]);
-            for (int i = 0; i < x.data.length; i++) {
-                x.data[i] = random.nextGaussian();
-            }
-            this.y = new DMatrixRMaj(batch, outputs);
-            for (int r = 0; r < batch; r++) {
-                y.set(r, outputs == 1 ? 0 : random.nextInt(outputs), outputs == 1 ? random.nextInt(2) : 1.0);
-            }
-            this.steps = stepsPerBlock(batch);
-        }
-
-        /** Steps per block: about 2,560 examples, at least one step. */
-        static int stepsPerBlock(int batch) {
-            return Math.max(1, 2560 / batch);
-        }
-
-        @Override
-        public long getAsLong() {
-            long start = System.nanoTime();
-            for (int s = 0; s < steps; s++) {
-                network.computeGradients(x, y, loss);
-                adam.step(network.parameters(), 1e-3, precision);
-            }
-            return (System.nanoTime() - start) / steps;
         }
     }
 }

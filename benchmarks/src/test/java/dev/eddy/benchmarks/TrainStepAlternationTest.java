@@ -45,8 +45,8 @@ class TrainStepAlternationTest {
         alternation.batch = 1;
         LongSupplier a = alternation.side(null, "float64");
         LongSupplier b = alternation.side(null, "float64");
-        assertThat(a.getClass()).isNotEqualTo(TrainStepAlternation.Step.class).isNotEqualTo(b.getClass());
-        assertThat(a.getClass().getName()).isEqualTo(TrainStepAlternation.Step.class.getName());
+        assertThat(a.getClass()).isNotEqualTo(TrainStep.class).isNotEqualTo(b.getClass());
+        assertThat(a.getClass().getName()).isEqualTo(TrainStep.class.getName());
         assertThat(a.getAsLong()).isPositive();
     }
 
