@@ -74,21 +74,22 @@ class ConsoleRestartTest {
             try (EddyApp app = EddyApp.start(config, new InetSocketAddress("127.0.0.1", 0))) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
                 TrainedModel.awaitTrained(app, kafka.admin(), EXAMPLES);
-                int points = TrainedModel.awaitHistory(app, config);
-                JsonNode status = TrainedModel.json(app.modelsUri().resolve("/models/" + MODEL));
-                before = new Shown(
-                        String.format(Locale.ENGLISH, "%,d", status.get("steps").asLong()),
-                        status.get("acceptedVersion").asText(),
-                        points);
+                TrainedModel.awaitHistory(app, config);
                 address = new InetSocketAddress("127.0.0.1", app.consoleUri().getPort());
                 table.navigate(app.consoleUri());
                 charts.navigate(app.consoleUri().resolve("/?model=" + MODEL));
+                // What the application reports is read at every sample: its served version can still arrive after
+                // the examples are committed (serving reads the snapshot topic on its own thread).
+                Shown[] reported = new Shown[1];
                 awaitPages(table, charts, "both pages live with what the application reports", (t, c) -> {
+                    Shown now = reported(app);
+                    reported[0] = now;
                     return t.path("connection").asText().equals("live")
-                            && before.steps.equals(t.path("steps").asText())
-                            && before.version.equals(t.path("version").asText())
-                            && drawn(c).stream().allMatch(n -> n == before.points);
+                            && now.steps.equals(t.path("steps").asText())
+                            && now.version.equals(t.path("version").asText())
+                            && drawn(c).stream().allMatch(n -> n == now.points);
                 });
+                before = reported[0];
             }
 
             awaitPages(table, charts, "both pages reconnecting", (t, c) -> {
@@ -140,6 +141,17 @@ class ConsoleRestartTest {
 
     /** What the pages showed before the restart: the table's steps and served version, each chart's points. */
     private record Shown(String steps, String version, int points) {}
+
+    /** What {@code app} reports now of {@value TrainedModel#MODEL}, as the pages show it. */
+    private static Shown reported(EddyApp app) {
+        JsonNode status = TrainedModel.json(app.modelsUri().resolve("/models/" + MODEL));
+        return new Shown(
+                String.format(Locale.ENGLISH, "%,d", status.get("steps").asLong()),
+                status.get("acceptedVersion").asText(),
+                TrainedModel.json(app.modelsUri().resolve("/models/" + MODEL + "/history"))
+                        .get("points")
+                        .size());
+    }
 
     /**
      * Neither page blank, nothing it showed lost: the row with its steps, the three charts with at least the points
