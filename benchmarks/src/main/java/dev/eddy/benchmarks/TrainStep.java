@@ -30,6 +30,9 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class TrainStep implements LongSupplier {
 
+    /** The benchmark nets by name. */
+    static final List<String> NETS = List.of("small", "medium", "large");
+
     private final Network network;
     private final Loss loss;
     private final Adam adam = new Adam(0.9, 0.999, 1e-8, false);

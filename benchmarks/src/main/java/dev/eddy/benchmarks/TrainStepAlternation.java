@@ -81,7 +81,7 @@ public final class TrainStepAlternation implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!List.of("small", "medium", "large").contains(net)) {
+        if (!TrainStep.NETS.contains(net)) {
             throw new ParameterException(spec.commandLine(), "--net must be small, medium or large, got '" + net + "'");
         }
         if (batch < 1 || blocks < 1) {
