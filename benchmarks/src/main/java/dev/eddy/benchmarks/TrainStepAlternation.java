@@ -1,5 +1,6 @@
 package dev.eddy.benchmarks;
 
+import dev.eddy.core.kernel.FloatProduct;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.network.Network;
 import java.io.IOException;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Spec;
  * sides share no JIT profile and a build's classes come from its own directory or jar.
  *
  * <p>A step is what {@link TrainStepBenchmark} times ({@link TrainStep}). Prints both sides' median µs per step and
- * examples/s and the median ratio B / A of examples/s with its quartiles; asserts nothing.
+ * examples/s and the median ratio B / A of examples/s with its quartiles; asserts nothing. In a JVM started with
+ * {@code --add-modules jdk.incubator.vector} the float32 products of a side run on vector registers unless its
+ * {@code --a-vector-rows} / {@code --b-vector-rows} is false (read when the side's classes load), so the vector rows
+ * and the plain loops compare in one JVM too.
  */
 @Command(
         name = "train-step-alternation",
@@ -37,6 +41,9 @@ import picocli.CommandLine.Spec;
         description = "Two train-step configurations alternated in one JVM: two precisions, or two builds of"
                 + " model-core; prints the median ratio of their examples/s.")
 public final class TrainStepAlternation implements Callable<Integer> {
+
+    /** The property of {@code dev.eddy.core.kernel.VectorRows} (package-private there). */
+    static final String VECTOR_ROWS_PROPERTY = "eddy.vector-rows";
 
     @Spec
     CommandSpec spec;
@@ -62,6 +69,20 @@ public final class TrainStepAlternation implements Callable<Integer> {
             names = "--b-build",
             description = "model-core classes directory or jar for side B (default: this build's).")
     Path buildB;
+
+    @Option(
+            names = "--a-vector-rows",
+            defaultValue = "true",
+            arity = "1",
+            description = "Whether side A's float32 products may use the Vector API (${DEFAULT-VALUE}).")
+    boolean vectorRowsA;
+
+    @Option(
+            names = "--b-vector-rows",
+            defaultValue = "true",
+            arity = "1",
+            description = "Whether side B's float32 products may use the Vector API (${DEFAULT-VALUE}).")
+    boolean vectorRowsB;
 
     @Option(
             names = "--blocks",
@@ -95,15 +116,15 @@ public final class TrainStepAlternation implements Callable<Integer> {
                         build + " does not exist: --a-build and --b-build take a model-core classes directory or jar");
             }
         }
-        LongSupplier a = side(buildA, precisionA);
-        LongSupplier b = side(buildB, precisionB);
+        Side a = side(buildA, precisionA, vectorRowsA);
+        Side b = side(buildB, precisionB, vectorRowsB);
         int warmup = Math.max(1, blocks / 4);
         long[] timesA = new long[blocks];
         long[] timesB = new long[blocks];
         double[] ratios = new double[blocks];
         for (int i = -warmup; i < blocks; i++) {
-            long ta = a.getAsLong();
-            long tb = b.getAsLong();
+            long ta = a.step().getAsLong();
+            long tb = b.step().getAsLong();
             if (i >= 0) {
                 timesA[i] = ta;
                 timesB[i] = tb;
@@ -121,8 +142,8 @@ public final class TrainStepAlternation implements Callable<Integer> {
                 blocks,
                 TrainStep.stepsPerBlock(batch),
                 loadAverage());
-        row("A", precisionA, buildA, timesA[blocks / 2]);
-        row("B", precisionB, buildB, timesB[blocks / 2]);
+        row("A", precisionA, a, buildA, timesA[blocks / 2]);
+        row("B", precisionB, b, buildB, timesB[blocks / 2]);
         System.out.printf(
                 Locale.ROOT,
                 "B / A examples/s: median %.3f (quartiles %.3f to %.3f)%n",
@@ -132,22 +153,27 @@ public final class TrainStepAlternation implements Callable<Integer> {
         return 0;
     }
 
-    private void row(String side, String precision, Path build, long nanosPerStep) {
+    private void row(String name, String precision, Side side, Path build, long nanosPerStep) {
         System.out.printf(
                 Locale.ROOT,
-                "%s %-7s %-40s %,10.0f us/step %,12.0f examples/s%n",
-                side,
+                "%s %-7s %-11s %-40s %,10.0f us/step %,12.0f examples/s%n",
+                name,
                 precision,
+                side.vectorRows() ? "vector rows" : "loops",
                 build == null ? "(this build)" : build.toString(),
                 nanosPerStep / 1e3,
                 batch * 1e9 / nanosPerStep);
     }
 
+    /** One side: its step, and whether its float products run on vector registers. */
+    record Side(LongSupplier step, boolean vectorRows) {}
+
     /**
      * A {@link TrainStep} in a class loader of its own, with {@code build}'s model-core classes first when given (a
-     * {@code model-core/target/classes} directory or a model-core jar, e.g. of an earlier commit built in a worktree).
+     * {@code model-core/target/classes} directory or a model-core jar, e.g. of an earlier commit built in a worktree),
+     * its float products on vector registers only when {@code vectorRows} and the JVM has the Vector API.
      */
-    LongSupplier side(Path build, String precision) throws ReflectiveOperationException, IOException {
+    Side side(Path build, String precision, boolean vectorRows) throws ReflectiveOperationException, IOException {
         List<URL> urls = new ArrayList<>();
         if (build != null) {
             urls.add(build.toUri().toURL());
@@ -157,9 +183,33 @@ public final class TrainStepAlternation implements Callable<Integer> {
         urls.add(
                 TrainStepAlternation.class.getProtectionDomain().getCodeSource().getLocation());
         ClassLoader loader = new EddyFirst(urls.toArray(URL[]::new), TrainStepAlternation.class.getClassLoader());
-        return (LongSupplier) loader.loadClass(TrainStep.class.getName())
+        // FloatProduct reads the property once, when it initializes (a build before the vector rows has no such
+        // class member and always runs loops)
+        String before = System.setProperty(VECTOR_ROWS_PROPERTY, Boolean.toString(vectorRows));
+        boolean vector;
+        try {
+            Class<?> products = Class.forName(FloatProduct.class.getName(), true, loader);
+            vector = vectorRows(products);
+        } finally {
+            if (before == null) {
+                System.clearProperty(VECTOR_ROWS_PROPERTY);
+            } else {
+                System.setProperty(VECTOR_ROWS_PROPERTY, before);
+            }
+        }
+        LongSupplier step = (LongSupplier) loader.loadClass(TrainStep.class.getName())
                 .getConstructor(String.class, int.class, String.class)
                 .newInstance(net, batch, precision);
+        return new Side(step, vector);
+    }
+
+    /** FloatProduct.vectorRows() of a build's class; false for a build that does not have it. */
+    private static boolean vectorRows(Class<?> products) throws ReflectiveOperationException {
+        try {
+            return (Boolean) products.getMethod("vectorRows").invoke(null);
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static String loadAverage() {

@@ -31,8 +31,8 @@ class TrainStepAlternationTest {
         assertThat(code).isZero();
         assertThat(printed)
                 .contains("small net, batch 32, 4 blocks of 80 steps per side")
-                .containsPattern("A float64 +\\(this build\\) +[0-9,.]+ us/step +[0-9,]+ examples/s")
-                .containsPattern("B float32 +\\(this build\\)");
+                .containsPattern("A float64 +vector rows +\\(this build\\) +[0-9,.]+ us/step +[0-9,]+ examples/s")
+                .containsPattern("B float32 +vector rows +\\(this build\\)");
         Matcher ratio = Pattern.compile("B / A examples/s: median ([0-9.]+)").matcher(printed);
         assertThat(ratio.find()).as(printed).isTrue();
         assertThat(Double.parseDouble(ratio.group(1))).isPositive().isFinite();
@@ -43,11 +43,26 @@ class TrainStepAlternationTest {
         TrainStepAlternation alternation = new TrainStepAlternation();
         alternation.net = "small";
         alternation.batch = 1;
-        LongSupplier a = alternation.side(null, "float64");
-        LongSupplier b = alternation.side(null, "float64");
+        LongSupplier a = alternation.side(null, "float64", true).step();
+        LongSupplier b = alternation.side(null, "float64", true).step();
         assertThat(a.getClass()).isNotEqualTo(TrainStep.class).isNotEqualTo(b.getClass());
         assertThat(a.getClass().getName()).isEqualTo(TrainStep.class.getName());
         assertThat(a.getAsLong()).isPositive();
+    }
+
+    @Test
+    void aSideCanRunTheFloatProductsInPlainLoops() throws Exception {
+        // this module's tests run with --add-modules jdk.incubator.vector (its pom)
+        TrainStepAlternation alternation = new TrainStepAlternation();
+        alternation.net = "small";
+        alternation.batch = 32;
+        TrainStepAlternation.Side loops = alternation.side(null, "float32", false);
+        TrainStepAlternation.Side vector = alternation.side(null, "float32", true);
+        assertThat(loops.vectorRows()).isFalse();
+        assertThat(vector.vectorRows()).isTrue();
+        assertThat(System.getProperty(TrainStepAlternation.VECTOR_ROWS_PROPERTY))
+                .isNull();
+        assertThat(loops.step().getAsLong()).isPositive();
     }
 
     @Test

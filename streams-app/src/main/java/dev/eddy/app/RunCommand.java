@@ -3,7 +3,9 @@ package dev.eddy.app;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.kernel.FloatProduct;
 import dev.eddy.core.kernel.MatMul;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.metrics.MetricsServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -31,6 +33,20 @@ import picocli.CommandLine.Option;
                     + " Configuration reference; a key it does not know is refused at start, naming the allowed ones."
         })
 public final class RunCommand implements Callable<Integer> {
+
+    /**
+     * The line {@code eddy run} prints about the float products when a model trains in float32 (null when none
+     * does): whether this JVM runs them on vector registers, and how to make it when it does not.
+     */
+    static String float32Products(EddyConfig config) {
+        if (config.models().values().stream().noneMatch(m -> m.precision() == Precision.FLOAT32)) {
+            return null;
+        }
+        return FloatProduct.vectorRows()
+                ? "float32 products: vector rows"
+                : "float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them on vector"
+                        + " registers, the same bits faster: README, Float32)";
+    }
 
     /** Exit code when Kafka Streams stopped on its own (a fatal error), not by a shutdown request. */
     static final int EXIT_STREAMS_FAILED = 1;
@@ -102,6 +118,10 @@ public final class RunCommand implements Callable<Integer> {
         out.println("models: " + String.join(", ", config.models().keySet()));
         out.println("routing: " + app.config().routing().name().toLowerCase(Locale.ROOT));
         out.println("matrix kernel: " + MatMul.kernel() + " (-D" + MatMul.KERNEL_PROPERTY + ")");
+        String float32 = float32Products(config);
+        if (float32 != null) {
+            out.println(float32);
+        }
         out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
         out.println("console: " + app.consoleUri());
         out.println("metrics: " + app.metricsUri());

@@ -2,8 +2,11 @@ package dev.eddy.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.config.EddyConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -33,6 +36,18 @@ class RunCommandTest {
                         "--state-dir",
                         "Default: 9464",
                         "Default: 127.0.0.1");
+    }
+
+    @Test
+    void aFloat32ModelGetsALineAboutHowItsProductsRun() {
+        Map<String, String> model = Map.of("model.m.input-size", "2", "model.m.layers", "1:sigmoid");
+        assertThat(RunCommand.float32Products(EddyConfig.of(model))).isNull();
+        Map<String, String> float32 = new HashMap<>(model);
+        float32.put("model.m.precision", "float32");
+        // this module's tests run without the Vector API (only model-core's add it)
+        assertThat(RunCommand.float32Products(EddyConfig.of(float32)))
+                .isEqualTo("float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them"
+                        + " on vector registers, the same bits faster: README, Float32)");
     }
 
     @Test

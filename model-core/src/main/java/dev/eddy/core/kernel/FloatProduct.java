@@ -41,33 +41,67 @@ public final class FloatProduct {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The inner loop on vector registers when the JVM has the Vector API, else null: see {@link VectorRows}. */
+    static final VectorRows VECTOR_ROWS = VectorRows.load();
+
     private FloatProduct() {}
+
+    /**
+     * Whether the float products of this JVM run on vector registers (it runs with the Vector API, {@code
+     * --add-modules jdk.incubator.vector}) rather than in plain loops: the same bits either way.
+     */
+    public static boolean vectorRows() {
+        return VECTOR_ROWS != null;
+    }
 
     /** c = a · b + 1·biasᵀ in float, with a [m×k], b [k×n], bias of n elements, c [m×n]. */
     public static void abPlusBias(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj bias, DMatrixRMaj c) {
+        abPlusBias(a, b, bias, c, VECTOR_ROWS);
+    }
+
+    /** {@link #abPlusBias(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)} with the given rows (null: loops). */
+    static void abPlusBias(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj bias, DMatrixRMaj c, VectorRows vector) {
         MatMul.checkShapes("abPlusBias", a.numRows, a.numCols, b.numRows, b.numCols, c, a.numCols, b.numRows);
         if (bias.getNumElements() != b.numCols) {
             throw new IllegalArgumentException("abPlusBias: bias must have " + b.numCols
                     + " elements (columns of b), got " + bias.numRows + "x" + bias.numCols);
         }
-        product(a.data, a.numCols, 1, a.numCols, b, false, bias.data, c);
+        product(a.data, a.numCols, 1, a.numCols, b, false, bias.data, c, vector);
     }
 
     /** c = a · bᵀ in float, with a [m×k], b [n×k], c [m×n]. */
     public static void abT(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        abT(a, b, c, VECTOR_ROWS);
+    }
+
+    /** {@link #abT(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)} with the given rows (null: loops). */
+    static void abT(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, VectorRows vector) {
         MatMul.checkShapes("abT", a.numRows, a.numCols, b.numCols, b.numRows, c, a.numCols, b.numCols);
-        product(a.data, a.numCols, 1, a.numCols, b, true, null, c);
+        product(a.data, a.numCols, 1, a.numCols, b, true, null, c, vector);
     }
 
     /** c = aᵀ · b in float, with a [k×m], b [k×n], c [m×n]. */
     public static void aTb(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        aTb(a, b, c, VECTOR_ROWS);
+    }
+
+    /** {@link #aTb(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)} with the given rows (null: loops). */
+    static void aTb(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, VectorRows vector) {
         MatMul.checkShapes("aTb", a.numCols, a.numRows, b.numRows, b.numCols, c, a.numRows, b.numRows);
-        product(a.data, 1, a.numCols, a.numRows, b, false, null, c);
+        product(a.data, 1, a.numCols, a.numRows, b, false, null, c, vector);
     }
 
     /** c = X · Y (+ bias) where X<sub>ip</sub> = x[i·xRow + p·xInner] and Y is b or bᵀ; k the inner dimension. */
     private static void product(
-            double[] x, int xRow, int xInner, int k, DMatrixRMaj b, boolean transB, double[] bias, DMatrixRMaj c) {
+            double[] x,
+            int xRow,
+            int xInner,
+            int k,
+            DMatrixRMaj b,
+            boolean transB,
+            double[] bias,
+            DMatrixRMaj c,
+            VectorRows vector) {
         int m = c.numRows;
         int n = c.numCols;
         if (m == 0 || n == 0) {
@@ -100,13 +134,13 @@ public final class FloatProduct {
             }
             return;
         }
-        if (n < WIDE_COLUMNS && m > n && m <= NARROW_MAX_ROWS) {
+        if (n < (vector == null ? WIDE_COLUMNS : vector.wideColumns()) && m > n && m <= NARROW_MAX_ROWS) {
             // cᵀ = Yᵀ·Xᵀ: the rows of Xᵀ are packed, the rows of Yᵀ are the left operand, one start value per row
             float[][] rows = scratch.rows(k, m);
             packStrided(x, xRow, xInner, k, m, rows);
             int yRow = transB ? k : 1;
             int yInner = transB ? 1 : n;
-            split(b.data, yRow, yInner, k, rows, m, null, bias, c.data, n, true);
+            split(b.data, yRow, yInner, k, rows, m, null, bias, c.data, n, true, vector);
             return;
         }
         float[][] rows = scratch.rows(k, n);
@@ -119,7 +153,7 @@ public final class FloatProduct {
         for (int j = 0; j < n; j++) {
             start[j] = bias == null ? 0f : (float) bias[j];
         }
-        split(x, xRow, xInner, k, rows, n, start, null, c.data, m, false);
+        split(x, xRow, xInner, k, rows, n, start, null, c.data, m, false, vector);
     }
 
     /**
@@ -138,15 +172,16 @@ public final class FloatProduct {
             double[] bias,
             double[] c,
             int count,
-            boolean transposedOut) {
+            boolean transposedOut,
+            VectorRows vector) {
         if ((long) count * k * width >= PARALLEL_MIN_FMAS) {
             int half = count / 2;
             Future<?> other = MatMul.WORKER.submit(() -> rowsTimesPacked(
-                    x, xRow, xInner, k, rows, width, start, bias, c, count, half, count, transposedOut));
-            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, half, transposedOut);
+                    x, xRow, xInner, k, rows, width, start, bias, c, count, half, count, transposedOut, vector));
+            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, half, transposedOut, vector);
             MatMul.awaitWorker(other);
         } else {
-            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, count, transposedOut);
+            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, count, transposedOut, vector);
         }
     }
 
@@ -169,7 +204,8 @@ public final class FloatProduct {
             int count,
             int i0,
             int i1,
-            boolean transposedOut) {
+            boolean transposedOut,
+            VectorRows vector) {
         float[][] acc = SCRATCH.get().acc(Math.min(i1 - i0, ROW_BLOCK), n);
         for (int b0 = i0; b0 < i1; b0 += ROW_BLOCK) {
             int b1 = Math.min(i1, b0 + ROW_BLOCK);
@@ -182,7 +218,7 @@ public final class FloatProduct {
             }
             for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
                 int p1 = Math.min(k, p0 + K_BLOCK);
-                int i = b0;
+                int i = vector == null ? b0 : vector.accumulate(x, xRow, xInner, p0, p1, y, acc, b0, b0, b1, n);
                 for (; n >= GROUP_MIN_COLUMNS && i + 4 <= b1; i += 4) {
                     int r = i - b0;
                     fourRows(x, i * xRow, xRow, xInner, p0, p1, y, acc[r], acc[r + 1], acc[r + 2], acc[r + 3], n);

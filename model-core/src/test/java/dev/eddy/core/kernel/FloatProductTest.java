@@ -8,13 +8,48 @@ import java.util.stream.Stream;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FloatProductTest {
 
+    /**
+     * MatMulTest's shapes and some that reach every branch of the vector rows: groups of eight and four rows with
+     * rows left over, pairs of vectors, one vector and single columns left over, on one thread and on two.
+     */
     static Stream<int[]> shapes() {
-        return MatMulTest.shapes()
-                .map(a -> new int[] {(Integer) a.get()[0], (Integer) a.get()[1], (Integer) a.get()[2]});
+        return Stream.concat(
+                MatMulTest.shapes()
+                        .map(a -> new int[] {(Integer) a.get()[0], (Integer) a.get()[1], (Integer) a.get()[2]}),
+                Stream.of(new int[] {21, 130, 90}, new int[] {40, 200, 75}, new int[] {264, 300, 200}));
+    }
+
+    /** Each shape with the vector rows and with the plain loops. */
+    static Stream<Arguments> shapesAndKernels() {
+        return shapes().flatMap(s -> Stream.of(Arguments.of(s, true), Arguments.of(s, false)));
+    }
+
+    @Test
+    void theseTestsRunTheVectorRows() {
+        // surefire starts the tests with --add-modules jdk.incubator.vector (model-core's pom)
+        assertThat(FloatProduct.VECTOR_ROWS).isNotNull();
+    }
+
+    @Test
+    void theVectorRowsCanBeTurnedOff() {
+        String before = System.getProperty(VectorRows.PROPERTY);
+        try {
+            System.setProperty(VectorRows.PROPERTY, "false");
+            assertThat(VectorRows.load()).isNull();
+            System.setProperty(VectorRows.PROPERTY, "true");
+            assertThat(VectorRows.load()).isNotNull();
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorRows.PROPERTY);
+            } else {
+                System.setProperty(VectorRows.PROPERTY, before);
+            }
+        }
     }
 
     /** A [rows×cols] matrix of random floats (stored as doubles), some exactly 0. */
@@ -51,9 +86,10 @@ class FloatProductTest {
         return t;
     }
 
-    @ParameterizedTest
-    @MethodSource("shapes")
-    void everyFormIsTheAscendingFloatFmaChainBitForBit(int[] shape) {
+    @ParameterizedTest(name = "{0} vector rows: {1}")
+    @MethodSource("shapesAndKernels")
+    void everyFormIsTheAscendingFloatFmaChainBitForBit(int[] shape, boolean vectorRows) {
+        VectorRows vector = vectorRows ? FloatProduct.VECTOR_ROWS : null;
         int m = shape[0];
         int k = shape[1];
         int n = shape[2];
@@ -65,15 +101,15 @@ class FloatProductTest {
         double[] plain = reference(a.data, b.data, null, m, k, n);
 
         DMatrixRMaj c = new DMatrixRMaj(m, n);
-        FloatProduct.abPlusBias(a, b, bias, c);
+        FloatProduct.abPlusBias(a, b, bias, c, vector);
         assertThat(c.data).containsExactly(withBias);
 
         DMatrixRMaj c2 = new DMatrixRMaj(m, n);
-        FloatProduct.abT(a, transposed(b), c2);
+        FloatProduct.abT(a, transposed(b), c2, vector);
         assertThat(c2.data).containsExactly(plain);
 
         DMatrixRMaj c3 = new DMatrixRMaj(m, n);
-        FloatProduct.aTb(transposed(a), b, c3);
+        FloatProduct.aTb(transposed(a), b, c3, vector);
         assertThat(c3.data).containsExactly(plain);
 
         for (double v : c.data) {
