@@ -545,9 +545,7 @@ final class ModelTraining implements TaskTraining {
                 }
                 case DRIFT -> {
                     boolean wasPaused = trainer.stopped();
-                    trainer.rearm(
-                            drift.watch().response().lrFactor(),
-                            drift.watch().response().resetOptimizer());
+                    trainer.rearm(drift.watch().response());
                     forgetBest();
                     if (drift.watch().response().flushHoldout()) {
                         holdout.clear();

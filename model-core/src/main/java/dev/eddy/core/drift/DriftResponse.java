@@ -16,10 +16,17 @@ import java.util.TreeMap;
  * drift.lr-factor (1) &gt; 0                          on a drift: the learning rate is multiplied by it
  * drift.reset-optimizer (false)                    on a drift: the optimizer's moments start afresh
  * drift.holdout (flush) = flush | keep             on a drift: held-out examples of the old concept are dropped
+ * drift.restart-schedule (true)                    on a drift: the learning-rate schedule starts again from its
+ *                                                  first step (a warm restart, as SGDR's), as for a new stream
  * </pre>
  */
 public record DriftResponse(
-        String challenger, int minChallengerExamples, double lrFactor, boolean resetOptimizer, boolean flushHoldout) {
+        String challenger,
+        int minChallengerExamples,
+        double lrFactor,
+        boolean resetOptimizer,
+        boolean flushHoldout,
+        boolean restartSchedule) {
 
     /** Values of {@code drift.challenger}. */
     public static final List<String> CHALLENGERS = List.of("fresh", "copy", "none");
@@ -30,7 +37,8 @@ public record DriftResponse(
             "drift.holdout",
             "drift.lr-factor",
             "drift.min-challenger-examples",
-            "drift.reset-optimizer");
+            "drift.reset-optimizer",
+            "drift.restart-schedule");
 
     public DriftResponse {
         if (!CHALLENGERS.contains(challenger)) {
@@ -55,7 +63,8 @@ public record DriftResponse(
                 DriftKeys.integer(props, "drift.min-challenger-examples", 500, ">= 1"),
                 DriftKeys.real(props, "drift.lr-factor", 1.0, "> 0"),
                 bool(props, "drift.reset-optimizer", false),
-                holdout(props.getOrDefault("drift.holdout", "flush")));
+                holdout(props.getOrDefault("drift.holdout", "flush")),
+                bool(props, "drift.restart-schedule", true));
     }
 
     /** The canonical keys and values, sorted. */
@@ -66,6 +75,7 @@ public record DriftResponse(
         p.put("drift.lr-factor", Double.toString(lrFactor));
         p.put("drift.reset-optimizer", Boolean.toString(resetOptimizer));
         p.put("drift.holdout", flushHoldout ? "flush" : "keep");
+        p.put("drift.restart-schedule", Boolean.toString(restartSchedule));
         return p;
     }
 

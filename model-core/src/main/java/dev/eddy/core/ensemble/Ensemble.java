@@ -2,6 +2,7 @@ package dev.eddy.core.ensemble;
 
 import dev.eddy.core.drift.Adwin;
 import dev.eddy.core.drift.AdwinConfig;
+import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.drift.DriftState;
 import dev.eddy.core.loss.ExampleWeights;
 import dev.eddy.core.loss.Loss;
@@ -385,16 +386,16 @@ public final class Ensemble implements Learner {
     }
 
     @Override
-    public void rearm(double lrFactor, boolean resetOptimizer) {
+    public void rearm(DriftResponse response) {
         if (stopReason != StopReason.NON_FINITE) {
             resume();
         }
         bestWeights = null;
-        if (lrFactor != 1) {
-            config = config.with("learning-rate", Double.toString(config.learningRate() * lrFactor));
+        if (response.lrFactor() != 1) {
+            config = config.with("learning-rate", Double.toString(config.learningRate() * response.lrFactor()));
         }
         for (Trainer member : members) {
-            member.rearm(lrFactor, resetOptimizer);
+            member.rearm(response);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.ensemble.MemberState;
 import dev.eddy.core.prune.Sparsity;
 import java.util.List;
@@ -40,8 +41,8 @@ public interface Learner {
     /** Re-arms a stopped learner (see {@link Trainer#resume()}). */
     void resume();
 
-    /** A drift was detected: re-arms as for a new stream (see {@link Trainer#rearm}). */
-    void rearm(double lrFactor, boolean resetOptimizer);
+    /** A drift was detected: re-arms as {@code response} says, as for a new stream (see {@link Trainer#rearm}). */
+    void rearm(DriftResponse response);
 
     /** Changes a live hyper-parameter ({@link TrainerConfig#LIVE_KEYS}), validated like the configuration. */
     void set(String key, String value);

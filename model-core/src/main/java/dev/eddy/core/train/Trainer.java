@@ -1,5 +1,6 @@
 package dev.eddy.core.train;
 
+import dev.eddy.core.drift.DriftResponse;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.loss.ExampleWeights;
 import dev.eddy.core.loss.Loss;
@@ -84,10 +85,11 @@ public final class Trainer implements Learner {
     /** "EDDT": first four bytes of a training state. */
     static final FormatHeader STATE_HEADER = new FormatHeader("EDDT", "training state", Trainer.STATE_VERSION);
     /**
-     * Format version of {@link #state()}: 2 added the skipped-step counter, 3 the pruning masks (with {@code prune.*}).
-     * {@link #restore} also reads versions 1 (no step was skipped then) and 2 (no pruning then) and refuses any other.
+     * Format version of {@link #state()}: 2 added the skipped-step counter, 3 the pruning masks (with {@code prune.*}),
+     * 4 the step the schedule counts from. {@link #restore} also reads versions 1 (no step was skipped then), 2 (no
+     * pruning then) and 3 (no schedule restarted then) and refuses any other.
      */
-    public static final int STATE_VERSION = 3;
+    public static final int STATE_VERSION = 4;
 
     /**
      * The keys that shape the state {@link #copyOf} copies (the network's arrays, the optimizer's moments, the
@@ -133,6 +135,8 @@ public final class Trainer implements Learner {
     private long skippedSteps;
     /** Steps at creation or at the last {@link #resume()}: the budget counts from here. */
     private long budgetStart;
+    /** The step the learning-rate schedule counts from: 0, or the step of the last drift that restarted it. */
+    private long scheduleStart;
 
     private StopReason stopReason;
     /** Weights at the best evaluation so far (see {@link Architecture#weights}), or null. */
@@ -452,21 +456,27 @@ public final class Trainer implements Learner {
      * A concept drift was detected: training re-arms as for a new stream while the weights stay. A model stopped by
      * early stopping or its step budget resumes (one stopped by the non-finite guard stays stopped: its numbers, not
      * the stream, failed); early stopping forgets its evaluations and best weights; reduce-on-plateau starts afresh (its
-     * reductions undone); the base learning rate is multiplied by {@code lrFactor} ({@code drift.lr-factor}); with
-     * {@code resetOptimizer} the optimizer's moments start from zero. Part of {@link #state()} like every change.
+     * reductions undone); the base learning rate is multiplied by {@code drift.lr-factor}; with {@code
+     * drift.reset-optimizer} the optimizer's moments start from zero; with {@code drift.restart-schedule} the
+     * learning-rate schedule counts its steps from here, lr_t = schedule(t − t_drift) (a warm restart: a decayed rate
+     * is back at its start). Part of {@link #state()} like every change.
      */
-    public void rearm(double lrFactor, boolean resetOptimizer) {
+    @Override
+    public void rearm(DriftResponse response) {
         if (stopReason != StopReason.NON_FINITE) {
             resume();
         }
         bestWeights = null;
         plateau = plateau(config);
         plateauReference = config.learningRate();
-        if (lrFactor != 1) {
-            set("learning-rate", Double.toString(config.learningRate() * lrFactor));
+        if (response.lrFactor() != 1) {
+            set("learning-rate", Double.toString(config.learningRate() * response.lrFactor()));
         }
-        if (resetOptimizer) {
+        if (response.resetOptimizer()) {
             optimizer = optimizer(config);
+        }
+        if (response.restartSchedule()) {
+            scheduleStart = steps;
         }
     }
 
@@ -545,6 +555,7 @@ public final class Trainer implements Learner {
         examplesSeen = other.examplesSeen;
         budgetStart = other.budgetStart;
         skippedSteps = other.skippedSteps;
+        scheduleStart = other.scheduleStart;
         return this;
     }
 
@@ -567,7 +578,7 @@ public final class Trainer implements Learner {
     /** The learning rate the next update will use. */
     public double learningRate() {
         double plateauScale = plateau == null ? 1 : plateau.learningRate() / plateauReference;
-        return schedule.rate(steps) * plateauScale * guard.learningRateScale();
+        return schedule.rate(steps - scheduleStart) * plateauScale * guard.learningRateScale();
     }
 
     /** Optimizer updates made so far (non-finite steps are not updates). */
@@ -674,7 +685,8 @@ public final class Trainer implements Learner {
 
     /**
      * The complete training state: magic "EDDT", format version {@value #STATE_VERSION}, the canonical
-     * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps), network (parameters, batch-norm statistics,
+     * configuration (live changes included), counters (steps, examples seen, budget start, skipped steps, the
+     * schedule's start since version 4), network (parameters, batch-norm statistics,
      * dropout generator), optimizer moments, standardization statistics (the inputs', then with {@code
      * standardize-target} the target's), non-finite guard,
      * reduce-on-plateau and early-stopping state, the best weights, then the pruning masks (with {@code prune.*}).
@@ -690,6 +702,7 @@ public final class Trainer implements Learner {
             out.writeLong(examplesSeen);
             out.writeLong(budgetStart);
             out.writeLong(skippedSteps);
+            out.writeLong(scheduleStart);
             out.writeInt(stopReason == null ? -1 : stopReason.ordinal());
             out.writeDouble(plateauReference);
             network.saveState(out);
@@ -735,6 +748,7 @@ public final class Trainer implements Learner {
             t.examplesSeen = in.readLong();
             t.budgetStart = in.readLong();
             t.skippedSteps = version >= 2 ? in.readLong() : 0;
+            t.scheduleStart = version >= 4 ? in.readLong() : 0;
             int stop = in.readInt();
             t.stopReason = stop < 0 ? null : StopReason.values()[stop];
             t.plateauReference = in.readDouble();

@@ -50,6 +50,10 @@ class TrainerConfigTest {
         badFactor.put("drift.lr-factor", "0");
         assertThatThrownBy(() -> TrainerConfig.fromProperties(badFactor))
                 .hasMessage("drift.lr-factor must be a number > 0, got 0.0");
+        Map<String, String> badRestart = minimal();
+        badRestart.put("drift.restart-schedule", "sometimes");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(badRestart))
+                .hasMessage("drift.restart-schedule must be true or false, got 'sometimes'");
     }
 
     private static Map<String, String> minimal() {

@@ -180,11 +180,14 @@ class WeightedTrainingTest {
         assertThat(restored.state()).isEqualTo(v2);
     }
 
-    /** The version 1 layout of a version 2 state whose skipped-step counter is 0: the counter removed. */
+    /**
+     * The version 1 layout of a current state whose skipped-step counter and schedule start are 0: both removed (the
+     * layout is otherwise the same up to the masks).
+     */
     private static byte[] asVersionOne(byte[] v2) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(v2));
         in.readInt();
-        assertThat(in.readInt()).isEqualTo(Trainer.STATE_VERSION); // from 2 on the layout up to the masks is the same
+        assertThat(in.readInt()).isEqualTo(Trainer.STATE_VERSION);
         int properties = in.readInt();
         for (int i = 0; i < 2 * properties; i++) {
             in.readUTF();
@@ -194,9 +197,10 @@ class WeightedTrainingTest {
         in.readLong(); // budget start
         int counter = v2.length - in.available();
         assertThat(in.readLong()).as("skipped steps").isZero();
-        byte[] v1 = new byte[v2.length - 8];
+        assertThat(in.readLong()).as("schedule start").isZero();
+        byte[] v1 = new byte[v2.length - 16];
         System.arraycopy(v2, 0, v1, 0, counter);
-        System.arraycopy(v2, counter + 8, v1, counter, v2.length - counter - 8);
+        System.arraycopy(v2, counter + 16, v1, counter, v2.length - counter - 16);
         ByteBuffer.wrap(v1).putInt(4, 1);
         return v1;
     }
