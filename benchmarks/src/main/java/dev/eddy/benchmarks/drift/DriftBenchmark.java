@@ -6,8 +6,12 @@ import dev.eddy.evaluate.LearnerResult;
 import dev.eddy.evaluate.LearnerSpec;
 import dev.eddy.evaluate.PrequentialEvaluation;
 import dev.eddy.evaluate.StreamResult;
+import dev.eddy.report.Plots;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,11 +33,12 @@ import java.util.TreeMap;
  *       beside them the default learner with {@code drift.lr-factor=2} (the rate doubles at every detection), at a
  *       learning rate of 0.01, and with a rate decaying from 0.01 as 1/(1 + t/100) (which a drift restarts, {@code
  *       drift.restart-schedule}), with and without: how much of a recovery is the reaction to a drift and how much
- *       the rate;
+ *       the rate; with {@code --plot DIR}, {@code drift-recovery-<generator>.png} in DIR draws the windowed accuracy of
+ *       the decaying-rate and early-stopping learners with and without along the stream;
  *   <li><b>gradual drift</b>: hyperplane's accuracy with and without.
  * </ul>
  *
- * Usage: {@code java -cp benchmarks.jar dev.eddy.benchmarks.drift.DriftBenchmark [--examples N] [--seed S]}.
+ * Usage: {@code java -cp benchmarks.jar dev.eddy.benchmarks.drift.DriftBenchmark [--examples N] [--seed S] [--plot DIR]}.
  */
 public final class DriftBenchmark {
 
@@ -53,19 +58,22 @@ public final class DriftBenchmark {
     public static void main(String[] args) throws IOException {
         long examples = 100_000;
         long seed = 42;
+        Path plots = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--examples" -> examples = Long.parseLong(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--plot" -> plots = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: DriftBenchmark [--examples N] [--seed S]; unknown option " + args[i]);
+                    System.err.println(
+                            "usage: DriftBenchmark [--examples N] [--seed S] [--plot DIR]; unknown option " + args[i]);
                     System.exit(2);
                 }
             }
         }
         long start = System.nanoTime();
         detection(examples, seed);
-        recovery(examples, seed);
+        recovery(examples, seed, plots);
         gradual(examples, seed);
         System.out.printf(Locale.ROOT, "%nwall time %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -161,20 +169,8 @@ public final class DriftBenchmark {
         return threshold == Math.rint(threshold) ? Long.toString((long) threshold) : Double.toString(threshold);
     }
 
-    private static void recovery(long examples, long seed) throws IOException {
-        Map<String, String> stopping = Map.of("early-stopping.enabled", "true", "early-stopping.patience", "5");
-        List<LearnerSpec> learners = List.of(
-                learner("default", Map.of()),
-                learner("default, no drift handling", Map.of("drift.detector", "none")),
-                learner("early stopping", stopping),
-                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")),
-                learner("drift.lr-factor 2", Map.of("drift.lr-factor", "2")),
-                learner("learning rate 0.01", Map.of("learning-rate", "0.01")),
-                learner(
-                        "learning rate 0.01, no drift handling",
-                        Map.of("learning-rate", "0.01", "drift.detector", "none")),
-                learner("decaying rate", DECAYING),
-                learner("decaying rate, no drift handling", with(DECAYING, "drift.detector", "none")));
+    private static void recovery(long examples, long seed, Path plots) throws IOException {
+        List<LearnerSpec> learners = recoveryLearners();
         System.out.println("\n## Recovery (rows after each drift until the windowed accuracy is back within 0.02)\n");
         System.out.println("| generator | learner | mean recovery (rows) | drifts never recovered | accuracy |");
         System.out.println("|---|---|---:|---:|---:|");
@@ -199,7 +195,56 @@ public final class DriftBenchmark {
                         stream.driftPoints().length,
                         l.accuracy());
             }
+            if (plots != null) {
+                Path png = plots.resolve("drift-recovery-" + generator + ".png");
+                recoveryPlot(png, result, PLOTTED);
+                System.err.println("wrote " + png);
+            }
         }
+    }
+
+    /** Each learner of the recovery table, with drift handling and without. */
+    static List<LearnerSpec> recoveryLearners() {
+        Map<String, String> stopping = Map.of("early-stopping.enabled", "true", "early-stopping.patience", "5");
+        return List.of(
+                learner("default", Map.of()),
+                learner("default, no drift handling", Map.of("drift.detector", "none")),
+                learner("early stopping", stopping),
+                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")),
+                learner("drift.lr-factor 2", Map.of("drift.lr-factor", "2")),
+                learner("learning rate 0.01", Map.of("learning-rate", "0.01")),
+                learner(
+                        "learning rate 0.01, no drift handling",
+                        Map.of("learning-rate", "0.01", "drift.detector", "none")),
+                learner("decaying rate", DECAYING),
+                learner("decaying rate, no drift handling", with(DECAYING, "drift.detector", "none")));
+    }
+
+    /** The learners of the recovery plots: each with and without drift handling. */
+    static final List<String> PLOTTED = List.of(
+            "decaying rate", "decaying rate, no drift handling", "early stopping", "early stopping, no drift handling");
+
+    /**
+     * Writes the windowed accuracy of the {@code names} learners of {@code result} along the stream, the generator's
+     * drift points marked.
+     */
+    static void recoveryPlot(Path png, StreamResult result, List<String> names) throws IOException {
+        List<Plots.Series> series = new ArrayList<>();
+        for (String name : names) {
+            LearnerResult l = result.learners().stream()
+                    .filter(r -> r.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no learner named '" + name + "' in the run"));
+            series.add(new Plots.Series(name, l.position(), l.window()));
+        }
+        Plots.Chart chart = Plots.Chart.of(
+                        result.name() + ", with and without drift handling",
+                        "examples",
+                        "windowed accuracy (1,000 examples)")
+                .withMarkers(
+                        Arrays.stream(result.driftPoints()).asDoubleStream().toArray(), "drift points");
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Plots.write(png, chart, series);
     }
 
     /** Rows from the drift at {@code point} until the window is back within the margin, or the segment's length. */

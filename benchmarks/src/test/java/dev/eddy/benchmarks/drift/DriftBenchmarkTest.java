@@ -1,17 +1,66 @@
 package dev.eddy.benchmarks.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.eddy.core.data.stream.Sea;
 import dev.eddy.evaluate.LearnerResult;
+import dev.eddy.evaluate.LearnerSpec;
+import dev.eddy.evaluate.StreamResult;
+import dev.eddy.report.Plots;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DriftBenchmarkTest {
 
     private static LearnerResult windows(double[] position, double[] window) {
-        return new LearnerResult("l", 0, 0, 0, 0, 0, 0, position, window, new long[0]);
+        return windows("l", position, window);
+    }
+
+    private static LearnerResult windows(String name, double[] position, double[] window) {
+        return new LearnerResult(name, 0, 0, 0, 0, 0, 0, position, window, new long[0]);
+    }
+
+    @Test
+    void theRecoveryPlotsDrawLearnersOfTheRecoveryTableWithAndWithoutDriftHandling() {
+        List<String> names = DriftBenchmark.recoveryLearners().stream()
+                .map(LearnerSpec::name)
+                .toList();
+        assertThat(names).containsAll(DriftBenchmark.PLOTTED);
+        for (String plotted : DriftBenchmark.PLOTTED) {
+            String with = plotted.replace(", no drift handling", "");
+            assertThat(DriftBenchmark.PLOTTED).contains(with, with + ", no drift handling");
+        }
+    }
+
+    @Test
+    void theRecoveryPlotIsAPngOfTheNamedLearnersAndRefusesAnUnknownOne(@TempDir Path dir) throws IOException {
+        double[] position = {100, 200, 300, 400};
+        StreamResult result = new StreamResult(
+                "sea",
+                400,
+                "binary",
+                List.of(
+                        windows("with", position, new double[] {0.9, 0.7, 0.88, 0.9}),
+                        windows("without", position, new double[] {0.9, 0.7, 0.75, 0.8})),
+                new long[] {200},
+                1.0);
+        Path png = dir.resolve("plots/drift-recovery-sea.png");
+        DriftBenchmark.recoveryPlot(png, result, List.of("with", "without"));
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(Plots.WIDTH);
+        assertThat(image.getHeight()).isEqualTo(Plots.HEIGHT);
+
+        assertThatThrownBy(() -> DriftBenchmark.recoveryPlot(dir.resolve("x.png"), result, List.of("with", "other")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no learner named 'other' in the run");
     }
 
     @Test
