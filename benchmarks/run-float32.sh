@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The float32 training path side by side with float64 and PyTorch float32 (issue 17, item 3): TrainStepBenchmark with
 # precision=float64 and float32 (the default Java kernel) on the small and large nets at batch 1, 32 and 256 in one
-# JMH run whose JVM has the Vector API (--add-modules jdk.incubator.vector: float32's vector kernels), float32 again in a
+# JMH run whose JVM has the Vector API (--add-modules jdk.incubator.vector: float32's vector rows), float32 again in a
 # JVM without it (the plain loops, what float32 runs without that option), then torch_train_step.py (float32, 2
 # threads) on the same nets; prints per net and batch the examples/s, float32 / float64, float32 / torch and vector
 # rows / loops, with the issue's targets (large at 256: float32 >= 1.5x float64; large at 32: float32 >= 1.5x torch).
@@ -70,7 +70,7 @@ for r in json.load(open(sys.argv[6])):
 torch = json.load(open(sys.argv[2])) if sys.argv[2] else {}
 targets = {("large", 256): ("f32/f64", 1.5), ("large", 32): ("f32/torch", 1.5)}
 print()
-print("float32: with the Vector API (vector kernels); loops: float32 in a JVM without it")
+print("float32: with the Vector API (vector rows); loops: float32 in a JVM without it")
 print(f'{"net":6s} {"batch":>5s} {"float64 ex/s":>13s} {"float32 ex/s":>13s} {"loops ex/s":>11s} {"torch ex/s":>11s} '
       f'{"f32/f64":>8s} {"f32/torch":>9s} {"f32/loops":>9s}  target')
 for net in sys.argv[3].split(","):

@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>A step is what {@link TrainStepBenchmark} times ({@link TrainStep}). Prints both sides' median µs per step and
  * examples/s and the median ratio B / A of examples/s with its quartiles; asserts nothing. In a JVM started with
- * {@code --add-modules jdk.incubator.vector} the float32 kernels of a side (products and rounding) run on vector
- * registers unless its {@code --a-vector-api} / {@code --b-vector-api} is false (read when the side's classes load),
- * so the Vector API and the plain loops compare in one JVM too.
+ * {@code --add-modules jdk.incubator.vector} the float32 products of a side run on vector registers unless its
+ * {@code --a-vector-rows} / {@code --b-vector-rows} is false (read when the side's classes load), so the vector rows
+ * and the plain loops compare in one JVM too.
  */
 @Command(
         name = "train-step-alternation",
@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
                 + " model-core; prints the median ratio of their examples/s.")
 public final class TrainStepAlternation implements Callable<Integer> {
 
-    /** The property of {@code dev.eddy.core.kernel.VectorApi} (package-private there). */
-    static final String VECTOR_API_PROPERTY = "eddy.vector-api";
+    /** The property of {@code dev.eddy.core.kernel.VectorRows} (package-private there). */
+    static final String VECTOR_ROWS_PROPERTY = "eddy.vector-rows";
 
     @Spec
     CommandSpec spec;
@@ -71,18 +71,18 @@ public final class TrainStepAlternation implements Callable<Integer> {
     Path buildB;
 
     @Option(
-            names = "--a-vector-api",
+            names = "--a-vector-rows",
             defaultValue = "true",
             arity = "1",
-            description = "Whether side A's float32 kernels may use the Vector API (${DEFAULT-VALUE}).")
-    boolean vectorApiA;
+            description = "Whether side A's float32 products may use the Vector API (${DEFAULT-VALUE}).")
+    boolean vectorRowsA;
 
     @Option(
-            names = "--b-vector-api",
+            names = "--b-vector-rows",
             defaultValue = "true",
             arity = "1",
-            description = "Whether side B's float32 kernels may use the Vector API (${DEFAULT-VALUE}).")
-    boolean vectorApiB;
+            description = "Whether side B's float32 products may use the Vector API (${DEFAULT-VALUE}).")
+    boolean vectorRowsB;
 
     @Option(
             names = "--blocks",
@@ -116,8 +116,8 @@ public final class TrainStepAlternation implements Callable<Integer> {
                         build + " does not exist: --a-build and --b-build take a model-core classes directory or jar");
             }
         }
-        Side a = side(buildA, precisionA, vectorApiA);
-        Side b = side(buildB, precisionB, vectorApiB);
+        Side a = side(buildA, precisionA, vectorRowsA);
+        Side b = side(buildB, precisionB, vectorRowsB);
         int warmup = Math.max(1, blocks / 4);
         long[] timesA = new long[blocks];
         long[] timesB = new long[blocks];
@@ -159,21 +159,21 @@ public final class TrainStepAlternation implements Callable<Integer> {
                 "%s %-7s %-11s %-40s %,10.0f us/step %,12.0f examples/s%n",
                 name,
                 precision,
-                side.vectorApi() ? "Vector API" : "loops",
+                side.vectorRows() ? "vector rows" : "loops",
                 build == null ? "(this build)" : build.toString(),
                 nanosPerStep / 1e3,
                 batch * 1e9 / nanosPerStep);
     }
 
-    /** One side: its step, and whether its float32 kernels run on vector registers. */
-    record Side(LongSupplier step, boolean vectorApi) {}
+    /** One side: its step, and whether its float products run on vector registers. */
+    record Side(LongSupplier step, boolean vectorRows) {}
 
     /**
      * A {@link TrainStep} in a class loader of its own, with {@code build}'s model-core classes first when given (a
      * {@code model-core/target/classes} directory or a model-core jar, e.g. of an earlier commit built in a worktree),
-     * its float32 kernels on vector registers only when {@code vectorApi} and the JVM has the Vector API.
+     * its float products on vector registers only when {@code vectorRows} and the JVM has the Vector API.
      */
-    Side side(Path build, String precision, boolean vectorApi) throws ReflectiveOperationException, IOException {
+    Side side(Path build, String precision, boolean vectorRows) throws ReflectiveOperationException, IOException {
         List<URL> urls = new ArrayList<>();
         if (build != null) {
             urls.add(build.toUri().toURL());
@@ -183,19 +183,18 @@ public final class TrainStepAlternation implements Callable<Integer> {
         urls.add(
                 TrainStepAlternation.class.getProtectionDomain().getCodeSource().getLocation());
         ClassLoader loader = new EddyFirst(urls.toArray(URL[]::new), TrainStepAlternation.class.getClassLoader());
-        // FloatProduct and Precision read the property once, when they initialize (a build before the vector
-        // kernels has no such class member and always runs loops)
-        String before = System.setProperty(VECTOR_API_PROPERTY, Boolean.toString(vectorApi));
+        // FloatProduct reads the property once, when it initializes (a build before the vector rows has no such
+        // class member and always runs loops)
+        String before = System.setProperty(VECTOR_ROWS_PROPERTY, Boolean.toString(vectorRows));
         boolean vector;
         try {
-            Class.forName(Precision.class.getName(), true, loader);
             Class<?> products = Class.forName(FloatProduct.class.getName(), true, loader);
             vector = vectorRows(products);
         } finally {
             if (before == null) {
-                System.clearProperty(VECTOR_API_PROPERTY);
+                System.clearProperty(VECTOR_ROWS_PROPERTY);
             } else {
-                System.setProperty(VECTOR_API_PROPERTY, before);
+                System.setProperty(VECTOR_ROWS_PROPERTY, before);
             }
         }
         LongSupplier step = (LongSupplier) loader.loadClass(TrainStep.class.getName())

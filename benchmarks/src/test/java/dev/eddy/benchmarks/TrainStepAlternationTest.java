@@ -31,8 +31,8 @@ class TrainStepAlternationTest {
         assertThat(code).isZero();
         assertThat(printed)
                 .contains("small net, batch 32, 4 blocks of 80 steps per side")
-                .containsPattern("A float64 +Vector API +\\(this build\\) +[0-9,.]+ us/step +[0-9,]+ examples/s")
-                .containsPattern("B float32 +Vector API +\\(this build\\)");
+                .containsPattern("A float64 +vector rows +\\(this build\\) +[0-9,.]+ us/step +[0-9,]+ examples/s")
+                .containsPattern("B float32 +vector rows +\\(this build\\)");
         Matcher ratio = Pattern.compile("B / A examples/s: median ([0-9.]+)").matcher(printed);
         assertThat(ratio.find()).as(printed).isTrue();
         assertThat(Double.parseDouble(ratio.group(1))).isPositive().isFinite();
@@ -58,9 +58,10 @@ class TrainStepAlternationTest {
         alternation.batch = 32;
         TrainStepAlternation.Side loops = alternation.side(null, "float32", false);
         TrainStepAlternation.Side vector = alternation.side(null, "float32", true);
-        assertThat(loops.vectorApi()).isFalse();
-        assertThat(vector.vectorApi()).isTrue();
-        assertThat(System.getProperty(TrainStepAlternation.VECTOR_API_PROPERTY)).isNull();
+        assertThat(loops.vectorRows()).isFalse();
+        assertThat(vector.vectorRows()).isTrue();
+        assertThat(System.getProperty(TrainStepAlternation.VECTOR_ROWS_PROPERTY))
+                .isNull();
         assertThat(loops.step().getAsLong()).isPositive();
     }
 

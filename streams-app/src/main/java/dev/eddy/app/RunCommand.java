@@ -35,16 +35,16 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
 
     /**
-     * The line {@code eddy run} prints about the float32 kernels (products, rounding) when a model trains in float32
-     * (null when none does): whether this JVM runs them on vector registers, and how to make it when it does not.
+     * The line {@code eddy run} prints about the float products when a model trains in float32 (null when none
+     * does): whether this JVM runs them on vector registers, and how to make it when it does not.
      */
-    static String float32Kernels(EddyConfig config) {
+    static String float32Products(EddyConfig config) {
         if (config.models().values().stream().noneMatch(m -> m.precision() == Precision.FLOAT32)) {
             return null;
         }
         return FloatProduct.vectorRows()
-                ? "float32 kernels: Vector API"
-                : "float32 kernels: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them on vector"
+                ? "float32 products: vector rows"
+                : "float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them on vector"
                         + " registers, the same bits faster: README, Float32)";
     }
 
@@ -118,7 +118,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("models: " + String.join(", ", config.models().keySet()));
         out.println("routing: " + app.config().routing().name().toLowerCase(Locale.ROOT));
         out.println("matrix kernel: " + MatMul.kernel() + " (-D" + MatMul.KERNEL_PROPERTY + ")");
-        String float32 = float32Kernels(config);
+        String float32 = float32Products(config);
         if (float32 != null) {
             out.println(float32);
         }

@@ -41,12 +41,12 @@ class RunCommandTest {
     @Test
     void aFloat32ModelGetsALineAboutHowItsProductsRun() {
         Map<String, String> model = Map.of("model.m.input-size", "2", "model.m.layers", "1:sigmoid");
-        assertThat(RunCommand.float32Kernels(EddyConfig.of(model))).isNull();
+        assertThat(RunCommand.float32Products(EddyConfig.of(model))).isNull();
         Map<String, String> float32 = new HashMap<>(model);
         float32.put("model.m.precision", "float32");
         // this module's tests run without the Vector API (only model-core's add it)
-        assertThat(RunCommand.float32Kernels(EddyConfig.of(float32)))
-                .isEqualTo("float32 kernels: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them"
+        assertThat(RunCommand.float32Products(EddyConfig.of(float32)))
+                .isEqualTo("float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them"
                         + " on vector registers, the same bits faster: README, Float32)");
     }
 

@@ -26,9 +26,6 @@ public enum Precision {
 
     private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
-    /** The rounding on vector registers when the JVM has the Vector API, else null: see {@link VectorRounding}. */
-    static final VectorRounding VECTOR_ROUNDING = VectorRounding.load();
-
     /** The spelling in configuration and formats: {@code float64} or {@code float32}. */
     public String spelling() {
         return name().toLowerCase(Locale.ROOT);
@@ -50,10 +47,9 @@ public enum Precision {
 
     /**
      * a[i] ← round(a[i]) for i in [0, n): to the nearest float in {@link #FLOAT32}, unchanged in {@link #FLOAT64}.
-     * With the Vector API ({@link VectorRounding}) a vector at a time; without it the values go through a per-thread
-     * float buffer, {@value #CHUNK} at a time, one loop converting to float and one back: the same casts as a[i] =
-     * (float) a[i], which C2 compiles to a chain of dependent scalar conversions (about 1.4 ns an element, measured),
-     * where the two separate loops take about a third of that.
+     * The values go through a per-thread float buffer, {@value #CHUNK} at a time, one loop converting to float and one
+     * back: the same casts as a[i] = (float) a[i], which C2 compiles to a chain of dependent scalar conversions
+     * (about 1.4 ns an element, measured), where the two separate loops take about a third of that.
      */
     public void round(double[] a, int n) {
         round(a, 0, n);
@@ -64,17 +60,11 @@ public enum Precision {
      * ({@link TwoThreads}).
      */
     public void round(double[] a, int from, int to) {
-        if (this == FLOAT32) {
-            roundFloats(a, from, to, VECTOR_ROUNDING);
+        if (this != FLOAT32) {
+            return;
         }
-    }
-
-    /** {@link #FLOAT32}'s rounding of [from, to) with {@code vector}, or the plain loops when it is null. */
-    static void roundFloats(double[] a, int from, int to, VectorRounding vector) {
         if (TwoThreads.splits(to - from)) {
-            TwoThreads.run(to - from, CHUNK, (c0, c1) -> roundFloats(a, from + c0, from + c1, vector));
-        } else if (vector != null) {
-            vector.round(a, from, to);
+            TwoThreads.run(to - from, CHUNK, (c0, c1) -> roundFloats(a, from + c0, from + c1));
         } else {
             roundFloats(a, from, to);
         }

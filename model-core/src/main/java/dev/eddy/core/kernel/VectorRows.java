@@ -2,10 +2,14 @@ package dev.eddy.core.kernel;
 
 /**
  * The inner loop of {@link FloatProduct} on vector registers, when the JVM runs with the incubating Vector API
- * ({@code PanamaRows}, see {@link VectorApi}). It computes every output element by
+ * ({@code --add-modules jdk.incubator.vector}): {@code PanamaRows}, compiled apart from the rest of model-core
+ * (see its pom) and loaded by {@link #load} only when that module is present. It computes every output element by
  * the same float fused multiply-add chain as the plain loops, so a product has the same bits with it or without it.
  */
 interface VectorRows {
+
+    /** The property that turns the vector rows off ({@code -Deddy.vector-rows=false}): the plain loops run. */
+    String PROPERTY = "eddy.vector-rows";
 
     /**
      * acc[i − b0] ← fma<sub>f</sub>(X<sub>i,p1−1</sub>, y[p1−1], … fma<sub>f</sub>(X<sub>i,p0</sub>, y[p0],
@@ -35,8 +39,21 @@ interface VectorRows {
      */
     int wideColumns();
 
-    /** The vector rows, or null (the plain loops) when the JVM runs without the Vector API (see {@link VectorApi}). */
+    /**
+     * The vector rows, or null (the plain loops) when the module {@code jdk.incubator.vector} is not in the boot
+     * layer or {@value #PROPERTY} is {@code false}.
+     */
     static VectorRows load() {
-        return VectorApi.load(VectorRows.class, "PanamaRows");
+        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (VectorRows) Class.forName(VectorRows.class.getPackageName() + ".PanamaRows")
+                    .getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("the Vector API kernel of model-core cannot be loaded", e);
+        }
     }
 }

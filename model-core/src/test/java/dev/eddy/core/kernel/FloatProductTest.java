@@ -35,6 +35,23 @@ class FloatProductTest {
         assertThat(FloatProduct.VECTOR_ROWS).isNotNull();
     }
 
+    @Test
+    void theVectorRowsCanBeTurnedOff() {
+        String before = System.getProperty(VectorRows.PROPERTY);
+        try {
+            System.setProperty(VectorRows.PROPERTY, "false");
+            assertThat(VectorRows.load()).isNull();
+            System.setProperty(VectorRows.PROPERTY, "true");
+            assertThat(VectorRows.load()).isNotNull();
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorRows.PROPERTY);
+            } else {
+                System.setProperty(VectorRows.PROPERTY, before);
+            }
+        }
+    }
+
     /** A [rows×cols] matrix of random floats (stored as doubles), some exactly 0. */
     private static DMatrixRMaj floats(int rows, int cols, Random random) {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
