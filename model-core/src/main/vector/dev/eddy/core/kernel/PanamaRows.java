@@ -11,6 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * output element's chain in ascending p ({@link FloatVector#fma} rounds once, as {@link Math#fma}), so the bits are
  * those of the plain loops.
  *
+ * <p>The only Vector API code of model-core, on purpose: with float vectors of a second shape in the JVM (a 256-bit
+ * rounding kernel was tried), C2 of JDK 17 stopped intrinsifying these calls in the train step, every vector became a
+ * heap object and float32 ran at a third of the loops' speed (README, Float32).
+ *
  * <p>Compiled in its own execution of the compiler ({@code --add-modules jdk.incubator.vector}, without lint: javac
  * 17 warns about any use of an incubating module and has no lint key for that warning alone) and loaded only by
  * {@link VectorRows#load}.
