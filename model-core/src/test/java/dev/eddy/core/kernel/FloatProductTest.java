@@ -3,6 +3,7 @@ package dev.eddy.core.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.ejml.data.DMatrixRMaj;
@@ -33,6 +34,35 @@ class FloatProductTest {
     void theseTestsRunTheVectorRows() {
         // surefire starts the tests with --add-modules jdk.incubator.vector (model-core's pom)
         assertThat(FloatProduct.VECTOR_ROWS).isNotNull();
+    }
+
+    /**
+     * Once C2 has compiled them, the vector rows allocate nothing: their vectors live in registers. When C2 cannot
+     * intrinsify the Vector API calls (a vector whose exact type it lost, e.g. with float vectors of a second shape in
+     * the JVM), every vector is a heap object and the product runs at a fraction of the loops' speed; this catches it.
+     * Rounds of 200 products until one allocates under 64 bytes a product, for at most 60 s.
+     */
+    @Test
+    void theVectorRowsAllocateNothingOnceCompiled() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Random random = new Random(8);
+        // 64 output columns: whole groups of rows times two vectors of up to 16 lanes (see PanamaRows)
+        DMatrixRMaj a = floats(16, 64, random);
+        DMatrixRMaj b = floats(64, 64, random);
+        DMatrixRMaj bias = floats(1, 64, random);
+        DMatrixRMaj c = new DMatrixRMaj(16, 64);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long perProduct;
+        do {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                FloatProduct.abPlusBias(a, b, bias, c, FloatProduct.VECTOR_ROWS);
+            }
+            perProduct = (threads.getCurrentThreadAllocatedBytes() - before) / 200;
+        } while (perProduct >= 64 && System.nanoTime() < deadline);
+        assertThat(perProduct)
+                .as("bytes allocated per product by the vector rows")
+                .isLessThan(64);
     }
 
     @Test
