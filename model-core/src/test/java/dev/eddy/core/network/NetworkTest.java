@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.init.Initializer;
 import dev.eddy.core.init.Xoshiro256;
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.BatchNormalization;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.layer.KernelPenalty;
@@ -197,6 +198,42 @@ class NetworkTest {
         assertThat(allocated)
                 .as("bytes allocated by 1000 forward/backward passes")
                 .isLessThan(64 * 1024);
+    }
+
+    /**
+     * A float32 training step (forward, backward, Adam with its rounding) with products wide enough for the vector
+     * rows allocates nothing once compiled: with any other Vector API code beside them that costs C2 their exact
+     * types (a rounding kernel on 256-bit float vectors did: tested with it), every vector is a heap object, 8 MB a step here.
+     * Rounds of 50 steps until one allocates under 1 KB a step, for at most 60 s.
+     */
+    @Test
+    void float32TrainingStepsDoNotAllocate() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Network net = Network.build(
+                new NetworkSpec(
+                        64,
+                        List.of(
+                                LayerSpec.dense(128, Activations.create("relu")),
+                                LayerSpec.dense(64, Activations.create("relu")),
+                                LayerSpec.dense(3, Activations.create("softmax"))),
+                        KernelPenalty.NONE,
+                        Precision.FLOAT32),
+                3L);
+        Xoshiro256 rng = new Xoshiro256(9L);
+        DMatrixRMaj x = NetworkGradientCheckTest.randomMatrix(32, 64, rng);
+        DMatrixRMaj y = NetworkGradientCheckTest.targets("categorical_crossentropy", 32, 3, rng);
+        Optimizer adam = new Adam(0.9, 0.999, 1e-8, false);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long perStep;
+        do {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                net.computeGradients(x, y, CCE);
+                adam.step(net.parameters(), 1e-3, Precision.FLOAT32);
+            }
+            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
+        } while (perStep >= 1024 && System.nanoTime() < deadline);
+        assertThat(perStep).as("bytes allocated per float32 training step").isLessThan(1024);
     }
 
     @Test
