@@ -203,8 +203,8 @@ class NetworkTest {
     /**
      * A float32 training step (forward, backward, Adam with its rounding) with products wide enough for the vector
      * rows allocates nothing once compiled: with any other Vector API code beside them that costs C2 their exact
-     * types (a rounding kernel on 256-bit float vectors did: tested with it), every vector is a heap object, 8 MB a step here.
-     * Rounds of 50 steps until one allocates under 1 KB a step, for at most 60 s.
+     * types (a rounding kernel on 256-bit float vectors did: tested with it), every vector is a heap object, 8 MB a
+     * step here. Rounds of 50 steps until one allocates under 1 KB a step, for at most 60 s.
      */
     @Test
     void float32TrainingStepsDoNotAllocate() {
