@@ -53,6 +53,10 @@ public final class DriftBenchmark {
             "schedule.decay-steps", "100",
             "schedule.power", "1");
 
+    /** The learners of the recovery plots: each with and without drift handling. */
+    static final List<String> PLOTTED = List.of(
+            "decaying rate", "decaying rate, no drift handling", "early stopping", "early stopping, no drift handling");
+
     private DriftBenchmark() {}
 
     public static void main(String[] args) throws IOException {
@@ -219,10 +223,6 @@ public final class DriftBenchmark {
                 learner("decaying rate", DECAYING),
                 learner("decaying rate, no drift handling", with(DECAYING, "drift.detector", "none")));
     }
-
-    /** The learners of the recovery plots: each with and without drift handling. */
-    static final List<String> PLOTTED = List.of(
-            "decaying rate", "decaying rate, no drift handling", "early stopping", "early stopping, no drift handling");
 
     /**
      * Writes the windowed accuracy of the {@code names} learners of {@code result} along the stream, the generator's

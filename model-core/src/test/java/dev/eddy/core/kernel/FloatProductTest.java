@@ -3,7 +3,6 @@ package dev.eddy.core.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.ejml.data.DMatrixRMaj;
@@ -44,22 +43,14 @@ class FloatProductTest {
      */
     @Test
     void theVectorRowsAllocateNothingOnceCompiled() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Random random = new Random(8);
         // 64 output columns: whole groups of rows times two vectors of up to 16 lanes (see PanamaRows)
         DMatrixRMaj a = floats(16, 64, random);
         DMatrixRMaj b = floats(64, 64, random);
         DMatrixRMaj bias = floats(1, 64, random);
         DMatrixRMaj c = new DMatrixRMaj(16, 64);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        long perProduct;
-        do {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 200; i++) {
-                FloatProduct.abPlusBias(a, b, bias, c, FloatProduct.VECTOR_ROWS);
-            }
-            perProduct = (threads.getCurrentThreadAllocatedBytes() - before) / 200;
-        } while (perProduct >= 64 && System.nanoTime() < deadline);
+        long perProduct = SettledAllocation.bytesPerCall(
+                200, 64, () -> FloatProduct.abPlusBias(a, b, bias, c, FloatProduct.VECTOR_ROWS));
         assertThat(perProduct)
                 .as("bytes allocated per product by the vector rows")
                 .isLessThan(64);

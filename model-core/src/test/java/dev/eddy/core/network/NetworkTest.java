@@ -8,6 +8,7 @@ import dev.eddy.core.activation.Activations;
 import dev.eddy.core.init.Initializer;
 import dev.eddy.core.init.Xoshiro256;
 import dev.eddy.core.kernel.Precision;
+import dev.eddy.core.kernel.SettledAllocation;
 import dev.eddy.core.layer.BatchNormalization;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.layer.KernelPenalty;
@@ -208,7 +209,6 @@ class NetworkTest {
      */
     @Test
     void float32TrainingStepsDoNotAllocate() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Network net = Network.build(
                 new NetworkSpec(
                         64,
@@ -223,16 +223,10 @@ class NetworkTest {
         DMatrixRMaj x = NetworkGradientCheckTest.randomMatrix(32, 64, rng);
         DMatrixRMaj y = NetworkGradientCheckTest.targets("categorical_crossentropy", 32, 3, rng);
         Optimizer adam = new Adam(0.9, 0.999, 1e-8, false);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        long perStep;
-        do {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 50; i++) {
-                net.computeGradients(x, y, CCE);
-                adam.step(net.parameters(), 1e-3, Precision.FLOAT32);
-            }
-            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
-        } while (perStep >= 1024 && System.nanoTime() < deadline);
+        long perStep = SettledAllocation.bytesPerCall(50, 1024, () -> {
+            net.computeGradients(x, y, CCE);
+            adam.step(net.parameters(), 1e-3, Precision.FLOAT32);
+        });
         assertThat(perStep).as("bytes allocated per float32 training step").isLessThan(1024);
     }
 
