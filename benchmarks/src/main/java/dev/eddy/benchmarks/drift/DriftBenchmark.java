@@ -53,6 +53,10 @@ public final class DriftBenchmark {
             "schedule.decay-steps", "100",
             "schedule.power", "1");
 
+    /** Early stopping within a concept: paused after 5 evaluations without improvement, re-armed by a drift. */
+    private static final Map<String, String> STOPPING =
+            Map.of("early-stopping.enabled", "true", "early-stopping.patience", "5");
+
     /** The learners of the recovery plots: each with and without drift handling. */
     static final List<String> PLOTTED = List.of(
             "decaying rate", "decaying rate, no drift handling", "early stopping", "early stopping, no drift handling");
@@ -100,6 +104,8 @@ public final class DriftBenchmark {
         }
         // what the detector sees depends on how fast the network relearns: the same ADWIN under a decaying rate
         learners.add(learner("adwin, decaying rate", with(DECAYING, "drift.challenger", "none")));
+        // and under early stopping: a paused model does not relearn, so a switch shows in its errors until detected
+        learners.add(learner("adwin, early stopping", with(STOPPING, "drift.challenger", "none")));
         System.out.println(
                 "## Detection (default network unless named, drift.challenger=none; abrupt drift every 10,000)\n");
         System.out.println(
@@ -209,12 +215,11 @@ public final class DriftBenchmark {
 
     /** Each learner of the recovery table, with drift handling and without. */
     static List<LearnerSpec> recoveryLearners() {
-        Map<String, String> stopping = Map.of("early-stopping.enabled", "true", "early-stopping.patience", "5");
         return List.of(
                 learner("default", Map.of()),
                 learner("default, no drift handling", Map.of("drift.detector", "none")),
-                learner("early stopping", stopping),
-                learner("early stopping, no drift handling", with(stopping, "drift.detector", "none")),
+                learner("early stopping", STOPPING),
+                learner("early stopping, no drift handling", with(STOPPING, "drift.detector", "none")),
                 learner("drift.lr-factor 2", Map.of("drift.lr-factor", "2")),
                 learner("learning rate 0.01", Map.of("learning-rate", "0.01")),
                 learner(
