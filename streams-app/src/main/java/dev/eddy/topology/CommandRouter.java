@@ -19,8 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer. A command to a
  * search's trial ({@code resume <id>~tNN}, {@code set <id>~tNN key value}) goes to the task of {@code <id>}.
  *
- * <p>With {@code routing=direct} on input of several partitions ({@link ModelPartitions}) a command reaches every
- * partition whose task trains one of its models, whatever its key: it is applied here to this task's models and
+ * <p>With {@code routing=direct} on input of several partitions ({@link TrialPlacement}) a command reaches every
+ * partition whose task trains one of its models or trials, whatever its key: it is applied here to this task's models and
  * copied once to each other such partition ({@link FanOutTopic}), whose router ({@code fannedOut}) applies it to its
  * own models and writes no dead letters (the task that read the original wrote them; the checks are pure).
  */
@@ -28,19 +28,19 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
 
     private final SortedMap<String, TrainerConfig> models;
     private final SortedMap<String, SearchConfig> searches;
-    private final ModelPartitions partitions;
+    private final TrialPlacement placement;
     private final boolean fannedOut;
     private final TrainingListener listener;
     private ProcessorContext<String, Routed> context;
 
     /**
-     * @param partitions where the models train ({@link ModelPartitions#ONE}: all in this task)
+     * @param placement where the models and trials train ({@link TrialPlacement#ONE}: all in this task)
      * @param fannedOut whether it routes the copies of the fan-out topic rather than the commands topic's records
      */
-    CommandRouter(EddyConfig config, ModelPartitions partitions, boolean fannedOut, TrainingListener listener) {
+    CommandRouter(EddyConfig config, TrialPlacement placement, boolean fannedOut, TrainingListener listener) {
         this.models = config.models();
         this.searches = config.searches();
-        this.partitions = partitions;
+        this.placement = placement;
         this.fannedOut = fannedOut;
         this.listener = listener;
     }
@@ -69,9 +69,9 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         int here = context.taskId().partition();
         SortedSet<Integer> elsewhere = new TreeSet<>();
         for (String target : targets) {
-            // A search's trial <id>~tNN trains in the task of <id>.
+            // A search's trial <id>~tNN trains in the task of <id>, or of its partition when the search spreads.
             String modelId = SearchTraining.modelOf(target);
-            boolean local = partitions.trainsIn(modelId, here);
+            boolean local = placement.trainsIn(target, here);
             if (fannedOut && !local) {
                 continue; // that partition's task got its own copy
             }
@@ -80,16 +80,20 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                 if (!fannedOut) {
                     DeadLetters.forward(context, listener, record, DeadLetterReason.BAD_COMMAND, problem, modelId);
                 }
-            } else if (local) {
+                continue;
+            }
+            if (local) {
                 context.forward(new Record<String, Routed>(
                         modelId,
                         new TrainerInput.Command(command.forModel(target)),
                         record.timestamp(),
                         new RecordHeaders()));
-            } else {
-                elsewhere.add(partitions.of(modelId));
+            }
+            if (!fannedOut && placement.partitions().partitioned()) {
+                elsewhere.addAll(placement.partitionsOf(target));
             }
         }
+        elsewhere.remove(here);
         for (int partition : elsewhere) {
             context.forward(new Record<String, Routed>(
                     null,

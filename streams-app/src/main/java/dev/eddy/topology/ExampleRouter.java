@@ -27,7 +27,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>With {@code routing=direct} on input of several partitions ({@link ModelPartitions}) a model trains in the task
  * of its own partition: an example that names a model must be keyed by that model id (else it is a {@code wrong-key}
  * dead letter), and an example for every model is trained here by this task's models and copied once to each other
- * partition that hosts a model accepting it ({@link FanOutTopic}). A router of those copies ({@code fannedOut}) routes
+ * partition that hosts a model accepting it ({@link FanOutTopic}); the partitions hosting trials of a spread search
+ * ({@link TrialPlacement}) get a copy of each example of its model the same way. A router of those copies ({@code fannedOut}) routes
  * them to its own task's models only, and writes no dead letters: the task that read the original wrote them, and the
  * checks are a pure function of the example and the model's configuration, so they reject the same models here.
  */
@@ -46,22 +47,18 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
     private final HoldoutSplit split;
     private final Source source;
     private final String topic;
-    private final ModelPartitions partitions;
+    private final TrialPlacement placement;
     private final boolean fannedOut;
     private final TrainingListener listener;
     private final AvroSerde<Example> serde = AvroSerdes.examples();
     private ProcessorContext<String, Routed> context;
 
     /**
-     * @param partitions where the models train ({@link ModelPartitions#ONE}: all in this task)
+     * @param placement where the models and trials train ({@link TrialPlacement#ONE}: all in this task)
      * @param fannedOut whether it routes the copies of the fan-out topic rather than the records of {@code source}
      */
     ExampleRouter(
-            EddyConfig config,
-            Source source,
-            ModelPartitions partitions,
-            boolean fannedOut,
-            TrainingListener listener) {
+            EddyConfig config, Source source, TrialPlacement placement, boolean fannedOut, TrainingListener listener) {
         this.models = config.models();
         this.modelIds = List.copyOf(models.keySet());
         this.split = new HoldoutSplit(config.holdoutMode() == HoldoutMode.SPLIT ? config.holdoutFraction() : 0);
@@ -69,7 +66,7 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
         this.topic = source == Source.EXAMPLES
                 ? config.topics().examples()
                 : config.topics().holdout();
-        this.partitions = partitions;
+        this.placement = placement;
         this.fannedOut = fannedOut;
         this.listener = listener;
     }
@@ -103,7 +100,7 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
                     named);
             return;
         }
-        if (named != null && partitions.partitioned() && !fannedOut) {
+        if (named != null && placement.partitions().partitioned() && !fannedOut) {
             String wrong = wrongKey(record, named);
             if (wrong != null) {
                 DeadLetters.forward(context, listener, record, DeadLetterReason.WRONG_KEY, wrong, named);
@@ -115,7 +112,7 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
         int here = context.taskId().partition();
         SortedSet<Integer> elsewhere = new TreeSet<>();
         for (String modelId : named == null ? modelIds : List.of(named)) {
-            boolean local = partitions.trainsIn(modelId, here);
+            boolean local = placement.trainsIn(modelId, here);
             if (fannedOut && !local) {
                 continue; // that partition's task got its own copy
             }
@@ -124,12 +121,16 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
                 if (!fannedOut) {
                     DeadLetters.forward(context, listener, record, failure.reason(), failure.detail(), modelId);
                 }
-            } else if (local) {
+                continue;
+            }
+            if (local) {
                 context.forward(new Record<String, Routed>(modelId, input, record.timestamp(), new RecordHeaders()));
-            } else {
-                elsewhere.add(partitions.of(modelId));
+            }
+            if (!fannedOut && placement.partitions().partitioned()) {
+                elsewhere.addAll(placement.partitionsOf(modelId));
             }
         }
+        elsewhere.remove(here);
         FanOutTopic.Source copies = source == Source.HOLDOUT ? FanOutTopic.Source.HOLDOUT : FanOutTopic.Source.EXAMPLES;
         for (int partition : elsewhere) {
             context.forward(new Record<String, Routed>(
@@ -143,13 +144,14 @@ final class ExampleRouter implements Processor<byte[], byte[], String, Routed> {
         if (record.key() == null || !Arrays.equals(record.key(), modelId.getBytes(StandardCharsets.UTF_8))) {
             return "the example names model '" + modelId + "' but its key is "
                     + (record.key() == null ? "null" : "'" + new String(record.key(), StandardCharsets.UTF_8) + "'")
-                    + "; with routing=direct on " + partitions.count() + " partitions an example naming a model"
+                    + "; with routing=direct on " + placement.partitions().count()
+                    + " partitions an example naming a model"
                     + " must be keyed by the model id (or use routing=repartition)";
         }
-        if (partitions.of(modelId) != partition) {
+        if (placement.home(modelId) != partition) {
             return "the example keyed '" + modelId + "' is in partition " + partition + ", but model '" + modelId
-                    + "' trains in partition " + partitions.of(modelId) + " (murmur2 of the key mod "
-                    + partitions.count() + ", Kafka's default partitioner)";
+                    + "' trains in partition " + placement.home(modelId) + " (murmur2 of the key mod "
+                    + placement.partitions().count() + ", Kafka's default partitioner)";
         }
         return null;
     }

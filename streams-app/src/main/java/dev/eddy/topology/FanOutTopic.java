@@ -15,7 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>A fan-out record: key = the partition it is for (int32), value = the original record's value unchanged, and
  * for a record of the holdout or commands topic the header {@value #SOURCE} ({@code holdout}, {@code commands}); a
- * record without it comes from the examples topic.
+ * record without it comes from the examples topic. The trainers of a spread search ({@link TrialPlacement}) write
+ * their {@link SearchMessage}s to it too, with the header {@code search}.
  */
 public final class FanOutTopic {
 
@@ -28,7 +29,9 @@ public final class FanOutTopic {
     enum Source {
         EXAMPLES,
         HOLDOUT,
-        COMMANDS;
+        COMMANDS,
+        /** Not an input topic: a message between the tasks of a spread search ({@link SearchMessage}). */
+        SEARCH;
 
         /** The headers of a copy from this source: none for the examples topic, to keep the copy small. */
         Headers headers() {

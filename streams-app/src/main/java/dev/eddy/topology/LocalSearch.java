@@ -46,6 +46,7 @@ public final class LocalSearch {
                 TrainingListener.NONE,
                 record -> {},
                 events::add,
+                SearchTraining.Placement.HERE,
                 System.currentTimeMillis());
     }
 

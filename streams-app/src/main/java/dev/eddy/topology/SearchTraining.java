@@ -8,15 +8,15 @@ import dev.eddy.core.search.Pbt;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.search.Zoom;
-import dev.eddy.core.train.Evaluation;
-import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingEvent;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -34,6 +34,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
@@ -95,8 +96,21 @@ public final class SearchTraining implements TaskTraining {
     /** What every trial shares with a model trained alone (the application's keys). */
     record TrialSettings(int holdoutSize, long snapshotEvery, boolean prequential, int prequentialWindow) {}
 
+    /**
+     * Where the trials train ({@link TrialPlacement}): in this task, the one of partition {@code partition}, or, for
+     * a spread search, each in the task of its host, which {@code send} reaches through the fan-out topic.
+     */
+    record Placement(TrialPlacement placement, int partition, BiConsumer<Integer, SearchMessage> send) {
+
+        /** Every trial in this task. */
+        static final Placement HERE = new Placement(TrialPlacement.ONE, 0, (p, m) -> {});
+    }
+
     private static final String TAG = "search";
-    private static final int VERSION = 1;
+    /** Version 2 adds whether the trials are spread, and per trial its epoch and last reported status. */
+    private static final int VERSION = 2;
+
+    private static final ModelStatusSerde STATUS = new ModelStatusSerde();
 
     private final String modelId;
     private final SearchConfig search;
@@ -106,6 +120,10 @@ public final class SearchTraining implements TaskTraining {
     private final TrainingListener listener;
     private final Consumer<SpecificRecord> out;
     private final Consumer<Event> decisions;
+    private final Placement where;
+    /** Per trial, whether it trains in this task (else in its host's, which reports to this one). */
+    private final boolean[] local;
+
     private final boolean maximize;
     private final boolean regression;
 
@@ -115,10 +133,14 @@ public final class SearchTraining implements TaskTraining {
     private TrialSearch strategy;
     private Champion champion;
     private final ModelTraining[] trials;
-    private final TrialMetrics[] metrics;
+    private final TrialFigures[] metrics;
     private final long[] trained;
     /** Per trial, examples trained since the search was last (re)opened: what the strategy's milestones count. */
     private final long[] sinceOpen;
+    /** Per trial, how often its example count restarted ({@link SearchMessage}); reports of another epoch are stale. */
+    private final int[] epochs;
+    /** Per trial trained elsewhere, its status at its last report, null before the first. */
+    private final byte[][] reported;
 
     private long rows;
     /** The version of the last snapshot published under {@code <id>}, −1 for none. */
@@ -136,6 +158,7 @@ public final class SearchTraining implements TaskTraining {
      *     serves), every other trial's under the trial's id, and {@code <id>}'s snapshots
      * @param out receives {@code <id>}'s snapshots and every metrics record (trials' under their ids)
      * @param decisions hears every decision as it is taken
+     * @param where where the trials train
      * @throws IllegalArgumentException when {@code search.metric} is a holdout metric that the model's task does not
      *     have, or the stored search state is not one of this search
      */
@@ -148,6 +171,7 @@ public final class SearchTraining implements TaskTraining {
             TrainingListener listener,
             Consumer<SpecificRecord> out,
             Consumer<Event> decisions,
+            Placement where,
             long nowMs) {
         List<SortedMap<String, String>> initial = search.initialTrials();
         this.regression = !configOf.apply(initial.get(0)).classification();
@@ -160,15 +184,23 @@ public final class SearchTraining implements TaskTraining {
         this.listener = listener;
         this.out = out;
         this.decisions = decisions;
+        this.where = where;
         this.maximize = search.maximize(regression);
         this.nowMs = nowMs;
         this.configs = new ArrayList<>(initial);
         this.strategy = TrialSearch.of(search, maximize);
         this.champion = new Champion(search.trials(), search.switchMargin(), maximize);
         this.trials = new ModelTraining[search.trials()];
-        this.metrics = new TrialMetrics[search.trials()];
+        this.metrics = new TrialFigures[search.trials()];
         this.trained = new long[search.trials()];
         this.sinceOpen = new long[search.trials()];
+        this.epochs = new int[search.trials()];
+        this.reported = new byte[search.trials()][];
+        this.local = new boolean[search.trials()];
+        for (int t = 0; t < local.length; t++) {
+            local[t] = where.placement().host(modelId, t) == where.partition()
+                    || !where.placement().spreads(modelId);
+        }
         byte[] stored = stores.trainerState().get(stateKey());
         if (stored != null) {
             restore(stored);
@@ -178,9 +210,9 @@ public final class SearchTraining implements TaskTraining {
         }
         for (int t = 0; t < trials.length; t++) {
             if (metrics[t] == null) {
-                metrics[t] = new TrialMetrics(t);
+                metrics[t] = figures(t);
             }
-            trials[t] = open(t);
+            trials[t] = local[t] ? open(t) : null;
         }
         if (stored == null) {
             updateChampion();
@@ -196,6 +228,11 @@ public final class SearchTraining implements TaskTraining {
     /** The model an id belongs to: {@code <id>} for a trial id {@code <id>~tNN}, else the id itself. */
     public static String modelOf(String id) {
         return id.split("~", 2)[0];
+    }
+
+    private TrialFigures figures(int t) {
+        return new TrialFigures(
+                modelId, trialId(modelId, t), search.metric(), () -> champion.champion() == t, listener);
     }
 
     private ModelTraining open(int t) {
@@ -222,16 +259,21 @@ public final class SearchTraining implements TaskTraining {
             if (!(record instanceof ModelSnapshot snapshot)) {
                 out.accept(record);
             } else if (t == champion.champion()) {
-                servedVersion++;
-                out.accept(ModelSnapshot.newBuilder(snapshot)
-                        .setModelId(modelId)
-                        .setVersion(servedVersion)
-                        .setTrial(trialId(modelId, t))
-                        .setTrialConfig(new HashMap<>(configs.get(t)))
-                        .build());
-                listener.onSnapshot(modelId, servedVersion, snapshot.getReason());
+                serve(snapshot, t);
             }
         };
+    }
+
+    /** Publishes the champion {@code t}'s snapshot under {@code <id>}'s next version. */
+    private void serve(ModelSnapshot snapshot, int t) {
+        servedVersion++;
+        out.accept(ModelSnapshot.newBuilder(snapshot)
+                .setModelId(modelId)
+                .setVersion(servedVersion)
+                .setTrial(trialId(modelId, t))
+                .setTrialConfig(new HashMap<>(configs.get(t)))
+                .build());
+        listener.onSnapshot(modelId, servedVersion, snapshot.getReason());
     }
 
     @Override
@@ -249,7 +291,7 @@ public final class SearchTraining implements TaskTraining {
     private ExampleCheck.Failure take(Example example, boolean training) {
         rows++;
         for (int t = 0; t < trials.length; t++) {
-            if (strategy.live(t)) {
+            if (strategy.live(t) && local[t]) {
                 ExampleCheck.Failure misfit = training ? trials[t].train(example, nowMs) : trials[t].holdout(example);
                 if (misfit != null) {
                     // Trials share the model's input, so a misfit is the first live trial's, before any trained.
@@ -292,8 +334,14 @@ public final class SearchTraining implements TaskTraining {
             String where = "rung " + d.rung() + " at " + sinceOpen[t] + " examples";
             switch (d.action()) {
                 case CONTINUE -> {}
-                case PRUNE -> decided(t, "search-prune", where);
-                case PROMOTE -> decided(t, "search-promote", where);
+                case PRUNE -> {
+                    tell(t, SearchMessage.Kind.PAUSE);
+                    decided(t, "search-prune", where);
+                }
+                case PROMOTE -> {
+                    tell(t, SearchMessage.Kind.RESUME);
+                    decided(t, "search-promote", where);
+                }
                 case COMPLETE -> decided(t, "search-complete", where);
                 case RESAMPLE -> {
                     resample(t, ((Zoom) strategy).config(t));
@@ -322,6 +370,10 @@ public final class SearchTraining implements TaskTraining {
     private void reopen() {
         strategy = TrialSearch.of(search, maximize);
         Arrays.fill(sinceOpen, 0);
+        for (int t = 0; t < trials.length; t++) {
+            epochs[t]++;
+            tell(t, SearchMessage.Kind.REOPEN);
+        }
         decided(champion.champion(), "search-reopen", "the champion's drift detector fired");
     }
 
@@ -330,11 +382,59 @@ public final class SearchTraining implements TaskTraining {
      * milestone count from zero (a resampled champion has a NaN metric, so the next champion update replaces it).
      */
     private void resample(int t, SortedMap<String, String> config) {
-        trials[t].forget();
         configs.set(t, config);
-        metrics[t] = new TrialMetrics(t);
-        trials[t] = open(t);
+        metrics[t] = figures(t);
+        if (local[t]) {
+            trials[t].forget();
+            trials[t] = open(t);
+        } else {
+            reported[t] = null; // its host resamples it on the same command
+        }
         sinceOpen[t] = 0;
+    }
+
+    /** Tells a trial's host what was decided for it; nothing for a trial of this task, which acts on it here. */
+    private void tell(int t, SearchMessage.Kind kind) {
+        if (!local[t]) {
+            where.send()
+                    .accept(
+                            where.placement().host(modelId, t),
+                            new SearchMessage.Decision(modelId, t, epochs[t], kind));
+        }
+    }
+
+    /**
+     * A message from a trial's host: a report (of the current epoch) sets the trial's figures and counts, and the
+     * strategy and the champion decide as after an example of this task ({@link #decide}); a relayed snapshot of the
+     * champion is published under {@code <id>} ({@link #serve(ModelSnapshot, int)}), one of a trial that is no longer
+     * champion is dropped.
+     */
+    @Override
+    public void receive(SearchMessage message) {
+        int t = message.trial();
+        if (t < 0 || t >= trials.length || local[t]) {
+            return; // not a trial this search hosts elsewhere: a message of another configuration
+        }
+        if (message instanceof SearchMessage.Report r) {
+            if (r.epoch() != epochs[t]) {
+                return;
+            }
+            trained[t] = r.trained();
+            sinceOpen[t] = r.sinceOpen();
+            metrics[t].window = r.window();
+            metrics[t].holdout = r.holdout();
+            metrics[t].prequential = r.prequential();
+            metrics[t].scored = r.scored();
+            if (r.drift()) {
+                metrics[t].drifted();
+            }
+            reported[t] = r.status();
+            decide();
+            changed();
+        } else if (message instanceof SearchMessage.Relay r && t == champion.champion()) {
+            serve(AvroSerdes.modelSnapshots().deserialize(null, r.snapshot()), t);
+            changed();
+        }
     }
 
     /**
@@ -366,6 +466,11 @@ public final class SearchTraining implements TaskTraining {
             int t = changed.getAsInt();
             decided(t, "search-champion", configs.get(t).toString());
             if (before >= 0) {
+                tell(before, SearchMessage.Kind.RETIRE);
+            }
+            if (!local[t]) {
+                tell(t, SearchMessage.Kind.SERVE); // its host relays its current model, then each snapshot
+            } else if (before >= 0) {
                 trials[t].publishCurrent(SnapshotReason.CHAMPION, nowMs);
             }
         }
@@ -374,14 +479,14 @@ public final class SearchTraining implements TaskTraining {
     /** A decision: heard by the home, and a metrics record of {@code <id>} with the event. */
     private void decided(int trial, String kind, String detail) {
         decisions.accept(new Event(rows, trial, kind, detail));
-        ModelStatus s = trials[trial].status();
+        ModelStatus s = status(trial);
         TrainingMetrics record = TrainingMetrics.newBuilder()
                 .setModelId(modelId)
-                .setStep(s.steps())
+                .setStep(s == null ? 0 : s.steps())
                 .setSnapshotVersion(servedVersion < 0 ? null : servedVersion)
-                .setExamplesSeen(s.examplesTrained())
-                .setTrainLoss(s.lastTrainLoss())
-                .setLearningRate(s.learningRate())
+                .setExamplesSeen(s == null ? trained[trial] : s.examplesTrained())
+                .setTrainLoss(s == null ? Double.NaN : s.lastTrainLoss())
+                .setLearningRate(s == null ? Double.NaN : s.learningRate())
                 .setGradientNorm(Double.NaN)
                 .setPaused(!strategy.live(trial))
                 .setPrequentialWindowMetric(finite(metrics[trial].window))
@@ -391,6 +496,14 @@ public final class SearchTraining implements TaskTraining {
                 .build();
         out.accept(record);
         listener.onEvaluation(modelId, record);
+    }
+
+    /** The trial's status: of its trainer here, or at its host's last report (null before the first). */
+    private ModelStatus status(int t) {
+        if (local[t]) {
+            return trials[t].status();
+        }
+        return reported[t] == null ? null : STATUS.deserialize(null, reported[t]);
     }
 
     private static Double finite(double value) {
@@ -408,7 +521,9 @@ public final class SearchTraining implements TaskTraining {
         this.nowMs = nowMs;
         int trial = trialOf(command.model());
         if (trial >= 0) {
-            trials[trial].command(command, nowMs);
+            if (local[trial]) {
+                trials[trial].command(command, nowMs); // else its host has the command too
+            }
             if (command.kind() == ModelCommand.Kind.SET && configs.get(trial).containsKey(command.key())) {
                 SortedMap<String, String> config = new TreeMap<>(configs.get(trial));
                 config.put(command.key(), command.value());
@@ -418,7 +533,9 @@ public final class SearchTraining implements TaskTraining {
             restart();
         } else {
             for (ModelTraining each : trials) {
-                each.command(command, nowMs);
+                if (each != null) {
+                    each.command(command, nowMs); // the trials of other tasks have the command from their hosts
+                }
             }
         }
         changed();
@@ -426,20 +543,31 @@ public final class SearchTraining implements TaskTraining {
 
     /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */
     private int trialOf(String target) {
-        for (int t = 0; t < trials.length; t++) {
-            if (trialId(modelId, t).equals(target)) {
-                return t;
-            }
+        int t = trialOf(modelId, target);
+        return t < trials.length ? t : -1;
+    }
+
+    /** The trial number of a trial id {@code <id>~tNN} of {@code modelId}, −1 for any other id. */
+    static int trialOf(String modelId, String target) {
+        String prefix = modelId + "~t";
+        if (!target.startsWith(prefix) || target.length() > prefix.length() + 9) {
+            return -1;
         }
-        return -1;
+        try {
+            int t = Integer.parseInt(target.substring(prefix.length()));
+            return t >= 0 && trialId(modelId, t).equals(target) ? t : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
-     * Whether {@code command} would change a searched key ({@code set <id> <searched key>}), which the search owns.
+     * Whether {@code command} would change a searched key of model {@code modelId} ({@code set <id> <searched key>}),
+     * which the search owns.
      *
      * @return why it is refused, null when it is not
      */
-    String refusal(ModelCommand command) {
+    static String refusal(String modelId, SearchConfig search, ModelCommand command) {
         if (command.kind() == ModelCommand.Kind.SET
                 && command.model().equals(modelId)
                 && search.space().keys().contains(command.key())) {
@@ -452,11 +580,15 @@ public final class SearchTraining implements TaskTraining {
     /** {@code reset <id>}: every trial starts afresh from its first configuration and the strategy from the start. */
     private void restart() {
         List<SortedMap<String, String>> initial = search.initialTrials();
+        if (champion.champion() >= 0) {
+            tell(champion.champion(), SearchMessage.Kind.RETIRE);
+        }
         strategy = TrialSearch.of(search, maximize);
         champion = new Champion(search.trials(), search.switchMargin(), maximize);
         Arrays.fill(trained, 0);
         for (int t = 0; t < trials.length; t++) {
             resample(t, initial.get(t));
+            epochs[t]++; // as its host counts the reset
         }
         decided(0, "search-reset", "the search restarts from its " + trials.length + " trials");
         updateChampion();
@@ -469,7 +601,7 @@ public final class SearchTraining implements TaskTraining {
     @Override
     public void publishFinal(long nowMs) {
         int served = champion.champion();
-        if (served >= 0) {
+        if (served >= 0 && local[served]) {
             trials[served].publishCurrent(SnapshotReason.FINAL, nowMs);
             changed();
         }
@@ -518,7 +650,7 @@ public final class SearchTraining implements TaskTraining {
     /** At the end of a finite stream: each live trial scores its partial batch (its own figures only). */
     void scorePartialBatches() {
         for (int t = 0; t < trials.length; t++) {
-            if (strategy.live(t)) {
+            if (strategy.live(t) && local[t]) {
                 trials[t].scorePartialBatch();
             }
         }
@@ -612,7 +744,9 @@ public final class SearchTraining implements TaskTraining {
     @Override
     public void flushState() {
         for (ModelTraining trial : trials) {
-            trial.flushState();
+            if (trial != null) {
+                trial.flushState();
+            }
         }
         if (unsaved) {
             writeState();
@@ -624,6 +758,7 @@ public final class SearchTraining implements TaskTraining {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream data = new DataOutputStream(bytes)) {
             StateIo.writeHeader(data, TAG, VERSION);
+            data.writeBoolean(where.placement().spreads(modelId));
             data.writeInt(trials.length);
             data.writeLong(rows);
             data.writeLong(servedVersion);
@@ -643,14 +778,20 @@ public final class SearchTraining implements TaskTraining {
                 data.writeLong(trained[t]);
                 data.writeLong(sinceOpen[t]);
                 metrics[t].write(data);
+                data.writeInt(epochs[t]);
+                data.writeInt(reported[t] == null ? -1 : reported[t].length);
+                if (reported[t] != null) {
+                    data.write(reported[t]);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         stores.trainerState().put(stateKey(), bytes.toByteArray());
         int served = champion.champion();
-        if (served >= 0) {
-            stores.status().put(modelId, servedStatus(trials[served].status()));
+        ModelStatus s = served < 0 ? null : status(served);
+        if (s != null) {
+            stores.status().put(modelId, servedStatus(s));
         }
     }
 
@@ -690,34 +831,56 @@ public final class SearchTraining implements TaskTraining {
 
     private void restore(byte[] stored) {
         Stored state = read(modelId, stored, strategy, champion, trials.length);
+        boolean spread = where.placement().spreads(modelId);
+        if (state.spread() != spread) {
+            throw new IllegalArgumentException("model '" + modelId + "': cannot continue the stored search, whose"
+                    + " trials trained " + (state.spread() ? "spread over the input partitions" : "in one task")
+                    + " where they now " + (spread ? "spread over " : "train in one task of ")
+                    + where.placement().partitions().count() + " partitions; set search.placement="
+                    + (state.spread() ? "spread" : "task") + " (and the same partitions) or use a new application.id");
+        }
         rows = state.rows();
         servedVersion = state.servedVersion();
         for (int t = 0; t < trials.length; t++) {
             configs.set(t, state.configs().get(t));
             trained[t] = state.trained()[t];
             sinceOpen[t] = state.sinceOpen()[t];
-            metrics[t] = new TrialMetrics(t);
+            metrics[t] = figures(t);
             metrics[t].window = state.figures()[t][0];
             metrics[t].holdout = state.figures()[t][1];
             metrics[t].prequential = state.figures()[t][2];
             metrics[t].scored = state.scored()[t];
+            epochs[t] = state.epochs()[t];
+            reported[t] = state.reported()[t];
         }
     }
 
-    /** The record {@code <id>/search} read back; per trial its figures: window, holdout and prequential metrics. */
+    /**
+     * The record {@code <id>/search} read back; per trial its figures: window, holdout and prequential metrics; its
+     * epoch and last reported status (version 2; a version 1 record, of a search in one task, has 0 and none).
+     */
     private record Stored(
+            boolean spread,
             long rows,
             long servedVersion,
             List<SortedMap<String, String>> configs,
             long[] trained,
             long[] sinceOpen,
             double[][] figures,
-            long[] scored) {}
+            long[] scored,
+            int[] epochs,
+            byte[][] reported) {}
 
     /** Reads the record {@code <id>/search} into {@code strategy} and {@code champion}, and returns the rest. */
     private static Stored read(String modelId, byte[] stored, TrialSearch strategy, Champion champion, int trials) {
         try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(stored))) {
-            StateIo.readHeader(data, TAG, VERSION);
+            String tag = data.readUTF();
+            int version = data.readInt();
+            if (!tag.equals(TAG) || version < 1 || version > VERSION) {
+                throw new IOException("expected " + TAG + " state of format version 1 to " + VERSION + ", found " + tag
+                        + " state of version " + version);
+            }
+            boolean spread = version >= 2 && data.readBoolean();
             int n = data.readInt();
             if (n != trials) {
                 throw new IOException("it has " + n + " trials, search.trials is " + trials);
@@ -733,6 +896,8 @@ public final class SearchTraining implements TaskTraining {
             long[] sinceOpen = new long[n];
             double[][] figures = new double[n][3];
             long[] scored = new long[n];
+            int[] epochs = new int[n];
+            byte[][] reported = new byte[n][];
             for (int t = 0; t < n; t++) {
                 SortedMap<String, String> config = new TreeMap<>();
                 int keys = data.readInt();
@@ -746,8 +911,17 @@ public final class SearchTraining implements TaskTraining {
                     figures[t][f] = data.readDouble();
                 }
                 scored[t] = data.readLong();
+                if (version >= 2) {
+                    epochs[t] = data.readInt();
+                    int length = data.readInt();
+                    if (length >= 0) {
+                        reported[t] = new byte[length];
+                        data.readFully(reported[t]);
+                    }
+                }
             }
-            return new Stored(rows, servedVersion, configs, trained, sinceOpen, figures, scored);
+            return new Stored(
+                    spread, rows, servedVersion, configs, trained, sinceOpen, figures, scored, epochs, reported);
         } catch (IOException | IllegalStateException e) {
             throw new IllegalArgumentException(
                     "model '" + modelId + "': cannot continue the stored search (" + e.getMessage()
@@ -783,99 +957,5 @@ public final class SearchTraining implements TaskTraining {
                 prequential,
                 state.scored(),
                 maximize);
-    }
-
-    /** A trial's figures, heard from its trainer, which it passes on to the search's listener. */
-    private final class TrialMetrics implements TrainingListener {
-        private final int trial;
-        private final String id;
-        private double window = Double.NaN;
-        private double holdout = Double.NaN;
-        private double prequential = Double.NaN;
-        private long scored;
-        private boolean drift;
-
-        TrialMetrics(int trial) {
-            this.trial = trial;
-            this.id = trialId(modelId, trial);
-        }
-
-        /** The id the search's listener hears this trial under: {@code <id>} while it is champion. */
-        private String heard() {
-            return trial == champion.champion() ? modelId : id;
-        }
-
-        double value() {
-            return search.metric().equals("prequential") ? window : holdout;
-        }
-
-        void write(DataOutputStream data) throws IOException {
-            data.writeDouble(window);
-            data.writeDouble(holdout);
-            data.writeDouble(prequential);
-            data.writeLong(scored);
-        }
-
-        @Override
-        public void onPrequential(
-                String trialId, double[] predicted, double[] labels, double metricSoFar, double windowMetric) {
-            window = windowMetric;
-            prequential = metricSoFar;
-            scored += predicted.length;
-            listener.onPrequential(heard(), predicted, labels, metricSoFar, windowMetric);
-        }
-
-        /** Whether the trial's drift detector fired since the last call. */
-        boolean takeDrift() {
-            boolean fired = drift;
-            drift = false;
-            return fired;
-        }
-
-        @Override
-        public void onEvaluation(String trialId, TrainingMetrics record) {
-            if (record.getEvent() != null && record.getEvent().getKind().equals("drift")) {
-                drift = true;
-            }
-            listener.onEvaluation(heard(), record);
-        }
-
-        @Override
-        public void onHoldoutEvaluation(String trialId, Evaluation evaluation) {
-            if (!search.metric().equals("prequential")) {
-                holdout = evaluation.monitored(search.metric());
-            }
-            listener.onHoldoutEvaluation(heard(), evaluation);
-        }
-
-        @Override
-        public void onExample(String trialId, boolean trainedOn) {
-            listener.onExample(heard(), trainedOn);
-        }
-
-        @Override
-        public void onHoldoutExample(String trialId) {
-            listener.onHoldoutExample(heard());
-        }
-
-        @Override
-        public void onStep(String trialId, StepResult step, long examplesSeen, long nanos) {
-            listener.onStep(heard(), step, examplesSeen, nanos);
-        }
-
-        @Override
-        public void onDriftState(String trialId, boolean warning) {
-            listener.onDriftState(heard(), warning);
-        }
-
-        @Override
-        public void onDeadLetter(DeadLetterReason reason) {
-            listener.onDeadLetter(reason);
-        }
-
-        @Override
-        public void onPaused(String trialId, boolean paused) {
-            listener.onPaused(heard(), paused);
-        }
     }
 }

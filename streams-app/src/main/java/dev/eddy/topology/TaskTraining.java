@@ -26,6 +26,15 @@ interface TaskTraining {
     /** Applies a command ({@code resume}, {@code reset}, {@code set}). */
     void command(ModelCommand command, long nowMs);
 
+    /**
+     * Takes a message between the tasks of a spread search ({@link SearchMessage}).
+     *
+     * @throws IllegalStateException when this is not a spread search's
+     */
+    default void receive(SearchMessage message) {
+        throw new IllegalStateException("'" + message.modelId() + "' takes no search messages in this task");
+    }
+
     /** Publishes a FINAL snapshot of what the model id serves (clean shutdown). */
     void publishFinal(long nowMs);
 

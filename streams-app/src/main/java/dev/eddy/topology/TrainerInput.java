@@ -17,4 +17,7 @@ public sealed interface TrainerInput extends Routed {
 
     /** A control command for the keyed model. */
     record Command(ModelCommand command) implements TrainerInput {}
+
+    /** A message between the tasks of the keyed model's spread search ({@link TrialPlacement}). */
+    record Search(SearchMessage message) implements TrainerInput {}
 }

@@ -13,10 +13,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary form of {@link TrainerInput}: one kind byte (0 train, 1 holdout, 2 command), then for examples the Avro
+ * Binary form of {@link TrainerInput}: one kind byte (0 train, 1 holdout, 2 command, 3 search message), then for examples the Avro
  * single-object encoding of {@link Example}, for commands the kind ordinal and the length-prefixed UTF-8 key and
  * value (the model id is the record key), and for a command to a search's trial the length-prefixed UTF-8 trial id
- * ({@code <id>~tNN}, the record key being {@code <id>}). A record without the trial id (every one written before
+ * ({@code <id>~tNN}, the record key being {@code <id>}); a search message as {@link SearchMessage#encode}. A record without the trial id (every one written before
  * trials could be addressed) reads as a command to the record key's model.
  */
 final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<TrainerInput>, Deserializer<TrainerInput> {
@@ -24,6 +24,7 @@ final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<Trainer
     private static final byte TRAIN = 0;
     private static final byte HOLDOUT = 1;
     private static final byte COMMAND = 2;
+    private static final byte SEARCH = 3;
 
     private final AvroSerde<Example> examples = AvroSerdes.examples();
 
@@ -34,6 +35,9 @@ final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<Trainer
         }
         if (input instanceof TrainerInput.Holdout h) {
             return tagged(HOLDOUT, examples.serialize(topic, h.example()));
+        }
+        if (input instanceof TrainerInput.Search s) {
+            return tagged(SEARCH, s.message().encode());
         }
         ModelCommand c = ((TrainerInput.Command) input).command();
         byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
@@ -59,6 +63,9 @@ final class TrainerInputSerde implements Serde<TrainerInput>, Serializer<Trainer
         if (kind == TRAIN || kind == HOLDOUT) {
             Example e = examples.deserialize(topic, Arrays.copyOfRange(data, 1, data.length));
             return kind == TRAIN ? new TrainerInput.Train(e) : new TrainerInput.Holdout(e);
+        }
+        if (kind == SEARCH) {
+            return new TrainerInput.Search(SearchMessage.decode(Arrays.copyOfRange(data, 1, data.length)));
         }
         if (kind != COMMAND) {
             throw new SerializationException("unknown trainer-input kind " + kind + " in topic " + topic);

@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the models whose trainer-input partition this task owns (key = model id). The live trainers are kept in
  * memory and opened lazily from the stores on a model's first record after a (re)start. A model with
- * {@code search.*} keys is a {@link SearchTraining}: all its trials run here, in this task, each example given to
- * every live trial in process.
+ * {@code search.*} keys is a {@link SearchTraining}: its trials run here, in this task, each example given to every
+ * live trial in process; a spread search ({@link TrialPlacement}) runs here the trials this partition hosts, and
+ * either coordinates the search (the task of the model id: a {@link SearchTraining}) or hosts trials of it (a {@link
+ * TrialHost}), the two exchanging {@link SearchMessage}s through the fan-out topic.
  *
  * <p><b>Awaited warm starts.</b> A model configured with {@code warm-start.from=src}, where src is a model of this
  * application (in this task or another) that had no snapshot at the start ({@link dev.eddy.warmstart.WarmStartResolver} leaves it unresolved), waits
@@ -63,6 +65,7 @@ import org.slf4j.LoggerFactory;
 final class TrainerProcessor implements Processor<String, TrainerInput, String, Object> {
 
     private final EddyConfig config;
+    private final TrialPlacement placement;
     private final SortedMap<String, TrainerConfig> models;
     private final int holdoutSize;
     private final long snapshotEvery;
@@ -104,11 +107,13 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     TrainerProcessor(
             EddyConfig config,
+            TrialPlacement placement,
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts,
             PreCommit preCommit) {
         this.config = config;
+        this.placement = placement;
         this.preCommit = preCommit;
         this.models = config.models();
         this.warmStarts = warmStarts;
@@ -193,14 +198,19 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             misfit = model.train(t.example(), now);
         } else if (input instanceof TrainerInput.Holdout h) {
             misfit = model.holdout(h.example());
+        } else if (input instanceof TrainerInput.Search s) {
+            model.receive(s.message());
         } else {
             ModelCommand command = ((TrainerInput.Command) input).command();
             if (!command.model().startsWith(record.key() + "~")) {
                 command = command.forModel(record.key());
             }
-            String refusal = model instanceof SearchTraining search ? search.refusal(command) : null;
+            SearchConfig searched = config.searches().get(record.key());
+            String refusal = searched == null ? null : SearchTraining.refusal(record.key(), searched, command);
             if (refusal != null) {
-                deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
+                if (!(model instanceof TrialHost)) { // the task of the model id writes the dead letter
+                    deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
+                }
                 return;
             }
             model.command(command, now);
@@ -435,16 +445,33 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         SearchConfig search = config.searches().get(modelId);
         if (search != null) {
-            model = new SearchTraining(
-                    modelId,
-                    search,
-                    trial -> config.trialModel(modelId, trial),
-                    new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow),
-                    stores,
-                    listener,
-                    this::emit,
-                    decision -> {},
-                    context.currentSystemTimeMs());
+            int partition = context.taskId().partition();
+            SearchTraining.TrialSettings trialSettings =
+                    new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow);
+            model = !placement.spreads(modelId) || placement.home(modelId) == partition
+                    ? new SearchTraining(
+                            modelId,
+                            search,
+                            trial -> config.trialModel(modelId, trial),
+                            trialSettings,
+                            stores,
+                            listener,
+                            this::emit,
+                            decision -> {},
+                            new SearchTraining.Placement(placement, partition, this::send),
+                            context.currentSystemTimeMs())
+                    : new TrialHost(
+                            modelId,
+                            search,
+                            placement,
+                            partition,
+                            trial -> config.trialModel(modelId, trial),
+                            trialSettings,
+                            stores,
+                            listener,
+                            this::emit,
+                            this::send,
+                            context.currentSystemTimeMs());
             open.put(modelId, model);
             return model;
         }
@@ -484,6 +511,15 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             preCommit.unregister(context.taskId(), flush);
             open.clear();
         }
+    }
+
+    /** Sends a spread search's message to the task of {@code partition}, through the fan-out topic. */
+    private void send(int partition, SearchMessage message) {
+        context.forward(new Record<>(
+                currentModel,
+                new Routed.FanOut(partition, message.encode()),
+                currentTimestamp,
+                FanOutTopic.Source.SEARCH.headers()));
     }
 
     private void emit(Object value) {

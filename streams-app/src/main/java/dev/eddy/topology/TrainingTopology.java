@@ -166,8 +166,9 @@ public final class TrainingTopology {
                         + " was not resolved: build the topology with the warm starts WarmStartResolver resolves");
             }
         }
-        ModelPartitions placed = config.routing() == Routing.DIRECT ? partitions : ModelPartitions.ONE;
-        boolean fanOut = placed.partitioned();
+        TrialPlacement placed =
+                TrialPlacement.of(config, config.routing() == Routing.DIRECT ? partitions : ModelPartitions.ONE);
+        boolean fanOut = placed.partitions().partitioned();
         EddyTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
@@ -204,20 +205,7 @@ public final class TrainingTopology {
         }
         Map<String, KStream<String, Routed>> branches = split.defaultBranch(Branched.as("trainer-inputs"));
         if (fanOut) {
-            // key = the partition the copy is for, which the partitioner reads: one record per partition
-            branches.get("routed-fan-out")
-                    .map(
-                            (k, v) -> {
-                                Routed.FanOut f = (Routed.FanOut) v;
-                                return KeyValue.pair(f.partition(), f.value());
-                            },
-                            Named.as("fan-out-unwrap"))
-                    .to(
-                            fanOutTopic,
-                            Produced.with(Serdes.Integer(), Serdes.ByteArray())
-                                    .withStreamPartitioner(
-                                            (topic, partition, value, count) -> Optional.of(Set.of(partition)))
-                                    .withName("fan-out-sink"));
+            toFanOut(branches.get("routed-fan-out"), fanOutTopic, "fan-out");
         }
         branches.get("routed-dead-letters")
                 .map(
@@ -237,12 +225,19 @@ public final class TrainingTopology {
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
         KStream<String, Object> outputs = inputs.process(
-                new TrainerSupplier(config, listener, finals, warmStarts, new PreCommit()), Named.as("trainer"));
+                new TrainerSupplier(config, placed, listener, finals, warmStarts, new PreCommit()),
+                Named.as("trainer"));
 
-        Map<String, KStream<String, Object>> out = outputs.split(Named.as("trainer-output-"))
+        BranchedKStream<String, Object> trainerSplit = outputs.split(Named.as("trainer-output-"))
                 .branch((k, v) -> v instanceof ModelSnapshot, Branched.as("snapshots"))
-                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"))
-                .defaultBranch(Branched.as("metrics"));
+                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dead-letters"));
+        if (!placed.spread().isEmpty()) {
+            trainerSplit = trainerSplit.branch((k, v) -> v instanceof Routed.FanOut, Branched.as("search"));
+        }
+        Map<String, KStream<String, Object>> out = trainerSplit.defaultBranch(Branched.as("metrics"));
+        if (!placed.spread().isEmpty()) {
+            toFanOut(out.get("trainer-output-search"), fanOutTopic, "search");
+        }
         out.get("trainer-output-dead-letters")
                 .map(
                         (k, v) -> {
@@ -285,9 +280,28 @@ public final class TrainingTopology {
         return topology;
     }
 
+    /**
+     * Writes the {@link Routed.FanOut} records of {@code stream} to the fan-out topic, each to its partition (the key
+     * the partitioner reads), with its headers.
+     */
+    private static void toFanOut(KStream<String, ? extends Object> stream, String topic, String name) {
+        stream.map(
+                        (k, v) -> {
+                            Routed.FanOut f = (Routed.FanOut) v;
+                            return KeyValue.pair(f.partition(), f.value());
+                        },
+                        Named.as(name + "-unwrap"))
+                .to(
+                        topic,
+                        Produced.with(Serdes.Integer(), Serdes.ByteArray())
+                                .withStreamPartitioner((t, partition, value, count) -> Optional.of(Set.of(partition)))
+                                .withName(name + "-sink"));
+    }
+
     /** Supplies trainer processors and declares their stores. */
     private record TrainerSupplier(
             EddyConfig config,
+            TrialPlacement placement,
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts,
@@ -296,7 +310,7 @@ public final class TrainingTopology {
 
         @Override
         public TrainerProcessor get() {
-            return new TrainerProcessor(config, listener, finals, warmStarts, preCommit);
+            return new TrainerProcessor(config, placement, listener, finals, warmStarts, preCommit);
         }
 
         /** The trainer's stores, each running the task's {@link PreCommit} action before its commit flush. */

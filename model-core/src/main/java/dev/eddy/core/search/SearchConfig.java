@@ -24,6 +24,7 @@ import java.util.function.Function;
  *       {@code holdout_loss}, {@code holdout_<metric>} of {@link #HOLDOUT_METRICS}</td></tr>
  *   <tr><td>{@code search.switch-margin}</td><td>0.005</td><td>finite, {@code >= 0}</td></tr>
  *   <tr><td>{@code search.ensemble-top}</td><td>1</td><td>{@code 1..search.trials}</td></tr>
+ *   <tr><td>{@code search.placement}</td><td>{@code spread}</td><td>{@link #PLACEMENTS}</td></tr>
  *   <tr><td>{@code search.space.<trainer key>}</td><td>{@link SearchSpace#DEFAULT} when none</td><td>see
  *       {@link SearchSpace}</td></tr>
  * </table>
@@ -40,6 +41,8 @@ import java.util.function.Function;
  *     it, and how much worse than a rung's top an asha or hyperband trial must be to be pruned ({@link Asha})
  * @param ensembleTop {@code search.ensemble-top}: how many live trials vote on what is served, the champion first
  *     and then the best others (1: the champion alone)
+ * @param placement {@code search.placement}: {@code spread} (trials of grid, random, asha and hyperband over the
+ *     partitions of partitioned input, {@link #spreads}) or {@code task} (every trial in the task of the model id)
  * @param space the {@code search.space.*} keys, not empty ({@link #parse} takes {@link SearchSpace#DEFAULT} when
  *     there is none)
  * @param settings the strategy's own settings, empty for {@code grid} and {@code random}
@@ -51,11 +54,18 @@ public record SearchConfig(
         String metric,
         double switchMargin,
         int ensembleTop,
+        String placement,
         SearchSpace space,
         Optional<StrategyConfig> settings) {
 
     /** Names accepted by {@code search.strategy}. */
     public static final List<String> STRATEGIES = List.of("grid", "random", "zoom", "asha", "hyperband", "pbt");
+
+    /** Names accepted by {@code search.placement}. */
+    public static final List<String> PLACEMENTS = List.of("spread", "task");
+
+    /** The strategies whose trials may train in different tasks: their decisions need only the trials' reports. */
+    public static final List<String> SPREADING_STRATEGIES = List.of("grid", "random", "asha", "hyperband");
 
     /** The holdout metrics {@code search.metric = holdout_<metric>} may name (besides {@code holdout_loss}). */
     public static final List<String> HOLDOUT_METRICS =
@@ -65,6 +75,7 @@ public record SearchConfig(
     public static final List<String> COMMON_KEYS = List.of(
             "search.ensemble-top",
             "search.metric",
+            "search.placement",
             "search.seed",
             "search.strategy",
             "search.switch-margin",
@@ -99,6 +110,10 @@ public record SearchConfig(
         if (ensembleTop < 1 || ensembleTop > trials) {
             throw new IllegalArgumentException(
                     "search.ensemble-top must be an integer in [1, search.trials=" + trials + "], got " + ensembleTop);
+        }
+        if (!PLACEMENTS.contains(placement)) {
+            throw new IllegalArgumentException(
+                    "search.placement must be one of " + PLACEMENTS + ", got '" + placement + "'");
         }
         if (space.isEmpty()) {
             throw new IllegalArgumentException(
@@ -178,6 +193,7 @@ public record SearchConfig(
         rest.remove("search.switch-margin");
         long top = SearchKeys.atLeast(rest, "search.ensemble-top", 1, 1);
         rest.remove("search.ensemble-top");
+        String placement = Optional.ofNullable(rest.remove("search.placement")).orElse("spread");
         for (String key : new TreeSet<>(rest.keySet())) {
             if (!allKeys().contains(key)) {
                 throw new IllegalArgumentException("unknown key '" + key + "'; search keys: "
@@ -212,6 +228,7 @@ public record SearchConfig(
                 metric,
                 margin,
                 (int) Math.min(top, Integer.MAX_VALUE),
+                placement,
                 space,
                 Optional.ofNullable(settings)));
     }
@@ -277,6 +294,16 @@ public record SearchConfig(
         }
     }
 
+    /**
+     * Whether the trials train in different tasks when the input has several partitions: {@code
+     * search.placement=spread} and a strategy of {@link #SPREADING_STRATEGIES}. Zoom's rounds resample trials around
+     * the best of the round when its last trial reports, and PBT copies one trial's weights into another: both keep
+     * every trial in one task.
+     */
+    public boolean spreads() {
+        return placement.equals("spread") && SPREADING_STRATEGIES.contains(strategy);
+    }
+
     /** The trial configurations: the grid's points in order, or {@code trials} draws from {@code seed}. */
     public List<SortedMap<String, String>> initialTrials() {
         return strategy.equals("grid") ? space.grid() : space.sample(seed, trials);
@@ -291,6 +318,7 @@ public record SearchConfig(
         p.put("search.metric", metric);
         p.put("search.switch-margin", Double.toString(switchMargin));
         p.put("search.ensemble-top", Integer.toString(ensembleTop));
+        p.put("search.placement", placement);
         settings.ifPresent(s -> p.putAll(s.toProperties()));
         return p;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -194,5 +195,31 @@ class SearchConfigTest {
         assertEquals(
                 "search.ensemble-top must be an integer >= 1, got '0'",
                 error(with("search.strategy", "random", "search.ensemble-top", "0")));
+    }
+
+    @Test
+    void placementSpreadsTheStrategiesThatNeedOnlyReportsUnlessToldTask() {
+        for (String strategy : List.of("grid", "random", "asha", "hyperband")) {
+            assertTrue(
+                    SearchConfig.parse(with("search.strategy", strategy))
+                            .orElseThrow()
+                            .spreads(),
+                    strategy);
+            assertFalse(
+                    SearchConfig.parse(with("search.strategy", strategy, "search.placement", "task"))
+                            .orElseThrow()
+                            .spreads(),
+                    strategy);
+        }
+        for (String strategy : List.of("zoom", "pbt")) {
+            assertFalse(
+                    SearchConfig.parse(with("search.strategy", strategy))
+                            .orElseThrow()
+                            .spreads(),
+                    strategy);
+        }
+        assertEquals(
+                "search.placement must be one of [spread, task], got 'everywhere'",
+                error(with("search.strategy", "asha", "search.placement", "everywhere")));
     }
 }

@@ -1,0 +1,153 @@
+package dev.eddy.topology;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * What the tasks of a spread search ({@link TrialPlacement}) tell each other, as fan-out records ({@link
+ * FanOutTopic}) written in the transaction of the record that caused them: a trial's host {@linkplain Report reports}
+ * to the task of {@code <id>}, which {@linkplain Decision decides} and answers; the champion's host {@linkplain Relay
+ * relays} its snapshots, which the task of {@code <id>} publishes under {@code <id>}'s own versions.
+ *
+ * <p>Epochs: the task of {@code <id>} counts per trial the times the trial's example count restarted (the search
+ * re-opened after the champion's drift, or {@code reset <id>}); a host does the same. A report of an older epoch is
+ * stale and ignored (its counts are of before the restart), and so is a decision of an older epoch than the host's
+ * ({@code reset <id>} reaches both sides as a command, in either order with the decisions in flight).
+ */
+sealed interface SearchMessage {
+
+    /** The model whose search it belongs to. */
+    String modelId();
+
+    /** The trial it concerns. */
+    int trial();
+
+    /**
+     * A trial's figures, from its host to the task of {@code <id>}: at every multiple of the search's report interval
+     * of examples trained since the search (re)opened, and when its drift detector fires.
+     *
+     * @param trained examples trained in all
+     * @param sinceOpen examples trained since the search (re)opened: what the strategy's milestones count
+     * @param window the windowed prequential metric, NaN for none yet
+     * @param holdout the search's holdout metric at the last evaluation, NaN for none
+     * @param prequential the prequential metric since the start
+     * @param scored examples scored
+     * @param drift whether the trial's drift detector fired since its last report
+     * @param status the trial's status ({@link dev.eddy.state.ModelStatusSerde}), what {@code <id>} shows while the
+     *     trial is champion
+     */
+    record Report(
+            String modelId,
+            int trial,
+            int epoch,
+            long trained,
+            long sinceOpen,
+            double window,
+            double holdout,
+            double prequential,
+            long scored,
+            boolean drift,
+            byte[] status)
+            implements SearchMessage {}
+
+    /** What the task of {@code <id>} decided for a trial, to the trial's host. */
+    record Decision(String modelId, int trial, int epoch, Kind kind) implements SearchMessage {}
+
+    /** What a decision makes a host do with the trial. */
+    enum Kind {
+        /** Stop training it (pruned at a rung). */
+        PAUSE,
+        /** Train it again (promoted from a rung). */
+        RESUME,
+        /** Count its examples from zero from now: the search re-opened. */
+        REOPEN,
+        /** It is the champion: relay its snapshots, starting with its current model. */
+        SERVE,
+        /** It is no longer the champion: relay nothing more. */
+        RETIRE
+    }
+
+    /** A snapshot of the champion trial (its Avro bytes), from its host to the task of {@code <id>}. */
+    record Relay(String modelId, int trial, byte[] snapshot) implements SearchMessage {}
+
+    /** The binary form: a kind byte, the model id, the trial, then the kind's fields in order. */
+    default byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (this instanceof Report r) {
+                out.writeByte(0);
+                out.writeUTF(r.modelId());
+                out.writeInt(r.trial());
+                out.writeInt(r.epoch());
+                out.writeLong(r.trained());
+                out.writeLong(r.sinceOpen());
+                out.writeDouble(r.window());
+                out.writeDouble(r.holdout());
+                out.writeDouble(r.prequential());
+                out.writeLong(r.scored());
+                out.writeBoolean(r.drift());
+                out.writeInt(r.status().length);
+                out.write(r.status());
+            } else if (this instanceof Decision d) {
+                out.writeByte(1);
+                out.writeUTF(d.modelId());
+                out.writeInt(d.trial());
+                out.writeInt(d.epoch());
+                out.writeByte(d.kind().ordinal());
+            } else {
+                Relay r = (Relay) this;
+                out.writeByte(2);
+                out.writeUTF(r.modelId());
+                out.writeInt(r.trial());
+                out.writeInt(r.snapshot().length);
+                out.write(r.snapshot());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads what {@link #encode} wrote.
+     *
+     * @throws SerializationException when {@code data} is not a search message
+     */
+    static SearchMessage decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            int kind = in.readByte();
+            String modelId = in.readUTF();
+            int trial = in.readInt();
+            return switch (kind) {
+                case 0 -> new Report(
+                        modelId,
+                        trial,
+                        in.readInt(),
+                        in.readLong(),
+                        in.readLong(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readLong(),
+                        in.readBoolean(),
+                        bytes(in));
+                case 1 -> new Decision(modelId, trial, in.readInt(), Kind.values()[in.readByte()]);
+                case 2 -> new Relay(modelId, trial, bytes(in));
+                default -> throw new IOException("unknown kind " + kind);
+            };
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            throw new SerializationException("not a search message: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
+    }
+}

@@ -1,0 +1,410 @@
+package dev.eddy.topology;
+
+import dev.eddy.core.optim.StateIo;
+import dev.eddy.core.search.AshaConfig;
+import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
+import dev.eddy.serde.AvroSerdes;
+import dev.eddy.state.ModelStatusSerde;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The trials of a spread search ({@link TrialPlacement}) that train in this task, which is not the task of their
+ * model {@code <id>}: each is a {@link ModelTraining} with its own exactly-once state, taking every example of
+ * {@code <id>} (one copy per task) while the search has it running. The task of {@code <id>} ({@link
+ * SearchTraining}) runs the strategy and the champion on the trials' reports and answers with decisions ({@link
+ * SearchMessage}):
+ *
+ * <ul>
+ *   <li>after each example, every trial that has trained a multiple of the {@linkplain #reportEvery report interval}
+ *       since the search (re)opened, or whose drift detector fired, reports its figures and status;
+ *   <li>{@code PAUSE} and {@code RESUME} stop and restart a trial's training (pruned, promoted), {@code REOPEN}
+ *       restarts its count (the champion drifted: the search re-opened), {@code SERVE} makes it relay its current model
+ *       and then each of its snapshots, which the task of {@code <id>} publishes under {@code <id>}, until {@code
+ *       RETIRE};
+ *   <li>{@code reset <id>} restarts every trial here from its first configuration; {@code resume}, {@code set} act on
+ *       every trial here or, addressed to a trial, on that one.
+ * </ul>
+ *
+ * A trial's snapshots are otherwise not published (as in one task), its metrics records are, under its id.
+ *
+ * <p>State: the record {@code <id>/host} of the trainer-state store (header {@code trial-host}, version 1): per
+ * trial hosted here its configuration, whether it runs, its epoch, examples trained (in all and since the search
+ * opened), whether it serves, and its figures.
+ */
+final class TrialHost implements TaskTraining {
+
+    private static final String TAG = "trial-host";
+    private static final int VERSION = 1;
+    private static final ModelStatusSerde STATUS = new ModelStatusSerde();
+
+    private final String modelId;
+    private final int home;
+    private final long reportEvery;
+    private final Function<SortedMap<String, String>, TrainerConfig> configOf;
+    private final SearchTraining.TrialSettings settings;
+    private final ModelTraining.Stores stores;
+    private final TrainingListener listener;
+    private final Consumer<SpecificRecord> out;
+    private final BiConsumer<Integer, SearchMessage> send;
+    private final List<SortedMap<String, String>> initial;
+    private final TrialSearch fresh;
+    private final String searchMetric;
+
+    /** The trials hosted here, ascending. */
+    private final int[] hosted;
+
+    private final ModelTraining[] trials;
+    private final TrialFigures[] figures;
+    private final List<SortedMap<String, String>> configs = new ArrayList<>();
+    private final boolean[] running;
+    private final boolean[] serving;
+    private final int[] epochs;
+    private final long[] trained;
+    private final long[] sinceOpen;
+
+    private boolean unsaved;
+    private long nowMs;
+
+    /**
+     * Opens the trials of {@code modelId}'s search that {@code placement} puts in the task of {@code partition}: from
+     * the stores, or fresh as the search starts them.
+     *
+     * @param send sends a message to the task of a partition (the fan-out topic)
+     * @throws IllegalArgumentException when the stored record is not one of this search
+     */
+    TrialHost(
+            String modelId,
+            SearchConfig search,
+            TrialPlacement placement,
+            int partition,
+            Function<SortedMap<String, String>, TrainerConfig> configOf,
+            SearchTraining.TrialSettings settings,
+            ModelTraining.Stores stores,
+            TrainingListener listener,
+            Consumer<SpecificRecord> out,
+            BiConsumer<Integer, SearchMessage> send,
+            long nowMs) {
+        this.modelId = modelId;
+        this.home = placement.home(modelId);
+        this.reportEvery = reportEvery(search, settings.prequentialWindow());
+        this.configOf = configOf;
+        this.settings = settings;
+        this.stores = stores;
+        this.listener = listener;
+        this.out = out;
+        this.send = send;
+        this.nowMs = nowMs;
+        this.initial = search.initialTrials();
+        this.searchMetric = search.metric();
+        boolean regression = !configOf.apply(initial.get(0)).classification();
+        this.fresh = TrialSearch.of(search, search.maximize(regression));
+        List<Integer> mine = new ArrayList<>();
+        for (int t = 0; t < search.trials(); t++) {
+            if (placement.host(modelId, t) == partition) {
+                mine.add(t);
+            }
+        }
+        this.hosted = mine.stream().mapToInt(Integer::intValue).toArray();
+        int n = hosted.length;
+        this.trials = new ModelTraining[n];
+        this.figures = new TrialFigures[n];
+        this.running = new boolean[n];
+        this.serving = new boolean[n];
+        this.epochs = new int[n];
+        this.trained = new long[n];
+        this.sinceOpen = new long[n];
+        for (int i = 0; i < n; i++) {
+            configs.add(initial.get(hosted[i]));
+            running[i] = fresh.live(hosted[i]);
+            figures[i] = figures(i);
+        }
+        byte[] stored = stores.trainerState().get(stateKey());
+        if (stored != null) {
+            restore(stored);
+        }
+        for (int i = 0; i < n; i++) {
+            trials[i] = open(i);
+        }
+        unsaved = stored == null;
+    }
+
+    /**
+     * Every how many examples trained since the search (re)opened a trial reports: for asha and hyperband the greatest
+     * common divisor of {@code search.asha.min-examples} and {@code search.asha.max-examples}, of which every rung
+     * is a multiple, so a report falls on each milestone; for grid and random, whose reports only choose the
+     * champion, the prequential window.
+     */
+    static long reportEvery(SearchConfig search, int prequentialWindow) {
+        if (search.settings().orElse(null) instanceof AshaConfig asha) {
+            long a = asha.minExamples();
+            long b = asha.maxExamples();
+            while (b != 0) {
+                long r = a % b;
+                a = b;
+                b = r;
+            }
+            return a;
+        }
+        return prequentialWindow;
+    }
+
+    private TrialFigures figures(int i) {
+        return new TrialFigures(
+                modelId, SearchTraining.trialId(modelId, hosted[i]), searchMetric, () -> serving[i], listener);
+    }
+
+    private ModelTraining open(int i) {
+        return new ModelTraining(
+                SearchTraining.trialId(modelId, hosted[i]),
+                configOf.apply(configs.get(i)),
+                settings.holdoutSize(),
+                settings.snapshotEvery(),
+                settings.prequential(),
+                settings.prequentialWindow(),
+                stores,
+                figures[i],
+                trialOut(i),
+                null,
+                nowMs);
+    }
+
+    /** A trial's metrics records go out under its id; its snapshots to the task of {@code <id>} while it serves. */
+    private Consumer<SpecificRecord> trialOut(int i) {
+        return record -> {
+            if (!(record instanceof ModelSnapshot snapshot)) {
+                out.accept(record);
+            } else if (serving[i]) {
+                send.accept(
+                        home,
+                        new SearchMessage.Relay(
+                                modelId, hosted[i], AvroSerdes.modelSnapshots().serialize(null, snapshot)));
+            }
+        };
+    }
+
+    @Override
+    public ExampleCheck.Failure train(Example example, long nowMs) {
+        this.nowMs = nowMs;
+        return take(example, true);
+    }
+
+    @Override
+    public ExampleCheck.Failure holdout(Example example) {
+        return take(example, false);
+    }
+
+    private ExampleCheck.Failure take(Example example, boolean training) {
+        for (int i = 0; i < hosted.length; i++) {
+            if (!running[i]) {
+                continue;
+            }
+            ExampleCheck.Failure misfit = training ? trials[i].train(example, nowMs) : trials[i].holdout(example);
+            if (misfit != null) {
+                return misfit; // trials share the model's input: the first running trial's, before any trained
+            }
+            if (training) {
+                trained[i]++;
+                sinceOpen[i]++;
+            }
+            boolean drift = figures[i].takeDrift();
+            if (drift || (training && sinceOpen[i] % reportEvery == 0)) {
+                report(i, drift);
+            }
+        }
+        unsaved = true;
+        return null;
+    }
+
+    private void report(int i, boolean drift) {
+        TrialFigures f = figures[i];
+        send.accept(
+                home,
+                new SearchMessage.Report(
+                        modelId,
+                        hosted[i],
+                        epochs[i],
+                        trained[i],
+                        sinceOpen[i],
+                        f.window,
+                        f.holdout,
+                        f.prequential,
+                        f.scored,
+                        drift,
+                        STATUS.serialize(null, trials[i].status())));
+    }
+
+    /** A decision of the task of {@code <id>} for a trial here ({@link SearchMessage.Kind}); older epochs are void. */
+    @Override
+    public void receive(SearchMessage message) {
+        int i = index(message.trial());
+        if (i < 0 || !(message instanceof SearchMessage.Decision d)) {
+            return; // not a trial of this task, or not a decision: a message of another configuration
+        }
+        switch (d.kind()) {
+            case SERVE -> {
+                serving[i] = true;
+                trials[i].publishCurrent(SnapshotReason.CHAMPION, nowMs);
+            }
+            case RETIRE -> serving[i] = false;
+            case REOPEN -> {
+                if (d.epoch() > epochs[i]) {
+                    epochs[i] = d.epoch();
+                    sinceOpen[i] = 0;
+                    running[i] = true;
+                }
+            }
+            case PAUSE, RESUME -> {
+                if (d.epoch() == epochs[i]) {
+                    running[i] = d.kind() == SearchMessage.Kind.RESUME;
+                }
+            }
+        }
+        unsaved = true;
+    }
+
+    /** The position of {@code trial} among the trials hosted here, −1 when it is not hosted here. */
+    private int index(int trial) {
+        for (int i = 0; i < hosted.length; i++) {
+            if (hosted[i] == trial) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void command(ModelCommand command, long nowMs) {
+        this.nowMs = nowMs;
+        int trial = SearchTraining.trialOf(modelId, command.model());
+        if (trial >= 0) {
+            int i = index(trial);
+            if (i >= 0) {
+                trials[i].command(command, nowMs);
+                if (command.kind() == ModelCommand.Kind.SET && configs.get(i).containsKey(command.key())) {
+                    SortedMap<String, String> config = new TreeMap<>(configs.get(i));
+                    config.put(command.key(), command.value());
+                    configs.set(i, Collections.unmodifiableSortedMap(config));
+                }
+            }
+        } else if (command.kind() == ModelCommand.Kind.RESET) {
+            for (int i = 0; i < hosted.length; i++) {
+                trials[i].forget();
+                configs.set(i, initial.get(hosted[i]));
+                figures[i] = figures(i);
+                trials[i] = open(i);
+                running[i] = fresh.live(hosted[i]);
+                epochs[i]++; // as the task of <id> counts the reset
+                trained[i] = 0;
+                sinceOpen[i] = 0;
+            }
+        } else {
+            for (ModelTraining each : trials) {
+                each.command(command, nowMs);
+            }
+        }
+        unsaved = true;
+    }
+
+    /** The serving trial relays a FINAL snapshot (clean shutdown); the task of {@code <id>} publishes it if it can. */
+    @Override
+    public void publishFinal(long nowMs) {
+        for (int i = 0; i < hosted.length; i++) {
+            if (serving[i]) {
+                trials[i].publishCurrent(SnapshotReason.FINAL, nowMs);
+            }
+        }
+    }
+
+    @Override
+    public void flushState() {
+        for (ModelTraining trial : trials) {
+            trial.flushState();
+        }
+        if (unsaved) {
+            stores.trainerState().put(stateKey(), state());
+            unsaved = false;
+        }
+    }
+
+    private String stateKey() {
+        return modelId + "/host";
+    }
+
+    private byte[] state() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            StateIo.writeHeader(data, TAG, VERSION);
+            data.writeInt(hosted.length);
+            for (int i = 0; i < hosted.length; i++) {
+                data.writeInt(hosted[i]);
+                data.writeInt(configs.get(i).size());
+                for (var e : configs.get(i).entrySet()) {
+                    data.writeUTF(e.getKey());
+                    data.writeUTF(e.getValue());
+                }
+                data.writeBoolean(running[i]);
+                data.writeBoolean(serving[i]);
+                data.writeInt(epochs[i]);
+                data.writeLong(trained[i]);
+                data.writeLong(sinceOpen[i]);
+                figures[i].write(data);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void restore(byte[] stored) {
+        try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(stored))) {
+            StateIo.readHeader(data, TAG, VERSION);
+            int n = data.readInt();
+            if (n != hosted.length) {
+                throw new IOException("it hosts " + n + " trials here, the placement " + hosted.length);
+            }
+            for (int i = 0; i < n; i++) {
+                int trial = data.readInt();
+                if (trial != hosted[i]) {
+                    throw new IOException("it hosts trial " + trial + " where the placement has " + hosted[i]);
+                }
+                SortedMap<String, String> config = new TreeMap<>();
+                int keys = data.readInt();
+                for (int k = 0; k < keys; k++) {
+                    config.put(data.readUTF(), data.readUTF());
+                }
+                configs.set(i, Collections.unmodifiableSortedMap(config));
+                running[i] = data.readBoolean();
+                serving[i] = data.readBoolean();
+                epochs[i] = data.readInt();
+                trained[i] = data.readLong();
+                sinceOpen[i] = data.readLong();
+                figures[i].read(data);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "model '" + modelId + "': cannot continue the stored trials of its search (" + e.getMessage()
+                            + "); the search.* keys or the input partitions changed: restore them or use a new"
+                            + " application.id",
+                    e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.eddy.topology;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Where models and the trials of searches train with {@code routing=direct}: model m in the task of partition p(m)
+ * ({@link ModelPartitions}); on input of P &gt; 1 partitions, the trials of a search that {@linkplain
+ * SearchConfig#spreads spreads} over the partitions, trial t of model m in the task of
+ *
+ * <pre>
+ * h(m, t) = (p(m) + t) mod P
+ * </pre>
+ *
+ * so that P partitions share 16 trials 16/P each, a search's first trial stays with m, and the searches of
+ * different models start at different partitions. The task of p(m) coordinates m's search ({@link SearchTraining}),
+ * the others host trials ({@link TrialHost}); every example of m reaches each hosting partition once, whatever the
+ * number of trials there.
+ *
+ * @param partitions the partition count of the input topics
+ * @param spread the spread searches: model id → trial count
+ */
+public record TrialPlacement(ModelPartitions partitions, SortedMap<String, Integer> spread) {
+
+    /** One partition: every model and trial in the task at hand. */
+    public static final TrialPlacement ONE = new TrialPlacement(ModelPartitions.ONE, Collections.emptySortedMap());
+
+    public TrialPlacement {
+        spread = Collections.unmodifiableSortedMap(new TreeMap<>(spread));
+    }
+
+    /** The placement of {@code config}'s models and trials on input of {@code partitions}. */
+    public static TrialPlacement of(EddyConfig config, ModelPartitions partitions) {
+        SortedMap<String, Integer> spread = new TreeMap<>();
+        if (partitions.partitioned()) {
+            config.searches().forEach((modelId, search) -> {
+                if (search.spreads()) {
+                    spread.put(modelId, search.trials());
+                }
+            });
+        }
+        return new TrialPlacement(partitions, spread);
+    }
+
+    /** Whether the trials of {@code modelId} train in several tasks. */
+    public boolean spreads(String modelId) {
+        return spread.containsKey(modelId);
+    }
+
+    /** The partition whose task trains {@code modelId}, or coordinates its search. */
+    public int home(String modelId) {
+        return partitions.of(modelId);
+    }
+
+    /** {@code h(m, t)}: the partition whose task trains trial {@code trial} of {@code modelId}. */
+    public int host(String modelId, int trial) {
+        return spreads(modelId) ? (home(modelId) + trial) % partitions.count() : home(modelId);
+    }
+
+    /**
+     * The partitions a record for {@code target} must reach: a model's home and, for a spread search, every
+     * partition hosting one of its trials; a trial's ({@code <id>~tNN}) home of {@code <id>} and the trial's host.
+     */
+    public SortedSet<Integer> partitionsOf(String target) {
+        String modelId = SearchTraining.modelOf(target);
+        SortedSet<Integer> out = new TreeSet<>();
+        out.add(home(modelId));
+        if (spreads(modelId)) {
+            int trial = SearchTraining.trialOf(modelId, target);
+            if (trial >= 0) {
+                out.add(host(modelId, trial));
+            } else {
+                for (int t = 0; t < Math.min(spread.get(modelId), partitions.count()); t++) {
+                    out.add(host(modelId, t));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a record for {@code target} (a model or trial id) is used in the task of {@code partition}. */
+    boolean trainsIn(String target, int partition) {
+        return !partitions.partitioned() || partitionsOf(target).contains(partition);
+    }
+}

@@ -1,0 +1,339 @@
+package dev.eddy.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eddy.config.EddyConfig;
+import dev.eddy.core.search.SearchConfig;
+import dev.eddy.schema.Example;
+import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.state.ModelStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A search spread over the tasks of four input partitions ({@link TrialPlacement}), each task with its own stores,
+ * the fan-out topic between them played by queues that deliver a message a fixed number of examples after it was
+ * sent (the latency of a commit): every trial trains in the task of its partition on every example it is given,
+ * once; the strategy's decisions and the champion's choice, taken in the task of the model id on the hosts'
+ * reports, reach the hosts; only the champion is published, under the model id with its own strictly increasing
+ * versions, relayed when it trains elsewhere; the search continues exactly from the stores after a restart; a
+ * stored search of the other placement is refused naming the key.
+ */
+class SpreadSearchTest {
+
+    private static final String MODEL = "m";
+    private static final int PARTITIONS = 4;
+    private static final int TRIALS = 6;
+    private static final int LATENCY = 3;
+
+    private static Map<String, String> settings(String strategy) {
+        Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel(MODEL));
+        s.put("holdout.fraction", "0.2");
+        s.put("prequential.window", "20");
+        s.put("snapshot-every", "5");
+        s.put("model.m.batch-size", "1");
+        s.put("model.m.search.strategy", strategy);
+        s.put("model.m.search.trials", Integer.toString(TRIALS));
+        if (strategy.equals("asha")) {
+            s.put("model.m.search.asha.min-examples", "16");
+            s.put("model.m.search.asha.max-examples", "256");
+            s.put("model.m.search.asha.eta", "2");
+        }
+        s.put("model.m.search.switch-margin", "0");
+        s.put("model.m.search.space.learning-rate", "loguniform(0.0001,1)");
+        return s;
+    }
+
+    /** A message on its way to the task of a partition, delivered once {@code due} examples have been taken. */
+    private record InFlight(int partition, SearchMessage message, long due) {}
+
+    /** The tasks of the partitions that host the search, over stores that outlive them (the changelogs). */
+    private static final class Tasks {
+        final EddyConfig config;
+        final SearchConfig search;
+        final TrialPlacement placement;
+        final HoldoutSplit split;
+        final Map<Integer, ModelTraining.Stores> stores = new TreeMap<>();
+        final Map<Integer, TaskTraining> open = new TreeMap<>();
+        final Deque<InFlight> inFlight = new ArrayDeque<>();
+        final List<ModelSnapshot> published = new ArrayList<>();
+        final List<TrainingMetrics> metrics = new ArrayList<>();
+        /** Per trial, the examples handed to its task while the trial ran there (trained or held out). */
+        final Map<String, Long> taken = new TreeMap<>();
+
+        long examples;
+
+        Tasks(Map<String, String> settings) {
+            this.config = EddyConfig.of(settings);
+            this.search = config.searches().get(MODEL);
+            this.placement = TrialPlacement.of(config, new ModelPartitions(PARTITIONS));
+            this.split = new HoldoutSplit(config.holdoutFraction());
+            for (int partition : placement.partitionsOf(MODEL)) {
+                stores.put(partition, LocalTraining.inMemoryStores());
+            }
+            reopen();
+        }
+
+        /** Opens every task's search from its stores (what a restarted task does). */
+        void reopen() {
+            open.clear();
+            SearchTraining.TrialSettings settings = new SearchTraining.TrialSettings(
+                    config.holdoutBufferSize(), config.snapshotEvery(), true, config.prequentialWindow());
+            for (int partition : stores.keySet()) {
+                ModelTraining.Stores s = stores.get(partition);
+                open.put(
+                        partition,
+                        partition == placement.home(MODEL)
+                                ? new SearchTraining(
+                                        MODEL,
+                                        search,
+                                        trial -> config.trialModel(MODEL, trial),
+                                        settings,
+                                        s,
+                                        TrainingListener.NONE,
+                                        this::out,
+                                        decision -> {},
+                                        new SearchTraining.Placement(placement, partition, this::send),
+                                        0)
+                                : new TrialHost(
+                                        MODEL,
+                                        search,
+                                        placement,
+                                        partition,
+                                        trial -> config.trialModel(MODEL, trial),
+                                        settings,
+                                        s,
+                                        TrainingListener.NONE,
+                                        this::out,
+                                        this::send,
+                                        0));
+            }
+        }
+
+        private void out(SpecificRecord record) {
+            if (record instanceof ModelSnapshot snapshot) {
+                published.add(snapshot);
+            } else {
+                metrics.add((TrainingMetrics) record);
+            }
+        }
+
+        private void send(int partition, SearchMessage message) {
+            inFlight.add(new InFlight(partition, message, examples + LATENCY));
+        }
+
+        /** Every task takes the example, then the messages due are delivered. */
+        void take(Example example) {
+            examples++;
+            for (TaskTraining task : open.values()) {
+                ExampleCheck.Failure misfit =
+                        split.heldOut(example.getId()) ? task.holdout(example) : task.train(example, 0);
+                assertThat(misfit).isNull();
+            }
+            deliver(examples);
+        }
+
+        void deliver(long upTo) {
+            while (!inFlight.isEmpty() && inFlight.peek().due() <= upTo) {
+                InFlight m = inFlight.poll();
+                open.get(m.partition()).receive(m.message());
+            }
+        }
+
+        /** Every message delivered, every task's state written (a commit). */
+        void settle() {
+            deliver(Long.MAX_VALUE);
+            open.values().forEach(TaskTraining::flushState);
+        }
+
+        void command(ModelCommand command) {
+            for (TaskTraining task : open.values()) {
+                task.command(command, 0);
+            }
+        }
+
+        /** The status of {@code id} in the stores of {@code partition}, or null. */
+        ModelStatus status(int partition, String id) {
+            return stores.get(partition).status().get(id);
+        }
+
+        List<String> events() {
+            return metrics.stream()
+                    .filter(r -> r.getEvent() != null && r.getEvent().getKind().startsWith("search-"))
+                    .map(r -> r.getEvent().getKind() + " " + r.getEvent().getDetail())
+                    .toList();
+        }
+    }
+
+    @Test
+    void everyTrialTrainsEveryExampleOnceInTheTaskOfItsPartition() {
+        Tasks tasks = new Tasks(settings("random"));
+        List<Example> examples = TrainingFixture.blobs(300, 5, MODEL);
+        examples.forEach(tasks::take);
+        tasks.settle();
+
+        assertThat(tasks.placement.partitionsOf(MODEL)).hasSize(PARTITIONS);
+        for (int t = 0; t < TRIALS; t++) {
+            String trial = SearchTraining.trialId(MODEL, t);
+            int host = (tasks.placement.home(MODEL) + t) % PARTITIONS;
+            assertThat(tasks.placement.host(MODEL, t)).isEqualTo(host);
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                ModelStatus s = tasks.status(partition, trial);
+                if (partition != host) {
+                    assertThat(s).as("%s in partition %d", trial, partition).isNull();
+                } else {
+                    assertThat(s.examplesTrained() + s.examplesWhilePaused() + s.holdoutReceived())
+                            .as("%s: every example once", trial)
+                            .isEqualTo(examples.size());
+                }
+            }
+        }
+        List<SearchTraining.Standing> board =
+                ((SearchTraining) tasks.open.get(tasks.placement.home(MODEL))).leaderboard();
+        assertThat(board).allSatisfy(s -> assertThat(s.metric()).isNotNaN());
+        assertThat(board).extracting(SearchTraining.Standing::trained).doesNotContain(0L);
+    }
+
+    @Test
+    void decisionsReachTheHostsAndOnlyTheChampionIsPublishedUnderTheModelsVersions() {
+        Tasks tasks = new Tasks(settings("asha"));
+        List<Example> examples = TrainingFixture.blobs(600, 7, MODEL);
+        examples.forEach(tasks::take);
+        tasks.settle();
+
+        List<String> events = tasks.events();
+        assertThat(events).anyMatch(e -> e.startsWith("search-prune"));
+        assertThat(events).anyMatch(e -> e.startsWith("search-champion"));
+        SearchTraining home = (SearchTraining) tasks.open.get(tasks.placement.home(MODEL));
+        long every = TrialHost.reportEvery(tasks.search, tasks.config.prequentialWindow());
+        assertThat(every).isEqualTo(16);
+        for (SearchTraining.Standing s : home.leaderboard()) {
+            int host = tasks.placement.host(MODEL, s.trial());
+            long trained =
+                    tasks.status(host, SearchTraining.trialId(MODEL, s.trial())).examplesTrained();
+            if (host == tasks.placement.home(MODEL)) {
+                assertThat(trained).as("trial %d, trained here", s.trial()).isEqualTo(s.trained());
+            } else if (s.live()) {
+                assertThat(trained)
+                        .as(
+                                "trial %d, running elsewhere: its last report is of at most %d examples ago",
+                                s.trial(), every)
+                        .isBetween(s.trained(), s.trained() + every - 1);
+            } else {
+                assertThat(trained)
+                        .as("trial %d, pruned elsewhere: it trained until the decision came back", s.trial())
+                        .isBetween(s.trained(), s.trained() + 2L * LATENCY);
+            }
+        }
+        assertThat(tasks.published).isNotEmpty();
+        assertThat(tasks.published).allSatisfy(p -> assertThat(p.getModelId()).isEqualTo(MODEL));
+        for (int i = 1; i < tasks.published.size(); i++) {
+            assertThat(tasks.published.get(i).getVersion())
+                    .isEqualTo(tasks.published.get(i - 1).getVersion() + 1);
+        }
+        assertThat(tasks.published)
+                .as("a champion trained in another task, its snapshots relayed")
+                .anyMatch(p -> tasks.placement.host(MODEL, SearchTraining.trialOf(MODEL, p.getTrial()))
+                        != tasks.placement.home(MODEL));
+        int champion = home.champion();
+        assertThat(tasks.published.get(tasks.published.size() - 1).getTrial())
+                .isEqualTo(SearchTraining.trialId(MODEL, champion));
+        assertThat(tasks.status(tasks.placement.home(MODEL), MODEL).snapshotVersion())
+                .isEqualTo(tasks.published.get(tasks.published.size() - 1).getVersion());
+    }
+
+    @Test
+    void aRestartedSpreadSearchContinuesAsIfUninterrupted() {
+        List<Example> examples = TrainingFixture.blobs(500, 11, MODEL);
+        Tasks straight = new Tasks(settings("asha"));
+        examples.forEach(straight::take);
+        straight.settle();
+
+        Tasks restarted = new Tasks(settings("asha"));
+        examples.subList(0, 230).forEach(restarted::take);
+        restarted.settle();
+        restarted.reopen();
+        examples.subList(230, examples.size()).forEach(restarted::take);
+        restarted.settle();
+
+        // the settle delivered the messages in flight at the restart earlier than the straight run did
+        assertThat(restarted.events()).isNotEmpty();
+        for (int partition : straight.stores.keySet()) {
+            for (int t = 0; t < TRIALS; t++) {
+                String trial = SearchTraining.trialId(MODEL, t);
+                ModelStatus want = straight.status(partition, trial);
+                ModelStatus got = restarted.status(partition, trial);
+                assertThat(got == null).isEqualTo(want == null);
+                if (want != null) {
+                    assertThat(got.examplesTrained() + got.holdoutReceived())
+                            .as(trial)
+                            .isEqualTo(want.examplesTrained() + want.holdoutReceived());
+                }
+            }
+        }
+    }
+
+    @Test
+    void resetRestartsEveryTrialInEveryTaskAndStaleReportsAreIgnored() {
+        Tasks tasks = new Tasks(settings("random"));
+        List<Example> examples = TrainingFixture.blobs(500, 13, MODEL);
+        int i = 0;
+        while (i < 300 || tasks.inFlight.stream().noneMatch(m -> m.message() instanceof SearchMessage.Report)) {
+            tasks.take(examples.get(i++)); // until reports of before the reset are in flight
+        }
+        tasks.command(ModelCommand.parse("reset m"));
+        tasks.deliver(Long.MAX_VALUE);
+        SearchTraining home = (SearchTraining) tasks.open.get(tasks.placement.home(MODEL));
+        assertThat(home.leaderboard())
+                .as("the reports of before the reset, delivered after it, count nothing")
+                .allSatisfy(s -> assertThat(s.trained()).isZero());
+
+        List<Example> after = examples.subList(i, i + 100);
+        after.forEach(tasks::take);
+        tasks.settle();
+        for (int t = 0; t < TRIALS; t++) {
+            ModelStatus s = tasks.status(tasks.placement.host(MODEL, t), SearchTraining.trialId(MODEL, t));
+            assertThat(s.examplesTrained() + s.holdoutReceived())
+                    .as("trial %d: every example since the reset, in its own task", t)
+                    .isEqualTo(after.size());
+        }
+        assertThat(tasks.events()).contains("search-reset m~t00: the search restarts from its 6 trials");
+    }
+
+    @Test
+    void aStoredSearchOfTheOtherPlacementIsRefusedNamingTheKey() {
+        Map<String, String> inOneTask = settings("asha");
+        inOneTask.put("model.m.search.placement", "task");
+        Tasks one = new Tasks(inOneTask);
+        assertThat(one.stores).hasSize(1);
+        TrainingFixture.blobs(50, 3, MODEL).forEach(one::take);
+        one.settle();
+        ModelTraining.Stores stored = one.stores.values().iterator().next();
+
+        EddyConfig spread = EddyConfig.of(settings("asha"));
+        TrialPlacement placement = TrialPlacement.of(spread, new ModelPartitions(PARTITIONS));
+        assertThatThrownBy(() -> new SearchTraining(
+                        MODEL,
+                        spread.searches().get(MODEL),
+                        trial -> spread.trialModel(MODEL, trial),
+                        new SearchTraining.TrialSettings(100, 5, true, 20),
+                        stored,
+                        TrainingListener.NONE,
+                        r -> {},
+                        d -> {},
+                        new SearchTraining.Placement(placement, placement.home(MODEL), (p, m) -> {}),
+                        0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot continue the stored search, whose trials trained in one task")
+                .hasMessageContaining("search.placement=task");
+    }
+}
