@@ -48,6 +48,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -294,9 +295,13 @@ public final class EddyApp implements AutoCloseable {
                 created.addAll(Topics.createMissing(
                         client,
                         List.of(new NewTopic(
-                                FanOutTopic.of(config.applicationId()),
-                                Optional.of(decision.partitions().count()),
-                                Optional.empty())),
+                                        FanOutTopic.of(config.applicationId()),
+                                        Optional.of(decision.partitions().count()),
+                                        Optional.empty())
+                                // a spread search relays its champion's snapshots through it
+                                .configs(Map.of(
+                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                        String.valueOf(config.snapshotMaxBytes())))),
                         TOPIC_TIMEOUT));
             }
             ModelPartitions trainers = decision.routing() == Routing.DIRECT

@@ -54,7 +54,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * through the trainer-input topic, and direct (the examples are keyed by their model id, so each model trains in the
  * task of its partition).
  *
- * <p>Model {@link #SEARCH} is a 16-trial ASHA search: all its trials train in the task of its partition, so the
+ * <p>Model {@link #SEARCH} is a 16-trial ASHA search with {@code search.placement=task}: all its trials train in the
+ * task of its partition, so the
  * instance that trains it trains every trial, and the stop and the kill each move the whole search to the other
  * instance. Its committed decisions (prunes, promotions, champion switches) equal the reference run's, each once and
  * at the same examples; every trial's stored state is bit-identical, and so is the search's record but for the
@@ -327,6 +328,9 @@ class RebalanceTest {
         s.put(search + "asha.min-examples", "100");
         s.put(search + "asha.max-examples", "1600");
         s.put(search + "switch-margin", "0");
+        // every trial in the task of the search's partition, so that its decisions replay exactly (a spread search's
+        // depend on when the reports of other tasks arrive: SpreadSearchKillTest)
+        s.put(search + "placement", "task");
         return s;
     }
 
