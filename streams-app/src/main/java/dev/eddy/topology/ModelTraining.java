@@ -336,7 +336,25 @@ final class ModelTraining implements TaskTraining {
      *     state (named by {@link Trainer#copyOf})
      */
     void exploit(ModelTraining donor, TrainerConfig config, long nowMs) {
-        if (!(trainer instanceof Trainer own) || !(donor.trainer instanceof Trainer from)) {
+        if (!(donor.trainer instanceof Trainer from)) {
+            throw new IllegalArgumentException(
+                    "model '" + modelId + "': an exploit copies one network, not an ensemble");
+        }
+        exploit(from, config, nowMs);
+    }
+
+    /**
+     * {@link #exploit(ModelTraining, TrainerConfig, long)} from the donor's complete trainer state ({@link
+     * #trainerState}): a donor trained in another task.
+     *
+     * @throws IllegalArgumentException when the state is not one network's, or {@code config} does not fit it
+     */
+    void exploit(byte[] donorState, TrainerConfig config, long nowMs) {
+        exploit(Trainer.restore(donorState), config, nowMs);
+    }
+
+    private void exploit(Trainer from, TrainerConfig config, long nowMs) {
+        if (!(trainer instanceof Trainer own)) {
             throw new IllegalArgumentException(
                     "model '" + modelId + "': an exploit copies one network, not an ensemble");
         }

@@ -6,13 +6,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * What the tasks of a spread search ({@link TrialPlacement}) tell each other, as fan-out records ({@link
  * FanOutTopic}) written in the transaction of the record that caused them: a trial's host {@linkplain Report reports}
  * to the task of {@code <id>}, which {@linkplain Decision decides} and answers; the champion's host {@linkplain Relay
- * relays} its snapshots, which the task of {@code <id>} publishes under {@code <id>}'s own versions.
+ * relays} its snapshots, which the task of {@code <id>} publishes under {@code <id>}'s own versions; for PBT's
+ * exploit, the donor's host sends its model to the receiving trial's ({@linkplain Adopt adopt}).
  *
  * <p>Epochs: the task of {@code <id>} counts per trial the times the trial's example count restarted (the search
  * re-opened after the champion's drift, or {@code reset <id>}); a host does the same. A report of an older epoch is
@@ -55,8 +59,21 @@ sealed interface SearchMessage {
             byte[] status)
             implements SearchMessage {}
 
-    /** What the task of {@code <id>} decided for a trial, to the trial's host. */
-    record Decision(String modelId, int trial, int epoch, Kind kind) implements SearchMessage {}
+    /**
+     * What the task of {@code <id>} decided for a trial, to the trial's host.
+     *
+     * @param config the trial's new configuration ({@code RESAMPLE}, {@code EXPLORE}), or the receiving trial's
+     *     ({@code SHARE}); empty otherwise
+     * @param peer the trial that receives the state ({@code SHARE}), −1 otherwise
+     */
+    record Decision(String modelId, int trial, int epoch, Kind kind, SortedMap<String, String> config, int peer)
+            implements SearchMessage {
+
+        /** A decision without configuration or peer. */
+        Decision(String modelId, int trial, int epoch, Kind kind) {
+            this(modelId, trial, epoch, kind, Collections.emptySortedMap(), -1);
+        }
+    }
 
     /** What a decision makes a host do with the trial. */
     enum Kind {
@@ -69,8 +86,21 @@ sealed interface SearchMessage {
         /** It is the champion: relay its snapshots, starting with its current model. */
         SERVE,
         /** It is no longer the champion: relay nothing more. */
-        RETIRE
+        RETIRE,
+        /** Start afresh under the decision's configuration, its count from zero (zoom). */
+        RESAMPLE,
+        /** Continue its own model under the decision's configuration (PBT's explore). */
+        EXPLORE,
+        /** Send its model to the host of the decision's peer, which continues from it ({@link Adopt}; PBT's exploit). */
+        SHARE
     }
+
+    /**
+     * A donor trial's complete trainer state, from its host to the host of {@code trial}, which continues from it
+     * under {@code config} (PBT's exploit across tasks); {@code epoch} is the receiving trial's when it was decided.
+     */
+    record Adopt(String modelId, int trial, int epoch, SortedMap<String, String> config, byte[] state)
+            implements SearchMessage {}
 
     /** A snapshot of the champion trial (its Avro bytes), from its host to the task of {@code <id>}. */
     record Relay(String modelId, int trial, byte[] snapshot) implements SearchMessage {}
@@ -99,6 +129,16 @@ sealed interface SearchMessage {
                 out.writeInt(d.trial());
                 out.writeInt(d.epoch());
                 out.writeByte(d.kind().ordinal());
+                writeConfig(out, d.config());
+                out.writeInt(d.peer());
+            } else if (this instanceof Adopt a) {
+                out.writeByte(3);
+                out.writeUTF(a.modelId());
+                out.writeInt(a.trial());
+                out.writeInt(a.epoch());
+                writeConfig(out, a.config());
+                out.writeInt(a.state().length);
+                out.write(a.state());
             } else {
                 Relay r = (Relay) this;
                 out.writeByte(2);
@@ -136,13 +176,32 @@ sealed interface SearchMessage {
                         in.readLong(),
                         in.readBoolean(),
                         bytes(in));
-                case 1 -> new Decision(modelId, trial, in.readInt(), Kind.values()[in.readByte()]);
+                case 1 -> new Decision(
+                        modelId, trial, in.readInt(), Kind.values()[in.readByte()], readConfig(in), in.readInt());
                 case 2 -> new Relay(modelId, trial, bytes(in));
+                case 3 -> new Adopt(modelId, trial, in.readInt(), readConfig(in), bytes(in));
                 default -> throw new IOException("unknown kind " + kind);
             };
         } catch (IOException | ArrayIndexOutOfBoundsException e) {
             throw new SerializationException("not a search message: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeConfig(DataOutputStream out, SortedMap<String, String> config) throws IOException {
+        out.writeInt(config.size());
+        for (var e : config.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static SortedMap<String, String> readConfig(DataInputStream in) throws IOException {
+        SortedMap<String, String> config = new TreeMap<>();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            config.put(in.readUTF(), in.readUTF());
+        }
+        return Collections.unmodifiableSortedMap(config);
     }
 
     private static byte[] bytes(DataInputStream in) throws IOException {

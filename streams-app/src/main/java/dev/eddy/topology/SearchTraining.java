@@ -345,6 +345,10 @@ public final class SearchTraining implements TaskTraining {
                 case COMPLETE -> decided(t, "search-complete", where);
                 case RESAMPLE -> {
                     resample(t, ((Zoom) strategy).config(t));
+                    if (!local[t]) {
+                        epochs[t]++; // its reports of the old configuration are stale
+                        tell(t, SearchMessage.Kind.RESAMPLE, configs.get(t), -1);
+                    }
                     decided(t, "search-resample", configs.get(t).toString());
                 }
                 case EXPLOIT, EXPLORE -> {
@@ -395,11 +399,15 @@ public final class SearchTraining implements TaskTraining {
 
     /** Tells a trial's host what was decided for it; nothing for a trial of this task, which acts on it here. */
     private void tell(int t, SearchMessage.Kind kind) {
+        tell(t, kind, Collections.emptySortedMap(), -1);
+    }
+
+    private void tell(int t, SearchMessage.Kind kind, SortedMap<String, String> config, int peer) {
         if (!local[t]) {
             where.send()
                     .accept(
                             where.placement().host(modelId, t),
-                            new SearchMessage.Decision(modelId, t, epochs[t], kind));
+                            new SearchMessage.Decision(modelId, t, epochs[t], kind, config, peer));
         }
     }
 
@@ -407,13 +415,23 @@ public final class SearchTraining implements TaskTraining {
      * A message from a trial's host: a report (of the current epoch) sets the trial's figures and counts, and the
      * strategy and the champion decide as after an example of this task ({@link #decide}); a relayed snapshot of the
      * champion is published under {@code <id>} ({@link #serve(ModelSnapshot, int)}), one of a trial that is no longer
-     * champion is dropped.
+     * champion is dropped; a donor's model for a trial of this task (PBT) is adopted.
      */
     @Override
     public void receive(SearchMessage message) {
         int t = message.trial();
-        if (t < 0 || t >= trials.length || local[t]) {
-            return; // not a trial this search hosts elsewhere: a message of another configuration
+        if (t < 0 || t >= trials.length) {
+            return; // not a trial of this search: a message of another configuration
+        }
+        if (message instanceof SearchMessage.Adopt a) {
+            if (local[t] && a.epoch() == epochs[t]) {
+                trials[t].exploit(a.state(), configOf.apply(a.config()), nowMs); // a donor of another task
+                changed();
+            }
+            return;
+        }
+        if (local[t]) {
+            return; // reports and relays come from trials of other tasks only
         }
         if (message instanceof SearchMessage.Report r) {
             if (r.epoch() != epochs[t]) {
@@ -448,8 +466,24 @@ public final class SearchTraining implements TaskTraining {
     private int exploit(int t) {
         Pbt pbt = (Pbt) strategy;
         int from = pbt.donor(t) < 0 ? t : pbt.donor(t);
-        configs.set(t, pbt.config(t));
-        trials[t].exploit(trials[from], configOf.apply(configs.get(t)), nowMs);
+        SortedMap<String, String> config = pbt.config(t);
+        configs.set(t, config);
+        if (local[t] && local[from]) {
+            trials[t].exploit(trials[from], configOf.apply(config), nowMs);
+        } else if (from == t) {
+            tell(t, SearchMessage.Kind.EXPLORE, config, -1);
+        } else if (local[from]) {
+            where.send()
+                    .accept(
+                            where.placement().host(modelId, t),
+                            new SearchMessage.Adopt(modelId, t, epochs[t], config, trials[from].trainerState()));
+        } else {
+            // the donor's host sends its model to the trial's host (this task's own when the trial trains here)
+            where.send()
+                    .accept(
+                            where.placement().host(modelId, from),
+                            new SearchMessage.Decision(modelId, from, epochs[t], SearchMessage.Kind.SHARE, config, t));
+        }
         return from;
     }
 

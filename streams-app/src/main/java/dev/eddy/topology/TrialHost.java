@@ -2,8 +2,11 @@ package dev.eddy.topology;
 
 import dev.eddy.core.optim.StateIo;
 import dev.eddy.core.search.AshaConfig;
+import dev.eddy.core.search.PbtConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.StrategyConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.search.ZoomConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -57,6 +60,7 @@ final class TrialHost implements TaskTraining {
     private static final ModelStatusSerde STATUS = new ModelStatusSerde();
 
     private final String modelId;
+    private final TrialPlacement placement;
     private final int home;
     private final long reportEvery;
     private final Function<SortedMap<String, String>, TrainerConfig> configOf;
@@ -104,6 +108,7 @@ final class TrialHost implements TaskTraining {
             BiConsumer<Integer, SearchMessage> send,
             long nowMs) {
         this.modelId = modelId;
+        this.placement = placement;
         this.home = placement.home(modelId);
         this.reportEvery = reportEvery(search, settings.prequentialWindow());
         this.configOf = configOf;
@@ -148,13 +153,21 @@ final class TrialHost implements TaskTraining {
     }
 
     /**
-     * Every how many examples trained since the search (re)opened a trial reports: for asha and hyperband the greatest
-     * common divisor of {@code search.asha.min-examples} and {@code search.asha.max-examples}, of which every rung
-     * is a multiple, so a report falls on each milestone; for grid and random, whose reports only choose the
-     * champion, the prequential window.
+     * Every how many examples trained since the search (re)opened (zoom: since the trial's configuration started) a
+     * trial reports, so that a report falls on each of its milestones: for asha and hyperband the greatest common
+     * divisor of {@code search.asha.min-examples} and {@code search.asha.max-examples}, of which every rung is a
+     * multiple; {@code search.zoom.round-examples}; {@code search.pbt.interval-examples}; for grid and random, whose
+     * reports only choose the champion, the prequential window.
      */
     static long reportEvery(SearchConfig search, int prequentialWindow) {
-        if (search.settings().orElse(null) instanceof AshaConfig asha) {
+        StrategyConfig settings = search.settings().orElse(null);
+        if (settings instanceof ZoomConfig zoom) {
+            return zoom.roundExamples();
+        }
+        if (settings instanceof PbtConfig pbt) {
+            return pbt.intervalExamples();
+        }
+        if (settings instanceof AshaConfig asha) {
             long a = asha.minExamples();
             long b = asha.maxExamples();
             while (b != 0) {
@@ -252,24 +265,51 @@ final class TrialHost implements TaskTraining {
                         STATUS.serialize(null, trials[i].status())));
     }
 
-    /** A decision of the task of {@code <id>} for a trial here ({@link SearchMessage.Kind}); older epochs are void. */
+    /**
+     * A decision of the task of {@code <id>} for a trial here ({@link SearchMessage.Kind}; one of an older epoch is
+     * void), or a donor's model for a trial here ({@link SearchMessage.Adopt}).
+     */
     @Override
     public void receive(SearchMessage message) {
         int i = index(message.trial());
-        if (i < 0 || !(message instanceof SearchMessage.Decision d)) {
-            return; // not a trial of this task, or not a decision: a message of another configuration
+        if (i < 0) {
+            return; // not a trial of this task: a message of another configuration
         }
+        if (message instanceof SearchMessage.Adopt a) {
+            if (a.epoch() == epochs[i]) {
+                configs.set(i, a.config());
+                trials[i].exploit(a.state(), configOf.apply(a.config()), nowMs);
+            }
+        } else if (message instanceof SearchMessage.Decision d) {
+            decided(i, d);
+        }
+        unsaved = true;
+    }
+
+    private void decided(int i, SearchMessage.Decision d) {
         switch (d.kind()) {
             case SERVE -> {
                 serving[i] = true;
                 trials[i].publishCurrent(SnapshotReason.CHAMPION, nowMs);
             }
             case RETIRE -> serving[i] = false;
-            case REOPEN -> {
+            case SHARE -> send.accept(
+                    placement.host(modelId, d.peer()),
+                    new SearchMessage.Adopt(modelId, d.peer(), d.epoch(), d.config(), trials[i].trainerState()));
+            case REOPEN, RESAMPLE -> {
                 if (d.epoch() > epochs[i]) {
                     epochs[i] = d.epoch();
                     sinceOpen[i] = 0;
                     running[i] = true;
+                    if (d.kind() == SearchMessage.Kind.RESAMPLE) {
+                        restart(i, d.config());
+                    }
+                }
+            }
+            case EXPLORE -> {
+                if (d.epoch() == epochs[i]) {
+                    configs.set(i, d.config());
+                    trials[i].exploit(trials[i], configOf.apply(d.config()), nowMs);
                 }
             }
             case PAUSE, RESUME -> {
@@ -278,7 +318,14 @@ final class TrialHost implements TaskTraining {
                 }
             }
         }
-        unsaved = true;
+    }
+
+    /** The trial starts afresh under {@code config}: a fresh model (its stored state deleted) and figures. */
+    private void restart(int i, SortedMap<String, String> config) {
+        trials[i].forget();
+        configs.set(i, config);
+        figures[i] = figures(i);
+        trials[i] = open(i);
     }
 
     /** The position of {@code trial} among the trials hosted here, −1 when it is not hosted here. */
@@ -307,10 +354,7 @@ final class TrialHost implements TaskTraining {
             }
         } else if (command.kind() == ModelCommand.Kind.RESET) {
             for (int i = 0; i < hosted.length; i++) {
-                trials[i].forget();
-                configs.set(i, initial.get(hosted[i]));
-                figures[i] = figures(i);
-                trials[i] = open(i);
+                restart(i, initial.get(hosted[i]));
                 running[i] = fresh.live(hosted[i]);
                 epochs[i]++; // as the task of <id> counts the reset
                 trained[i] = 0;

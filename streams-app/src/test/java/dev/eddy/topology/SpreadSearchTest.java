@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A search spread over the tasks of four input partitions ({@link TrialPlacement}), each task with its own stores,
@@ -43,10 +45,15 @@ class SpreadSearchTest {
         s.put("model.m.batch-size", "1");
         s.put("model.m.search.strategy", strategy);
         s.put("model.m.search.trials", Integer.toString(TRIALS));
-        if (strategy.equals("asha")) {
-            s.put("model.m.search.asha.min-examples", "16");
-            s.put("model.m.search.asha.max-examples", "256");
-            s.put("model.m.search.asha.eta", "2");
+        switch (strategy) {
+            case "asha" -> {
+                s.put("model.m.search.asha.min-examples", "16");
+                s.put("model.m.search.asha.max-examples", "256");
+                s.put("model.m.search.asha.eta", "2");
+            }
+            case "zoom" -> s.put("model.m.search.zoom.round-examples", "40");
+            case "pbt" -> s.put("model.m.search.pbt.interval-examples", "40");
+            default -> {}
         }
         s.put("model.m.search.switch-margin", "0");
         s.put("model.m.search.space.learning-rate", "loguniform(0.0001,1)");
@@ -71,6 +78,8 @@ class SpreadSearchTest {
         final Map<String, Long> taken = new TreeMap<>();
 
         long examples;
+        /** Donor models sent to the task of another trial. */
+        int adopted;
 
         Tasks(Map<String, String> settings) {
             this.config = EddyConfig.of(settings);
@@ -129,6 +138,9 @@ class SpreadSearchTest {
 
         private void send(int partition, SearchMessage message) {
             inFlight.add(new InFlight(partition, message, examples + LATENCY));
+            if (message instanceof SearchMessage.Adopt) {
+                adopted++;
+            }
         }
 
         /** Every task takes the example, then the messages due are delivered. */
@@ -249,6 +261,44 @@ class SpreadSearchTest {
                 .isEqualTo(SearchTraining.trialId(MODEL, champion));
         assertThat(tasks.status(tasks.placement.home(MODEL), MODEL).snapshotVersion())
                 .isEqualTo(tasks.published.get(tasks.published.size() - 1).getVersion());
+    }
+
+    /**
+     * Zoom's resamples and PBT's explores and exploits of trials in other tasks reach them: each trial trains under
+     * the configuration the search gives it (its learning rate), an exploit across tasks ships the donor's model.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"zoom", "pbt"})
+    void newConfigurationsAndModelsReachTheTrialsOfOtherTasks(String strategy) {
+        Tasks tasks = new Tasks(settings(strategy));
+        List<Example> examples = TrainingFixture.blobs(800, 17, MODEL);
+        examples.forEach(tasks::take);
+        tasks.settle();
+
+        String moved = strategy.equals("zoom") ? "search-resample" : "search-exploit";
+        int home = tasks.placement.home(MODEL);
+        assertThat(tasks.events())
+                .as("%s of trials trained in other tasks", moved)
+                .anyMatch(e -> e.startsWith(moved) && tasks.placement.host(MODEL, trialIn(e)) != home);
+        SearchTraining search = (SearchTraining) tasks.open.get(home);
+        for (SearchTraining.Standing s : search.leaderboard()) {
+            ModelStatus trained =
+                    tasks.status(tasks.placement.host(MODEL, s.trial()), SearchTraining.trialId(MODEL, s.trial()));
+            assertThat(trained.learningRate())
+                    .as("trial %d trains under the configuration the search gave it", s.trial())
+                    .isEqualTo(Double.parseDouble(s.config().get("learning-rate")));
+        }
+        if (strategy.equals("pbt")) {
+            assertThat(tasks.adopted)
+                    .as("exploits whose donor trained in another task than the trial")
+                    .isPositive();
+        }
+    }
+
+    /** The trial an event's detail names first ({@code m~tNN: ...}). */
+    private static int trialIn(String event) {
+        String id = event.substring(event.indexOf(' ') + 1).split(":", 2)[0];
+        return SearchTraining.trialOf(MODEL, id);
     }
 
     @Test

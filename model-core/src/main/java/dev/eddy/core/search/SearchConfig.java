@@ -41,8 +41,8 @@ import java.util.function.Function;
  *     it, and how much worse than a rung's top an asha or hyperband trial must be to be pruned ({@link Asha})
  * @param ensembleTop {@code search.ensemble-top}: how many live trials vote on what is served, the champion first
  *     and then the best others (1: the champion alone)
- * @param placement {@code search.placement}: {@code spread} (trials of grid, random, asha and hyperband over the
- *     partitions of partitioned input, {@link #spreads}) or {@code task} (every trial in the task of the model id)
+ * @param placement {@code search.placement}: {@code spread} (the trials over the partitions of partitioned input)
+ *     or {@code task} (every trial in the task of the model id)
  * @param space the {@code search.space.*} keys, not empty ({@link #parse} takes {@link SearchSpace#DEFAULT} when
  *     there is none)
  * @param settings the strategy's own settings, empty for {@code grid} and {@code random}
@@ -63,9 +63,6 @@ public record SearchConfig(
 
     /** Names accepted by {@code search.placement}. */
     public static final List<String> PLACEMENTS = List.of("spread", "task");
-
-    /** The strategies whose trials may train in different tasks: their decisions need only the trials' reports. */
-    public static final List<String> SPREADING_STRATEGIES = List.of("grid", "random", "asha", "hyperband");
 
     /** The holdout metrics {@code search.metric = holdout_<metric>} may name (besides {@code holdout_loss}). */
     public static final List<String> HOLDOUT_METRICS =
@@ -294,14 +291,9 @@ public record SearchConfig(
         }
     }
 
-    /**
-     * Whether the trials train in different tasks when the input has several partitions: {@code
-     * search.placement=spread} and a strategy of {@link #SPREADING_STRATEGIES}. Zoom's rounds resample trials around
-     * the best of the round when its last trial reports, and PBT copies one trial's weights into another: both keep
-     * every trial in one task.
-     */
+    /** Whether the trials train in different tasks when the input has several partitions. */
     public boolean spreads() {
-        return placement.equals("spread") && SPREADING_STRATEGIES.contains(strategy);
+        return placement.equals("spread");
     }
 
     /** The trial configurations: the grid's points in order, or {@code trials} draws from {@code seed}. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -198,8 +197,8 @@ class SearchConfigTest {
     }
 
     @Test
-    void placementSpreadsTheStrategiesThatNeedOnlyReportsUnlessToldTask() {
-        for (String strategy : List.of("grid", "random", "asha", "hyperband")) {
+    void placementSpreadsUnlessToldTask() {
+        for (String strategy : SearchConfig.STRATEGIES) {
             assertTrue(
                     SearchConfig.parse(with("search.strategy", strategy))
                             .orElseThrow()
@@ -207,13 +206,6 @@ class SearchConfigTest {
                     strategy);
             assertFalse(
                     SearchConfig.parse(with("search.strategy", strategy, "search.placement", "task"))
-                            .orElseThrow()
-                            .spreads(),
-                    strategy);
-        }
-        for (String strategy : List.of("zoom", "pbt")) {
-            assertFalse(
-                    SearchConfig.parse(with("search.strategy", strategy))
                             .orElseThrow()
                             .spreads(),
                     strategy);
