@@ -40,9 +40,11 @@ import org.apache.avro.specific.SpecificRecord;
  *   <li>after each example, every trial that has trained a multiple of the {@linkplain #reportEvery report interval}
  *       since the search (re)opened, or whose drift detector fired, reports its figures and status;
  *   <li>{@code PAUSE} and {@code RESUME} stop and restart a trial's training (pruned, promoted), {@code REOPEN}
- *       restarts its count (the champion drifted: the search re-opened), {@code SERVE} makes it relay its current model
- *       and then each of its snapshots, which the task of {@code <id>} publishes under {@code <id>}, until {@code
- *       RETIRE};
+ *       restarts its count (the champion drifted: the search re-opened), {@code RESAMPLE} restarts it afresh under a
+ *       new configuration (zoom), {@code EXPLORE} continues it under one (PBT), {@code SHARE} sends its model to another
+ *       trial's host, which continues from it ({@link SearchMessage.Adopt}: PBT's exploit), {@code SERVE} makes it
+ *       relay its current model and then each of its snapshots, which the task of {@code <id>} publishes under
+ *       {@code <id>}, until {@code RETIRE};
  *   <li>{@code reset <id>} restarts every trial here from its first configuration; {@code resume}, {@code set} act on
  *       every trial here or, addressed to a trial, on that one.
  * </ul>

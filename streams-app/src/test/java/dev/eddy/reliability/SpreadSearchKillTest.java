@@ -14,6 +14,7 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
+import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingTopology;
@@ -37,6 +38,10 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * instance trains some trials of each search. While examples keep arriving, one instance is killed (SIGKILL) and not
  * restarted: the other takes its partitions, and with them the trials they host, from the changelogs. Nothing is lost
  * or doubled: every trial of the random search {@link #EVERY} (which prunes nothing) has taken every example of its
- * model exactly once; the ASHA search {@link #ASHA} pruned trials in other tasks and served champions trained in other
+ * model exactly once, and each example crossed the fan-out topic once per other partition, not once per trial; the ASHA search {@link #ASHA} pruned trials in other tasks and served champions trained in other
  * tasks, its snapshots published under its id with strictly increasing versions.
  */
 class SpreadSearchKillTest {
@@ -127,6 +132,30 @@ class SpreadSearchKillTest {
                         .as("trial %d of %s: every example of its model, once", t, EVERY)
                         .isEqualTo(PER_MODEL);
             }
+
+            List<ConsumerRecord<Integer, byte[]>> copies = KafkaReads.readAll(
+                            broker.bootstrapServers(),
+                            FanOutTopic.of(APP),
+                            new IntegerDeserializer(),
+                            new ByteArrayDeserializer())
+                    .stream()
+                    .filter(r -> r.headers().lastHeader("eddy.fan-out.source") == null)
+                    .toList();
+            assertThat(copies)
+                    .as("each example crossed once more per other partition hosting trials of its model, not per trial")
+                    .hasSize(examples.size() * (PARTITIONS - 1));
+            String maxBytes = admin.describeConfigs(
+                            List.of(new ConfigResource(ConfigResource.Type.TOPIC, FanOutTopic.of(APP))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .iterator()
+                    .next()
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)
+                    .value();
+            assertThat(Integer.parseInt(maxBytes))
+                    .as("the fan-out topic takes the champion's relayed snapshots")
+                    .isEqualTo(config.snapshotMaxBytes());
 
             List<Runs.Decision> decisions = Runs.decisions(broker.bootstrapServers(), APP + ".metrics");
             assertThat(decisions)
