@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.search.Trials;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -129,14 +129,14 @@ sealed interface SearchMessage {
                 out.writeInt(d.trial());
                 out.writeInt(d.epoch());
                 out.writeByte(d.kind().ordinal());
-                writeConfig(out, d.config());
+                Trials.writeConfig(out, d.config());
                 out.writeInt(d.peer());
             } else if (this instanceof Adopt a) {
                 out.writeByte(3);
                 out.writeUTF(a.modelId());
                 out.writeInt(a.trial());
                 out.writeInt(a.epoch());
-                writeConfig(out, a.config());
+                Trials.writeConfig(out, a.config());
                 out.writeInt(a.state().length);
                 out.write(a.state());
             } else {
@@ -177,31 +177,19 @@ sealed interface SearchMessage {
                         in.readBoolean(),
                         bytes(in));
                 case 1 -> new Decision(
-                        modelId, trial, in.readInt(), Kind.values()[in.readByte()], readConfig(in), in.readInt());
+                        modelId,
+                        trial,
+                        in.readInt(),
+                        Kind.values()[in.readByte()],
+                        Trials.readConfig(in),
+                        in.readInt());
                 case 2 -> new Relay(modelId, trial, bytes(in));
-                case 3 -> new Adopt(modelId, trial, in.readInt(), readConfig(in), bytes(in));
+                case 3 -> new Adopt(modelId, trial, in.readInt(), Trials.readConfig(in), bytes(in));
                 default -> throw new IOException("unknown kind " + kind);
             };
         } catch (IOException | ArrayIndexOutOfBoundsException e) {
             throw new SerializationException("not a search message: " + e.getMessage(), e);
         }
-    }
-
-    private static void writeConfig(DataOutputStream out, SortedMap<String, String> config) throws IOException {
-        out.writeInt(config.size());
-        for (var e : config.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
-    }
-
-    private static SortedMap<String, String> readConfig(DataInputStream in) throws IOException {
-        SortedMap<String, String> config = new TreeMap<>();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            config.put(in.readUTF(), in.readUTF());
-        }
-        return Collections.unmodifiableSortedMap(config);
     }
 
     private static byte[] bytes(DataInputStream in) throws IOException {

@@ -7,6 +7,7 @@ import dev.eddy.core.search.Hyperband;
 import dev.eddy.core.search.Pbt;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.search.Trials;
 import dev.eddy.core.search.Zoom;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
@@ -236,16 +237,29 @@ public final class SearchTraining implements TaskTraining {
     }
 
     private ModelTraining open(int t) {
+        return openTrial(
+                trialId(modelId, t), configOf.apply(configs.get(t)), settings, stores, metrics[t], trialOut(t), nowMs);
+    }
+
+    /** A trial's trainer: a model of its own id and configuration with the application's settings, no warm start. */
+    static ModelTraining openTrial(
+            String trialId,
+            TrainerConfig config,
+            TrialSettings settings,
+            ModelTraining.Stores stores,
+            TrainingListener figures,
+            Consumer<SpecificRecord> out,
+            long nowMs) {
         return new ModelTraining(
-                trialId(modelId, t),
-                configOf.apply(configs.get(t)),
+                trialId,
+                config,
                 settings.holdoutSize(),
                 settings.snapshotEvery(),
                 settings.prequential(),
                 settings.prequentialWindow(),
                 stores,
-                metrics[t],
-                trialOut(t),
+                figures,
+                out,
                 null,
                 nowMs);
     }
@@ -804,11 +818,7 @@ public final class SearchTraining implements TaskTraining {
             strategyBytes.writeTo(data);
             champion.saveState(data);
             for (int t = 0; t < trials.length; t++) {
-                data.writeInt(configs.get(t).size());
-                for (var e : configs.get(t).entrySet()) {
-                    data.writeUTF(e.getKey());
-                    data.writeUTF(e.getValue());
-                }
+                Trials.writeConfig(data, configs.get(t));
                 data.writeLong(trained[t]);
                 data.writeLong(sinceOpen[t]);
                 metrics[t].write(data);
@@ -933,12 +943,7 @@ public final class SearchTraining implements TaskTraining {
             int[] epochs = new int[n];
             byte[][] reported = new byte[n][];
             for (int t = 0; t < n; t++) {
-                SortedMap<String, String> config = new TreeMap<>();
-                int keys = data.readInt();
-                for (int i = 0; i < keys; i++) {
-                    config.put(data.readUTF(), data.readUTF());
-                }
-                configs.add(Collections.unmodifiableSortedMap(config));
+                configs.add(Trials.readConfig(data));
                 trained[t] = data.readLong();
                 sinceOpen[t] = data.readLong();
                 for (int f = 0; f < 3; f++) {

@@ -6,6 +6,7 @@ import dev.eddy.core.search.PbtConfig;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.search.StrategyConfig;
 import dev.eddy.core.search.TrialSearch;
+import dev.eddy.core.search.Trials;
 import dev.eddy.core.search.ZoomConfig;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
@@ -188,17 +189,13 @@ final class TrialHost implements TaskTraining {
     }
 
     private ModelTraining open(int i) {
-        return new ModelTraining(
+        return SearchTraining.openTrial(
                 SearchTraining.trialId(modelId, hosted[i]),
                 configOf.apply(configs.get(i)),
-                settings.holdoutSize(),
-                settings.snapshotEvery(),
-                settings.prequential(),
-                settings.prequentialWindow(),
+                settings,
                 stores,
                 figures[i],
                 trialOut(i),
-                null,
                 nowMs);
     }
 
@@ -402,11 +399,7 @@ final class TrialHost implements TaskTraining {
             data.writeInt(hosted.length);
             for (int i = 0; i < hosted.length; i++) {
                 data.writeInt(hosted[i]);
-                data.writeInt(configs.get(i).size());
-                for (var e : configs.get(i).entrySet()) {
-                    data.writeUTF(e.getKey());
-                    data.writeUTF(e.getValue());
-                }
+                Trials.writeConfig(data, configs.get(i));
                 data.writeBoolean(running[i]);
                 data.writeBoolean(serving[i]);
                 data.writeInt(epochs[i]);
@@ -432,12 +425,7 @@ final class TrialHost implements TaskTraining {
                 if (trial != hosted[i]) {
                     throw new IOException("it hosts trial " + trial + " where the placement has " + hosted[i]);
                 }
-                SortedMap<String, String> config = new TreeMap<>();
-                int keys = data.readInt();
-                for (int k = 0; k < keys; k++) {
-                    config.put(data.readUTF(), data.readUTF());
-                }
-                configs.set(i, Collections.unmodifiableSortedMap(config));
+                configs.set(i, Trials.readConfig(data));
                 running[i] = data.readBoolean();
                 serving[i] = data.readBoolean();
                 epochs[i] = data.readInt();

@@ -1,6 +1,8 @@
 package dev.eddy.it;
 
 import dev.eddy.app.EddyApp;
+import dev.eddy.io.ExampleProducer;
+import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.serde.AvroSerdes;
@@ -84,6 +86,30 @@ public final class Runs {
                         AvroSerdes.modelSnapshots().deserializer())
                 .forEach(r -> out.add(r.value()));
         return out;
+    }
+
+    /**
+     * Sends {@code examples} to {@code topic} keyed by model id (each model's examples share a partition, so their order
+     * does not depend on timing), {@code perTenMs} every 10 ms (0: all at once), and waits for every acknowledgement.
+     */
+    public static void produce(String bootstrapServers, String topic, List<Example> examples, int perTenMs) {
+        try (ExampleProducer producer = new ExampleProducer(bootstrapServers, topic)) {
+            for (int i = 0; i < examples.size(); i++) {
+                producer.send(examples.get(i));
+                if (perTenMs > 0 && i % perTenMs == perTenMs - 1) {
+                    producer.flush();
+                    Thread.sleep(10);
+                }
+            }
+            producer.flush();
+            if (producer.acknowledged() != examples.size()) {
+                throw new IllegalStateException(producer.acknowledged() + " of " + examples.size()
+                        + " examples acknowledged; first failure: " + producer.firstFailure());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The last committed status of every model of application {@code applicationId}, from the status changelog. */

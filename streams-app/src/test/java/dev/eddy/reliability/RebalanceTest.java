@@ -8,7 +8,6 @@ import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
-import dev.eddy.io.ExampleProducer;
 import dev.eddy.it.AppProcess;
 import dev.eddy.it.Runs;
 import dev.eddy.it.TrainingStreams;
@@ -96,7 +95,7 @@ class RebalanceTest {
             EddyApp.createTopics(EddyConfig.of(settings(broker, "ref")));
             EddyApp.createTopics(EddyConfig.of(settings(broker, "run")));
             int first = examples.size() / 4;
-            produce(broker, examples.subList(0, first), 0);
+            Runs.produce(broker.bootstrapServers(), EXAMPLES_TOPIC, examples.subList(0, first), 0);
 
             List<String> events = new ArrayList<>();
             AppProcess a = start(broker, "run", "a", 0);
@@ -104,8 +103,8 @@ class RebalanceTest {
             try {
                 Runs.awaitCaughtUp(admin, group("run"), EXAMPLES_TOPIC, FINISH_TIMEOUT, a, b);
                 // The rest arrives while instances leave and join: about 3,000 examples/s over the events below.
-                CompletableFuture<Void> rest =
-                        CompletableFuture.runAsync(() -> produce(broker, examples.subList(first, examples.size()), 3));
+                CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> Runs.produce(
+                        broker.bootstrapServers(), EXAMPLES_TOPIC, examples.subList(first, examples.size()), 3));
                 Thread.sleep(300);
                 // The stop (attempt 1) and the kill (attempt 2) aim at the instance that trains the search, which
                 // moves whole each time.
@@ -267,30 +266,6 @@ class RebalanceTest {
 
     private static int inputSize() {
         return Files.exists(TrainingStreams.ELEC2) ? 8 : 30;
-    }
-
-    /**
-     * Sends {@code examples} (keyed by model id: each model's examples share a partition, so their order does not
-     * depend on timing), {@code perTenMs} every 10 ms (0: all at once), and waits for every acknowledgement.
-     */
-    private static void produce(EmbeddedBroker broker, List<Example> examples, int perTenMs) {
-        try (ExampleProducer producer = new ExampleProducer(broker.bootstrapServers(), EXAMPLES_TOPIC)) {
-            for (int i = 0; i < examples.size(); i++) {
-                producer.send(examples.get(i));
-                if (perTenMs > 0 && i % perTenMs == perTenMs - 1) {
-                    producer.flush();
-                    Thread.sleep(10);
-                }
-            }
-            producer.flush();
-            if (producer.acknowledged() != examples.size()) {
-                throw new IllegalStateException(producer.acknowledged() + " of " + examples.size()
-                        + " examples acknowledged; first failure: " + producer.firstFailure());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String group(String run) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
 import dev.eddy.config.EddyConfig;
-import dev.eddy.io.ExampleProducer;
 import dev.eddy.it.AppProcess;
 import dev.eddy.it.KafkaReads;
 import dev.eddy.it.Runs;
@@ -85,7 +84,7 @@ class SpreadSearchKillTest {
             assertThat(placement.partitionsOf(EVERY)).hasSize(PARTITIONS);
             assertThat(placement.partitionsOf(ASHA)).hasSize(PARTITIONS);
             int first = examples.size() / 3;
-            produce(broker, examples.subList(0, first), 0);
+            Runs.produce(broker.bootstrapServers(), EXAMPLES_TOPIC, examples.subList(0, first), 0);
 
             AppProcess a = start(broker, "a");
             AppProcess b = start(broker, "b");
@@ -97,8 +96,8 @@ class SpreadSearchKillTest {
                 assertThat(owned.values()).allSatisfy(p -> assertThat(p).isNotEmpty());
                 events.add("both instances train, partitions " + owned.values());
 
-                CompletableFuture<Void> rest =
-                        CompletableFuture.runAsync(() -> produce(broker, examples.subList(first, examples.size()), 3));
+                CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> Runs.produce(
+                        broker.bootstrapServers(), EXAMPLES_TOPIC, examples.subList(first, examples.size()), 3));
                 Thread.sleep(1_500);
                 b.kill();
                 events.add("instance b killed (SIGKILL) while examples arrive");
@@ -230,27 +229,6 @@ class SpreadSearchKillTest {
             }
         }
         return out;
-    }
-
-    /** Sends {@code examples} keyed by model id, {@code perTenMs} every 10 ms (0: all at once); all acknowledged. */
-    private static void produce(EmbeddedBroker broker, List<Example> examples, int perTenMs) {
-        try (ExampleProducer producer = new ExampleProducer(broker.bootstrapServers(), EXAMPLES_TOPIC)) {
-            for (int i = 0; i < examples.size(); i++) {
-                producer.send(examples.get(i));
-                if (perTenMs > 0 && i % perTenMs == perTenMs - 1) {
-                    producer.flush();
-                    Thread.sleep(10);
-                }
-            }
-            producer.flush();
-            if (producer.acknowledged() != examples.size()) {
-                throw new IllegalStateException(producer.acknowledged() + " of " + examples.size()
-                        + " examples acknowledged; first failure: " + producer.firstFailure());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private Map<String, String> settings(EmbeddedBroker broker) {

@@ -8,8 +8,11 @@ import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** What the strategies that move trials between configurations (zoom, PBT) share: ranking and saving them. */
-final class Trials {
+/**
+ * What the strategies that move trials between configurations (zoom, PBT) share: ranking them; and the binary form of
+ * a trial's configuration, which the searches' stored states and messages use too.
+ */
+public final class Trials {
 
     private Trials() {}
 
@@ -31,7 +34,7 @@ final class Trials {
     }
 
     /** Writes a configuration: its size, then each key and value. */
-    static void writeConfig(DataOutput out, SortedMap<String, String> config) throws IOException {
+    public static void writeConfig(DataOutput out, SortedMap<String, String> config) throws IOException {
         out.writeInt(config.size());
         for (var e : config.entrySet()) {
             out.writeUTF(e.getKey());
@@ -40,7 +43,7 @@ final class Trials {
     }
 
     /** Reads what {@link #writeConfig} wrote. */
-    static SortedMap<String, String> readConfig(DataInput in) throws IOException {
+    public static SortedMap<String, String> readConfig(DataInput in) throws IOException {
         SortedMap<String, String> c = new TreeMap<>();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
