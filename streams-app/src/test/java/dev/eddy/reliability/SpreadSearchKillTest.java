@@ -256,7 +256,7 @@ class SpreadSearchKillTest {
             s.put("model." + m + ".search.switch-margin", "0");
         }
         s.put("model." + EVERY + ".search.strategy", "random");
-        s.put("model." + EVERY + ".search.trials", "8");
+        s.put("model." + EVERY + ".search.trials", "16");
         s.put("model." + ASHA + ".search.strategy", "asha");
         s.put("model." + ASHA + ".search.trials", "16");
         s.put("model." + ASHA + ".search.asha.min-examples", "100");

@@ -173,6 +173,12 @@ class SpreadSearchTest {
             }
         }
 
+        /** The trainer state of {@code id} in the stores of {@code partition}. */
+        byte[] trainerState(int partition, String id) {
+            ModelStatus s = status(partition, id);
+            return stores.get(partition).chunks().read(id, s.stateChunks(), s.stateBytes());
+        }
+
         /** The status of {@code id} in the stores of {@code partition}, or null. */
         ModelStatus status(int partition, String id) {
             return stores.get(partition).status().get(id);
@@ -208,6 +214,18 @@ class SpreadSearchTest {
                             .isEqualTo(examples.size());
                 }
             }
+        }
+        // in order too: each trial's trainer state is the one the same search trains in one task
+        Map<String, String> inOneTask = settings("random");
+        inOneTask.put("model.m.search.placement", "task");
+        Tasks one = new Tasks(inOneTask);
+        examples.forEach(one::take);
+        one.settle();
+        for (int t = 0; t < TRIALS; t++) {
+            String trial = SearchTraining.trialId(MODEL, t);
+            assertThat(tasks.trainerState(tasks.placement.host(MODEL, t), trial))
+                    .as("%s trained in the task of its partition, and in that of the model", trial)
+                    .isEqualTo(one.trainerState(one.placement.home(MODEL), trial));
         }
         List<SearchTraining.Standing> board =
                 ((SearchTraining) tasks.open.get(tasks.placement.home(MODEL))).leaderboard();
