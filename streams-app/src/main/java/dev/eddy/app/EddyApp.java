@@ -25,6 +25,7 @@ import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingTopology;
+import dev.eddy.topology.TrialPlacement;
 import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.WarmStartResolver;
 import io.micrometer.core.instrument.Tags;
@@ -90,6 +91,7 @@ public final class EddyApp implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final EddyConfig config;
+    private final TrialPlacement placement;
     private final List<String> createdTopics;
     private final PrometheusMetrics metrics;
     private final FinalSnapshotTrigger finals = new FinalSnapshotTrigger();
@@ -114,6 +116,8 @@ public final class EddyApp implements AutoCloseable {
             PrometheusMetrics metrics,
             MetricsServer server) {
         this.config = config;
+        this.placement =
+                TrialPlacement.of(config, config.routing() == Routing.DIRECT ? partitions : ModelPartitions.ONE);
         this.createdTopics = createdTopics;
         this.metrics = metrics;
         this.server = server;
@@ -322,6 +326,11 @@ public final class EddyApp implements AutoCloseable {
     /** The configuration it runs with: as given, with {@code routing=auto} resolved to the routing it took. */
     public EddyConfig config() {
         return config;
+    }
+
+    /** Where the models and the trials of searches train ({@link TrialPlacement}). */
+    public TrialPlacement placement() {
+        return placement;
     }
 
     /** The topics {@link #start} created (those that existed are not listed). */

@@ -7,10 +7,13 @@ import dev.eddy.core.kernel.FloatProduct;
 import dev.eddy.core.kernel.MatMul;
 import dev.eddy.core.kernel.Precision;
 import dev.eddy.metrics.MetricsServer;
+import dev.eddy.topology.TrialPlacement;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -46,6 +49,23 @@ public final class RunCommand implements Callable<Integer> {
                 ? "float32 products: vector rows"
                 : "float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them on vector"
                         + " registers, the same bits faster: README, Float32)";
+    }
+
+    /** A line per search: where its trials train (spread over partitions, or in one task) and where it decides. */
+    static List<String> searchPlacements(EddyConfig config, TrialPlacement placement) {
+        List<String> lines = new ArrayList<>();
+        config.searches().forEach((id, search) -> {
+            int home = placement.home(id);
+            lines.add(
+                    placement.spreads(id)
+                            ? "search " + id + ": " + search.trials() + " trials over partitions "
+                                    + placement.partitionsOf(id) + " of "
+                                    + placement.partitions().count()
+                                    + ", decided in the task of partition " + home
+                            : "search " + id + ": " + search.trials() + " trials in one task"
+                                    + (placement.partitions().partitioned() ? " (partition " + home + ")" : ""));
+        });
+        return lines;
     }
 
     /** Exit code when Kafka Streams stopped on its own (a fatal error), not by a shutdown request. */
@@ -122,6 +142,7 @@ public final class RunCommand implements Callable<Integer> {
         if (float32 != null) {
             out.println(float32);
         }
+        searchPlacements(app.config(), app.placement()).forEach(out::println);
         out.println("topics created: " + (app.createdTopics().isEmpty() ? "none" : app.createdTopics()));
         out.println("console: " + app.consoleUri());
         out.println("metrics: " + app.metricsUri());

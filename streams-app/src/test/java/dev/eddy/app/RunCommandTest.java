@@ -3,6 +3,8 @@ package dev.eddy.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.topology.ModelPartitions;
+import dev.eddy.topology.TrialPlacement;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
@@ -48,6 +50,30 @@ class RunCommandTest {
         assertThat(RunCommand.float32Products(EddyConfig.of(float32)))
                 .isEqualTo("float32 products: loops (EDDY_JAVA_OPTS=\"--add-modules jdk.incubator.vector\" runs them"
                         + " on vector registers, the same bits faster: README, Float32)");
+    }
+
+    @Test
+    void eachSearchGetsALineAboutWhereItsTrialsTrain() {
+        Map<String, String> keys = new HashMap<>();
+        for (String id : new String[] {"s", "t"}) {
+            keys.put("model." + id + ".input-size", "2");
+            keys.put("model." + id + ".layers", "1:sigmoid");
+            keys.put("model." + id + ".search.strategy", "random");
+            keys.put("model." + id + ".search.trials", "3");
+            keys.put("model." + id + ".search.space.learning-rate", "0.01|0.1");
+        }
+        keys.put("model.t.search.placement", "task");
+        EddyConfig config = EddyConfig.of(keys);
+        ModelPartitions four = new ModelPartitions(4);
+        int s = four.of("s");
+        assertThat(RunCommand.searchPlacements(config, TrialPlacement.of(config, four)))
+                .containsExactly(
+                        "search s: 3 trials over partitions "
+                                + TrialPlacement.of(config, four).partitionsOf("s")
+                                + " of 4, decided in the task of partition " + s,
+                        "search t: 3 trials in one task (partition " + four.of("t") + ")");
+        assertThat(RunCommand.searchPlacements(config, TrialPlacement.of(config, ModelPartitions.ONE)))
+                .containsExactly("search s: 3 trials in one task", "search t: 3 trials in one task");
     }
 
     @Test
