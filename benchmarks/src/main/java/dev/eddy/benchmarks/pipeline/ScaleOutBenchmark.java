@@ -8,6 +8,7 @@ package dev.eddy.benchmarks.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.io.EndOffsets;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Example;
@@ -99,6 +100,8 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
             Map.of("input-size", "8", "layers", "32:relu,16:relu,1:sigmoid");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     private static final long COMMIT_MS = 100;
+    /** The model that is a search with {@code --search}. */
+    private static final String SEARCHED = "s";
 
     @Option(names = "--examples", defaultValue = "200000", description = "Examples per run (${DEFAULT-VALUE}).")
     int examples;
@@ -138,6 +141,14 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
 
     @Option(names = "--heap", defaultValue = "512m", description = "-Xmx of each Eddy JVM (${DEFAULT-VALUE}).")
     String heap;
+
+    @Option(
+            names = "--search",
+            description = "Instead of the rows above: one model that is a 16-trial random search over the default"
+                    + " space, its examples keyed by it, with every trial in its task (search.placement=task) and"
+                    + " spread over the partitions, with 1 instance x 2 threads and 2 instances x 1 thread;"
+                    + " trial-examples/s and the ratios.")
+    boolean search;
 
     @Option(
             names = "--elec2",
@@ -187,6 +198,16 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 Admin a = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers()))) {
             broker = b;
             admin = a;
+            if (search) {
+                List<Row> rows = new ArrayList<>();
+                for (int[] layout : new int[][] {{1, 2}, {2, 1}}) {
+                    for (String placement : List.of("task", "spread")) {
+                        rows.add(searchThroughput(placement, layout[0], layout[1]));
+                    }
+                }
+                printSearch(rows);
+                return 0;
+            }
             List<Row> rows = new ArrayList<>();
             rows.add(throughput("repartition", 1, 1, false));
             rows.add(throughput("direct", 1, 1, false));
@@ -234,6 +255,81 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 app.close();
             }
         }
+    }
+
+    /**
+     * A row of {@code --search}: examples/s of the search model {@code s} with {@code placement}, on {@code instances}
+     * × {@code threads} (its {@code routing} column holds the placement, its passthrough column nothing).
+     */
+    private Row searchThroughput(String placement, int instances, int threads) throws Exception {
+        String label = "search-" + placement + "-" + instances + "x" + threads;
+        String topic = "scale." + label + ".examples";
+        createTopic(topic);
+        Map<String, String> settings = settings(label, topic, "direct", threads);
+        settings.keySet().removeIf(k -> k.startsWith("model."));
+        SMALL_NET.forEach((k, v) -> settings.put("model." + SEARCHED + "." + k, v));
+        settings.put("model." + SEARCHED + ".early-stopping.enabled", "false");
+        settings.put("model." + SEARCHED + ".search.strategy", "random");
+        settings.put("model." + SEARCHED + ".search.placement", placement);
+        List<EddyProcess> apps = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                apps.add(start(settings, label, i));
+            }
+            awaitRunning(apps);
+            try (BulkProducer producer = new BulkProducer(broker.bootstrapServers(), topic)) {
+                for (int i = 0; i < warmupExamples + examples; i++) {
+                    producer.send(next(SEARCHED));
+                }
+            }
+            String applicationId = settings.get("application.id");
+            List<String> inputs =
+                    placement.equals("spread") ? List.of(topic, FanOutTopic.of(applicationId)) : List.of(topic);
+            double rate = committedRate(applicationId, topic, inputs, warmupExamples, examples);
+            return new Row(placement, instances, threads, Double.NaN, rate);
+        } finally {
+            for (EddyProcess app : apps) {
+                app.close();
+            }
+        }
+    }
+
+    private void printSearch(List<Row> rows) {
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "Search: %d examples keyed by model %s, a random search of %d trials (default space) on %d partitions;"
+                        + " examples/s from the first commit to lag 0 (on the fan-out topic too), trial-examples/s ="
+                        + " %d x that%n",
+                examples,
+                SEARCHED,
+                SearchConfig.DEFAULT_TRIALS,
+                partitions,
+                SearchConfig.DEFAULT_TRIALS);
+        String format = "%-10s %10s %8s %12s %16s %14s%n";
+        System.out.printf(
+                Locale.ROOT,
+                format,
+                "placement",
+                "instances",
+                "threads",
+                "examples/s",
+                "trial-examples/s",
+                "spread/task");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Row task = rows.get(i - i % 2);
+            System.out.printf(
+                    Locale.ROOT,
+                    format,
+                    r.routing(),
+                    Integer.toString(r.instances()),
+                    Integer.toString(r.threads()),
+                    String.format(Locale.ROOT, "%.0f", r.eddy()),
+                    String.format(Locale.ROOT, "%.0f", r.eddy() * SearchConfig.DEFAULT_TRIALS),
+                    i % 2 == 0 ? "" : String.format(Locale.ROOT, "%.2f", r.eddy() / task.eddy()));
+        }
+        System.out.println("load average after: " + loadAverage());
     }
 
     /**
