@@ -98,6 +98,15 @@ final class EddyProcess implements AutoCloseable {
         }
     }
 
+    /** CPU time the process has used so far, all its threads, in seconds (NaN where the platform does not say). */
+    double cpuSeconds() {
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(Double.NaN);
+    }
+
     /** {@code kill -9}. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

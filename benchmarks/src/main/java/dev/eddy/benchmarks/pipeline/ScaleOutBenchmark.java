@@ -199,7 +199,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
             broker = b;
             admin = a;
             if (search) {
-                List<Row> rows = new ArrayList<>();
+                List<SearchRow> rows = new ArrayList<>();
                 for (int[] layout : new int[][] {{1, 2}, {2, 1}}) {
                     for (String placement : List.of("task", "spread")) {
                         rows.add(searchThroughput(placement, layout[0], layout[1]));
@@ -259,9 +259,9 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
 
     /**
      * A row of {@code --search}: examples/s of the search model {@code s} with {@code placement}, on {@code instances}
-     * × {@code threads} (its {@code routing} column holds the placement, its passthrough column nothing).
+     * × {@code threads}, and the CPU time of those Eddy JVMs from their start to lag 0 (warm-up included).
      */
-    private Row searchThroughput(String placement, int instances, int threads) throws Exception {
+    private SearchRow searchThroughput(String placement, int instances, int threads) throws Exception {
         String label = "search-" + placement + "-" + instances + "x" + threads;
         String topic = "scale." + label + ".examples";
         createTopic(topic);
@@ -286,7 +286,11 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
             List<String> inputs =
                     placement.equals("spread") ? List.of(topic, FanOutTopic.of(applicationId)) : List.of(topic);
             double rate = committedRate(applicationId, topic, inputs, warmupExamples, examples);
-            return new Row(placement, instances, threads, Double.NaN, rate);
+            double cpu = 0;
+            for (EddyProcess app : apps) {
+                cpu += app.cpuSeconds();
+            }
+            return new SearchRow(placement, instances, threads, rate, cpu);
         } finally {
             for (EddyProcess app : apps) {
                 app.close();
@@ -294,7 +298,10 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         }
     }
 
-    private void printSearch(List<Row> rows) {
+    /** A row of {@code --search}. */
+    private record SearchRow(String placement, int instances, int threads, double rate, double cpuSeconds) {}
+
+    private void printSearch(List<SearchRow> rows) {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
@@ -306,7 +313,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 SearchConfig.DEFAULT_TRIALS,
                 partitions,
                 SearchConfig.DEFAULT_TRIALS);
-        String format = "%-10s %10s %8s %12s %16s %14s%n";
+        String format = "%-10s %10s %8s %12s %16s %10s %12s%n";
         System.out.printf(
                 Locale.ROOT,
                 format,
@@ -315,19 +322,21 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 "threads",
                 "examples/s",
                 "trial-examples/s",
+                "eddy cpu s",
                 "spread/task");
         for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            Row task = rows.get(i - i % 2);
+            SearchRow r = rows.get(i);
+            SearchRow task = rows.get(i - i % 2);
             System.out.printf(
                     Locale.ROOT,
                     format,
-                    r.routing(),
+                    r.placement(),
                     Integer.toString(r.instances()),
                     Integer.toString(r.threads()),
-                    String.format(Locale.ROOT, "%.0f", r.eddy()),
-                    String.format(Locale.ROOT, "%.0f", r.eddy() * SearchConfig.DEFAULT_TRIALS),
-                    i % 2 == 0 ? "" : String.format(Locale.ROOT, "%.2f", r.eddy() / task.eddy()));
+                    String.format(Locale.ROOT, "%.0f", r.rate()),
+                    String.format(Locale.ROOT, "%.0f", r.rate() * SearchConfig.DEFAULT_TRIALS),
+                    String.format(Locale.ROOT, "%.1f", r.cpuSeconds()),
+                    i % 2 == 0 ? "" : String.format(Locale.ROOT, "%.2f", r.rate() / task.rate()));
         }
         System.out.println("load average after: " + loadAverage());
     }
