@@ -48,7 +48,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -296,17 +299,34 @@ public final class EddyApp implements AutoCloseable {
                     new ArrayList<>(Topics.createMissing(client, topics(config, inputPartitions), TOPIC_TIMEOUT));
             RoutingCheck.Decision decision = RoutingCheck.resolve(client, config, TOPIC_TIMEOUT);
             if (decision.partitions().partitioned()) {
-                created.addAll(Topics.createMissing(
+                String fanOut = FanOutTopic.of(config.applicationId());
+                // a spread search relays its champion's snapshots and PBT's models through it
+                Map<String, String> recordSize =
+                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()));
+                List<String> fanOutCreated = Topics.createMissing(
                         client,
                         List.of(new NewTopic(
-                                        FanOutTopic.of(config.applicationId()),
+                                        fanOut,
                                         Optional.of(decision.partitions().count()),
                                         Optional.empty())
-                                // a spread search relays its champion's snapshots through it
-                                .configs(Map.of(
-                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                        String.valueOf(config.snapshotMaxBytes())))),
-                        TOPIC_TIMEOUT));
+                                .configs(recordSize)),
+                        TOPIC_TIMEOUT);
+                created.addAll(fanOutCreated);
+                if (fanOutCreated.isEmpty()
+                        && !TrialPlacement.of(config, decision.partitions())
+                                .spread()
+                                .isEmpty()) {
+                    // created before (by an earlier version, or with another snapshot.max-bytes)
+                    client.incrementalAlterConfigs(Map.of(
+                                    new ConfigResource(ConfigResource.Type.TOPIC, fanOut),
+                                    List.of(new AlterConfigOp(
+                                            new ConfigEntry(
+                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                    String.valueOf(config.snapshotMaxBytes())),
+                                            AlterConfigOp.OpType.SET))))
+                            .all()
+                            .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
             ModelPartitions trainers = decision.routing() == Routing.DIRECT
                     ? decision.partitions()

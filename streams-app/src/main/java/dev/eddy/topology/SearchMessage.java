@@ -18,10 +18,11 @@ import org.apache.kafka.common.errors.SerializationException;
  * relays} its snapshots, which the task of {@code <id>} publishes under {@code <id>}'s own versions; for PBT's
  * exploit, the donor's host sends its model to the receiving trial's ({@linkplain Adopt adopt}).
  *
- * <p>Epochs: the task of {@code <id>} counts per trial the times the trial's example count restarted (the search
- * re-opened after the champion's drift, or {@code reset <id>}); a host does the same. A report of an older epoch is
- * stale and ignored (its counts are of before the restart), and so is a decision of an older epoch than the host's
- * ({@code reset <id>} reaches both sides as a command, in either order with the decisions in flight).
+ * <p>Epochs: the task of {@code <id>} counts per trial the times the trial restarted its example count or its model
+ * (the search re-opened after the champion's drift, zoom resampled it, {@code reset <id>}) and tells the trial's host
+ * with the decision that restarts it, so the host's epoch only ever follows. A report or relay of another epoch than
+ * the current one is stale and ignored (its counts or model are of before the restart), and so is a decision of an
+ * older epoch than the host's.
  */
 sealed interface SearchMessage {
 
@@ -89,6 +90,8 @@ sealed interface SearchMessage {
         RETIRE,
         /** Start afresh under the decision's configuration, its count from zero (zoom). */
         RESAMPLE,
+        /** Start afresh under the decision's configuration, its counts from zero, running if the search starts it so. */
+        RESET,
         /** Continue its own model under the decision's configuration (PBT's explore). */
         EXPLORE,
         /** Send its model to the host of the decision's peer, which continues from it ({@link Adopt}; PBT's exploit). */
@@ -102,8 +105,8 @@ sealed interface SearchMessage {
     record Adopt(String modelId, int trial, int epoch, SortedMap<String, String> config, byte[] state)
             implements SearchMessage {}
 
-    /** A snapshot of the champion trial (its Avro bytes), from its host to the task of {@code <id>}. */
-    record Relay(String modelId, int trial, byte[] snapshot) implements SearchMessage {}
+    /** A snapshot of the champion trial (its Avro bytes) at the trial's epoch, from its host to the task of {@code <id>}. */
+    record Relay(String modelId, int trial, int epoch, byte[] snapshot) implements SearchMessage {}
 
     /** The binary form: a kind byte, the model id, the trial, then the kind's fields in order. */
     default byte[] encode() {
@@ -144,6 +147,7 @@ sealed interface SearchMessage {
                 out.writeByte(2);
                 out.writeUTF(r.modelId());
                 out.writeInt(r.trial());
+                out.writeInt(r.epoch());
                 out.writeInt(r.snapshot().length);
                 out.write(r.snapshot());
             }
@@ -183,7 +187,7 @@ sealed interface SearchMessage {
                         Kind.values()[in.readByte()],
                         Trials.readConfig(in),
                         in.readInt());
-                case 2 -> new Relay(modelId, trial, bytes(in));
+                case 2 -> new Relay(modelId, trial, in.readInt(), bytes(in));
                 case 3 -> new Adopt(modelId, trial, in.readInt(), Trials.readConfig(in), bytes(in));
                 default -> throw new IOException("unknown kind " + kind);
             };

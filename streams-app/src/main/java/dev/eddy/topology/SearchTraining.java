@@ -67,7 +67,7 @@ import org.apache.avro.specific.SpecificRecord;
  * for regression) over its last {@code prequential.window} scored examples; with {@code holdout_*} the named score
  * of its last holdout evaluation (every {@code eval-every} steps). NaN until there is one (NaN ranks last).
  *
- * <p>State: the record {@code <id>/search} of the trainer-state store (header {@code search}, version 1): rows seen,
+ * <p>State: the record {@code <id>/search} of the trainer-state store (header {@code search}, version 2): rows seen,
  * {@code <id>}'s snapshot version, the strategy's and the champion's states, and per trial its configuration, the
  * examples it trained (in all and since the search last opened) and its figures.
  */
@@ -99,12 +99,14 @@ public final class SearchTraining implements TaskTraining {
 
     /**
      * Where the trials train ({@link TrialPlacement}): in this task, the one of partition {@code partition}, or, for
-     * a spread search, each in the task of its host, which {@code send} reaches through the fan-out topic.
+     * a spread search, each in the task of its host, which {@code send} reaches through the fan-out topic with
+     * messages of at most {@code maxMessageBytes} ({@code snapshot.max-bytes}).
      */
-    record Placement(TrialPlacement placement, int partition, BiConsumer<Integer, SearchMessage> send) {
+    record Placement(
+            TrialPlacement placement, int partition, BiConsumer<Integer, SearchMessage> send, int maxMessageBytes) {
 
         /** Every trial in this task. */
-        static final Placement HERE = new Placement(TrialPlacement.ONE, 0, (p, m) -> {});
+        static final Placement HERE = new Placement(TrialPlacement.ONE, 0, (p, m) -> {}, Integer.MAX_VALUE);
     }
 
     private static final String TAG = "search";
@@ -439,7 +441,7 @@ public final class SearchTraining implements TaskTraining {
         }
         if (message instanceof SearchMessage.Adopt a) {
             if (local[t] && a.epoch() == epochs[t]) {
-                trials[t].exploit(a.state(), configOf.apply(a.config()), nowMs); // a donor of another task
+                TrialHost.adopt(trials[t], a, configOf.apply(a.config()), nowMs); // a donor of another task
                 changed();
             }
             return;
@@ -463,7 +465,7 @@ public final class SearchTraining implements TaskTraining {
             reported[t] = r.status();
             decide();
             changed();
-        } else if (message instanceof SearchMessage.Relay r && t == champion.champion()) {
+        } else if (message instanceof SearchMessage.Relay r && t == champion.champion() && r.epoch() == epochs[t]) {
             serve(AvroSerdes.modelSnapshots().deserialize(null, r.snapshot()), t);
             changed();
         }
@@ -490,7 +492,13 @@ public final class SearchTraining implements TaskTraining {
             where.send()
                     .accept(
                             where.placement().host(modelId, t),
-                            new SearchMessage.Adopt(modelId, t, epochs[t], config, trials[from].trainerState()));
+                            Adoption.of(
+                                    modelId,
+                                    t,
+                                    epochs[t],
+                                    config,
+                                    trials[from].trainerState(),
+                                    where.maxMessageBytes()));
         } else {
             // the donor's host sends its model to the trial's host (this task's own when the trial trains here)
             where.send()
@@ -636,7 +644,10 @@ public final class SearchTraining implements TaskTraining {
         Arrays.fill(trained, 0);
         for (int t = 0; t < trials.length; t++) {
             resample(t, initial.get(t));
-            epochs[t]++; // as its host counts the reset
+            if (!local[t]) {
+                epochs[t]++;
+                tell(t, SearchMessage.Kind.RESET, initial.get(t), -1); // its host ignores its copy of the command
+            }
         }
         decided(0, "search-reset", "the search restarts from its " + trials.length + " trials");
         updateChampion();

@@ -176,6 +176,14 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     "model '" + record.key() + "' is no longer configured; configured: " + models.keySet());
             return;
         }
+        if (record.value() instanceof TrainerInput.Search && !placement.spreads(record.key())) {
+            // Written while the model was a spread search (its search.* keys or the input partitions changed since).
+            deadLetter(
+                    record,
+                    DeadLetterReason.STALE_CONFIG,
+                    "a message of the spread search of model '" + record.key() + "', which is no longer one");
+            return;
+        }
         currentModel = record.key();
         currentTimestamp = record.timestamp();
         if (waiting(record.key())) {
@@ -215,7 +223,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             }
             model.command(command, now);
         }
-        if (misfit != null) {
+        if (misfit != null && !(model instanceof TrialHost)) { // the task of the model id writes the dead letter
             deadLetter(
                     record,
                     DeadLetterReason.STALE_CONFIG,
@@ -458,7 +466,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                             listener,
                             this::emit,
                             decision -> {},
-                            new SearchTraining.Placement(placement, partition, this::send),
+                            new SearchTraining.Placement(placement, partition, this::send, config.snapshotMaxBytes()),
                             context.currentSystemTimeMs())
                     : new TrialHost(
                             modelId,
@@ -471,6 +479,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                             listener,
                             this::emit,
                             this::send,
+                            config.snapshotMaxBytes(),
                             context.currentSystemTimeMs());
             open.put(modelId, model);
             return model;

@@ -46,8 +46,9 @@ import org.apache.avro.specific.SpecificRecord;
  *       trial's host, which continues from it ({@link SearchMessage.Adopt}: PBT's exploit), {@code SERVE} makes it
  *       relay its current model and then each of its snapshots, which the task of {@code <id>} publishes under
  *       {@code <id>}, until {@code RETIRE};
- *   <li>{@code reset <id>} restarts every trial here from its first configuration; {@code resume}, {@code set} act on
- *       every trial here or, addressed to a trial, on that one.
+ *   <li>{@code RESET} restarts a trial from its first configuration ({@code reset <id>}, which the task of {@code <id>}
+ *       takes; the copy of the command that reaches this task is ignored); {@code resume}, {@code set} act on every
+ *       trial here or, addressed to a trial, on that one.
  * </ul>
  *
  * A trial's snapshots are otherwise not published (as in one task), its metrics records are, under its id.
@@ -63,6 +64,9 @@ final class TrialHost implements TaskTraining {
     private static final ModelStatusSerde STATUS = new ModelStatusSerde();
 
     private final String modelId;
+    /** The largest message the fan-out topic takes ({@code snapshot.max-bytes}). */
+    private final int maxMessageBytes;
+
     private final TrialPlacement placement;
     private final int home;
     private final long reportEvery;
@@ -96,6 +100,7 @@ final class TrialHost implements TaskTraining {
      * the stores, or fresh as the search starts them.
      *
      * @param send sends a message to the task of a partition (the fan-out topic)
+     * @param maxMessageBytes the largest message the fan-out topic takes ({@code snapshot.max-bytes})
      * @throws IllegalArgumentException when the stored record is not one of this search
      */
     TrialHost(
@@ -109,8 +114,10 @@ final class TrialHost implements TaskTraining {
             TrainingListener listener,
             Consumer<SpecificRecord> out,
             BiConsumer<Integer, SearchMessage> send,
+            int maxMessageBytes,
             long nowMs) {
         this.modelId = modelId;
+        this.maxMessageBytes = maxMessageBytes;
         this.placement = placement;
         this.home = placement.home(modelId);
         this.reportEvery = reportEvery(search, settings.prequentialWindow());
@@ -208,7 +215,10 @@ final class TrialHost implements TaskTraining {
                 send.accept(
                         home,
                         new SearchMessage.Relay(
-                                modelId, hosted[i], AvroSerdes.modelSnapshots().serialize(null, snapshot)));
+                                modelId,
+                                hosted[i],
+                                epochs[i],
+                                AvroSerdes.modelSnapshots().serialize(null, snapshot)));
             }
         };
     }
@@ -277,7 +287,7 @@ final class TrialHost implements TaskTraining {
         if (message instanceof SearchMessage.Adopt a) {
             if (a.epoch() == epochs[i]) {
                 configs.set(i, a.config());
-                trials[i].exploit(a.state(), configOf.apply(a.config()), nowMs);
+                adopt(trials[i], a, configOf.apply(a.config()), nowMs);
             }
         } else if (message instanceof SearchMessage.Decision d) {
             decided(i, d);
@@ -294,14 +304,17 @@ final class TrialHost implements TaskTraining {
             case RETIRE -> serving[i] = false;
             case SHARE -> send.accept(
                     placement.host(modelId, d.peer()),
-                    new SearchMessage.Adopt(modelId, d.peer(), d.epoch(), d.config(), trials[i].trainerState()));
-            case REOPEN, RESAMPLE -> {
+                    Adoption.of(modelId, d.peer(), d.epoch(), d.config(), trials[i].trainerState(), maxMessageBytes));
+            case REOPEN, RESAMPLE, RESET -> {
                 if (d.epoch() > epochs[i]) {
                     epochs[i] = d.epoch();
                     sinceOpen[i] = 0;
-                    running[i] = true;
-                    if (d.kind() == SearchMessage.Kind.RESAMPLE) {
+                    running[i] = d.kind() != SearchMessage.Kind.RESET || fresh.live(hosted[i]);
+                    if (d.kind() != SearchMessage.Kind.REOPEN) {
                         restart(i, d.config());
+                    }
+                    if (d.kind() == SearchMessage.Kind.RESET) {
+                        trained[i] = 0;
                     }
                 }
             }
@@ -316,6 +329,18 @@ final class TrialHost implements TaskTraining {
                     running[i] = d.kind() == SearchMessage.Kind.RESUME;
                 }
             }
+        }
+    }
+
+    /**
+     * The trial continues from the adopted model under {@code config}, or its own when the adoption came without one
+     * ({@link Adoption}).
+     */
+    static void adopt(ModelTraining trial, SearchMessage.Adopt adopt, TrainerConfig config, long nowMs) {
+        if (adopt.state().length == 0) {
+            trial.exploit(trial, config, nowMs);
+        } else {
+            trial.exploit(adopt.state(), config, nowMs);
         }
     }
 
@@ -352,13 +377,7 @@ final class TrialHost implements TaskTraining {
                 }
             }
         } else if (command.kind() == ModelCommand.Kind.RESET) {
-            for (int i = 0; i < hosted.length; i++) {
-                restart(i, initial.get(hosted[i]));
-                running[i] = fresh.live(hosted[i]);
-                epochs[i]++; // as the task of <id> counts the reset
-                trained[i] = 0;
-                sinceOpen[i] = 0;
-            }
+            return; // the task of <id> restarts the search and tells each trial (RESET), so the epochs have one writer
         } else {
             for (ModelTraining each : trials) {
                 each.command(command, nowMs);

@@ -28,7 +28,8 @@ class SearchMessageTest {
                         "m", 3, 2, 1_000, 400, 0.875, Double.NaN, 0.8, 990, true, new byte[] {1, 2, 3}),
                 new SearchMessage.Decision("m", 5, 1, SearchMessage.Kind.PAUSE),
                 new SearchMessage.Decision("m", 5, 1, SearchMessage.Kind.SHARE, config, 7),
-                new SearchMessage.Relay("m", 1, new byte[] {9, 8}),
+                new SearchMessage.Decision("m", 5, 3, SearchMessage.Kind.RESET, config, -1),
+                new SearchMessage.Relay("m", 1, 2, new byte[] {9, 8}),
                 new SearchMessage.Adopt("m", 7, 1, config, new byte[] {4, 5, 6, 7}));
         TrainerInputSerde serde = new TrainerInputSerde();
         for (SearchMessage m : messages) {

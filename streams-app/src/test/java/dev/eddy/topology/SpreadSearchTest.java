@@ -9,15 +9,28 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ModelStatus;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -111,7 +124,8 @@ class SpreadSearchTest {
                                         TrainingListener.NONE,
                                         this::out,
                                         decision -> {},
-                                        new SearchTraining.Placement(placement, partition, this::send),
+                                        new SearchTraining.Placement(
+                                                placement, partition, this::send, Integer.MAX_VALUE),
                                         0)
                                 : new TrialHost(
                                         MODEL,
@@ -124,6 +138,7 @@ class SpreadSearchTest {
                                         TrainingListener.NONE,
                                         this::out,
                                         this::send,
+                                        Integer.MAX_VALUE,
                                         0));
             }
         }
@@ -377,6 +392,86 @@ class SpreadSearchTest {
         assertThat(tasks.events()).contains("search-reset m~t00: the search restarts from its 6 trials");
     }
 
+    /**
+     * {@code reset m} reaches the tasks in any order (a command keyed otherwise is read in another partition): the
+     * hosts ignore their copies and restart their trials when the task of m tells them, so the epochs have one
+     * writer. Here the hosts see the reset first, then zoom resamples trials of other tasks, then the task of m takes
+     * it: every trial's reports still count afterwards.
+     */
+    @Test
+    void aResetTheHostsSeeFirstLeavesEveryTrialReporting() {
+        Tasks tasks = new Tasks(settings("zoom"));
+        List<Example> examples = TrainingFixture.blobs(900, 19, MODEL);
+        int home = tasks.placement.home(MODEL);
+        examples.subList(0, 100).forEach(tasks::take);
+        ModelCommand reset = ModelCommand.parse("reset m");
+        tasks.open.forEach((partition, task) -> {
+            if (partition != home) {
+                task.command(reset, 0);
+            }
+        });
+        examples.subList(100, 200).forEach(tasks::take); // zoom's first round ends at 40 trained examples per trial
+        assertThat(tasks.events()).anyMatch(e -> e.startsWith("search-resample"));
+        tasks.open.get(home).command(reset, 0);
+        List<Example> after = examples.subList(200, examples.size());
+        after.forEach(tasks::take);
+        tasks.settle();
+
+        long trainedSince =
+                after.stream().filter(e -> !tasks.split.heldOut(e.getId())).count();
+        long every = TrialHost.reportEvery(tasks.search, tasks.config.prequentialWindow());
+        SearchTraining search = (SearchTraining) tasks.open.get(home);
+        for (SearchTraining.Standing s : search.leaderboard()) {
+            // a host whose epoch the reset had put apart would have its reports ignored: 0 since the reset
+            assertThat(s.trained())
+                    .as("trial %d: examples the task of m counts since the reset, from its host's reports", s.trial())
+                    .isBetween(trainedSince - every - 2L * LATENCY, trainedSince);
+        }
+    }
+
+    /**
+     * A search message for a model that is not (or no longer) a spread search is a dead letter, not a failure of the
+     * stream thread.
+     */
+    @Test
+    void aSearchMessageForAModelThatIsNotASpreadSearchIsADeadLetter(@TempDir Path dir) {
+        String id = "q";
+        ModelPartitions four = new ModelPartitions(PARTITIONS);
+        for (int n = 0; four.of(id) != 0; n++) {
+            id = "q" + n; // a model of partition 0, the one the test driver's records are in
+        }
+        Map<String, String> s = new HashMap<>(TrainingFixture.logisticModel(id));
+        s.put("routing", "direct");
+        s.put("serving.enabled", "false");
+        s.put("model." + id + ".search.strategy", "random");
+        s.put("model." + id + ".search.trials", "2");
+        s.put("model." + id + ".search.placement", "task");
+        s.put("model." + id + ".search.space.learning-rate", "0.01|0.1");
+        EddyConfig config = EddyConfig.of(s);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                TrainingTopology.build(config, four, TrainingListener.NONE, new FinalSnapshotTrigger(), null), props)) {
+            TestInputTopic<Integer, byte[]> fanOut = driver.createInputTopic(
+                    FanOutTopic.of(config.applicationId()), new IntegerSerializer(), new ByteArraySerializer());
+            TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(
+                    config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            SearchMessage report =
+                    new SearchMessage.Report(id, 1, 0, 16, 16, 0.5, Double.NaN, 0.5, 16, false, new byte[0]);
+            fanOut.pipeInput(new TestRecord<>(0, report.encode(), FanOutTopic.Source.SEARCH.headers(), (Instant) null));
+            List<TestRecord<byte[], byte[]>> letters = dead.readRecordsToList();
+            assertThat(letters).hasSize(1);
+            assertThat(new String(
+                            letters.get(0)
+                                    .headers()
+                                    .lastHeader(DeadLetters.REASON)
+                                    .value(),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo(DeadLetterReason.STALE_CONFIG.code());
+        }
+    }
+
     @Test
     void aStoredSearchOfTheOtherPlacementIsRefusedNamingTheKey() {
         Map<String, String> inOneTask = settings("asha");
@@ -398,7 +493,7 @@ class SpreadSearchTest {
                         TrainingListener.NONE,
                         r -> {},
                         d -> {},
-                        new SearchTraining.Placement(placement, placement.home(MODEL), (p, m) -> {}),
+                        new SearchTraining.Placement(placement, placement.home(MODEL), (p, m) -> {}, Integer.MAX_VALUE),
                         0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot continue the stored search, whose trials trained in one task")
