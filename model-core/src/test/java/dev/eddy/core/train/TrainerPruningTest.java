@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.optim.Parameter;
 import dev.eddy.core.prune.Sparsity;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -245,24 +243,6 @@ class TrainerPruningTest {
      * A training state cut where the versions differ: its format version, configuration, counters (steps, examples
      * seen, budget start, skipped steps from version 2, schedule start from version 4) and the bytes after them.
      */
-    private record Layout(int version, Map<String, String> properties, long[] counters, byte[] rest) {
-        static Layout of(byte[] state) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-            in.readInt();
-            int version = in.readInt();
-            Map<String, String> properties = new TreeMap<>();
-            int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                properties.put(in.readUTF(), in.readUTF());
-            }
-            long[] counters = new long[version >= 4 ? 5 : version >= 2 ? 4 : 3];
-            for (int i = 0; i < counters.length; i++) {
-                counters[i] = in.readLong();
-            }
-            return new Layout(version, properties, counters, in.readAllBytes());
-        }
-    }
-
     /** A version 2 state written by the build before pruning (a 4-8(bn)-3 Adam trainer after 5 steps) restores. */
     @Test
     void aVersionTwoStateRestores() throws IOException {
@@ -276,16 +256,16 @@ class TrainerPruningTest {
         assertThat(t.config().prune()).isEmpty();
         // Rewritten, only what later versions added differs (the configuration's later keys at their defaults, the
         // schedule's start, 0), and it keeps training.
-        Layout old = Layout.of(v2);
-        Layout now = Layout.of(t.state());
-        assertThat(now.version).isEqualTo(Trainer.STATE_VERSION);
-        Map<String, String> added = new TreeMap<>(now.properties);
-        added.keySet().removeAll(old.properties.keySet());
+        StateLayout old = StateLayout.of(v2);
+        StateLayout now = StateLayout.of(t.state());
+        assertThat(now.version()).isEqualTo(Trainer.STATE_VERSION);
+        Map<String, String> added = new TreeMap<>(now.properties());
+        added.keySet().removeAll(old.properties().keySet());
         assertThat(added).containsExactly(Map.entry("drift.restart-schedule", "true"));
-        assertThat(now.properties).containsAllEntriesOf(old.properties);
-        assertThat(now.counters)
-                .containsExactly(old.counters[0], old.counters[1], old.counters[2], old.counters[3], 0L);
-        assertThat(now.rest).isEqualTo(old.rest);
+        assertThat(now.properties()).containsAllEntriesOf(old.properties());
+        assertThat(now.counters())
+                .containsExactly(old.counters()[0], old.counters()[1], old.counters()[2], old.counters()[3], 0L);
+        assertThat(now.rest()).isEqualTo(old.rest());
         t.step(new double[][] {{0.1, 0.2, 0.3, 0.4}}, new double[] {1});
         assertThat(t.steps()).isEqualTo(6);
     }

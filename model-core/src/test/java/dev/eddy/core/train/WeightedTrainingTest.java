@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.eddy.core.optim.Parameter;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -184,24 +181,11 @@ class WeightedTrainingTest {
      * The version 1 layout of a current state whose skipped-step counter and schedule start are 0: both removed (the
      * layout is otherwise the same up to the masks).
      */
-    private static byte[] asVersionOne(byte[] v2) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(v2));
-        in.readInt();
-        assertThat(in.readInt()).isEqualTo(Trainer.STATE_VERSION);
-        int properties = in.readInt();
-        for (int i = 0; i < 2 * properties; i++) {
-            in.readUTF();
-        }
-        in.readLong(); // steps
-        in.readLong(); // examples seen
-        in.readLong(); // budget start
-        int counter = v2.length - in.available();
-        assertThat(in.readLong()).as("skipped steps").isZero();
-        assertThat(in.readLong()).as("schedule start").isZero();
-        byte[] v1 = new byte[v2.length - 16];
-        System.arraycopy(v2, 0, v1, 0, counter);
-        System.arraycopy(v2, counter + 16, v1, counter, v2.length - counter - 16);
-        ByteBuffer.wrap(v1).putInt(4, 1);
-        return v1;
+    private static byte[] asVersionOne(byte[] current) throws IOException {
+        StateLayout layout = StateLayout.of(current);
+        assertThat(layout.version()).isEqualTo(Trainer.STATE_VERSION);
+        assertThat(layout.counters()[3]).as("skipped steps").isZero();
+        assertThat(layout.counters()[4]).as("schedule start").isZero();
+        return layout.asVersion(1).toBytes();
     }
 }
