@@ -5,6 +5,7 @@ import dev.eddy.config.EddyTopics;
 import dev.eddy.config.Routing;
 import dev.eddy.console.ConsolePage;
 import dev.eddy.core.kernel.MatMul;
+import dev.eddy.core.search.SearchConfig;
 import dev.eddy.history.HistoryFeed;
 import dev.eddy.history.TrainingHistory;
 import dev.eddy.io.Topics;
@@ -301,29 +302,23 @@ public final class EddyApp implements AutoCloseable {
             if (decision.partitions().partitioned()) {
                 String fanOut = FanOutTopic.of(config.applicationId());
                 // a spread search relays its champion's snapshots and PBT's models through it
-                Map<String, String> recordSize =
-                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()));
+                ConfigEntry recordSize = new ConfigEntry(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()));
                 List<String> fanOutCreated = Topics.createMissing(
                         client,
                         List.of(new NewTopic(
                                         fanOut,
                                         Optional.of(decision.partitions().count()),
                                         Optional.empty())
-                                .configs(recordSize)),
+                                .configs(Map.of(recordSize.name(), recordSize.value()))),
                         TOPIC_TIMEOUT);
                 created.addAll(fanOutCreated);
                 if (fanOutCreated.isEmpty()
-                        && !TrialPlacement.of(config, decision.partitions())
-                                .spread()
-                                .isEmpty()) {
+                        && config.searches().values().stream().anyMatch(SearchConfig::spreads)) {
                     // created before (by an earlier version, or with another snapshot.max-bytes)
                     client.incrementalAlterConfigs(Map.of(
                                     new ConfigResource(ConfigResource.Type.TOPIC, fanOut),
-                                    List.of(new AlterConfigOp(
-                                            new ConfigEntry(
-                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                                    String.valueOf(config.snapshotMaxBytes())),
-                                            AlterConfigOp.OpType.SET))))
+                                    List.of(new AlterConfigOp(recordSize, AlterConfigOp.OpType.SET))))
                             .all()
                             .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }

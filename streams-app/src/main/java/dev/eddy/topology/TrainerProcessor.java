@@ -456,6 +456,8 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             int partition = context.taskId().partition();
             SearchTraining.TrialSettings trialSettings =
                     new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow);
+            SearchTraining.Placement where =
+                    new SearchTraining.Placement(placement, partition, this::send, config.snapshotMaxBytes());
             model = !placement.spreads(modelId) || placement.home(modelId) == partition
                     ? new SearchTraining(
                             modelId,
@@ -466,20 +468,17 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                             listener,
                             this::emit,
                             decision -> {},
-                            new SearchTraining.Placement(placement, partition, this::send, config.snapshotMaxBytes()),
+                            where,
                             context.currentSystemTimeMs())
                     : new TrialHost(
                             modelId,
                             search,
-                            placement,
-                            partition,
+                            where,
                             trial -> config.trialModel(modelId, trial),
                             trialSettings,
                             stores,
                             listener,
                             this::emit,
-                            this::send,
-                            config.snapshotMaxBytes(),
                             context.currentSystemTimeMs());
             open.put(modelId, model);
             return model;

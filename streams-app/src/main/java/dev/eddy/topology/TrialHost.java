@@ -20,6 +20,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,29 +97,24 @@ final class TrialHost implements TaskTraining {
     private long nowMs;
 
     /**
-     * Opens the trials of {@code modelId}'s search that {@code placement} puts in the task of {@code partition}: from
-     * the stores, or fresh as the search starts them.
+     * Opens the trials of {@code modelId}'s search that {@code where} puts in this task: from the stores, or fresh as
+     * the search starts them.
      *
-     * @param send sends a message to the task of a partition (the fan-out topic)
-     * @param maxMessageBytes the largest message the fan-out topic takes ({@code snapshot.max-bytes})
      * @throws IllegalArgumentException when the stored record is not one of this search
      */
     TrialHost(
             String modelId,
             SearchConfig search,
-            TrialPlacement placement,
-            int partition,
+            SearchTraining.Placement where,
             Function<SortedMap<String, String>, TrainerConfig> configOf,
             SearchTraining.TrialSettings settings,
             ModelTraining.Stores stores,
             TrainingListener listener,
             Consumer<SpecificRecord> out,
-            BiConsumer<Integer, SearchMessage> send,
-            int maxMessageBytes,
             long nowMs) {
         this.modelId = modelId;
-        this.maxMessageBytes = maxMessageBytes;
-        this.placement = placement;
+        this.maxMessageBytes = where.maxMessageBytes();
+        this.placement = where.placement();
         this.home = placement.home(modelId);
         this.reportEvery = reportEvery(search, settings.prequentialWindow());
         this.configOf = configOf;
@@ -126,7 +122,7 @@ final class TrialHost implements TaskTraining {
         this.stores = stores;
         this.listener = listener;
         this.out = out;
-        this.send = send;
+        this.send = where.send();
         this.nowMs = nowMs;
         this.initial = search.initialTrials();
         this.searchMetric = search.metric();
@@ -134,7 +130,7 @@ final class TrialHost implements TaskTraining {
         this.fresh = TrialSearch.of(search, search.maximize(regression));
         List<Integer> mine = new ArrayList<>();
         for (int t = 0; t < search.trials(); t++) {
-            if (placement.host(modelId, t) == partition) {
+            if (placement.host(modelId, t) == where.partition()) {
                 mine.add(t);
             }
         }
@@ -178,14 +174,9 @@ final class TrialHost implements TaskTraining {
             return pbt.intervalExamples();
         }
         if (settings instanceof AshaConfig asha) {
-            long a = asha.minExamples();
-            long b = asha.maxExamples();
-            while (b != 0) {
-                long r = a % b;
-                a = b;
-                b = r;
-            }
-            return a;
+            return BigInteger.valueOf(asha.minExamples())
+                    .gcd(BigInteger.valueOf(asha.maxExamples()))
+                    .longValueExact();
         }
         return prequentialWindow;
     }

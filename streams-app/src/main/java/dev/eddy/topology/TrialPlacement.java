@@ -2,7 +2,11 @@ package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -21,17 +25,29 @@ import java.util.TreeSet;
  * different models start at different partitions. The task of p(m) coordinates m's search ({@link SearchTraining}),
  * the others host trials ({@link TrialHost}); every example of m reaches each hosting partition once, whatever the
  * number of trials there.
- *
- * @param partitions the partition count of the input topics
- * @param spread the spread searches: model id → trial count
  */
-public record TrialPlacement(ModelPartitions partitions, SortedMap<String, Integer> spread) {
+public final class TrialPlacement {
 
     /** One partition: every model and trial in the task at hand. */
-    public static final TrialPlacement ONE = new TrialPlacement(ModelPartitions.ONE, Collections.emptySortedMap());
+    public static final TrialPlacement ONE =
+            new TrialPlacement(ModelPartitions.ONE, Collections.emptySortedMap(), List.of());
 
-    public TrialPlacement {
-        spread = Collections.unmodifiableSortedMap(new TreeMap<>(spread));
+    private final ModelPartitions partitions;
+    private final SortedMap<String, Integer> spread;
+    /** Per configured model, {@link #partitionsOf} computed once: the routers ask it for every example. */
+    private final Map<String, SortedSet<Integer>> ofModel = new HashMap<>();
+
+    /**
+     * @param partitions the partition count of the input topics
+     * @param spread the spread searches: model id → trial count
+     * @param models the configured model ids
+     */
+    private TrialPlacement(ModelPartitions partitions, SortedMap<String, Integer> spread, Collection<String> models) {
+        this.partitions = partitions;
+        this.spread = Collections.unmodifiableSortedMap(new TreeMap<>(spread));
+        for (String modelId : models) {
+            ofModel.put(modelId, reached(modelId));
+        }
     }
 
     /** The placement of {@code config}'s models and trials on input of {@code partitions}. */
@@ -44,7 +60,17 @@ public record TrialPlacement(ModelPartitions partitions, SortedMap<String, Integ
                 }
             });
         }
-        return new TrialPlacement(partitions, spread);
+        return new TrialPlacement(partitions, spread, config.models().keySet());
+    }
+
+    /** The partition count of the input topics. */
+    public ModelPartitions partitions() {
+        return partitions;
+    }
+
+    /** The spread searches: model id → trial count. */
+    public SortedMap<String, Integer> spread() {
+        return spread;
     }
 
     /** Whether the trials of {@code modelId} train in several tasks. */
@@ -67,6 +93,11 @@ public record TrialPlacement(ModelPartitions partitions, SortedMap<String, Integ
      * partition hosting one of its trials; a trial's ({@code <id>~tNN}) home of {@code <id>} and the trial's host.
      */
     public SortedSet<Integer> partitionsOf(String target) {
+        SortedSet<Integer> known = ofModel.get(target);
+        return known != null ? known : reached(target);
+    }
+
+    private SortedSet<Integer> reached(String target) {
         String modelId = SearchTraining.modelOf(target);
         SortedSet<Integer> out = new TreeSet<>();
         out.add(home(modelId));
@@ -80,7 +111,7 @@ public record TrialPlacement(ModelPartitions partitions, SortedMap<String, Integ
                 }
             }
         }
-        return out;
+        return Collections.unmodifiableSortedSet(out);
     }
 
     /** Whether a record for {@code target} (a model or trial id) is used in the task of {@code partition}. */

@@ -112,6 +112,8 @@ class SpreadSearchTest {
                     config.holdoutBufferSize(), config.snapshotEvery(), true, config.prequentialWindow());
             for (int partition : stores.keySet()) {
                 ModelTraining.Stores s = stores.get(partition);
+                SearchTraining.Placement where =
+                        new SearchTraining.Placement(placement, partition, this::send, Integer.MAX_VALUE);
                 open.put(
                         partition,
                         partition == placement.home(MODEL)
@@ -124,21 +126,17 @@ class SpreadSearchTest {
                                         TrainingListener.NONE,
                                         this::out,
                                         decision -> {},
-                                        new SearchTraining.Placement(
-                                                placement, partition, this::send, Integer.MAX_VALUE),
+                                        where,
                                         0)
                                 : new TrialHost(
                                         MODEL,
                                         search,
-                                        placement,
-                                        partition,
+                                        where,
                                         trial -> config.trialModel(MODEL, trial),
                                         settings,
                                         s,
                                         TrainingListener.NONE,
                                         this::out,
-                                        this::send,
-                                        Integer.MAX_VALUE,
                                         0));
             }
         }
