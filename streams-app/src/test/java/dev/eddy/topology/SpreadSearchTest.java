@@ -295,6 +295,23 @@ class SpreadSearchTest {
     }
 
     /**
+     * A trial reports at each milestone its strategy can set: the greatest common divisor of ASHA's first rung and its
+     * maximum, zoom's round, PBT's interval; grid and random, without milestones, every prequential window.
+     */
+    @Test
+    void theReportIntervalFallsOnEveryMilestone() {
+        Map<String, String> asha = settings("asha");
+        asha.put("model.m.search.asha.min-examples", "600");
+        asha.put("model.m.search.asha.max-examples", "64000");
+        assertThat(TrialHost.reportEvery(new Tasks(asha).search, 20)).isEqualTo(200);
+        assertThat(TrialHost.reportEvery(new Tasks(settings("zoom")).search, 20))
+                .isEqualTo(40);
+        assertThat(TrialHost.reportEvery(new Tasks(settings("pbt")).search, 20)).isEqualTo(40);
+        assertThat(TrialHost.reportEvery(new Tasks(settings("random")).search, 20))
+                .isEqualTo(20);
+    }
+
+    /**
      * Zoom's resamples and PBT's explores and exploits of trials in other tasks reach them: each trial trains under
      * the configuration the search gives it (its learning rate), an exploit across tasks ships the donor's model.
      */
