@@ -9,6 +9,7 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -91,6 +92,8 @@ class SpreadSearchTest {
         final Map<String, Long> taken = new TreeMap<>();
 
         long examples;
+        /** Every message sent, in order. */
+        final List<SearchMessage> sent = new ArrayList<>();
         /** Donor models sent to the task of another trial. */
         int adopted;
 
@@ -151,6 +154,7 @@ class SpreadSearchTest {
 
         private void send(int partition, SearchMessage message) {
             inFlight.add(new InFlight(partition, message, examples + LATENCY));
+            sent.add(message);
             if (message instanceof SearchMessage.Adopt) {
                 adopted++;
             }
@@ -292,6 +296,51 @@ class SpreadSearchTest {
                 .isEqualTo(SearchTraining.trialId(MODEL, champion));
         assertThat(tasks.status(tasks.placement.home(MODEL), MODEL).snapshotVersion())
                 .isEqualTo(tasks.published.get(tasks.published.size() - 1).getVersion());
+    }
+
+    /**
+     * A trial of another task whose drift detector fires reports at once, off its interval; when it is the champion,
+     * the task of m re-opens the search and every host restarts its trials' counts.
+     */
+    @Test
+    void aDriftInAnotherTaskIsReportedAtOnceAndTheChampionsReopensTheSearch() {
+        Map<String, String> slow = settings("random"); // no trial pruned: every task's trials see the flip
+        // rates at which the flipped concept stays unlearnt long enough for ADWIN to see it
+        slow.put("model.m.search.space.learning-rate", "loguniform(0.0001,0.001)");
+        Tasks tasks = new Tasks(slow);
+        List<Example> examples = new ArrayList<>(TrainingFixture.blobs(600, 23, MODEL));
+        for (Example e : TrainingFixture.blobs(600, 29, MODEL)) {
+            examples.add(Example.newBuilder(e)
+                    .setClassLabel(1 - e.getClassLabel()) // the concept flips
+                    .build());
+        }
+        examples.forEach(tasks::take);
+        tasks.settle();
+        long every = TrialHost.reportEvery(tasks.search, tasks.config.prequentialWindow());
+        assertThat(tasks.sent)
+                .as("a drift report from another task, off the report interval")
+                .anyMatch(m -> m instanceof SearchMessage.Report r && r.drift() && r.sinceOpen() % every != 0);
+
+        int remote = 1; // hosted by the next partition
+        assertThat(tasks.placement.host(MODEL, remote)).isNotEqualTo(tasks.placement.home(MODEL));
+        byte[] status = new ModelStatusSerde()
+                .serialize(
+                        null, tasks.status(tasks.placement.host(MODEL, remote), SearchTraining.trialId(MODEL, remote)));
+        Tasks fresh = new Tasks(settings("asha"));
+        SearchTraining home = (SearchTraining) fresh.open.get(fresh.placement.home(MODEL));
+        home.receive(new SearchMessage.Report(MODEL, remote, 0, 10, 10, 0.99, Double.NaN, 0.99, 10, false, status));
+        assertThat(home.champion())
+                .as("the best trial so far (before its first rung)")
+                .isEqualTo(remote);
+        fresh.sent.clear();
+        home.receive(new SearchMessage.Report(MODEL, remote, 0, 12, 12, 0.5, Double.NaN, 0.9, 12, true, status));
+        assertThat(fresh.events()).anyMatch(e -> e.startsWith("search-reopen"));
+        assertThat(fresh.sent)
+                .filteredOn(m -> m instanceof SearchMessage.Decision d && d.kind() == SearchMessage.Kind.REOPEN)
+                .as("a re-opening to every trial of another task")
+                .hasSize((int) java.util.stream.IntStream.range(0, TRIALS)
+                        .filter(t -> fresh.placement.host(MODEL, t) != fresh.placement.home(MODEL))
+                        .count());
     }
 
     /**
