@@ -33,8 +33,9 @@ import java.util.TreeMap;
  *       beside them the default learner with {@code drift.lr-factor=2} (the rate doubles at every detection), at a
  *       learning rate of 0.01, and with a rate decaying from 0.01 as 1/(1 + t/100) (which a drift restarts, {@code
  *       drift.restart-schedule}), with and without: how much of a recovery is the reaction to a drift and how much
- *       the rate; with {@code --plot DIR}, {@code drift-recovery-<generator>.png} in DIR draws the windowed accuracy of
- *       the decaying-rate and early-stopping learners with and without along the stream;
+ *       the rate; and at batch size 1 with the same decay per example and with a faster one (0.003 / (1 + t/1000));
+ *       with {@code --plot DIR}, {@code drift-recovery-<generator>.png} in DIR draws the windowed accuracy of the
+ *       decaying-rate and early-stopping learners with and without along the stream;
  *   <li><b>gradual drift</b>: hyperplane's accuracy with and without.
  * </ul>
  *
@@ -51,6 +52,25 @@ public final class DriftBenchmark {
             "learning-rate", "0.01",
             "schedule", "power",
             "schedule.decay-steps", "100",
+            "schedule.power", "1");
+
+    /**
+     * The same decay per example at batch size 1, lr_t = 0.01 / (1 + t/3200) (t in steps, now examples): the rate of
+     * {@link #DECAYING} at every example count.
+     */
+    private static final Map<String, String> DECAYING_BATCH_1 = Map.of(
+            "batch-size", "1",
+            "learning-rate", "0.01",
+            "schedule", "power",
+            "schedule.decay-steps", "3200",
+            "schedule.power", "1");
+
+    /** A faster decay at batch size 1, lr_t = 0.003 / (1 + t/1000): 0.00003 after 100,000 examples. */
+    private static final Map<String, String> FAST_DECAYING_BATCH_1 = Map.of(
+            "batch-size", "1",
+            "learning-rate", "0.003",
+            "schedule", "power",
+            "schedule.decay-steps", "1000",
             "schedule.power", "1");
 
     /** Early stopping within a concept: paused after 5 evaluations without improvement, re-armed by a drift. */
@@ -226,7 +246,13 @@ public final class DriftBenchmark {
                         "learning rate 0.01, no drift handling",
                         Map.of("learning-rate", "0.01", "drift.detector", "none")),
                 learner("decaying rate", DECAYING),
-                learner("decaying rate, no drift handling", with(DECAYING, "drift.detector", "none")));
+                learner("decaying rate, no drift handling", with(DECAYING, "drift.detector", "none")),
+                learner("batch 1, decaying rate", DECAYING_BATCH_1),
+                learner("batch 1, decaying rate, no drift handling", with(DECAYING_BATCH_1, "drift.detector", "none")),
+                learner("batch 1, faster decay", FAST_DECAYING_BATCH_1),
+                learner(
+                        "batch 1, faster decay, no drift handling",
+                        with(FAST_DECAYING_BATCH_1, "drift.detector", "none")));
     }
 
     /**
