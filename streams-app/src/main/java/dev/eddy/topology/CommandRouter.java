@@ -19,10 +19,12 @@ import org.apache.kafka.streams.processor.api.Record;
  * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer. A command to a
  * search's trial ({@code resume <id>~tNN}, {@code set <id>~tNN key value}) goes to the task of {@code <id>}.
  *
- * <p>With {@code routing=direct} on input of several partitions ({@link TrialPlacement}) a command reaches every
- * partition whose task trains one of its models or trials, whatever its key: it is applied here to this task's models and
- * copied once to each other such partition ({@link FanOutTopic}), whose router ({@code fannedOut}) applies it to its
- * own models and writes no dead letters (the task that read the original wrote them; the checks are pure).
+ * <p>With {@code routing=direct} on input of several partitions ({@link TrialPlacement}) a command reaches the
+ * partition of each model it names, whatever its key: it is applied here to this task's models and copied once to each
+ * other such partition ({@link FanOutTopic}), whose router ({@code fannedOut}) applies it to its own models and writes
+ * no dead letters (the task that read the original wrote them; the checks are pure). A command for a spread search or
+ * one of its trials goes to the task of the model id, which forwards to the trials' hosts what concerns them ({@link
+ * SearchMessage.Command}), so that they apply it in order with the search's decisions.
  */
 final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
 
@@ -69,9 +71,10 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         int here = context.taskId().partition();
         SortedSet<Integer> elsewhere = new TreeSet<>();
         for (String target : targets) {
-            // A search's trial <id>~tNN trains in the task of <id>, or of its partition when the search spreads.
+            // A search's trial <id>~tNN is commanded from the task of <id>.
             String modelId = SearchTraining.modelOf(target);
-            boolean local = placement.trainsIn(target, here);
+            int home = placement.home(modelId);
+            boolean local = !placement.partitions().partitioned() || home == here;
             if (fannedOut && !local) {
                 continue; // that partition's task got its own copy
             }
@@ -90,7 +93,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                         new RecordHeaders()));
             }
             if (!fannedOut && placement.partitions().partitioned()) {
-                elsewhere.addAll(placement.partitionsOf(target));
+                elsewhere.add(home);
             }
         }
         elsewhere.remove(here);

@@ -37,7 +37,14 @@ final class FanOutRouter implements Processor<byte[], byte[], String, Routed> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        switch (FanOutTopic.Source.of(record.headers())) {
+        FanOutTopic.Source source;
+        try {
+            source = FanOutTopic.Source.of(record.headers());
+        } catch (IllegalArgumentException e) {
+            DeadLetters.forward(context, listener, record, DeadLetterReason.UNDECODABLE, e.getMessage(), null);
+            return;
+        }
+        switch (source) {
             case EXAMPLES -> examples.process(record);
             case HOLDOUT -> holdout.process(record);
             case COMMANDS -> commands.process(record);

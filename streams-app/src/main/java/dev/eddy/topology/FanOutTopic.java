@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -42,12 +43,24 @@ public final class FanOutTopic {
             return headers;
         }
 
-        /** The source named in {@code headers}; examples when none is. */
+        /**
+         * The source named in {@code headers}; examples when none is.
+         *
+         * @throws IllegalArgumentException naming a header value that is no source
+         */
         static Source of(Headers headers) {
             Header h = headers.lastHeader(SOURCE);
-            return h == null
-                    ? EXAMPLES
-                    : valueOf(new String(h.value(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
+            if (h == null) {
+                return EXAMPLES;
+            }
+            String name = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+            for (Source s : values()) {
+                if (s.name().equals(name.toUpperCase(Locale.ROOT))) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("header '" + SOURCE + "' is '" + name + "'; expected one of "
+                    + Arrays.toString(values()).toLowerCase(Locale.ROOT));
         }
     }
 

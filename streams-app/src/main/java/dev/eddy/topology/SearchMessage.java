@@ -18,11 +18,19 @@ import org.apache.kafka.common.errors.SerializationException;
  * relays} its snapshots, which the task of {@code <id>} publishes under {@code <id>}'s own versions; for PBT's
  * exploit, the donor's host sends its model to the receiving trial's ({@linkplain Adopt adopt}).
  *
- * <p>Epochs: the task of {@code <id>} counts per trial the times the trial restarted its example count or its model
- * (the search re-opened after the champion's drift, zoom resampled it, {@code reset <id>}) and tells the trial's host
- * with the decision that restarts it, so the host's epoch only ever follows. A report or relay of another epoch than
- * the current one is stale and ignored (its counts or model are of before the restart), and so is a decision of an
- * older epoch than the host's.
+ * <p>Epochs and generations: the task of {@code <id>} counts per trial the times the trial restarted its example
+ * count (its <em>epoch</em>: the search re-opened after the champion's drift, zoom resampled it, {@code reset <id>})
+ * and the times its model changed (its <em>generation</em>: resampled, reset, or moved by PBT's exploit or explore),
+ * and tells the trial's host with the decision or adoption that makes the change, so the host's counters only ever
+ * follow. A report of another epoch than the current one is stale (its counts are of before the restart), and so is a
+ * relay of another generation (its model is); a host ignores a decision of an older epoch and an exploit, explore or
+ * adoption of a generation not newer than its own. Decisions and forwarded commands reach a host in the order the
+ * task of {@code <id>} sent them; an adoption comes from the donor's host and may arrive before or after a later
+ * decision, which its generation settles.
+ *
+ * <p>Commands: the task of {@code <id>} reads every command for {@code <id>} and its trials ({@link CommandRouter})
+ * and forwards to each host what concerns the trials there ({@link Command}), in its order with the decisions, so a
+ * {@code set} after a {@code reset} is applied after the reset everywhere.
  */
 sealed interface SearchMessage {
 
@@ -63,16 +71,19 @@ sealed interface SearchMessage {
     /**
      * What the task of {@code <id>} decided for a trial, to the trial's host.
      *
+     * @param epoch the trial's epoch with this decision
+     * @param generation the trial's generation with this decision ({@code SHARE}: the receiving trial's)
      * @param config the trial's new configuration ({@code RESAMPLE}, {@code EXPLORE}), or the receiving trial's
      *     ({@code SHARE}); empty otherwise
      * @param peer the trial that receives the state ({@code SHARE}), −1 otherwise
      */
-    record Decision(String modelId, int trial, int epoch, Kind kind, SortedMap<String, String> config, int peer)
+    record Decision(
+            String modelId, int trial, int epoch, int generation, Kind kind, SortedMap<String, String> config, int peer)
             implements SearchMessage {
 
         /** A decision without configuration or peer. */
-        Decision(String modelId, int trial, int epoch, Kind kind) {
-            this(modelId, trial, epoch, kind, Collections.emptySortedMap(), -1);
+        Decision(String modelId, int trial, int epoch, int generation, Kind kind) {
+            this(modelId, trial, epoch, generation, kind, Collections.emptySortedMap(), -1);
         }
     }
 
@@ -100,13 +111,19 @@ sealed interface SearchMessage {
 
     /**
      * A donor trial's complete trainer state, from its host to the host of {@code trial}, which continues from it
-     * under {@code config} (PBT's exploit across tasks); {@code epoch} is the receiving trial's when it was decided.
+     * under {@code config} (PBT's exploit across tasks) as the receiving trial's {@code generation}, decided with it.
      */
-    record Adopt(String modelId, int trial, int epoch, SortedMap<String, String> config, byte[] state)
+    record Adopt(String modelId, int trial, int generation, SortedMap<String, String> config, byte[] state)
             implements SearchMessage {}
 
-    /** A snapshot of the champion trial (its Avro bytes) at the trial's epoch, from its host to the task of {@code <id>}. */
-    record Relay(String modelId, int trial, int epoch, byte[] snapshot) implements SearchMessage {}
+    /**
+     * A snapshot of the champion trial (its Avro bytes) of the trial's generation, from its host to the task of {@code
+     * <id>}.
+     */
+    record Relay(String modelId, int trial, int generation, byte[] snapshot) implements SearchMessage {}
+
+    /** A command for {@code trial} that the task of {@code <id>} read, to the trial's host ({@code command} names the trial). */
+    record Command(String modelId, int trial, ModelCommand command) implements SearchMessage {}
 
     /** The binary form: a kind byte, the model id, the trial, then the kind's fields in order. */
     default byte[] encode() {
@@ -131,6 +148,7 @@ sealed interface SearchMessage {
                 out.writeUTF(d.modelId());
                 out.writeInt(d.trial());
                 out.writeInt(d.epoch());
+                out.writeInt(d.generation());
                 out.writeByte(d.kind().ordinal());
                 Trials.writeConfig(out, d.config());
                 out.writeInt(d.peer());
@@ -138,16 +156,24 @@ sealed interface SearchMessage {
                 out.writeByte(3);
                 out.writeUTF(a.modelId());
                 out.writeInt(a.trial());
-                out.writeInt(a.epoch());
+                out.writeInt(a.generation());
                 Trials.writeConfig(out, a.config());
                 out.writeInt(a.state().length);
                 out.write(a.state());
+            } else if (this instanceof Command c) {
+                out.writeByte(4);
+                out.writeUTF(c.modelId());
+                out.writeInt(c.trial());
+                out.writeUTF(c.command().model());
+                out.writeByte(c.command().kind().ordinal());
+                out.writeUTF(c.command().key());
+                out.writeUTF(c.command().value());
             } else {
                 Relay r = (Relay) this;
                 out.writeByte(2);
                 out.writeUTF(r.modelId());
                 out.writeInt(r.trial());
-                out.writeInt(r.epoch());
+                out.writeInt(r.generation());
                 out.writeInt(r.snapshot().length);
                 out.write(r.snapshot());
             }
@@ -160,44 +186,75 @@ sealed interface SearchMessage {
     /**
      * Reads what {@link #encode} wrote.
      *
-     * @throws SerializationException when {@code data} is not a search message
+     * @throws SerializationException when {@code data} is not a search message: null, truncated, of an unknown kind,
+     *     with a negative trial or length or more bytes than it holds
      */
     static SearchMessage decode(byte[] data) {
+        if (data == null) {
+            throw new SerializationException("not a search message: no value");
+        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int kind = in.readByte();
             String modelId = in.readUTF();
             int trial = in.readInt();
-            return switch (kind) {
-                case 0 -> new Report(
-                        modelId,
-                        trial,
-                        in.readInt(),
-                        in.readLong(),
-                        in.readLong(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readLong(),
-                        in.readBoolean(),
-                        bytes(in));
-                case 1 -> new Decision(
-                        modelId,
-                        trial,
-                        in.readInt(),
-                        Kind.values()[in.readByte()],
-                        Trials.readConfig(in),
-                        in.readInt());
-                case 2 -> new Relay(modelId, trial, in.readInt(), bytes(in));
-                case 3 -> new Adopt(modelId, trial, in.readInt(), Trials.readConfig(in), bytes(in));
-                default -> throw new IOException("unknown kind " + kind);
-            };
-        } catch (IOException | ArrayIndexOutOfBoundsException e) {
-            throw new SerializationException("not a search message: " + e.getMessage(), e);
+            if (trial < 0) {
+                throw new IOException("negative trial " + trial);
+            }
+            SearchMessage message =
+                    switch (kind) {
+                        case 0 -> new Report(
+                                modelId,
+                                trial,
+                                in.readInt(),
+                                in.readLong(),
+                                in.readLong(),
+                                in.readDouble(),
+                                in.readDouble(),
+                                in.readDouble(),
+                                in.readLong(),
+                                in.readBoolean(),
+                                bytes(in));
+                        case 1 -> decision(modelId, trial, in);
+                        case 2 -> new Relay(modelId, trial, in.readInt(), bytes(in));
+                        case 3 -> new Adopt(modelId, trial, in.readInt(), Trials.readConfig(in), bytes(in));
+                        case 4 -> new Command(
+                                modelId,
+                                trial,
+                                new ModelCommand(
+                                        in.readUTF(),
+                                        ModelCommand.Kind.values()[in.readByte()],
+                                        in.readUTF(),
+                                        in.readUTF()));
+                        default -> throw new IOException("unknown kind " + kind);
+                    };
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the message");
+            }
+            return message;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("not a search message: " + e, e);
         }
     }
 
+    private static Decision decision(String modelId, int trial, DataInputStream in) throws IOException {
+        int epoch = in.readInt();
+        int generation = in.readInt();
+        Kind kind = Kind.values()[in.readByte()];
+        SortedMap<String, String> config = Trials.readConfig(in);
+        int peer = in.readInt();
+        if (peer < -1) {
+            throw new IOException("peer " + peer);
+        }
+        return new Decision(modelId, trial, epoch, generation, kind, config, peer);
+    }
+
+    /** A length and that many bytes; a negative length or one beyond the bytes left is refused. */
     private static byte[] bytes(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readInt()];
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("length " + length + " with " + in.available() + " bytes left");
+        }
+        byte[] b = new byte[length];
         in.readFully(b);
         return b;
     }

@@ -34,7 +34,6 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -67,9 +66,10 @@ import org.apache.avro.specific.SpecificRecord;
  * for regression) over its last {@code prequential.window} scored examples; with {@code holdout_*} the named score
  * of its last holdout evaluation (every {@code eval-every} steps). NaN until there is one (NaN ranks last).
  *
- * <p>State: the record {@code <id>/search} of the trainer-state store (header {@code search}, version 2): rows seen,
+ * <p>State: the record {@code <id>/search} of the trainer-state store (header {@code search}, version 3): rows seen,
  * {@code <id>}'s snapshot version, the strategy's and the champion's states, and per trial its configuration, the
- * examples it trained (in all and since the search last opened) and its figures.
+ * examples it trained (in all and since the search last opened), its figures, and for a spread search its epoch,
+ * generation and last reported status.
  */
 public final class SearchTraining implements TaskTraining {
 
@@ -110,8 +110,11 @@ public final class SearchTraining implements TaskTraining {
     }
 
     private static final String TAG = "search";
-    /** Version 2 adds whether the trials are spread, and per trial its epoch and last reported status. */
-    private static final int VERSION = 2;
+    /**
+     * Version 2 adds whether the trials are spread, and per trial its epoch and last reported status; version 3 its
+     * generation.
+     */
+    private static final int VERSION = 3;
 
     private static final ModelStatusSerde STATUS = new ModelStatusSerde();
 
@@ -142,6 +145,8 @@ public final class SearchTraining implements TaskTraining {
     private final long[] sinceOpen;
     /** Per trial, how often its example count restarted ({@link SearchMessage}); reports of another epoch are stale. */
     private final int[] epochs;
+    /** Per trial, how often its model changed ({@link SearchMessage}); relays and adoptions of another are stale. */
+    private final int[] generations;
     /** Per trial trained elsewhere, its status at its last report, null before the first. */
     private final byte[][] reported;
 
@@ -198,6 +203,7 @@ public final class SearchTraining implements TaskTraining {
         this.trained = new long[search.trials()];
         this.sinceOpen = new long[search.trials()];
         this.epochs = new int[search.trials()];
+        this.generations = new int[search.trials()];
         this.reported = new byte[search.trials()][];
         this.local = new boolean[search.trials()];
         for (int t = 0; t < local.length; t++) {
@@ -361,10 +367,7 @@ public final class SearchTraining implements TaskTraining {
                 case COMPLETE -> decided(t, "search-complete", where);
                 case RESAMPLE -> {
                     resample(t, ((Zoom) strategy).config(t));
-                    if (!local[t]) {
-                        epochs[t]++; // its reports of the old configuration are stale
-                        tell(t, SearchMessage.Kind.RESAMPLE, configs.get(t), -1);
-                    }
+                    tell(t, SearchMessage.Kind.RESAMPLE, configs.get(t), -1);
                     decided(t, "search-resample", configs.get(t).toString());
                 }
                 case EXPLOIT, EXPLORE -> {
@@ -399,9 +402,12 @@ public final class SearchTraining implements TaskTraining {
 
     /**
      * The trial takes a new configuration: a fresh model with it (its stored state deleted), its figures and
-     * milestone count from zero (a resampled champion has a NaN metric, so the next champion update replaces it).
+     * milestone count from zero (a resampled champion has a NaN metric, so the next champion update replaces it); a new
+     * epoch and generation, so that its reports, relays and adoptions of before are stale.
      */
     private void resample(int t, SortedMap<String, String> config) {
+        epochs[t]++;
+        generations[t]++;
         configs.set(t, config);
         metrics[t] = figures(t);
         if (local[t]) {
@@ -423,7 +429,7 @@ public final class SearchTraining implements TaskTraining {
             where.send()
                     .accept(
                             where.placement().host(modelId, t),
-                            new SearchMessage.Decision(modelId, t, epochs[t], kind, config, peer));
+                            new SearchMessage.Decision(modelId, t, epochs[t], generations[t], kind, config, peer));
         }
     }
 
@@ -431,27 +437,36 @@ public final class SearchTraining implements TaskTraining {
      * A message from a trial's host: a report (of the current epoch) sets the trial's figures and counts, and the
      * strategy and the champion decide as after an example of this task ({@link #decide}); a relayed snapshot of the
      * champion is published under {@code <id>} ({@link #serve(ModelSnapshot, int)}), one of a trial that is no longer
-     * champion is dropped; a donor's model for a trial of this task (PBT) is adopted.
+     * champion or of an older generation is dropped; a donor's model for a trial of this task (PBT) is adopted when
+     * it is of the trial's generation.
      */
     @Override
-    public void receive(SearchMessage message) {
+    public ExampleCheck.Failure receive(SearchMessage message) {
         int t = message.trial();
-        if (t < 0 || t >= trials.length) {
-            return; // not a trial of this search: a message of another configuration
+        if (t >= trials.length) {
+            return null; // not a trial of this search: a message of another configuration
         }
         if (message instanceof SearchMessage.Adopt a) {
-            if (local[t] && a.epoch() == epochs[t]) {
-                TrialHost.adopt(trials[t], a, configOf.apply(a.config()), nowMs); // a donor of another task
+            if (local[t] && a.generation() == generations[t]) {
+                ExampleCheck.Failure bad = TrialHost.adopt(trials[t], a, configOf.apply(a.config()), nowMs);
                 changed();
+                return bad;
             }
-            return;
+            return null;
         }
-        if (local[t]) {
-            return; // reports and relays come from trials of other tasks only
+        if (local[t] || message instanceof SearchMessage.Command) {
+            return null; // reports and relays come from trials of other tasks only; commands go the other way
         }
         if (message instanceof SearchMessage.Report r) {
             if (r.epoch() != epochs[t]) {
-                return;
+                return null;
+            }
+            try {
+                STATUS.deserialize(null, r.status());
+            } catch (RuntimeException e) {
+                return new ExampleCheck.Failure(
+                        DeadLetterReason.UNDECODABLE,
+                        "the status reported by " + trialId(modelId, t) + " is not a model status: " + e.getMessage());
             }
             trained[t] = r.trained();
             sinceOpen[t] = r.sinceOpen();
@@ -465,10 +480,22 @@ public final class SearchTraining implements TaskTraining {
             reported[t] = r.status();
             decide();
             changed();
-        } else if (message instanceof SearchMessage.Relay r && t == champion.champion() && r.epoch() == epochs[t]) {
-            serve(AvroSerdes.modelSnapshots().deserialize(null, r.snapshot()), t);
+        } else if (message instanceof SearchMessage.Relay r
+                && t == champion.champion()
+                && r.generation() == generations[t]) {
+            ModelSnapshot snapshot;
+            try {
+                snapshot = AvroSerdes.modelSnapshots().deserialize(null, r.snapshot());
+            } catch (RuntimeException e) {
+                return new ExampleCheck.Failure(
+                        DeadLetterReason.UNDECODABLE,
+                        "the snapshot relayed by " + trialId(modelId, t) + " is not a ModelSnapshot: "
+                                + e.getMessage());
+            }
+            serve(snapshot, t);
             changed();
         }
+        return null;
     }
 
     /**
@@ -484,6 +511,7 @@ public final class SearchTraining implements TaskTraining {
         int from = pbt.donor(t) < 0 ? t : pbt.donor(t);
         SortedMap<String, String> config = pbt.config(t);
         configs.set(t, config);
+        generations[t]++; // an adoption or explore decided before this one is stale
         if (local[t] && local[from]) {
             trials[t].exploit(trials[from], configOf.apply(config), nowMs);
         } else if (from == t) {
@@ -495,7 +523,7 @@ public final class SearchTraining implements TaskTraining {
                             Adoption.of(
                                     modelId,
                                     t,
-                                    epochs[t],
+                                    generations[t],
                                     config,
                                     trials[from].trainerState(),
                                     where.maxMessageBytes()));
@@ -504,7 +532,8 @@ public final class SearchTraining implements TaskTraining {
             where.send()
                     .accept(
                             where.placement().host(modelId, from),
-                            new SearchMessage.Decision(modelId, from, epochs[t], SearchMessage.Kind.SHARE, config, t));
+                            new SearchMessage.Decision(
+                                    modelId, from, epochs[from], generations[t], SearchMessage.Kind.SHARE, config, t));
         }
         return from;
     }
@@ -570,31 +599,33 @@ public final class SearchTraining implements TaskTraining {
      * Addressed to {@code <id>}: {@code resume} resumes every trial its early stopping stopped; {@code set} of a key
      * that is not searched changes every trial; {@code reset} restarts the search ({@link #restart}). Addressed to a
      * trial {@code <id>~tNN}: {@code resume} or {@code set} (a searched key too, which then shows in the trial's
-     * hyper-parameters) acts on that trial only.
+     * hyper-parameters) acts on that trial only. This task reads every command of a spread search and forwards to a
+     * trial's host what concerns the trial ({@link SearchMessage.Command}), in order with its decisions.
      */
     @Override
     public void command(ModelCommand command, long nowMs) {
         this.nowMs = nowMs;
         int trial = trialOf(command.model());
         if (trial >= 0) {
-            if (local[trial]) {
-                trials[trial].command(command, nowMs); // else its host has the command too
-            }
-            if (command.kind() == ModelCommand.Kind.SET && configs.get(trial).containsKey(command.key())) {
-                SortedMap<String, String> config = new TreeMap<>(configs.get(trial));
-                config.put(command.key(), command.value());
-                configs.set(trial, Collections.unmodifiableSortedMap(config));
-            }
+            command(trial, command);
         } else if (command.kind() == ModelCommand.Kind.RESET) {
             restart();
         } else {
-            for (ModelTraining each : trials) {
-                if (each != null) {
-                    each.command(command, nowMs); // the trials of other tasks have the command from their hosts
-                }
+            for (int t = 0; t < trials.length; t++) {
+                command(t, command.forModel(trialId(modelId, t)));
             }
         }
         changed();
+    }
+
+    /** A command for trial {@code t} ({@code command} names it): applied here, or forwarded to its host. */
+    private void command(int t, ModelCommand command) {
+        if (local[t]) {
+            trials[t].command(command, nowMs);
+        } else {
+            where.send().accept(where.placement().host(modelId, t), new SearchMessage.Command(modelId, t, command));
+        }
+        configs.set(t, TrialHost.withSet(configs.get(t), command));
     }
 
     /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */
@@ -644,10 +675,7 @@ public final class SearchTraining implements TaskTraining {
         Arrays.fill(trained, 0);
         for (int t = 0; t < trials.length; t++) {
             resample(t, initial.get(t));
-            if (!local[t]) {
-                epochs[t]++;
-                tell(t, SearchMessage.Kind.RESET, initial.get(t), -1); // its host ignores its copy of the command
-            }
+            tell(t, SearchMessage.Kind.RESET, initial.get(t), -1);
         }
         decided(0, "search-reset", "the search restarts from its " + trials.length + " trials");
         updateChampion();
@@ -834,6 +862,7 @@ public final class SearchTraining implements TaskTraining {
                 data.writeLong(sinceOpen[t]);
                 metrics[t].write(data);
                 data.writeInt(epochs[t]);
+                data.writeInt(generations[t]);
                 data.writeInt(reported[t] == null ? -1 : reported[t].length);
                 if (reported[t] != null) {
                     data.write(reported[t]);
@@ -906,13 +935,15 @@ public final class SearchTraining implements TaskTraining {
             metrics[t].prequential = state.figures()[t][2];
             metrics[t].scored = state.scored()[t];
             epochs[t] = state.epochs()[t];
+            generations[t] = state.generations()[t];
             reported[t] = state.reported()[t];
         }
     }
 
     /**
      * The record {@code <id>/search} read back; per trial its figures: window, holdout and prequential metrics; its
-     * epoch and last reported status (version 2; a version 1 record, of a search in one task, has 0 and none).
+     * epoch and last reported status (version 2; a version 1 record, of a search in one task, has 0 and none) and its
+     * generation (version 3; 0 before).
      */
     private record Stored(
             boolean spread,
@@ -924,17 +955,13 @@ public final class SearchTraining implements TaskTraining {
             double[][] figures,
             long[] scored,
             int[] epochs,
+            int[] generations,
             byte[][] reported) {}
 
     /** Reads the record {@code <id>/search} into {@code strategy} and {@code champion}, and returns the rest. */
     private static Stored read(String modelId, byte[] stored, TrialSearch strategy, Champion champion, int trials) {
         try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(stored))) {
-            String tag = data.readUTF();
-            int version = data.readInt();
-            if (!tag.equals(TAG) || version < 1 || version > VERSION) {
-                throw new IOException("expected " + TAG + " state of format version 1 to " + VERSION + ", found " + tag
-                        + " state of version " + version);
-            }
+            int version = StateIo.readHeader(data, TAG, 1, VERSION);
             boolean spread = version >= 2 && data.readBoolean();
             int n = data.readInt();
             if (n != trials) {
@@ -952,6 +979,7 @@ public final class SearchTraining implements TaskTraining {
             double[][] figures = new double[n][3];
             long[] scored = new long[n];
             int[] epochs = new int[n];
+            int[] generations = new int[n];
             byte[][] reported = new byte[n][];
             for (int t = 0; t < n; t++) {
                 configs.add(Trials.readConfig(data));
@@ -963,6 +991,7 @@ public final class SearchTraining implements TaskTraining {
                 scored[t] = data.readLong();
                 if (version >= 2) {
                     epochs[t] = data.readInt();
+                    generations[t] = version >= 3 ? data.readInt() : 0;
                     int length = data.readInt();
                     if (length >= 0) {
                         reported[t] = new byte[length];
@@ -971,7 +1000,17 @@ public final class SearchTraining implements TaskTraining {
                 }
             }
             return new Stored(
-                    spread, rows, servedVersion, configs, trained, sinceOpen, figures, scored, epochs, reported);
+                    spread,
+                    rows,
+                    servedVersion,
+                    configs,
+                    trained,
+                    sinceOpen,
+                    figures,
+                    scored,
+                    epochs,
+                    generations,
+                    reported);
         } catch (IOException | IllegalStateException e) {
             throw new IllegalArgumentException(
                     "model '" + modelId + "': cannot continue the stored search (" + e.getMessage()

@@ -29,10 +29,12 @@ interface TaskTraining {
     /**
      * Takes a message between the tasks of a spread search ({@link SearchMessage}).
      *
-     * @throws IllegalStateException when this is not a spread search's
+     * @return null, or why the message cannot be used (a payload that does not decode; a message for a model that is
+     *     not a spread search here): it is then not used
      */
-    default void receive(SearchMessage message) {
-        throw new IllegalStateException("'" + message.modelId() + "' takes no search messages in this task");
+    default ExampleCheck.Failure receive(SearchMessage message) {
+        return new ExampleCheck.Failure(
+                DeadLetterReason.STALE_CONFIG, "'" + message.modelId() + "' takes no search messages in this task");
     }
 
     /** Publishes a FINAL snapshot of what the model id serves (clean shutdown). */

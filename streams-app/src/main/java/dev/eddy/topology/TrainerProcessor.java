@@ -207,7 +207,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         } else if (input instanceof TrainerInput.Holdout h) {
             misfit = model.holdout(h.example());
         } else if (input instanceof TrainerInput.Search s) {
-            model.receive(s.message());
+            ExampleCheck.Failure bad = model.receive(s.message());
+            if (bad != null) {
+                deadLetter(record, bad.reason(), bad.detail());
+            }
         } else {
             ModelCommand command = ((TrainerInput.Command) input).command();
             if (!command.model().startsWith(record.key() + "~")) {
@@ -216,19 +219,19 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             SearchConfig searched = config.searches().get(record.key());
             String refusal = searched == null ? null : SearchTraining.refusal(record.key(), searched, command);
             if (refusal != null) {
-                if (!(model instanceof TrialHost)) { // the task of the model id writes the dead letter
-                    deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
-                }
+                deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
                 return;
             }
             model.command(command, now);
         }
-        if (misfit != null && !(model instanceof TrialHost)) { // the task of the model id writes the dead letter
+        if (misfit != null) {
+            // a spread search's trials in other tasks skip their copy: each such task writes a dead letter of its own
             deadLetter(
                     record,
                     DeadLetterReason.STALE_CONFIG,
-                    misfit.detail() + " (the stored model's configuration; 'reset " + record.key()
-                            + "' adopts the configured one)");
+                    misfit.detail() + " (the stored model's configuration"
+                            + (model instanceof TrialHost ? ", of the trials of this task" : "")
+                            + "; 'reset " + record.key() + "' adopts the configured one)");
         }
     }
 

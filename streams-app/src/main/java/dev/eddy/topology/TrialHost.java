@@ -48,20 +48,21 @@ import org.apache.avro.specific.SpecificRecord;
  *       relay its current model and then each of its snapshots, which the task of {@code <id>} publishes under
  *       {@code <id>}, until {@code RETIRE};
  *   <li>{@code RESET} restarts a trial from its first configuration ({@code reset <id>}, which the task of {@code <id>}
- *       takes; the copy of the command that reaches this task is ignored); {@code resume}, {@code set} act on every
- *       trial here or, addressed to a trial, on that one.
+ *       reads);
+ *   <li>commands ({@code resume}, {@code set}) for the trials here are read in the task of {@code <id>}, which forwards
+ *       them ({@link SearchMessage.Command}) in order with its decisions.
  * </ul>
  *
  * A trial's snapshots are otherwise not published (as in one task), its metrics records are, under its id.
  *
- * <p>State: the record {@code <id>/host} of the trainer-state store (header {@code trial-host}, version 1): per
- * trial hosted here its configuration, whether it runs, its epoch, examples trained (in all and since the search
- * opened), whether it serves, and its figures.
+ * <p>State: the record {@code <id>/host} of the trainer-state store (header {@code trial-host}, version 2): per
+ * trial hosted here its configuration, whether it runs, whether it serves, its epoch, examples trained (in all and
+ * since the search opened), its figures and its generation (version 2; a version 1 record restores it as 0).
  */
 final class TrialHost implements TaskTraining {
 
     private static final String TAG = "trial-host";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final ModelStatusSerde STATUS = new ModelStatusSerde();
 
     private final String modelId;
@@ -90,6 +91,7 @@ final class TrialHost implements TaskTraining {
     private final boolean[] running;
     private final boolean[] serving;
     private final int[] epochs;
+    private final int[] generations;
     private final long[] trained;
     private final long[] sinceOpen;
 
@@ -141,6 +143,7 @@ final class TrialHost implements TaskTraining {
         this.running = new boolean[n];
         this.serving = new boolean[n];
         this.epochs = new int[n];
+        this.generations = new int[n];
         this.trained = new long[n];
         this.sinceOpen = new long[n];
         for (int i = 0; i < n; i++) {
@@ -208,7 +211,7 @@ final class TrialHost implements TaskTraining {
                         new SearchMessage.Relay(
                                 modelId,
                                 hosted[i],
-                                epochs[i],
+                                generations[i],
                                 AvroSerdes.modelSnapshots().serialize(null, snapshot)));
             }
         };
@@ -267,23 +270,29 @@ final class TrialHost implements TaskTraining {
 
     /**
      * A decision of the task of {@code <id>} for a trial here ({@link SearchMessage.Kind}; one of an older epoch is
-     * void), or a donor's model for a trial here ({@link SearchMessage.Adopt}).
+     * void), a command it forwards, or a donor's model for a trial here ({@link SearchMessage.Adopt}, applied when it is
+     * of a newer generation than the trial's).
      */
     @Override
-    public void receive(SearchMessage message) {
+    public ExampleCheck.Failure receive(SearchMessage message) {
         int i = index(message.trial());
         if (i < 0) {
-            return; // not a trial of this task: a message of another configuration
+            return null; // not a trial of this task: a message of another configuration
         }
+        unsaved = true;
         if (message instanceof SearchMessage.Adopt a) {
-            if (a.epoch() == epochs[i]) {
+            if (a.generation() > generations[i]) {
+                generations[i] = a.generation();
                 configs.set(i, a.config());
-                adopt(trials[i], a, configOf.apply(a.config()), nowMs);
+                return adopt(trials[i], a, configOf.apply(a.config()), nowMs);
             }
         } else if (message instanceof SearchMessage.Decision d) {
             decided(i, d);
+        } else if (message instanceof SearchMessage.Command c) {
+            trials[i].command(c.command(), nowMs);
+            configs.set(i, withSet(configs.get(i), c.command()));
         }
-        unsaved = true;
+        return null;
     }
 
     private void decided(int i, SearchMessage.Decision d) {
@@ -295,13 +304,15 @@ final class TrialHost implements TaskTraining {
             case RETIRE -> serving[i] = false;
             case SHARE -> send.accept(
                     placement.host(modelId, d.peer()),
-                    Adoption.of(modelId, d.peer(), d.epoch(), d.config(), trials[i].trainerState(), maxMessageBytes));
+                    Adoption.of(
+                            modelId, d.peer(), d.generation(), d.config(), trials[i].trainerState(), maxMessageBytes));
             case REOPEN, RESAMPLE, RESET -> {
                 if (d.epoch() > epochs[i]) {
                     epochs[i] = d.epoch();
                     sinceOpen[i] = 0;
                     running[i] = d.kind() != SearchMessage.Kind.RESET || fresh.live(hosted[i]);
                     if (d.kind() != SearchMessage.Kind.REOPEN) {
+                        generations[i] = d.generation();
                         restart(i, d.config());
                     }
                     if (d.kind() == SearchMessage.Kind.RESET) {
@@ -310,7 +321,8 @@ final class TrialHost implements TaskTraining {
                 }
             }
             case EXPLORE -> {
-                if (d.epoch() == epochs[i]) {
+                if (d.generation() > generations[i]) {
+                    generations[i] = d.generation();
                     configs.set(i, d.config());
                     trials[i].exploit(trials[i], configOf.apply(d.config()), nowMs);
                 }
@@ -325,14 +337,37 @@ final class TrialHost implements TaskTraining {
 
     /**
      * The trial continues from the adopted model under {@code config}, or its own when the adoption came without one
-     * ({@link Adoption}).
+     * ({@link Adoption}) or with one that cannot be used.
+     *
+     * @return null, or why the adopted model cannot be used (a state that does not restore, or that {@code config}
+     *     does not fit)
      */
-    static void adopt(ModelTraining trial, SearchMessage.Adopt adopt, TrainerConfig config, long nowMs) {
+    static ExampleCheck.Failure adopt(
+            ModelTraining trial, SearchMessage.Adopt adopt, TrainerConfig config, long nowMs) {
         if (adopt.state().length == 0) {
             trial.exploit(trial, config, nowMs);
-        } else {
-            trial.exploit(adopt.state(), config, nowMs);
+            return null;
         }
+        try {
+            trial.exploit(adopt.state(), config, nowMs);
+            return null;
+        } catch (RuntimeException e) {
+            trial.exploit(trial, config, nowMs);
+            return new ExampleCheck.Failure(
+                    DeadLetterReason.UNDECODABLE,
+                    "the model adopted by " + SearchTraining.trialId(adopt.modelId(), adopt.trial())
+                            + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    /** {@code config} with the value a {@code set} of one of its keys gives it; {@code config} for any other command. */
+    static SortedMap<String, String> withSet(SortedMap<String, String> config, ModelCommand command) {
+        if (command.kind() != ModelCommand.Kind.SET || !config.containsKey(command.key())) {
+            return config;
+        }
+        SortedMap<String, String> set = new TreeMap<>(config);
+        set.put(command.key(), command.value());
+        return Collections.unmodifiableSortedMap(set);
     }
 
     /** The trial starts afresh under {@code config}: a fresh model (its stored state deleted) and figures. */
@@ -353,29 +388,12 @@ final class TrialHost implements TaskTraining {
         return -1;
     }
 
+    /**
+     * Nothing: commands for a spread search are read in the task of {@code <id>} ({@link CommandRouter}), which forwards
+     * what concerns the trials here ({@link SearchMessage.Command}).
+     */
     @Override
-    public void command(ModelCommand command, long nowMs) {
-        this.nowMs = nowMs;
-        int trial = SearchTraining.trialOf(modelId, command.model());
-        if (trial >= 0) {
-            int i = index(trial);
-            if (i >= 0) {
-                trials[i].command(command, nowMs);
-                if (command.kind() == ModelCommand.Kind.SET && configs.get(i).containsKey(command.key())) {
-                    SortedMap<String, String> config = new TreeMap<>(configs.get(i));
-                    config.put(command.key(), command.value());
-                    configs.set(i, Collections.unmodifiableSortedMap(config));
-                }
-            }
-        } else if (command.kind() == ModelCommand.Kind.RESET) {
-            return; // the task of <id> restarts the search and tells each trial (RESET), so the epochs have one writer
-        } else {
-            for (ModelTraining each : trials) {
-                each.command(command, nowMs);
-            }
-        }
-        unsaved = true;
-    }
+    public void command(ModelCommand command, long nowMs) {}
 
     /** The serving trial relays a FINAL snapshot (clean shutdown); the task of {@code <id>} publishes it if it can. */
     @Override
@@ -416,6 +434,7 @@ final class TrialHost implements TaskTraining {
                 data.writeLong(trained[i]);
                 data.writeLong(sinceOpen[i]);
                 figures[i].write(data);
+                data.writeInt(generations[i]);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -425,7 +444,7 @@ final class TrialHost implements TaskTraining {
 
     private void restore(byte[] stored) {
         try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(stored))) {
-            StateIo.readHeader(data, TAG, VERSION);
+            int version = StateIo.readHeader(data, TAG, 1, VERSION);
             int n = data.readInt();
             if (n != hosted.length) {
                 throw new IOException("it hosts " + n + " trials here, the placement " + hosted.length);
@@ -442,6 +461,7 @@ final class TrialHost implements TaskTraining {
                 trained[i] = data.readLong();
                 sinceOpen[i] = data.readLong();
                 figures[i].read(data);
+                generations[i] = version >= 2 ? data.readInt() : 0;
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(

@@ -89,33 +89,27 @@ public final class TrialPlacement {
     }
 
     /**
-     * The partitions a record for {@code target} must reach: a model's home and, for a spread search, every
-     * partition hosting one of its trials; a trial's ({@code <id>~tNN}) home of {@code <id>} and the trial's host.
+     * The partitions an example of {@code modelId} must reach: the model's home and, for a spread search, every
+     * partition hosting one of its trials.
      */
-    public SortedSet<Integer> partitionsOf(String target) {
-        SortedSet<Integer> known = ofModel.get(target);
-        return known != null ? known : reached(target);
+    public SortedSet<Integer> partitionsOf(String modelId) {
+        SortedSet<Integer> known = ofModel.get(modelId);
+        return known != null ? known : reached(modelId);
     }
 
-    private SortedSet<Integer> reached(String target) {
-        String modelId = SearchTraining.modelOf(target);
+    private SortedSet<Integer> reached(String modelId) {
         SortedSet<Integer> out = new TreeSet<>();
         out.add(home(modelId));
         if (spreads(modelId)) {
-            int trial = SearchTraining.trialOf(modelId, target);
-            if (trial >= 0) {
-                out.add(host(modelId, trial));
-            } else {
-                for (int t = 0; t < Math.min(spread.get(modelId), partitions.count()); t++) {
-                    out.add(host(modelId, t));
-                }
+            for (int t = 0; t < Math.min(spread.get(modelId), partitions.count()); t++) {
+                out.add(host(modelId, t));
             }
         }
         return Collections.unmodifiableSortedSet(out);
     }
 
-    /** Whether a record for {@code target} (a model or trial id) is used in the task of {@code partition}. */
-    boolean trainsIn(String target, int partition) {
-        return !partitions.partitioned() || partitionsOf(target).contains(partition);
+    /** Whether an example of {@code modelId} is used in the task of {@code partition}. */
+    boolean trainsIn(String modelId, int partition) {
+        return !partitions.partitioned() || partitionsOf(modelId).contains(partition);
     }
 }

@@ -5,11 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.Trials;
+import dev.eddy.core.train.Trainer;
+import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.serde.AvroSerdes;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.ModelStatusSerde;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -174,7 +184,7 @@ class SpreadSearchTest {
         void deliver(long upTo) {
             while (!inFlight.isEmpty() && inFlight.peek().due() <= upTo) {
                 InFlight m = inFlight.poll();
-                open.get(m.partition()).receive(m.message());
+                assertThat(open.get(m.partition()).receive(m.message())).isNull();
             }
         }
 
@@ -184,10 +194,15 @@ class SpreadSearchTest {
             open.values().forEach(TaskTraining::flushState);
         }
 
+        /** A command, which the router takes to the task of the model id ({@link CommandRouter}). */
         void command(ModelCommand command) {
-            for (TaskTraining task : open.values()) {
-                task.command(command, 0);
-            }
+            open.get(placement.home(MODEL)).command(command, 0);
+        }
+
+        /** The configuration trial {@code t} trains with now, from its trainer state. */
+        TrainerConfig trained(int t) {
+            return Trainer.restore(trainerState(placement.host(MODEL, t), SearchTraining.trialId(MODEL, t)))
+                    .config();
         }
 
         /** The trainer state of {@code id} in the stores of {@code partition}. */
@@ -341,6 +356,21 @@ class SpreadSearchTest {
                 .hasSize((int) java.util.stream.IntStream.range(0, TRIALS)
                         .filter(t -> fresh.placement.host(MODEL, t) != fresh.placement.home(MODEL))
                         .count());
+
+        // a re-opening restarts counts, not models: the champion's snapshots relayed before its host took it count
+        assertThat(home.champion()).isEqualTo(remote);
+        byte[] snapshot = AvroSerdes.modelSnapshots().serialize(null, tasks.published.get(0));
+        int published = fresh.published.size();
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, snapshot)))
+                .isNull();
+        assertThat(fresh.published).hasSize(published + 1);
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 1, snapshot)))
+                .as("a relay of another generation is stale")
+                .isNull();
+        assertThat(fresh.published).hasSize(published + 1);
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, new byte[] {1, 2})))
+                .as("a relay that is no snapshot")
+                .satisfies(f -> assertThat(f.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
     }
 
     /**
@@ -457,40 +487,210 @@ class SpreadSearchTest {
     }
 
     /**
-     * {@code reset m} reaches the tasks in any order (a command keyed otherwise is read in another partition): the
-     * hosts ignore their copies and restart their trials when the task of m tells them, so the epochs have one
-     * writer. Here the hosts see the reset first, then zoom resamples trials of other tasks, then the task of m takes
-     * it: every trial's reports still count afterwards.
+     * Commands reach the trials of other tasks from the task of m, in its order: a {@code set} after a {@code reset}
+     * holds on every trial (their hosts once restarted a trial when the reset decision arrived, after they had applied
+     * the set from a copy of their own); a {@code set} of a searched key on one trial of another task changes what it
+     * trains and what the search says it trains.
      */
     @Test
-    void aResetTheHostsSeeFirstLeavesEveryTrialReporting() {
-        Tasks tasks = new Tasks(settings("zoom"));
-        List<Example> examples = TrainingFixture.blobs(900, 19, MODEL);
-        int home = tasks.placement.home(MODEL);
+    void commandsReachTheTrialsOfOtherTasksInTheOrderOfTheTaskOfTheModel() {
+        Tasks tasks = new Tasks(settings("random"));
+        List<Example> examples = TrainingFixture.blobs(300, 13, MODEL);
         examples.subList(0, 100).forEach(tasks::take);
-        ModelCommand reset = ModelCommand.parse("reset m");
-        tasks.open.forEach((partition, task) -> {
-            if (partition != home) {
-                task.command(reset, 0);
-            }
-        });
-        examples.subList(100, 200).forEach(tasks::take); // zoom's first round ends at 40 trained examples per trial
-        assertThat(tasks.events()).anyMatch(e -> e.startsWith("search-resample"));
-        tasks.open.get(home).command(reset, 0);
-        List<Example> after = examples.subList(200, examples.size());
-        after.forEach(tasks::take);
+        tasks.command(ModelCommand.parse("reset m"));
+        tasks.command(ModelCommand.parse("set m batch-size 4"));
+        int remote = 1;
+        assertThat(tasks.placement.host(MODEL, remote)).isNotEqualTo(tasks.placement.home(MODEL));
+        tasks.command(ModelCommand.parse("set m~t01 learning-rate 0.25"));
+        examples.subList(100, 300).forEach(tasks::take);
         tasks.settle();
-
-        long trainedSince =
-                after.stream().filter(e -> !tasks.split.heldOut(e.getId())).count();
-        long every = TrialHost.reportEvery(tasks.search, tasks.config.prequentialWindow());
-        SearchTraining search = (SearchTraining) tasks.open.get(home);
-        for (SearchTraining.Standing s : search.leaderboard()) {
-            // a host whose epoch the reset had put apart would have its reports ignored: 0 since the reset
-            assertThat(s.trained())
-                    .as("trial %d: examples the task of m counts since the reset, from its host's reports", s.trial())
-                    .isBetween(trainedSince - every - 2L * LATENCY, trainedSince);
+        for (int t = 0; t < TRIALS; t++) {
+            assertThat(tasks.trained(t).batchSize()).as("trial %d", t).isEqualTo(4);
         }
+        SearchTraining home = (SearchTraining) tasks.open.get(tasks.placement.home(MODEL));
+        assertThat(home.leaderboard())
+                .filteredOn(s -> s.trial() == remote)
+                .singleElement()
+                .satisfies(s -> assertThat(s.config()).containsEntry("learning-rate", "0.25"));
+        assertThat(tasks.trained(remote).learningRate()).isEqualTo(0.25);
+    }
+
+    /**
+     * PBT: a trial of the task of m whose donor trains elsewhere waits for the donor's model; a {@code reset} before it
+     * arrives makes it stale, so the trial restarts from its first configuration and keeps it.
+     */
+    @Test
+    void aResetVoidsAnAdoptionOnItsWay() {
+        Tasks tasks = new Tasks(settings("pbt"));
+        int home = tasks.placement.home(MODEL);
+        int peer = -1;
+        List<Example> examples = TrainingFixture.blobs(900, 1, MODEL);
+        int i = 0;
+        while (i < examples.size() - 20) {
+            tasks.take(examples.get(i++));
+            peer = tasks.inFlight.stream()
+                    .map(InFlight::message)
+                    .filter(m -> m instanceof SearchMessage.Decision d
+                            && d.kind() == SearchMessage.Kind.SHARE
+                            && tasks.placement.host(MODEL, d.peer()) == home)
+                    .mapToInt(m -> ((SearchMessage.Decision) m).peer())
+                    .findFirst()
+                    .orElse(-1);
+            if (peer >= 0) {
+                break;
+            }
+        }
+        assertThat(peer)
+                .as("an exploit of a trial of the task of m from a donor elsewhere")
+                .isNotNegative();
+        tasks.command(ModelCommand.parse("reset m"));
+        examples.subList(i, i + 20).forEach(tasks::take); // the adoption arrives meanwhile
+        tasks.settle();
+        SortedMap<String, String> first = tasks.search.initialTrials().get(peer);
+        int t = peer;
+        SearchTraining search = (SearchTraining) tasks.open.get(home);
+        assertThat(search.leaderboard())
+                .filteredOn(s -> s.trial() == t)
+                .singleElement()
+                .satisfies(s -> assertThat(s.config()).isEqualTo(first));
+        assertThat(tasks.trained(peer).learningRate()).isEqualTo(Double.parseDouble(first.get("learning-rate")));
+    }
+
+    /**
+     * PBT: an adoption comes from the donor's host and can arrive after a later exploit or explore of the same trial;
+     * it is then stale, and the trial trains what the search says it does.
+     */
+    @Test
+    void aLateAdoptionDoesNotUndoALaterExploit() {
+        Tasks tasks = new Tasks(settings("pbt"));
+        List<Example> examples = TrainingFixture.blobs(1500, 2, MODEL);
+        InFlight held = null;
+        int i = 0;
+        while (held == null) {
+            tasks.take(examples.get(i++));
+            held = tasks.inFlight.stream()
+                    .filter(m ->
+                            m.message() instanceof SearchMessage.Decision d && d.kind() == SearchMessage.Kind.SHARE)
+                    .findFirst()
+                    .orElse(null);
+        }
+        tasks.inFlight.remove(held); // the donor's host takes it late
+        int peer = ((SearchMessage.Decision) held.message()).peer();
+        int sentBefore = tasks.sent.size();
+        boolean later = false;
+        while (!later) {
+            tasks.take(examples.get(i++));
+            later = tasks.sent.subList(sentBefore, tasks.sent.size()).stream()
+                    .anyMatch(m -> m.trial() == peer
+                                    && (m instanceof SearchMessage.Adopt
+                                            || m instanceof SearchMessage.Decision d
+                                                    && d.kind() == SearchMessage.Kind.EXPLORE)
+                            || m instanceof SearchMessage.Decision d
+                                    && d.kind() == SearchMessage.Kind.SHARE
+                                    && d.peer() == peer);
+        }
+        tasks.deliver(Long.MAX_VALUE); // the later exploit or explore arrives first
+        tasks.inFlight.add(new InFlight(held.partition(), held.message(), 0));
+        tasks.settle(); // then the held share, and the adoption it sends
+        SearchTraining search = (SearchTraining) tasks.open.get(tasks.placement.home(MODEL));
+        String rate = search.leaderboard().stream()
+                .filter(s -> s.trial() == peer)
+                .findFirst()
+                .orElseThrow()
+                .config()
+                .get("learning-rate");
+        assertThat(tasks.trained(peer).learningRate()).isEqualTo(Double.parseDouble(rate));
+    }
+
+    /**
+     * The search's record of the previous format (version 2, without generations) and the hosts' (version 1) restore:
+     * every generation at 0 on both sides, the leaderboard as it was, and the search goes on.
+     */
+    @Test
+    void recordsOfThePreviousFormatRestore() throws IOException {
+        Tasks tasks = new Tasks(settings("pbt"));
+        List<Example> examples = TrainingFixture.blobs(700, 37, MODEL);
+        examples.subList(0, 500).forEach(tasks::take);
+        tasks.settle();
+        assertThat(tasks.sent).as("exploits raised generations").anyMatch(m -> m instanceof SearchMessage.Adopt);
+        int home = tasks.placement.home(MODEL);
+        List<SearchTraining.Standing> before = ((SearchTraining) tasks.open.get(home)).leaderboard();
+        for (Map.Entry<Integer, ModelTraining.Stores> e : tasks.stores.entrySet()) {
+            String key = MODEL + (e.getKey() == home ? "/search" : "/host");
+            byte[] record = e.getValue().trainerState().get(key);
+            e.getValue().trainerState().put(key, e.getKey() == home ? searchV2(record) : hostV1(record));
+        }
+        tasks.reopen();
+        assertThat(((SearchTraining) tasks.open.get(home)).leaderboard())
+                .usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(before);
+        examples.subList(500, 700).forEach(tasks::take);
+        tasks.settle();
+        assertThat(((SearchTraining) tasks.open.get(home)).leaderboard())
+                .extracting(SearchTraining.Standing::trained)
+                .allSatisfy(n -> assertThat(n).isGreaterThan(400));
+    }
+
+    /** A search record of version 3 written as version 2: without each trial's generation. */
+    private static byte[] searchV2(byte[] v3) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(v3));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(in.readUTF());
+        assertThat(in.readInt()).isEqualTo(3);
+        out.writeInt(2);
+        out.writeBoolean(in.readBoolean());
+        int n = in.readInt();
+        out.writeInt(n);
+        out.writeLong(in.readLong()); // rows
+        out.writeLong(in.readLong()); // version
+        copy(in, out, in.readInt(), true); // the strategy
+        out.writeUTF(in.readUTF()); // the champion: header, trials, champion, switches
+        out.writeInt(in.readInt());
+        out.writeInt(in.readInt());
+        out.writeInt(in.readInt());
+        out.writeLong(in.readLong());
+        for (int t = 0; t < n; t++) {
+            Trials.writeConfig(out, Trials.readConfig(in));
+            copy(in, out, 2 * Long.BYTES + 3 * Double.BYTES + Long.BYTES, false); // counts and figures
+            out.writeInt(in.readInt()); // epoch
+            in.readInt(); // generation
+            int length = in.readInt();
+            out.writeInt(length);
+            copy(in, out, Math.max(length, 0), false);
+        }
+        assertThat(in.available()).isZero();
+        return bytes.toByteArray();
+    }
+
+    /** A host record of version 2 written as version 1: without each trial's generation. */
+    private static byte[] hostV1(byte[] v2) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(v2));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(in.readUTF());
+        assertThat(in.readInt()).isEqualTo(2);
+        out.writeInt(1);
+        int n = in.readInt();
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeInt(in.readInt()); // trial
+            Trials.writeConfig(out, Trials.readConfig(in));
+            // running, serving, epoch, trained, since open, figures
+            copy(in, out, 2 + Integer.BYTES + 2 * Long.BYTES + 3 * Double.BYTES + Long.BYTES, false);
+            in.readInt(); // generation
+        }
+        assertThat(in.available()).isZero();
+        return bytes.toByteArray();
+    }
+
+    private static void copy(DataInputStream in, DataOutputStream out, int n, boolean withLength) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        if (withLength) {
+            out.writeInt(n);
+        }
+        out.write(b);
     }
 
     /**

@@ -6,9 +6,13 @@ import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -71,6 +75,111 @@ class TrainerDeadLettersTest {
                     .containsExactly(
                             "dead-letter stale-config", "dead-letter stale-config", "dead-letter stale-config");
             assertThat(f.status(MODEL).examplesTrained()).isEqualTo(8);
+        }
+    }
+
+    /**
+     * A spread search's trials in another task than the model id's skip their copy of an example that does not fit
+     * their stored configuration: that task writes a dead letter of its own (the task of the model id may have no
+     * running trial to write one).
+     */
+    @Test
+    void theTrialsOfASpreadSearchInAnotherTaskDeadLetterTheirCopiesTheyCannotUse() {
+        String id = spreadModel(false); // a trial of it is hosted in partition 0, the driver's task
+        Map<String, String> spread = spreadSearch(id);
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(spread, dir.resolve("a"), FOUR)) {
+            fannedOut(f, TrainingFixture.blobs(8, 1, id));
+            assertThat(f.deadLetters.readRecordsToList()).isEmpty();
+            changelogs = f.changelogs();
+        }
+        spread.put("model." + id + ".input-size", "3");
+        try (TrainingFixture f = new TrainingFixture(spread, dir.resolve("b"), FOUR)) {
+            f.restore(changelogs);
+            List<Example> wide = new ArrayList<>();
+            for (Example e : TrainingFixture.blobs(3, 2, id)) {
+                List<Double> x = new ArrayList<>(e.getFeatures());
+                x.add(0.0);
+                wide.add(Example.newBuilder(e).setFeatures(x).build());
+            }
+            fannedOut(f, wide);
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(3);
+            for (TestRecord<byte[], byte[]> r : dead) {
+                assertThat(header(r, DeadLetters.REASON)).isEqualTo("stale-config");
+                assertThat(header(r, DeadLetters.DETAIL))
+                        .contains("expected 2 features, got 3", "of the trials of this task", "reset " + id);
+                assertThat(header(r, DeadLetters.TOPIC)).isEqualTo(FanOutTopic.of("trainer-dlq"));
+            }
+        }
+    }
+
+    private static final ModelPartitions FOUR = new ModelPartitions(4);
+
+    /** The id of a model whose partition among four is 0 (the driver's task) when {@code home}, else another. */
+    private static String spreadModel(boolean home) {
+        String id = "s";
+        for (int n = 0; (FOUR.of(id) == 0) != home; n++) {
+            id = "s" + n;
+        }
+        return id;
+    }
+
+    /** A random search of four trials over model {@code id}, spread over four partitions. */
+    private static Map<String, String> spreadSearch(String id) {
+        Map<String, String> spread = new HashMap<>(TrainingFixture.logisticModel(id));
+        spread.put("routing", "direct");
+        spread.put("model." + id + ".search.strategy", "random");
+        spread.put("model." + id + ".search.trials", "4");
+        spread.put("model." + id + ".search.space.learning-rate", "0.01|0.1");
+        return settings(spread);
+    }
+
+    /** Copies of examples from another partition, as its router writes them to the fan-out topic. */
+    private static void fannedOut(TrainingFixture f, List<Example> examples) {
+        TestInputTopic<byte[], byte[]> fanOut = f.driver.createInputTopic(
+                FanOutTopic.of(f.config.applicationId()), new ByteArraySerializer(), new ByteArraySerializer());
+        for (Example e : examples) {
+            fanOut.pipeInput(new TestRecord<>(
+                    null, AvroSerdes.examples().serialize("t", e), FanOutTopic.Source.EXAMPLES.headers(), (Instant)
+                            null));
+        }
+    }
+
+    /**
+     * A fan-out record this build cannot read (no value, an unknown source, bytes that are no search message, a search
+     * message whose payload does not decode) is a dead letter; the stream thread goes on.
+     */
+    @Test
+    void fanOutRecordsThatCannotBeReadAreDeadLetteredAsUndecodable() {
+        String id = spreadModel(true);
+        try (TrainingFixture f = new TrainingFixture(spreadSearch(id), dir, FOUR)) {
+            TestInputTopic<byte[], byte[]> fanOut = f.driver.createInputTopic(
+                    FanOutTopic.of(f.config.applicationId()), new ByteArraySerializer(), new ByteArraySerializer());
+            RecordHeaders bogus = new RecordHeaders();
+            bogus.add(FanOutTopic.SOURCE, "bogus".getBytes(StandardCharsets.UTF_8));
+            SearchMessage.Report unreadableStatus =
+                    new SearchMessage.Report(id, 1, 0, 16, 16, 0.5, Double.NaN, 0.5, 16, false, new byte[] {1, 2, 3});
+            fanOut.pipeInput(new TestRecord<>(null, null, FanOutTopic.Source.SEARCH.headers(), (Instant) null));
+            fanOut.pipeInput(new TestRecord<>(null, new byte[] {1}, bogus, (Instant) null));
+            fanOut.pipeInput(
+                    new TestRecord<>(null, new byte[] {1, 2, 3}, FanOutTopic.Source.SEARCH.headers(), (Instant) null));
+            fanOut.pipeInput(new TestRecord<>(
+                    null, unreadableStatus.encode(), FanOutTopic.Source.SEARCH.headers(), (Instant) null));
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetters.REASON))
+                    .containsOnly("undecodable")
+                    .hasSize(4);
+            assertThat(header(dead.get(1), DeadLetters.DETAIL)).contains("'bogus'");
+            assertThat(header(dead.get(3), DeadLetters.DETAIL)).contains("the status reported by " + id + "~t01");
+            for (Example e : TrainingFixture.blobs(4, 3, id)) {
+                f.examples.pipeInput(id.getBytes(StandardCharsets.UTF_8), TrainingFixture.encode(e));
+            }
+            assertThat(f.status(SearchTraining.trialId(id, 0)).examplesTrained())
+                    .as("the application goes on: the trial of this task trains (the driver's one task also takes"
+                            + " the copies for the other partitions)")
+                    .isPositive();
         }
     }
 

@@ -69,26 +69,35 @@ final class TrainingFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
     TrainingFixture(Map<String, String> settings, Path stateDir) {
-        this(settings, stateDir, null, Map.of());
+        this(settings, stateDir, null, Map.of(), ModelPartitions.ONE);
+    }
+
+    /**
+     * The topology on input of {@code partitions} partitions, as the task of partition 0 runs it (the driver's
+     * records are all of partition 0).
+     */
+    TrainingFixture(Map<String, String> settings, Path stateDir, ModelPartitions partitions) {
+        this(settings, stateDir, null, Map.of(), partitions);
     }
 
     TrainingFixture(
             Map<String, String> settings,
             Path stateDir,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
-        this(settings, stateDir, snapshotGate, Map.of());
+        this(settings, stateDir, snapshotGate, Map.of(), ModelPartitions.ONE);
     }
 
     /** The topology whose models warm-start from the given resolved sources. */
     TrainingFixture(Map<String, String> settings, Path stateDir, Map<String, ResolvedWarmStart> warmStarts) {
-        this(settings, stateDir, null, warmStarts);
+        this(settings, stateDir, null, warmStarts, ModelPartitions.ONE);
     }
 
     private TrainingFixture(
             Map<String, String> settings,
             Path stateDir,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
-            Map<String, ResolvedWarmStart> warmStarts) {
+            Map<String, ResolvedWarmStart> warmStarts,
+            ModelPartitions partitions) {
         // the training topology alone, as an application runs it with serving.enabled=false
         Map<String, String> trainingOnly = new HashMap<>(settings);
         trainingOnly.putIfAbsent("serving.enabled", "false");
@@ -119,7 +128,7 @@ final class TrainingFixture implements AutoCloseable {
             }
         };
         driver = new TopologyTestDriver(
-                TrainingTopology.build(config, ModelPartitions.ONE, listener, finals, snapshotGate, warmStarts),
+                TrainingTopology.build(config, partitions, listener, finals, snapshotGate, warmStarts),
                 props,
                 Instant.ofEpochMilli(1_000_000));
         ByteArraySerializer bytes = new ByteArraySerializer();

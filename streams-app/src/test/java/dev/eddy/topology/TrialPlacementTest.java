@@ -32,9 +32,6 @@ class TrialPlacementTest {
             assertThat(placement.host("s", t)).isEqualTo((home + t) % 4);
         }
         assertThat(placement.partitionsOf("s")).containsExactlyInAnyOrder(0, 1, 2, 3);
-        assertThat(placement.partitionsOf("s~t05"))
-                .as("a command to a trial: its host, and the task of the model, which keeps its configuration")
-                .containsExactlyInAnyOrder(home, (home + 5) % 4);
         assertThat(placement.partitionsOf("plain")).containsExactly(placement.home("plain"));
         assertThat(placement.trainsIn("s", (home + 1) % 4)).isTrue();
         assertThat(placement.trainsIn("plain", (placement.home("plain") + 1) % 4))
@@ -55,6 +52,6 @@ class TrialPlacementTest {
         assertThat(task.host("s", 3)).isEqualTo(task.home("s"));
         TrialPlacement one = TrialPlacement.of(config("spread"), ModelPartitions.ONE);
         assertThat(one.spreads("s")).isFalse();
-        assertThat(one.trainsIn("s~t03", 0)).isTrue();
+        assertThat(one.trainsIn("s", 0)).isTrue();
     }
 }

@@ -36,6 +36,22 @@ public final class StateIo {
         }
     }
 
+    /**
+     * Reads a header written by {@link #writeHeader} and fails unless it has this tag and a version from {@code oldest}
+     * to {@code newest}.
+     *
+     * @return the version found
+     */
+    public static int readHeader(DataInput in, String tag, int oldest, int newest) throws IOException {
+        String found = in.readUTF();
+        int version = in.readInt();
+        if (!found.equals(tag) || version < oldest || version > newest) {
+            throw new IOException("expected " + tag + " state of format version " + oldest + " to " + newest
+                    + ", found " + found + " state of version " + version);
+        }
+        return version;
+    }
+
     /** Writes the length of {@code values} and then every element in bulk. */
     public static void writeDoubles(DataOutput out, double[] values) throws IOException {
         out.writeInt(values.length);
