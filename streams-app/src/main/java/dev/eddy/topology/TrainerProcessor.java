@@ -94,6 +94,8 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final Map<String, ResolvedWarmStart> taken = new HashMap<>();
     /** The models waiting for their source's first snapshot, as far as this task has looked. */
     private final Map<String, WarmStartWait> waits = new HashMap<>();
+    /** The searches whose stored state this configuration cannot continue: model id → why. */
+    private final Map<String, String> refused = new HashMap<>();
 
     private final TrainerInputSerde held = new TrainerInputSerde();
     private ProcessorContext<String, Object> context;
@@ -148,6 +150,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         // trainers may be ahead of the restored stores, so every model is re-opened from the stores.
         open.clear();
         waits.clear();
+        refused.clear();
         taken.clear();
         taken.putAll(warmStarts);
         this.context = context;
@@ -190,7 +193,12 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             hold(record);
             return;
         }
-        apply(model(record.key()), record);
+        TaskTraining model = model(record.key());
+        if (model == null) {
+            deadLetter(record, DeadLetterReason.STALE_CONFIG, refused.get(record.key()));
+            return;
+        }
+        apply(model, record);
         releaseTaken();
     }
 
@@ -445,9 +453,15 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         listener.onDeadLetter(reason);
     }
 
+    /**
+     * The open training of {@code modelId}, opened from the stores on first use; null for a model that is not
+     * configured, or a search whose stored state this configuration cannot continue (its {@code search.*} keys or the
+     * input partitions changed): that is logged once, and its inputs go to the dead-letter topic while the task's other
+     * models train on.
+     */
     private TaskTraining model(String modelId) {
         TaskTraining model = open.get(modelId);
-        if (model != null) {
+        if (model != null || refused.containsKey(modelId)) {
             return model;
         }
         TrainerConfig trainer = models.get(modelId);
@@ -456,33 +470,13 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         SearchConfig search = config.searches().get(modelId);
         if (search != null) {
-            int partition = context.taskId().partition();
-            SearchTraining.TrialSettings trialSettings =
-                    new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow);
-            SearchTraining.Placement where =
-                    new SearchTraining.Placement(placement, partition, this::send, config.snapshotMaxBytes());
-            model = !placement.spreads(modelId) || placement.home(modelId) == partition
-                    ? new SearchTraining(
-                            modelId,
-                            search,
-                            trial -> config.trialModel(modelId, trial),
-                            trialSettings,
-                            stores,
-                            listener,
-                            this::emit,
-                            decision -> {},
-                            where,
-                            context.currentSystemTimeMs())
-                    : new TrialHost(
-                            modelId,
-                            search,
-                            where,
-                            trial -> config.trialModel(modelId, trial),
-                            trialSettings,
-                            stores,
-                            listener,
-                            this::emit,
-                            context.currentSystemTimeMs());
+            try {
+                model = search(modelId, search);
+            } catch (IllegalArgumentException e) {
+                refused.put(modelId, e.getMessage());
+                LOG.error("{}; its inputs go to the dead-letter topic (stale-config)", e.getMessage());
+                return null;
+            }
             open.put(modelId, model);
             return model;
         }
@@ -500,6 +494,43 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 context.currentSystemTimeMs());
         open.put(modelId, model);
         return model;
+    }
+
+    /**
+     * The search over {@code modelId} in this task: its coordinator ({@link SearchTraining}) in the task of the model
+     * id, else the host of its trials here ({@link TrialHost}).
+     *
+     * @throws IllegalArgumentException when the stored state is not one of this search
+     */
+    private TaskTraining search(String modelId, SearchConfig search) {
+        int partition = context.taskId().partition();
+        SearchTraining.TrialSettings trialSettings =
+                new SearchTraining.TrialSettings(holdoutSize, snapshotEvery, prequential, prequentialWindow);
+        SearchTraining.Placement where =
+                new SearchTraining.Placement(placement, partition, this::send, config.snapshotMaxBytes());
+        if (!placement.spreads(modelId) || placement.home(modelId) == partition) {
+            return new SearchTraining(
+                    modelId,
+                    search,
+                    trial -> config.trialModel(modelId, trial),
+                    trialSettings,
+                    stores,
+                    listener,
+                    this::emit,
+                    decision -> {},
+                    where,
+                    context.currentSystemTimeMs());
+        }
+        return new TrialHost(
+                modelId,
+                search,
+                where,
+                trial -> config.trialModel(modelId, trial),
+                trialSettings,
+                stores,
+                listener,
+                this::emit,
+                context.currentSystemTimeMs());
     }
 
     /** Writes what the open models changed since the last commit (see {@link ModelTraining}). */

@@ -183,6 +183,41 @@ class TrainerDeadLettersTest {
         }
     }
 
+    /**
+     * A search whose stored state the configuration cannot continue (here its trial count changed) is not a failure of
+     * the stream thread, which would stop every model of the task: its inputs are stale-config dead letters naming
+     * the cause, and the task's other models train on.
+     */
+    @Test
+    void aStoredSearchTheConfigurationCannotContinueDeadLettersItsInputsAndTheOtherModelsTrainOn() {
+        Map<String, String> search = new HashMap<>(TrainingFixture.logisticModel("q"));
+        search.put("model.q.search.strategy", "random");
+        search.put("model.q.search.trials", "4");
+        search.put("model.q.search.space.learning-rate", "0.01|0.1");
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(settings(search), dir.resolve("a"))) {
+            f.pipe(TrainingFixture.blobs(8, 1, MODEL));
+            f.pipe(TrainingFixture.blobs(8, 2, "q"));
+            changelogs = f.changelogs();
+        }
+        search.put("model.q.search.trials", "3");
+        try (TrainingFixture f = new TrainingFixture(settings(search), dir.resolve("b"))) {
+            f.restore(changelogs);
+            f.pipe(TrainingFixture.blobs(4, 3, "q"));
+            f.pipe(TrainingFixture.blobs(4, 4, MODEL));
+            f.command("resume q");
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(5);
+            for (TestRecord<byte[], byte[]> r : dead) {
+                assertThat(header(r, DeadLetters.REASON)).isEqualTo("stale-config");
+                assertThat(header(r, DeadLetters.DETAIL))
+                        .contains("model 'q': cannot continue the stored search", "search.trials is 3");
+                assertThat(header(r, DeadLetters.MODEL)).isEqualTo("q");
+            }
+            assertThat(f.status(MODEL).examplesTrained()).isEqualTo(12);
+        }
+    }
+
     @Test
     void trainerInputsOfAModelNoLongerConfiguredAreDeadLetteredAsUnknownModel() {
         try (TrainingFixture f = new TrainingFixture(settings(Map.of("routing", "repartition")), dir)) {
