@@ -50,7 +50,8 @@ import org.apache.avro.specific.SpecificRecord;
  * order, every live trial that has trained exactly its next milestone's number of examples reports its search metric
  * and the strategy's decisions apply ({@link #apply}: a pruned trial stops taking examples, a promoted paused trial
  * takes them again, a zoom-resampled trial starts afresh, a PBT-exploiting trial continues its donor's model); then the champion is updated from the live trials'
- * metrics. At the commit ({@link #flushState}) the trials' states are written and the search's own record with them,
+ * metrics (and so after a command or an adopted model, whose step a smaller batch size can make due). At the commit
+ * ({@link #flushState}) the trials' states are written and the search's own record with them,
  * in the same transaction. When the
  * champion's drift detector fires, the search re-opens ({@link #reopen}). Every decision happens at an example count,
  * never on wall-clock time, so the same stream gives the same search, also across a restart.
@@ -449,6 +450,7 @@ public final class SearchTraining implements TaskTraining {
         if (message instanceof SearchMessage.Adopt a) {
             if (local[t] && a.generation() == generations[t]) {
                 ExampleCheck.Failure bad = TrialHost.adopt(trials[t], a, configOf.apply(a.config()), nowMs);
+                decide(); // on a drift that a step of the adopted model found, in this transaction
                 changed();
                 return bad;
             }
@@ -615,6 +617,7 @@ public final class SearchTraining implements TaskTraining {
                 command(t, command.forModel(trialId(modelId, t)));
             }
         }
+        decide(); // on a drift that a step the command made due found (a smaller batch size), in this transaction
         changed();
     }
 

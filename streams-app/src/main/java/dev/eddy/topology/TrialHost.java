@@ -271,7 +271,8 @@ final class TrialHost implements TaskTraining {
     /**
      * A decision of the task of {@code <id>} for a trial here ({@link SearchMessage.Kind}; one of an older epoch is
      * void), a command it forwards, or a donor's model for a trial here ({@link SearchMessage.Adopt}, applied when it is
-     * of a newer generation than the trial's).
+     * of a newer generation than the trial's). A drift the trial's detector found meanwhile (a step that a smaller
+     * batch size made due scores its batch) is reported at once, in the transaction of the message.
      */
     @Override
     public ExampleCheck.Failure receive(SearchMessage message) {
@@ -280,11 +281,12 @@ final class TrialHost implements TaskTraining {
             return null; // not a trial of this task: a message of another configuration
         }
         unsaved = true;
+        ExampleCheck.Failure bad = null;
         if (message instanceof SearchMessage.Adopt a) {
             if (a.generation() > generations[i]) {
                 generations[i] = a.generation();
                 configs.set(i, a.config());
-                return adopt(trials[i], a, configOf.apply(a.config()), nowMs);
+                bad = adopt(trials[i], a, configOf.apply(a.config()), nowMs);
             }
         } else if (message instanceof SearchMessage.Decision d) {
             decided(i, d);
@@ -292,7 +294,10 @@ final class TrialHost implements TaskTraining {
             trials[i].command(c.command(), nowMs);
             configs.set(i, withSet(configs.get(i), c.command()));
         }
-        return null;
+        if (figures[i].takeDrift()) {
+            report(i, true);
+        }
+        return bad;
     }
 
     private void decided(int i, SearchMessage.Decision d) {

@@ -374,6 +374,53 @@ class SpreadSearchTest {
     }
 
     /**
+     * A step that a command makes due (a smaller batch size) scores its batch, and a drift its detector finds then is
+     * reported in the transaction of the command, not with the next example (a commit in between and a crash would
+     * lose it).
+     */
+    @Test
+    void aDriftFoundByAStepACommandMadeDueIsReportedAtOnce() {
+        Map<String, String> s = settings("random");
+        s.put("model.m.batch-size", "16");
+        s.put("model.m.drift.detector", "page-hinkley");
+        s.put("model.m.drift.threshold", "3");
+        s.put("model.m.drift.warning-threshold", "2");
+        s.put("model.m.drift.challenger", "none");
+        s.put("model.m.search.space.learning-rate", "0.3|0.5"); // every trial learns the concept
+        Tasks tasks = new Tasks(s);
+        List<Example> examples = TrainingFixture.blobs(600, 41, MODEL);
+        int i = 0;
+        long trained = 0;
+        while (i < 320 || trained % 16 != 0) { // the concept learnt, every trial's batch just stepped
+            Example e = examples.get(i++);
+            tasks.take(e);
+            trained += tasks.split.heldOut(e.getId()) ? 0 : 1;
+        }
+        long flipped = 0;
+        while (flipped < 14) { // most of a batch of the flipped concept, not stepped yet
+            Example e = Example.newBuilder(examples.get(i++))
+                    .setClassLabel(1 - examples.get(i - 1).getClassLabel())
+                    .build();
+            tasks.take(e);
+            flipped += tasks.split.heldOut(e.getId()) ? 0 : 1;
+        }
+        tasks.deliver(Long.MAX_VALUE);
+        int sent = tasks.sent.size();
+        tasks.command(ModelCommand.parse("set m batch-size 4"));
+        tasks.deliver(Long.MAX_VALUE); // the forwarded commands, and no example after them
+        List<Integer> reported = tasks.sent.subList(sent, tasks.sent.size()).stream()
+                .filter(m -> m instanceof SearchMessage.Report r && r.drift())
+                .map(SearchMessage::trial)
+                .toList();
+        assertThat(reported)
+                .as("every trial of another task reports the drift its step found")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, TRIALS)
+                        .filter(t -> tasks.placement.host(MODEL, t) != tasks.placement.home(MODEL))
+                        .boxed()
+                        .toList());
+    }
+
+    /**
      * A trial reports at each milestone its strategy can set: the greatest common divisor of ASHA's first rung and its
      * maximum, zoom's round, PBT's interval; grid and random, without milestones, every prequential window.
      */
