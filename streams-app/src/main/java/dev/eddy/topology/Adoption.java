@@ -21,8 +21,14 @@ final class Adoption {
      * that raises the limit.
      */
     static SearchMessage.Adopt of(
-            String modelId, int trial, int epoch, SortedMap<String, String> config, byte[] state, int maxBytes) {
-        SearchMessage.Adopt adopt = new SearchMessage.Adopt(modelId, trial, epoch, config, state);
+            String modelId,
+            int trial,
+            int epoch,
+            int generation,
+            SortedMap<String, String> config,
+            byte[] state,
+            int maxBytes) {
+        SearchMessage.Adopt adopt = new SearchMessage.Adopt(modelId, trial, epoch, generation, config, state);
         int size = adopt.encode().length;
         if (size <= maxBytes) {
             return adopt;
@@ -34,6 +40,6 @@ final class Adoption {
                 trial,
                 size,
                 maxBytes);
-        return new SearchMessage.Adopt(modelId, trial, epoch, config, new byte[0]);
+        return new SearchMessage.Adopt(modelId, trial, epoch, generation, config, new byte[0]);
     }
 }

@@ -28,11 +28,18 @@ import org.apache.kafka.common.errors.SerializationException;
  * task of {@code <id>} sent them; an adoption comes from the donor's host and may arrive before or after a later
  * decision, which its generation settles.
  *
+ * <p>A decision, adoption or relay written by the build before generations existed reads with the generation {@link
+ * #LEGACY}; its receiver then applies that build's rule, the epoch's (an explore, adoption or relay of the trial's
+ * current epoch is used), so that messages in flight across an upgrade keep their meaning.
+ *
  * <p>Commands: the task of {@code <id>} reads every command for {@code <id>} and its trials ({@link CommandRouter})
  * and forwards to each host what concerns the trials there ({@link Command}), in its order with the decisions, so a
  * {@code set} after a {@code reset} is applied after the reset everywhere.
  */
 sealed interface SearchMessage {
+
+    /** The generation of a decision, adoption or relay written before generations existed. */
+    int LEGACY = -1;
 
     /** The model whose search it belongs to. */
     String modelId();
@@ -81,6 +88,14 @@ sealed interface SearchMessage {
             String modelId, int trial, int epoch, int generation, Kind kind, SortedMap<String, String> config, int peer)
             implements SearchMessage {
 
+        /**
+         * Whether a trial of {@code epoch} and {@code generation} takes this explore: it is of a newer generation, or
+         * of the build before generations and of the trial's epoch.
+         */
+        boolean newer(int epoch, int generation) {
+            return this.generation == LEGACY ? this.epoch == epoch : this.generation > generation;
+        }
+
         /** A decision without configuration or peer. */
         Decision(String modelId, int trial, int epoch, int generation, Kind kind) {
             this(modelId, trial, epoch, generation, kind, Collections.emptySortedMap(), -1);
@@ -111,21 +126,44 @@ sealed interface SearchMessage {
 
     /**
      * A donor trial's complete trainer state, from its host to the host of {@code trial}, which continues from it
-     * under {@code config} (PBT's exploit across tasks) as the receiving trial's {@code generation}, decided with it.
+     * under {@code config} (PBT's exploit across tasks) as the receiving trial's {@code generation}; {@code epoch} is
+     * the receiving trial's when it was decided.
      */
-    record Adopt(String modelId, int trial, int generation, SortedMap<String, String> config, byte[] state)
-            implements SearchMessage {}
+    record Adopt(String modelId, int trial, int epoch, int generation, SortedMap<String, String> config, byte[] state)
+            implements SearchMessage {
+
+        /**
+         * Whether a trial of {@code epoch} and {@code generation} takes it: one of a newer generation than the
+         * trial's ({@code newer}: at a host, which follows) or of the same (in the task of {@code <id>}, which raised
+         * it when it decided); one of the build before generations when it is of the trial's epoch.
+         */
+        boolean current(int epoch, int generation, boolean newer) {
+            if (this.generation == LEGACY) {
+                return this.epoch == epoch;
+            }
+            return newer ? this.generation > generation : this.generation == generation;
+        }
+    }
 
     /**
-     * A snapshot of the champion trial (its Avro bytes) of the trial's generation, from its host to the task of {@code
-     * <id>}.
+     * A snapshot of the champion trial (its Avro bytes) at the trial's epoch and generation, from its host to the task
+     * of {@code <id>}.
      */
-    record Relay(String modelId, int trial, int generation, byte[] snapshot) implements SearchMessage {}
+    record Relay(String modelId, int trial, int epoch, int generation, byte[] snapshot) implements SearchMessage {
+
+        /** Whether it is of the model a trial of {@code epoch} and {@code generation} has now. */
+        boolean current(int epoch, int generation) {
+            return this.generation == LEGACY ? this.epoch == epoch : this.generation == generation;
+        }
+    }
 
     /** A command for {@code trial} that the task of {@code <id>} read, to the trial's host ({@code command} names the trial). */
     record Command(String modelId, int trial, ModelCommand command) implements SearchMessage {}
 
-    /** The binary form: a kind byte, the model id, the trial, then the kind's fields in order. */
+    /**
+     * The binary form: a kind byte, the model id, the trial, then the kind's fields in order, the generation last (the
+     * build before generations wrote the same without it).
+     */
     default byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -148,18 +186,19 @@ sealed interface SearchMessage {
                 out.writeUTF(d.modelId());
                 out.writeInt(d.trial());
                 out.writeInt(d.epoch());
-                out.writeInt(d.generation());
                 out.writeByte(d.kind().ordinal());
                 Trials.writeConfig(out, d.config());
                 out.writeInt(d.peer());
+                out.writeInt(d.generation());
             } else if (this instanceof Adopt a) {
                 out.writeByte(3);
                 out.writeUTF(a.modelId());
                 out.writeInt(a.trial());
-                out.writeInt(a.generation());
+                out.writeInt(a.epoch());
                 Trials.writeConfig(out, a.config());
                 out.writeInt(a.state().length);
                 out.write(a.state());
+                out.writeInt(a.generation());
             } else if (this instanceof Command c) {
                 out.writeByte(4);
                 out.writeUTF(c.modelId());
@@ -173,9 +212,10 @@ sealed interface SearchMessage {
                 out.writeByte(2);
                 out.writeUTF(r.modelId());
                 out.writeInt(r.trial());
-                out.writeInt(r.generation());
+                out.writeInt(r.epoch());
                 out.writeInt(r.snapshot().length);
                 out.write(r.snapshot());
+                out.writeInt(r.generation());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -215,8 +255,17 @@ sealed interface SearchMessage {
                                 in.readBoolean(),
                                 bytes(in));
                         case 1 -> decision(modelId, trial, in);
-                        case 2 -> new Relay(modelId, trial, in.readInt(), bytes(in));
-                        case 3 -> new Adopt(modelId, trial, in.readInt(), Trials.readConfig(in), bytes(in));
+                        case 2 -> {
+                            int epoch = in.readInt();
+                            byte[] snapshot = bytes(in);
+                            yield new Relay(modelId, trial, epoch, generation(in), snapshot);
+                        }
+                        case 3 -> {
+                            int epoch = in.readInt();
+                            SortedMap<String, String> config = Trials.readConfig(in);
+                            byte[] state = bytes(in);
+                            yield new Adopt(modelId, trial, epoch, generation(in), config, state);
+                        }
                         case 4 -> new Command(
                                 modelId,
                                 trial,
@@ -238,14 +287,25 @@ sealed interface SearchMessage {
 
     private static Decision decision(String modelId, int trial, DataInputStream in) throws IOException {
         int epoch = in.readInt();
-        int generation = in.readInt();
         Kind kind = Kind.values()[in.readByte()];
         SortedMap<String, String> config = Trials.readConfig(in);
         int peer = in.readInt();
-        if (peer < -1) {
-            throw new IOException("peer " + peer);
+        if (kind == Kind.SHARE ? peer < 0 : peer != -1) {
+            throw new IOException("peer " + peer + " of a " + kind + " decision");
         }
-        return new Decision(modelId, trial, epoch, generation, kind, config, peer);
+        return new Decision(modelId, trial, epoch, generation(in), kind, config, peer);
+    }
+
+    /** The generation at the end of a decision, adoption or relay; {@link #LEGACY} when it ends before one. */
+    private static int generation(DataInputStream in) throws IOException {
+        if (in.available() == 0) {
+            return LEGACY;
+        }
+        int generation = in.readInt();
+        if (generation < 0) {
+            throw new IOException("generation " + generation);
+        }
+        return generation;
     }
 
     /** A length and that many bytes; a negative length or one beyond the bytes left is refused. */

@@ -448,7 +448,7 @@ public final class SearchTraining implements TaskTraining {
             return null; // not a trial of this search: a message of another configuration
         }
         if (message instanceof SearchMessage.Adopt a) {
-            if (local[t] && a.generation() == generations[t]) {
+            if (local[t] && a.current(epochs[t], generations[t], false)) {
                 ExampleCheck.Failure bad = TrialHost.adopt(trials[t], a, configOf.apply(a.config()), nowMs);
                 decide(); // on a drift that a step of the adopted model found, in this transaction
                 changed();
@@ -484,7 +484,7 @@ public final class SearchTraining implements TaskTraining {
             changed();
         } else if (message instanceof SearchMessage.Relay r
                 && t == champion.champion()
-                && r.generation() == generations[t]) {
+                && r.current(epochs[t], generations[t])) {
             ModelSnapshot snapshot;
             try {
                 snapshot = AvroSerdes.modelSnapshots().deserialize(null, r.snapshot());
@@ -525,6 +525,7 @@ public final class SearchTraining implements TaskTraining {
                             Adoption.of(
                                     modelId,
                                     t,
+                                    epochs[t],
                                     generations[t],
                                     config,
                                     trials[from].trainerState(),
@@ -535,7 +536,7 @@ public final class SearchTraining implements TaskTraining {
                     .accept(
                             where.placement().host(modelId, from),
                             new SearchMessage.Decision(
-                                    modelId, from, epochs[from], generations[t], SearchMessage.Kind.SHARE, config, t));
+                                    modelId, from, epochs[t], generations[t], SearchMessage.Kind.SHARE, config, t));
         }
         return from;
     }

@@ -211,6 +211,7 @@ final class TrialHost implements TaskTraining {
                         new SearchMessage.Relay(
                                 modelId,
                                 hosted[i],
+                                epochs[i],
                                 generations[i],
                                 AvroSerdes.modelSnapshots().serialize(null, snapshot)));
             }
@@ -283,8 +284,8 @@ final class TrialHost implements TaskTraining {
         unsaved = true;
         ExampleCheck.Failure bad = null;
         if (message instanceof SearchMessage.Adopt a) {
-            if (a.generation() > generations[i]) {
-                generations[i] = a.generation();
+            if (a.current(epochs[i], generations[i], true)) {
+                generations[i] = Math.max(generations[i], a.generation());
                 configs.set(i, a.config());
                 bad = adopt(trials[i], a, configOf.apply(a.config()), nowMs);
             }
@@ -310,14 +311,20 @@ final class TrialHost implements TaskTraining {
             case SHARE -> send.accept(
                     placement.host(modelId, d.peer()),
                     Adoption.of(
-                            modelId, d.peer(), d.generation(), d.config(), trials[i].trainerState(), maxMessageBytes));
+                            modelId,
+                            d.peer(),
+                            d.epoch(),
+                            d.generation(),
+                            d.config(),
+                            trials[i].trainerState(),
+                            maxMessageBytes));
             case REOPEN, RESAMPLE, RESET -> {
                 if (d.epoch() > epochs[i]) {
                     epochs[i] = d.epoch();
                     sinceOpen[i] = 0;
                     running[i] = d.kind() != SearchMessage.Kind.RESET || fresh.live(hosted[i]);
                     if (d.kind() != SearchMessage.Kind.REOPEN) {
-                        generations[i] = d.generation();
+                        generations[i] = Math.max(generations[i], d.generation());
                         restart(i, d.config());
                     }
                     if (d.kind() == SearchMessage.Kind.RESET) {
@@ -326,8 +333,8 @@ final class TrialHost implements TaskTraining {
                 }
             }
             case EXPLORE -> {
-                if (d.generation() > generations[i]) {
-                    generations[i] = d.generation();
+                if (d.newer(epochs[i], generations[i])) {
+                    generations[i] = Math.max(generations[i], d.generation());
                     configs.set(i, d.config());
                     trials[i].exploit(trials[i], configOf.apply(d.config()), nowMs);
                 }

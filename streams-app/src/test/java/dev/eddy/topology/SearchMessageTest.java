@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,8 +34,8 @@ class SearchMessageTest {
                 new SearchMessage.Decision("m", 5, 1, 4, SearchMessage.Kind.PAUSE),
                 new SearchMessage.Decision("m", 5, 1, 2, SearchMessage.Kind.SHARE, config, 7),
                 new SearchMessage.Decision("m", 5, 3, 6, SearchMessage.Kind.RESET, config, -1),
-                new SearchMessage.Relay("m", 1, 2, new byte[] {9, 8}),
-                new SearchMessage.Adopt("m", 7, 1, config, new byte[] {4, 5, 6, 7}),
+                new SearchMessage.Relay("m", 1, 3, 2, new byte[] {9, 8}),
+                new SearchMessage.Adopt("m", 7, 2, 1, config, new byte[] {4, 5, 6, 7}),
                 new SearchMessage.Command("m", 2, ModelCommand.parse("set m~t02 learning-rate 0.5")),
                 new SearchMessage.Command("m", 4, ModelCommand.parse("resume m~t04")));
         TrainerInputSerde serde = new TrainerInputSerde();
@@ -62,8 +64,9 @@ class SearchMessageTest {
     /** A length field that is negative or beyond the bytes left, a kind or peer out of range, trailing bytes. */
     @Test
     void badFieldsAreSerializationErrorsNotOtherExceptions() {
-        byte[] relay = new SearchMessage.Relay("m", 1, 2, new byte[] {9, 8}).encode();
-        int length = relay.length - 2 - Integer.BYTES; // the snapshot's length field
+        byte[] relay = new SearchMessage.Relay("m", 1, 3, 2, new byte[] {9, 8}).encode();
+        int length =
+                relay.length - Integer.BYTES - 2 - Integer.BYTES; // the snapshot's length, before it and generation
         assertThatThrownBy(() -> SearchMessage.decode(withInt(relay, length, -1)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("length -1");
@@ -72,21 +75,34 @@ class SearchMessageTest {
                 .hasMessageContaining("length " + Integer.MAX_VALUE);
         byte[] pause = new SearchMessage.Decision("m", 5, 1, 4, SearchMessage.Kind.PAUSE).encode();
         byte[] badKind = pause.clone();
-        badKind[pause.length - Integer.BYTES - Integer.BYTES - 1] = 99; // the kind byte, before config size and peer
+        badKind[pause.length - 3 * Integer.BYTES - 1] = 99; // the kind byte, before config size, peer, generation
         assertThatThrownBy(() -> SearchMessage.decode(badKind)).isInstanceOf(SerializationException.class);
-        assertThatThrownBy(() -> SearchMessage.decode(withInt(pause, pause.length - Integer.BYTES, -7)))
+        assertThatThrownBy(() -> SearchMessage.decode(withInt(pause, pause.length - 2 * Integer.BYTES, -7)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("peer -7");
+        byte[] share = new SearchMessage.Decision(
+                        "m", 5, 1, 2, SearchMessage.Kind.SHARE, Collections.emptySortedMap(), 7)
+                .encode();
+        assertThatThrownBy(() -> SearchMessage.decode(withInt(share, share.length - 2 * Integer.BYTES, -1)))
+                .as("a share names the trial that receives the model")
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("peer -1 of a SHARE decision");
+        assertThatThrownBy(() -> SearchMessage.decode(withInt(pause, pause.length - Integer.BYTES, -2)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("generation -2");
         byte[] longer = Arrays.copyOf(pause, pause.length + 1);
         assertThatThrownBy(() -> SearchMessage.decode(longer))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("1 bytes after the message");
         // every truncation and every single-byte change of each kind decodes or is a serialization error
         Random random = new Random(5);
-        for (byte[] encoded :
-                List.of(relay, pause, new SearchMessage.Command("m", 2, ModelCommand.parse("reset m~t02")).encode())) {
+        byte[] command = new SearchMessage.Command("m", 2, ModelCommand.parse("reset m~t02")).encode();
+        for (byte[] encoded : List.of(relay, pause, command)) {
             for (int n = 0; n < encoded.length; n++) {
                 byte[] cut = Arrays.copyOf(encoded, n);
+                if (n == encoded.length - Integer.BYTES && encoded != command) {
+                    continue; // without its generation: a message of the build before (below)
+                }
                 assertThatThrownBy(() -> SearchMessage.decode(cut)).isInstanceOf(SerializationException.class);
                 byte[] changed = encoded.clone();
                 changed[n] = (byte) random.nextInt();
@@ -97,6 +113,53 @@ class SearchMessageTest {
                 }
             }
         }
+    }
+
+    /**
+     * The build before generations wrote decisions, adoptions and relays without the generation at their end: they read
+     * as {@link SearchMessage#LEGACY}, and their receivers apply that build's rule, the epoch's.
+     */
+    @Test
+    void messagesOfTheBuildBeforeGenerationsReadAsLegacyAndKeepTheEpochsRule() {
+        SortedMap<String, String> config = new TreeMap<>(Map.of("learning-rate", "0.03"));
+        List<SearchMessage> now = List.of(
+                new SearchMessage.Decision("m", 5, 1, 4, SearchMessage.Kind.EXPLORE, config, -1),
+                new SearchMessage.Relay("m", 1, 3, 2, new byte[] {9, 8}),
+                new SearchMessage.Adopt("m", 7, 2, 1, config, new byte[] {4, 5, 6, 7}));
+        List<SearchMessage> before = List.of(
+                new SearchMessage.Decision("m", 5, 1, SearchMessage.LEGACY, SearchMessage.Kind.EXPLORE, config, -1),
+                new SearchMessage.Relay("m", 1, 3, SearchMessage.LEGACY, new byte[] {9, 8}),
+                new SearchMessage.Adopt("m", 7, 2, SearchMessage.LEGACY, config, new byte[] {4, 5, 6, 7}));
+        for (int i = 0; i < now.size(); i++) {
+            byte[] encoded = now.get(i).encode();
+            assertThat(SearchMessage.decode(Arrays.copyOf(encoded, encoded.length - Integer.BYTES)))
+                    .usingRecursiveComparison(SAME)
+                    .isEqualTo(before.get(i));
+        }
+        SearchMessage.Decision explore = (SearchMessage.Decision) before.get(0);
+        assertThat(explore.newer(1, 9)).as("of the trial's epoch").isTrue();
+        assertThat(explore.newer(2, 0)).as("of another epoch").isFalse();
+        assertThat(((SearchMessage.Decision) now.get(0)).newer(0, 3)).isTrue();
+        assertThat(((SearchMessage.Decision) now.get(0)).newer(1, 4))
+                .as("not newer")
+                .isFalse();
+        SearchMessage.Relay relay = (SearchMessage.Relay) before.get(1);
+        assertThat(relay.current(3, 7)).isTrue();
+        assertThat(relay.current(4, 0)).isFalse();
+        assertThat(((SearchMessage.Relay) now.get(1)).current(9, 2))
+                .as("the generation decides")
+                .isTrue();
+        assertThat(((SearchMessage.Relay) now.get(1)).current(3, 1)).isFalse();
+        SearchMessage.Adopt adopt = (SearchMessage.Adopt) before.get(2);
+        assertThat(adopt.current(2, 5, true)).isTrue();
+        assertThat(adopt.current(3, 0, false)).isFalse();
+        SearchMessage.Adopt fresh = (SearchMessage.Adopt) now.get(2);
+        assertThat(fresh.current(0, 0, true)).as("newer, at a host").isTrue();
+        assertThat(fresh.current(0, 1, true)).as("not newer, at a host").isFalse();
+        assertThat(fresh.current(0, 1, false))
+                .as("the same, in the task of the model")
+                .isTrue();
+        assertThat(fresh.current(0, 2, false)).isFalse();
     }
 
     private static byte[] withInt(byte[] encoded, int at, int value) {

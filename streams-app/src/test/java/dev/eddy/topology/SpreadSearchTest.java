@@ -361,14 +361,20 @@ class SpreadSearchTest {
         assertThat(home.champion()).isEqualTo(remote);
         byte[] snapshot = AvroSerdes.modelSnapshots().serialize(null, tasks.published.get(0));
         int published = fresh.published.size();
-        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, snapshot)))
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, 0, snapshot)))
                 .isNull();
         assertThat(fresh.published).hasSize(published + 1);
-        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 1, snapshot)))
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 1, 1, snapshot)))
                 .as("a relay of another generation is stale")
                 .isNull();
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, SearchMessage.LEGACY, snapshot)))
+                .as("a relay of the build before generations, of the epoch before the re-opening, is stale")
+                .isNull();
         assertThat(fresh.published).hasSize(published + 1);
-        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, new byte[] {1, 2})))
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 1, SearchMessage.LEGACY, snapshot)))
+                .isNull();
+        assertThat(fresh.published).as("one of the current epoch is published").hasSize(published + 2);
+        assertThat(home.receive(new SearchMessage.Relay(MODEL, remote, 0, 0, new byte[] {1, 2})))
                 .as("a relay that is no snapshot")
                 .satisfies(f -> assertThat(f.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
     }
