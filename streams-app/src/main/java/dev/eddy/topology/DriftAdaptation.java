@@ -50,18 +50,28 @@ final class DriftAdaptation {
 
     /**
      * Observes the scored training rows in order: the model's errors, and the challenger's on the same rows (scored
-     * before any step on them, like the model's).
+     * before any step on them, like the model's). A challenger started by a row of this batch scores from the next
+     * batch on (the rows after its start are not compared); after a swap the rest of the batch is the new model's, whose
+     * errors the challenger's are.
      *
      * @param errors the model's error per row: [ŷ ≠ y] or (ŷ − y)²
      * @param mayStartChallenger false while the model is paused: a warning then starts no challenger
      * @return the events, in order
      */
     List<DriftWatch.Event> observe(double[][] features, double[] labels, double[] errors, boolean mayStartChallenger) {
+        double[] model = errors;
         double[] challengerErrors = challenger == null ? null : errors(challenger, features, labels);
         List<DriftWatch.Event> events = new ArrayList<>(0);
         for (int r = 0; r < errors.length; r++) {
-            events.addAll(
-                    watch.observe(errors[r], challengerErrors == null ? 0 : challengerErrors[r], mayStartChallenger));
+            List<DriftWatch.Event> row = watch.observe(
+                    model[r], challengerErrors == null ? Double.NaN : challengerErrors[r], mayStartChallenger);
+            if (row.contains(DriftWatch.Event.CHALLENGER_SWAP)) {
+                model = challengerErrors;
+                challengerErrors = null;
+            } else if (row.contains(DriftWatch.Event.CHALLENGER_START)) {
+                challengerErrors = null;
+            }
+            events.addAll(row);
         }
         return events;
     }
@@ -97,6 +107,22 @@ final class DriftAdaptation {
         if (challenger != null && !challenger.stopped()) {
             challenger.step(features, labels, weights);
         }
+    }
+
+    /**
+     * A live {@code set} the model took: the challenger takes it too, so that a swap keeps it.
+     *
+     * @throws IllegalArgumentException when the challenger's configuration cannot take it (then unchanged)
+     */
+    void set(String key, String value) {
+        if (challenger != null) {
+            challenger.set(key, value);
+        }
+    }
+
+    /** Whether the challenger stopped training (its step budget, or repeated non-finite steps). */
+    boolean challengerStopped() {
+        return challenger != null && challenger.stopped();
     }
 
     /** Hands the challenger over (it becomes the model) and forgets it here. */

@@ -304,6 +304,7 @@ final class ModelTraining implements TaskTraining {
             case SET -> {
                 try {
                     trainer.set(command.key(), command.value());
+                    drift.set(command.key(), command.value()); // a challenger that takes over keeps it
                 } catch (IllegalArgumentException e) {
                     // Validated before routing against the configured model; only a combination with earlier
                     // live changes can still fail here. The command is already in the trainer-input log.
@@ -360,7 +361,14 @@ final class ModelTraining implements TaskTraining {
         }
         trainer = Trainer.copyOf(config, from).continuingFrom(own);
         batch.setBatchSize(config.batchSize());
-        drift.reset();
+        if (config.drift().equals(own.config().drift())
+                && config.driftResponse().equals(own.config().driftResponse())) {
+            drift.reset();
+        } else {
+            // searched drift.* keys: the watch of the new configuration (a restart opens that one from the stores)
+            drift.discard();
+            drift = new DriftAdaptation(modelId, config, stores);
+        }
         if (batch.full()) {
             step(nowMs);
         } else {
@@ -454,8 +462,12 @@ final class ModelTraining implements TaskTraining {
             changed();
             return;
         }
-        lastTrainLoss = r.loss();
-        if (!r.nonFinite()) {
+        // an ensemble's step in which no member updated (every draw 0) has no loss
+        boolean noLoss = Double.isNaN(r.loss()) && !r.nonFinite();
+        if (!noLoss) {
+            lastTrainLoss = r.loss();
+        }
+        if (!r.nonFinite() && !noLoss) {
             intervalLossSum += r.loss();
             intervalSteps++;
         }
@@ -580,9 +592,24 @@ final class ModelTraining implements TaskTraining {
                     publish(SnapshotReason.DRIFT, lastHoldoutLoss, holdoutMetricValue, nowMs);
                 }
                 case CHALLENGER_SWAP -> {
+                    if (drift.challengerStopped()) {
+                        // its budget or its NaN/Inf guard stopped it: it cannot train on as the model
+                        drift.dropChallenger();
+                        event(
+                                DriftWatch.Event.CHALLENGER_DROP,
+                                "the challenger was better but has stopped training: it is dropped at training"
+                                        + " example " + at,
+                                nowMs);
+                        continue;
+                    }
+                    boolean wasPaused = trainer.stopped();
                     trainer = drift.takeChallenger();
                     batch.renumber(trainer.examplesSeen());
+                    batch.setBatchSize(trainer.config().batchSize());
                     forgetBest();
+                    if (wasPaused) {
+                        listener.onPaused(modelId, false); // a model paused by early stopping: the challenger trains
+                    }
                     event(
                             e,
                             "the challenger, better on the examples both scored, becomes the model at training"

@@ -6,6 +6,8 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.prequential.SlidingWindow;
+import dev.eddy.core.train.Learners;
+import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
@@ -132,16 +134,8 @@ class DriftHandlingTest {
      */
     @Test
     void aRestartWhileAChallengerTrainsContinuesExactly() {
-        Map<String, String> s = TrainingFixture.logisticModel(MODEL);
-        s.put("application.id", "drift");
-        s.put("holdout.fraction", "0.1");
-        s.put("model." + MODEL + ".drift.detector", "ddm");
-        s.put("model." + MODEL + ".drift.min-challenger-examples", "100");
-        List<Example> stream = new ArrayList<>(TrainingFixture.blobs(600, 1, MODEL));
-        for (Example e : TrainingFixture.blobs(600, 2, MODEL)) {
-            stream.add(
-                    Example.newBuilder(e).setClassLabel(1 - e.getClassLabel()).build());
-        }
+        Map<String, String> s = challenging();
+        List<Example> stream = flipping();
         List<ModelSnapshot> uninterrupted;
         List<TrainingMetrics> uninterruptedMetrics;
         byte[] stateUninterrupted;
@@ -197,6 +191,143 @@ class DriftHandlingTest {
                 .containsExactlyElementsOf(uninterruptedMetrics.stream()
                         .map(TrainingMetrics::getEvent)
                         .toList());
+    }
+
+    /** DDM, and a fresh challenger that takes over once it has scored 100 examples better. */
+    private static Map<String, String> challenging() {
+        Map<String, String> s = TrainingFixture.logisticModel(MODEL);
+        s.put("application.id", "drift");
+        s.put("holdout.fraction", "0.1");
+        s.put("model." + MODEL + ".drift.detector", "ddm");
+        s.put("model." + MODEL + ".drift.min-challenger-examples", "100");
+        return s;
+    }
+
+    /** 600 examples of a concept, then 600 of its inverse (every label flipped). */
+    private static List<Example> flipping() {
+        List<Example> stream = new ArrayList<>(TrainingFixture.blobs(600, 1, MODEL));
+        for (Example e : TrainingFixture.blobs(600, 2, MODEL)) {
+            stream.add(
+                    Example.newBuilder(e).setClassLabel(1 - e.getClassLabel()).build());
+        }
+        return stream;
+    }
+
+    /**
+     * The examples of {@code stream} taken one at a time, with {@code sets} sent after the first {@code setAt}, until
+     * a challenger takes over: the examples taken when the challenger started, and when it took over (−1, −1: none
+     * did).
+     */
+    private int[] challengerTakesOver(
+            Map<String, String> s, List<Example> stream, int setAt, List<String> sets, String dirName) {
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve(dirName))) {
+            int start = -1;
+            for (int i = 0; i < stream.size(); i++) {
+                f.pipe(List.of(stream.get(i)));
+                if (i + 1 == setAt) {
+                    sets.forEach(f::command);
+                }
+                for (TrainingMetrics m : f.metrics.readValuesToList()) {
+                    String kind = m.getEvent() == null ? "" : m.getEvent().getKind();
+                    if (kind.equals("challenger-start")) {
+                        start = i + 1;
+                    } else if (kind.equals("challenger-swap")) {
+                        return new int[] {start, i + 1};
+                    }
+                }
+            }
+        }
+        return new int[] {-1, -1};
+    }
+
+    /**
+     * A live {@code set} while a challenger trains reaches the challenger too: when it takes over, the model keeps the
+     * set values (it used to return to those the challenger started with, a budget raised on the model could leave the
+     * challenger stopped, and a restart rebuilt the partial batch at another size than the one in memory), and a
+     * restart after the swap continues bit-identically.
+     */
+    @Test
+    void aSetWhileAChallengerTrainsHoldsWhenItTakesOver() {
+        Map<String, String> s = challenging();
+        List<Example> stream = flipping();
+        List<String> sets = List.of("set m learning-rate 0.05", "set m batch-size 3", "set m budget.max-steps 100000");
+        int start = challengerTakesOver(s, stream, -1, List.of(), "scan")[0];
+        assertThat(start).as("a challenger took over").isPositive();
+        int[] withSets = challengerTakesOver(s, stream, start + 2, sets, "scan-sets");
+        assertThat(withSets[0]).as("the same challenger takes over").isEqualTo(start);
+        int swap = withSets[1];
+        byte[] uninterrupted;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("a"))) {
+            f.pipe(stream.subList(0, start + 2));
+            sets.forEach(f::command);
+            f.pipe(stream.subList(start + 2, stream.size()));
+            uninterrupted = f.trainerState(MODEL);
+            TrainerConfig config = Learners.restore(uninterrupted).config();
+            assertThat(config.learningRate()).isEqualTo(0.05);
+            assertThat(config.batchSize()).isEqualTo(3);
+        }
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("b"))) {
+            f.pipe(stream.subList(0, start + 2));
+            sets.forEach(f::command);
+            f.pipe(stream.subList(start + 2, swap + 1));
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("c"))) {
+            f.restore(changelogs);
+            f.pipe(stream.subList(swap + 1, stream.size()));
+            assertThat(f.trainerState(MODEL)).isEqualTo(uninterrupted);
+        }
+    }
+
+    /**
+     * A challenger is compared on the examples it scored: a copy of the model, trained as the model is, is never
+     * better and is dropped (a challenger that started inside a batch was once credited with no error on the rest of
+     * that batch, and a copy took over).
+     */
+    @Test
+    void aCopyOfTheModelNeverTakesOver() {
+        Map<String, String> s = challenging();
+        s.put("model." + MODEL + ".drift.challenger", "copy");
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("copy"))) {
+            f.pipe(flipping());
+            assertThat(f.metrics.readValuesToList())
+                    .extracting(m -> m.getEvent() == null ? "" : m.getEvent().getKind())
+                    .contains("challenger-start", "challenger-drop")
+                    .doesNotContain("challenger-swap");
+        }
+    }
+
+    /**
+     * A PBT exploit to a configuration with another detector (searched {@code drift.*} keys) starts that detector's
+     * watch, the one a restart opens from the stores.
+     */
+    @Test
+    void anExploitToAnotherDetectorWatchesWithIt() {
+        ModelTraining.Stores stores = LocalTraining.inMemoryStores();
+        ModelTraining model = trial(stores, "adwin");
+        List<Example> examples = TrainingFixture.blobs(40, 1, MODEL);
+        examples.subList(0, 20).forEach(e -> model.train(e, 0));
+        model.exploit(model, trialConfig("ddm"), 0);
+        examples.subList(20, 40).forEach(e -> model.train(e, 0));
+        model.flushState();
+        assertThat(model.status().drift().detector()).isEqualTo("ddm");
+        assertThat(trial(stores, "ddm").status().drift())
+                .as("reopened from the stores")
+                .isEqualTo(model.status().drift());
+    }
+
+    private static TrainerConfig trialConfig(String detector) {
+        Map<String, String> p = new HashMap<>();
+        TrainingFixture.logisticModel(MODEL)
+                .forEach((k, v) -> p.put(k.substring(("model." + MODEL + ".").length()), v));
+        p.put("drift.detector", detector);
+        return TrainerConfig.fromProperties(p);
+    }
+
+    private static ModelTraining trial(ModelTraining.Stores stores, String detector) {
+        return new ModelTraining(
+                MODEL, trialConfig(detector), 100, 0, true, 100, stores, TrainingListener.NONE, r -> {}, null, 0);
     }
 
     /** A configuration change of the detector applies at {@code reset}, like any non-live key: the new one starts. */

@@ -37,6 +37,25 @@ class EnsembleTrainingTest {
         return s;
     }
 
+    /**
+     * At batch size 1 with two members, a step can draw k = 0 for both: no member updates and the step has no loss,
+     * which the model's last train loss and its interval mean must not take (they were NaN from then on).
+     */
+    @Test
+    void aStepInWhichNoMemberUpdatedLeavesTheTrainLossAlone() {
+        Map<String, String> s = settings("bagging");
+        s.put("model.m.batch-size", "1");
+        s.put("model.m.ensemble.size", "2");
+        s.put("model.m.eval-every", "1000000");
+        s.put("holdout.fraction", "0");
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("none"))) {
+            f.pipe(TrainingFixture.blobs(200, 1, "m"));
+            assertThat(f.status("m").lastTrainLoss()).isFinite();
+            assertThat(f.status("m").intervalLossSum()).isFinite();
+            assertThat(f.status("m").intervalSteps()).isLessThan(200);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
     void aRestartedEnsembleIsBitIdenticalAndItsSnapshotsServeItsMembers(String kind) {

@@ -97,14 +97,15 @@ public final class DriftWatch {
      * Observes the next training example.
      *
      * @param modelError the model's error on it: [ŷ ≠ y], or (ŷ − y)²
-     * @param challengerError the challenger's error on it, ignored while there is no challenger
+     * @param challengerError the challenger's error on it, NaN when the challenger did not score it (then the example is
+     *     not compared); ignored while there is no challenger
      * @param mayStartChallenger whether a warning may start a challenger now (not while the model is paused)
      * @return what happened, in order (usually nothing)
      */
     public List<Event> observe(double modelError, double challengerError, boolean mayStartChallenger) {
         examples++;
         List<Event> events = new ArrayList<>(0);
-        if (challenger) {
+        if (challenger && !Double.isNaN(challengerError)) {
             compared++;
             modelErrorSum += modelError;
             challengerErrorSum += challengerError;

@@ -241,8 +241,11 @@ public final class Ensemble implements Learner {
                         lambda[b] *= seen / (2 * wrongWeight[m]);
                     }
                 }
-                if (detectors != null) {
-                    drift[m] = detectors[m].update(config.classification() ? error : error / (1 + error));
+                if (detectors != null && !Double.isNaN(error)) {
+                    // ADWIN takes [0, 1]: the squared error e maps to e / (1 + e), an infinite one to 1
+                    double signal =
+                            config.classification() ? error : Double.isInfinite(error) ? 1 : error / (1 + error);
+                    drift[m] = detectors[m].update(signal);
                     changed |= drift[m] == DriftState.DRIFT;
                 }
             }

@@ -13,6 +13,7 @@ import dev.eddy.core.train.EvaluationOutcome;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
+import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import java.util.ArrayList;
@@ -40,6 +41,32 @@ class EnsembleTest {
             p.put(keyValues[i], keyValues[i + 1]);
         }
         return TrainerConfig.fromProperties(p);
+    }
+
+    /**
+     * Leveraging bagging for regression feeds each member's ADWIN e / (1 + e) of its squared error e: a finite target
+     * whose squared error overflows (e = ∞) counts as 1 rather than NaN, which ADWIN refused with an exception that
+     * failed the stream thread.
+     */
+    @Test
+    void aSquaredErrorThatOverflowsCountsAsTheLargestErrorForLeveragingBagging() {
+        Ensemble ensemble = Ensemble.create(config(
+                "input-size",
+                "2",
+                "layers",
+                "4:relu,1:linear",
+                "loss",
+                "mse",
+                "batch-size",
+                "1",
+                "learning-rate",
+                "0.01",
+                "ensemble",
+                "leveraging-bagging",
+                "ensemble.size",
+                "2"));
+        StepResult r = ensemble.step(new double[][] {{1, 2}}, new double[] {1e200}, new double[] {1});
+        assertEquals(1, r.step());
     }
 
     /** Label 1 when x0 + x1 > 0 (flipped when {@code flipped}), batches of 4 from a fixed seed. */
