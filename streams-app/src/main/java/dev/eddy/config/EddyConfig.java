@@ -213,6 +213,21 @@ public final class EddyConfig {
             WarmStartConfig.of(m.getKey(), warmStartProps.getOrDefault(m.getKey(), Map.of()), model)
                     .ifPresent(w -> warm.put(m.getKey(), w));
         }
+        warm.forEach((id, w) -> {
+            // a warm start copies the layers of one network into one network
+            String prefix = MODEL_PREFIX + id + ".";
+            if (parsed.get(id).ensemble().enabled()) {
+                throw new IllegalArgumentException(prefix + "ensemble cannot combine with " + prefix + w.spec()
+                        + ": a warm start copies one network's layers, and an ensemble's members start fresh");
+            }
+            TrainerConfig source = w.sourceModel() == null ? null : parsed.get(w.sourceModel());
+            if (source != null && source.ensemble().enabled()) {
+                throw new IllegalArgumentException(prefix + w.spec() + " names model '" + w.sourceModel()
+                        + "', an ensemble (" + MODEL_PREFIX + w.sourceModel() + ".ensemble="
+                        + source.ensemble().kind().key()
+                        + "): a warm start copies one network's layers");
+            }
+        });
         this.models = Collections.unmodifiableSortedMap(parsed);
         this.warmStarts = Collections.unmodifiableSortedMap(warm);
         this.modelKeys = Map.copyOf(modelProps);

@@ -120,6 +120,13 @@ final class DriftAdaptation {
         }
     }
 
+    /** A drift re-arms the model: the challenger too, so that a swap keeps the rate, schedule and optimizer it set. */
+    void rearm() {
+        if (challenger != null) {
+            challenger.rearm(watch.response());
+        }
+    }
+
     /** Whether the challenger stopped training (its step budget, or repeated non-finite steps). */
     boolean challengerStopped() {
         return challenger != null && challenger.stopped();

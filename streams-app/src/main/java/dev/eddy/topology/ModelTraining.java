@@ -576,6 +576,7 @@ final class ModelTraining implements TaskTraining {
                 case DRIFT -> {
                     boolean wasPaused = trainer.stopped();
                     trainer.rearm(drift.watch().response());
+                    drift.rearm();
                     forgetBest();
                     if (drift.watch().response().flushHoldout()) {
                         holdout.clear();

@@ -413,17 +413,24 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             TrainerInput input = held.deserialize(null, stores.trainerState().get(key));
             stores.trainerState().delete(key);
             // a dead letter among them names the record being processed now as where it was read
-            apply(model, new Record<>(modelId, input, currentTimestamp));
+            Record<String, TrainerInput> record = new Record<>(modelId, input, currentTimestamp);
+            if (model == null) {
+                deadLetter(record, DeadLetterReason.STALE_CONFIG, refused.get(modelId));
+            } else {
+                apply(model, record);
+            }
         }
         if (model instanceof ModelTraining m) {
             stores.status().put(modelId, m.status());
         }
         currentModel = caller;
-        LOG.info(
-                "model '{}' starts from {} after waiting, and has trained on the {} inputs held for it",
-                modelId,
-                warmStart(modelId) == null ? "scratch" : warmStart(modelId).source(),
-                wait.held());
+        if (model != null) {
+            LOG.info(
+                    "model '{}' starts from {} after waiting, and has trained on the {} inputs held for it",
+                    modelId,
+                    warmStart(modelId) == null ? "scratch" : warmStart(modelId).source(),
+                    wait.held());
+        }
     }
 
     /** The trainer-state store key of the i-th input held for a waiting model. */
@@ -455,9 +462,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     /**
      * The open training of {@code modelId}, opened from the stores on first use; null for a model that is not
-     * configured, or a search whose stored state this configuration cannot continue (its {@code search.*} keys or the
-     * input partitions changed): that is logged once, and its inputs go to the dead-letter topic while the task's other
-     * models train on.
+     * configured, or one that cannot be opened: a search whose stored state this configuration cannot continue (its
+     * {@code search.*} keys or the input partitions changed), a warm start whose source's layers do not transfer. That
+     * is logged once, and its inputs go to the dead-letter topic while the task's other models train on.
      */
     private TaskTraining model(String modelId) {
         TaskTraining model = open.get(modelId);
@@ -468,30 +475,28 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         if (trainer == null) {
             return null;
         }
-        SearchConfig search = config.searches().get(modelId);
-        if (search != null) {
-            try {
-                model = search(modelId, search);
-            } catch (IllegalArgumentException e) {
-                refused.put(modelId, e.getMessage());
-                LOG.error("{}; its inputs go to the dead-letter topic (stale-config)", e.getMessage());
-                return null;
-            }
-            open.put(modelId, model);
-            return model;
+        try {
+            SearchConfig search = config.searches().get(modelId);
+            model = search != null
+                    ? search(modelId, search)
+                    : new ModelTraining(
+                            modelId,
+                            trainer,
+                            holdoutSize,
+                            snapshotEvery,
+                            prequential,
+                            prequentialWindow,
+                            stores,
+                            listener,
+                            this::emit,
+                            warmStart(modelId),
+                            context.currentSystemTimeMs());
+        } catch (IllegalArgumentException e) {
+            String why = e.getMessage();
+            refused.put(modelId, why.startsWith("model '") ? why : "model '" + modelId + "' cannot be opened: " + why);
+            LOG.error("{}; its inputs go to the dead-letter topic (stale-config)", refused.get(modelId));
+            return null;
         }
-        model = new ModelTraining(
-                modelId,
-                trainer,
-                holdoutSize,
-                snapshotEvery,
-                prequential,
-                prequentialWindow,
-                stores,
-                listener,
-                this::emit,
-                warmStart(modelId),
-                context.currentSystemTimeMs());
         open.put(modelId, model);
         return model;
     }

@@ -281,6 +281,32 @@ class DriftHandlingTest {
     }
 
     /**
+     * A drift while a challenger trains re-arms the challenger too ({@code drift.lr-factor} and the rest), so that the
+     * model keeps every drift's rate change whether or not a challenger takes over: the rate is the configured one
+     * times the factor per drift.
+     */
+    @Test
+    void aDriftWhileAChallengerTrainsReArmsItToo() {
+        Map<String, String> s = challenging();
+        s.put("model." + MODEL + ".drift.lr-factor", "2");
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("rearm"))) {
+            f.pipe(flipping());
+            List<String> events = f.metrics.readValuesToList().stream()
+                    .map(m -> m.getEvent() == null ? "" : m.getEvent().getKind())
+                    .filter(k -> !k.isEmpty())
+                    .toList();
+            String order = String.join(" ", events);
+            assertThat(order)
+                    .as("a drift between a challenger's start and its swap")
+                    .containsPattern(
+                            "challenger-start (drift-warning |drift )*drift (drift-warning |drift )*challenger-swap");
+            long drifts = events.stream().filter(k -> k.equals("drift")).count();
+            assertThat(Learners.restore(f.trainerState(MODEL)).config().learningRate())
+                    .isEqualTo(0.1 * Math.pow(2, drifts));
+        }
+    }
+
+    /**
      * A challenger is compared on the examples it scored: a copy of the model, trained as the model is, is never
      * better and is dropped (a challenger that started inside a batch was once credited with no error on the rest of
      * that batch, and a copy took over).

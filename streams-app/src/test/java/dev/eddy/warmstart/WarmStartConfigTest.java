@@ -25,6 +25,20 @@ class WarmStartConfigTest {
         return p;
     }
 
+    /** A warm start copies one network's layers into one network: an ensemble on either side is refused at start. */
+    @Test
+    void anEnsembleCannotBeTheSourceOrTheTargetOfAWarmStart() {
+        assertThatThrownBy(() ->
+                        EddyConfig.of(config("model.src.ensemble", "bagging", "model.tgt.warm-start.from", "src")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.tgt.warm-start.from=src names model 'src', an ensemble (model.src.ensemble=bagging):"
+                        + " a warm start copies one network's layers");
+        assertThatThrownBy(() ->
+                        EddyConfig.of(config("model.tgt.ensemble", "bagging", "model.tgt.warm-start.from", "src")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("model.tgt.ensemble cannot combine with model.tgt.warm-start.from=src");
+    }
+
     @Test
     void readsTheSourceTheStandardizerAndTheTimeout() {
         EddyConfig c = EddyConfig.of(config(

@@ -296,6 +296,15 @@ public final class TrainerConfig {
         Map<String, String> responseProps = new HashMap<>(r.props);
         if (ensemble.enabled()) {
             responseProps.put("drift.challenger", "none");
+        } else if (frozenLayers > 0 || r.props.containsKey("prune.target-sparsity")) {
+            // a fresh network would have random frozen layers, or no pruning masks after the schedule's end
+            String with = frozenLayers > 0 ? "frozen-layers=" + frozenLayers : "prune.target-sparsity";
+            if ("fresh".equals(r.props.get("drift.challenger"))) {
+                throw new IllegalArgumentException("drift.challenger=fresh cannot combine with " + with + ": a fresh"
+                        + " network would " + (frozenLayers > 0 ? "keep its frozen layers at random" : "train dense")
+                        + "; use drift.challenger=copy (the default with " + with + ") or none");
+            }
+            responseProps.putIfAbsent("drift.challenger", "copy");
         }
         driftResponse = DriftResponse.fromProperties(responseProps);
         if (driftResponse.lrFactor() != 1 && piecewise) {

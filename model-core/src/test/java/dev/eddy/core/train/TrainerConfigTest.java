@@ -77,6 +77,37 @@ class TrainerConfigTest {
                 .hasMessageContaining(expectedMessagePart);
     }
 
+    /**
+     * A fresh challenger of a model with frozen layers would keep them at random, one of a pruned model would train
+     * dense after the pruning schedule's end: such a model's challenger is a copy by default, and fresh is refused.
+     */
+    @Test
+    void frozenLayersAndPruningMakeTheChallengerACopy() {
+        Map<String, String> frozen = minimal();
+        frozen.put("layers", "8:relu,4:relu,1:sigmoid");
+        frozen.put("frozen-layers", "1");
+        assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
+                .isEqualTo("copy");
+        frozen.put("drift.challenger", "fresh");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(frozen))
+                .hasMessage("drift.challenger=fresh cannot combine with frozen-layers=1: a fresh network would keep its"
+                        + " frozen layers at random; use drift.challenger=copy (the default with frozen-layers=1) or"
+                        + " none");
+        frozen.put("drift.challenger", "none");
+        assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
+                .isEqualTo("none");
+
+        Map<String, String> pruned = minimal();
+        pruned.put("prune.target-sparsity", "0.5");
+        pruned.put("prune.end-step", "100");
+        assertThat(TrainerConfig.fromProperties(pruned).driftResponse().challenger())
+                .isEqualTo("copy");
+        pruned.put("drift.challenger", "fresh");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(pruned))
+                .hasMessageStartingWith("drift.challenger=fresh cannot combine with prune.target-sparsity: a fresh"
+                        + " network would train dense");
+    }
+
     @Test
     void defaultsAreTheDocumentedOnes() {
         TrainerConfig c = with();
