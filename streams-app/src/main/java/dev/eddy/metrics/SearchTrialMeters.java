@@ -84,7 +84,8 @@ public final class SearchTrialMeters implements MeterBinder {
             Optional<List<SearchTraining.Standing>> board;
             try {
                 board = trials.of(id);
-            } catch (InvalidStateStoreException e) {
+            } catch (InvalidStateStoreException | IllegalArgumentException e) {
+                // not queryable now, or a stored search its keys no longer match (its task dead-letters its inputs)
                 shown.forEach((trial, s) -> {
                     if (trial.startsWith(id + "~")) {
                         next.put(trial, s);

@@ -3,7 +3,6 @@ package dev.eddy.serving;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
-import dev.eddy.serde.RecordDecodingException;
 import dev.eddy.topology.DeadLetters;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -101,8 +100,8 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
                 listener.onSwap(modelId, model.version());
             }
             return cache.get(modelId);
-        } catch (RecordDecodingException | IllegalArgumentException e) {
-            return null;
+        } catch (RuntimeException e) {
+            return null; // undecodable or unservable: the features record is dead-lettered as having no model
         }
     }
 

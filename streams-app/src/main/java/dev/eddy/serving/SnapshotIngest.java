@@ -65,7 +65,9 @@ final class SnapshotIngest implements Processor<String, byte[], Void, Void> {
         ServingModel model;
         try {
             model = SnapshotModels.servingModel(snapshot);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // a snapshot another producer wrote that this build cannot serve (an invalid configuration, sizes that do
+            // not fit): the global thread goes on, and re-reads it at every start
             LOG.warn("cannot serve snapshot {} v{}: {}", modelId, version, e.getMessage());
             listener.onSnapshotSkipped(modelId, version, e.getMessage());
             return;

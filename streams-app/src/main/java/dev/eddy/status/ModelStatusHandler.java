@@ -261,6 +261,8 @@ public final class ModelStatusHandler implements HttpHandler {
             } catch (InvalidStateStoreException e) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 respond(exchange, 503, error("the search state is not queryable right now: " + e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 409, error(e.getMessage())); // a stored search its keys no longer match
             }
             return;
         }

@@ -214,10 +214,10 @@ public final class SearchTraining implements TaskTraining {
         byte[] stored = stores.trainerState().get(stateKey());
         if (stored != null) {
             restore(stored);
-        } else {
-            ModelStatus before = stores.status().get(modelId);
-            servedVersion = before == null ? -1 : before.snapshotVersion();
         }
+        // the versions <id> published before: as a model that was not a search, or since this record was written
+        ModelStatus before = stores.status().get(modelId);
+        servedVersion = Math.max(servedVersion, before == null ? -1 : before.snapshotVersion());
         for (int t = 0; t < trials.length; t++) {
             if (metrics[t] == null) {
                 metrics[t] = figures(t);

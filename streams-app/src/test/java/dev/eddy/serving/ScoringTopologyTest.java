@@ -46,6 +46,30 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * A snapshot of another producer that this build cannot serve (here a configuration whose network does not fit
+     * its parameters) is skipped with a reason; the global thread goes on and the last good model serves (such an
+     * exception once stopped it at every start, the global store re-reading the record).
+     */
+    @Test
+    void aSnapshotThatCannotBeServedIsSkippedAndTheLastGoodOneServes() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
+            ModelSnapshot good = f.trainStep("m", 1);
+            String config = good.getTrainingConfig()
+                    .replace("input-size=2", "input-size=50000")
+                    .replaceAll("(?m)^layers=.*$", "layers=50000:linear,1:sigmoid");
+            f.snapshotsIn.pipeInput(
+                    "m",
+                    ModelSnapshot.newBuilder(good)
+                            .setVersion(good.getVersion() + 1)
+                            .setTrainingConfig(config)
+                            .build());
+            assertThat(f.events).anyMatch(e -> e.startsWith("skip m v" + (good.getVersion() + 1) + ": "));
+            f.score("a", "m", 0.3, -1.2);
+            assertThat(f.predictions.readValue().getModelVersion()).isEqualTo(good.getVersion());
+        }
+    }
+
     /** Under a search, {@code <id>}'s snapshots come from its champion: predictions name its version and trial. */
     @Test
     void predictionsOfASearchsChampionCarryTheVersionAndTheTrial() {

@@ -179,6 +179,12 @@ class ModelStatusHandlerTest {
             assertThat(get("/models/alpha/trials").statusCode())
                     .as("not a search")
                     .isEqualTo(404);
+            byte[] kept = state.get("beta/search");
+            state.put("beta/search", new byte[] {0, 1, 'x'}); // a record the search's keys no longer match
+            HttpResponse<String> stale = get("/models/beta/trials");
+            assertThat(stale.statusCode()).isEqualTo(409);
+            assertThat(stale.body()).contains("model 'beta': cannot continue the stored search");
+            state.put("beta/search", kept);
 
             JsonNode models = json.readTree(get("/models").body());
             assertThat(models.size()).isEqualTo(1);

@@ -127,6 +127,39 @@ class SearchTrainingTest {
         }
     }
 
+    /**
+     * A model that is a search, then a plain model, then a search again continues one version counter: the search's
+     * stored record is older than the versions the plain model published (which serving, the snapshot log and warm
+     * starts would otherwise have kept over the search's repeated ones).
+     */
+    @Test
+    void aSearchAgainAfterAPlainModelPublishesAfterItsVersions() {
+        List<Example> examples = TrainingFixture.blobs(600, 7, MODEL);
+        Map<String, String> plain = new HashMap<>(settings());
+        plain.keySet().removeIf(k -> k.startsWith("model.m.search."));
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        long last;
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("search"))) {
+            f.pipe(examples.subList(0, 200));
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(plain, dir.resolve("plain"))) {
+            f.restore(changelogs);
+            f.pipe(examples.subList(200, 400));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            assertThat(published).isNotEmpty();
+            last = published.get(published.size() - 1).getVersion();
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(settings(), dir.resolve("again"))) {
+            f.restore(changelogs);
+            f.pipe(examples.subList(400, 600));
+            List<ModelSnapshot> published = f.snapshots.readValuesToList();
+            assertThat(published).isNotEmpty();
+            assertThat(published.get(0).getVersion()).isEqualTo(last + 1);
+        }
+    }
+
     @Test
     void onlyTheChampionPublishesUnderTheModelsIdWithItsOwnVersions() {
         Run run = run(dir.resolve("a"), List.of(TrainingFixture.blobs(600, 3, MODEL)));

@@ -102,6 +102,10 @@ class SearchTrialMetersTest {
                             .mapToDouble(Double::parseDouble))
                     .containsOnly(0.0);
             Promtool.checkMetrics(scrape, dir);
+
+            // A stored search its keys no longer match (its task dead-letters its inputs): the scrape still answers.
+            store.put(MODEL + "/search", new byte[] {0, 1, 'x'});
+            assertThat(scrape(server)).contains("eddy_search_trial_metric");
         }
     }
 
