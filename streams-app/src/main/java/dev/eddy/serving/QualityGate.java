@@ -3,6 +3,7 @@ package dev.eddy.serving;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.monitor.Mode;
 import dev.eddy.schema.ModelSnapshot;
+import dev.eddy.schema.SnapshotReason;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,8 +26,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * i.e. iff the last accepted snapshot beats the candidate by more than τ ({@link Mode#improves}). The first snapshot
  * of a model is accepted; a candidate without the metric is accepted only if the last accepted had none either. A
- * refused snapshot is still published, with {@code accepted = false} and the reason, and never becomes m*. With the
- * gate off every snapshot is accepted.
+ * {@code DRIFT} or {@code CHALLENGER} snapshot is accepted and starts the comparison afresh (m* none): the holdout of
+ * the old concept is gone (or judged the old model), so the next snapshot's metric, on the new concept's holdout,
+ * becomes m* (compared across the change, every later snapshot could be refused and serving would keep the stale
+ * model for good). A refused snapshot is still published, with {@code accepted = false} and the reason, and never
+ * becomes m*. With the gate off every snapshot is accepted.
  *
  * <p>The gate runs as a processor between the trainer and the snapshot sink, in the trainer's task, so its state
  * (m* and its version per model, store {@value #STORE}, changelogged) is committed with the trainer's: exactly once.
@@ -49,12 +53,29 @@ public record QualityGate(boolean enabled, String metric, double tolerance) {
     /** The gate that accepts every snapshot. */
     public static final QualityGate OFF = new QualityGate(false, "loss", 0);
 
-    /** The gate of {@code gate.enabled}, {@code gate.metric} and {@code gate.tolerance}. */
+    /**
+     * The gate of {@code gate.enabled}, {@code gate.metric} and {@code gate.tolerance}.
+     *
+     * @throws IllegalArgumentException when a model's snapshots do not carry {@code gate.metric}: they carry the loss
+     *     and the metric the model monitors ({@code early-stopping.monitor}, else {@code plateau.monitor})
+     */
     public static QualityGate of(EddyConfig config) {
-        return new QualityGate(
+        QualityGate gate = new QualityGate(
                 Boolean.parseBoolean(config.value("gate.enabled")),
                 config.value("gate.metric"),
                 Double.parseDouble(config.value("gate.tolerance")));
+        if (gate.enabled() && !gate.metric().equals("loss")) {
+            String wanted = "holdout_" + gate.metric();
+            config.models().forEach((id, model) -> {
+                if (!model.holdoutMonitor().equals(wanted)) {
+                    throw new IllegalArgumentException("gate.metric=" + gate.metric() + " is not in the snapshots of"
+                            + " model '" + id + "', which carry the holdout loss and the metric the model monitors ("
+                            + model.holdoutMonitor() + "): set model." + id + ".early-stopping.monitor=" + wanted
+                            + " (with early-stopping.enabled=true), or gate.metric=loss");
+                }
+            });
+        }
+        return gate;
     }
 
     public QualityGate {
@@ -136,10 +157,12 @@ public record QualityGate(boolean enabled, String metric, double tolerance) {
                 lastVersion = Long.parseLong(last.substring(0, space));
                 lastMetric = Double.parseDouble(last.substring(space + 1));
             }
-            String refusal = gate.refusal(s, lastVersion, lastMetric);
+            // a drift or a challenger's swap: the old holdout is gone, the comparison starts afresh
+            boolean change = s.getReason() == SnapshotReason.DRIFT || s.getReason() == SnapshotReason.CHALLENGER;
+            String refusal = change ? null : gate.refusal(s, lastVersion, lastMetric);
             ModelSnapshot out;
             if (refusal == null) {
-                Double m = s.getHoldoutMetrics().get(gate.metric());
+                Double m = change ? null : s.getHoldoutMetrics().get(gate.metric());
                 accepted.put(s.getModelId(), s.getVersion() + " " + (m == null ? Double.NaN : m));
                 out = s.getAccepted() && s.getRefusalReason() == null
                         ? s

@@ -841,10 +841,7 @@ final class ModelTraining implements TaskTraining {
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */
     private static String monitor(TrainerConfig config) {
-        if (config.earlyStoppingEnabled()) {
-            return config.earlyStoppingMonitor();
-        }
-        return config.plateauEnabled() ? config.plateauMonitor() : "holdout_loss";
+        return config.holdoutMonitor();
     }
 
     private static double label(Example example) {

@@ -110,6 +110,32 @@ class QualityGateTest {
         assertThat(out).extracting(ModelSnapshot::getAccepted).containsExactly(true, true, true);
     }
 
+    /**
+     * A drift or a challenger's swap starts the comparison afresh: its snapshot is accepted, and the next one's metric
+     * (on the new concept's holdout) is the new reference, however much worse than before the change.
+     */
+    @Test
+    void aDriftOrAChallengerStartsTheComparisonAfresh() {
+        QualityGate gate = new QualityGate(true, "loss", 0.05);
+        List<ModelSnapshot> out = run(
+                gate,
+                List.of(
+                        snapshot("m", 1, Map.of("loss", 0.1)),
+                        snapshot("m", 2, Map.of("loss", 0.9)),
+                        reason(snapshot("m", 3, Map.of("loss", 0.9)), SnapshotReason.DRIFT),
+                        snapshot("m", 4, Map.of("loss", 0.7)),
+                        snapshot("m", 5, Map.of("loss", 0.8)),
+                        reason(snapshot("m", 6, Map.of("loss", 2.0)), SnapshotReason.CHALLENGER),
+                        snapshot("m", 7, Map.of("loss", 0.6))));
+        assertThat(out)
+                .extracting(ModelSnapshot::getAccepted)
+                .containsExactly(true, false, true, true, false, true, true);
+    }
+
+    private static ModelSnapshot reason(ModelSnapshot s, SnapshotReason reason) {
+        return ModelSnapshot.newBuilder(s).setReason(reason).build();
+    }
+
     @Test
     void gateOffAcceptsEverything() {
         List<ModelSnapshot> out = run(
@@ -123,6 +149,14 @@ class QualityGateTest {
         p.put("gate.enabled", "true");
         p.put("gate.metric", "accuracy");
         p.put("gate.tolerance", "0.02");
+        assertThatThrownBy(() -> QualityGate.of(dev.eddy.config.EddyConfig.of(p)))
+                .as("the snapshots carry the loss and the monitored metric only")
+                .hasMessage("gate.metric=accuracy is not in the snapshots of model 'm', which carry the holdout loss"
+                        + " and the metric the model monitors (holdout_loss): set"
+                        + " model.m.early-stopping.monitor=holdout_accuracy (with early-stopping.enabled=true), or"
+                        + " gate.metric=loss");
+        p.put("model.m.early-stopping.enabled", "true");
+        p.put("model.m.early-stopping.monitor", "holdout_accuracy");
         assertThat(QualityGate.of(dev.eddy.config.EddyConfig.of(p))).isEqualTo(new QualityGate(true, "accuracy", 0.02));
         assertThat(QualityGate.of(dev.eddy.config.EddyConfig.of(ServingFixture.settings("m")))
                         .enabled())

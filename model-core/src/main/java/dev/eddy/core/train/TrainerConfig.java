@@ -453,6 +453,17 @@ public final class TrainerConfig {
         return ensemble;
     }
 
+    /**
+     * The holdout metric a model's evaluations and snapshots carry beside the loss: early stopping's monitor, else
+     * reduce-on-plateau's, else {@code holdout_loss}.
+     */
+    public String holdoutMonitor() {
+        if (earlyStoppingEnabled()) {
+            return earlyStoppingMonitor();
+        }
+        return plateauEnabled() ? plateauMonitor() : "holdout_loss";
+    }
+
     /** Magnitude pruning during training ({@code prune.*}), when {@code prune.target-sparsity} is set. */
     public Optional<PruneConfig> prune() {
         return prune;
