@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -165,8 +164,11 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         context.schedule(FinalSnapshotTrigger.POLL_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkFinals);
         if (!awaited.isEmpty()) {
             topicSnapshots = context.getStateStore(ScoringTopology.SNAPSHOT_STORE);
-            context.schedule(LOOK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::lookForSources);
         }
+        // also without awaited sources: a model that waited before a restart may no longer await one (its source's
+        // snapshot came before the restart, which resolved it at the start), and its held inputs are released here
+        // rather than with its next input, which may never come
+        context.schedule(LOOK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::lookForSources);
     }
 
     @Override
@@ -370,10 +372,11 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
 
     /**
      * Every {@link #LOOK_INTERVAL}: each waiting model of this task looks for its source's snapshot in the global
-     * store and, when it is there, starts from it and trains on its held inputs, without waiting for a new input.
+     * store and, when it is there (or it no longer awaits one), starts and trains on its held inputs, without waiting
+     * for a new input.
      */
     private void lookForSources(long wallClockMs) {
-        for (String modelId : new TreeSet<>(awaited.keySet())) {
+        for (String modelId : models.keySet()) {
             ModelStatus status =
                     open.containsKey(modelId) ? null : stores.status().get(modelId);
             if (status != null && status.waiting() != null) {

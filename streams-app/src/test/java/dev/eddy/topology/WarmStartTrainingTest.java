@@ -16,6 +16,7 @@ import dev.eddy.warmstart.ResolvedWarmStart;
 import dev.eddy.warmstart.WarmStartResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -121,6 +122,37 @@ class WarmStartTrainingTest {
                         .get("tgt")
                         .source())
                 .isEqualTo(WarmStartSource.snapshot("src", 3));
+    }
+
+    /**
+     * A model that waited when its instance stopped, whose source's snapshot came before the restart (so the start
+     * resolved its warm start and it no longer awaits one), starts within a second of the restart and trains on its held
+     * inputs, without waiting for an input of its own (which may never come; it used to hold them until one did).
+     */
+    @Test
+    void aModelThatWaitedBeforeARestartStartsWithoutANewInput() {
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("waiting"), Map.of())) {
+            f.pipe(examples(10, 2));
+            assertThat(f.status("tgt").waiting()).isNotNull();
+            changelogs = f.changelogs();
+        }
+        ModelSnapshot first = published.get(0);
+        Map<String, ResolvedWarmStart> resolved = Map.of(
+                "tgt",
+                new ResolvedWarmStart(
+                        "warm-start.from=src",
+                        WarmStartSource.snapshot("src", first.getVersion()),
+                        SnapshotModels.inferenceModel(first),
+                        true));
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("restarted"), resolved)) {
+            f.restore(changelogs);
+            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            assertThat(f.status("tgt").waiting()).isNull();
+            assertThat(f.status("tgt").examplesTrained())
+                    .as("the 10 held inputs: two steps of 4, the other 2 in the partial batch")
+                    .isEqualTo(8);
+        }
     }
 
     @Test
