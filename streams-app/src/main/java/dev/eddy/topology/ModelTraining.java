@@ -282,7 +282,7 @@ final class ModelTraining implements TaskTraining {
     }
 
     @Override
-    public void command(ModelCommand command, long nowMs) {
+    public ExampleCheck.Failure command(ModelCommand command, long nowMs) {
         boolean wasPaused = trainer.stopped();
         switch (command.kind()) {
             case RESUME -> trainer.resume();
@@ -307,10 +307,9 @@ final class ModelTraining implements TaskTraining {
                     drift.set(command.key(), command.value()); // a challenger that takes over keeps it
                 } catch (IllegalArgumentException e) {
                     // Validated before routing against the configured model; only a combination with earlier
-                    // live changes can still fail here. The command is already in the trainer-input log.
-                    LOG.warn("model '{}': ignoring command {}: {}", modelId, command, e.getMessage());
-                    listener.onDeadLetter(DeadLetterReason.BAD_COMMAND);
-                    return;
+                    // live changes can still fail here.
+                    return new ExampleCheck.Failure(
+                            DeadLetterReason.BAD_COMMAND, "model '" + modelId + "': " + e.getMessage());
                 }
                 if (command.key().equals("batch-size")) {
                     batch.setBatchSize(trainer.config().batchSize());
@@ -325,6 +324,7 @@ final class ModelTraining implements TaskTraining {
         } else {
             changed();
         }
+        return null;
     }
 
     /**

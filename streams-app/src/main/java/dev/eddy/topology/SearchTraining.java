@@ -606,30 +606,41 @@ public final class SearchTraining implements TaskTraining {
      * trial's host what concerns the trial ({@link SearchMessage.Command}), in order with its decisions.
      */
     @Override
-    public void command(ModelCommand command, long nowMs) {
+    public ExampleCheck.Failure command(ModelCommand command, long nowMs) {
         this.nowMs = nowMs;
         int trial = trialOf(command.model());
+        ExampleCheck.Failure bad = null;
         if (trial >= 0) {
-            command(trial, command);
+            bad = command(trial, command);
         } else if (command.kind() == ModelCommand.Kind.RESET) {
             restart();
         } else {
             for (int t = 0; t < trials.length; t++) {
-                command(t, command.forModel(trialId(modelId, t)));
+                ExampleCheck.Failure refused = command(t, command.forModel(trialId(modelId, t)));
+                bad = bad == null ? refused : bad;
             }
         }
         decide(); // on a drift that a step the command made due found (a smaller batch size), in this transaction
         changed();
+        return bad;
     }
 
-    /** A command for trial {@code t} ({@code command} names it): applied here, or forwarded to its host. */
-    private void command(int t, ModelCommand command) {
+    /**
+     * A command for trial {@code t} ({@code command} names it): applied here, or forwarded to its host.
+     *
+     * @return null, or why a trial here refused it
+     */
+    private ExampleCheck.Failure command(int t, ModelCommand command) {
         if (local[t]) {
-            trials[t].command(command, nowMs);
+            ExampleCheck.Failure refused = trials[t].command(command, nowMs);
+            if (refused != null) {
+                return refused;
+            }
         } else {
             where.send().accept(where.placement().host(modelId, t), new SearchMessage.Command(modelId, t, command));
         }
         configs.set(t, TrialHost.withSet(configs.get(t), command));
+        return null;
     }
 
     /** The trial a command names ({@code <id>~tNN}), −1 when it names {@code <id>}. */

@@ -23,8 +23,13 @@ interface TaskTraining {
      */
     ExampleCheck.Failure holdout(Example example);
 
-    /** Applies a command ({@code resume}, {@code reset}, {@code set}). */
-    void command(ModelCommand command, long nowMs);
+    /**
+     * Applies a command ({@code resume}, {@code reset}, {@code set}).
+     *
+     * @return null, or why it cannot be applied (a {@code set} that the trainer's configuration refuses in combination
+     *     with its earlier live changes): it is then not applied
+     */
+    ExampleCheck.Failure command(ModelCommand command, long nowMs);
 
     /**
      * Takes a message between the tasks of a spread search ({@link SearchMessage}).

@@ -232,7 +232,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                 deadLetter(record, DeadLetterReason.BAD_COMMAND, refusal);
                 return;
             }
-            model.command(command, now);
+            ExampleCheck.Failure refused = model.command(command, now);
+            if (refused != null) {
+                deadLetter(record, refused.reason(), refused.detail());
+            }
         }
         if (misfit != null) {
             // a spread search's trials in other tasks skip their copy: each such task writes a dead letter of its own

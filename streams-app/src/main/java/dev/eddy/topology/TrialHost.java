@@ -292,8 +292,10 @@ final class TrialHost implements TaskTraining {
         } else if (message instanceof SearchMessage.Decision d) {
             decided(i, d);
         } else if (message instanceof SearchMessage.Command c) {
-            trials[i].command(c.command(), nowMs);
-            configs.set(i, withSet(configs.get(i), c.command()));
+            bad = trials[i].command(c.command(), nowMs);
+            if (bad == null) {
+                configs.set(i, withSet(configs.get(i), c.command()));
+            }
         }
         if (figures[i].takeDrift()) {
             report(i, true);
@@ -405,7 +407,9 @@ final class TrialHost implements TaskTraining {
      * what concerns the trials here ({@link SearchMessage.Command}).
      */
     @Override
-    public void command(ModelCommand command, long nowMs) {}
+    public ExampleCheck.Failure command(ModelCommand command, long nowMs) {
+        return null;
+    }
 
     /** The serving trial relays a FINAL snapshot (clean shutdown); the task of {@code <id>} publishes it if it can. */
     @Override

@@ -218,6 +218,26 @@ class TrainerDeadLettersTest {
         }
     }
 
+    /**
+     * A {@code set} the router let through (valid against the configured model) that the trainer refuses in
+     * combination with an earlier live change is a dead letter, not only a count.
+     */
+    @Test
+    void aSetTheTrainerRefusesAfterAnEarlierLiveChangeIsADeadLetter() {
+        try (TrainingFixture f = new TrainingFixture(settings(Map.of()), dir)) {
+            f.pipe(TrainingFixture.blobs(4, 1, MODEL));
+            f.command("set m clip.global-norm 1");
+            f.command("set m clip.value 0.5");
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("bad-command");
+            assertThat(header(dead.get(0), DeadLetters.DETAIL))
+                    .startsWith("model 'm': ")
+                    .contains("clip");
+            assertThat(f.events).containsExactly("dead-letter bad-command");
+        }
+    }
+
     @Test
     void trainerInputsOfAModelNoLongerConfiguredAreDeadLetteredAsUnknownModel() {
         try (TrainingFixture f = new TrainingFixture(settings(Map.of("routing", "repartition")), dir)) {
