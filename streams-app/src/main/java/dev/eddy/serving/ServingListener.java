@@ -15,6 +15,12 @@ public interface ServingListener {
     /** A snapshot was not served: refused by the quality gate, not newer than the served one, or unreadable. */
     default void onSnapshotSkipped(String modelId, long version, String why) {}
 
+    /**
+     * A snapshot record could not be served at all (undecodable, or a model this build cannot build from it): dropped,
+     * also told as {@link #onSnapshotSkipped}; {@code modelId} is the record's key when the record did not decode.
+     */
+    default void onSnapshotUnservable(String modelId, long version, String why) {}
+
     /** The quality gate refused a snapshot; it is still published, with {@code reason}. */
     default void onRefused(String modelId, long version, String reason) {}
 

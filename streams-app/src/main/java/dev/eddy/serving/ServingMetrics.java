@@ -28,6 +28,7 @@ public final class ServingMetrics implements ServingListener, MeterBinder {
     private final Map<ScoringFailure, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> swaps = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unservable = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> versions = new ConcurrentHashMap<>();
 
     @Override
@@ -66,6 +67,17 @@ public final class ServingMetrics implements ServingListener, MeterBinder {
     @Override
     public void onRefused(String modelId, long version, String reason) {
         counter(refusals, modelId, "eddy.quality.gate.refusals", "model", "Snapshots refused by the quality gate")
+                .increment();
+    }
+
+    @Override
+    public void onSnapshotUnservable(String modelId, long version, String why) {
+        counter(
+                        unservable,
+                        modelId,
+                        "eddy.serving.snapshots.unservable",
+                        "model",
+                        "Snapshot records that could not be served")
                 .increment();
     }
 

@@ -49,6 +49,7 @@ final class SnapshotIngest implements Processor<String, byte[], Void, Void> {
         } catch (RecordDecodingException e) {
             LOG.warn("skipping snapshot record of key {}: {}", record.key(), e.getMessage());
             listener.onSnapshotSkipped(String.valueOf(record.key()), -1, "undecodable");
+            listener.onSnapshotUnservable(String.valueOf(record.key()), -1, "undecodable");
             return;
         }
         String modelId = snapshot.getModelId();
@@ -70,6 +71,7 @@ final class SnapshotIngest implements Processor<String, byte[], Void, Void> {
             // not fit): the global thread goes on, and re-reads it at every start
             LOG.warn("cannot serve snapshot {} v{}: {}", modelId, version, e.getMessage());
             listener.onSnapshotSkipped(modelId, version, e.getMessage());
+            listener.onSnapshotUnservable(modelId, version, e.getMessage());
             return;
         }
         store.put(modelId, record.value());

@@ -65,6 +65,7 @@ class ScoringTopologyTest {
                             .setTrainingConfig(config)
                             .build());
             assertThat(f.events).anyMatch(e -> e.startsWith("skip m v" + (good.getVersion() + 1) + ": "));
+            assertThat(f.events).contains("unservable m v" + (good.getVersion() + 1));
             f.score("a", "m", 0.3, -1.2);
             assertThat(f.predictions.readValue().getModelVersion()).isEqualTo(good.getVersion());
         }

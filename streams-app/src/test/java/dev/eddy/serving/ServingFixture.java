@@ -84,6 +84,11 @@ final class ServingFixture implements AutoCloseable {
             }
 
             @Override
+            public void onSnapshotUnservable(String modelId, long version, String why) {
+                events.add("unservable " + modelId + " v" + version);
+            }
+
+            @Override
             public void onSnapshotSkipped(String modelId, long version, String why) {
                 events.add("skip " + modelId + " v" + version + ": " + why);
             }

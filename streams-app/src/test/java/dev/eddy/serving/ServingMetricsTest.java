@@ -19,6 +19,7 @@ class ServingMetricsTest {
         metrics.onSwap("m", 4);
         metrics.onDeadLetter(ScoringFailure.NO_SNAPSHOT);
         metrics.onRefused("m", 5, "worse");
+        metrics.onSnapshotUnservable("m", 6, "undecodable");
 
         assertThat(registry.get("eddy.serving.predictions")
                         .tag("model", "m")
@@ -41,6 +42,11 @@ class ServingMetricsTest {
                         .count())
                 .isEqualTo(1);
         assertThat(registry.get("eddy.quality.gate.refusals")
+                        .tag("model", "m")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("eddy.serving.snapshots.unservable")
                         .tag("model", "m")
                         .counter()
                         .count())
