@@ -206,6 +206,10 @@ public final class EddyConfig {
                     m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
                 }
                 model = TrainerConfig.fromProperties(m.getValue());
+                String refusal = TrainerConfig.freshChallengerRefusal(m.getValue());
+                if (refusal != null) {
+                    throw new IllegalArgumentException(refusal);
+                }
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("model." + m.getKey() + ": " + ex.getMessage(), ex);
             }

@@ -39,6 +39,19 @@ class WarmStartConfigTest {
                 .hasMessageStartingWith("model.tgt.ensemble cannot combine with model.tgt.warm-start.from=src");
     }
 
+    /** An application refuses a fresh drift challenger of a model with frozen layers, naming both keys. */
+    @Test
+    void aFreshChallengerOfFrozenLayersIsRefusedAtStart() {
+        assertThatThrownBy(() -> EddyConfig.of(config(
+                        "model.tgt.warm-start.from", "src",
+                        "model.tgt.frozen-layers", "1",
+                        "model.tgt.drift.challenger", "fresh")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.tgt: drift.challenger=fresh cannot combine with frozen-layers=1: a fresh network"
+                        + " would keep its frozen layers at random; use drift.challenger=copy (the default with"
+                        + " frozen-layers=1) or none");
+    }
+
     @Test
     void readsTheSourceTheStandardizerAndTheTimeout() {
         EddyConfig c = EddyConfig.of(config(

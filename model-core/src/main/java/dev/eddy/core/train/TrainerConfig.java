@@ -297,13 +297,9 @@ public final class TrainerConfig {
         if (ensemble.enabled()) {
             responseProps.put("drift.challenger", "none");
         } else if (frozenLayers > 0 || r.props.containsKey("prune.target-sparsity")) {
-            // a fresh network would have random frozen layers, or no pruning masks after the schedule's end
-            String with = frozenLayers > 0 ? "frozen-layers=" + frozenLayers : "prune.target-sparsity";
-            if ("fresh".equals(r.props.get("drift.challenger"))) {
-                throw new IllegalArgumentException("drift.challenger=fresh cannot combine with " + with + ": a fresh"
-                        + " network would " + (frozenLayers > 0 ? "keep its frozen layers at random" : "train dense")
-                        + "; use drift.challenger=copy (the default with " + with + ") or none");
-            }
+            // a fresh network would have random frozen layers, or no pruning masks after the schedule's end (an
+            // application refuses drift.challenger=fresh with them: freshChallengerRefusal; a stored configuration of
+            // before keeps what it says)
             responseProps.putIfAbsent("drift.challenger", "copy");
         }
         driftResponse = DriftResponse.fromProperties(responseProps);
@@ -451,6 +447,26 @@ public final class TrainerConfig {
     /** The ensemble this model trains ({@code ensemble.*}), {@link EnsembleConfig#NONE} for one network. */
     public EnsembleConfig ensemble() {
         return ensemble;
+    }
+
+    /**
+     * Why the model keys {@code props} (below {@code model.<id>.}) may not ask for a fresh drift challenger, null when
+     * they may: a fresh network would keep frozen layers at random, or train dense after the pruning schedule's end.
+     */
+    public static String freshChallengerRefusal(Map<String, String> props) {
+        if (!"fresh".equals(props.get("drift.challenger"))) {
+            return null;
+        }
+        String frozen = props.getOrDefault("frozen-layers", "0").trim();
+        String with = !frozen.equals("0")
+                ? "frozen-layers=" + frozen
+                : props.containsKey("prune.target-sparsity") ? "prune.target-sparsity" : null;
+        if (with == null) {
+            return null;
+        }
+        return "drift.challenger=fresh cannot combine with " + with + ": a fresh network would "
+                + (with.startsWith("frozen") ? "keep its frozen layers at random" : "train dense")
+                + "; use drift.challenger=copy (the default with " + with + ") or none";
     }
 
     /**

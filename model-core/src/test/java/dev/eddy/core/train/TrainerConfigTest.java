@@ -79,7 +79,9 @@ class TrainerConfigTest {
 
     /**
      * A fresh challenger of a model with frozen layers would keep them at random, one of a pruned model would train
-     * dense after the pruning schedule's end: such a model's challenger is a copy by default, and fresh is refused.
+     * dense after the pruning schedule's end: such a model's challenger is a copy by default, and an application
+     * refuses fresh ({@link TrainerConfig#freshChallengerRefusal}); a stored configuration that says fresh (written
+     * before this default) still reads.
      */
     @Test
     void frozenLayersAndPruningMakeTheChallengerACopy() {
@@ -88,11 +90,15 @@ class TrainerConfigTest {
         frozen.put("frozen-layers", "1");
         assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
                 .isEqualTo("copy");
+        assertThat(TrainerConfig.freshChallengerRefusal(frozen)).isNull();
         frozen.put("drift.challenger", "fresh");
-        assertThatThrownBy(() -> TrainerConfig.fromProperties(frozen))
-                .hasMessage("drift.challenger=fresh cannot combine with frozen-layers=1: a fresh network would keep its"
+        assertThat(TrainerConfig.freshChallengerRefusal(frozen))
+                .isEqualTo("drift.challenger=fresh cannot combine with frozen-layers=1: a fresh network would keep its"
                         + " frozen layers at random; use drift.challenger=copy (the default with frozen-layers=1) or"
                         + " none");
+        assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
+                .as("a stored configuration of before")
+                .isEqualTo("fresh");
         frozen.put("drift.challenger", "none");
         assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
                 .isEqualTo("none");
@@ -103,9 +109,9 @@ class TrainerConfigTest {
         assertThat(TrainerConfig.fromProperties(pruned).driftResponse().challenger())
                 .isEqualTo("copy");
         pruned.put("drift.challenger", "fresh");
-        assertThatThrownBy(() -> TrainerConfig.fromProperties(pruned))
-                .hasMessageStartingWith("drift.challenger=fresh cannot combine with prune.target-sparsity: a fresh"
-                        + " network would train dense");
+        assertThat(TrainerConfig.freshChallengerRefusal(pruned))
+                .startsWith("drift.challenger=fresh cannot combine with prune.target-sparsity: a fresh network would"
+                        + " train dense");
     }
 
     @Test
