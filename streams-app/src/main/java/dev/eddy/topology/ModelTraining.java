@@ -304,12 +304,21 @@ final class ModelTraining implements TaskTraining {
             case SET -> {
                 try {
                     trainer.set(command.key(), command.value());
-                    drift.set(command.key(), command.value()); // a challenger that takes over keeps it
                 } catch (IllegalArgumentException e) {
                     // Validated before routing against the configured model; only a combination with earlier
                     // live changes can still fail here.
                     return new ExampleCheck.Failure(
                             DeadLetterReason.BAD_COMMAND, "model '" + modelId + "': " + e.getMessage());
+                }
+                try {
+                    drift.set(command.key(), command.value()); // a challenger that takes over keeps it
+                } catch (IllegalArgumentException e) {
+                    // the model took it (the command is applied); the challenger's own configuration cannot
+                    LOG.warn(
+                            "model '{}': the drift challenger keeps its {}: {}",
+                            modelId,
+                            command.key(),
+                            e.getMessage());
                 }
                 if (command.key().equals("batch-size")) {
                     batch.setBatchSize(trainer.config().batchSize());
