@@ -66,7 +66,9 @@ final class DriftAdaptation {
             List<DriftWatch.Event> row = watch.observe(
                     model[r], challengerErrors == null ? Double.NaN : challengerErrors[r], mayStartChallenger);
             if (row.contains(DriftWatch.Event.CHALLENGER_SWAP)) {
-                model = challengerErrors;
+                if (!challengerStopped()) {
+                    model = challengerErrors; // else the model stays: a stopped challenger is dropped, not swapped in
+                }
                 challengerErrors = null;
             } else if (row.contains(DriftWatch.Event.CHALLENGER_START)) {
                 challengerErrors = null;
