@@ -206,7 +206,7 @@ public final class EddyConfig {
                     m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
                 }
                 model = TrainerConfig.fromProperties(m.getValue());
-                String refusal = TrainerConfig.freshChallengerRefusal(m.getValue());
+                String refusal = model.freshChallengerRefusal();
                 if (refusal != null) {
                     throw new IllegalArgumentException(refusal);
                 }

@@ -628,7 +628,7 @@ final class ModelTraining implements TaskTraining {
                     if (holdout.size() > 0) {
                         Evaluation ev = trainer.evaluate(holdout.features(), holdout.labels());
                         lastHoldoutLoss = ev.loss();
-                        holdoutMetricValue = ev.monitored(monitor(trainer.config()));
+                        holdoutMetricValue = ev.monitored(trainer.config().holdoutMonitor());
                     }
                     publish(SnapshotReason.CHALLENGER, lastHoldoutLoss, holdoutMetricValue, nowMs);
                 }
@@ -672,7 +672,7 @@ final class ModelTraining implements TaskTraining {
 
     /** @return whether a snapshot was published */
     private boolean evaluate(StepResult r, long nowMs) {
-        String monitor = monitor(trainer.config());
+        String monitor = trainer.config().holdoutMonitor();
         EvaluationOutcome outcome = null;
         Evaluation e = null;
         if (holdout.size() > 0) {
@@ -773,7 +773,7 @@ final class ModelTraining implements TaskTraining {
         if (!Double.isNaN(loss)) {
             scores.put("loss", loss);
         }
-        String monitor = monitor(trainer.config());
+        String monitor = trainer.config().holdoutMonitor();
         if (!Double.isNaN(metric) && !monitor.equals("holdout_loss")) {
             scores.put(monitor.substring("holdout_".length()), metric);
         }
@@ -830,7 +830,7 @@ final class ModelTraining implements TaskTraining {
                 trainer.stopped(),
                 lastTrainLoss,
                 lastHoldoutLoss,
-                monitor(trainer.config()).substring("holdout_".length()),
+                trainer.config().holdoutMonitor().substring("holdout_".length()),
                 holdoutMetricValue,
                 bestHoldoutLoss,
                 bestHoldoutMetricValue,
@@ -849,10 +849,6 @@ final class ModelTraining implements TaskTraining {
     }
 
     /** The holdout metric reported with evaluations: early stopping's monitor, else plateau's, else the loss. */
-    private static String monitor(TrainerConfig config) {
-        return config.holdoutMonitor();
-    }
-
     private static double label(Example example) {
         return example.getClassLabel() != null ? example.getClassLabel() : example.getTarget();
     }

@@ -450,22 +450,17 @@ public final class TrainerConfig {
     }
 
     /**
-     * Why the model keys {@code props} (below {@code model.<id>.}) may not ask for a fresh drift challenger, null when
-     * they may: a fresh network would keep frozen layers at random, or train dense after the pruning schedule's end.
+     * Why this configuration, as an application's, may not have a fresh drift challenger, null when it may: a fresh
+     * network would keep frozen layers at random, or train dense after the pruning schedule's end. (With either, the
+     * default is {@code copy}, so a fresh one was asked for; a stored configuration of before may say fresh.)
      */
-    public static String freshChallengerRefusal(Map<String, String> props) {
-        if (!"fresh".equals(props.get("drift.challenger"))) {
+    public String freshChallengerRefusal() {
+        if (!driftResponse.challenger().equals("fresh") || (frozenLayers == 0 && prune.isEmpty())) {
             return null;
         }
-        String frozen = props.getOrDefault("frozen-layers", "0").trim();
-        String with = !frozen.equals("0")
-                ? "frozen-layers=" + frozen
-                : props.containsKey("prune.target-sparsity") ? "prune.target-sparsity" : null;
-        if (with == null) {
-            return null;
-        }
+        String with = frozenLayers > 0 ? "frozen-layers=" + frozenLayers : "prune.target-sparsity";
         return "drift.challenger=fresh cannot combine with " + with + ": a fresh network would "
-                + (with.startsWith("frozen") ? "keep its frozen layers at random" : "train dense")
+                + (frozenLayers > 0 ? "keep its frozen layers at random" : "train dense")
                 + "; use drift.challenger=copy (the default with " + with + ") or none";
     }
 

@@ -90,9 +90,10 @@ class TrainerConfigTest {
         frozen.put("frozen-layers", "1");
         assertThat(TrainerConfig.fromProperties(frozen).driftResponse().challenger())
                 .isEqualTo("copy");
-        assertThat(TrainerConfig.freshChallengerRefusal(frozen)).isNull();
+        assertThat(TrainerConfig.fromProperties(frozen).freshChallengerRefusal())
+                .isNull();
         frozen.put("drift.challenger", "fresh");
-        assertThat(TrainerConfig.freshChallengerRefusal(frozen))
+        assertThat(TrainerConfig.fromProperties(frozen).freshChallengerRefusal())
                 .isEqualTo("drift.challenger=fresh cannot combine with frozen-layers=1: a fresh network would keep its"
                         + " frozen layers at random; use drift.challenger=copy (the default with frozen-layers=1) or"
                         + " none");
@@ -109,7 +110,7 @@ class TrainerConfigTest {
         assertThat(TrainerConfig.fromProperties(pruned).driftResponse().challenger())
                 .isEqualTo("copy");
         pruned.put("drift.challenger", "fresh");
-        assertThat(TrainerConfig.freshChallengerRefusal(pruned))
+        assertThat(TrainerConfig.fromProperties(pruned).freshChallengerRefusal())
                 .startsWith("drift.challenger=fresh cannot combine with prune.target-sparsity: a fresh network would"
                         + " train dense");
     }
