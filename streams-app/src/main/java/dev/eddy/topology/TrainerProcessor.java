@@ -93,7 +93,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final Map<String, ResolvedWarmStart> taken = new HashMap<>();
     /** The models waiting for their source's first snapshot, as far as this task has looked. */
     private final Map<String, WarmStartWait> waits = new HashMap<>();
-    /** The searches whose stored state this configuration cannot continue: model id → why. */
+    /** The models that cannot be opened (see {@link #model}): model id → why. */
     private final Map<String, String> refused = new HashMap<>();
 
     private final TrainerInputSerde held = new TrainerInputSerde();
