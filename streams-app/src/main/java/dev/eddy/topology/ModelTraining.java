@@ -285,7 +285,12 @@ final class ModelTraining implements TaskTraining {
     public ExampleCheck.Failure command(ModelCommand command, long nowMs) {
         boolean wasPaused = trainer.stopped();
         switch (command.kind()) {
-            case RESUME -> trainer.resume();
+            case RESUME -> {
+                // re-arms a stopped model only: a running one keeps its step budget and early stopping's patience
+                if (trainer.stopped()) {
+                    trainer.resume();
+                }
+            }
             case RESET -> {
                 if (stale) {
                     adoptConfiguration();
@@ -298,6 +303,7 @@ final class ModelTraining implements TaskTraining {
                 prequentialSum = 0;
                 window = new SlidingWindow(window.size());
                 forgetBest();
+                forgetHoldoutScores(); // they scored the replaced model
                 intervalLossSum = 0;
                 intervalSteps = 0;
             }
@@ -489,7 +495,7 @@ final class ModelTraining implements TaskTraining {
         if (r.nonFinite()) {
             // The skipped update and the backed-off rate are visible in the metrics topic.
             report(r, null, null, nowMs);
-        } else if (r.step() % trainer.config().evalEvery() == 0) {
+        } else if (r.step() % trainer.config().evalEvery() == 0 && !trainer.stopped()) {
             published = evaluate(r, nowMs);
         }
         if (trainer.stopped() && !published) {
@@ -589,6 +595,7 @@ final class ModelTraining implements TaskTraining {
                     forgetBest();
                     if (drift.watch().response().flushHoldout()) {
                         holdout.clear();
+                        forgetHoldoutScores(); // they were on the old concept's examples
                     }
                     boolean resumed = wasPaused && !trainer.stopped();
                     if (resumed) {
@@ -638,6 +645,12 @@ final class ModelTraining implements TaskTraining {
                 }
             }
         }
+    }
+
+    /** No holdout score until the next evaluation: snapshots and the status carry none. */
+    private void forgetHoldoutScores() {
+        lastHoldoutLoss = Double.NaN;
+        holdoutMetricValue = Double.NaN;
     }
 
     /** Early stopping's bookkeeping starts afresh (a drift, a new model). */

@@ -100,7 +100,10 @@ public final class NonFiniteGuard {
         out.writeDouble(learningRateScale);
     }
 
-    /** Restores state written by {@link #saveState}. */
+    /**
+     * Restores state written by {@link #saveState}. The scale may be 0: after about a thousand events (at the default
+     * factor 0.5, fewer at a smaller one) the product underflows, and the state that records it must still restore.
+     */
     public void loadState(DataInput in) throws IOException {
         StateIo.readHeader(in, STATE_TAG, STATE_VERSION);
         long loadedEvents = in.readLong();
@@ -109,7 +112,7 @@ public final class NonFiniteGuard {
         if (loadedEvents < 0
                 || loadedConsecutive < 0
                 || loadedConsecutive > loadedEvents
-                || !(loadedScale > 0 && loadedScale <= 1)) {
+                || !(loadedScale >= 0 && loadedScale <= 1)) {
             throw new IOException("corrupt " + STATE_TAG + " state: events " + loadedEvents + ", consecutive "
                     + loadedConsecutive + ", scale " + loadedScale);
         }

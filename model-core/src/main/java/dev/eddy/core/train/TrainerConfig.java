@@ -54,6 +54,12 @@ public final class TrainerConfig {
      */
     public static final String TARGET_STANDARDIZATION_KEY = "standardize-target";
 
+    /**
+     * The largest {@code batch-size}: a batch's rows are allocated when it is set (also by a live {@code set}), so a
+     * mistyped size would exhaust the heap on the stream thread, again at every replay of the command.
+     */
+    public static final int MAX_BATCH_SIZE = 65_536;
+
     /** Optimizer names accepted by {@code optimizer}. */
     public static final List<String> OPTIMIZERS =
             List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "amsgrad", "adamw", "adamax", "nadam");
@@ -250,7 +256,7 @@ public final class TrainerConfig {
         if (clipGlobalNorm.isPresent() && clipValue.isPresent()) {
             throw new IllegalArgumentException("clip.global-norm and clip.value exclude each other; set at most one");
         }
-        batchSize = r.integer("batch-size", 32, 1);
+        batchSize = r.integer("batch-size", 32, 1, MAX_BATCH_SIZE);
         evalEvery = r.integer("eval-every", 50, 1);
         standardize = r.bool("standardize", true);
         standardizeTarget = readTargetStandardization(r, loss, output);
@@ -987,15 +993,20 @@ public final class TrainerConfig {
         }
 
         int integer(String key, Integer fallback, int min) {
+            return integer(key, fallback, min, Integer.MAX_VALUE);
+        }
+
+        int integer(String key, Integer fallback, int min, int max) {
             String v = fallback == null ? required(key) : props.getOrDefault(key, fallback.toString());
+            String range = max == Integer.MAX_VALUE ? ">= " + min : "in [" + min + ", " + max + "]";
             int parsed;
             try {
                 parsed = Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be an integer >= " + min + ", got '" + v + "'");
+                throw new IllegalArgumentException(key + " must be an integer " + range + ", got '" + v + "'");
             }
-            if (parsed < min) {
-                throw new IllegalArgumentException(key + " must be an integer >= " + min + ", got " + parsed);
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException(key + " must be an integer " + range + ", got " + parsed);
             }
             accept(key, Integer.toString(parsed));
             return parsed;

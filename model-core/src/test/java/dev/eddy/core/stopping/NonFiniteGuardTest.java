@@ -69,4 +69,21 @@ class NonFiniteGuardTest {
         assertThatThrownBy(() -> new NonFiniteGuard(1.0, 3)).hasMessage("backoffFactor must be in (0, 1), got 1.0");
         assertThatThrownBy(() -> new NonFiniteGuard(0.5, 0)).hasMessage("maxConsecutiveEvents must be >= 1, got 0");
     }
+
+    @Test
+    void aScaleThatUnderflowedToZeroStillRestores() throws IOException {
+        NonFiniteGuard guard = new NonFiniteGuard(0.01, 3);
+        for (int i = 0; i < 170; i++) { // 0.01^170 underflows; a good step between events keeps it training
+            guard.check(Double.NaN, gradients(1));
+            guard.check(1, gradients(1));
+        }
+        assertThat(guard.learningRateScale()).isZero();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        guard.saveState(new DataOutputStream(bytes));
+
+        NonFiniteGuard restored = new NonFiniteGuard(0.01, 3);
+        restored.loadState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(restored.learningRateScale()).isZero();
+        assertThat(restored.events()).isEqualTo(170);
+    }
 }
