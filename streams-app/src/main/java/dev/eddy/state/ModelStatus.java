@@ -17,7 +17,8 @@ import java.util.List;
  * @param holdoutCount examples currently in the holdout buffer
  * @param paused whether training is paused (early stop or another stop of the trainer)
  * @param lastTrainLoss loss of the last step (NaN before the first)
- * @param lastHoldoutLoss holdout loss of the last evaluation (NaN before the first)
+ * @param lastHoldoutLoss holdout loss of the weights the model holds: the last evaluation's, the best one's once a stop
+ *     restored the best weights; NaN before the first evaluation and after a reset or a holdout flush
  * @param holdoutMetricName the monitored metric (early stopping's monitor), empty if none
  * @param holdoutMetricValue its value at the last evaluation (NaN before the first)
  * @param bestHoldoutLoss holdout loss at the best evaluation since the last resume or reset (NaN if none)

@@ -501,14 +501,12 @@ final class ModelTraining implements TaskTraining {
         if (trainer.stopped() && !published) {
             // Stopped by the step budget (which restores the best weights when configured and some evaluation
             // improved) or by repeated non-finite steps, rather than by an evaluation.
-            boolean best = trainer.stopReason().orElseThrow() == StopReason.BUDGET
+            if (trainer.stopReason().orElseThrow() == StopReason.BUDGET
                     && trainer.config().restoreBestWeights()
-                    && !Double.isNaN(bestHoldoutLoss);
-            publish(
-                    SnapshotReason.EARLY_STOP,
-                    best ? bestHoldoutLoss : lastHoldoutLoss,
-                    best ? bestHoldoutMetricValue : holdoutMetricValue,
-                    nowMs);
+                    && !Double.isNaN(bestHoldoutLoss)) {
+                scoresAreTheBest();
+            }
+            publish(SnapshotReason.EARLY_STOP, lastHoldoutLoss, holdoutMetricValue, nowMs);
             listener.onPaused(modelId, true);
             published = true;
         }
@@ -647,6 +645,16 @@ final class ModelTraining implements TaskTraining {
         }
     }
 
+    /**
+     * The trainer holds the best weights again (restore-best-weights at a stop): the scores every later snapshot of
+     * these weights carries (the EARLY_STOP one, a FINAL one at shutdown) and the status shows are the best
+     * evaluation's, not those of the weights it replaced.
+     */
+    private void scoresAreTheBest() {
+        lastHoldoutLoss = bestHoldoutLoss;
+        holdoutMetricValue = bestHoldoutMetricValue;
+    }
+
     /** No holdout score until the next evaluation: snapshots and the status carry none. */
     private void forgetHoldoutScores() {
         lastHoldoutLoss = Double.NaN;
@@ -711,13 +719,10 @@ final class ModelTraining implements TaskTraining {
             return false;
         }
         if (outcome.stopped()) {
-            // With restore-best-weights the trainer now holds the best weights: report their scores.
-            boolean best = outcome.restoredBestWeights();
-            publish(
-                    SnapshotReason.EARLY_STOP,
-                    best ? bestHoldoutLoss : lastHoldoutLoss,
-                    best ? bestHoldoutMetricValue : holdoutMetricValue,
-                    nowMs);
+            if (outcome.restoredBestWeights()) {
+                scoresAreTheBest();
+            }
+            publish(SnapshotReason.EARLY_STOP, lastHoldoutLoss, holdoutMetricValue, nowMs);
             listener.onPaused(modelId, true);
             return true;
         }

@@ -238,6 +238,12 @@ class TrainingTopologyTest {
             assertThat(later.steps()).isEqualTo(paused.steps());
             assertThat(later.examplesWhilePaused() + later.holdoutReceived())
                     .isEqualTo(paused.examplesWhilePaused() + paused.holdoutReceived() + 20);
+            // a FINAL snapshot of the restored weights carries their scores, not those of the weights replaced
+            f.finals.request();
+            f.driver.advanceWallClockTime(FinalSnapshotTrigger.POLL_INTERVAL);
+            ModelSnapshot atShutdown = f.snapshots.readValuesToList().get(0);
+            assertThat(atShutdown.getReason()).isEqualTo(SnapshotReason.FINAL);
+            assertThat(atShutdown.getHoldoutMetrics()).isEqualTo(stop.getHoldoutMetrics());
 
             f.command("{\"model\": \"m\", \"command\": \"resume\"}");
             assertThat(f.status("m").paused()).isFalse();
