@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -40,20 +41,25 @@ public final class HistoryFeed implements AutoCloseable {
 
     static final long REFRESH_MS = 30_000;
 
+    /** How long the feed waits before asking an unreachable broker again. */
+    private static final long RETRY_MS = 1_000;
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final TrainingHistory history;
     private final Deserializer<TrainingMetrics> decoder =
             AvroSerdes.trainingMetrics().deserializer();
+    private final long refreshMs;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private Map<TopicPartition, Long> refillEnd;
 
-    private HistoryFeed(Map<String, Object> consumerConfig, String topic, TrainingHistory history) {
+    private HistoryFeed(Map<String, Object> consumerConfig, String topic, TrainingHistory history, long refreshMs) {
         this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.history = history;
+        this.refreshMs = refreshMs;
         this.thread = new Thread(this::run, "eddy-history-" + topic);
         this.thread.setDaemon(true);
     }
@@ -65,13 +71,19 @@ public final class HistoryFeed implements AutoCloseable {
      * @param clientId the consumer's {@code client.id}
      */
     public static HistoryFeed start(Map<String, Object> kafka, String clientId, String topic, TrainingHistory history) {
+        return start(kafka, clientId, topic, history, REFRESH_MS);
+    }
+
+    /** {@link #start(Map, String, String, TrainingHistory)} looking for new partitions every {@code refreshMs}. */
+    static HistoryFeed start(
+            Map<String, Object> kafka, String clientId, String topic, TrainingHistory history, long refreshMs) {
         Map<String, Object> c = new HashMap<>(kafka);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        HistoryFeed feed = new HistoryFeed(c, topic, history);
+        HistoryFeed feed = new HistoryFeed(c, topic, history, refreshMs);
         feed.thread.start();
         return feed;
     }
@@ -85,21 +97,27 @@ public final class HistoryFeed implements AutoCloseable {
         try {
             long lastRefresh = 0;
             while (running) {
-                if (System.currentTimeMillis() - lastRefresh >= REFRESH_MS
-                        || consumer.assignment().isEmpty()) {
-                    assign();
-                    lastRefresh = System.currentTimeMillis();
-                    if (consumer.assignment().isEmpty()) {
-                        Thread.sleep(500); // the topic does not exist yet
-                        continue;
+                try {
+                    if (System.currentTimeMillis() - lastRefresh >= refreshMs
+                            || consumer.assignment().isEmpty()) {
+                        assign();
+                        lastRefresh = System.currentTimeMillis();
+                        if (consumer.assignment().isEmpty()) {
+                            Thread.sleep(500); // the topic does not exist yet
+                            continue;
+                        }
                     }
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    add(r);
-                }
-                if (!caughtUp) {
-                    caughtUp =
-                            refillEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        add(r);
+                    }
+                    if (!caughtUp) {
+                        caughtUp = refillEnd.entrySet().stream()
+                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                    }
+                } catch (RetriableException e) {
+                    // the broker is away (a restart, an outage): the feed waits for it, as the application does
+                    LOG.debug("the training history waits for the broker: {}", e.toString());
+                    Thread.sleep(RETRY_MS);
                 }
             }
         } catch (WakeupException e) {
