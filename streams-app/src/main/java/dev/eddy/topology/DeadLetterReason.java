@@ -21,7 +21,7 @@ public enum DeadLetterReason {
     MISSING_LABEL,
     /** Both {@code classLabel} and {@code target} are set. */
     AMBIGUOUS_LABEL,
-    /** The class is outside [0, K) or the target is NaN or infinite. */
+    /** The class is outside [0, K), or the target is NaN, infinite or beyond the bound of {@link #FEATURE_OUT_OF_RANGE}. */
     LABEL_OUT_OF_RANGE,
     /**
      * The example weight is negative, NaN or infinite (a weight multiplies the example's loss: it must be finite and
@@ -45,7 +45,12 @@ public enum DeadLetterReason {
      * The model waits for the first snapshot of its warm-start source (a model of the same application) and already
      * holds {@code warm-start.max-held-examples} inputs.
      */
-    WARM_START_WAIT;
+    WARM_START_WAIT,
+    /**
+     * A feature is finite but larger in magnitude than the model takes: beyond ±10¹⁵⁰ (its square would overflow the
+     * standardization's variance), or beyond the float range for a {@code precision=float32} model.
+     */
+    FEATURE_OUT_OF_RANGE;
 
     /** The lower-case, dash-separated name, e.g. {@code wrong-feature-count}. */
     public String code() {

@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import java.util.List;
@@ -10,12 +11,26 @@ final class ExampleCheck {
     /** Why the example fails, with a human-readable detail. */
     record Failure(DeadLetterReason reason, String detail) {}
 
+    /**
+     * The largest feature or target magnitude a float64 model takes: the standardization's running variance adds
+     * squared deviations, (x − x̄)², which overflow to infinity beyond about 1.3·10¹⁵⁴; one such value made the
+     * feature's variance infinite for good (the feature then standardized to 0 in every later example and in
+     * serving). A float32 model takes what a float holds, ±{@value Float#MAX_VALUE}: beyond it a feature is
+     * infinite in the float products.
+     */
+    static final double MAX_MAGNITUDE = 1e150;
+
     private ExampleCheck() {}
 
+    /** The largest magnitude of a feature or target {@code model} takes: see {@link #MAX_MAGNITUDE}. */
+    static double maxMagnitude(TrainerConfig model) {
+        return model.precision() == Precision.FLOAT32 ? Float.MAX_VALUE : MAX_MAGNITUDE;
+    }
+
     /**
-     * Checks: feature count = {@code input-size}, every feature finite; for a classification model a class
-     * k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for regression a finite target
-     * and no class; the example weight absent (1) or finite and ≥ 0.
+     * Checks: feature count = {@code input-size}, every feature finite and within {@link #maxMagnitude}; for a
+     * classification model a class k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for
+     * regression a finite target within the same bound and no class; the example weight absent (1) or finite and ≥ 0.
      *
      * @return null when the example is valid for {@code model}
      */
@@ -26,10 +41,17 @@ final class ExampleCheck {
                     DeadLetterReason.WRONG_FEATURE_COUNT,
                     "expected " + model.inputSize() + " features, got " + x.size());
         }
+        double max = maxMagnitude(model);
         for (int j = 0; j < x.size(); j++) {
             double v = x.get(j);
             if (!Double.isFinite(v)) {
                 return new Failure(DeadLetterReason.NON_FINITE_FEATURE, "feature " + j + " is " + v);
+            }
+            if (Math.abs(v) > max) {
+                return new Failure(
+                        DeadLetterReason.FEATURE_OUT_OF_RANGE,
+                        "feature " + j + " is " + v + ", beyond ±" + max + " ("
+                                + model.precision().spelling() + ")");
             }
         }
         Integer k = example.getClassLabel();
@@ -52,8 +74,11 @@ final class ExampleCheck {
             if (y == null) {
                 return new Failure(DeadLetterReason.MISSING_LABEL, "regression model needs a target");
             }
-            if (!Double.isFinite(y)) {
-                return new Failure(DeadLetterReason.LABEL_OUT_OF_RANGE, "target must be finite, got " + y);
+            if (!(Math.abs(y) <= max)) {
+                return new Failure(
+                        DeadLetterReason.LABEL_OUT_OF_RANGE,
+                        "target must be finite and within ±" + max + " ("
+                                + model.precision().spelling() + "), got " + y);
             }
         }
         Double w = example.getWeight();

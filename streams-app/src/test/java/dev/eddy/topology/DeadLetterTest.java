@@ -45,6 +45,9 @@ class DeadLetterTest {
         settings.put("model.r.input-size", "2");
         settings.put("model.r.layers", "1:linear");
         settings.put("model.r.loss", "mse");
+        settings.put("model.f.input-size", "2");
+        settings.put("model.f.layers", "1:sigmoid");
+        settings.put("model.f.precision", "float32");
         List<Double> ok = List.of(0.5, -0.5);
         List<Case> cases = List.of(
                 new Case(new byte[] {1, 2, 3}, "undecodable", null),
@@ -57,6 +60,10 @@ class DeadLetterTest {
                                 .setClassLabel(0)),
                         "non-finite-feature",
                         "m"),
+                // finite, but its square overflows the standardization's variance (which stayed infinite for good)
+                new Case(bytes(example("m", List.of(1e200, 0.0)).setClassLabel(0)), "feature-out-of-range", "m"),
+                // finite in double, infinite as a float
+                new Case(bytes(example("f", List.of(0.0, -1e39)).setClassLabel(0)), "feature-out-of-range", "f"),
                 new Case(bytes(example("m", ok).setClassLabel(2)), "label-out-of-range", "m"),
                 new Case(bytes(example("m", ok).setClassLabel(-1)), "label-out-of-range", "m"),
                 new Case(bytes(example("m", ok)), "missing-label", "m"),
@@ -68,7 +75,8 @@ class DeadLetterTest {
                         "bad-weight",
                         "m"),
                 new Case(bytes(example("r", ok)), "missing-label", "r"),
-                new Case(bytes(example("r", ok).setTarget(Double.POSITIVE_INFINITY)), "label-out-of-range", "r"));
+                new Case(bytes(example("r", ok).setTarget(Double.POSITIVE_INFINITY)), "label-out-of-range", "r"),
+                new Case(bytes(example("r", ok).setTarget(-1e200)), "label-out-of-range", "r"));
         try (TrainingFixture f = new TrainingFixture(settings, dir)) {
             for (int i = 0; i < cases.size(); i++) {
                 RecordHeaders headers = new RecordHeaders();
