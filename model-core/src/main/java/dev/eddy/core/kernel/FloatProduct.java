@@ -8,7 +8,6 @@ import static dev.eddy.core.kernel.MatMul.PARALLEL_MIN_FMAS;
 import static dev.eddy.core.kernel.MatMul.ROW_BLOCK;
 
 import java.util.Arrays;
-import java.util.concurrent.Future;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -175,11 +174,11 @@ public final class FloatProduct {
             boolean transposedOut,
             VectorRows vector) {
         if ((long) count * k * width >= PARALLEL_MIN_FMAS) {
-            int half = count / 2;
-            Future<?> other = MatMul.WORKER.submit(() -> rowsTimesPacked(
-                    x, xRow, xInner, k, rows, width, start, bias, c, count, half, count, transposedOut, vector));
-            rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, half, transposedOut, vector);
-            MatMul.awaitWorker(other);
+            TwoThreads.run(
+                    count,
+                    1,
+                    (from, to) -> rowsTimesPacked(
+                            x, xRow, xInner, k, rows, width, start, bias, c, count, from, to, transposedOut, vector));
         } else {
             rowsTimesPacked(x, xRow, xInner, k, rows, width, start, bias, c, count, 0, count, transposedOut, vector);
         }

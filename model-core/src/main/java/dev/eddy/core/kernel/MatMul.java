@@ -222,11 +222,11 @@ public final class MatMul {
             int m,
             boolean transposedOut) {
         if ((long) m * k * width >= PARALLEL_MIN_FMAS) {
-            int half = m / 2;
-            Future<?> other = WORKER.submit(
-                    () -> rowsTimesPacked(x, xRow, xInner, k, rows, width, bias, c, m, half, m, transposedOut));
-            rowsTimesPacked(x, xRow, xInner, k, rows, width, bias, c, m, 0, half, transposedOut);
-            awaitWorker(other);
+            TwoThreads.run(
+                    m,
+                    1,
+                    (from, to) ->
+                            rowsTimesPacked(x, xRow, xInner, k, rows, width, bias, c, m, from, to, transposedOut));
         } else {
             rowsTimesPacked(x, xRow, xInner, k, rows, width, bias, c, m, 0, m, transposedOut);
         }
@@ -455,14 +455,30 @@ public final class MatMul {
         return Thread.currentThread() == workerThread;
     }
 
+    /**
+     * Waits until the worker has finished {@code task}, also when this thread is interrupted meanwhile: the worker
+     * writes into the caller's arrays until then, so the caller must not go on before. An interrupt is remembered and
+     * the thread's flag set again on return, for the caller's next blocking call to see.
+     *
+     * @throws IllegalStateException with the worker's failure as its cause
+     */
     static void awaitWorker(Future<?> task) {
+        boolean interrupted = false;
         try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the matrix-product worker", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("matrix-product worker failed", e.getCause());
+            while (true) {
+                try {
+                    task.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("matrix-product worker failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -34,7 +34,9 @@ public final class TwoThreads {
 
     /**
      * Runs {@code body} over [0, n): [0, mid) in the calling thread and [mid, n) on the worker, mid = n/2 rounded
-     * down to a multiple of {@code align} (all here when that is 0); returns when both are done.
+     * down to a multiple of {@code align} (all here when that is 0); returns when both are done, also when the
+     * calling thread is interrupted meanwhile (its interrupt flag is then set on return). When both halves throw, the
+     * caller's exception is thrown with the worker's as suppressed.
      *
      * @param align the split point is a multiple of this (≥ 1)
      */
@@ -47,8 +49,15 @@ public final class TwoThreads {
         Future<?> other = MatMul.WORKER.submit(() -> body.run(mid, n));
         try {
             body.run(0, mid);
-        } finally {
-            MatMul.awaitWorker(other); // the worker's half is done before the caller goes on, even after a failure
+        } catch (RuntimeException | Error failure) {
+            // the worker's half is done before the caller goes on, even after a failure, which stays the one thrown
+            try {
+                MatMul.awaitWorker(other);
+            } catch (RuntimeException workerFailure) {
+                failure.addSuppressed(workerFailure);
+            }
+            throw failure;
         }
+        MatMul.awaitWorker(other);
     }
 }

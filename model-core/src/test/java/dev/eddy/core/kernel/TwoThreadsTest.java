@@ -1,6 +1,7 @@
 package dev.eddy.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.core.activation.Activations;
 import dev.eddy.core.activation.ElementwiseActivation;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class TwoThreadsTest {
@@ -34,6 +36,43 @@ class TwoThreadsTest {
         assertThat(small)
                 .as("no multiple of align below n/2: all in the caller")
                 .containsExactly("0..3000");
+    }
+
+    /**
+     * A caller interrupted while the worker still writes into its arrays (a cancel of the training thread) waits for
+     * the worker's half, then finds its interrupt flag set again.
+     */
+    @Test
+    void anInterruptedCallerWaitsForTheWorkersHalfAndKeepsTheInterrupt() {
+        AtomicBoolean workerDone = new AtomicBoolean();
+        Thread.currentThread().interrupt();
+        try {
+            TwoThreads.run(2, 1, (from, to) -> {
+                if (MatMul.onWorker()) {
+                    long end = System.nanoTime() + 200_000_000L;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    workerDone.set(true);
+                }
+            });
+            assertThat(workerDone)
+                    .as("the worker's half is done when run returns")
+                    .isTrue();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+    }
+
+    @Test
+    void whenBothHalvesFailTheCallersFailureIsThrownWithTheWorkersSuppressed() {
+        assertThatThrownBy(() -> TwoThreads.run(2, 1, (from, to) -> {
+                    throw new IllegalArgumentException(MatMul.onWorker() ? "worker's half" : "caller's half");
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("caller's half")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s.getCause())
+                        .hasMessage("worker's half")));
     }
 
     @Test
