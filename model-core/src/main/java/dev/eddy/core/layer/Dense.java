@@ -35,6 +35,9 @@ import org.ejml.data.DMatrixRMaj;
  * activation that {@linkplain Activation#preservesFloats preserves floats}).
  */
 public final class Dense {
+    /** The most weights a kernel holds: the largest array length JVMs allocate, Integer.MAX_VALUE − 8. */
+    public static final int MAX_KERNEL = Integer.MAX_VALUE - 8;
+
     private final int inputs;
     private final int units;
     private final Activation activation;
@@ -75,6 +78,10 @@ public final class Dense {
         if (inputs < 1 || units < 1) {
             throw new IllegalArgumentException(
                     name + ": inputs and units must be >= 1, got inputs=" + inputs + ", units=" + units);
+        }
+        if ((long) inputs * units > MAX_KERNEL) {
+            throw new IllegalArgumentException(name + ": a kernel of inputs=" + inputs + " × units=" + units + " = "
+                    + (long) inputs * units + " weights is more than a Java array holds (" + MAX_KERNEL + ")");
         }
         this.inputs = inputs;
         this.units = units;

@@ -51,6 +51,27 @@ public final class Architecture {
         return arrays;
     }
 
+    /**
+     * The lengths of {@link #weights}' arrays for a network of {@code layers} on {@code inputSize} inputs, computed
+     * without building it, so that stored weights can be checked against them before anything is allocated.
+     */
+    static long[] weightLengths(int inputSize, List<LayerConfig> layers) {
+        List<Long> parameters = new ArrayList<>();
+        List<Long> runningStatistics = new ArrayList<>();
+        long inputs = inputSize;
+        for (LayerConfig l : layers) {
+            parameters.add(inputs * l.units());
+            parameters.add((long) l.units());
+            if (l.batchNorm()) {
+                parameters.addAll(List.of((long) l.units(), (long) l.units()));
+                runningStatistics.addAll(List.of((long) l.units(), (long) l.units()));
+            }
+            inputs = l.units();
+        }
+        parameters.addAll(runningStatistics);
+        return parameters.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Total length of {@code arrays}. */
     public static int length(List<double[]> arrays) {
         int n = 0;

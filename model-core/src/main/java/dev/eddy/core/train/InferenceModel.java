@@ -164,11 +164,19 @@ public final class InferenceModel {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = HEADER.read(in);
             int inputSize = in.readInt();
+            if (inputSize < 1) {
+                throw new IOException("input size " + inputSize + ", expected at least 1");
+            }
             String layers = in.readUTF();
             String loss = in.readUTF();
             Precision precision = version == 1 ? Precision.FLOAT64 : Precision.parse("precision", in.readUTF());
             Standardizer standardizer = null;
             if (in.readBoolean()) {
+                // its mean and M2 are stored dense: a corrupt input size is refused before they are allocated
+                if (in.available() < 16L * inputSize) {
+                    throw new IOException("the input standardization of " + inputSize + " inputs needs "
+                            + 16L * inputSize + " bytes, " + in.available() + " remain");
+                }
                 standardizer = new Standardizer(inputSize);
                 standardizer.loadState(in);
             }
@@ -196,24 +204,34 @@ public final class InferenceModel {
         }
     }
 
+    /**
+     * Reads one network's weight arrays, each checked against the length its layers give it before it is allocated,
+     * then builds the network: a corrupt input size or layer is refused, not allocated.
+     */
     private static Network readNetwork(
             DataInputStream in, int version, int inputSize, String layers, Precision precision) throws IOException {
-        Network network = Network.build(
-                Architecture.spec(inputSize, TrainerConfig.parseLayers(layers), "glorot_uniform", 0, 0, precision), 0);
-        List<double[]> weights = Architecture.weights(network);
+        List<LayerConfig> layerConfigs = TrainerConfig.parseLayers(layers);
+        long[] lengths = Architecture.weightLengths(inputSize, layerConfigs);
         int count = in.readInt();
-        if (count != weights.size()) {
+        if (count != lengths.length) {
             throw new IOException(
-                    "model has " + count + " weight arrays, layers " + layers + " need " + weights.size());
+                    "model has " + count + " weight arrays, layers " + layers + " need " + lengths.length);
         }
+        List<double[]> stored = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            double[] target = weights.get(i);
-            if (version < 3) {
-                System.arraycopy(
-                        StateIo.readDoubles(in, target.length, "weight array " + i), 0, target, 0, target.length);
-            } else {
-                TensorEncoding.read(in, target, "weight array " + i);
+            String what = "weight array " + i;
+            if (lengths[i] > Dense.MAX_KERNEL) {
+                throw new IOException(what + " of layers " + layers + " on input size " + inputSize + " would hold "
+                        + lengths[i] + " values, more than a Java array holds (" + Dense.MAX_KERNEL + ")");
             }
+            int length = (int) lengths[i];
+            stored.add(version < 3 ? StateIo.readDoubles(in, length, what) : TensorEncoding.read(in, length, what));
+        }
+        Network network =
+                Network.build(Architecture.spec(inputSize, layerConfigs, "glorot_uniform", 0, 0, precision), 0);
+        List<double[]> weights = Architecture.weights(network);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(stored.get(i), 0, weights.get(i), 0, weights.get(i).length);
         }
         return network;
     }

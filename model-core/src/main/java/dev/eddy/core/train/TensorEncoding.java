@@ -5,7 +5,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * One weight array of the export format from version 2 on: dense, or sparse when that is smaller (a pruned kernel).
@@ -55,19 +54,21 @@ final class TensorEncoding {
         StateIo.writeDoubles(out, values);
     }
 
-    /** Reads either form into {@code target}, which must have the stored length. */
-    static void read(DataInput in, double[] target, String what) throws IOException {
+    /**
+     * Reads either form, which must have {@code length} elements; a stored length other than that is refused before
+     * anything is allocated.
+     */
+    static double[] read(DataInput in, int length, String what) throws IOException {
         byte form = in.readByte();
         if (form == DENSE) {
-            System.arraycopy(StateIo.readDoubles(in, target.length, what), 0, target, 0, target.length);
-            return;
+            return StateIo.readDoubles(in, length, what);
         }
         if (form != SPARSE) {
             throw new IOException(what + " has encoding " + form + ", expected 0 (dense) or 1 (sparse)");
         }
         int n = in.readInt();
-        if (n != target.length) {
-            throw new IOException(what + " has " + n + " elements, expected " + target.length);
+        if (n != length) {
+            throw new IOException(what + " has " + n + " elements, expected " + length);
         }
         int k = in.readInt();
         if (k < 0 || k > n) {
@@ -78,7 +79,7 @@ final class TensorEncoding {
         int[] positions = new int[k];
         ByteBuffer.wrap(bytes).asIntBuffer().get(positions);
         double[] values = StateIo.readDoubles(in, k, what + " values");
-        Arrays.fill(target, 0.0);
+        double[] target = new double[n];
         int previous = -1;
         for (int e = 0; e < k; e++) {
             int i = positions[e];
@@ -89,5 +90,6 @@ final class TensorEncoding {
             target[i] = values[e];
             previous = i;
         }
+        return target;
     }
 }
