@@ -1,6 +1,5 @@
 package dev.eddy.core.train;
 
-import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.layer.Dense;
 import dev.eddy.core.preprocess.Standardizer;
 import java.io.DataInput;
@@ -55,8 +54,11 @@ final class TargetStandardization {
         return DMatrixRMaj.wrap(values.length, 1, values);
     }
 
-    /** W ← W·s, b ← b·s + μ on the output layer of a copy that is served, each value in {@code precision}. */
-    void fold(Dense output, Precision precision) {
+    /**
+     * W ← W·s, b ← b·s + μ on the output layer of a copy that is served. Only a float64 model takes it ({@link
+     * TrainerConfig} refuses float32): a float32 layer holding μ would round every output to float32's spacing at μ.
+     */
+    void fold(Dense output) {
         double s = statistics.scale(0);
         double[] kernel = output.kernel().value();
         for (int i = 0; i < kernel.length; i++) {
@@ -64,8 +66,6 @@ final class TargetStandardization {
         }
         double[] bias = output.bias().value();
         bias[0] = bias[0] * s + statistics.mean(0);
-        precision.round(kernel);
-        precision.round(bias);
     }
 
     void copyFrom(TargetStandardization other) {

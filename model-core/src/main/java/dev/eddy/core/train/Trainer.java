@@ -648,7 +648,7 @@ public final class Trainer implements Learner {
         double[] flat = new double[Architecture.length(weights)];
         Architecture.copy(weights, flat);
         Architecture.copy(flat, Architecture.weights(served));
-        targetStandardization.fold(served.layers().get(served.layers().size() - 1), config.precision());
+        targetStandardization.fold(served.layers().get(served.layers().size() - 1));
         return InferenceModel.of(config, served, standardizer);
     }
 

@@ -259,7 +259,7 @@ public final class TrainerConfig {
         batchSize = r.integer("batch-size", 32, 1, MAX_BATCH_SIZE);
         evalEvery = r.integer("eval-every", 50, 1);
         standardize = r.bool("standardize", true);
-        standardizeTarget = readTargetStandardization(r, loss, output);
+        standardizeTarget = readTargetStandardization(r, loss, output, precision);
 
         earlyStoppingEnabled = r.bool("early-stopping.enabled", true);
         earlyStoppingMonitor = r.choice("early-stopping.monitor", "holdout_loss", monitors);
@@ -345,7 +345,7 @@ public final class TrainerConfig {
      * {@code props} with what a new model gets beyond {@link #fromProperties}' defaults: {@value
      * #TARGET_STANDARDIZATION_KEY}{@code =true} when the key is absent and applies (loss=mse, a linear output layer,
      * no ensemble), because a network whose output starts near 0 cannot follow a target in the hundreds at any usable
-     * rate. Configured models take these ({@code eddy run}, {@code eddy evaluate}, {@code eddy lr-find}); stored
+     * rate; with precision=float32 that default is refused, so such a model must write the key (false). Configured models take these ({@code eddy run}, {@code eddy evaluate}, {@code eddy lr-find}); stored
      * configurations (training states, snapshots) are read by {@link #fromProperties}, where the key's absence means
      * false, so a state written before this default restores as it was, and its model keeps that configuration until a
      * {@code reset} adopts the configured one.
@@ -685,12 +685,13 @@ public final class TrainerConfig {
     }
 
     /**
-     * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse and a linear output layer (the served model folds the
-     * inverse into that layer's weights). Absent means false here, left out of the canonical form, so that states and
-     * snapshots keep the bytes they had before the key existed; new models get true through {@link
-     * #withNewModelDefaults}.
+     * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse, a linear output layer (the served model folds the
+     * inverse into that layer's weights) and precision=float64 (a float32 output layer holding μ would round every
+     * served prediction to float32's spacing at μ, far from what the trainer evaluated in double). Absent means false
+     * here, left out of the canonical form, so that states and snapshots keep the bytes they had before the key
+     * existed; new models get true through {@link #withNewModelDefaults}.
      */
-    private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output) {
+    private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output, Precision precision) {
         boolean on = r.bool(TARGET_STANDARDIZATION_KEY, false);
         if (!on) {
             r.props.remove(TARGET_STANDARDIZATION_KEY);
@@ -704,6 +705,14 @@ public final class TrainerConfig {
         if (!output.activation().equals("linear")) {
             throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true needs a linear output layer (its"
                     + " weights take the inverse of the standardization when served), got layers ending in " + output);
+        }
+        if (precision == Precision.FLOAT32) {
+            throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true (the default of a new regression"
+                    + " model) cannot combine with " + Precision.KEY + "=float32: the served float32 output layer would"
+                    + " hold the target's mean and round every prediction to float32's spacing there, far from what the"
+                    + " holdout metrics measured; write " + TARGET_STANDARDIZATION_KEY
+                    + "=false to train in float32 (on"
+                    + " a target scaled near 0), or " + Precision.KEY + "=float64");
         }
         return true;
     }
