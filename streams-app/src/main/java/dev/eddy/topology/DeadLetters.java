@@ -1,6 +1,8 @@
 package dev.eddy.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,7 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Dead-letter records: the original key and value bytes, the original headers plus these headers (UTF-8 text).
+ * Dead-letter records: the original key and value bytes, the original headers plus these headers (UTF-8 text). A
+ * dead letter is at most {@value #MAX_BYTES} bytes: a larger value is cut to fit and marked {@link #TRUNCATED}.
  */
 public final class DeadLetters {
 
@@ -24,6 +27,19 @@ public final class DeadLetters {
     public static final String PARTITION = "eddy.dlq.partition";
     /** Source offset, decimal. */
     public static final String OFFSET = "eddy.dlq.offset";
+    /** The original value's length in bytes, decimal, on a dead letter whose value was cut to {@link #MAX_BYTES}. */
+    public static final String TRUNCATED = "eddy.dlq.truncated";
+
+    /**
+     * The largest dead letter, key, value and headers together: under Kafka's default {@code max.message.bytes}
+     * (1,048,588). A broker checks that limit against the compressed batch, so an input record its producer
+     * compressed can be many times larger once read; written back uncompressed as a dead letter it was refused, and
+     * the refusal failed the stream thread at every replay of the record.
+     */
+    public static final int MAX_BYTES = 1_000_000;
+
+    /** The longest {@link #DETAIL} or {@link #MODEL} text, in characters (both can quote the record). */
+    static final int MAX_TEXT = 1_000;
 
     private DeadLetters() {}
 
@@ -40,8 +56,9 @@ public final class DeadLetters {
             String detail,
             String modelId) {
         Headers headers = headers(original, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
+        byte[] value = fit(original.key(), original.value(), headers);
         context.forward(new Record<String, Routed>(
-                null, new Routed.DeadLetter(original.key(), original.value()), original.timestamp(), headers));
+                null, new Routed.DeadLetter(original.key(), value), original.timestamp(), headers));
         listener.onDeadLetter(reason);
     }
 
@@ -53,9 +70,9 @@ public final class DeadLetters {
             Record<?, ?> original, RecordMetadata source, String reason, String detail, String modelId) {
         Headers headers = new RecordHeaders(original.headers().toArray());
         add(headers, REASON, reason);
-        add(headers, DETAIL, detail);
+        add(headers, DETAIL, cut(detail));
         if (modelId != null) {
-            add(headers, MODEL, modelId);
+            add(headers, MODEL, cut(modelId));
         }
         if (source != null) {
             add(headers, TOPIC, source.topic());
@@ -63,6 +80,32 @@ public final class DeadLetters {
             add(headers, OFFSET, Long.toString(source.offset()));
         }
         return headers;
+    }
+
+    /**
+     * The value a dead letter of {@code key}, {@code value} and {@code headers} carries: {@code value} itself, or
+     * when the three exceed {@link #MAX_BYTES} its first bytes, as many as fit, with a {@link #TRUNCATED} header
+     * added to {@code headers}.
+     */
+    public static byte[] fit(byte[] key, byte[] value, Headers headers) {
+        if (value == null) {
+            return null;
+        }
+        long rest = key == null ? 0 : key.length;
+        for (Header h : headers) {
+            rest += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+        }
+        if (rest + value.length <= MAX_BYTES) {
+            return value;
+        }
+        String length = Integer.toString(value.length);
+        add(headers, TRUNCATED, length);
+        long room = MAX_BYTES - rest - TRUNCATED.length() - length.length();
+        return Arrays.copyOf(value, (int) Math.max(0, room));
+    }
+
+    private static String cut(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
     private static void add(Headers headers, String key, String value) {

@@ -462,7 +462,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         Headers headers =
                 DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, record.key());
         context.forward(new Record<String, Object>(
-                record.key(), new Routed.DeadLetter(key, value), record.timestamp(), headers));
+                record.key(),
+                new Routed.DeadLetter(key, DeadLetters.fit(key, value, headers)),
+                record.timestamp(),
+                headers));
         listener.onDeadLetter(reason);
     }
 

@@ -108,6 +108,30 @@ class DeadLetterTest {
         }
     }
 
+    /**
+     * A record its producer compressed can be far larger than the broker takes once it is read: written back whole
+     * as a dead letter (uncompressed), the broker refused it and the stream thread failed at every replay.
+     */
+    @Test
+    void aDeadLetterLargerThanABrokerTakesIsCutToFitAndSaysHowLongTheValueWas() {
+        try (TrainingFixture f = new TrainingFixture(TrainingFixture.logisticModel("m"), dir)) {
+            byte[] huge = new byte[2 << 20];
+            f.examples.pipeInput(new TestRecord<>("m".getBytes(StandardCharsets.UTF_8), huge));
+            f.pipe(TrainingFixture.blobs(1, 1, "m"));
+
+            TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
+            assertThat(header(dead, "eddy.dlq.reason")).isEqualTo("undecodable");
+            assertThat(header(dead, "eddy.dlq.truncated")).isEqualTo(Integer.toString(huge.length));
+            long size = dead.key().length + dead.value().length;
+            for (var h : dead.headers()) {
+                size += h.key().length() + h.value().length;
+            }
+            assertThat(size).isLessThanOrEqualTo(DeadLetters.MAX_BYTES);
+            assertThat(dead.value()).hasSizeGreaterThan(DeadLetters.MAX_BYTES - 2_000);
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
     @Test
     void badCommandsAreDeadLettersToo() {
         Map<String, String> settings = new HashMap<>(TrainingFixture.logisticModel("m"));
