@@ -6,6 +6,7 @@ import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.state.ModelStatus;
 import dev.eddy.topology.DeadLetterReason;
 import dev.eddy.topology.TrainingListener;
 import io.micrometer.core.instrument.Counter;
@@ -215,6 +216,35 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         if (m != null) {
             m.paused = paused ? 1 : 0;
         }
+    }
+
+    /**
+     * Seeds the gauges a restart would leave blank until the model next steps or evaluates (a paused model never
+     * does: it read {@code eddy.training.paused} 0 and NaN versions while /models said paused at version 3).
+     */
+    @Override
+    public void onRestored(String modelId, ModelStatus status, double windowMetric) {
+        ModelMeters m = models.get(modelId);
+        if (m == null) {
+            return;
+        }
+        m.paused = status.paused() ? 1 : 0;
+        m.version = status.snapshotVersion() >= 0 ? status.snapshotVersion() : NONE;
+        m.trainLoss = status.lastTrainLoss();
+        m.learningRate = status.learningRate();
+        m.holdoutLoss = status.lastHoldoutLoss();
+        if (m.classification && status.holdoutMetricName().equals("accuracy")) {
+            m.holdoutAccuracy = status.holdoutMetricValue();
+        }
+        boolean evaluated = !Double.isNaN(status.lastHoldoutLoss()) || status.earlyStoppingWait() > 0;
+        m.earlyStoppingWait = evaluated ? status.earlyStoppingWait() : NONE;
+        if (status.prequentialExamples() > 0) {
+            double mean = status.prequentialSum() / status.prequentialExamples();
+            m.prequential = m.classification ? mean : Math.sqrt(mean);
+            m.prequentialWindow = windowMetric;
+        }
+        m.driftState = status.drift().warning() ? 1 : 0;
+        onMembers(modelId, status.members());
     }
 
     @Override

@@ -203,6 +203,9 @@ final class ModelTraining implements TaskTraining {
             // An open model has a status at once: the status store says which models a task trains (a clean shutdown
             // counts them to wait for their FINAL snapshots); the rest of its state waits for the commit.
             stores.status().put(modelId, status());
+        } else {
+            Double w = windowMetric();
+            listener.onRestored(modelId, status(), w == null ? Double.NaN : w);
         }
     }
 

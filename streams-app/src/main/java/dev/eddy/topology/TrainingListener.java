@@ -5,6 +5,7 @@ import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.StepResult;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingMetrics;
+import dev.eddy.state.ModelStatus;
 import java.util.List;
 
 /**
@@ -80,4 +81,12 @@ public interface TrainingListener {
 
     /** After each step of an ensemble: every member's resets, detector state and prequential score. */
     default void onMembers(String modelId, List<MemberState> members) {}
+
+    /**
+     * The model was opened from its stored state (a restart, a rebalance): {@code status} is where it stands, so that
+     * what is only said when it changes (paused, the version, the last losses) is known before it next changes.
+     *
+     * @param windowMetric the prequential metric of its restored window, NaN before the first scored example
+     */
+    default void onRestored(String modelId, ModelStatus status, double windowMetric) {}
 }
