@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "JSON lines: one object per line, e.g. {\"id\": \"a1\", \"features\": [0.5, 1.0], \"label\": 1};",
-            "an integer label is a class, a decimal label a regression target."
+            "an integer label is a class, a decimal label a regression target (--label-kind decides instead);",
+            "classLabel or target instead of label say which. Other fields: id, modelId, weight, eventTime; a line",
+            "with any other field, or with more than one label, is rejected."
         })
 final class ProduceCommand implements Callable<Integer> {
 
@@ -91,8 +93,10 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(
             names = "--label-kind",
             paramLabel = "KIND",
-            description =
-                    "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first label is an integer.")
+            description = {
+                "What the CSV label column or a JSON line's 'label' holds: ${COMPLETION-CANDIDATES}. Default: class",
+                "if the label is an integer (CSV: the first row's; JSON lines: each line's own), else target."
+            })
     LabelKind labelKind;
 
     @Override
@@ -125,7 +129,7 @@ final class ProduceCommand implements Callable<Integer> {
             return CsvExamples.open(input.csv, labelKind, modelId, onRejected);
         }
         if (input.jsonl != null) {
-            return JsonLinesExamples.open(input.jsonl, modelId, onRejected);
+            return JsonLinesExamples.open(input.jsonl, labelKind, modelId, onRejected);
         }
         return CsvExamples.open(input.dataset, modelId, onRejected);
     }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.RejectedRow;
 import dev.eddy.schema.Example;
 import java.io.BufferedInputStream;
@@ -27,20 +28,28 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>{"id": "a1", "features": [0.5, 1.0], "label": 1}</pre>
  *
- * <p>An integral {@code label} is a class index, a decimal one a regression target; {@code classLabel}
- * or {@code target} may be given instead to say which. Optional: {@code id} (default {@code
- * <file>:<line>}), {@code modelId} (default: the one given when opening), {@code weight}, {@code
- * eventTime} (epoch milliseconds, default now). Invalid lines are reported with their number and
- * skipped.
+ * <p>{@code label} is a class index or a regression target as the {@link LabelKind} given when opening says;
+ * without one, an integral {@code label} is a class index and a decimal one a target. {@code classLabel} or
+ * {@code target} may be given instead to say which; a line gives exactly one of the three. Optional: {@code id}
+ * (default {@code <file>:<line>}), {@code modelId} (default: the one given when opening), {@code weight}, {@code
+ * eventTime} (epoch milliseconds, default now). Invalid lines, and lines with any other field (a misspelt
+ * {@code wieght} would otherwise train with weight 1), are reported with their number and skipped.
  */
 public final class JsonLinesExamples implements ExampleSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every field a line may have. */
+    static final List<String> FIELDS =
+            List.of("id", "modelId", "features", "label", "classLabel", "target", "weight", "eventTime");
+
+    private static final List<String> LABELS = List.of("label", "classLabel", "target");
+
     private final BufferedReader reader;
     private final String description;
     private final String idPrefix;
     private final String modelId;
+    private final LabelKind labelKind;
     private final Consumer<RejectedRow> onRejected;
     private long lineNumber;
     private long rejectedCount;
@@ -51,12 +60,14 @@ public final class JsonLinesExamples implements ExampleSource {
             String description,
             String idPrefix,
             String modelId,
+            LabelKind labelKind,
             Consumer<RejectedRow> onRejected)
             throws IOException {
         this.reader = reader;
         this.description = description;
         this.idPrefix = idPrefix;
         this.modelId = modelId;
+        this.labelKind = labelKind;
         this.onRejected = onRejected;
         this.lookahead = readExample();
     }
@@ -64,10 +75,12 @@ public final class JsonLinesExamples implements ExampleSource {
     /**
      * Opens a JSON-lines file.
      *
+     * @param labelKind what {@code label} holds, or null to read an integral one as a class index and a decimal one
+     *     as a target, line by line
      * @param modelId model id for lines without one, or null for the application's default model
      */
-    public static JsonLinesExamples open(Path file, String modelId, Consumer<RejectedRow> onRejected)
-            throws IOException {
+    public static JsonLinesExamples open(
+            Path file, LabelKind labelKind, String modelId, Consumer<RejectedRow> onRejected) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
             in.mark(2);
@@ -80,6 +93,7 @@ public final class JsonLinesExamples implements ExampleSource {
                     file.toString(),
                     name,
                     modelId,
+                    labelKind,
                     onRejected);
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -154,6 +168,7 @@ public final class JsonLinesExamples implements ExampleSource {
             throw new IllegalArgumentException(
                     "expected a JSON object such as {\"features\": [1.0, 2.0], \"label\": 1}");
         }
+        checkFields(node);
         Example.Builder example = Example.newBuilder()
                 .setId(text(node, "id", idPrefix + ":" + lineNumber))
                 .setModelId(text(node, "modelId", modelId))
@@ -163,20 +178,43 @@ public final class JsonLinesExamples implements ExampleSource {
                                 ? Instant.ofEpochMilli((long) number(node, "eventTime"))
                                 : Instant.now())
                 .setWeight(node.hasNonNull("weight") ? number(node, "weight") : null);
-        JsonNode label = node.get("label");
-        if (node.hasNonNull("classLabel") || (label != null && label.isIntegralNumber())) {
-            JsonNode classLabel = node.hasNonNull("classLabel") ? node.get("classLabel") : label;
+        String label = label(node);
+        boolean isClass = label.equals("classLabel")
+                || label.equals("label")
+                        && (labelKind == null ? node.get(label).isIntegralNumber() : labelKind == LabelKind.CLASS);
+        if (isClass) {
+            JsonNode classLabel = node.get(label);
             if (!classLabel.isIntegralNumber() || !classLabel.canConvertToInt() || classLabel.intValue() < 0) {
                 throw new IllegalArgumentException(
-                        "classLabel: expected a class index (an integer >= 0), got " + classLabel);
+                        label + ": expected a class index (an integer >= 0), got " + classLabel);
             }
             example.setClassLabel(classLabel.intValue());
-        } else if (node.hasNonNull("target") || (label != null && label.isNumber())) {
-            example.setTarget(number(node, node.hasNonNull("target") ? "target" : "label"));
         } else {
-            throw new IllegalArgumentException("expected a numeric 'label' (or 'classLabel' / 'target'), got " + label);
+            example.setTarget(number(node, label));
         }
         return example.build();
+    }
+
+    /** Refuses fields outside {@link #FIELDS}. */
+    private static void checkFields(JsonNode node) {
+        for (var names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException(
+                        "unknown field '" + name + "', expected only " + String.join(", ", FIELDS));
+            }
+        }
+    }
+
+    /** The one label field the line sets (a null value counts as absent). */
+    private static String label(JsonNode node) {
+        List<String> given = LABELS.stream().filter(node::hasNonNull).toList();
+        if (given.size() != 1) {
+            throw new IllegalArgumentException(
+                    (given.isEmpty() ? "no label" : "more than one label (" + String.join(", ", given) + ")")
+                            + ": expected exactly one of 'label', 'classLabel' (a class index) or 'target' (a number)");
+        }
+        return given.get(0);
     }
 
     private static String text(JsonNode node, String field, String fallback) {

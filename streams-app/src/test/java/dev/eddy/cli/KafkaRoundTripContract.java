@@ -144,6 +144,28 @@ abstract class KafkaRoundTripContract {
         assertThat(byId.get("points:4").getFeatures()).containsExactly(5.0, 6.0);
     }
 
+    /** {@code --label-kind target} makes a JSON line's integer label a regression target, as it does a CSV's. */
+    @Test
+    void produceHonoursTheLabelKindForJsonLines() throws Exception {
+        Path jsonl = dir.resolve("house.jsonl");
+        Files.writeString(jsonl, "{\"id\": \"h\", \"features\": [0.5, 1.0], \"label\": 151}\n");
+        Cli produce = Cli.run(
+                "produce",
+                "--jsonl",
+                jsonl.toString(),
+                "--label-kind",
+                "target",
+                "--topic",
+                "jsonl-target",
+                "--bootstrap-servers",
+                bootstrapServers());
+
+        assertThat(produce.exitCode()).as(produce.err()).isZero();
+        Example house = readAll("jsonl-target", 1).get(0).value();
+        assertThat(house.getTarget()).isEqualTo(151.0);
+        assertThat(house.getClassLabel()).isNull();
+    }
+
     /**
      * Without {@code --model} every row of a file has one key, the file's name, so a topic of several partitions
      * still holds the file in one partition, in file order (keyed by example id, the rows spread over the partitions).
