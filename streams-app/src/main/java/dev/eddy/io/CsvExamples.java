@@ -48,7 +48,7 @@ public final class CsvExamples implements ExampleSource {
     }
 
     /** The file name without {@code .gz} and {@code .csv}: {@code elec2.csv.gz} gives {@code elec2}. */
-    static String datasetName(Path file) {
+    public static String datasetName(Path file) {
         String name = file.getFileName().toString();
         name = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
         return name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;

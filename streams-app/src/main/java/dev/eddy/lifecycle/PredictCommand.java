@@ -1,13 +1,16 @@
 package dev.eddy.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.core.data.CsvDataset;
+import dev.eddy.core.data.LabeledRow;
+import dev.eddy.core.data.RejectedRow;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.io.CsvExamples;
 import dev.eddy.io.Topics;
-import dev.eddy.schema.Example;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.ServingModel;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,11 +53,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Score the rows of a CSV file, through Kafka or offline with an exported snapshot.",
         description = {
-            "Score the rows of a CSV file (the dataset format: header, feature columns, last column 'label', which",
-            "is ignored). Through Kafka (default): each row goes to the features topic as JSON and the prediction",
+            "Score the rows of a CSV file (header, feature columns, optionally a last column 'label' whose values are",
+            "not read). Through Kafka (default): each row goes to the features topic as JSON and the prediction",
             "the running application writes is collected, so it carries the served model version. Offline",
             "(--snapshot-file): the rows are scored in this process with a file written by 'eddy export'.",
-            "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out."
+            "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out (id: <file name>:<line>).",
+            "A row that cannot be read is reported with its line number and not scored; the command then exits",
+            "with 1, as it does when a row gets no prediction."
         })
 public final class PredictCommand implements Callable<Integer> {
 
@@ -104,9 +110,16 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Through Kafka: stop waiting for predictions after this long. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
+    /** Rows of {@link #csv} that could not be read. */
+    private long unreadable;
+
+    /** A row to score: its id ({@code <file name>:<line>}), its line and its feature vector. */
+    private record Row(String id, long line, double[] features) {}
+
     @Override
     public Integer call() throws IOException {
-        List<Example> rows = read();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Row> rows = read(r -> err.println("skipping " + r));
         List<Prediction> predictions = snapshotFile != null ? offline(rows) : throughKafka(rows);
         if (out == null) {
             write(predictions, spec.commandLine().getOut());
@@ -115,15 +128,17 @@ public final class PredictCommand implements Callable<Integer> {
                 write(predictions, new PrintWriter(file));
             }
         }
+        long total = rows.size() + unreadable;
+        if (unreadable > 0) {
+            err.println(unreadable + " of " + total + " rows of " + csv + " could not be read and were not scored");
+        }
         int missing = rows.size() - predictions.size();
         if (missing > 0) {
-            spec.commandLine()
-                    .getErr()
-                    .println(missing + " of " + rows.size() + " rows got no prediction within " + timeoutSeconds
-                            + " s (no accepted snapshot of '" + model + "' yet? see the dead-letter topic)");
-            return 1;
+            err.println(missing + " of " + total + " rows got no prediction within " + timeoutSeconds
+                    + " s (no accepted snapshot of '" + model + "' yet? see the dead-letter topic)");
         }
-        return 0;
+        err.flush();
+        return unreadable > 0 || missing > 0 ? 1 : 0;
     }
 
     private static void write(List<Prediction> predictions, PrintWriter w) {
@@ -133,23 +148,30 @@ public final class PredictCommand implements Callable<Integer> {
         w.flush();
     }
 
-    private List<Example> read() throws IOException {
-        List<Example> rows = new ArrayList<>();
-        PrintWriter err = spec.commandLine().getErr();
-        try (CsvExamples examples = CsvExamples.open(csv, null, model, r -> err.println("skipping " + r))) {
-            while (examples.hasNext()) {
-                rows.add(examples.next());
+    /** The rows' features; a label column's text is not read, so only a row whose features do not parse is lost. */
+    private List<Row> read(Consumer<RejectedRow> onUnreadable) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        String name = CsvExamples.datasetName(csv);
+        try (CsvDataset data = CsvDataset.openFeatures(csv, onUnreadable)) {
+            for (LabeledRow row : data) {
+                rows.add(new Row(name + ":" + row.lineNumber(), row.lineNumber(), row.features()));
             }
+            unreadable = data.rejectedCount();
         }
         return rows;
     }
 
     /** Scores with the exported model; the version is unknown offline and shown as -1. */
-    private List<Prediction> offline(List<Example> rows) throws IOException {
+    private List<Prediction> offline(List<Row> rows) throws IOException {
         ServingModel m = new ServingModel(model, -1, InferenceModel.fromBytes(Files.readAllBytes(snapshotFile)));
+        int inputSize = m.model().inputSize();
         List<Prediction> out = new ArrayList<>(rows.size());
-        for (Example e : rows) {
-            out.add(m.score(e.getId(), features(e), System.currentTimeMillis()));
+        for (Row row : rows) {
+            if (row.features().length != inputSize) {
+                throw new IllegalArgumentException(csv + " line " + row.line() + ": " + row.features().length
+                        + " features, but the model in " + snapshotFile + " expects " + inputSize);
+            }
+            out.add(m.score(row.id(), row.features(), System.currentTimeMillis()));
         }
         return out;
     }
@@ -158,7 +180,7 @@ public final class PredictCommand implements Callable<Integer> {
      * Sends each row as {@code {"id", "model", "features"}} (ids made unique per run) and collects the predictions
      * of those ids, in row order.
      */
-    private List<Prediction> throughKafka(List<Example> rows) {
+    private List<Prediction> throughKafka(List<Row> rows) {
         EddyConfig config = configuration.clients(ConfigOptions.flags(
                 "bootstrap.servers", bootstrapServers,
                 "topic.features", featuresFlag,
@@ -167,7 +189,7 @@ public final class PredictCommand implements Callable<Integer> {
         String predictionsTopic = config.value("topic.predictions");
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Prediction> byId = new LinkedHashMap<>();
-        rows.forEach(e -> byId.put(run + "/" + e.getId(), null));
+        rows.forEach(row -> byId.put(run + "/" + row.id(), null));
         Properties c = new Properties();
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -188,10 +210,13 @@ public final class PredictCommand implements Callable<Integer> {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // fix the start before anything is produced
-            for (Example e : rows) {
+            for (Row row : rows) {
                 ObjectNode record =
-                        json.createObjectNode().put("id", run + "/" + e.getId()).put("model", model);
-                e.getFeatures().forEach(record.putArray("features")::add);
+                        json.createObjectNode().put("id", run + "/" + row.id()).put("model", model);
+                ArrayNode features = record.putArray("features");
+                for (double x : row.features()) {
+                    features.add(x);
+                }
                 producer.send(new ProducerRecord<>(
                         featuresTopic,
                         record.get("id").asText(),
@@ -208,14 +233,6 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return byId.values().stream().filter(v -> v != null).collect(Collectors.toList());
-    }
-
-    private static double[] features(Example e) {
-        double[] x = new double[e.getFeatures().size()];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = e.getFeatures().get(j);
-        }
-        return x;
     }
 
     /** {@code id,model_version,predicted,output_0,...}. */

@@ -29,6 +29,9 @@ import java.util.zip.GZIPInputStream;
  * to the rejection callback with its line number and skipped; the rest of the file is still read. A
  * missing or wrong header is fatal ({@link IllegalArgumentException}).
  *
+ * <p>Rows to score are read with {@link #openFeatures}: the {@code label} column is optional and its text is not
+ * read, so an empty or unknown label ({@code ?}) does not reject the row.
+ *
  * <p>The dataset can be iterated once; close it to release the file.
  */
 public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
@@ -41,6 +44,7 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
 
     private final String source;
     private final BufferedReader reader;
+    private final boolean labeled;
     private final List<String> featureNames;
     private final Consumer<RejectedRow> onRejected;
     private final String[] fields;
@@ -52,14 +56,22 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
     private LabeledRow lookahead;
     private boolean iteratorTaken;
 
-    private CsvDataset(String source, BufferedReader reader, LabelKind labelKind, Consumer<RejectedRow> onRejected)
+    private CsvDataset(
+            String source,
+            BufferedReader reader,
+            boolean labeled,
+            LabelKind labelKind,
+            Consumer<RejectedRow> onRejected)
             throws IOException {
         this.source = source;
         this.reader = reader;
+        this.labeled = labeled;
         this.labelKind = labelKind;
         this.onRejected = onRejected;
-        this.featureNames = readHeader();
-        this.fields = new String[featureNames.size() + 1];
+        List<String> header = readHeader();
+        boolean labelColumn = LABEL_COLUMN.equals(header.get(header.size() - 1));
+        this.featureNames = labelColumn ? header.subList(0, header.size() - 1) : header;
+        this.fields = new String[header.size()];
         this.lookahead = readRow();
     }
 
@@ -73,9 +85,27 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
      * @throws IllegalArgumentException if the header is missing or its last column is not {@code label}
      */
     public static CsvDataset open(Path file, LabelKind labelKind, Consumer<RejectedRow> onRejected) throws IOException {
+        return open(file, true, labelKind, onRejected);
+    }
+
+    /**
+     * Opens a CSV file of rows to score, plain or gzip-compressed: a header of feature columns, optionally followed
+     * by a last column {@code label} whose text is not read (any text, empty too). Every row's label is NaN.
+     *
+     * @param onRejected receives every row that was skipped (wrong column count, a feature that is not a finite
+     *     number), in file order
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IllegalArgumentException if the header is missing or has no feature column
+     */
+    public static CsvDataset openFeatures(Path file, Consumer<RejectedRow> onRejected) throws IOException {
+        return open(file, false, null, onRejected);
+    }
+
+    private static CsvDataset open(Path file, boolean labeled, LabelKind labelKind, Consumer<RejectedRow> onRejected)
+            throws IOException {
         InputStream in = Files.newInputStream(file);
         try {
-            return read(in, file.toString(), labelKind, onRejected);
+            return read(in, file.toString(), labeled, labelKind, onRejected);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -88,10 +118,16 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
      */
     public static CsvDataset read(InputStream in, String source, LabelKind labelKind, Consumer<RejectedRow> onRejected)
             throws IOException {
+        return read(in, source, true, labelKind, onRejected);
+    }
+
+    private static CsvDataset read(
+            InputStream in, String source, boolean labeled, LabelKind labelKind, Consumer<RejectedRow> onRejected)
+            throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, BUFFER_BYTES);
         InputStream decoded = isGzip(buffered) ? new GZIPInputStream(buffered, BUFFER_BYTES) : buffered;
         BufferedReader reader = new BufferedReader(new InputStreamReader(decoded, UTF_8), BUFFER_BYTES);
-        return new CsvDataset(source, reader, labelKind, onRejected);
+        return new CsvDataset(source, reader, labeled, labelKind, onRejected);
     }
 
     private static boolean isGzip(BufferedInputStream in) throws IOException {
@@ -170,6 +206,7 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
         reader.close();
     }
 
+    /** The header's column names, the label column included when there is one. */
     private List<String> readHeader() throws IOException {
         String header = reader.readLine();
         lineNumber = 1;
@@ -178,12 +215,11 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
         }
         List<String> names = new ArrayList<>(Arrays.asList(header.split(",", -1)));
         names.replaceAll(String::strip);
-        String last = names.get(names.size() - 1);
-        if (names.size() < 2 || !LABEL_COLUMN.equals(last)) {
+        boolean labelColumn = LABEL_COLUMN.equals(names.get(names.size() - 1));
+        if (labeled ? names.size() < 2 || !labelColumn : labelColumn && names.size() < 2) {
             throw new IllegalArgumentException(source + ": expected a header with feature columns and '" + LABEL_COLUMN
-                    + "' as the last column, got '" + header + "'");
+                    + "' as the last column" + (labeled ? "" : " (optional)") + ", got '" + header + "'");
         }
-        names.remove(names.size() - 1);
         return List.copyOf(names);
     }
 
@@ -239,6 +275,10 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
                 return "column '" + featureNames.get(j) + "': expected a finite number, got '" + fields[j] + "'";
             }
             features[j] = value;
+        }
+        if (!labeled) {
+            parsed = new LabeledRow(lineNumber, features, Double.NaN);
+            return null;
         }
         String labelText = fields[features.length];
         double label = parseFinite(labelText);

@@ -6,7 +6,7 @@ package dev.eddy.core.data;
  * @param lineNumber 1-based line of the row in its source (the header is line 1)
  * @param features the feature vector x, in column order
  * @param label the class index (an integral value) for {@link LabelKind#CLASS}, the target y for
- *     {@link LabelKind#TARGET}
+ *     {@link LabelKind#TARGET}; NaN for a row read without its label ({@link CsvDataset#openFeatures})
  */
 public record LabeledRow(long lineNumber, double[] features, double label) {
 
