@@ -17,7 +17,7 @@ import java.util.List;
  *   <li>an Avro single-object {@code Example} (labels, if set, are ignored);
  *   <li>a JSON object {@code {"id": "e1", "model": "m", "features": [0.1, 2.0]}}, or, when a feature order
  *       {@code [f1, f2]} is configured, {@code {"id": "e1", "model": "m", "f1": 0.1, "f2": 2.0}}. {@code "model"}
- *       (or {@code "modelId"}) is optional.
+ *       (or {@code "modelId"}) is optional, and a string when given.
  * </ul>
  *
  * @param id the record's id, copied to the prediction
@@ -69,7 +69,12 @@ public record FeatureRecord(String id, String modelId, double[] features) {
             throw new IllegalArgumentException(
                     "JSON feature record needs a string \"id\"; expected " + jsonForm(featureOrder));
         }
-        JsonNode model = node.has("model") ? node.get("model") : node.get("modelId");
+        String modelField = node.has("model") ? "model" : "modelId";
+        JsonNode model = node.get(modelField);
+        if (model != null && !model.isNull() && !model.isTextual()) {
+            throw new IllegalArgumentException("JSON feature record's \"" + modelField
+                    + "\" must be a string naming the model, got " + model + "; expected " + jsonForm(featureOrder));
+        }
         String modelId = model == null || model.isNull() ? null : model.asText();
         double[] x;
         JsonNode array = node.get("features");

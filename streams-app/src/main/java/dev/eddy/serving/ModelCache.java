@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ModelCache {
 
     private final ConcurrentHashMap<String, ServingModel> models = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> unservable = new ConcurrentHashMap<>();
 
     /** The served model of {@code modelId}, or null before its first accepted snapshot. */
     public ServingModel get(String modelId) {
@@ -23,6 +24,19 @@ public final class ModelCache {
     public boolean offer(ServingModel model) {
         return models.merge(model.modelId(), model, (old, offered) -> offered.version() > old.version() ? offered : old)
                 == model;
+    }
+
+    /**
+     * Notes why the last snapshot of {@code modelId} that arrived could not be served (it was dropped), so that a
+     * feature record for a model with no served version says so rather than that no snapshot came.
+     */
+    public void noteUnservable(String modelId, String why) {
+        unservable.put(modelId, why);
+    }
+
+    /** Why the last snapshot of {@code modelId} that could not be served was not, or null if none was refused. */
+    public String unservable(String modelId) {
+        return unservable.get(modelId);
     }
 
     /** The served version per model id, sorted by id. */

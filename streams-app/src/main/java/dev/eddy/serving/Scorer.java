@@ -59,7 +59,7 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
             model = fromStore(modelId);
         }
         if (model == null) {
-            reject(record, ScoringFailure.NO_SNAPSHOT, "model '" + modelId + "' has no accepted snapshot yet", modelId);
+            reject(record, ScoringFailure.NO_SNAPSHOT, noSnapshot(modelId), modelId);
             return;
         }
         double[] x = features.features();
@@ -101,8 +101,25 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
             }
             return cache.get(modelId);
         } catch (RuntimeException e) {
-            return null; // undecodable or unservable: the features record is dead-lettered as having no model
+            // undecodable or unservable: the features record is dead-lettered as having no model, saying why
+            cache.noteUnservable(modelId, "its stored snapshot record cannot be served: " + e.getMessage());
+            return null;
         }
+    }
+
+    /**
+     * Why {@code modelId} has no model to score with: whether this application trains it (a misspelt id, or a model
+     * of another application whose snapshots have not come), and whether a snapshot came that cannot be served.
+     */
+    private String noSnapshot(String modelId) {
+        String model = config.models().contains(modelId)
+                ? "model '" + modelId + "'"
+                : "model '" + modelId + "', not configured in this application (models: "
+                        + String.join(", ", config.models()) + "),";
+        String unservable = cache.unservable(modelId);
+        return unservable == null
+                ? model + " has no accepted snapshot yet"
+                : model + " has no snapshot that can be served: " + unservable;
     }
 
     private void reject(Record<byte[], byte[]> record, ScoringFailure reason, String detail, String modelId) {

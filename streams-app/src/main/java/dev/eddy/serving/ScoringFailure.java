@@ -8,7 +8,10 @@ public enum ScoringFailure {
     NULL_VALUE,
     /** The value is neither an Avro single-object {@code Example} nor a JSON object of the expected form. */
     UNDECODABLE,
-    /** The model has no accepted snapshot yet. */
+    /**
+     * No version of the model is served: no accepted snapshot of it has come yet (the detail says whether the
+     * application trains the model at all), or the ones that came cannot be served (the detail says why).
+     */
     NO_SNAPSHOT,
     /** The feature vector's length differs from the served model's input size. */
     WRONG_FEATURE_COUNT,

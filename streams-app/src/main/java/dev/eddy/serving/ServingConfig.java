@@ -13,6 +13,7 @@ import java.util.List;
  * @param snapshotsTopic the model snapshots; only accepted ones are served
  * @param deadLettersTopic feature records that could not be scored, original bytes plus reason headers
  * @param defaultModel the model scoring a feature record that names none
+ * @param models the models this application trains, sorted (it scores any model with an accepted snapshot)
  * @param featureOrder for JSON records without a {@code "features"} array: the field names read, in input order
  */
 public record ServingConfig(
@@ -21,6 +22,7 @@ public record ServingConfig(
         String snapshotsTopic,
         String deadLettersTopic,
         String defaultModel,
+        List<String> models,
         List<String> featureOrder) {
 
     public ServingConfig {
@@ -35,13 +37,14 @@ public record ServingConfig(
                 throw new IllegalArgumentException(named[0] + " must be a non-empty name, got '" + named[1] + "'");
             }
         }
+        models = List.copyOf(models);
         featureOrder = List.copyOf(featureOrder);
     }
 
     /**
      * The configured topics ({@code topic.features}, {@code topic.predictions}, the snapshot and dead-letter topics),
-     * {@code serving.feature-order} (comma-separated field names, empty for none) and the first configured model as
-     * the default model.
+     * {@code serving.feature-order} (comma-separated field names, empty for none), the configured models and the first
+     * of them as the default model.
      */
     public static ServingConfig of(EddyConfig config) {
         EddyTopics topics = config.topics();
@@ -52,6 +55,7 @@ public record ServingConfig(
                 topics.snapshots(),
                 topics.deadLetters(),
                 config.models().firstKey(),
+                List.copyOf(config.models().keySet()),
                 order.isBlank()
                         ? List.of()
                         : Arrays.stream(order.split(",")).map(String::strip).toList());

@@ -50,6 +50,7 @@ final class SnapshotIngest implements Processor<String, byte[], Void, Void> {
             LOG.warn("skipping snapshot record of key {}: {}", record.key(), e.getMessage());
             listener.onSnapshotSkipped(String.valueOf(record.key()), -1, "undecodable");
             listener.onSnapshotUnservable(String.valueOf(record.key()), -1, "undecodable");
+            cache.noteUnservable(String.valueOf(record.key()), "a snapshot record does not decode: " + e.getMessage());
             return;
         }
         String modelId = snapshot.getModelId();
@@ -72,6 +73,8 @@ final class SnapshotIngest implements Processor<String, byte[], Void, Void> {
             LOG.warn("cannot serve snapshot {} v{}: {}", modelId, version, e.getMessage());
             listener.onSnapshotSkipped(modelId, version, e.getMessage());
             listener.onSnapshotUnservable(modelId, version, e.getMessage());
+            cache.noteUnservable(
+                    modelId, "snapshot v" + version + " cannot be served by this build: " + e.getMessage());
             return;
         }
         store.put(modelId, record.value());

@@ -230,6 +230,53 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * A record for a model this application does not train says so (it said only "no accepted snapshot yet"), and a
+     * {@code "model"} that is not a string is undecodable (an object was read as the model '').
+     */
+    @Test
+    void anUnknownModelIsNamedAsNotConfiguredAndANonStringModelIsUndecodable() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m", "other"), stateDir)) {
+            f.trainStep("m", 1);
+            f.score("a", "other", 1, 1);
+            f.features.pipeInput("{\"id\": \"b\", \"model\": \"no-such-model\", \"features\": [1, 2]}"
+                    .getBytes(StandardCharsets.UTF_8));
+            f.features.pipeInput(
+                    "{\"id\": \"c\", \"model\": {\"x\": 1}, \"features\": [1, 2]}".getBytes(StandardCharsets.UTF_8));
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead)
+                    .extracting(r -> header(r, "eddy.dlq.reason"))
+                    .containsExactly("no-snapshot", "no-snapshot", "undecodable");
+            assertThat(header(dead.get(0), "eddy.dlq.detail")).isEqualTo("model 'other' has no accepted snapshot yet");
+            assertThat(header(dead.get(1), "eddy.dlq.detail"))
+                    .isEqualTo("model 'no-such-model', not configured in this application (models: m, other), has no"
+                            + " accepted snapshot yet");
+            assertThat(header(dead.get(2), "eddy.dlq.detail"))
+                    .startsWith("JSON feature record's \"model\" must be a string naming the model, got {\"x\":1}");
+        }
+    }
+
+    /** A model whose only snapshot cannot be served says so: it was "no accepted snapshot yet". */
+    @Test
+    void aModelWhoseSnapshotCannotBeServedSaysSo() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m", "other"), stateDir)) {
+            ModelSnapshot good = f.trainStep("other", 1);
+            f.snapshotsIn.pipeInput(
+                    "m",
+                    ModelSnapshot.newBuilder(good)
+                            .setModelId("m")
+                            .setTrainingConfig(good.getTrainingConfig().replace("input-size=2", "input-size=3"))
+                            .build());
+            f.score("a", "m", 1, 1);
+            assertThat(f.events).contains("unservable m v" + good.getVersion());
+            TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
+            assertThat(header(dead, "eddy.dlq.reason")).isEqualTo("no-snapshot");
+            assertThat(header(dead, "eddy.dlq.detail"))
+                    .startsWith("model 'm' has no snapshot that can be served: snapshot v" + good.getVersion()
+                            + " cannot be served by this build: ");
+        }
+    }
+
     @Test
     void badFeatureRecordsGoToTheDeadLetterTopicAndDoNotStopScoring() {
         try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
