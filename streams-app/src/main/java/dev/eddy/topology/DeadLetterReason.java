@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Why a record went to the dead-letter topic; {@link #code()} is the value of the {@code eddy.dlq.reason} header. */
 public enum DeadLetterReason {
-    /** The value is not an Avro single-object {@code Example} (or the command is not JSON or text). */
+    /**
+     * The value is not an Avro single-object {@code Example}, or an internal record does not decode (a fan-out copy
+     * from an unknown source, a spread search's message or the status, snapshot or model it carries). A command that
+     * cannot be parsed is {@link #BAD_COMMAND}.
+     */
     UNDECODABLE,
     /** The record has no value. */
     NULL_VALUE,

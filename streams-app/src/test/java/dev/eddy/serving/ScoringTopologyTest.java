@@ -300,6 +300,17 @@ class ScoringTopologyTest {
         }
     }
 
+    /** README, Input formats: a record naming no model is scored by the configured model id that sorts first. */
+    @Test
+    void aRecordNamingNoModelIsScoredByTheConfiguredIdThatSortsFirst() {
+        try (ServingFixture f = new ServingFixture(ServingFixture.settings("m", "b"), stateDir)) {
+            f.trainStep("m", 1);
+            f.trainStep("b", 2);
+            f.features.pipeInput("{\"id\": \"n\", \"features\": [1, 2]}".getBytes(StandardCharsets.UTF_8));
+            assertThat(f.predictions.readValue().getModelId()).isEqualTo("b");
+        }
+    }
+
     @Test
     void jsonAndAvroRecordsOfTheSameVectorScoreTheSame() {
         try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
