@@ -4,6 +4,7 @@ import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.topology.DeadLetters;
+import dev.eddy.topology.FeatureRange;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -77,6 +78,11 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
                 reject(record, ScoringFailure.NON_FINITE_FEATURE, "feature " + j + " is " + x[j], modelId);
                 return;
             }
+            String outOfRange = FeatureRange.problem(j, x[j], model.model().precision());
+            if (outOfRange != null) { // the outputs would be NaN, served as class 0
+                reject(record, ScoringFailure.FEATURE_OUT_OF_RANGE, outOfRange, modelId);
+                return;
+            }
         }
         Prediction p = model.score(features.id(), x, System.currentTimeMillis());
         context.forward(
@@ -125,8 +131,9 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
     private void reject(Record<byte[], byte[]> record, ScoringFailure reason, String detail, String modelId) {
         Headers headers =
                 DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
+        byte[] value = DeadLetters.fit(record.key(), record.value(), headers);
         context.forward(
-                new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+                new Record<Object, Object>(record.key(), value, record.timestamp(), headers),
                 ScoringTopology.DEAD_LETTER_SINK);
         listener.onDeadLetter(reason);
     }

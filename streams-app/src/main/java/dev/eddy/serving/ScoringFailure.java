@@ -16,7 +16,9 @@ public enum ScoringFailure {
     /** The feature vector's length differs from the served model's input size. */
     WRONG_FEATURE_COUNT,
     /** A feature is NaN or infinite. */
-    NON_FINITE_FEATURE;
+    NON_FINITE_FEATURE,
+    /** A feature is finite but beyond what the served model takes ({@link dev.eddy.topology.FeatureRange}). */
+    FEATURE_OUT_OF_RANGE;
 
     /** The lower-case, dash-separated name, e.g. {@code no-snapshot}. */
     public String code() {

@@ -1,6 +1,5 @@
 package dev.eddy.topology;
 
-import dev.eddy.core.kernel.Precision;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import java.util.List;
@@ -11,24 +10,10 @@ final class ExampleCheck {
     /** Why the example fails, with a human-readable detail. */
     record Failure(DeadLetterReason reason, String detail) {}
 
-    /**
-     * The largest feature or target magnitude a float64 model takes: the standardization's running variance adds
-     * squared deviations, (x − x̄)², which overflow to infinity beyond about 1.3·10¹⁵⁴; one such value made the
-     * feature's variance infinite for good (the feature then standardized to 0 in every later example and in
-     * serving). A float32 model takes what a float holds, ±{@value Float#MAX_VALUE}: beyond it a feature is
-     * infinite in the float products.
-     */
-    static final double MAX_MAGNITUDE = 1e150;
-
     private ExampleCheck() {}
 
-    /** The largest magnitude of a feature or target {@code model} takes: see {@link #MAX_MAGNITUDE}. */
-    static double maxMagnitude(TrainerConfig model) {
-        return model.precision() == Precision.FLOAT32 ? Float.MAX_VALUE : MAX_MAGNITUDE;
-    }
-
     /**
-     * Checks: feature count = {@code input-size}, every feature finite and within {@link #maxMagnitude}; for a
+     * Checks: feature count = {@code input-size}, every feature finite and within {@link FeatureRange}; for a
      * classification model a class k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for
      * regression a finite target within the same bound and no class; the example weight absent (1) or finite and ≥ 0.
      *
@@ -41,7 +26,7 @@ final class ExampleCheck {
                     DeadLetterReason.WRONG_FEATURE_COUNT,
                     "expected " + model.inputSize() + " features, got " + x.size());
         }
-        double max = maxMagnitude(model);
+        double max = FeatureRange.max(model.precision());
         for (int j = 0; j < x.size(); j++) {
             double v = x.get(j);
             if (!Double.isFinite(v)) {

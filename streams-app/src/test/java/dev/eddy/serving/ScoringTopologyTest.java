@@ -122,6 +122,28 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * A feature finite in double but beyond the float range is infinite in a float32 model's products: it was scored,
+     * and the NaN outputs went out as a prediction of class 0.
+     */
+    @Test
+    void aFeatureBeyondTheFloatRangeOfAFloat32ModelIsADeadLetterNotANaNPrediction() {
+        Map<String, String> settings = ServingFixture.network("3:tanh,1:sigmoid", "binary_crossentropy", "m");
+        settings.put("model.m.precision", "float32");
+        try (ServingFixture f = new ServingFixture(settings, stateDir)) {
+            f.trainStep("m", 1);
+            f.score("a", "m", 1e39, 0);
+            f.score("b", "m", 3e38, 0);
+
+            TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
+            assertThat(header(dead, "eddy.dlq.reason")).isEqualTo("feature-out-of-range");
+            assertThat(header(dead, "eddy.dlq.detail")).startsWith("feature 0 is 1.0E39, beyond ±3.4028234");
+            assertThat(f.predictions.readValuesToList())
+                    .extracting(Prediction::getId)
+                    .containsExactly("b");
+        }
+    }
+
     @Test
     void appliesTheSnapshotsStandardizationBeforeTheNetwork() {
         try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {
