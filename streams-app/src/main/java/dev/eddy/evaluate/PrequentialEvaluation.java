@@ -228,7 +228,8 @@ public final class PrequentialEvaluation {
                     examplesPerSecond,
                     position,
                     windowed,
-                    detections);
+                    detections,
+                    predicted);
         }
         RegressionScore s = new RegressionScore(windowSize);
         for (int i = 0; i < rows.size(); i++) {
@@ -248,7 +249,8 @@ public final class PrequentialEvaluation {
                 examplesPerSecond,
                 position,
                 windowed,
-                detections);
+                detections,
+                predicted);
     }
 
     private Example example(LabeledRow row) {
