@@ -5,8 +5,10 @@ import dev.eddy.core.data.FileOrderStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,11 +74,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--report",
             paramLabel = "DIR",
             defaultValue = "eddy-evaluate",
-            description = "Report directory, replaced only when the whole run succeeded (default: ${DEFAULT-VALUE}).")
+            description = {
+                "Report directory, written only when the whole run succeeded (default: ${DEFAULT-VALUE}). An",
+                "existing one is replaced only if it holds nothing but an earlier report (report.json, report.md,",
+                "*.png); anything else, a file, the current directory or a missing parent is refused at start."
+            })
     Path report;
 
     @Override
     public Integer call() throws IOException {
+        Path target = replaceableReport();
         List<FileOrderStream> input = streams.streams();
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
@@ -87,10 +95,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             results.add(evaluate(stream, learners, progress));
         }
         progress.finish();
-        Path staged = Files.createTempDirectory(report.toAbsolutePath().getParent(), report.getFileName() + ".tmp-");
+        Path staged = Files.createTempDirectory(target.getParent(), target.getFileName() + ".tmp-");
         try {
             EvaluationReport.write(staged, results);
-            replace(staged, report);
+            replace(staged, replaceableReport());
         } finally {
             deleteRecursively(staged);
         }
@@ -134,14 +142,84 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new PrequentialEvaluation(stream, window).run(learners, progress);
     }
 
-    /** Replaces {@code target} (if any) with the staged directory. */
+    /**
+     * The report directory as an absolute path (through symbolic links), checked before it is written: its parent
+     * must be a writable directory, and an existing one may hold nothing but an earlier report, since it is replaced
+     * as a whole. Checked at start, so that a bad path fails before the evaluation's work, and again just before the
+     * replacement.
+     *
+     * @throws CommandLine.ParameterException naming the path and what is in the way
+     */
+    private Path replaceableReport() throws IOException {
+        Path target = report.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            target = target.toRealPath();
+        }
+        if (target.getParent() == null || Path.of("").toRealPath().startsWith(target)) {
+            throw refused(target + " is the current directory or one of its parents");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw refused("its parent " + target.getParent() + " is not a directory; create it first");
+        }
+        if (!Files.isWritable(target.getParent())) {
+            throw refused("its parent " + target.getParent() + " is not writable");
+        }
+        if (!Files.exists(target)) {
+            return target;
+        }
+        if (!Files.isDirectory(target)) {
+            throw refused(target + " is a file");
+        }
+        List<String> others = new ArrayList<>();
+        for (Path entry : reportFiles(target, false)) {
+            others.add(entry.getFileName() + (Files.isDirectory(entry) ? "/" : ""));
+        }
+        if (!others.isEmpty()) {
+            Collections.sort(others);
+            throw refused(target + " holds " + String.join(", ", others.subList(0, Math.min(others.size(), 5)))
+                    + (others.size() > 5 ? " and " + (others.size() - 5) + " more" : "")
+                    + ", which a report does not write");
+        }
+        return target;
+    }
+
+    private CommandLine.ParameterException refused(String reason) {
+        return new CommandLine.ParameterException(
+                spec.commandLine(),
+                "--report " + report + ": " + reason + "; expected a new directory or one holding only an earlier"
+                        + " report (" + EvaluationReport.JSON + ", " + EvaluationReport.MARKDOWN + ", *.png)");
+    }
+
+    /** The entries of {@code dir} that a report writes ({@code report} true), or all the others. */
+    private static List<Path> reportFiles(Path dir, boolean report) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(e -> isReportFile(e) == report).toList();
+        }
+    }
+
+    private static boolean isReportFile(Path entry) {
+        String name = entry.getFileName().toString();
+        return Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                && (name.equals(EvaluationReport.JSON)
+                        || name.equals(EvaluationReport.MARKDOWN)
+                        || name.endsWith(".png"));
+    }
+
+    /**
+     * Replaces {@code target} (if any, holding an earlier report only) with the staged directory: the earlier
+     * report's files are deleted one by one, so anything else makes the replacement fail instead of being deleted.
+     */
     private static void replace(Path staged, Path target) throws IOException {
         if (Files.exists(target)) {
-            deleteRecursively(target);
+            for (Path file : reportFiles(target, true)) {
+                Files.delete(file);
+            }
+            Files.delete(target);
         }
         Files.move(staged, target);
     }
 
+    /** Deletes the staging directory, which this run made, if it is left after a failure. */
     private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -446,26 +446,76 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void anExistingReportIsReplacedOnlyWhenTheWholeRunSucceeds() throws IOException {
+    void anEarlierReportIsReplacedOnlyWhenTheWholeRunSucceeds() throws IOException {
         Path report = Files.createDirectories(dir.resolve("report"));
-        Files.writeString(report.resolve("keep.txt"), "earlier report");
+        Files.writeString(report.resolve("report.json"), "{}");
+        Files.writeString(report.resolve("report.md"), "# earlier");
+        Files.writeString(report.resolve("elec2-window.png"), "earlier plot");
         Path bad = file("bad.csv", "a,label\n1,0\nx,1\n");
         Run failed =
                 eddy("evaluate", "--dataset", "breast-cancer", "--csv", bad.toString(), "--report", report.toString());
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(report.resolve("keep.txt")).exists();
-        assertThat(report.resolve("report.json")).doesNotExist();
+        assertThat(Files.readString(report.resolve("report.md"))).isEqualTo("# earlier");
 
         Run ok = eddy("evaluate", "--dataset", "breast-cancer", "--report", report.toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
-        assertThat(report.resolve("keep.txt")).doesNotExist();
-        assertThat(report.resolve("report.json")).exists();
+        assertThat(report.resolve("elec2-window.png")).doesNotExist();
+        assertThat(report.resolve("breast-cancer-window.png")).exists();
+        assertThat(Files.readString(report.resolve("report.md"))).contains("breast-cancer");
         try (var siblings = Files.list(dir)) {
             Iterator<Path> it = siblings.iterator();
             while (it.hasNext()) {
                 assertThat(it.next().getFileName().toString()).doesNotContain(".tmp-");
             }
         }
+    }
+
+    /**
+     * A report path that is not a new directory or an earlier report is refused before any work, naming what is in
+     * the way, and nothing is deleted. (The bad CSV makes a run that did not check first fail without writing.)
+     */
+    @Test
+    void aReportPathHoldingAnythingElseIsRefusedAtStartAndKept() throws IOException {
+        Path bad = file("bad.csv", "a,label\n1,0\nx,1\n");
+        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "mine");
+        Files.writeString(notes.resolve("report.md"), "mine too");
+        Files.createDirectories(notes.resolve("drafts"));
+        Run intoNotes = eddy("evaluate", "--dataset", "breast-cancer", "--report", notes.toString());
+        assertRefused(intoNotes, notes.toRealPath() + " holds drafts/, todo.txt, which a report does not write");
+        assertThat(notes.resolve("todo.txt")).hasContent("mine");
+        assertThat(notes.resolve("report.md")).hasContent("mine too");
+
+        Path plain = file("results.txt", "mine");
+        assertRefused(
+                eddy("evaluate", "--csv", bad.toString(), "--report", plain.toString()),
+                plain.toRealPath() + " is a file");
+        assertThat(plain).isRegularFile().hasContent("mine");
+
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p : List.of(Path.of("."), here, here.getParent(), here.getRoot())) {
+            assertRefused(
+                    eddy("evaluate", "--csv", bad.toString(), "--report", p.toString()),
+                    "is the current directory or one of its parents");
+        }
+
+        Path missing = dir.resolve("missing");
+        assertRefused(
+                eddy(
+                        "evaluate",
+                        "--csv",
+                        bad.toString(),
+                        "--report",
+                        missing.resolve("report").toString()),
+                "its parent " + missing + " is not a directory; create it first");
+        assertThat(missing).doesNotExist();
+    }
+
+    private static void assertRefused(Run run, String reason) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("eddy evaluate: --report ")
+                .contains(reason, "expected a new directory or one holding only an earlier report");
     }
 
     @Test
