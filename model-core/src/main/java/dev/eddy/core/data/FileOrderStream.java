@@ -8,8 +8,10 @@ import dev.eddy.core.data.stream.Sea;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.LongStream;
 
 /**
@@ -32,6 +34,12 @@ public record FileOrderStream(
     /** The names of {@link #dataset}: the bundled datasets, then the generators. */
     public static final List<String> DATASETS =
             List.of("digits", "breast-cancer", "diabetes", "hyperplane", "sea", "agrawal");
+
+    /**
+     * The most classes a label column may make (its largest class index + 1): more is an integer target read as
+     * class indices, whose softmax and scores would not fit in memory, or a class coding with gaps.
+     */
+    public static final int MAX_CLASSES = 1_000;
 
     /** Examples between two abrupt drifts of the SEA and Agrawal generators, unless given. */
     public static final long DEFAULT_DRIFT_EVERY = 10_000;
@@ -113,14 +121,36 @@ public record FileOrderStream(
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(data.source() + " has no data rows; expected a header line and rows");
         }
-        int classes = 0;
-        if (data.labelKind() == LabelKind.CLASS) {
-            for (LabeledRow r : rows) {
-                classes = Math.max(classes, r.classLabel() + 1);
-            }
-            classes = Math.max(classes, 2);
-        }
+        int classes = data.labelKind() == LabelKind.CLASS ? classes(rows) : 0;
         return new FileOrderStream(name, data.labelKind(), classes, data.featureCount(), rows, new long[0]);
+    }
+
+    /**
+     * K: the largest class index + 1, at least 2.
+     *
+     * @throws IllegalArgumentException when K is above {@link #MAX_CLASSES}, naming the row of the largest label
+     */
+    private static int classes(List<LabeledRow> rows) {
+        LabeledRow largest = rows.get(0);
+        Set<Integer> distinct = new HashSet<>();
+        for (LabeledRow r : rows) {
+            largest = r.classLabel() > largest.classLabel() ? r : largest;
+            distinct.add(r.classLabel());
+        }
+        long classes = Math.max(largest.classLabel() + 1L, 2);
+        if (classes > MAX_CLASSES) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "line %d: label %d read as a class index makes %,d classes, from %,d distinct labels; expected class"
+                            + " indices 0 to K-1 with K at most %,d (for a number to predict, give --label-kind"
+                            + " target)",
+                    largest.lineNumber(),
+                    largest.classLabel(),
+                    classes,
+                    distinct.size(),
+                    MAX_CLASSES));
+        }
+        return (int) classes;
     }
 
     private static FileOrderStream generated(String name, DriftingStream generator, long examples, long[] drifts) {

@@ -3,11 +3,11 @@ package dev.eddy.core.prequential;
 /**
  * The prequential (test-then-train) scores of a classifier over a stream: every example is predicted before its
  * label is used, and the pair (actual y, predicted ŷ) is added here in stream order. With n_ij the examples of class
- * i predicted as j, N their total:
+ * i predicted as j, N their total, a_c = Σ_j n_cj the examples of class c and b_c = Σ_i n_ic those predicted as c:
  *
  * <pre>
  * p₀ = Σ_i n_ii / N                                       accuracy
- * p_e = Σ_c (Σ_j n_cj / N) · (Σ_i n_ic / N)               chance agreement of the marginals
+ * p_e = Σ_c (a_c / N) · (b_c / N)                         chance agreement of the marginals
  * κ = (p₀ − p_e) / (1 − p_e)                              Cohen's kappa
  * p_e' = (1/N) Σ_t [y_t = y_{t−1}],  y_0 = 0              accuracy of the no-change classifier
  * κ_per = (p₀ − p_e') / (1 − p_e')                        kappa-temporal (Žliobaitė et al., Machine Learning 2015)
@@ -17,11 +17,14 @@ package dev.eddy.core.prequential;
  * autocorrelated streams, where repeating the last label is hard to beat. The no-change classifier starts from class
  * 0, as MOA's {@code BasicClassificationPerformanceEvaluator} does. Undefined figures (no example yet, or a
  * denominator of 0) are NaN. The windowed accuracy is the mean correctness of the last {@code window} examples.
+ *
+ * <p>Only the marginals a and b and the diagonal's sum are kept, not the K × K matrix n: memory grows with K, not K².
  */
 public final class ClassificationScore {
 
     private final int classes;
-    private final long[] counts;
+    private final long[] actualTotals;
+    private final long[] predictedTotals;
     private final SlidingWindow window;
     private long total;
     private long correct;
@@ -37,7 +40,8 @@ public final class ClassificationScore {
             throw new IllegalArgumentException("a classification score needs at least 2 classes, got " + classes);
         }
         this.classes = classes;
-        this.counts = new long[classes * classes];
+        this.actualTotals = new long[classes];
+        this.predictedTotals = new long[classes];
         this.window = new SlidingWindow(window);
     }
 
@@ -47,7 +51,8 @@ public final class ClassificationScore {
             throw new IllegalArgumentException(
                     "classes must be in [0, " + classes + "), got actual " + actual + " and predicted " + predicted);
         }
-        counts[actual * classes + predicted]++;
+        actualTotals[actual]++;
+        predictedTotals[predicted]++;
         total++;
         boolean hit = actual == predicted;
         if (hit) {
@@ -76,13 +81,7 @@ public final class ClassificationScore {
         }
         double chance = 0;
         for (int c = 0; c < classes; c++) {
-            long actual = 0;
-            long predicted = 0;
-            for (int j = 0; j < classes; j++) {
-                actual += counts[c * classes + j];
-                predicted += counts[j * classes + c];
-            }
-            chance += ((double) actual / total) * ((double) predicted / total);
+            chance += ((double) actualTotals[c] / total) * ((double) predictedTotals[c] / total);
         }
         return kappaOver(chance);
     }

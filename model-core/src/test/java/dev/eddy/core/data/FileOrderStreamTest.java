@@ -37,6 +37,25 @@ class FileOrderStreamTest {
         assertThatThrownBy(() -> FileOrderStream.csv(empty, null)).hasMessageContaining("has no data rows");
     }
 
+    /** Integer targets guessed as class indices: refused naming the file and line, not a softmax of 70,001. */
+    @Test
+    void aLabelMakingMoreThanAThousandClassesIsRefusedSuggestingATarget() throws IOException {
+        Path prices = Files.writeString(dir.resolve("prices.csv"), "a,label\n1,52000\n2,70000\n3,52000\n");
+        assertThatThrownBy(() -> FileOrderStream.csv(prices, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(prices + ": line 3: label 70000 read as a class index makes 70,001 classes, from 2"
+                        + " distinct labels; expected class indices 0 to K-1 with K at most 1,000 (for a number to"
+                        + " predict, give --label-kind target)");
+        assertThat(FileOrderStream.csv(prices, LabelKind.TARGET).classes()).isZero();
+
+        Path largest = Files.writeString(dir.resolve("max.csv"), "a,label\n1,0\n2,2147483647\n");
+        assertThatThrownBy(() -> FileOrderStream.csv(largest, null))
+                .hasMessageStartingWith(
+                        largest + ": line 3: label 2147483647 read as a class index makes" + " 2,147,483,648 classes");
+        Path thousand = Files.writeString(dir.resolve("thousand.csv"), "a,label\n1,0\n2,999\n");
+        assertThat(FileOrderStream.csv(thousand, null).classes()).isEqualTo(1_000);
+    }
+
     @Test
     void generatorsAreSeededAndMarkTheirAbruptDrifts() throws IOException {
         FileOrderStream sea = FileOrderStream.dataset("sea", 25_000, 42, 10_000);

@@ -29,6 +29,24 @@ class ClassificationScoreTest {
         assertThat(score.windowAccuracy()).isEqualTo(0.5);
     }
 
+    /**
+     * The short sequence above with its classes 0 and 1 written as 99,998 and 99,999 of 100,000 classes (an integer
+     * column read as class indices): the same figures, from per-class totals (a K × K matrix would be 10¹⁰ counts).
+     */
+    @Test
+    void manyClassesCostMemoryByTheClassesNotTheirSquare() {
+        int[] actual = {1, 1, 0, 1, 0, 0, 1, 1};
+        int[] predicted = {1, 0, 0, 1, 1, 0, 1, 0};
+        int classes = 100_000;
+        ClassificationScore score = new ClassificationScore(classes, 4);
+        for (int t = 0; t < actual.length; t++) {
+            score.add(classes - 2 + actual[t], classes - 2 + predicted[t]);
+        }
+        assertThat(score.accuracy()).isEqualTo(0.625);
+        assertThat(score.kappa()).isCloseTo(0.25, within(1e-15));
+        assertThat(score.kappaTemporal()).isCloseTo(0.4, within(1e-15));
+    }
+
     @Test
     void theNoChangeClassifierHasKappaTemporalZero() {
         SplittableRandom random = new SplittableRandom(7);
