@@ -5,7 +5,10 @@ import dev.eddy.core.data.LabelKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,7 +59,7 @@ public final class StreamOptions {
     /**
      * The streams: the CSV files, then the datasets, in the order given.
      *
-     * @throws CommandLine.ParameterException when no stream is given or a count is out of range
+     * @throws CommandLine.ParameterException when no stream is given, two have one name or a count is out of range
      * @throws IllegalArgumentException naming the file and line of a bad row, or an unknown dataset
      */
     public List<FileOrderStream> streams() throws IOException {
@@ -72,6 +75,7 @@ public final class StreamOptions {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--drift-every must be at least 0, got " + driftEvery);
         }
+        refuseSameNames();
         List<FileOrderStream> streams = new ArrayList<>();
         for (Path file : csv) {
             streams.add(FileOrderStream.csv(file, labelKind));
@@ -80,5 +84,26 @@ public final class StreamOptions {
             streams.add(FileOrderStream.dataset(name, examples, seed, driftEvery));
         }
         return streams;
+    }
+
+    /** Streams of one name would share a row of the report and a plot: refused before any is read. */
+    private void refuseSameNames() {
+        Map<String, String> byName = new HashMap<>();
+        for (Path file : csv) {
+            refuseSameName(byName, FileOrderStream.nameOf(file), "--csv " + file);
+        }
+        for (String name : datasets) {
+            refuseSameName(byName, name.toLowerCase(Locale.ROOT), "--dataset " + name);
+        }
+    }
+
+    private void refuseSameName(Map<String, String> byName, String name, String stream) {
+        String other = byName.putIfAbsent(name, stream);
+        if (other != null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    other + " and " + stream + " are both named '" + name + "' in the report; expected streams with"
+                            + " distinct names (copy or link a file under another name)");
+        }
     }
 }

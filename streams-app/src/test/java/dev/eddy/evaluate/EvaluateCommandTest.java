@@ -406,6 +406,27 @@ class EvaluateCommandTest {
         assertThat(missing.err()).contains("give at least one --csv FILE or --dataset NAME");
     }
 
+    /** Two streams of one name would share a row of the table and a plot: refused before either is read. */
+    @Test
+    void streamsOfOneNameAreRefusedAtStartNamingBoth() throws IOException {
+        String rows = "a,label\n1,0\n2,1\n";
+        Path x = Files.writeString(Files.createDirectories(dir.resolve("a")).resolve("x.csv"), rows);
+        Path otherX =
+                Files.writeString(Files.createDirectories(dir.resolve("b")).resolve("x.csv.gz"), rows);
+        Path sea = file("sea.csv", rows);
+        String report = dir.resolve("r").toString();
+
+        Run twoX = eddy("evaluate", "--csv", x.toString(), "--csv", otherX.toString(), "--report", report);
+        assertThat(twoX.exitCode()).as(twoX.err()).isEqualTo(2);
+        assertThat(twoX.err())
+                .contains("--csv " + x + " and --csv " + otherX + " are both named 'x' in the report; expected"
+                        + " streams with distinct names");
+        Run seaTwice = eddy("evaluate", "--csv", sea.toString(), "--dataset", "SEA", "--report", report);
+        assertThat(seaTwice.exitCode()).as(seaTwice.err()).isEqualTo(2);
+        assertThat(seaTwice.err()).contains("--csv " + sea + " and --dataset SEA are both named 'sea'");
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
+
     private static void assertFailure(Run run, String... mentions) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         assertThat(run.err().lines().toList()).hasSize(1);
