@@ -392,6 +392,12 @@ class EvaluateCommandTest {
         assertFailure(eddy("evaluate", "--csv", noLabel.toString()), noLabel.toString(), "label");
         assertFailure(eddy("evaluate", "--csv", nonNumeric.toString()), nonNumeric.toString() + ": line 3");
         assertFailure(eddy("evaluate", "--dataset", "mnist"), "unknown dataset 'mnist'", "breast-cancer");
+        Path fakeGzip = Files.write(dir.resolve("fake.csv"), new byte[] {0x1f, (byte) 0x8b, 0, 0, 'a', '\n'});
+        assertFailure(
+                eddy("evaluate", "--csv", fakeGzip.toString()),
+                fakeGzip + ": starts as gzip (bytes 1f 8b) but does not decompress (Unsupported compression method)",
+                "expected a CSV file");
+        assertFailure(eddy("evaluate", "--csv", nested.toString()), nested + " is a directory; expected a CSV file");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", unknownKey.toString()),
                 unknownKey.toString(),

@@ -41,10 +41,12 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
     private static final int BUFFER_BYTES = 1 << 16;
+    private static final String EXPECTED = "expected a CSV file, plain or gzip-compressed";
 
     private final String source;
     private final BufferedReader reader;
     private final boolean labeled;
+    private final boolean gzip;
     private final List<String> featureNames;
     private final Consumer<RejectedRow> onRejected;
     private final String[] fields;
@@ -59,12 +61,14 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
     private CsvDataset(
             String source,
             BufferedReader reader,
+            boolean gzip,
             boolean labeled,
             LabelKind labelKind,
             Consumer<RejectedRow> onRejected)
             throws IOException {
         this.source = source;
         this.reader = reader;
+        this.gzip = gzip;
         this.labeled = labeled;
         this.labelKind = labelKind;
         this.onRejected = onRejected;
@@ -103,6 +107,9 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
 
     private static CsvDataset open(Path file, boolean labeled, LabelKind labelKind, Consumer<RejectedRow> onRejected)
             throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory; " + EXPECTED);
+        }
         InputStream in = Files.newInputStream(file);
         try {
             return read(in, file.toString(), labeled, labelKind, onRejected);
@@ -125,9 +132,20 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
             InputStream in, String source, boolean labeled, LabelKind labelKind, Consumer<RejectedRow> onRejected)
             throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, BUFFER_BYTES);
-        InputStream decoded = isGzip(buffered) ? new GZIPInputStream(buffered, BUFFER_BYTES) : buffered;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(decoded, UTF_8), BUFFER_BYTES);
-        return new CsvDataset(source, reader, labeled, labelKind, onRejected);
+        boolean gzip = isGzip(buffered);
+        try {
+            InputStream decoded = gzip ? new GZIPInputStream(buffered, BUFFER_BYTES) : buffered;
+            BufferedReader reader = new BufferedReader(new InputStreamReader(decoded, UTF_8), BUFFER_BYTES);
+            return new CsvDataset(source, reader, gzip, labeled, labelKind, onRejected);
+        } catch (IOException e) {
+            throw new IOException(unreadable(source, gzip, e), e);
+        }
+    }
+
+    /** The message of a read error: the source, why, and what was expected of it. */
+    private static String unreadable(String source, boolean gzip, IOException e) {
+        return source + ": " + (gzip ? "starts as gzip (bytes 1f 8b) but does not decompress" : "cannot be read") + " ("
+                + e.getMessage() + "); " + EXPECTED;
     }
 
     private static boolean isGzip(BufferedInputStream in) throws IOException {
@@ -194,7 +212,7 @@ public final class CsvDataset implements Iterable<LabeledRow>, Closeable {
                 try {
                     lookahead = readRow();
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + source + " after line " + lineNumber, e);
+                    throw new UncheckedIOException(unreadable(source + " after line " + lineNumber, gzip, e), e);
                 }
                 return row;
             }

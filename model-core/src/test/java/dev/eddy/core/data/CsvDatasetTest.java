@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -101,6 +102,36 @@ class CsvDatasetTest {
         Files.write(file, bytes.toByteArray());
         try (CsvDataset dataset = CsvDataset.open(file, null, r -> {})) {
             assertThat(rows(dataset)).extracting(r -> r.features()[0]).containsExactly(0.25, 0.5);
+        }
+    }
+
+    /** A read error names the file (and the line after which it came) and the expected form. */
+    @Test
+    void aFileThatCannotBeReadIsNamedWithTheExpectedForm(@TempDir Path dir) throws IOException {
+        Path fakeGzip = dir.resolve("fake.csv");
+        Files.write(fakeGzip, new byte[] {0x1f, (byte) 0x8b, 0, 0, 'a', ',', 'l', 'a', 'b', 'e', 'l', '\n'});
+        assertThatThrownBy(() -> CsvDataset.open(fakeGzip, null, r -> {}))
+                .isInstanceOf(IOException.class)
+                .hasMessage(fakeGzip + ": starts as gzip (bytes 1f 8b) but does not decompress (Unsupported"
+                        + " compression method); expected a CSV file, plain or gzip-compressed");
+        assertThatThrownBy(() -> CsvDataset.open(dir, null, r -> {}))
+                .isInstanceOf(IOException.class)
+                .hasMessage(dir + " is a directory; expected a CSV file, plain or gzip-compressed");
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write("x,label\n".getBytes(UTF_8));
+            for (int i = 0; i < 100_000; i++) {
+                gzip.write((i * 0.37 + "," + i % 2 + "\n").getBytes(UTF_8));
+            }
+        }
+        Path truncated = dir.resolve("truncated.csv.gz");
+        Files.write(truncated, Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2));
+        try (CsvDataset dataset = CsvDataset.open(truncated, null, r -> {})) {
+            assertThatThrownBy(() -> rows(dataset))
+                    .hasMessageStartingWith(truncated + " after line ")
+                    .hasMessageEndingWith(": starts as gzip (bytes 1f 8b) but does not decompress (Unexpected end of"
+                            + " ZLIB input stream); expected a CSV file, plain or gzip-compressed");
         }
     }
 
