@@ -2,6 +2,7 @@ package dev.eddy.demo;
 
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.CsvDataset;
+import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.data.stream.Agrawal;
@@ -21,8 +22,9 @@ import java.util.SplittableRandom;
  * What the demo streams: a finite dataset replayed in passes, each pass in a new seeded random order (so a
  * network large enough to memorize it starts to overfit), or an endless drifting generator.
  *
- * <p>Example ids are stable across passes ({@code <name>-<row>}), so the holdout split, which hashes the id, holds
- * out the same rows in every pass: no held-out row is ever trained on.
+ * <p>Example ids are stable across passes ({@code <name>:<line>}), so the holdout split, which hashes the id, holds
+ * out the same rows in every pass: no held-out row is ever trained on. They are the ids {@code eddy evaluate} gives
+ * the same rows ({@link FileOrderStream#exampleId(String, long)}), so both hold out the same rows.
  */
 public final class DemoStream implements Iterator<LabeledRow> {
 
@@ -91,7 +93,7 @@ public final class DemoStream implements Iterator<LabeledRow> {
     /** A CSV file replayed in shuffled passes. */
     public static DemoStream csv(Path file, LabelKind kind, long seed) throws IOException {
         try (CsvDataset data = CsvDataset.open(file, kind, r -> {})) {
-            return finite(file.getFileName().toString(), data, seed);
+            return finite(FileOrderStream.nameOf(file), data, seed);
         }
     }
 
@@ -143,7 +145,7 @@ public final class DemoStream implements Iterator<LabeledRow> {
 
     /** The example id of a row: stable across passes. */
     public String id(LabeledRow row) {
-        return name + "-" + row.lineNumber();
+        return FileOrderStream.exampleId(name, row.lineNumber());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.eddy.io;
 
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.CsvDataset;
+import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.data.RejectedRow;
@@ -13,8 +14,10 @@ import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
- * Examples from a CSV dataset (see {@link CsvDataset}): the example id is {@code <name>:<line>}, the
- * label goes to {@code classLabel} or {@code target} by the dataset's {@link LabelKind}.
+ * Examples from a CSV dataset (see {@link CsvDataset}): the example id is {@code <name>:<line>}, the one
+ * {@code eddy evaluate} gives the same row ({@link FileOrderStream#exampleId(String, long)}; a bundled dataset is named
+ * as {@code --dataset} spells it, e.g. {@code breast-cancer}), the label goes to {@code classLabel} or {@code target} by
+ * the dataset's {@link LabelKind}.
  */
 public final class CsvExamples implements ExampleSource {
 
@@ -38,20 +41,13 @@ public final class CsvExamples implements ExampleSource {
      */
     public static CsvExamples open(Path file, LabelKind labelKind, String modelId, Consumer<RejectedRow> onRejected)
             throws IOException {
-        return new CsvExamples(CsvDataset.open(file, labelKind, onRejected), datasetName(file), modelId);
+        return new CsvExamples(CsvDataset.open(file, labelKind, onRejected), FileOrderStream.nameOf(file), modelId);
     }
 
     /** Opens a dataset bundled with Eddy. */
     public static CsvExamples open(BundledDataset dataset, String modelId, Consumer<RejectedRow> onRejected)
             throws IOException {
-        return new CsvExamples(dataset.open(onRejected), dataset.id(), modelId);
-    }
-
-    /** The file name without {@code .gz} and {@code .csv}: {@code elec2.csv.gz} gives {@code elec2}. */
-    public static String datasetName(Path file) {
-        String name = file.getFileName().toString();
-        name = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
-        return name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return new CsvExamples(dataset.open(onRejected), dataset.cliName(), modelId);
     }
 
     /** The CSV's label kind (given or inferred). */
@@ -84,7 +80,7 @@ public final class CsvExamples implements ExampleSource {
         LabeledRow row = rows.next();
         boolean isClass = dataset.labelKind() == LabelKind.CLASS;
         return Example.newBuilder()
-                .setId(idPrefix + ":" + row.lineNumber())
+                .setId(FileOrderStream.exampleId(idPrefix, row.lineNumber()))
                 .setModelId(modelId)
                 .setFeatures(Doubles.asList(row.features()))
                 .setClassLabel(isClass ? row.classLabel() : null)

@@ -15,7 +15,7 @@ public interface ExampleSource extends Iterator<Example>, Closeable {
 
     /**
      * The source's name: the file name without {@code .gz}, {@code .csv}, {@code .jsonl} or {@code .json}, or the
-     * bundled dataset's id; the prefix of the example ids it makes up ({@code <name>:<line>}).
+     * bundled dataset's {@code --dataset} name; the prefix of the example ids it makes up ({@code <name>:<line>}).
      */
     String name();
 

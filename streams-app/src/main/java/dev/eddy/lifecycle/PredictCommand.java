@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.CsvDataset;
+import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.data.RejectedRow;
 import dev.eddy.core.train.InferenceModel;
-import dev.eddy.io.CsvExamples;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
@@ -151,7 +151,7 @@ public final class PredictCommand implements Callable<Integer> {
     /** The rows' features; a label column's text is not read, so only a row whose features do not parse is lost. */
     private List<Row> read(Consumer<RejectedRow> onUnreadable) throws IOException {
         List<Row> rows = new ArrayList<>();
-        String name = CsvExamples.datasetName(csv);
+        String name = FileOrderStream.nameOf(csv);
         try (CsvDataset data = CsvDataset.openFeatures(csv, onUnreadable)) {
             for (LabeledRow row : data) {
                 rows.add(new Row(name + ":" + row.lineNumber(), row.lineNumber(), row.features()));

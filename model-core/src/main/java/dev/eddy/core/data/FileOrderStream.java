@@ -17,8 +17,8 @@ import java.util.stream.LongStream;
 /**
  * A finite labeled stream read once, in file order: a CSV file, a bundled dataset, or the first n examples of a
  * seeded drifting generator. This is what prequential evaluation replays (never shuffled), and the example ids are
- * those {@code eddy produce} writes for the same file ({@code <name>:<line>}), so the holdout split, which hashes the
- * id, holds out the same rows as on Kafka.
+ * those {@code eddy produce}, {@code eddy stream} and {@code eddy demo} write for the same data ({@code <name>:<line>},
+ * {@link #exampleId(String, long)}), so the holdout split, which hashes the id, holds out the same rows as on Kafka.
  *
  * <p>Reading is strict: a row that {@link CsvDataset} would skip is an error naming the file, the line and the
  * reason, because an evaluation over a silently shortened stream would mislead.
@@ -46,7 +46,16 @@ public record FileOrderStream(
 
     /** The example id of a row, as {@code eddy produce} writes it. */
     public String exampleId(LabeledRow row) {
-        return name + ":" + row.lineNumber();
+        return exampleId(name, row.lineNumber());
+    }
+
+    /**
+     * The example id of a stream's row: {@code <stream>:<line>}, the stream named as in {@link #nameOf} or
+     * {@link #DATASETS}, the line as in {@link LabeledRow#lineNumber}. Whatever writes the same rows to Kafka writes
+     * these ids, so that the holdout split, which hashes them, holds out the same rows there as here.
+     */
+    public static String exampleId(String stream, long line) {
+        return stream + ":" + line;
     }
 
     /** Whether the task is classification. */
