@@ -3,6 +3,7 @@ package dev.eddy.topology;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerde;
 import dev.eddy.serde.AvroSerdes;
@@ -439,6 +440,16 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
     }
 
+    /**
+     * {@code example} naming {@code modelId}, the model that refused it: an example that named no model went to every
+     * model, and its dead letter produced again as it was would train the others a second time.
+     */
+    private static Example forModel(Example example, String modelId) {
+        return example.getModelId() != null || modelId == null
+                ? example
+                : Example.newBuilder(example).setModelId(modelId).build();
+    }
+
     /** The trainer-state store key of the i-th input held for a waiting model. */
     private static String heldKey(String modelId, long i) {
         return modelId + "/warm-start-wait/" + i;
@@ -453,9 +464,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         byte[] value;
         if (record.value() instanceof TrainerInput.Train t) {
-            value = AvroSerdes.examples().serialize(null, t.example());
+            value = AvroSerdes.examples().serialize(null, forModel(t.example(), record.key()));
         } else if (record.value() instanceof TrainerInput.Holdout h) {
-            value = AvroSerdes.examples().serialize(null, h.example());
+            value = AvroSerdes.examples().serialize(null, forModel(h.example(), record.key()));
         } else {
             value = new TrainerInputSerde().serialize(null, record.value());
         }
