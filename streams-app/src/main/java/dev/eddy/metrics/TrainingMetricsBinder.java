@@ -188,8 +188,9 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
             return;
         }
         m.holdoutLoss = evaluation.loss();
-        if (m.classification) {
-            m.holdoutAccuracy = evaluation.metrics().get("accuracy");
+        Double accuracy = evaluation.metrics().get("accuracy");
+        if (m.classification && accuracy != null) { // a stored regression model under a classification configuration
+            m.holdoutAccuracy = accuracy;
         }
     }
 

@@ -49,7 +49,9 @@ final class ExampleCheck {
             if (k == null) {
                 return new Failure(
                         DeadLetterReason.MISSING_LABEL,
-                        "classification model needs classLabel in [0, " + classes + ")");
+                        (y == null ? "" : "has target " + y + " but ")
+                                + "classification model needs classLabel in [0, " + classes + ")"
+                                + (y == null ? "" : " (eddy produce: --label-kind class)"));
             }
             if (k < 0 || k >= classes) {
                 return new Failure(
@@ -57,7 +59,12 @@ final class ExampleCheck {
             }
         } else {
             if (y == null) {
-                return new Failure(DeadLetterReason.MISSING_LABEL, "regression model needs a target");
+                return new Failure(
+                        DeadLetterReason.MISSING_LABEL,
+                        k == null
+                                ? "regression model needs a target"
+                                : "has classLabel " + k + " but regression model needs a target (eddy produce:"
+                                        + " --label-kind target)");
             }
             if (!(Math.abs(y) <= max)) {
                 return new Failure(

@@ -75,6 +75,7 @@ class DeadLetterTest {
                         "bad-weight",
                         "m"),
                 new Case(bytes(example("r", ok)), "missing-label", "r"),
+                new Case(bytes(example("r", ok).setClassLabel(151)), "missing-label", "r"),
                 new Case(bytes(example("r", ok).setTarget(Double.POSITIVE_INFINITY)), "label-out-of-range", "r"),
                 new Case(bytes(example("r", ok).setTarget(-1e200)), "label-out-of-range", "r"));
         try (TrainingFixture f = new TrainingFixture(settings, dir)) {
