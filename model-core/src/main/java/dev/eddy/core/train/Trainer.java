@@ -89,7 +89,7 @@ public final class Trainer implements Learner {
      * 4 the step the schedule counts from. {@link #restore} also reads versions 1 (no step was skipped then), 2 (no
      * pruning then) and 3 (no schedule restarted then) and refuses any other.
      */
-    public static final int STATE_VERSION = 4;
+    public static final int STATE_VERSION = 5;
 
     /**
      * The keys that shape the state {@link #copyOf} copies (the network's arrays, the optimizer's moments, the
@@ -141,6 +141,12 @@ public final class Trainer implements Learner {
     private StopReason stopReason;
     /** Weights at the best evaluation so far (see {@link Architecture#weights}), or null. */
     private double[] bestWeights;
+
+    /**
+     * The input (and target) standardization statistics at the best evaluation, saved with {@link #bestWeights}: the
+     * best weights restored with the statistics of a later step would not score what the best evaluation scored.
+     */
+    private byte[] bestStandardization;
     /**
      * The rate reduce-on-plateau started from; its current rate divided by this scales the scheduled
      * rate (kept in the state, so a later live change of learning-rate does not distort the ratio).
@@ -420,6 +426,7 @@ public final class Trainer implements Learner {
                 bestWeights = new double[Architecture.length(weights)];
             }
             Architecture.copy(weights, bestWeights);
+            bestStandardization = standardizationState();
         }
         boolean restored = false;
         if (decision.stop()) {
@@ -467,6 +474,7 @@ public final class Trainer implements Learner {
             resume();
         }
         bestWeights = null;
+        bestStandardization = null;
         plateau = plateau(config);
         plateauReference = config.learningRate();
         if (response.lrFactor() != 1) {
@@ -689,7 +697,8 @@ public final class Trainer implements Learner {
      * schedule's start since version 4), network (parameters, batch-norm statistics,
      * dropout generator), optimizer moments, standardization statistics (the inputs', then with {@code
      * standardize-target} the target's), non-finite guard,
-     * reduce-on-plateau and early-stopping state, the best weights, then the pruning masks (with {@code prune.*}).
+     * reduce-on-plateau and early-stopping state, the best weights (since version 5 with the standardization
+     * statistics of their evaluation), then the pruning masks (with {@code prune.*}).
      * Arrays are bulk copies.
      */
     public byte[] state() {
@@ -723,6 +732,11 @@ public final class Trainer implements Learner {
             out.writeBoolean(bestWeights != null);
             if (bestWeights != null) {
                 StateIo.writeDoubles(out, bestWeights);
+                out.writeBoolean(bestStandardization != null);
+                if (bestStandardization != null) {
+                    out.writeInt(bestStandardization.length);
+                    out.write(bestStandardization);
+                }
             }
             if (pruning != null) {
                 pruning.saveState(out);
@@ -771,6 +785,18 @@ public final class Trainer implements Learner {
             if (in.readBoolean()) {
                 t.bestWeights =
                         StateIo.readDoubles(in, Architecture.length(Architecture.weights(t.network)), "best weights");
+                // before version 5 the best weights were restored with the statistics in force
+                if (version >= 5 && in.readBoolean()) {
+                    int length = in.readInt();
+                    if (length < 0 || length > in.available()) {
+                        throw new IOException(
+                                "best standardization of " + length + " bytes, " + in.available() + " left");
+                    }
+                    t.bestStandardization = in.readNBytes(length);
+                    byte[] current = t.standardizationState();
+                    t.loadStandardization(t.bestStandardization); // a corrupt one fails here
+                    t.loadStandardization(current);
+                }
             }
             // Before version 3 no configuration could prune, so a pruning trainer's state always has its masks.
             if (t.pruning != null) {
@@ -780,7 +806,7 @@ public final class Trainer implements Learner {
                 throw new IOException(in.available() + " unread bytes after the training state");
             }
             return t;
-        } catch (IOException | IndexOutOfBoundsException e) {
+        } catch (IOException | UncheckedIOException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("corrupt training state: " + e.getMessage(), e);
         }
     }
@@ -814,11 +840,44 @@ public final class Trainer implements Learner {
             return false;
         }
         Architecture.copy(bestWeights, Architecture.weights(network));
+        if (bestStandardization != null) {
+            loadStandardization(bestStandardization);
+        }
         if (pruning != null) {
             // The best weights carry the masks of their time: what was pruned then is pruned again.
             pruning.maskZeros(optimizer);
         }
         return true;
+    }
+
+    /** The standardization statistics' state: the inputs', then with {@code standardize-target} the target's. */
+    private byte[] standardizationState() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (standardizer != null) {
+                standardizer.saveState(out);
+            }
+            if (targetStandardization != null) {
+                targetStandardization.saveState(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Restores statistics written by {@link #standardizationState()}. */
+    private void loadStandardization(byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            if (standardizer != null) {
+                standardizer.loadState(in);
+            }
+            if (targetStandardization != null) {
+                targetStandardization.loadState(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static double worstIfNaN(double value, Mode mode) {

@@ -130,7 +130,7 @@ class TrainerTest {
         state[7] = 99;
         assertThatThrownBy(() -> Trainer.restore(state))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("training state format version 99 is not supported; this build reads versions 1 to 4");
+                .hasMessage("training state format version 99 is not supported; this build reads versions 1 to 5");
         assertThatThrownBy(() -> Trainer.restore(new byte[] {1, 2, 3, 4, 0, 0, 0, 1}))
                 .hasMessageContaining("not an Eddy training state: starts with 0x01020304");
         byte[] truncated = Arrays.copyOf(Trainer.create(config()).state(), 100);
