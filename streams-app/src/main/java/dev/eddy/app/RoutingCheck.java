@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * one, of P partitions too (a different count means the input topics were re-partitioned since the models were
  * placed), and nothing left untrained in the trainer-input topic of an earlier {@code routing=repartition} run under
  * the same application id (those records would be skipped); {@code routing=auto} takes direct routing when the counts
- * agree and nothing is left, and the trainer-input topic otherwise.
+ * agree and nothing is left, and the trainer-input topic otherwise. Repartition routing, given or taken, needs nothing
+ * left untrained in the fan-out topic of an earlier direct run, which it does not read.
  */
 final class RoutingCheck {
 
@@ -55,7 +56,11 @@ final class RoutingCheck {
     static Decision resolve(Admin admin, EddyConfig config, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Decision repartition = new Decision(Routing.REPARTITION, ModelPartitions.ONE);
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String fanOut = FanOutTopic.of(config.applicationId());
+        long fanOutLeft = existing.contains(fanOut) ? unconsumed(admin, config.applicationId(), fanOut, timeout) : 0;
         if (config.routing() == Routing.REPARTITION) {
+            refuseUntrainedFanOut("routing=repartition", fanOut, fanOutLeft);
             return repartition;
         }
         Map<String, Integer> counts = partitionCounts(admin, config.inputTopics(), timeout);
@@ -65,12 +70,15 @@ final class RoutingCheck {
                         + " topic (model m trains in partition murmur2(m) mod P of each), but " + listed(counts)
                         + "; give them one count, or use routing=repartition (or auto)");
             }
+            refuseUntrainedFanOut(
+                    "routing=auto would take repartition (the input topics' partition counts differ: " + listed(counts)
+                            + ")",
+                    fanOut,
+                    fanOutLeft);
             LOG.info("routing=auto: repartition, the input topics' partition counts differ: {}", listed(counts));
             return repartition;
         }
         int partitions = counts.values().iterator().next();
-        String fanOut = FanOutTopic.of(config.applicationId());
-        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (existing.contains(fanOut)) {
             int placed = partitionCounts(admin, List.of(fanOut), timeout).get(fanOut);
             if (placed != partitions) {
@@ -90,11 +98,33 @@ final class RoutingCheck {
                             + "' (written by an earlier run with routing=repartition) are not trained on yet; run"
                             + " with routing=repartition (or auto) until they are, then switch");
                 }
+                if (fanOutLeft > 0) {
+                    // each routing would skip the other's records: only the operator can choose which to give up
+                    throw new IllegalArgumentException("routing=auto: " + left + " records of '" + trainerInput
+                            + "' (they need routing=repartition) and " + fanOutLeft + " of '" + fanOut
+                            + "' (they need routing=direct) are not trained on yet; delete one of the two topics to"
+                            + " give its records up");
+                }
                 LOG.info("routing=auto: repartition until the {} records left in '{}' are trained", left, trainerInput);
                 return repartition;
             }
         }
         return new Decision(Routing.DIRECT, new ModelPartitions(partitions));
+    }
+
+    /**
+     * Refuses repartition routing while the fan-out topic of an earlier {@code routing=direct} run holds copies not
+     * yet trained on: the trainer-input topic does not read it, so those examples and commands would never reach
+     * their models.
+     */
+    private static void refuseUntrainedFanOut(String why, String fanOut, long left) {
+        if (left > 0) {
+            throw new IllegalArgumentException(why + ", but " + left + " records of '" + fanOut + "' (copies an"
+                    + " earlier run with routing=direct wrote for the models of other partitions) are not trained on"
+                    + " yet, and repartition routing does not read that topic; run once more with routing=direct"
+                    + " (the input topics at the fan-out topic's partition count) until they are, then switch; or"
+                    + " delete '" + fanOut + "' to give them up");
+        }
     }
 
     /** The partition count of each of {@code topics}, in their order. */

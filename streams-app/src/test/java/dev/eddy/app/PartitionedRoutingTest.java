@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.config.Routing;
 import dev.eddy.io.ExampleProducer;
+import dev.eddy.io.Topics;
 import dev.eddy.it.EmbeddedKafka;
 import dev.eddy.it.KafkaReads;
 import dev.eddy.it.Runs;
@@ -27,13 +28,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their partitions ({@link ModelPartitions}) with no trainer-input topic; an example naming no model crosses the
  * fan-out topic once per other partition hosting a model, not once per model; a command for {@code *} reaches every
  * model, and a command for one model keyed otherwise reaches it; an example keyed otherwise than by the model it names is a {@code wrong-key} dead letter; input topics of
- * different partition counts, or a fan-out topic of another count, are refused naming them.
+ * different partition counts, or a fan-out topic of another count, are refused naming them, and repartition routing
+ * while the fan-out topic holds untrained copies.
  */
 class PartitionedRoutingTest {
 
@@ -90,6 +96,8 @@ class PartitionedRoutingTest {
                         new NewTopic(app + ".commands", commands, (short) 1)))
                 .all()
                 .get();
+        // the start lists the topics: they must be in the broker's metadata, not only created
+        Topics.awaitWritable(kafka.admin(), List.of(app + ".examples", app + ".commands"), Duration.ofSeconds(30));
     }
 
     @Test
@@ -239,6 +247,7 @@ class PartitionedRoutingTest {
                 .createTopics(List.of(new NewTopic(app + ".examples", PARTITIONS, (short) 1)))
                 .all()
                 .get();
+        Topics.awaitWritable(kafka.admin(), List.of(app + ".examples"), Duration.ofSeconds(30));
         EddyApp.Prepared prepared = EddyApp.prepare(EddyConfig.of(settings(app, "auto")));
         assertThat(prepared.routing()).isEqualTo(Routing.DIRECT);
         assertThat(prepared.partitions()).isEqualTo(new ModelPartitions(PARTITIONS));
@@ -254,6 +263,43 @@ class PartitionedRoutingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + FanOutTopic.of(other) + "' has 2 partitions but the input topics 4")
                 .hasMessageContaining("re-partitioned");
+    }
+
+    @Test
+    void repartitionRoutingIsRefusedWhileFanOutCopiesAreUntrained() throws Exception {
+        String app = "part-e";
+        createInputs(app, PARTITIONS, PARTITIONS);
+        EddyApp.prepare(EddyConfig.of(settings(app, "direct")));
+        String fanOut = FanOutTopic.of(app);
+        try (KafkaProducer<Integer, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new IntegerSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 5; i++) { // copies a direct run wrote for partition 1 and stopped before training
+                producer.send(new ProducerRecord<>(fanOut, 1, 1, "copy " + i));
+            }
+            producer.flush();
+        }
+        assertThatThrownBy(() -> EddyApp.prepare(EddyConfig.of(settings(app, "repartition"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("routing=repartition, but 5 records of '" + fanOut + "'")
+                .hasMessageContaining("run once more with routing=direct");
+        kafka.admin()
+                .createPartitions(Map.of(app + ".commands", NewPartitions.increaseTo(2 * PARTITIONS)))
+                .all()
+                .get();
+        assertThatThrownBy(() -> EddyApp.prepare(EddyConfig.of(settings(app, "auto"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("routing=auto would take repartition")
+                .hasMessageContaining("5 records of '" + fanOut + "'");
+
+        // trained (the group committed past them): nothing is left to lose
+        kafka.admin()
+                .alterConsumerGroupOffsets(app, Map.of(new TopicPartition(fanOut, 1), new OffsetAndMetadata(5)))
+                .all()
+                .get();
+        assertThat(EddyApp.prepare(EddyConfig.of(settings(app, "auto"))).routing())
+                .isEqualTo(Routing.REPARTITION);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
