@@ -143,7 +143,8 @@ public final class EddyApp implements AutoCloseable {
                 HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         TrainingHistory history = new TrainingHistory();
         this.trials = ModelStatusHandler.Trials.of(streams, self, config);
-        server.route("/models", ModelStatusHandler.of(streams, served, self, history, trials));
+        server.route(
+                "/models", ModelStatusHandler.of(streams, config.models().keySet(), served, self, history, trials));
         ConsolePage.mount(server, history);
         SearchTrialMeters trialMeters =
                 metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));
@@ -461,13 +462,19 @@ public final class EddyApp implements AutoCloseable {
         }
     }
 
-    /** Models whose status lives in this instance's tasks and that publish a FINAL snapshot (a search once). */
+    /**
+     * Models whose status lives in this instance's tasks and that publish a FINAL snapshot (a search once): configured
+     * ones only, as the trainers publish only for those (the status of a model removed from the configuration stays in
+     * the store).
+     */
     private int localModels() {
         try {
             ReadOnlyKeyValueStore<String, ModelStatus> status = streams.store(StoreQueryParameters.fromNameAndType(
                     TrainingTopology.STATUS_STORE, QueryableStoreTypes.<String, ModelStatus>keyValueStore()));
             try (KeyValueIterator<String, ModelStatus> it = status.all()) {
-                return FinalSnapshotTrigger.publishingModels(it).size();
+                Set<String> models = FinalSnapshotTrigger.publishingModels(it);
+                models.retainAll(config.models().keySet());
+                return models.size();
             }
         } catch (InvalidStateStoreException e) {
             LOG.warn("cannot count the models to snapshot ({}); closing without FINAL snapshots", e.getMessage());

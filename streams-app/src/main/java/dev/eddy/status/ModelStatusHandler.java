@@ -29,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -68,6 +70,10 @@ import org.slf4j.LoggerFactory;
  * the {@code instance} that trains it. A peer that does not answer within {@value #PEER_TIMEOUT_MS} ms leaves this
  * instance's view (models it serves but does not train: their served version only). The history needs no peer: each
  * instance's {@link TrainingHistory} follows the whole training-metrics topic.
+ *
+ * <p>The status of a model removed from the configuration stays in the store, but nothing trains it any more: it is
+ * read as no status, so such a model is listed as {@code serving} while this instance serves it, and not at all
+ * otherwise.
  */
 public final class ModelStatusHandler implements HttpHandler {
 
@@ -121,6 +127,9 @@ public final class ModelStatusHandler implements HttpHandler {
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
     private final StatusStore statuses;
+    /** Whether a model id is configured: only those are trained, whatever the store still holds. */
+    private final Predicate<String> configured;
+
     private final ModelCache served;
     private final String self;
     private final Peers peers;
@@ -152,8 +161,23 @@ public final class ModelStatusHandler implements HttpHandler {
      */
     public ModelStatusHandler(
             StatusStore statuses, ModelCache served, String self, Peers peers, TrainingHistory history, Trials trials) {
+        this(statuses, id -> true, served, self, peers, history, trials);
+    }
+
+    /**
+     * @param configured the configured model ids; the status of any other id is that of a model nothing trains
+     */
+    public ModelStatusHandler(
+            StatusStore statuses,
+            Predicate<String> configured,
+            ModelCache served,
+            String self,
+            Peers peers,
+            TrainingHistory history,
+            Trials trials) {
         this.trials = trials;
         this.statuses = statuses;
+        this.configured = configured;
         this.served = served;
         this.self = self;
         this.peers = peers;
@@ -162,13 +186,19 @@ public final class ModelStatusHandler implements HttpHandler {
 
     /**
      * The handler reading {@code streams}' status store ({@link TrainingTopology#STATUS_STORE}) and asking the other
-     * instances through {@code streams}' metadata; {@code self} is this instance's {@code application.server};
-     * {@code trials} the leaderboards ({@link Trials#of}).
+     * instances through {@code streams}' metadata; {@code models} the configured model ids; {@code self} is this
+     * instance's {@code application.server}; {@code trials} the leaderboards ({@link Trials#of}).
      */
     public static ModelStatusHandler of(
-            KafkaStreams streams, ModelCache served, HostInfo self, TrainingHistory history, Trials trials) {
+            KafkaStreams streams,
+            Set<String> models,
+            ModelCache served,
+            HostInfo self,
+            TrainingHistory history,
+            Trials trials) {
         return new ModelStatusHandler(
                 () -> localStore(streams, self, TrainingTopology.STATUS_STORE),
+                models::contains,
                 served,
                 self.host() + ":" + self.port(),
                 new StreamsPeers(streams, self),
@@ -321,7 +351,7 @@ public final class ModelStatusHandler implements HttpHandler {
             HttpExchange exchange, ReadOnlyKeyValueStore<String, ModelStatus> store, String rest, boolean localOnly)
             throws IOException {
         String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
-        ModelStatus mine = store.get(id);
+        ModelStatus mine = configured.test(id) ? store.get(id) : null;
         if (mine == null && !localOnly) {
             Optional<JsonNode> theirs = peers.owner(id).flatMap(peer -> ask(peer, "/models/" + rest + "?" + LOCAL));
             if (theirs.isPresent()) {
@@ -467,13 +497,14 @@ public final class ModelStatusHandler implements HttpHandler {
         return Optional.empty();
     }
 
-    private static Map<String, ModelStatus> read(ReadOnlyKeyValueStore<String, ModelStatus> store) {
+    /** The statuses of the configured models. */
+    private Map<String, ModelStatus> read(ReadOnlyKeyValueStore<String, ModelStatus> store) {
         Map<String, ModelStatus> out = new TreeMap<>();
         try (KeyValueIterator<String, ModelStatus> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, ModelStatus> kv = it.next();
                 // A search's trials (<id>~tNN) are not models: <id> stands for them with its champion's status.
-                if (kv.key.indexOf('~') < 0) {
+                if (kv.key.indexOf('~') < 0 && configured.test(kv.key)) {
                     out.put(kv.key, kv.value);
                 }
             }

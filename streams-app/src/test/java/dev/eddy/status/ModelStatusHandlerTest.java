@@ -289,6 +289,59 @@ class ModelStatusHandlerTest {
     }
 
     @Test
+    void aModelRemovedFromTheConfigurationIsServedOnlyNotTrained() throws Exception {
+        EddyConfig config = EddyConfig.of(settings());
+        ModelCache cache = new ModelCache();
+        Topology topology = ScoringTopology.addTo(
+                TrainingTopology.build(config, TrainingListener.NONE),
+                ServingConfig.of(config),
+                cache,
+                ServingListener.NONE);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+            TestInputTopic<byte[], byte[]> examples = driver.createInputTopic(
+                    config.topics().examples(), new ByteArraySerializer(), new ByteArraySerializer());
+            for (String model : List.of("alpha", "beta")) {
+                for (int i = 0; i < 4; i++) {
+                    examples.pipeInput(example(model + i, model, i % 2));
+                }
+            }
+            // beta has since left the configuration: its status stays in the store, but nothing trains it
+            serve(new ModelStatusHandler(
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE),
+                    "alpha"::equals,
+                    cache,
+                    "127.0.0.1:1",
+                    Peers.NONE,
+                    new TrainingHistory(),
+                    ModelStatusHandler.Trials.NONE));
+            JsonNode models = json.readTree(get("/models").body());
+            assertThat(models.findValuesAsText("model")).containsExactly("alpha", "beta");
+            assertThat(models.get(0).get("state").asText()).isEqualTo("training");
+            JsonNode beta = models.get(1);
+            assertThat(beta.get("state").asText()).isEqualTo("serving");
+            assertThat(beta.has("instance")).as("no instance trains it").isFalse();
+            assertThat(beta.get("acceptedVersion").asLong()).isEqualTo(1);
+            assertThat(json.readTree(get("/models/beta").body())).isEqualTo(beta);
+            server.close();
+
+            serve(new ModelStatusHandler(
+                    () -> driver.getKeyValueStore(TrainingTopology.STATUS_STORE),
+                    "alpha"::equals,
+                    new ModelCache(),
+                    "127.0.0.1:1",
+                    Peers.NONE,
+                    new TrainingHistory(),
+                    ModelStatusHandler.Trials.NONE));
+            assertThat(json.readTree(get("/models").body()).findValuesAsText("model"))
+                    .as("neither trained nor served here")
+                    .containsExactly("alpha");
+            assertThat(get("/models/beta").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void asksTheInstanceThatTrainsAModel() throws Exception {
         EddyConfig config = EddyConfig.of(settings());
         Properties props = config.streamsProperties();
@@ -358,6 +411,7 @@ class ModelStatusHandlerTest {
             HostInfo self = new HostInfo("127.0.0.1", 1);
             serve(ModelStatusHandler.of(
                     streams,
+                    config.models().keySet(),
                     new ModelCache(),
                     self,
                     new TrainingHistory(),
