@@ -77,9 +77,9 @@ import org.slf4j.LoggerFactory;
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
  * partitions is writable, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
  * Streams and serves {@code /metrics}. A stream thread that dies of an unexpected exception is logged and replaced
- * (bad records never get that far: they go to the dead-letter topic). {@link #close()} is the clean shutdown: it lets
- * a rebalance in progress end (up to 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka
- * Streams, which commits them.
+ * (bad records never get that far: they go to the dead-letter topic). With a fan-out topic, {@link FanOutPurge} deletes
+ * the records of it that were consumed. {@link #close()} is the clean shutdown: it lets a rebalance in progress end
+ * (up to 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka Streams, which commits them.
  */
 public final class EddyApp implements AutoCloseable {
 
@@ -107,6 +107,8 @@ public final class EddyApp implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final MetricsServer server;
     private final HistoryFeed historyFeed;
+    /** Deletes the consumed fan-out records; null without a fan-out topic. */
+    private final FanOutPurge fanOutPurge;
     /** The searches' leaderboards: what {@code GET /models/{id}/trials} answers. */
     private final ModelStatusHandler.Trials trials;
 
@@ -166,6 +168,10 @@ public final class EddyApp implements AutoCloseable {
         kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         this.historyFeed = HistoryFeed.start(
                 kafka, config.applicationId() + "-history", config.topics().metrics(), history);
+        this.fanOutPurge = partitions.partitioned()
+                ? FanOutPurge.start(
+                        kafka, config.applicationId(), FanOutTopic.of(config.applicationId()), FanOutPurge.INTERVAL)
+                : null;
     }
 
     /**
@@ -305,21 +311,26 @@ public final class EddyApp implements AutoCloseable {
                 // a spread search relays its champion's snapshots and PBT's models through it
                 ConfigEntry recordSize = new ConfigEntry(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.snapshotMaxBytes()));
+                // copies not yet trained must outlive any downtime; FanOutPurge deletes what was consumed
+                ConfigEntry keep = new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
                 List<String> fanOutCreated = Topics.createMissing(
                         client,
                         List.of(new NewTopic(
                                         fanOut,
                                         Optional.of(decision.partitions().count()),
                                         Optional.empty())
-                                .configs(Map.of(recordSize.name(), recordSize.value()))),
+                                .configs(Map.of(recordSize.name(), recordSize.value(), keep.name(), keep.value()))),
                         TOPIC_TIMEOUT);
                 created.addAll(fanOutCreated);
-                if (fanOutCreated.isEmpty()
-                        && config.searches().values().stream().anyMatch(SearchConfig::spreads)) {
-                    // created before (by an earlier version, or with another snapshot.max-bytes)
-                    client.incrementalAlterConfigs(Map.of(
-                                    new ConfigResource(ConfigResource.Type.TOPIC, fanOut),
-                                    List.of(new AlterConfigOp(recordSize, AlterConfigOp.OpType.SET))))
+                if (fanOutCreated.isEmpty()) {
+                    // created before: by an earlier version (the broker's retention), or with another
+                    // snapshot.max-bytes
+                    List<AlterConfigOp> ops =
+                            new ArrayList<>(List.of(new AlterConfigOp(keep, AlterConfigOp.OpType.SET)));
+                    if (config.searches().values().stream().anyMatch(SearchConfig::spreads)) {
+                        ops.add(new AlterConfigOp(recordSize, AlterConfigOp.OpType.SET));
+                    }
+                    client.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, fanOut), ops))
                             .all()
                             .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -425,6 +436,9 @@ public final class EddyApp implements AutoCloseable {
             LOG.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
         }
         historyFeed.close();
+        if (fanOutPurge != null) {
+            fanOutPurge.close();
+        }
         server.close();
         metrics.close();
     }

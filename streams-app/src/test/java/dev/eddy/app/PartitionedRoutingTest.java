@@ -36,6 +36,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
@@ -50,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fan-out topic once per other partition hosting a model, not once per model; a command for {@code *} reaches every
  * model, and a command for one model keyed otherwise reaches it; an example keyed otherwise than by the model it names is a {@code wrong-key} dead letter; input topics of
  * different partition counts, or a fan-out topic of another count, are refused naming them, and repartition routing
- * while the fan-out topic holds untrained copies.
+ * while the fan-out topic holds untrained copies; the fan-out topic keeps its records for good.
  */
 class PartitionedRoutingTest {
 
@@ -300,6 +302,36 @@ class PartitionedRoutingTest {
                 .get();
         assertThat(EddyApp.prepare(EddyConfig.of(settings(app, "auto"))).routing())
                 .isEqualTo(Routing.REPARTITION);
+    }
+
+    @Test
+    void theFanOutTopicKeepsItsRecordsUntilTheyAreConsumed() throws Exception {
+        String app = "part-f";
+        createInputs(app, PARTITIONS, PARTITIONS);
+        EddyApp.prepare(EddyConfig.of(settings(app, "direct")));
+        assertThat(retention(FanOutTopic.of(app))).isEqualTo("-1");
+
+        String older = "part-g"; // its fan-out topic created by an earlier version, with the broker's retention
+        createInputs(older, PARTITIONS, PARTITIONS);
+        kafka.admin()
+                .createTopics(List.of(new NewTopic(FanOutTopic.of(older), PARTITIONS, (short) 1)))
+                .all()
+                .get();
+        Topics.awaitWritable(kafka.admin(), List.of(FanOutTopic.of(older)), Duration.ofSeconds(30));
+        assertThat(retention(FanOutTopic.of(older))).isNotEqualTo("-1");
+        EddyApp.prepare(EddyConfig.of(settings(older, "direct")));
+        assertThat(retention(FanOutTopic.of(older))).isEqualTo("-1");
+    }
+
+    private static String retention(String topic) throws Exception {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return kafka.admin()
+                .describeConfigs(List.of(r))
+                .all()
+                .get()
+                .get(r)
+                .get(TopicConfig.RETENTION_MS_CONFIG)
+                .value();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
