@@ -59,7 +59,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -77,9 +76,10 @@ import org.slf4j.LoggerFactory;
  * {@link EddyConfig#snapshotTopicConfig()}; the others with the broker's defaults) and waits until each of their
  * partitions is writable, builds the topology with a {@link TrainingMetricsBinder} as its listener, starts Kafka
  * Streams and serves {@code /metrics}. A stream thread that dies of an unexpected exception is logged and replaced
- * (bad records never get that far: they go to the dead-letter topic). With a fan-out topic, {@link FanOutPurge} deletes
- * the records of it that were consumed. {@link #close()} is the clean shutdown: it lets a rebalance in progress end
- * (up to 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka Streams, which commits them.
+ * (bad records never get that far: they go to the dead-letter topic), unless the same failure keeps killing threads
+ * ({@link ThreadDeaths}): then Kafka Streams shuts down. With a fan-out topic, {@link FanOutPurge} deletes the
+ * records of it that were consumed. {@link #close()} is the clean shutdown: it lets a rebalance in progress end (up to
+ * 10 s), asks the trainers for FINAL snapshots, waits for them, then closes Kafka Streams, which commits them.
  */
 public final class EddyApp implements AutoCloseable {
 
@@ -151,10 +151,7 @@ public final class EddyApp implements AutoCloseable {
         SearchTrialMeters trialMeters =
                 metrics.bind(new SearchTrialMeters(config.searches().keySet(), trials));
         server.beforeScrape(trialMeters::refresh);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("a stream thread died of an unexpected exception; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadDeaths());
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -306,6 +303,14 @@ public final class EddyApp implements AutoCloseable {
             List<String> created =
                     new ArrayList<>(Topics.createMissing(client, topics(config, inputPartitions), TOPIC_TIMEOUT));
             RoutingCheck.Decision decision = RoutingCheck.resolve(client, config, TOPIC_TIMEOUT);
+            ModelPartitions trainers = decision.routing() == Routing.DIRECT
+                    ? decision.partitions()
+                    : new ModelPartitions(
+                            RoutingCheck.partitionCounts(client, config.inputTopics(), TOPIC_TIMEOUT).values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .max()
+                                    .orElse(1));
+            RoutingCheck.checkTaskCount(client, config, decision.routing(), trainers.count(), TOPIC_TIMEOUT);
             if (decision.partitions().partitioned()) {
                 String fanOut = FanOutTopic.of(config.applicationId());
                 // a spread search relays its champion's snapshots and PBT's models through it
@@ -335,13 +340,6 @@ public final class EddyApp implements AutoCloseable {
                             .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
-            ModelPartitions trainers = decision.routing() == Routing.DIRECT
-                    ? decision.partitions()
-                    : new ModelPartitions(
-                            RoutingCheck.partitionCounts(client, config.inputTopics(), TOPIC_TIMEOUT).values().stream()
-                                    .mapToInt(Integer::intValue)
-                                    .max()
-                                    .orElse(1));
             return new Prepared(created, decision.routing(), decision.partitions(), trainers);
         }
     }

@@ -6,10 +6,12 @@ import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.ModelPartitions;
 import dev.eddy.topology.TrainingTopology;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * placed), and nothing left untrained in the trainer-input topic of an earlier {@code routing=repartition} run under
  * the same application id (those records would be skipped); {@code routing=auto} takes direct routing when the counts
  * agree and nothing is left, and the trainer-input topic otherwise. Repartition routing, given or taken, needs nothing
- * left untrained in the fan-out topic of an earlier direct run, which it does not read.
+ * left untrained in the fan-out topic of an earlier direct run, which it does not read. Either routing needs the
+ * trainer's task count of the first run under the application id ({@link #checkTaskCount}).
  */
 final class RoutingCheck {
 
@@ -124,6 +127,46 @@ final class RoutingCheck {
                     + " yet, and repartition routing does not read that topic; run once more with routing=direct"
                     + " (the input topics at the fan-out topic's partition count) until they are, then switch; or"
                     + " delete '" + fanOut + "' to give them up");
+        }
+    }
+
+    /**
+     * Refuses a start whose trainer task count differs from the partition count of the trainer's changelogs (and,
+     * with repartition routing, of the trainer-input topic) of an earlier run: Kafka Streams sizes those topics once,
+     * by the task count of the first run, and its assignor throws at every rebalance when the input topics were
+     * re-partitioned since, so no task would ever run.
+     *
+     * @param trainers the trainer's task count this start needs ({@link EddyApp.Prepared#trainers()})
+     */
+    static void checkTaskCount(Admin admin, EddyConfig config, Routing routing, int trainers, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> sized = new ArrayList<>();
+        for (String store : List.of(
+                TrainingTopology.STATUS_STORE,
+                TrainingTopology.TRAINER_STATE_STORE,
+                TrainingTopology.PARTIAL_BATCH_STORE,
+                TrainingTopology.HOLDOUT_STORE)) {
+            sized.add(config.applicationId() + "-" + store + "-changelog");
+        }
+        if (routing == Routing.REPARTITION) {
+            sized.add(TrainingTopology.trainerInputTopic(config.applicationId()));
+        }
+        sized.retainAll(admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        for (Map.Entry<String, Integer> topic :
+                partitionCounts(admin, sized, timeout).entrySet()) {
+            if (topic.getValue() != trainers) {
+                throw new IllegalArgumentException("the input topics ("
+                        + listed(partitionCounts(admin, config.inputTopics(), timeout))
+                        + ") need " + trainers + " trainer tasks with routing="
+                        + routing.name().toLowerCase(Locale.ROOT)
+                        + (routing == Routing.DIRECT
+                                ? " (one per input partition)"
+                                : " (as many as the most" + " partitioned input topic has partitions)")
+                        + ", but '" + topic.getKey() + "' of an earlier run has " + topic.getValue() + ": the input"
+                        + " topics were re-partitioned since, and Kafka Streams cannot change the partition count of"
+                        + " its internal topics; give the input topics their old partition count again (re-create"
+                        + " them), or start with a new application.id");
+            }
         }
     }
 

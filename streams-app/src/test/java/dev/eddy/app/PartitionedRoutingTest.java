@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * fan-out topic once per other partition hosting a model, not once per model; a command for {@code *} reaches every
  * model, and a command for one model keyed otherwise reaches it; an example keyed otherwise than by the model it names is a {@code wrong-key} dead letter; input topics of
  * different partition counts, or a fan-out topic of another count, are refused naming them, and repartition routing
- * while the fan-out topic holds untrained copies; the fan-out topic keeps its records for good.
+ * while the fan-out topic holds untrained copies; the fan-out topic keeps its records for good; input topics
+ * re-partitioned while running stop Kafka Streams.
  */
 class PartitionedRoutingTest {
 
@@ -321,6 +323,26 @@ class PartitionedRoutingTest {
         assertThat(retention(FanOutTopic.of(older))).isNotEqualTo("-1");
         EddyApp.prepare(EddyConfig.of(settings(older, "direct")));
         assertThat(retention(FanOutTopic.of(older))).isEqualTo("-1");
+    }
+
+    @Test
+    void inputTopicsRepartitionedWhileRunningStopKafkaStreams() throws Exception {
+        String app = "part-h";
+        createInputs(app, 2, 2);
+        Map<String, String> settings = settings(app, "direct");
+        settings.put("kafka.metadata.max.age.ms", "1000"); // sees the new partitions soon
+        try (EddyApp eddy = EddyApp.start(EddyConfig.of(settings), new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(eddy.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            kafka.admin()
+                    .createPartitions(Map.of(app + ".examples", NewPartitions.increaseTo(PARTITIONS)))
+                    .all()
+                    .get();
+            // the assignor fails at every rebalance (the changelogs have 2 partitions): a new thread would too
+            assertThat(eddy.awaitTermination(Duration.ofSeconds(120)))
+                    .as("Kafka Streams gave up rather than replacing threads forever")
+                    .isTrue();
+            assertThat(eddy.state()).isEqualTo(KafkaStreams.State.ERROR);
+        }
     }
 
     private static String retention(String topic) throws Exception {

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code routing=direct} on a real broker: it creates one-partition input topics and trains without a trainer-input
  * topic; it refuses input topics of different partition counts (PartitionedRoutingTest trains on partitioned input),
  * and records an earlier {@code routing=repartition} run left untrained, where
- * {@code routing=auto} takes the trainer-input topic.
+ * {@code routing=auto} takes the trainer-input topic; either routing refuses input topics re-partitioned since the
+ * first run.
  */
 class RoutingTest {
 
@@ -182,6 +184,31 @@ class RoutingTest {
                 .hasMessageContaining("1 records of '" + trainerInput + "'");
         assertThat(EddyApp.prepare(EddyConfig.of(settings("direct-c", "auto"))).routing())
                 .isEqualTo(Routing.REPARTITION);
+    }
+
+    @Test
+    void refusesInputTopicsRepartitionedSinceTheFirstRun() throws Exception {
+        String app = "direct-r";
+        try (EddyApp eddy =
+                EddyApp.start(EddyConfig.of(settings(app, "auto")), new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(eddy.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        }
+        String changelog = app + "-eddy-model-status-changelog";
+        assertThat(partitions(changelog)).isEqualTo(1);
+        kafka.admin()
+                .createPartitions(Map.of(
+                        app + ".examples", NewPartitions.increaseTo(2), app + ".commands", NewPartitions.increaseTo(2)))
+                .all()
+                .get();
+        for (String routing : List.of("auto", "repartition")) {
+            assertThatThrownBy(() -> EddyApp.prepare(EddyConfig.of(settings(app, routing))))
+                    .as("routing=%s", routing)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'direct-r.examples' has 2, 'direct-r.commands' has 2")
+                    .hasMessageContaining("need 2 trainer tasks")
+                    .hasMessageContaining("'" + changelog + "' of an earlier run has 1")
+                    .hasMessageContaining("new application.id");
+        }
     }
 
     private static int partitions(String topic) throws Exception {
