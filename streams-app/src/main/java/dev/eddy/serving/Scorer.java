@@ -78,8 +78,10 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
                 reject(record, ScoringFailure.NON_FINITE_FEATURE, "feature " + j + " is " + x[j], modelId);
                 return;
             }
-            String outOfRange = FeatureRange.problem(j, x[j], model.model().precision());
-            if (outOfRange != null) { // the outputs would be NaN, served as class 0
+            // beyond the float range a float32 model's outputs are NaN, sent as class 0 (a standardizing float64
+            // model's statistics are the training's, which refused such values)
+            String outOfRange = FeatureRange.problem(j, x[j], model.model().precision(), false);
+            if (outOfRange != null) {
                 reject(record, ScoringFailure.FEATURE_OUT_OF_RANGE, outOfRange, modelId);
                 return;
             }

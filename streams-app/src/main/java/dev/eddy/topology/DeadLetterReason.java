@@ -51,8 +51,9 @@ public enum DeadLetterReason {
      */
     WARM_START_WAIT,
     /**
-     * A feature is finite but larger in magnitude than the model takes: beyond ±10¹⁵⁰ (its square would overflow the
-     * standardization's variance), or beyond the float range for a {@code precision=float32} model.
+     * A feature is finite but larger in magnitude than the model takes ({@link FeatureRange}): beyond ±10¹⁵⁰ with
+     * {@code standardize} (its square would overflow the standardization's variance), or beyond the float range for
+     * a {@code precision=float32} model.
      */
     FEATURE_OUT_OF_RANGE;
 

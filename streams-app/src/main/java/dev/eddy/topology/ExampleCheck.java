@@ -26,17 +26,14 @@ final class ExampleCheck {
                     DeadLetterReason.WRONG_FEATURE_COUNT,
                     "expected " + model.inputSize() + " features, got " + x.size());
         }
-        double max = FeatureRange.max(model.precision());
         for (int j = 0; j < x.size(); j++) {
             double v = x.get(j);
             if (!Double.isFinite(v)) {
                 return new Failure(DeadLetterReason.NON_FINITE_FEATURE, "feature " + j + " is " + v);
             }
-            if (Math.abs(v) > max) {
-                return new Failure(
-                        DeadLetterReason.FEATURE_OUT_OF_RANGE,
-                        "feature " + j + " is " + v + ", beyond ±" + max + " ("
-                                + model.precision().spelling() + ")");
+            String outOfRange = FeatureRange.problem(j, v, model.precision(), model.standardize());
+            if (outOfRange != null) {
+                return new Failure(DeadLetterReason.FEATURE_OUT_OF_RANGE, outOfRange);
             }
         }
         Integer k = example.getClassLabel();
@@ -66,11 +63,13 @@ final class ExampleCheck {
                                 : "has classLabel " + k + " but regression model needs a target (eddy produce:"
                                         + " --label-kind target)");
             }
+            double max = FeatureRange.max(model.precision(), model.standardizeTarget());
             if (!(Math.abs(y) <= max)) {
-                return new Failure(
-                        DeadLetterReason.LABEL_OUT_OF_RANGE,
-                        "target must be finite and within ±" + max + " ("
-                                + model.precision().spelling() + "), got " + y);
+                String bound = max < Double.MAX_VALUE
+                        ? " and within ±" + max + " (" + FeatureRange.why(model.precision(), model.standardizeTarget())
+                                + ")"
+                        : "";
+                return new Failure(DeadLetterReason.LABEL_OUT_OF_RANGE, "target must be finite" + bound + ", got " + y);
             }
         }
         Double w = example.getWeight();

@@ -48,6 +48,8 @@ class DeadLetterTest {
         settings.put("model.f.input-size", "2");
         settings.put("model.f.layers", "1:sigmoid");
         settings.put("model.f.precision", "float32");
+        settings.put("model.s.input-size", "2");
+        settings.put("model.s.layers", "1:sigmoid"); // standardize, the default
         List<Double> ok = List.of(0.5, -0.5);
         List<Case> cases = List.of(
                 new Case(new byte[] {1, 2, 3}, "undecodable", null),
@@ -61,7 +63,7 @@ class DeadLetterTest {
                         "non-finite-feature",
                         "m"),
                 // finite, but its square overflows the standardization's variance (which stayed infinite for good)
-                new Case(bytes(example("m", List.of(1e200, 0.0)).setClassLabel(0)), "feature-out-of-range", "m"),
+                new Case(bytes(example("s", List.of(1e200, 0.0)).setClassLabel(0)), "feature-out-of-range", "s"),
                 // finite in double, infinite as a float
                 new Case(bytes(example("f", List.of(0.0, -1e39)).setClassLabel(0)), "feature-out-of-range", "f"),
                 new Case(bytes(example("m", ok).setClassLabel(2)), "label-out-of-range", "m"),
