@@ -206,7 +206,7 @@ public final class EddyConfig {
                     m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
                 }
                 model = TrainerConfig.fromProperties(m.getValue());
-                String refusal = model.freshChallengerRefusal();
+                String refusal = model.newConfigurationRefusal();
                 if (refusal != null) {
                     throw new IllegalArgumentException(refusal);
                 }

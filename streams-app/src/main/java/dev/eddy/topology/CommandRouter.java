@@ -127,8 +127,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                             ", ", TrainerConfig.LIVE_KEYS.stream().sorted().toList());
         }
         try {
-            model.with(command.key(), command.value());
-            return null;
+            return model.with(command.key(), command.value()).newConfigurationRefusal();
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

@@ -177,4 +177,20 @@ class EddyConfigTest {
         m.put(key, value);
         return m;
     }
+
+    /**
+     * A float32 regression model configured today is refused at start with the default standardize-target, saying
+     * what to write (a stored one of before still restores: TargetStandardizationTest).
+     */
+    @Test
+    void aFloat32RegressionModelIsRefusedAtStartUnlessItSaysStandardizeTargetFalse() {
+        Map<String, String> m = new HashMap<>(
+                Map.of("model.r.input-size", "2", "model.r.layers", "8:relu,1:linear", "model.r.precision", "float32"));
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("model.r: standardize-target=true (the default of a new regression model)"
+                        + " cannot combine with precision=float32");
+        m.put("model.r.standardize-target", "false");
+        assertThat(EddyConfig.of(m).models().get("r").standardizeTarget()).isFalse();
+    }
 }

@@ -54,10 +54,7 @@ public final class TrainerConfig {
      */
     public static final String TARGET_STANDARDIZATION_KEY = "standardize-target";
 
-    /**
-     * The largest {@code batch-size}: a batch's rows are allocated when it is set (also by a live {@code set}), so a
-     * mistyped size would exhaust the heap on the stream thread, again at every replay of the command.
-     */
+    /** The largest {@code batch-size} of a model configured today: see {@link #newConfigurationRefusal}. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
     /** Optimizer names accepted by {@code optimizer}. */
@@ -256,10 +253,10 @@ public final class TrainerConfig {
         if (clipGlobalNorm.isPresent() && clipValue.isPresent()) {
             throw new IllegalArgumentException("clip.global-norm and clip.value exclude each other; set at most one");
         }
-        batchSize = r.integer("batch-size", 32, 1, MAX_BATCH_SIZE);
+        batchSize = r.integer("batch-size", 32, 1);
         evalEvery = r.integer("eval-every", 50, 1);
         standardize = r.bool("standardize", true);
-        standardizeTarget = readTargetStandardization(r, loss, output, precision);
+        standardizeTarget = readTargetStandardization(r, loss, output);
 
         earlyStoppingEnabled = r.bool("early-stopping.enabled", true);
         earlyStoppingMonitor = r.choice("early-stopping.monitor", "holdout_loss", monitors);
@@ -453,6 +450,34 @@ public final class TrainerConfig {
     /** The ensemble this model trains ({@code ensemble.*}), {@link EnsembleConfig#NONE} for one network. */
     public EnsembleConfig ensemble() {
         return ensemble;
+    }
+
+    /**
+     * Why this configuration may not be started or set now, null when it may: what the parser takes because states and
+     * snapshots written before still hold it, but a model configured today must not (checked at start and for a live
+     * {@code set}):
+     *
+     * <ul>
+     *   <li>a {@code batch-size} above {@value #MAX_BATCH_SIZE} (a batch's rows are allocated when it is set, so a
+     *       mistyped size exhausted the heap on the stream thread, again at every replay of the command);
+     *   <li>{@code standardize-target=true} with {@code precision=float32}: the served float32 output layer would hold
+     *       the target's mean and round every prediction to float32's spacing there, far from what the trainer
+     *       evaluated in double;
+     *   <li>a fresh drift challenger with frozen layers or pruning ({@link #freshChallengerRefusal}).
+     * </ul>
+     */
+    public String newConfigurationRefusal() {
+        if (batchSize > MAX_BATCH_SIZE) {
+            return "batch-size must be an integer in [1, " + MAX_BATCH_SIZE + "], got " + batchSize;
+        }
+        if (standardizeTarget && precision == Precision.FLOAT32) {
+            return TARGET_STANDARDIZATION_KEY + "=true (the default of a new regression model) cannot combine with "
+                    + Precision.KEY + "=float32: the served float32 output layer would hold the target's mean and"
+                    + " round every prediction to float32's spacing there, far from what the holdout metrics measured;"
+                    + " write " + TARGET_STANDARDIZATION_KEY + "=false to train in float32 (on a target scaled near 0),"
+                    + " or " + Precision.KEY + "=float64";
+        }
+        return freshChallengerRefusal();
     }
 
     /**
@@ -685,13 +710,13 @@ public final class TrainerConfig {
     }
 
     /**
-     * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse, a linear output layer (the served model folds the
-     * inverse into that layer's weights) and precision=float64 (a float32 output layer holding μ would round every
-     * served prediction to float32's spacing at μ, far from what the trainer evaluated in double). Absent means false
+     * {@value #TARGET_STANDARDIZATION_KEY}: true needs loss=mse and a linear output layer (the served model folds the
+     * inverse into that layer's weights; a model configured today also needs precision=float64, see {@link
+     * #newConfigurationRefusal}). Absent means false
      * here, left out of the canonical form, so that states and snapshots keep the bytes they had before the key
      * existed; new models get true through {@link #withNewModelDefaults}.
      */
-    private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output, Precision precision) {
+    private static boolean readTargetStandardization(Reader r, String loss, LayerConfig output) {
         boolean on = r.bool(TARGET_STANDARDIZATION_KEY, false);
         if (!on) {
             r.props.remove(TARGET_STANDARDIZATION_KEY);
@@ -705,14 +730,6 @@ public final class TrainerConfig {
         if (!output.activation().equals("linear")) {
             throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true needs a linear output layer (its"
                     + " weights take the inverse of the standardization when served), got layers ending in " + output);
-        }
-        if (precision == Precision.FLOAT32) {
-            throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true (the default of a new regression"
-                    + " model) cannot combine with " + Precision.KEY + "=float32: the served float32 output layer would"
-                    + " hold the target's mean and round every prediction to float32's spacing there, far from what the"
-                    + " holdout metrics measured; write " + TARGET_STANDARDIZATION_KEY
-                    + "=false to train in float32 (on"
-                    + " a target scaled near 0), or " + Precision.KEY + "=float64");
         }
         return true;
     }
@@ -1002,20 +1019,15 @@ public final class TrainerConfig {
         }
 
         int integer(String key, Integer fallback, int min) {
-            return integer(key, fallback, min, Integer.MAX_VALUE);
-        }
-
-        int integer(String key, Integer fallback, int min, int max) {
             String v = fallback == null ? required(key) : props.getOrDefault(key, fallback.toString());
-            String range = max == Integer.MAX_VALUE ? ">= " + min : "in [" + min + ", " + max + "]";
             int parsed;
             try {
                 parsed = Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be an integer " + range + ", got '" + v + "'");
+                throw new IllegalArgumentException(key + " must be an integer >= " + min + ", got '" + v + "'");
             }
-            if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException(key + " must be an integer " + range + ", got " + parsed);
+            if (parsed < min) {
+                throw new IllegalArgumentException(key + " must be an integer >= " + min + ", got " + parsed);
             }
             accept(key, Integer.toString(parsed));
             return parsed;

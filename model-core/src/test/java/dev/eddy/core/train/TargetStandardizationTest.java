@@ -206,18 +206,22 @@ class TargetStandardizationTest {
      * what to write instead.
      */
     @Test
-    void refusedWithFloat32SayingToWriteFalse() {
+    void refusedWithFloat32ForANewConfigurationSayingToWriteFalseButAStoredOneStillReads() {
         String refusal = "standardize-target=true (the default of a new regression model) cannot combine with"
                 + " precision=float32";
-        assertThatThrownBy(() -> config(true, "precision", "float32"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(refusal)
-                .hasMessageContaining("write standardize-target=false to train in float32");
+        assertThat(config(true, "precision", "float32").newConfigurationRefusal())
+                .startsWith(refusal)
+                .contains("write standardize-target=false to train in float32");
         Map<String, String> regression =
                 Map.of("input-size", "4", "layers", "16:relu,1:linear", "precision", "float32");
-        assertThatThrownBy(() -> TrainerConfig.fromProperties(TrainerConfig.withNewModelDefaults(regression)))
-                .hasMessageStartingWith(refusal);
-        assertThat(config(false, "precision", "float32").standardizeTarget()).isFalse();
+        assertThat(TrainerConfig.fromProperties(TrainerConfig.withNewModelDefaults(regression))
+                        .newConfigurationRefusal())
+                .startsWith(refusal);
+        assertThat(config(false, "precision", "float32").newConfigurationRefusal())
+                .isNull();
+        // a state or snapshot written before the refusal holds such a configuration: it still reads
+        Trainer stored = Trainer.create(config(true, "precision", "float32"));
+        assertThat(Trainer.restore(stored.state()).config().standardizeTarget()).isTrue();
     }
 
     @Test
