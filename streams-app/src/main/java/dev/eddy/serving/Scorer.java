@@ -133,9 +133,9 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
     private void reject(Record<byte[], byte[]> record, ScoringFailure reason, String detail, String modelId) {
         Headers headers =
                 DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
-        byte[] value = DeadLetters.fit(record.key(), record.value(), headers);
+        DeadLetters.Letter letter = DeadLetters.fit(record.key(), record.value(), headers);
         context.forward(
-                new Record<Object, Object>(record.key(), value, record.timestamp(), headers),
+                new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(), headers),
                 ScoringTopology.DEAD_LETTER_SINK);
         listener.onDeadLetter(reason);
     }

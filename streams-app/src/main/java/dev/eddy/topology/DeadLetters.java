@@ -56,9 +56,9 @@ public final class DeadLetters {
             String detail,
             String modelId) {
         Headers headers = headers(original, context.recordMetadata().orElse(null), reason.code(), detail, modelId);
-        byte[] value = fit(original.key(), original.value(), headers);
+        Letter letter = fit(original.key(), original.value(), headers);
         context.forward(new Record<String, Routed>(
-                null, new Routed.DeadLetter(original.key(), value), original.timestamp(), headers));
+                null, new Routed.DeadLetter(letter.key(), letter.value()), original.timestamp(), headers));
         listener.onDeadLetter(reason);
     }
 
@@ -82,26 +82,42 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** The key and value a dead letter carries (see {@link #fit}). */
+    public record Letter(byte[] key, byte[] value) {}
+
     /**
-     * The value a dead letter of {@code key}, {@code value} and {@code headers} carries: {@code value} itself, or
-     * when the three exceed {@link #MAX_BYTES} its first bytes, as many as fit, with a {@link #TRUNCATED} header
-     * added to {@code headers}.
+     * The key and value of a dead letter of {@code key}, {@code value} and {@code headers}, at most {@link #MAX_BYTES}
+     * together: as they are when they fit; else with a {@link #TRUNCATED} header (the value's length, 0 without one)
+     * added to {@code headers}, the record's own headers dropped when they hold more than a quarter of the bytes, the
+     * key cut to a quarter, and the value cut to what is left.
      */
-    public static byte[] fit(byte[] key, byte[] value, Headers headers) {
-        if (value == null) {
-            return null;
+    public static Letter fit(byte[] key, byte[] value, Headers headers) {
+        int keyLength = key == null ? 0 : key.length;
+        int valueLength = value == null ? 0 : value.length;
+        if (keyLength + valueLength + size(headers) <= MAX_BYTES) {
+            return new Letter(key, value);
         }
-        long rest = key == null ? 0 : key.length;
+        add(headers, TRUNCATED, Integer.toString(valueLength));
+        if (size(headers) > MAX_BYTES / 4) {
+            for (Header h : headers.toArray()) {
+                if (!h.key().startsWith("eddy.dlq.")) {
+                    headers.remove(h.key());
+                }
+            }
+        }
+        byte[] k = keyLength > MAX_BYTES / 4 ? Arrays.copyOf(key, MAX_BYTES / 4) : key;
+        long room = MAX_BYTES - (k == null ? 0 : k.length) - size(headers);
+        byte[] v = value == null ? null : Arrays.copyOf(value, (int) Math.max(0, Math.min(valueLength, room)));
+        return new Letter(k, v);
+    }
+
+    /** The bytes of {@code headers}' keys (UTF-8) and values. */
+    private static long size(Headers headers) {
+        long size = 0;
         for (Header h : headers) {
-            rest += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+            size += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
         }
-        if (rest + value.length <= MAX_BYTES) {
-            return value;
-        }
-        String length = Integer.toString(value.length);
-        add(headers, TRUNCATED, length);
-        long room = MAX_BYTES - rest - TRUNCATED.length() - length.length();
-        return Arrays.copyOf(value, (int) Math.max(0, room));
+        return size;
     }
 
     private static String cut(String text) {

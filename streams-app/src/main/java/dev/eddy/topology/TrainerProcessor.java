@@ -472,11 +472,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         }
         Headers headers =
                 DeadLetters.headers(record, context.recordMetadata().orElse(null), reason.code(), detail, record.key());
+        DeadLetters.Letter letter = DeadLetters.fit(key, value, headers);
         context.forward(new Record<String, Object>(
-                record.key(),
-                new Routed.DeadLetter(key, DeadLetters.fit(key, value, headers)),
-                record.timestamp(),
-                headers));
+                record.key(), new Routed.DeadLetter(letter.key(), letter.value()), record.timestamp(), headers));
         listener.onDeadLetter(reason);
     }
 
