@@ -8,7 +8,6 @@ import dev.eddy.core.train.EvaluationOutcome;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
-import dev.eddy.core.train.StopReason;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
@@ -502,11 +501,9 @@ final class ModelTraining implements TaskTraining {
             published = evaluate(r, nowMs);
         }
         if (trainer.stopped() && !published) {
-            // Stopped by the step budget (which restores the best weights when configured and some evaluation
-            // improved) or by repeated non-finite steps, rather than by an evaluation.
-            if (trainer.stopReason().orElseThrow() == StopReason.BUDGET
-                    && trainer.config().restoreBestWeights()
-                    && !Double.isNaN(bestHoldoutLoss)) {
+            // Stopped by the step budget or by repeated non-finite steps, rather than by an evaluation: either
+            // restores the best weights when configured and some evaluation improved.
+            if (trainer.config().restoreBestWeights() && !Double.isNaN(bestHoldoutLoss)) {
                 scoresAreTheBest();
             }
             publish(SnapshotReason.EARLY_STOP, lastHoldoutLoss, holdoutMetricValue, nowMs);

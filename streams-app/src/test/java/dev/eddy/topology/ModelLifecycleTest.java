@@ -3,14 +3,19 @@ package dev.eddy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.config.EddyConfig;
+import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.SnapshotReason;
 import dev.eddy.serving.QualityGate;
 import dev.eddy.serving.ServingListener;
+import dev.eddy.state.ModelStatus;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +94,61 @@ class ModelLifecycleTest {
                     .isFalse();
             assertThat(f.status("m").lastHoldoutLoss()).isNaN();
         }
+    }
+
+    /**
+     * Repeated non-finite steps stop the model and bring back its best weights, as a budget stop does: the EARLY_STOP
+     * snapshot carries their score (it carried the diverged weights' infinite loss, which a quality gate refuses).
+     */
+    @Test
+    void aNonFiniteStopThatRestoresTheBestWeightsCarriesTheirScore() {
+        Map<String, String> p = new HashMap<>();
+        p.put("model.m.input-size", "2");
+        p.put("model.m.layers", "1:linear");
+        p.put("model.m.loss", "mse");
+        p.put("model.m.optimizer", "sgd");
+        p.put("model.m.learning-rate", "0.1");
+        p.put("model.m.batch-size", "4");
+        p.put("model.m.eval-every", "1");
+        p.put("model.m.standardize", "false");
+        p.put("model.m.standardize-target", "false");
+        p.put("model.m.early-stopping.patience", "1000");
+        p.put("model.m.nonfinite.max-consecutive", "1");
+        p.put("model.m.drift.detector", "none");
+        p.put("holdout.fraction", "0.2");
+        try (TrainingFixture f = new TrainingFixture(p, dir)) {
+            f.pipe(regression(200, 1, 1));
+            double best = f.status("m").bestHoldoutLoss();
+            f.snapshots.readValuesToList();
+            f.pipe(regression(40, 2, 1e149)); // overflows the network: non-finite steps
+
+            ModelStatus stopped = f.status("m");
+            assertThat(stopped.paused()).isTrue();
+            List<ModelSnapshot> snapshots = f.snapshots.readValuesToList();
+            ModelSnapshot last = snapshots.get(snapshots.size() - 1);
+            assertThat(last.getReason()).isEqualTo(SnapshotReason.EARLY_STOP);
+            assertThat(last.getHoldoutMetrics()).containsEntry("loss", best);
+            assertThat(stopped.lastHoldoutLoss()).isEqualTo(best);
+        }
+    }
+
+    /** Regression rows y = x₀ + x₁ with x₀ of the given scale (0 as target beyond scale 1). */
+    private static List<Example> regression(int n, long seed, double scale) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Example> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double a = random.nextGaussian() * scale;
+            double b = random.nextGaussian();
+            rows.add(Example.newBuilder()
+                    .setId("r-" + seed + "-" + i)
+                    .setModelId("m")
+                    .setFeatures(List.of(a, b))
+                    .setClassLabel(null)
+                    .setTarget(scale == 1 ? a + b : 0.0)
+                    .setEventTime(Instant.ofEpochMilli(i))
+                    .setWeight(null)
+                    .build());
+        }
+        return rows;
     }
 }
