@@ -167,7 +167,10 @@ public final class EddyApp implements AutoCloseable {
                 kafka, config.applicationId() + "-history", config.topics().metrics(), history);
         this.fanOutPurge = partitions.partitioned()
                 ? FanOutPurge.start(
-                        kafka, config.applicationId(), FanOutTopic.of(config.applicationId()), FanOutPurge.INTERVAL)
+                        kafka,
+                        config.applicationId(),
+                        FanOutTopic.of(config.applicationId()),
+                        Duration.ofMillis(config.fanOutPurgeIntervalMs()))
                 : null;
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the records of the fan-out topic ({@link FanOutTopic}) that the application has consumed: those below its
- * group's committed offsets, every {@link #INTERVAL}. The topic keeps its records for good ({@code retention.ms=-1}:
+ * group's committed offsets, every {@code fan-out.purge-interval-ms}. The topic keeps its records for good ({@code retention.ms=-1}:
  * a copy not yet trained must outlive any downtime), so this is what keeps it from growing without bound. A failure
  * is logged once (until a purge succeeds again) and retried at the next interval, never fatal: the records only wait.
  */
@@ -25,7 +25,6 @@ final class FanOutPurge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutPurge.class);
 
-    static final Duration INTERVAL = Duration.ofSeconds(30);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Admin admin;
@@ -98,6 +97,6 @@ final class FanOutPurge implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        admin.close(TIMEOUT);
+        admin.close(Duration.ZERO); // a purge still pending (the broker away) is not worth waiting for
     }
 }

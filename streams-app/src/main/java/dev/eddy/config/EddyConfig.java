@@ -87,6 +87,7 @@ public final class EddyConfig {
                     Map.entry("gate.tolerance", "0"),
                     Map.entry("holdout.mode", "split"),
                     Map.entry("routing", "auto"),
+                    Map.entry("fan-out.purge-interval-ms", "30000"),
                     Map.entry("holdout.fraction", "0.1"),
                     Map.entry("holdout.buffer-size", "1000"),
                     Map.entry("snapshot-every", "100"),
@@ -116,6 +117,7 @@ public final class EddyConfig {
     private final int prequentialWindow;
     private final int snapshotMaxBytes;
     private final long commitIntervalMs;
+    private final long fanOutPurgeIntervalMs;
     private final long cacheMaxBytes;
     private final SortedMap<String, TrainerConfig> models;
     private final SortedMap<String, WarmStartConfig> warmStarts;
@@ -182,6 +184,7 @@ public final class EddyConfig {
         this.prequentialWindow = (int) longAtLeast("prequential.window", 1, Integer.MAX_VALUE);
         this.snapshotMaxBytes = (int) longAtLeast("snapshot.max-bytes", 1 << 20, Integer.MAX_VALUE);
         this.commitIntervalMs = longAtLeast("commit.interval.ms", 1, Long.MAX_VALUE);
+        this.fanOutPurgeIntervalMs = longAtLeast("fan-out.purge-interval-ms", 1000, Long.MAX_VALUE);
         this.cacheMaxBytes = longAtLeast("cache.max.bytes", 0, Long.MAX_VALUE);
         bool("serving.enabled");
         bool("gate.enabled");
@@ -372,6 +375,11 @@ public final class EddyConfig {
 
     public long commitIntervalMs() {
         return commitIntervalMs;
+    }
+
+    /** How often the records of the fan-out topic that every task has read are deleted ({@code FanOutPurge}). */
+    public long fanOutPurgeIntervalMs() {
+        return fanOutPurgeIntervalMs;
     }
 
     public String processingGuarantee() {

@@ -88,6 +88,11 @@ public final class HistoryFeed implements AutoCloseable {
         return feed;
     }
 
+    /** Whether the feed's thread still runs (it ends at {@link #close()}, or on a failure it cannot wait out). */
+    boolean following() {
+        return thread.isAlive();
+    }
+
     /** Whether every record that was on the topic when the feed started has been read (the refill is done). */
     public boolean caughtUp() {
         return caughtUp;
@@ -145,11 +150,12 @@ public final class HistoryFeed implements AutoCloseable {
         if (fresh.isEmpty()) {
             return;
         }
-        consumer.assign(all);
-        consumer.seekToBeginning(fresh);
         if (refillEnd == null) {
+            // before the assignment: if it times out the next pass asks again (assigned first, it never would)
             refillEnd = consumer.endOffsets(all);
         }
+        consumer.assign(all);
+        consumer.seekToBeginning(fresh);
     }
 
     private void add(ConsumerRecord<byte[], byte[]> r) {

@@ -78,6 +78,7 @@ class PartitionedRoutingTest {
         s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put("state.dir", dir.resolve(app).toString());
         s.put("routing", routing);
+        s.put("fan-out.purge-interval-ms", "86400000"); // the test reads every fan-out copy after the run
         s.put("kafka.session.timeout.ms", "6000");
         s.put("kafka.heartbeat.interval.ms", "1000");
         for (String topic : List.of("examples", "snapshots", "metrics", "dead-letters", "commands")) {

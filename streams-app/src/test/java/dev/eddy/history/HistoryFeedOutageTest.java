@@ -57,6 +57,36 @@ class HistoryFeedOutageTest {
         }
     }
 
+    /**
+     * The first end offsets timing out (a leader away at start) is waited out too: the partitions were assigned before
+     * it, so the next pass found nothing new to ask for, and the catch-up check failed the thread on its null.
+     */
+    @Test
+    void theHistoryFollowsTheTopicWhenItsFirstEndOffsetsTimeOut() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start(0, dir.resolve("broker"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("metrics", 1, (short) 1)))
+                    .all()
+                    .get();
+            send(broker.bootstrapServers(), record(1));
+            TrainingHistory history = new TrainingHistory();
+            // 1 ms: every end offsets request times out, deterministically
+            try (HistoryFeed feed = HistoryFeed.start(
+                    Map.of("bootstrap.servers", broker.bootstrapServers(), "default.api.timeout.ms", "1"),
+                    "history-end-offsets",
+                    "metrics",
+                    history,
+                    1_000)) {
+                Thread.sleep(3_000);
+                send(broker.bootstrapServers(), record(2));
+                Thread.sleep(3_000);
+                assertThat(feed.following()).as("the history thread runs").isTrue();
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
     private static int awaitPoints(TrainingHistory history, int points, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         int seen = 0;

@@ -237,6 +237,7 @@ class SpreadSearchKillTest {
     private Map<String, String> settings(EmbeddedBroker broker) {
         Map<String, String> s = new HashMap<>();
         s.put("routing", "direct");
+        s.put("fan-out.purge-interval-ms", "86400000"); // the test reads every fan-out copy after the run
         s.put("application.id", APP);
         s.put("bootstrap.servers", broker.bootstrapServers());
         s.put("topic.examples", EXAMPLES_TOPIC);
