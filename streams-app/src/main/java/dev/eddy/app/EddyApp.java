@@ -50,6 +50,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
@@ -332,15 +333,28 @@ public final class EddyApp implements AutoCloseable {
                 created.addAll(fanOutCreated);
                 if (fanOutCreated.isEmpty()) {
                     // created before: by an earlier version (the broker's retention), or with another
-                    // snapshot.max-bytes
-                    List<AlterConfigOp> ops =
-                            new ArrayList<>(List.of(new AlterConfigOp(keep, AlterConfigOp.OpType.SET)));
-                    if (config.searches().values().stream().anyMatch(SearchConfig::spreads)) {
-                        ops.add(new AlterConfigOp(recordSize, AlterConfigOp.OpType.SET));
-                    }
-                    client.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, fanOut), ops))
+                    // snapshot.max-bytes; altered only where it differs (a restart needs no ALTER_CONFIGS right)
+                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, fanOut);
+                    Config current = client.describeConfigs(List.of(resource))
                             .all()
-                            .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                            .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .get(resource);
+                    List<ConfigEntry> wanted = new ArrayList<>(List.of(keep));
+                    if (config.searches().values().stream().anyMatch(SearchConfig::spreads)) {
+                        wanted.add(recordSize);
+                    }
+                    List<AlterConfigOp> ops = new ArrayList<>();
+                    for (ConfigEntry entry : wanted) {
+                        ConfigEntry now = current.get(entry.name());
+                        if (now == null || !entry.value().equals(now.value())) {
+                            ops.add(new AlterConfigOp(entry, AlterConfigOp.OpType.SET));
+                        }
+                    }
+                    if (!ops.isEmpty()) {
+                        client.incrementalAlterConfigs(Map.of(resource, ops))
+                                .all()
+                                .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                 }
             }
             return new Prepared(created, decision.routing(), decision.partitions(), trainers);
