@@ -1,6 +1,7 @@
 package dev.eddy.config;
 
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.search.SearchSpace;
 import dev.eddy.core.search.TrialSearch;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.io.Topics;
@@ -414,9 +415,34 @@ public final class EddyConfig {
                     + " set prequential.enabled=true or a search.metric of holdout_<metric>");
         }
         for (SortedMap<String, String> trial : search.initialTrials()) {
-            trialModel(id, trial);
+            refuseAsNew(id, trial);
+        }
+        // a later trial draws from the whole space (a resample, PBT's explore within the bounds): its extremes too
+        for (SearchSpace.Dimension d : search.space().dimensions()) {
+            List<String> extremes;
+            if (d instanceof SearchSpace.Choice c) {
+                extremes = c.values();
+            } else if (d instanceof SearchSpace.IntRange r) {
+                extremes = List.of(Long.toString(r.low()), Long.toString(r.high()));
+            } else if (d instanceof SearchSpace.Uniform u) {
+                extremes = List.of(Double.toString(u.low()), Double.toString(u.high()));
+            } else {
+                SearchSpace.LogUniform u = (SearchSpace.LogUniform) d;
+                extremes = List.of(Double.toString(u.low()), Double.toString(u.high()));
+            }
+            for (String value : extremes) {
+                refuseAsNew(id, new TreeMap<>(Map.of(d.key(), value)));
+            }
         }
         return search;
+    }
+
+    /** A trial of model {@code id}'s search as a configuration started today ({@link #trialModel}). */
+    private void refuseAsNew(String id, SortedMap<String, String> trialKeys) {
+        String refusal = trialModel(id, trialKeys).newConfigurationRefusal();
+        if (refusal != null) {
+            throw new IllegalArgumentException(MODEL_PREFIX + id + " (search trial " + trialKeys + "): " + refusal);
+        }
     }
 
     /** The models that are searched ({@code model.<id>.search.*}), by model id. */

@@ -203,6 +203,14 @@ final class ModelTraining implements TaskTraining {
             // counts them to wait for their FINAL snapshots); the rest of its state waits for the commit.
             stores.status().put(modelId, status());
         } else {
+            if (trainer.stopped()
+                    && trainer.config().restoreBestWeights()
+                    && !Double.isNaN(bestHoldoutLoss)
+                    && Double.doubleToLongBits(lastHoldoutLoss) != Double.doubleToLongBits(bestHoldoutLoss)) {
+                // stopped by a build that restored the best weights but kept the last evaluation's scores
+                scoresAreTheBest();
+                changed();
+            }
             Double w = windowMetric();
             listener.onRestored(modelId, status(), w == null ? Double.NaN : w);
         }

@@ -193,4 +193,30 @@ class EddyConfigTest {
         m.put("model.r.standardize-target", "false");
         assertThat(EddyConfig.of(m).models().get("r").standardizeTarget()).isFalse();
     }
+
+    /**
+     * A search's trials are configurations started today too: a batch size its space can draw beyond the bound (a
+     * trial of 400,000,000 ran the stream thread out of memory) or float32 trials of a regression model (which
+     * standardizes its target) are refused at start, naming the trial.
+     */
+    @Test
+    void aSearchSpaceReachingARefusedConfigurationIsRefusedAtStart() {
+        Map<String, String> batch = new HashMap<>(Map.of(
+                "model.m.input-size", "2",
+                "model.m.layers", "1:sigmoid",
+                "model.m.search.strategy", "random",
+                "model.m.search.trials", "2",
+                "model.m.search.space.batch-size", "int(1,400000000)"));
+        assertThatThrownBy(() -> EddyConfig.of(batch))
+                .hasMessageStartingWith("model.m (search trial {batch-size=")
+                .hasMessageContaining("batch-size must be an integer in [1, 65536]");
+        Map<String, String> precision = new HashMap<>(Map.of(
+                "model.r.input-size", "2",
+                "model.r.layers", "8:relu,1:linear",
+                "model.r.search.strategy", "random",
+                "model.r.search.trials", "2",
+                "model.r.search.space.precision", "float64|float32"));
+        assertThatThrownBy(() -> EddyConfig.of(precision))
+                .hasMessageStartingWith("model.r (search trial {precision=float32}): standardize-target=true");
+    }
 }

@@ -9,6 +9,8 @@ import dev.eddy.schema.SnapshotReason;
 import dev.eddy.serving.QualityGate;
 import dev.eddy.serving.ServingListener;
 import dev.eddy.state.ModelStatus;
+import dev.eddy.state.ModelStatusSerde;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +133,62 @@ class ModelLifecycleTest {
             assertThat(last.getHoldoutMetrics()).containsEntry("loss", best);
             assertThat(stopped.lastHoldoutLoss()).isEqualTo(best);
         }
+    }
+
+    /**
+     * A model paused before this build holds its best weights but stored the last evaluation's scores: opened, it
+     * makes them the best's (its FINAL snapshot carried the replaced weights' score after the upgrade).
+     */
+    @Test
+    void aModelPausedByAnEarlierBuildCarriesItsBestWeightsScoreOnceOpened() throws Exception {
+        Map<String, String> p = new HashMap<>(TrainingFixture.logisticModel("m"));
+        p.put("snapshot-every", "0");
+        p.put("holdout.fraction", "0.5");
+        p.put("holdout.buffer-size", "8");
+        p.put("model.m.eval-every", "1");
+        p.put("model.m.early-stopping.enabled", "true");
+        p.put("model.m.early-stopping.monitor", "holdout_loss");
+        p.put("model.m.early-stopping.min-delta", "10"); // only the first evaluation improves
+        p.put("model.m.early-stopping.patience", "1");
+        p.put("model.m.early-stopping.restore-best-weights", "true");
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        double best;
+        try (TrainingFixture f = new TrainingFixture(p, dir.resolve("a"))) {
+            f.pipe(TrainingFixture.blobs(60, 4, "m"));
+            assertThat(f.status("m").paused()).isTrue();
+            best = f.status("m").bestHoldoutLoss();
+            changelogs = f.changelogs();
+        }
+        // what the earlier build stored: the last evaluation's loss beside the restored best weights
+        List<KeyValue<byte[], byte[]>> statuses = new ArrayList<>();
+        ModelStatusSerde serde = new ModelStatusSerde();
+        for (KeyValue<byte[], byte[]> kv : changelogs.get(TrainingTopology.STATUS_STORE)) {
+            ModelStatus s = serde.deserialize("", kv.value);
+            statuses.add(KeyValue.pair(kv.key, serde.serialize("", withLastHoldoutLoss(s, best + 1))));
+        }
+        changelogs.put(TrainingTopology.STATUS_STORE, statuses);
+        try (TrainingFixture f = new TrainingFixture(p, dir.resolve("b"))) {
+            f.restore(changelogs);
+            f.finals.request();
+            f.driver.advanceWallClockTime(FinalSnapshotTrigger.POLL_INTERVAL);
+
+            ModelSnapshot atShutdown = f.snapshots.readValuesToList().get(0);
+            assertThat(atShutdown.getReason()).isEqualTo(SnapshotReason.FINAL);
+            assertThat(atShutdown.getHoldoutMetrics()).containsEntry("loss", best);
+        }
+    }
+
+    private static ModelStatus withLastHoldoutLoss(ModelStatus s, double loss) throws Exception {
+        RecordComponent[] components = ModelStatus.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = components[i].getName().equals("lastHoldoutLoss")
+                    ? loss
+                    : components[i].getAccessor().invoke(s);
+        }
+        return ModelStatus.class.getDeclaredConstructor(types).newInstance(values);
     }
 
     /** Regression rows y = x₀ + x₁ with x₀ of the given scale (0 as target beyond scale 1). */
