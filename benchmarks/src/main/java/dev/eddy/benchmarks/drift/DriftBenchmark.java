@@ -57,6 +57,7 @@ public final class DriftBenchmark {
 
     /** Recovery is checked every this many rows after the first check. */
     private static final int RECOVERY_STEP = 100;
+
     private static final List<String> DETECTORS = List.of("adwin", "page-hinkley", "ddm", "kswin");
 
     /** Inverse-time decay, lr_t = 0.01 / (1 + t/100): 0.0003 after 100,000 examples at batch 32. */

@@ -98,7 +98,8 @@ class DriftBenchmarkTest {
         FileOrderStream sea = FileOrderStream.dataset("sea", 100_000, 42, 10_000);
         boolean[] correct = new boolean[sea.rows().size()];
         for (int i = 0; i < correct.length; i++) { // the first concept's rule forever
-            correct[i] = Sea.label(Sea.threshold(0), sea.rows().get(i).features()) == sea.rows().get(i).classLabel();
+            correct[i] = Sea.label(Sea.threshold(0), sea.rows().get(i).features())
+                    == sea.rows().get(i).classLabel();
         }
         List<Long> never = new ArrayList<>();
         for (long p : sea.driftPoints()) {
