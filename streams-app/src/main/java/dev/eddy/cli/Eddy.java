@@ -107,15 +107,30 @@ public final class Eddy implements Runnable {
     /** A command that failed while running: its message, the stack trace only with --verbose. */
     private static int failure(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        String message = e instanceof NoSuchFileException
-                ? "file not found: " + e.getMessage()
-                : e.getMessage() != null ? e.getMessage() : e.toString();
-        err.println(command.getCommandSpec().qualifiedName() + ": error: " + message);
+        err.println(command.getCommandSpec().qualifiedName() + ": error: " + message(e));
         if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();
         return EXIT_FAILURE;
+    }
+
+    /**
+     * The message of {@code e} and of its causes, each once: a Kafka client that cannot be built says only "Failed to
+     * create new KafkaAdminClient", and why (an unresolvable bootstrap address, a JAAS entry without its ';', a
+     * truststore that is not there) is in its cause.
+     */
+    static String message(Throwable e) {
+        StringBuilder message = new StringBuilder();
+        for (Throwable t = e; t != null && message.length() < 2_000; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t instanceof NoSuchFileException
+                    ? "file not found: " + t.getMessage()
+                    : t.getMessage() != null ? t.getMessage() : t.toString();
+            if (message.indexOf(m) < 0) {
+                message.append(message.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return message.toString();
     }
 
     /** The version from the jar manifest, when run from the jar. */

@@ -129,4 +129,17 @@ class EddyCliTest {
                 .contains("stopping the embedded broker");
         assertThat(cli.err()).contains("rejected line 3: label: expected a finite number, got 'oops'");
     }
+
+    /**
+     * A Kafka client that cannot be built says why: the outer message alone ("Failed to create new
+     * KafkaAdminClient") did not say what was wrong.
+     */
+    @Test
+    void aClientThatCannotBeBuiltSaysWhy() {
+        Cli cli = Cli.run("topics", "--bootstrap-servers", "nosuchhost.invalid:9092");
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err())
+                .startsWith("eddy topics: error: Failed to create new KafkaAdminClient: ")
+                .contains("No resolvable bootstrap urls given in bootstrap.servers");
+    }
 }
