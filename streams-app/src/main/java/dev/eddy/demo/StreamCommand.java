@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -75,8 +76,8 @@ public final class StreamCommand implements Callable<Integer> {
             description = "Examples per second, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Stop after N examples (default: never).")
-    long examples;
+    @Option(names = "--examples", paramLabel = "N", description = "Stop after N examples, N >= 1 (default: never).")
+    Long examples;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -84,14 +85,22 @@ public final class StreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
-            throw new IllegalArgumentException("--rate must be a finite number >= 0, got " + rate);
+            throw new ParameterException(spec.commandLine(), "--rate must be a finite number >= 0, got " + rate);
+        }
+        if (examples != null && examples < 1) {
+            throw new ParameterException(spec.commandLine(), "--examples must be at least 1, got " + examples);
+        }
+        if (!DemoStream.NAMES.contains(dataset.toLowerCase(Locale.ROOT))) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "unknown --dataset '" + dataset + "'; expected one of " + String.join(", ", DemoStream.NAMES));
         }
         PrintWriter out = spec.commandLine().getOut();
         EddyConfig config = configuration.clients(
                 ConfigOptions.flags("bootstrap.servers", bootstrapServers, "topic.examples", topicFlag));
         String topic = config.topics().examples();
         DemoStream stream = DemoStream.named(dataset, seed);
-        long limit = examples > 0 ? examples : Long.MAX_VALUE;
+        long limit = examples != null ? examples : Long.MAX_VALUE;
         out.printf(
                 Locale.ROOT,
                 "streaming %s to %s on %s as model %s%s%n",
@@ -127,6 +136,13 @@ public final class StreamCommand implements Callable<Integer> {
                 }
             }
             producer.flush();
+            // Sends that fail during the flush report only now: the loop's check cannot have seen them.
+            long notWritten = producer.sent() - producer.acknowledged();
+            if (notWritten > 0) {
+                Exception cause = producer.firstFailure();
+                throw new IllegalStateException(notWritten + " of " + producer.sent() + " examples were not written to "
+                        + topic + (cause == null ? "" : "; first failure: " + cause));
+            }
             out.printf(Locale.ROOT, "streamed %d examples to %s%n", producer.acknowledged(), topic);
         }
         return 0;
