@@ -5,6 +5,7 @@ import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.CsvDataset;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.LabeledRow;
+import dev.eddy.core.data.RejectedRow;
 import dev.eddy.core.schedule.LrRangeTest;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
@@ -20,8 +21,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,8 +68,10 @@ public final class LrFindCommand implements Callable<Integer> {
     @Option(
             names = "--label-kind",
             paramLabel = "KIND",
-            defaultValue = "CLASS",
-            description = "CSV label column: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = {
+                "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first row's label is an integer,",
+                "else target."
+            })
     LabelKind labelKind;
 
     @Option(
@@ -104,17 +110,24 @@ public final class LrFindCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<LabeledRow> rows = new ArrayList<>();
         long[] rejected = {0};
+        RejectedRow[] firstRejected = {null};
+        Consumer<RejectedRow> onRejected = r -> {
+            if (rejected[0]++ == 0) {
+                firstRejected[0] = r;
+            }
+        };
         String source;
         LabelKind kind;
         try (CsvDataset data = input.csv != null
-                ? CsvDataset.open(input.csv, labelKind, r -> rejected[0]++)
-                : input.dataset.open(r -> rejected[0]++)) {
+                ? CsvDataset.open(input.csv, labelKind, onRejected)
+                : input.dataset.open(onRejected)) {
             data.forEach(rows::add);
             source = data.source();
             kind = data.labelKind();
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(source + " has no valid rows (" + rejected[0] + " rejected)");
+            throw new IllegalArgumentException(source + " has no valid rows (" + rejected[0] + " rejected"
+                    + (firstRejected[0] == null ? "" : "; first: " + firstRejected[0]) + ")");
         }
         shuffle(rows, new SplittableRandom(seed));
         double[][] x = new double[rows.size()][];
@@ -167,9 +180,18 @@ public final class LrFindCommand implements Callable<Integer> {
             try (Reader r = Files.newBufferedReader(model, StandardCharsets.UTF_8)) {
                 p.load(r);
             }
+            Set<String> ids = new TreeSet<>();
             for (String key : p.stringPropertyNames()) {
-                String bare = key.startsWith("model.") ? key.substring(key.indexOf('.', "model.".length()) + 1) : key;
-                keys.put(bare, p.getProperty(key));
+                int idEnd = key.startsWith("model.") ? key.indexOf('.', "model.".length()) : -1;
+                if (idEnd > 0) {
+                    ids.add(key.substring("model.".length(), idEnd));
+                }
+                keys.put(idEnd > 0 ? key.substring(idEnd + 1) : key, p.getProperty(key));
+            }
+            // The keys of two models would be merged into one network that is neither.
+            if (ids.size() > 1) {
+                throw new IllegalArgumentException("--model " + model + " configures " + ids.size() + " models ("
+                        + String.join(", ", ids) + "); expected the keys of one model, bare or as model.<id>.<key>");
             }
         }
         keys.putIfAbsent("input-size", Integer.toString(features));

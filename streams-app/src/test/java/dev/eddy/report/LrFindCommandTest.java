@@ -67,6 +67,80 @@ class LrFindCommandTest {
         assertThat(err.toString()).contains("optimiser");
     }
 
+    @Test
+    void aDecimalLabelIsGuessedARegressionTarget(@TempDir Path dir) throws Exception {
+        Path csv = regressionCsv(dir);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = lrFind(
+                out,
+                err,
+                "--csv",
+                csv.toString(),
+                "--steps",
+                "20",
+                "--plot",
+                dir.resolve("lr.png").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("reg.csv: 200 rows (0 rejected)", "1:linear");
+    }
+
+    @Test
+    void noValidRowsNamesTheFirstRejection(@TempDir Path dir) throws Exception {
+        Path csv = regressionCsv(dir);
+        StringWriter err = new StringWriter();
+        int code = lrFind(
+                new StringWriter(),
+                err,
+                "--csv",
+                csv.toString(),
+                "--label-kind",
+                "class",
+                "--plot",
+                dir.resolve("lr.png").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("no valid rows (200 rejected; first: line 2: ");
+    }
+
+    @Test
+    void aModelFileWithTwoModelsIsRefusedNamingThem(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("models.properties");
+        java.nio.file.Files.writeString(model, "model.a.optimizer=adam\nmodel.b.batch-size=8\n");
+        StringWriter err = new StringWriter();
+        int code = lrFind(
+                new StringWriter(),
+                err,
+                "--dataset",
+                "digits",
+                "--model",
+                model.toString(),
+                "--plot",
+                dir.resolve("x.png").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("2 models (a, b)");
+    }
+
+    /** 200 rows of two features and the decimal target 3a - 2b + 0.25. */
+    private static Path regressionCsv(Path dir) throws java.io.IOException {
+        Path csv = dir.resolve("reg.csv");
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("a,b,label"));
+        for (int i = 0; i < 200; i++) {
+            double a = (i % 17) / 17.0;
+            double b = (i % 5) / 5.0;
+            lines.add(a + "," + b + "," + (3 * a - 2 * b + 0.25));
+        }
+        java.nio.file.Files.write(csv, lines);
+        return csv;
+    }
+
+    private static int lrFind(StringWriter out, StringWriter err, String... args) {
+        return new CommandLine(new LrFindCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
     /** The divisor of the suggestion, from model-core. */
     private static final class LrRangeTestDivisor {
         static final double VALUE = dev.eddy.core.schedule.LrRangeTest.SUGGESTION_DIVISOR;
