@@ -102,7 +102,7 @@ public final class LrFindCommand implements Callable<Integer> {
             names = "--plot",
             paramLabel = "PNG",
             defaultValue = "lr-find.png",
-            description = "Where the plot is written (default: ${DEFAULT-VALUE}).")
+            description = "Where the plot is written; .png is appended when missing (default: ${DEFAULT-VALUE}).")
     Path plot;
 
     @Override
@@ -139,8 +139,12 @@ public final class LrFindCommand implements Callable<Integer> {
         TrainerConfig config = config(x[0].length, kind, y);
         LrRangeTest.Result r = Trainer.create(config).lrRangeTest(x, y, minLr, maxLr, steps);
         double minimumRate = r.rates()[r.minimumIndex()];
-        Plots.write(
-                plot,
+        // The plot is a PNG: a name without the extension gets it, and the name printed is the file written.
+        Path png = plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")
+                ? plot
+                : plot.resolveSibling(plot.getFileName() + ".png");
+        boolean written = Plots.write(
+                png,
                 Plots.Chart.of("Learning-rate range test: " + source, "learning rate (log scale)", "loss")
                         .withLogX()
                         .withLogY()
@@ -148,6 +152,10 @@ public final class LrFindCommand implements Callable<Integer> {
                 List.of(
                         new Plots.Series("mini-batch loss", r.rates(), r.losses()),
                         new Plots.Series("smoothed loss", r.rates(), r.smoothedLosses())));
+        if (!written) {
+            throw new IllegalStateException(
+                    "no loss to plot (every step's loss was not finite or not positive); nothing written to " + png);
+        }
         out.printf(
                 Locale.ROOT,
                 "%s: %d rows (%d rejected), model %s, optimizer %s, batch size %d%n",
@@ -167,7 +175,7 @@ public final class LrFindCommand implements Callable<Integer> {
                 r.smoothedLosses()[r.minimumIndex()],
                 minimumRate);
         out.printf(Locale.ROOT, "suggested learning rate: %.3g%n", r.suggestedRate());
-        out.println("plot: " + plot.toAbsolutePath());
+        out.println("plot: " + png.toAbsolutePath());
         out.flush();
         return 0;
     }

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +87,8 @@ public final class Plots {
     }
 
     /**
-     * Writes {@code chart} with {@code series} to {@code png}. A log axis drops points ≤ 0 on that axis.
+     * Writes {@code chart} with {@code series} to the file {@code png}, named as given. A log axis drops points ≤ 0 on
+     * that axis.
      *
      * @return false when no series had a point to draw (nothing is written)
      */
@@ -158,7 +160,11 @@ public final class Plots {
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         }
         Files.createDirectories(png.toAbsolutePath().getParent());
-        BitmapEncoder.saveBitmap(xy, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        // Through a stream: given a file name, XChart appends ".png" to a name without it, and the file written
+        // would not be the one the caller names.
+        try (OutputStream file = Files.newOutputStream(png)) {
+            BitmapEncoder.saveBitmap(xy, file, BitmapEncoder.BitmapFormat.PNG);
+        }
         return true;
     }
 }

@@ -120,6 +120,18 @@ class LrFindCommandTest {
         assertThat(err.toString()).contains("2 models (a, b)");
     }
 
+    @Test
+    void aPlotNameWithoutExtensionGetsPngAndIsPrintedAsWritten(@TempDir Path dir) throws Exception {
+        Path plot = dir.resolve("myplot");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = lrFind(out, err, "--dataset", "breast-cancer", "--steps", "20", "--plot", plot.toString());
+        assertThat(code).as(err.toString()).isZero();
+        Path png = dir.resolve("myplot.png");
+        assertThat(out.toString()).contains("plot: " + png.toAbsolutePath() + System.lineSeparator());
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(Plots.WIDTH);
+    }
+
     /** 200 rows of two features and the decimal target 3a - 2b + 0.25. */
     private static Path regressionCsv(Path dir) throws java.io.IOException {
         Path csv = dir.resolve("reg.csv");
