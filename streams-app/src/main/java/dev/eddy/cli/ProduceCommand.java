@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy produce}: loads labeled examples from a file or a bundled dataset into a topic. */
@@ -95,12 +97,21 @@ final class ProduceCommand implements Callable<Integer> {
             paramLabel = "KIND",
             description = {
                 "What the CSV label column or a JSON line's 'label' holds: ${COMPLETION-CANDIDATES}. Default: class",
-                "if the label is an integer (CSV: the first row's; JSON lines: each line's own), else target."
+                "if the label is an integer (CSV: the first row's; JSON lines: each line's own), else target. Not",
+                "with --dataset: a bundled dataset has its own."
             })
     LabelKind labelKind;
 
     @Override
     public Integer call() throws Exception {
+        if (input.dataset != null && labelKind != null) {
+            // A bundled dataset's labels are of its own kind; reading them as the other would train a wrong model.
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--label-kind applies to --csv and --jsonl; the bundled dataset " + input.dataset.cliName()
+                            + " has its own label kind ("
+                            + input.dataset.labelKind().name().toLowerCase(Locale.ROOT) + ")");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Consumer<RejectedRow> onRejected = new Consumer<>() {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy topics}: creates Eddy's default topics where missing. */
@@ -40,6 +41,9 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (partitions < 1) {
+            throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, got " + partitions);
+        }
         var out = spec.commandLine().getOut();
         return kafka.run(out, Map.of(), config -> {
             List<NewTopic> topics = Topics.defaults(partitions, config::topicNamed, config.snapshotMaxBytes());

@@ -5,7 +5,10 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.io.Topics;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Where the snapshots are: the options shared by {@code snapshots} and {@code export}. */
 final class SnapshotTopicOptions {
@@ -29,7 +32,18 @@ final class SnapshotTopicOptions {
             paramLabel = "SECONDS",
             defaultValue = "30",
             description = "Give up reading the topic after this long. Default: ${DEFAULT-VALUE}.")
-    long timeoutSeconds;
+    void setTimeout(long seconds) {
+        if (seconds < 1) {
+            throw new ParameterException(
+                    command.commandLine(), "--timeout must be at least 1 (seconds), got " + seconds);
+        }
+        timeoutSeconds = seconds;
+    }
+
+    private long timeoutSeconds;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Mixin
     ConfigOptions configuration;
