@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +54,10 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
         EddyConfig config = source.config();
-        ModelSnapshot s = source.read(config).accepted(model, version).orElse(null);
+        ModelSnapshot s = source.read(
+                        config, version == null ? Set.of() : Set.of(new SnapshotLog.Named(model, version)))
+                .accepted(model, version)
+                .orElse(null);
         if (s == null) {
             spec.commandLine()
                     .getErr()

@@ -4,6 +4,7 @@ import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.io.Topics;
 import java.time.Duration;
+import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,8 +55,11 @@ final class SnapshotTopicOptions {
                 ConfigOptions.flags("bootstrap.servers", bootstrapServers, "topic.snapshots", topicFlag));
     }
 
-    /** The snapshot topic's records, read with the configuration's client settings and fetch sizes. */
-    SnapshotLog read(EddyConfig config) {
-        return SnapshotLog.read(config, Duration.ofSeconds(timeoutSeconds));
+    /**
+     * The snapshot topic's records, read with the configuration's client settings and fetch sizes, keeping whole
+     * the newest accepted snapshot of each model and the {@code named} versions.
+     */
+    SnapshotLog read(EddyConfig config, Set<SnapshotLog.Named> named) {
+        return SnapshotLog.read(config, Duration.ofSeconds(timeoutSeconds), named);
     }
 }

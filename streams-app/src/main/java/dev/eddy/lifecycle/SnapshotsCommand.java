@@ -1,9 +1,9 @@
 package dev.eddy.lifecycle;
 
-import dev.eddy.schema.ModelSnapshot;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,12 +35,12 @@ public final class SnapshotsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SnapshotLog log = source.read(source.config());
-        List<ModelSnapshot> list = log.of(model);
+        SnapshotLog log = source.read(source.config(), Set.of());
+        List<SnapshotLog.Version> list = log.of(model);
         out.printf(
                 "%-16s %8s %-10s %-9s %10s %12s  %s%n",
                 "MODEL", "VERSION", "REASON", "ACCEPTED", "STEPS", "EXAMPLES", "HOLDOUT METRICS");
-        for (ModelSnapshot s : list) {
+        for (SnapshotLog.Version s : list) {
             out.println(line(s));
         }
         if (list.isEmpty()) {
@@ -54,22 +54,22 @@ public final class SnapshotsCommand implements Callable<Integer> {
     }
 
     /** One row of the listing; a refused snapshot shows its refusal reason. */
-    static String line(ModelSnapshot s) {
+    static String line(SnapshotLog.Version s) {
         StringBuilder metrics = new StringBuilder();
-        Map<String, Double> sorted = new TreeMap<>(s.getHoldoutMetrics());
+        Map<String, Double> sorted = new TreeMap<>(s.holdoutMetrics());
         sorted.forEach((k, v) -> metrics.append(metrics.length() == 0 ? "" : " ")
                 .append(k)
                 .append('=')
                 .append(String.format("%.6g", v)));
         String row = String.format(
                 "%-16s %8d %-10s %-9s %10d %12d  %s",
-                s.getModelId(),
-                s.getVersion(),
-                s.getReason().name().toLowerCase(java.util.Locale.ROOT),
-                s.getAccepted() ? "yes" : "no",
-                s.getStepsSeen(),
-                s.getExamplesSeen(),
+                s.modelId(),
+                s.version(),
+                s.reason().name().toLowerCase(java.util.Locale.ROOT),
+                s.accepted() ? "yes" : "no",
+                s.stepsSeen(),
+                s.examplesSeen(),
                 metrics.length() == 0 ? "-" : metrics);
-        return s.getAccepted() ? row : row + "  (refused: " + s.getRefusalReason() + ")";
+        return s.accepted() ? row : row + "  (refused: " + s.refusalReason() + ")";
     }
 }

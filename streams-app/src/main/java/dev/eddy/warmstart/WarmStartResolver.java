@@ -172,11 +172,11 @@ public final class WarmStartResolver {
             Thread.sleep(Math.min(POLL_MS, (leftNanos + 999_999) / 1_000_000));
             log = snapshots.get();
         }
-        List<ModelSnapshot> versions = log.of(source);
+        List<SnapshotLog.Version> versions = log.of(source);
         Optional<ModelSnapshot> chosen = log.accepted(source, w.sourceVersion());
         if (chosen.isEmpty()) {
             String held = versions.stream()
-                    .map(s -> s.getVersion() + (s.getAccepted() ? "" : " (refused)"))
+                    .map(v -> v.version() + (v.accepted() ? "" : " (refused)"))
                     .collect(Collectors.joining(", ", "[", "]"));
             throw new IllegalArgumentException(
                     w.sourceVersion() == null
@@ -219,7 +219,7 @@ public final class WarmStartResolver {
     }
 
     private TreeSet<String> modelsOnTopic() {
-        return log.snapshots().stream().map(ModelSnapshot::getModelId).collect(Collectors.toCollection(TreeSet::new));
+        return log.versions().stream().map(SnapshotLog.Version::modelId).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -7,7 +7,6 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Example;
-import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.ModelCache;
@@ -194,8 +193,8 @@ class ServingOnBrokerTest {
                         broker.bootstrapServers(), Topics.MODEL_SNAPSHOTS, Map.of(), Duration.ofSeconds(30))
                 .of("m")
                 .stream()
-                .filter(ModelSnapshot::getAccepted)
-                .map(ModelSnapshot::getVersion)
+                .filter(SnapshotLog.Version::accepted)
+                .map(SnapshotLog.Version::version)
                 .collect(Collectors.toSet());
         Set<Long> used = new TreeSet<>();
         versionsByPartition.values().forEach(used::addAll);
