@@ -190,10 +190,7 @@ public final class PredictCommand implements Callable<Integer> {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Prediction> byId = new LinkedHashMap<>();
         rows.forEach(row -> byId.put(run + "/" + row.id(), null));
-        Properties c = new Properties();
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.putAll(config.clientProperties());
+        Properties c = consumerProperties(config);
         Properties p = new Properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putAll(config.clientProperties());
@@ -233,6 +230,17 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return byId.values().stream().filter(v -> v != null).collect(Collectors.toList());
+    }
+
+    /** The predictions consumer's settings: the configuration's client settings over Eddy's. */
+    static Properties consumerProperties(EddyConfig config) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.putAll(config.clientProperties());
+        // Looking up a missing topic must not create it with the broker's defaults instead of Eddy's.
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return c;
     }
 
     /** {@code id,model_version,predicted,output_0,...}. */

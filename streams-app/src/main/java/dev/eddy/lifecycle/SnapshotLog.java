@@ -138,6 +138,7 @@ public final class SnapshotLog {
         return scan.log();
     }
 
+    /** The reading consumer's settings: {@code clientProperties} over Eddy's. */
     static Properties consumerProperties(String bootstrapServers, Map<String, String> clientProperties) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -146,6 +147,9 @@ public final class SnapshotLog {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_FETCH_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(MAX_FETCH_BYTES));
         p.putAll(clientProperties);
+        // A read must not create the topic: a broker with auto.create.topics.enable would make it with its own
+        // defaults (deleting, 1 MiB records), which the application would then keep instead of its compacted topic.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return p;
     }
 

@@ -3,6 +3,7 @@ package dev.eddy.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.cli.Eddy;
+import dev.eddy.config.EddyConfig;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import java.io.PrintWriter;
@@ -78,5 +79,11 @@ class PredictCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err())
                 .contains(dir.resolve("rows.csv") + " line 2: 3 features, but the model in " + model + " expects 2");
+    }
+
+    @Test
+    void thePredictionsConsumerNeverCreatesATopic() {
+        EddyConfig config = EddyConfig.forClients(null, Map.of("kafka.allow.auto.create.topics", "true"));
+        assertThat(PredictCommand.consumerProperties(config)).containsEntry("allow.auto.create.topics", "false");
     }
 }

@@ -96,4 +96,10 @@ class SnapshotLogTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("version 9 of model 'm' was not named");
     }
+
+    @Test
+    void aReadNeverCreatesTheTopicEvenWhenTheClientSettingsAllowIt() {
+        assertThat(SnapshotLog.consumerProperties("localhost:9092", Map.of("allow.auto.create.topics", "true")))
+                .containsEntry("allow.auto.create.topics", "false");
+    }
 }
