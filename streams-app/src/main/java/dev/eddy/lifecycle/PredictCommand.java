@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,7 +61,8 @@ import picocli.CommandLine.Spec;
             "(--snapshot-file): the rows are scored in this process with a file written by 'eddy export'.",
             "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out (id: <file name>:<line>).",
             "A row that cannot be read is reported with its line number and not scored; the command then exits",
-            "with 1, as it does when a row gets no prediction."
+            "with 1, as it does when a row gets no prediction. A missing features or predictions topic is named",
+            "before any row is sent; a row that cannot be written to the features topic fails the command."
         })
 public final class PredictCommand implements Callable<Integer> {
 
@@ -107,7 +110,8 @@ public final class PredictCommand implements Callable<Integer> {
             names = "--timeout",
             paramLabel = "SECONDS",
             defaultValue = "60",
-            description = "Through Kafka: stop waiting for predictions after this long. Default: ${DEFAULT-VALUE}.")
+            description = "Through Kafka: stop waiting for the topics and for predictions after this long."
+                    + " Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
     /** Rows of {@link #csv} that could not be read. */
@@ -191,19 +195,19 @@ public final class PredictCommand implements Callable<Integer> {
         Map<String, Prediction> byId = new LinkedHashMap<>();
         rows.forEach(row -> byId.put(run + "/" + row.id(), null));
         Properties c = consumerProperties(config);
-        Properties p = new Properties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putAll(config.clientProperties());
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Properties p = producerProperties(config, timeout);
         ObjectMapper json = new ObjectMapper();
-        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         int received = 0;
+        AtomicLong unsent = new AtomicLong();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         try (KafkaConsumer<String, byte[]> consumer =
                         new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
                 KafkaProducer<String, byte[]> producer =
                         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(predictionsTopic).stream()
-                    .map(i -> new TopicPartition(predictionsTopic, i.partition()))
-                    .collect(Collectors.toList());
+            List<TopicPartition> partitions = partitionsOf(consumer, predictionsTopic, timeout);
+            partitionsOf(consumer, featuresTopic, timeout); // a missing one fails before any row is sent
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // fix the start before anything is produced
@@ -214,12 +218,23 @@ public final class PredictCommand implements Callable<Integer> {
                 for (double x : row.features()) {
                     features.add(x);
                 }
-                producer.send(new ProducerRecord<>(
-                        featuresTopic,
-                        record.get("id").asText(),
-                        record.toString().getBytes(StandardCharsets.UTF_8)));
+                producer.send(
+                        new ProducerRecord<>(
+                                featuresTopic,
+                                record.get("id").asText(),
+                                record.toString().getBytes(StandardCharsets.UTF_8)),
+                        (metadata, failure) -> {
+                            if (failure != null) {
+                                unsent.incrementAndGet();
+                                firstFailure.compareAndSet(null, failure);
+                            }
+                        });
             }
             producer.flush();
+            if (unsent.get() > 0) {
+                throw new IllegalStateException(unsent.get() + " of " + rows.size() + " rows were not written to "
+                        + featuresTopic + "; first failure: " + firstFailure.get());
+            }
             while (received < rows.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && byId.containsKey(r.key()) && byId.get(r.key()) == null) {
@@ -241,6 +256,35 @@ public final class PredictCommand implements Callable<Integer> {
         // Looking up a missing topic must not create it with the broker's defaults instead of Eddy's.
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return c;
+    }
+
+    /**
+     * The features producer's settings: the configuration's client settings, with {@code max.block.ms} (how long a
+     * send waits for the topic's metadata) at most {@code timeout}.
+     */
+    static Properties producerProperties(EddyConfig config, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putAll(config.clientProperties());
+        long maxBlockMs = Long.parseLong(String.valueOf(p.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000")));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Math.min(maxBlockMs, timeout.toMillis())));
+        return p;
+    }
+
+    /**
+     * The partitions of {@code topic}.
+     *
+     * @throws IllegalStateException if the topic does not exist
+     */
+    private static List<TopicPartition> partitionsOf(
+            KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .collect(Collectors.toList());
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist (see: eddy topics)");
+        }
+        return partitions;
     }
 
     /** {@code id,model_version,predicted,output_0,...}. */
