@@ -419,18 +419,7 @@ public final class EddyConfig {
         }
         // a later trial draws from the whole space (a resample, PBT's explore within the bounds): its extremes too
         for (SearchSpace.Dimension d : search.space().dimensions()) {
-            List<String> extremes;
-            if (d instanceof SearchSpace.Choice c) {
-                extremes = c.values();
-            } else if (d instanceof SearchSpace.IntRange r) {
-                extremes = List.of(Long.toString(r.low()), Long.toString(r.high()));
-            } else if (d instanceof SearchSpace.Uniform u) {
-                extremes = List.of(Double.toString(u.low()), Double.toString(u.high()));
-            } else {
-                SearchSpace.LogUniform u = (SearchSpace.LogUniform) d;
-                extremes = List.of(Double.toString(u.low()), Double.toString(u.high()));
-            }
-            for (String value : extremes) {
+            for (String value : d.extremes()) {
                 refuseAsNew(id, new TreeMap<>(Map.of(d.key(), value)));
             }
         }

@@ -42,6 +42,9 @@ public final class SearchSpace {
 
         /** One value drawn with {@code rng}: exactly one {@link Xoshiro256#nextDouble} per draw. */
         String sample(Xoshiro256 rng);
+
+        /** Every value of a list, the bounds of a range: what a check of the values a draw can take looks at. */
+        List<String> extremes();
     }
 
     /** A list of values, each drawn with probability 1/n. */
@@ -59,6 +62,11 @@ public final class SearchSpace {
         public String sample(Xoshiro256 rng) {
             return values.get(index(rng.nextDouble(), values.size()));
         }
+
+        @Override
+        public List<String> extremes() {
+            return values;
+        }
     }
 
     /** {@code U(low, high)}. */
@@ -72,6 +80,11 @@ public final class SearchSpace {
         public String sample(Xoshiro256 rng) {
             double v = low + rng.nextDouble() * (high - low);
             return Double.toString(Math.min(v, high));
+        }
+
+        @Override
+        public List<String> extremes() {
+            return List.of(Double.toString(low), Double.toString(high));
         }
     }
 
@@ -87,6 +100,11 @@ public final class SearchSpace {
             double lnLow = StrictMath.log(low);
             double v = StrictMath.exp(lnLow + rng.nextDouble() * (StrictMath.log(high) - lnLow));
             return Double.toString(Math.max(low, Math.min(v, high)));
+        }
+
+        @Override
+        public List<String> extremes() {
+            return List.of(Double.toString(low), Double.toString(high));
         }
     }
 
@@ -106,6 +124,11 @@ public final class SearchSpace {
         public String sample(Xoshiro256 rng) {
             double u = rng.nextDouble();
             return Long.toString(low + Math.min((long) (u * size()), size() - 1));
+        }
+
+        @Override
+        public List<String> extremes() {
+            return List.of(Long.toString(low), Long.toString(high));
         }
     }
 
