@@ -224,7 +224,7 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
      * does: it read {@code eddy.training.paused} 0 and NaN versions while /models said paused at version 3).
      */
     @Override
-    public void onRestored(String modelId, ModelStatus status, double windowMetric) {
+    public void onRestored(String modelId, ModelStatus status, double metric, double windowMetric) {
         ModelMeters m = models.get(modelId);
         if (m == null) {
             return;
@@ -239,9 +239,8 @@ public final class TrainingMetricsBinder implements MeterBinder, TrainingListene
         }
         boolean evaluated = !Double.isNaN(status.lastHoldoutLoss()) || status.earlyStoppingWait() > 0;
         m.earlyStoppingWait = evaluated ? status.earlyStoppingWait() : NONE;
-        if (status.prequentialExamples() > 0) {
-            double mean = status.prequentialSum() / status.prequentialExamples();
-            m.prequential = m.classification ? mean : Math.sqrt(mean);
+        if (!Double.isNaN(metric)) {
+            m.prequential = metric;
             m.prequentialWindow = windowMetric;
         }
         m.driftState = status.drift().warning() ? 1 : 0;

@@ -211,8 +211,10 @@ final class ModelTraining implements TaskTraining {
                 scoresAreTheBest();
                 changed();
             }
-            Double w = windowMetric();
-            listener.onRestored(modelId, status(), w == null ? Double.NaN : w);
+            Double metric = prequentialMetric();
+            Double window = windowMetric();
+            listener.onRestored(
+                    modelId, status(), metric == null ? Double.NaN : metric, window == null ? Double.NaN : window);
         }
     }
 

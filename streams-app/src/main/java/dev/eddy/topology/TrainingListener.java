@@ -86,7 +86,8 @@ public interface TrainingListener {
      * The model was opened from its stored state (a restart, a rebalance): {@code status} is where it stands, so that
      * what is only said when it changes (paused, the version, the last losses) is known before it next changes.
      *
-     * @param windowMetric the prequential metric of its restored window, NaN before the first scored example
+     * @param metric its prequential metric so far and {@code windowMetric} that of its restored window (accuracy
+     *     for classification, RMSE for regression), NaN before the first scored example
      */
-    default void onRestored(String modelId, ModelStatus status, double windowMetric) {}
+    default void onRestored(String modelId, ModelStatus status, double metric, double windowMetric) {}
 }
