@@ -219,4 +219,16 @@ class EddyConfigTest {
         assertThatThrownBy(() -> EddyConfig.of(precision))
                 .hasMessageStartingWith("model.r (search trial {precision=float32}): standardize-target=true");
     }
+
+    /** The fan-out purge runs every 30 s unless fan-out.purge-interval-ms says otherwise, at least every second. */
+    @Test
+    void theFanOutPurgeIntervalDefaultsTo30SecondsAndIsAtLeastOne() {
+        Map<String, String> m = new HashMap<>(Map.of("model.m.input-size", "2", "model.m.layers", "1:sigmoid"));
+        assertThat(EddyConfig.of(m).fanOutPurgeIntervalMs()).isEqualTo(30_000);
+        m.put("fan-out.purge-interval-ms", "86400000");
+        assertThat(EddyConfig.of(m).fanOutPurgeIntervalMs()).isEqualTo(86_400_000);
+        m.put("fan-out.purge-interval-ms", "999");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessage("fan-out.purge-interval-ms must be an integer in [1000, 9223372036854775807], got 999");
+    }
 }
