@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/eddy} gives each command a heap, and {@code EDDY_JAVA_OPTS} overrides it. The launcher runs in a copy of
- * the repository layout with a stand-in {@code java} first on the {@code PATH} that prints its arguments.
+ * {@code bin/eddy} gives each command a heap, and {@code EDDY_JAVA_OPTS} overrides it; it runs the {@code java} of
+ * {@code JAVA_HOME} when set. The launcher runs in a copy of the repository layout with a stand-in {@code java} first
+ * on the {@code PATH} that prints its arguments.
  */
 class LauncherTest {
 
@@ -47,20 +48,29 @@ class LauncherTest {
 
     /** The arguments {@code bin/eddy args...} passes to java, with {@code EDDY_JAVA_OPTS} set when not null. */
     private List<String> javaArguments(String javaOpts, String... args) throws Exception {
+        Process p = launch(javaOpts, null, args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    /** {@code bin/eddy args...} started with {@code EDDY_JAVA_OPTS} and {@code JAVA_HOME} set when not null. */
+    private Process launch(String javaOpts, Path javaHome, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("PATH", fakeBin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.remove("EDDY_JAVA_OPTS");
+        env.remove("JAVA_HOME");
         if (javaOpts != null) {
             env.put("EDDY_JAVA_OPTS", javaOpts);
         }
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out.lines().toList();
+        if (javaHome != null) {
+            env.put("JAVA_HOME", javaHome.toString());
+        }
+        return builder.start();
     }
 
     /** The heap java gets: the last {@code -Xmx} wins. */
@@ -93,5 +103,23 @@ class LauncherTest {
         List<String> args = javaArguments("-Xmx2g -Deddy.kernel=openblas", "demo");
         assertThat(heap(args)).isEqualTo("-Xmx2g");
         assertThat(args).contains("-Deddy.kernel=openblas");
+    }
+
+    @Test
+    void javaHomeNamesTheJava() throws Exception {
+        Path home = dir.resolve("jdk");
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho java-home \"$@\"\n");
+        Files.setPosixFilePermissions(home.resolve("bin/java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process p = launch(null, home, "demo");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).startsWith("java-home -Xmx384m");
+
+        Process missing = launch(null, dir.resolve("no-jdk"), "demo");
+        String error = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(missing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).isEqualTo(1);
+        assertThat(error).contains("JAVA_HOME=" + dir.resolve("no-jdk")).contains("has no bin/java");
     }
 }
