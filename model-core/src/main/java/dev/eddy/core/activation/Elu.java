@@ -25,11 +25,11 @@ public final class Elu extends ElementwiseActivation {
 
     @Override
     public double value(double x) {
-        return x > 0 ? x : alpha * Math.expm1(x); // expm1 keeps relative accuracy for tiny |x|
+        return x > 0 ? x : alpha * StrictMath.expm1(x); // expm1 keeps relative accuracy for tiny |x|
     }
 
     @Override
     public double derivative(double x, double y) {
-        return x > 0 ? 1.0 : alpha * Math.exp(x);
+        return x > 0 ? 1.0 : alpha * StrictMath.exp(x);
     }
 }

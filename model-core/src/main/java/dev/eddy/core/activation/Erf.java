@@ -113,6 +113,6 @@ public final class Erf {
         // rounding error of y² is not amplified by the exponential
         double s = Math.floor(y * 16.0) / 16.0;
         double del = (y - s) * (y + s);
-        return Math.exp(-s * s) * Math.exp(-del) * r;
+        return StrictMath.exp(-s * s) * StrictMath.exp(-del) * r;
     }
 }

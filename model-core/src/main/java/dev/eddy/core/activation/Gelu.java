@@ -20,7 +20,7 @@ public final class Gelu extends ElementwiseActivation {
 
     @Override
     public double derivative(double x, double y) {
-        return cdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+        return cdf(x) + x * INV_SQRT_2PI * StrictMath.exp(-0.5 * x * x);
     }
 
     /** Standard normal CDF Φ(x) = ½·erfc(−x/√2). */

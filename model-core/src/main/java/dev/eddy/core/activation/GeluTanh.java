@@ -15,12 +15,12 @@ public final class GeluTanh extends ElementwiseActivation {
 
     @Override
     public double value(double x) {
-        return 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x)));
+        return 0.5 * x * (1.0 + StrictMath.tanh(SQRT_2_OVER_PI * (x + C * x * x * x)));
     }
 
     @Override
     public double derivative(double x, double y) {
-        double t = Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x));
+        double t = StrictMath.tanh(SQRT_2_OVER_PI * (x + C * x * x * x));
         return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * SQRT_2_OVER_PI * (1.0 + 3.0 * C * x * x);
     }
 }

@@ -24,11 +24,11 @@ public final class Selu extends ElementwiseActivation {
 
     @Override
     public double value(double x) {
-        return SCALE * (x > 0 ? x : ALPHA * Math.expm1(x));
+        return SCALE * (x > 0 ? x : ALPHA * StrictMath.expm1(x));
     }
 
     @Override
     public double derivative(double x, double y) {
-        return SCALE * (x > 0 ? 1.0 : ALPHA * Math.exp(x));
+        return SCALE * (x > 0 ? 1.0 : ALPHA * StrictMath.exp(x));
     }
 }

@@ -21,9 +21,9 @@ public final class Sigmoid extends ElementwiseActivation {
     /** σ(x) without overflow: for x < 0 use e^x / (1 + e^x), so e^{|x|} is never formed. */
     static double logistic(double x) {
         if (x >= 0) {
-            return 1.0 / (1.0 + Math.exp(-x));
+            return 1.0 / (1.0 + StrictMath.exp(-x));
         }
-        double e = Math.exp(x);
+        double e = StrictMath.exp(x);
         return e / (1.0 + e);
     }
 }

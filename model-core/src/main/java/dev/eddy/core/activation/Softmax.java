@@ -30,7 +30,7 @@ public final class Softmax implements Activation {
             }
             double sum = 0.0;
             for (int i = start; i < end; i++) {
-                double e = Math.exp(z[i] - max);
+                double e = StrictMath.exp(z[i] - max);
                 h[i] = e;
                 sum += e;
             }

@@ -10,7 +10,7 @@ public final class Softplus extends ElementwiseActivation {
 
     @Override
     public double value(double x) {
-        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+        return Math.max(x, 0.0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
     }
 
     @Override

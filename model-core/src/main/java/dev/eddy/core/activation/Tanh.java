@@ -10,7 +10,7 @@ public final class Tanh extends ElementwiseActivation {
 
     @Override
     public double value(double x) {
-        return Math.tanh(x);
+        return StrictMath.tanh(x);
     }
 
     @Override

@@ -506,7 +506,7 @@ public final class Ensemble implements Learner {
         for (int m = 0; m < members.length; m++) {
             double total = rightWeight[m] + wrongWeight[m];
             double error = total == 0 ? 0.5 : Math.max(MIN_ERROR, wrongWeight[m] / total);
-            alpha[m] = error >= 0.5 ? 0 : Math.log((1 - error) / error);
+            alpha[m] = error >= 0.5 ? 0 : StrictMath.log((1 - error) / error);
         }
         return alpha;
     }

@@ -34,7 +34,7 @@ public final class PoissonDraw {
             throw new IllegalArgumentException("Poisson λ must be in (0, " + MAX_LAMBDA + "], got " + lambda);
         }
         double u = uniform(member, example);
-        double p = Math.exp(-lambda);
+        double p = StrictMath.exp(-lambda);
         double cdf = p;
         int k = 0;
         while (u >= cdf && p > 0) {

@@ -32,7 +32,7 @@ public final class BinaryCrossentropy implements Loss {
             for (int end = i + k; i < end; i++) {
                 double p = ProbabilityClip.clip(yPred.data[i]);
                 double y = yTrue.data[i];
-                sum -= w * (y * Math.log(p) + (1.0 - y) * Math.log(1.0 - p));
+                sum -= w * (y * StrictMath.log(p) + (1.0 - y) * StrictMath.log(1.0 - p));
             }
         }
         return sum / (k * total);

@@ -33,7 +33,7 @@ public final class CategoricalCrossentropy implements Loss {
             for (int end = i + k; i < end; i++) {
                 double y = yTrue.data[i];
                 if (y != 0.0) {
-                    sum -= w * y * Math.log(ProbabilityClip.clip(yPred.data[i]));
+                    sum -= w * y * StrictMath.log(ProbabilityClip.clip(yPred.data[i]));
                 }
             }
         }

@@ -43,8 +43,8 @@ public class Adam extends ElementwiseOptimizer {
         double[] m = s[0];
         double[] v = s[1];
         double[] w = amsgrad ? s[2] : v;
-        double stepSize = lr / (1 - Math.pow(beta1, t));
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / (1 - Powers.integer(beta1, t));
+        double bc2Sqrt = Math.sqrt(1 - Powers.integer(beta2, t));
         // Once 1 − β2^t has rounded to 1 (t ≳ 37k for β2 = 0.999), √w / 1 = √w exactly: skipping the
         // division keeps the bits and saves a division per element (the test is loop-invariant, which
         // the JIT can hoist out of the loop).

@@ -36,7 +36,7 @@ public final class Adamax extends ElementwiseOptimizer {
     protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] m = s[0];
         double[] u = s[1];
-        double clr = lr / (1 - Math.pow(beta1, t));
+        double clr = lr / (1 - Powers.integer(beta1, t));
         for (int j = from; j < to; j++) {
             m[j] = beta1 * m[j] + (1 - beta1) * g[j];
             u[j] = Math.max(beta2 * u[j], Math.abs(g[j]) + eps);

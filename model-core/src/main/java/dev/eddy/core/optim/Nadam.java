@@ -18,6 +18,8 @@ import java.io.IOException;
  */
 public final class Nadam extends ElementwiseOptimizer {
 
+    private static final double LN_0_96 = StrictMath.log(0.96);
+
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -49,8 +51,9 @@ public final class Nadam extends ElementwiseOptimizer {
 
     @Override
     protected void beginStep(long t) {
-        mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
-        muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * momentumDecay));
+        // μ_t = β1·(1 − ½·0.96^(tψ)), with 0.96^(tψ) = e^(tψ·ln 0.96)
+        mu = beta1 * (1 - 0.5 * StrictMath.exp(t * momentumDecay * LN_0_96));
+        muNext = beta1 * (1 - 0.5 * StrictMath.exp((t + 1) * momentumDecay * LN_0_96));
         muProduct *= mu;
     }
 
@@ -58,7 +61,7 @@ public final class Nadam extends ElementwiseOptimizer {
     protected void update(double[] theta, double[] g, double[][] s, long t, double lr, int from, int to) {
         double[] m = s[0];
         double[] v = s[1];
-        double bc2 = 1 - Math.pow(beta2, t);
+        double bc2 = 1 - Powers.integer(beta2, t);
         double gradStep = lr * (1 - mu) / (1 - muProduct);
         double momentumStep = lr * muNext / (1 - muProduct * muNext);
         for (int j = from; j < to; j++) {

@@ -31,6 +31,6 @@ public record ExponentialDecay(double initial, double decayRate, long decaySteps
         if (staircase) {
             p = Math.floor(p);
         }
-        return initial * Math.pow(decayRate, p);
+        return initial * StrictMath.pow(decayRate, p);
     }
 }

@@ -78,7 +78,7 @@ public final class LrRangeTest {
 
     /** lr_i = minLr · (maxLr / minLr)^(i / (k − 1)). */
     public double rate(int i) {
-        return minLr * Math.pow(maxLr / minLr, (double) i / (steps - 1));
+        return minLr * StrictMath.pow(maxLr / minLr, (double) i / (steps - 1));
     }
 
     /**
@@ -100,7 +100,7 @@ public final class LrRangeTest {
             rates[i] = rate(i);
             losses[i] = trainStep.applyAsDouble(rates[i]);
             average = SMOOTHING * average + (1 - SMOOTHING) * losses[i];
-            smoothed[i] = average / (1 - Math.pow(SMOOTHING, i + 1));
+            smoothed[i] = average / (1 - StrictMath.pow(SMOOTHING, i + 1));
             if (smoothed[i] < smoothed[minimumIndex]) {
                 minimumIndex = i;
             }

@@ -24,6 +24,6 @@ public record PowerDecay(double initial, long decaySteps, double power) implemen
 
     @Override
     public double rate(long t) {
-        return initial / Math.pow(1 + (double) t / (double) decaySteps, power);
+        return initial / StrictMath.pow(1 + (double) t / (double) decaySteps, power);
     }
 }

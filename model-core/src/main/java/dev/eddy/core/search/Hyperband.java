@@ -77,7 +77,7 @@ public final class Hyperband implements TrialSearch {
         double total = 0;
         for (int b = 0; b < count; b++) {
             int s = count - 1 - b;
-            weights[b] = (double) count / (s + 1) * Math.pow(eta, s);
+            weights[b] = (double) count / (s + 1) * StrictMath.pow(eta, s);
             total += weights[b];
         }
         int[] sizes = new int[count];
