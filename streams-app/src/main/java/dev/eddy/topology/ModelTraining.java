@@ -585,15 +585,16 @@ final class ModelTraining implements TaskTraining {
      */
     private void adapt(List<DriftWatch.Event> events, long nowMs) {
         for (DriftWatch.Event e : events) {
-            long at = drift.watch().examples();
+            // the watch counts the rows it scored, paused ones too: ahead of the examples trained while a model pauses
+            String at = "scored training example " + drift.watch().examples();
             switch (e) {
-                case WARNING -> event(e, drift.watch().detectorName() + " warns at training example " + at, nowMs);
+                case WARNING -> event(e, drift.watch().detectorName() + " warns at " + at, nowMs);
                 case CHALLENGER_START -> {
                     drift.startChallenger(trainer);
                     event(
                             e,
-                            "a " + drift.watch().response().challenger() + " challenger trains beside the model from"
-                                    + " training example " + at,
+                            "a " + drift.watch().response().challenger() + " challenger trains beside the model from "
+                                    + at,
                             nowMs);
                 }
                 case DRIFT -> {
@@ -611,7 +612,7 @@ final class ModelTraining implements TaskTraining {
                     }
                     event(
                             e,
-                            drift.watch().detectorName() + " detects a drift at training example " + at
+                            drift.watch().detectorName() + " detects a drift at " + at
                                     + (resumed ? "; the paused model resumes" : ""),
                             nowMs);
                     publish(SnapshotReason.DRIFT, lastHoldoutLoss, holdoutMetricValue, nowMs);
@@ -622,8 +623,7 @@ final class ModelTraining implements TaskTraining {
                         drift.dropChallenger();
                         event(
                                 DriftWatch.Event.CHALLENGER_DROP,
-                                "the challenger was better but has stopped training: it is dropped at training"
-                                        + " example " + at,
+                                "the challenger was better but has stopped training: it is dropped at " + at,
                                 nowMs);
                         continue;
                     }
@@ -635,11 +635,7 @@ final class ModelTraining implements TaskTraining {
                     if (wasPaused) {
                         listener.onPaused(modelId, false); // a model paused by early stopping: the challenger trains
                     }
-                    event(
-                            e,
-                            "the challenger, better on the examples both scored, becomes the model at training"
-                                    + " example " + at,
-                            nowMs);
+                    event(e, "the challenger, better on the examples both scored, becomes the model at " + at, nowMs);
                     if (holdout.size() > 0) {
                         Evaluation ev = trainer.evaluate(holdout.features(), holdout.labels());
                         lastHoldoutLoss = ev.loss();
@@ -649,7 +645,7 @@ final class ModelTraining implements TaskTraining {
                 }
                 case CHALLENGER_DROP -> {
                     drift.dropChallenger();
-                    event(e, "the model stayed better: the challenger is dropped at training example " + at, nowMs);
+                    event(e, "the model stayed better: the challenger is dropped at " + at, nowMs);
                 }
             }
         }
