@@ -33,11 +33,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Prequential learning quality of networks on streams in file order, beside baselines.",
         description = {
-            "Prequential learning quality: each stream is read once, in file order (never shuffled); every row is",
-            "scored before it is used (test-then-train), held-out rows too; networks train exactly as in 'eddy run'",
-            "(same holdout split, batching, standardization). Reports accuracy, Cohen's kappa and kappa-temporal",
-            "(MAE and RMSE for regression) beside the no-change and majority baselines (previous value and running",
-            "mean), a table on stdout, progress on stderr, report.json, report.md and plots in --report.",
+            "Prequential learning quality: each learner reads each stream in file order (never shuffled), in a pass",
+            "of its own (a file read again, a generator seeded again), keeping no row, so memory does not grow with",
+            "the stream's length; every row is scored before it is used (test-then-train), held-out rows too;",
+            "networks train exactly as in 'eddy run' (same holdout split, batching, standardization). Reports",
+            "accuracy, Cohen's kappa and kappa-temporal (MAE and RMSE for regression) beside the no-change and",
+            "majority baselines (previous value and running mean), a table on stdout, progress on stderr,",
+            "report.json, report.md and plots in --report.",
             "",
             "Unlike 'produce', a bad row is an error, not skipped: an evaluation over a silently shortened stream",
             "would mislead. Exit 1 names the file and line (or the key) and the expected form."
@@ -136,7 +138,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         return learners;
     }
 
-    private static StreamResult evaluate(FileOrderStream stream, List<LearnerSpec> learners, ProgressLine progress) {
+    private static StreamResult evaluate(FileOrderStream stream, List<LearnerSpec> learners, ProgressLine progress)
+            throws IOException {
         // The baselines' window: the application's default prequential.window, as the default learner's.
         int window = Integer.parseInt(EddyConfig.DEFAULTS.get("prequential.window"));
         return new PrequentialEvaluation(stream, window).run(learners, progress);

@@ -7,8 +7,6 @@ package dev.eddy.evaluate;
  * @param position the stream positions (examples scored) of the windowed metric's points
  * @param window the windowed accuracy (classification) or RMSE (regression) at those positions
  * @param detections the stream positions (rows read, 1-based) at which the learner's drift detector found a drift
- * @param predicted each row's prediction in stream order (a class index for classification), for measures of
- *     their own (the drift benchmark's recovery)
  */
 public record LearnerResult(
         String name,
@@ -20,5 +18,4 @@ public record LearnerResult(
         double examplesPerSecond,
         double[] position,
         double[] window,
-        long[] detections,
-        double[] predicted) {}
+        long[] detections) {}

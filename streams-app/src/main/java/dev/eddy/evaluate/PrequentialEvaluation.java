@@ -4,37 +4,38 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.prequential.Baseline;
-import dev.eddy.core.prequential.ClassificationScore;
-import dev.eddy.core.prequential.RegressionScore;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.topology.LocalSearch;
 import dev.eddy.topology.LocalTraining;
 import dev.eddy.topology.TrainingListener;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongConsumer;
+import java.util.function.ObjDoubleConsumer;
 
 /**
- * Prequential evaluation of learners on a finite stream, the field's way: the stream is read once, in file order;
- * every row is scored before it is used (test-then-train); a held-out row is scored and never trained on; a paused
- * model keeps scoring; every learner and baseline is scored on every row. Networks run through
- * {@link LocalTraining}, the trainer of {@code eddy run}; the baselines are majority-so-far and no-change
- * (classification), running mean and previous value (regression).
+ * Prequential evaluation of learners on a finite stream, the field's way: the stream is read in file order; every row
+ * is scored before it is used (test-then-train); a held-out row is scored and never trained on; a paused model keeps
+ * scoring; every learner and baseline is scored on every row. Networks run through {@link LocalTraining}, the trainer
+ * of {@code eddy run}; the baselines are majority-so-far and no-change (classification), running mean and previous
+ * value (regression).
+ *
+ * <p>Each learner and baseline reads the stream in a pass of its own ({@link FileOrderStream#read()}), the same rows
+ * in the same order, and no row is kept past its figures ({@link PrequentialFigures}), so memory does not grow with
+ * the stream's length.
  *
  * <p>A network's predictions reach the listener in the order the trainer makes them (a held-out row when it
- * arrives, a training row when its batch is full), so each is put back at its row's position before the figures are
- * computed in stream order: kappa-temporal's no-change reference and the window depend on that order.
+ * arrives, a training row when its batch is full), so each is put back at its row's position before it is scored in
+ * stream order: kappa-temporal's no-change reference and the window depend on that order. Only the rows read since
+ * the oldest one not yet scored wait (about a batch).
  */
 public final class PrequentialEvaluation {
-
-    /** Points of the windowed metric along the stream, at most. */
-    private static final int PLOT_POINTS = 500;
 
     /** Classification baselines, then regression baselines, by report name. */
     static final List<String> CLASSIFICATION_BASELINES = List.of("no-change", "majority");
@@ -52,8 +53,17 @@ public final class PrequentialEvaluation {
         this.window = window;
     }
 
-    /** Runs the baselines, then each learner, over the stream. */
-    public StreamResult run(List<LearnerSpec> learners, Progress progress) {
+    /** Runs each learner, then the baselines, over the stream. */
+    public StreamResult run(List<LearnerSpec> learners, Progress progress) throws IOException {
+        return run(learners, progress, Predictions.NONE);
+    }
+
+    /**
+     * Runs each learner, then the baselines, over the stream.
+     *
+     * @param predictions hears every learner's and baseline's prediction of every row, in stream order
+     */
+    public StreamResult run(List<LearnerSpec> learners, Progress progress, Predictions predictions) throws IOException {
         long start = System.nanoTime();
         List<LearnerResult> results = new ArrayList<>();
         List<SearchResult> searches = new ArrayList<>();
@@ -61,15 +71,15 @@ public final class PrequentialEvaluation {
             Optional<SearchConfig> search = learner.search();
             results.add(
                     search.isPresent()
-                            ? search(learner, search.get(), progress, searches)
-                            : network(learner, progress));
+                            ? search(learner, search.get(), progress, predictions, searches)
+                            : network(learner, progress, predictions));
         }
         for (String baseline : stream.classification() ? CLASSIFICATION_BASELINES : REGRESSION_BASELINES) {
-            results.add(baseline(baseline));
+            results.add(baseline(baseline, predictions));
         }
         return new StreamResult(
                 stream.name(),
-                stream.rows().size(),
+                stream.rows(),
                 task(stream),
                 results,
                 stream.driftPoints(),
@@ -88,40 +98,52 @@ public final class PrequentialEvaluation {
         void update(String stream, String learner, long rows, long total);
     }
 
-    private LearnerResult network(LearnerSpec learner, Progress progress) {
-        List<LabeledRow> rows = stream.rows();
-        double[] predicted = new double[rows.size()];
-        Placement placement = new Placement(predicted);
+    /** Hears each prediction of a row, in stream order, for measures of one's own (the drift benchmark's recovery). */
+    public interface Predictions {
+        Predictions NONE = (learner, position, row, predicted) -> {};
+
+        /**
+         * @param position the row's 0-based position in the stream
+         * @param predicted a class index for classification
+         */
+        void scored(String learner, long position, LabeledRow row, double predicted);
+    }
+
+    private LearnerResult network(LearnerSpec learner, Progress progress, Predictions predictions) throws IOException {
         EddyConfig config = learner.config(stream);
+        PrequentialFigures figures = new PrequentialFigures(stream, config.prequentialWindow());
+        Placement placement = new Placement(scorer(figures, learner.name(), predictions));
         LocalTraining training = new LocalTraining(config, placement);
         long start = System.nanoTime();
-        LongConsumer report = n -> progress.update(stream.name(), learner.name(), n, rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            Example example = example(rows.get(i));
-            placement.next(i, training.heldOut(example));
-            try {
-                training.accept(example);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        stream.name() + " line " + rows.get(i).lineNumber() + ": " + e.getMessage(), e);
-            }
-            if ((i & 1023) == 0) {
-                report.accept(i);
+        try (FileOrderStream.Pass rows = stream.read()) {
+            for (long i = 0; rows.hasNext(); i++) {
+                LabeledRow row = rows.next();
+                Example example = example(row);
+                placement.next(row, training.heldOut(example));
+                try {
+                    training.accept(example);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            stream.name() + " line " + row.lineNumber() + ": " + e.getMessage(), e);
+                }
+                placement.passOn();
+                if ((i & 1023) == 0) {
+                    progress.update(stream.name(), learner.name(), i, stream.rows());
+                }
             }
         }
-        placement.next(-1, false);
+        placement.end();
         training.finish();
+        placement.passOn();
         double seconds = (System.nanoTime() - start) / 1e9;
-        report.accept(rows.size());
-        if (placement.missing() > 0) {
+        progress.update(stream.name(), learner.name(), stream.rows(), stream.rows());
+        if (placement.waiting() > 0) {
             throw new IllegalStateException(
-                    learner.name() + " on " + stream.name() + ": " + placement.missing() + " rows were never scored");
+                    learner.name() + " on " + stream.name() + ": " + placement.waiting() + " rows were never scored");
         }
-        return score(
+        return figures.result(
                 learner.name(),
-                predicted,
-                config.prequentialWindow(),
-                rows.size() / seconds,
+                stream.rows() / seconds,
                 placement.detections.stream().mapToLong(Long::longValue).toArray());
     }
 
@@ -130,36 +152,45 @@ public final class PrequentialEvaluation {
      * row scored on arrival by the trial that is champion then.
      */
     private LearnerResult search(
-            LearnerSpec learner, SearchConfig search, Progress progress, List<SearchResult> searches) {
-        List<LabeledRow> rows = stream.rows();
+            LearnerSpec learner,
+            SearchConfig search,
+            Progress progress,
+            Predictions predictions,
+            List<SearchResult> searches)
+            throws IOException {
         LocalSearch local =
                 new LocalSearch(search, trial -> learner.trial(trial).config(stream));
-        double[] predicted = new double[rows.size()];
-        int every = Math.max(1, rows.size() / PLOT_POINTS);
-        double[] position = new double[rows.size() / every];
+        PrequentialFigures figures =
+                new PrequentialFigures(stream, learner.config(stream).prequentialWindow());
+        ObjDoubleConsumer<LabeledRow> score = scorer(figures, learner.name(), predictions);
+        long every = PrequentialFigures.every(stream.rows());
+        double[] position = new double[PrequentialFigures.points(stream.rows())];
         double[][] trialMetrics = new double[search.trials()][position.length];
         long start = System.nanoTime();
-        for (int i = 0; i < rows.size(); i++) {
-            try {
-                predicted[i] = local.accept(example(rows.get(i)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        stream.name() + " line " + rows.get(i).lineNumber() + ": " + e.getMessage(), e);
-            }
-            int point = (i + 1) / every - 1;
-            if ((i + 1) % every == 0 && point < position.length) {
-                position[point] = i + 1;
-                for (int t = 0; t < search.trials(); t++) {
-                    trialMetrics[t][point] = local.liveMetric(t);
+        try (FileOrderStream.Pass rows = stream.read()) {
+            for (long i = 0; rows.hasNext(); i++) {
+                LabeledRow row = rows.next();
+                try {
+                    score.accept(row, local.accept(example(row)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            stream.name() + " line " + row.lineNumber() + ": " + e.getMessage(), e);
                 }
-            }
-            if ((i & 1023) == 0) {
-                progress.update(stream.name(), learner.name(), i, rows.size());
+                if ((i + 1) % every == 0 && (i + 1) / every <= position.length) {
+                    int point = (int) ((i + 1) / every) - 1;
+                    position[point] = i + 1;
+                    for (int t = 0; t < search.trials(); t++) {
+                        trialMetrics[t][point] = local.liveMetric(t);
+                    }
+                }
+                if ((i & 1023) == 0) {
+                    progress.update(stream.name(), learner.name(), i, stream.rows());
+                }
             }
         }
         local.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
-        progress.update(stream.name(), learner.name(), rows.size(), rows.size());
+        progress.update(stream.name(), learner.name(), stream.rows(), stream.rows());
         searches.add(new SearchResult(
                 learner.name(),
                 search.strategy(),
@@ -169,88 +200,33 @@ public final class PrequentialEvaluation {
                 local.trialExamples() / seconds,
                 position,
                 trialMetrics));
-        return score(learner.name(), predicted, learner.config(stream).prequentialWindow(), rows.size() / seconds);
+        return figures.result(learner.name(), stream.rows() / seconds);
     }
 
-    private LearnerResult baseline(String name) {
-        List<LabeledRow> rows = stream.rows();
+    private LearnerResult baseline(String name, Predictions predictions) throws IOException {
         Baseline baseline =
                 stream.classification() ? Baseline.classification(name, stream.classes()) : Baseline.regression(name);
-        double[] predicted = new double[rows.size()];
+        PrequentialFigures figures = new PrequentialFigures(stream, window);
+        ObjDoubleConsumer<LabeledRow> score = scorer(figures, name, predictions);
         long start = System.nanoTime();
-        for (int i = 0; i < rows.size(); i++) {
-            predicted[i] = baseline.predict();
-            baseline.learn(rows.get(i).label());
+        try (FileOrderStream.Pass rows = stream.read()) {
+            while (rows.hasNext()) {
+                LabeledRow row = rows.next();
+                score.accept(row, baseline.predict());
+                baseline.learn(row.label());
+            }
         }
         double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        return score(name, predicted, window, rows.size() / seconds);
+        return figures.result(name, stream.rows() / seconds);
     }
 
-    /**
-     * The figures of predictions in stream order, with the windowed metric sampled along the stream. Also scores the
-     * predictions of learners run outside this class (the MOA peers of the benchmarks), so every learner's figures
-     * come from the same code.
-     *
-     * @param predicted the prediction of each row, in stream order (a class index for classification)
-     */
-    public LearnerResult score(String name, double[] predicted, int windowSize, double examplesPerSecond) {
-        return score(name, predicted, windowSize, examplesPerSecond, new long[0]);
-    }
-
-    /**
-     * The same, with the stream positions at which the learner detected drifts.
-     *
-     * @param detections rows read (1-based) when each drift was detected
-     */
-    public LearnerResult score(
-            String name, double[] predicted, int windowSize, double examplesPerSecond, long[] detections) {
-        List<LabeledRow> rows = stream.rows();
-        int every = Math.max(1, rows.size() / PLOT_POINTS);
-        int points = rows.size() / every;
-        double[] position = new double[points];
-        double[] windowed = new double[points];
-        if (stream.classification()) {
-            ClassificationScore s = new ClassificationScore(stream.classes(), windowSize);
-            for (int i = 0; i < rows.size(); i++) {
-                s.add(rows.get(i).classLabel(), (int) predicted[i]);
-                if ((i + 1) % every == 0 && (i + 1) / every <= points) {
-                    position[(i + 1) / every - 1] = i + 1;
-                    windowed[(i + 1) / every - 1] = s.windowAccuracy();
-                }
-            }
-            return new LearnerResult(
-                    name,
-                    s.accuracy(),
-                    s.kappa(),
-                    s.kappaTemporal(),
-                    Double.NaN,
-                    Double.NaN,
-                    examplesPerSecond,
-                    position,
-                    windowed,
-                    detections,
-                    predicted);
-        }
-        RegressionScore s = new RegressionScore(windowSize);
-        for (int i = 0; i < rows.size(); i++) {
-            s.add(rows.get(i).label(), predicted[i]);
-            if ((i + 1) % every == 0 && (i + 1) / every <= points) {
-                position[(i + 1) / every - 1] = i + 1;
-                windowed[(i + 1) / every - 1] = s.windowRmse();
-            }
-        }
-        return new LearnerResult(
-                name,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                s.mae(),
-                s.rmse(),
-                examplesPerSecond,
-                position,
-                windowed,
-                detections,
-                predicted);
+    /** Scores each row's prediction, given in stream order, in {@code figures} and tells {@code predictions}. */
+    private static ObjDoubleConsumer<LabeledRow> scorer(
+            PrequentialFigures figures, String learner, Predictions predictions) {
+        return (row, predicted) -> {
+            predictions.scored(learner, figures.rows(), row, predicted);
+            figures.add(row, predicted);
+        };
     }
 
     private Example example(LabeledRow row) {
@@ -267,56 +243,81 @@ public final class PrequentialEvaluation {
     /**
      * Puts each prequential prediction at its row: the row being read when it is held out (scored on arrival), else
      * the oldest training row not yet scored (training rows are scored in arrival order: a batch at its step, or
-     * one row on arrival while paused).
+     * one row on arrival while paused). Rows are passed on to be scored in stream order as soon as they and every
+     * row before them have their prediction.
      */
     private static final class Placement implements TrainingListener {
-        private final double[] predicted;
-        private final boolean[] scored;
-        private final ArrayDeque<Integer> training = new ArrayDeque<>();
+        private final ObjDoubleConsumer<LabeledRow> score;
+        /** The rows read that are not passed on yet, in stream order. */
+        private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+        /** The training rows among them without their prediction, in arrival order. */
+        private final ArrayDeque<Waiting> training = new ArrayDeque<>();
         /** Rows read (1-based) when the model's detector found a drift. */
         private final List<Long> detections = new ArrayList<>();
 
-        private int heldOut = -1;
-        private int current = -1;
+        private Waiting heldOut;
+        private long read;
 
-        Placement(double[] predicted) {
-            this.predicted = predicted;
-            this.scored = new boolean[predicted.length];
+        Placement(ObjDoubleConsumer<LabeledRow> score) {
+            this.score = score;
         }
 
-        /** The row about to be routed ({@code -1}: the end of the stream). */
-        void next(int row, boolean isHeldOut) {
-            current = row;
-            heldOut = isHeldOut ? row : -1;
-            if (row >= 0 && !isHeldOut) {
-                training.add(row);
+        /** A row read, with its prediction once made. */
+        private static final class Waiting {
+            final LabeledRow row;
+            double predicted;
+            boolean scored;
+
+            Waiting(LabeledRow row) {
+                this.row = row;
             }
+        }
+
+        /** The row about to be routed. */
+        void next(LabeledRow row, boolean isHeldOut) {
+            Waiting w = new Waiting(row);
+            read++;
+            waiting.add(w);
+            heldOut = isHeldOut ? w : null;
+            if (!isHeldOut) {
+                training.add(w);
+            }
+        }
+
+        /** The end of the stream: the predictions still to come are of training rows. */
+        void end() {
+            heldOut = null;
+        }
+
+        /** Scores, in stream order, the rows that have their prediction and none before them waiting for one. */
+        void passOn() {
+            while (!waiting.isEmpty() && waiting.peek().scored) {
+                Waiting w = waiting.remove();
+                score.accept(w.row, w.predicted);
+            }
+        }
+
+        /** Rows not passed on: after the end, those never scored. */
+        long waiting() {
+            return waiting.size();
         }
 
         @Override
         public void onPrequential(
                 String modelId, double[] predictions, double[] labels, double metric, double windowMetric) {
             for (double p : predictions) {
-                int row = heldOut >= 0 ? heldOut : training.remove();
-                heldOut = -1;
-                predicted[row] = p;
-                scored[row] = true;
+                Waiting row = heldOut != null ? heldOut : training.remove();
+                heldOut = null;
+                row.predicted = p;
+                row.scored = true;
             }
         }
 
         @Override
         public void onEvaluation(String modelId, TrainingMetrics metrics) {
             if (metrics.getEvent() != null && metrics.getEvent().getKind().equals("drift")) {
-                detections.add(current + 1L);
+                detections.add(read);
             }
-        }
-
-        long missing() {
-            long n = 0;
-            for (boolean s : scored) {
-                n += s ? 0 : 1;
-            }
-            return n;
         }
     }
 }

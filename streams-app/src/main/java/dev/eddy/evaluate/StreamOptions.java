@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The streams of a prequential evaluation, as options of a command ({@code eddy evaluate}, the benchmarks' MOA
- * peers): CSV files and bundled datasets or generators, each read once in file order ({@link FileOrderStream}).
+ * peers): CSV files and bundled datasets or generators, each read in file order, a pass per learner ({@link FileOrderStream}).
  */
 public final class StreamOptions {
 

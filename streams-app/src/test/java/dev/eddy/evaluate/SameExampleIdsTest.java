@@ -41,12 +41,16 @@ class SameExampleIdsTest {
     void aGeneratorHasTheIdsOfEvaluateInStreamAndTheDemo() throws IOException {
         FileOrderStream evaluated = FileOrderStream.dataset("sea", 3_000, 42, DemoStream.DRIFT_PERIOD);
         DemoStream streamed = DemoStream.named("sea", 42);
-        for (LabeledRow row : evaluated.rows()) {
-            LabeledRow same = streamed.next();
-            assertThat(same.features()).isEqualTo(row.features());
-            assertThat(streamed.id(same)).isEqualTo(evaluated.exampleId(row));
+        List<String> ids = ids(evaluated);
+        try (FileOrderStream.Pass rows = evaluated.read()) {
+            while (rows.hasNext()) {
+                LabeledRow row = rows.next();
+                LabeledRow same = streamed.next();
+                assertThat(same.features()).isEqualTo(row.features());
+                assertThat(streamed.id(same)).isEqualTo(evaluated.exampleId(row));
+            }
         }
-        assertThat(evaluated.exampleId(evaluated.rows().get(0))).isEqualTo("sea:1");
+        assertThat(ids.get(0)).isEqualTo("sea:1");
     }
 
     @Test
@@ -61,8 +65,12 @@ class SameExampleIdsTest {
         assertThat(new HashSet<>(demoIds(demo, 3))).isEqualTo(new HashSet<>(ids));
     }
 
-    private static List<String> ids(FileOrderStream stream) {
-        return stream.rows().stream().map(stream::exampleId).toList();
+    private static List<String> ids(FileOrderStream stream) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (FileOrderStream.Pass rows = stream.read()) {
+            rows.forEachRemaining(row -> ids.add(stream.exampleId(row)));
+        }
+        return ids;
     }
 
     private static List<String> produced(CsvExamples examples) {

@@ -54,7 +54,12 @@ public final class AppProcess implements AutoCloseable {
      * defaults of {@link #start(Path, List, List)}.
      */
     public static AppProcess eddy(Path log, List<String> args) throws IOException {
-        return start(log, List.of(), Eddy.class, args);
+        return eddy(log, List.of(), args);
+    }
+
+    /** Starts {@code java jvmOptions... Eddy args...}, with the defaults of {@link #start(Path, List, List)}. */
+    public static AppProcess eddy(Path log, List<String> jvmOptions, List<String> args) throws IOException {
+        return start(log, jvmOptions, Eddy.class, args);
     }
 
     private static AppProcess start(Path log, List<String> jvmOptions, Class<?> main, List<String> args)

@@ -48,16 +48,19 @@ class DriftHandlingTest {
         return s;
     }
 
-    private static List<Example> examples(FileOrderStream stream) {
+    private static List<Example> examples(FileOrderStream stream) throws IOException {
         List<Example> out = new ArrayList<>();
-        for (LabeledRow row : stream.rows()) {
-            out.add(Example.newBuilder()
-                    .setId(stream.exampleId(row))
-                    .setModelId(MODEL)
-                    .setFeatures(Arrays.stream(row.features()).boxed().toList())
-                    .setClassLabel(row.classLabel())
-                    .setEventTime(Instant.EPOCH)
-                    .build());
+        try (FileOrderStream.Pass rows = stream.read()) {
+            while (rows.hasNext()) {
+                LabeledRow row = rows.next();
+                out.add(Example.newBuilder()
+                        .setId(stream.exampleId(row))
+                        .setModelId(MODEL)
+                        .setFeatures(Arrays.stream(row.features()).boxed().toList())
+                        .setClassLabel(row.classLabel())
+                        .setEventTime(Instant.EPOCH)
+                        .build());
+            }
         }
         return out;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,9 +126,15 @@ public final class DriftBenchmark {
         return new LearnerSpec(name, all, Map.of());
     }
 
-    private static StreamResult run(FileOrderStream stream, List<LearnerSpec> learners) {
+    private static StreamResult run(FileOrderStream stream, List<LearnerSpec> learners) throws IOException {
+        return run(stream, learners, PrequentialEvaluation.Predictions.NONE);
+    }
+
+    private static StreamResult run(
+            FileOrderStream stream, List<LearnerSpec> learners, PrequentialEvaluation.Predictions predictions)
+            throws IOException {
         System.err.println("running " + learners.size() + " learners on " + stream.name() + " ...");
-        return new PrequentialEvaluation(stream, 1000).run(learners, (s, l, r, t) -> {});
+        return new PrequentialEvaluation(stream, 1000).run(learners, (s, l, r, t) -> {}, predictions);
     }
 
     private static void detection(long examples, long seed) throws IOException {
@@ -219,9 +226,15 @@ public final class DriftBenchmark {
         System.out.println("|---|---|---:|---:|---:|");
         for (String generator : List.of("sea", "agrawal")) {
             FileOrderStream stream = FileOrderStream.dataset(generator, examples, seed, DRIFT_EVERY);
-            StreamResult result = run(stream, learners);
+            // whether each learner predicted each row right, in stream order
+            Map<String, boolean[]> right = new HashMap<>();
+            PrequentialEvaluation.Predictions scored = (learner, position, row, predicted) -> {
+                boolean[] correct = right.computeIfAbsent(learner, l -> new boolean[(int) stream.rows()]);
+                correct[(int) position] = (int) predicted == row.classLabel();
+            };
+            StreamResult result = run(stream, learners, scored);
             for (LearnerResult l : result.learners().subList(0, learners.size())) {
-                boolean[] correct = correct(stream, l);
+                boolean[] correct = right.get(l.name());
                 double total = 0;
                 int never = 0;
                 for (long p : stream.driftPoints()) {
@@ -317,15 +330,6 @@ public final class DriftBenchmark {
             }
         }
         return end - point;
-    }
-
-    /** Whether {@code l} predicted each row of {@code stream} right, in stream order. */
-    static boolean[] correct(FileOrderStream stream, LearnerResult l) {
-        boolean[] correct = new boolean[stream.rows().size()];
-        for (int i = 0; i < correct.length; i++) {
-            correct[i] = (int) l.predicted()[i] == stream.rows().get(i).classLabel();
-        }
-        return correct;
     }
 
     private static void gradual(long examples, long seed) throws IOException {

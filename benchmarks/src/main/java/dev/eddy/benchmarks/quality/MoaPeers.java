@@ -13,6 +13,7 @@ import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.evaluate.EvaluationReport;
 import dev.eddy.evaluate.LearnerResult;
 import dev.eddy.evaluate.PrequentialEvaluation;
+import dev.eddy.evaluate.PrequentialFigures;
 import dev.eddy.evaluate.StreamOptions;
 import dev.eddy.evaluate.StreamResult;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
  * The MOA peers of {@code eddy evaluate} (issue 11): Hoeffding Adaptive Tree, Leveraging Bagging and Adaptive Random
  * Forest run prequentially ({@link MoaPrequential}) over the streams {@code eddy evaluate} reads, given by the same
  * options, read by the same code ({@link FileOrderStream}), in the same order. Each learner's accuracy, kappa and
- * kappa-temporal are computed by Eddy's scorer from MOA's predictions ({@link PrequentialEvaluation#score}), and
+ * kappa-temporal are computed by Eddy's scorer from MOA's predictions ({@link PrequentialFigures}), and
  * written in {@code eddy evaluate}'s report shape ({@link EvaluationReport}); MOA's own evaluator figures go beside
  * them in {@code moa-evaluator.json} and a cross-check table. Regression streams are skipped, with a line saying so.
  */
@@ -97,15 +98,14 @@ public final class MoaPeers implements Callable<Integer> {
                 continue;
             }
             long streamStart = System.nanoTime();
-            PrequentialEvaluation scorer = new PrequentialEvaluation(stream, WINDOW);
             List<LearnerResult> learnerResults = new ArrayList<>();
             List<MoaPrequential> streamRuns = new ArrayList<>();
             for (MoaPeer peer : peers) {
                 err.printf("%s: %s (%s) ...%n", stream.name(), peer.learnerName(), peer.cli());
                 err.flush();
-                MoaPrequential run = MoaPrequential.run(peer, stream);
-                double examplesPerSecond = stream.rows().size() / run.seconds();
-                learnerResults.add(scorer.score(peer.learnerName(), run.predicted(), WINDOW, examplesPerSecond));
+                PrequentialFigures figures = new PrequentialFigures(stream, WINDOW);
+                MoaPrequential run = MoaPrequential.run(peer, stream, figures::add);
+                learnerResults.add(figures.result(peer.learnerName(), stream.rows() / run.seconds()));
                 streamRuns.add(run);
                 err.printf(
                         Locale.ROOT,
@@ -117,7 +117,7 @@ public final class MoaPeers implements Callable<Integer> {
             }
             results.add(new StreamResult(
                     stream.name(),
-                    stream.rows().size(),
+                    stream.rows(),
                     PrequentialEvaluation.task(stream),
                     learnerResults,
                     stream.driftPoints(),

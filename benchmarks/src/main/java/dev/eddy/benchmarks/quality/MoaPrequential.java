@@ -3,9 +3,10 @@ package dev.eddy.benchmarks.quality;
 import com.yahoo.labs.samoa.instances.Instance;
 import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
+import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import java.util.function.ObjIntConsumer;
 import moa.classifiers.Classifier;
 import moa.core.InstanceExample;
 import moa.core.Measurement;
@@ -23,8 +24,8 @@ import moa.evaluation.BasicClassificationPerformanceEvaluator;
  * learner.trainOnInstance(x_t)
  * </pre>
  *
- * The predictions ŷ_t are kept so that Eddy's own scores can be computed from them, and MOA's evaluator is kept for
- * its figures ({@link #moaFigure}), to cross-check the two.
+ * Each prediction ŷ_t is handed on as it is made, so that Eddy's own scores can be computed from them in one pass
+ * over the stream, and MOA's evaluator is kept for its figures ({@link #moaFigure}), to cross-check the two.
  */
 public final class MoaPrequential {
 
@@ -35,27 +36,24 @@ public final class MoaPrequential {
     public static final String KAPPA_TEMPORAL = "Kappa Temporal Statistic (percent)";
 
     private final MoaPeer peer;
-    private final double[] predicted;
     private final BasicClassificationPerformanceEvaluator evaluator;
     private final double seconds;
 
-    private MoaPrequential(
-            MoaPeer peer, double[] predicted, BasicClassificationPerformanceEvaluator evaluator, double seconds) {
+    private MoaPrequential(MoaPeer peer, BasicClassificationPerformanceEvaluator evaluator, double seconds) {
         this.peer = peer;
-        this.predicted = predicted;
         this.evaluator = evaluator;
         this.seconds = seconds;
     }
 
     /**
-     * Runs {@code peer} over every row of {@code stream}.
+     * Runs {@code peer} over every row of {@code stream}, in a pass of its own.
      *
+     * @param predictions hears each row and its ŷ_t, in stream order
      * @throws IllegalArgumentException if the stream is a regression stream
      */
-    public static MoaPrequential run(MoaPeer peer, FileOrderStream stream) {
+    public static MoaPrequential run(MoaPeer peer, FileOrderStream stream, ObjIntConsumer<LabeledRow> predictions)
+            throws IOException {
         MoaSchema schema = MoaSchema.of(stream);
-        List<LabeledRow> rows = stream.rows();
-        double[] predicted = new double[rows.size()];
         long start = System.nanoTime();
         // The order of EvaluatePrequential: the learner prepared (its options read, learning reset), then given the
         // stream's header; the evaluator reset.
@@ -63,28 +61,21 @@ public final class MoaPrequential {
         learner.setModelContext(schema.header());
         BasicClassificationPerformanceEvaluator evaluator = new BasicClassificationPerformanceEvaluator();
         evaluator.prepareForUse();
-        for (int t = 0; t < rows.size(); t++) {
-            Instance x = schema.instance(rows.get(t));
-            double[] votes = learner.getVotesForInstance(x);
-            predicted[t] = Utils.maxIndex(votes);
-            evaluator.addResult(new InstanceExample(x), votes);
-            learner.trainOnInstance(x);
+        try (FileOrderStream.Pass rows = stream.read()) {
+            while (rows.hasNext()) {
+                LabeledRow row = rows.next();
+                Instance x = schema.instance(row);
+                double[] votes = learner.getVotesForInstance(x);
+                predictions.accept(row, Utils.maxIndex(votes));
+                evaluator.addResult(new InstanceExample(x), votes);
+                learner.trainOnInstance(x);
+            }
         }
-        return new MoaPrequential(peer, predicted, evaluator, (System.nanoTime() - start) / 1e9);
+        return new MoaPrequential(peer, evaluator, (System.nanoTime() - start) / 1e9);
     }
 
     public MoaPeer peer() {
         return peer;
-    }
-
-    /** ŷ_t of every row, in stream order (class indices, as doubles for the evaluation's scorer). */
-    public double[] predicted() {
-        return predicted.clone();
-    }
-
-    /** The predicted class of row {@code t}. */
-    public int predicted(int t) {
-        return (int) predicted[t];
     }
 
     /** Wall time of the run, building the instances included. */

@@ -58,14 +58,14 @@ public final class SearchCostBenchmark {
                 Locale.ROOT,
                 "%s, %,d rows, %d configurations; load average %s%n",
                 stream.name(),
-                stream.rows().size(),
+                stream.rows(),
                 trials.size(),
                 Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         for (int r = 0; r < rounds; r++) {
             StreamResult one = evaluation.run(alone, (s, l, n, total) -> {});
             double aloneSeconds = 0;
             for (LearnerSpec l : alone) {
-                aloneSeconds += stream.rows().size() / result(one, l.name()).examplesPerSecond();
+                aloneSeconds += stream.rows() / result(one, l.name()).examplesPerSecond();
             }
             StreamResult side = evaluation.run(searching, (s, l, n, total) -> {});
             SearchResult result = side.searches().get(0);

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.eddy.core.data.FileOrderStream;
+import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.prequential.ClassificationScore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ObjIntConsumer;
 import moa.core.Utils;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class MoaPrequentialTest {
     private static final Path ELEC2 = Path.of("../../shared/datasets/elec2/elec2.csv.gz");
 
     private static MoaPrequential elec2Run;
-    private static FileOrderStream elec2;
+    private static ClassificationScore elec2Score;
 
     private static synchronized MoaPrequential hoeffdingAdaptiveTreeOnElec2() throws IOException {
         Assumptions.assumeTrue(
@@ -32,24 +34,22 @@ class MoaPrequentialTest {
                 "elec2 not found at " + ELEC2.toAbsolutePath().normalize()
                         + " (the shared datasets folder beside the repository): the MOA cross-check on elec2 is skipped");
         if (elec2Run == null) {
-            elec2 = FileOrderStream.csv(ELEC2, null);
-            elec2Run = MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, elec2);
+            FileOrderStream elec2 = FileOrderStream.csv(ELEC2, null);
+            elec2Score = new ClassificationScore(elec2.classes(), 1000);
+            elec2Run = MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, elec2, eddyScore(elec2Score));
         }
         return elec2Run;
     }
 
-    private static ClassificationScore eddyScore(FileOrderStream stream, MoaPrequential run) {
-        ClassificationScore score = new ClassificationScore(stream.classes(), 1000);
-        for (int t = 0; t < stream.rows().size(); t++) {
-            score.add(stream.rows().get(t).classLabel(), run.predicted(t));
-        }
-        return score;
+    /** Eddy's scores of each prediction against its row's class. */
+    private static ObjIntConsumer<LabeledRow> eddyScore(ClassificationScore score) {
+        return (row, predicted) -> score.add(row.classLabel(), predicted);
     }
 
     @Test
     void kappaTemporalOfHoeffdingAdaptiveTreeOnElec2MatchesMoa() throws IOException {
         MoaPrequential run = hoeffdingAdaptiveTreeOnElec2();
-        ClassificationScore eddy = eddyScore(elec2, run);
+        ClassificationScore eddy = elec2Score;
 
         assertThat(eddy.examples()).isEqualTo(45_312);
         assertThat(eddy.kappaTemporal())
@@ -64,14 +64,14 @@ class MoaPrequentialTest {
     void kappaOfHoeffdingAdaptiveTreeOnElec2MatchesMoa() throws IOException {
         MoaPrequential run = hoeffdingAdaptiveTreeOnElec2();
 
-        assertThat(eddyScore(elec2, run).kappa()).isCloseTo(run.moaFigure(MoaPrequential.KAPPA), offset(1e-9));
+        assertThat(elec2Score.kappa()).isCloseTo(run.moaFigure(MoaPrequential.KAPPA), offset(1e-9));
     }
 
     @Test
     void everyFigureMatchesMoaOnAShortSeaStream() throws IOException {
         FileOrderStream sea = FileOrderStream.dataset("sea", 3_000, 42, 1_000);
-        MoaPrequential run = MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, sea);
-        ClassificationScore eddy = eddyScore(sea, run);
+        ClassificationScore eddy = new ClassificationScore(sea.classes(), 1000);
+        MoaPrequential run = MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, sea, eddyScore(eddy));
 
         assertThat(eddy.accuracy()).isCloseTo(run.moaFigure(MoaPrequential.ACCURACY), offset(1e-9));
         assertThat(eddy.kappa()).isCloseTo(run.moaFigure(MoaPrequential.KAPPA), offset(1e-9));
@@ -89,7 +89,7 @@ class MoaPrequentialTest {
     void aRegressionStreamIsRefusedByName() throws IOException {
         FileOrderStream diabetes = FileOrderStream.dataset("diabetes", 1, 42, 0);
 
-        assertThatThrownBy(() -> MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, diabetes))
+        assertThatThrownBy(() -> MoaPrequential.run(MoaPeer.HOEFFDING_ADAPTIVE_TREE, diabetes, (row, p) -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("diabetes is a regression stream");
     }

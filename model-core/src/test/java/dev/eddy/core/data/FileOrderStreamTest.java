@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.core.data.stream.Sea;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +20,15 @@ class FileOrderStreamTest {
     @TempDir
     Path dir;
 
+    /** The rows of one pass. */
+    private static List<LabeledRow> rows(FileOrderStream stream) throws IOException {
+        List<LabeledRow> rows = new ArrayList<>();
+        try (FileOrderStream.Pass pass = stream.read()) {
+            pass.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
     @Test
     void aCsvFileInFileOrderWithTheIdsProduceWrites() throws IOException {
         Path csv = Files.writeString(dir.resolve("tiny.csv"), "a,b,label\n1,2,1\n3,4,0\n5,6,2\n");
@@ -22,8 +36,9 @@ class FileOrderStreamTest {
         assertThat(s.name()).isEqualTo("tiny");
         assertThat(s.classes()).isEqualTo(3);
         assertThat(s.featureCount()).isEqualTo(2);
-        assertThat(s.rows()).extracting(LabeledRow::classLabel).containsExactly(1, 0, 2);
-        assertThat(s.exampleId(s.rows().get(0))).isEqualTo("tiny:2");
+        assertThat(s.rows()).isEqualTo(3);
+        assertThat(rows(s)).extracting(LabeledRow::classLabel).containsExactly(1, 0, 2);
+        assertThat(s.exampleId(rows(s).get(0))).isEqualTo("tiny:2");
         assertThat(FileOrderStream.nameOf(Path.of("x/elec2.csv.gz"))).isEqualTo("elec2");
     }
 
@@ -59,15 +74,16 @@ class FileOrderStreamTest {
     @Test
     void generatorsAreSeededAndMarkTheirAbruptDrifts() throws IOException {
         FileOrderStream sea = FileOrderStream.dataset("sea", 25_000, 42, 10_000);
-        assertThat(sea.rows()).hasSize(25_000);
+        assertThat(sea.rows()).isEqualTo(25_000);
+        assertThat(rows(sea)).hasSize(25_000);
         assertThat(sea.driftPoints()).containsExactly(10_000, 20_000);
         assertThat(FileOrderStream.dataset("sea", 100, 42, 0).driftPoints()).isEmpty();
-        assertThat(FileOrderStream.dataset("SEA", 100, 42, 0).rows().get(99).features())
-                .isEqualTo(sea.rows().get(99).features());
+        assertThat(rows(FileOrderStream.dataset("SEA", 100, 42, 0)).get(99).features())
+                .isEqualTo(rows(sea).get(99).features());
         assertThat(FileOrderStream.dataset("hyperplane", 10, 1, 10_000).driftPoints())
                 .isEmpty();
         FileOrderStream cancer = FileOrderStream.dataset("breast-cancer", 1, 1, 0);
-        assertThat(cancer.rows()).hasSize(569);
+        assertThat(rows(cancer)).hasSize(569);
         assertThat(cancer.classes()).isEqualTo(2);
         assertThatThrownBy(() -> FileOrderStream.dataset("breast_cancer", 1, 1, 0))
                 .hasMessage("unknown dataset 'breast_cancer'; expected one of digits, breast-cancer, diabetes,"
@@ -82,12 +98,47 @@ class FileOrderStreamTest {
     void evaluatesSeaFlipsOneLabelInTen() throws IOException {
         FileOrderStream sea = FileOrderStream.dataset("sea", 100_000, 42, 10_000);
         long flipped = 0;
-        for (int i = 0; i < sea.rows().size(); i++) {
-            LabeledRow row = sea.rows().get(i);
-            double threshold = Sea.threshold(i / 10_000);
-            flipped += row.classLabel() != Sea.label(threshold, row.features()) ? 1 : 0;
+        try (FileOrderStream.Pass rows = sea.read()) {
+            for (int i = 0; rows.hasNext(); i++) {
+                LabeledRow row = rows.next();
+                double threshold = Sea.threshold(i / 10_000);
+                flipped += row.classLabel() != Sea.label(threshold, row.features()) ? 1 : 0;
+            }
         }
         // a binomial(100,000, 0.1) count: standard deviation 95
         assertThat(flipped).isBetween(9_600L, 10_400L);
+    }
+
+    /** Each pass reads the stream anew, the same rows in the same order: a generator seeded again, a file (gzip too). */
+    @Test
+    void everyPassReadsTheSameRowsAgain() throws IOException {
+        for (String generator : List.of("sea", "hyperplane", "agrawal")) {
+            FileOrderStream stream = FileOrderStream.dataset(generator, 2_000, 7, 500);
+            List<LabeledRow> first = rows(stream);
+            assertThat(rows(stream))
+                    .as(generator)
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .isEqualTo(first);
+        }
+        Path gz = dir.resolve("small.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("a,b,label\n1,2,1\n3,4,0\n".getBytes(StandardCharsets.UTF_8));
+        }
+        FileOrderStream file = FileOrderStream.csv(gz, null);
+        assertThat(rows(file)).extracting(LabeledRow::lineNumber).containsExactly(2L, 3L);
+        assertThat(rows(file)).extracting(LabeledRow::classLabel).containsExactly(1, 0);
+    }
+
+    /** A file cut short after the stream was made fails its next pass, naming it, instead of scoring fewer rows. */
+    @Test
+    void aFileShortenedBetweenPassesFailsTheNextPass() throws IOException {
+        Path csv = Files.writeString(dir.resolve("shrinks.csv"), "a,label\n1,0\n2,1\n3,0\n");
+        FileOrderStream stream = FileOrderStream.csv(csv, null);
+        Files.writeString(csv, "a,label\n1,0\n");
+
+        assertThatThrownBy(() -> rows(stream))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(csv + " ended after 1 rows where it had 3 when the evaluation started; expected the file"
+                        + " unchanged until the evaluation ends");
     }
 }
