@@ -4,7 +4,10 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.core.train.TrainerConfig;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -16,7 +19,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Parses command records and re-keys them by model id ({@code *}: one copy per configured model), so they travel
  * the trainer-input topic to the task that owns the model. A {@code set} is validated against the model's
- * configuration here, so a bad value goes to the dead-letter topic rather than reaching the trainer. A command to a
+ * configuration (and a search's, which owns its searched keys) here, so a bad value goes to the dead-letter topic
+ * rather than reaching the trainer: one dead letter per command, also when it is refused for several of the models
+ * of {@code *}, naming each problem and the models it refuses (the others take the command). A command to a
  * search's trial ({@code resume <id>~tNN}, {@code set <id>~tNN key value}) goes to the task of {@code <id>}.
  *
  * <p>With {@code routing=direct} on input of several partitions ({@link TrialPlacement}) a command reaches the
@@ -70,6 +75,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                 : List.of(command.model());
         int here = context.taskId().partition();
         SortedSet<Integer> elsewhere = new TreeSet<>();
+        Map<String, List<String>> refusals = new LinkedHashMap<>(); // problem -> the models it refuses
         for (String target : targets) {
             // A search's trial <id>~tNN is commanded from the task of <id>.
             String modelId = SearchTraining.modelOf(target);
@@ -80,9 +86,7 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
             }
             String problem = problem(command, target);
             if (problem != null) {
-                if (!fannedOut) {
-                    DeadLetters.forward(context, listener, record, DeadLetterReason.BAD_COMMAND, problem, modelId);
-                }
+                refusals.computeIfAbsent(problem, p -> new ArrayList<>()).add(modelId);
                 continue;
             }
             if (local) {
@@ -96,6 +100,17 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                 elsewhere.add(home);
             }
         }
+        if (!refusals.isEmpty() && !fannedOut) {
+            List<String> refused =
+                    refusals.values().stream().flatMap(List::stream).toList();
+            DeadLetters.forward(
+                    context,
+                    listener,
+                    record,
+                    DeadLetterReason.BAD_COMMAND,
+                    refusal(command, refusals, targets.size()),
+                    refused.size() == 1 ? refused.get(0) : null);
+        }
         elsewhere.remove(here);
         for (int partition : elsewhere) {
             context.forward(new Record<String, Routed>(
@@ -104,6 +119,28 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
                     record.timestamp(),
                     FanOutTopic.Source.COMMANDS.headers()));
         }
+    }
+
+    /**
+     * The detail of the one dead letter of a command that {@code refusals} (problem → the models it refuses) name: the
+     * problem of a command to one model as it is; of a command to {@code *}, each problem after the models it refuses
+     * ({@code every model (a, b): ...} when they are all of them).
+     */
+    private static String refusal(ModelCommand command, Map<String, List<String>> refusals, int targets) {
+        if (!command.model().equals(ModelCommand.ALL_MODELS)) {
+            return refusals.keySet().iterator().next();
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : refusals.entrySet()) {
+            List<String> refused = e.getValue();
+            String who = refused.size() == targets
+                    ? "every model (" + String.join(", ", refused) + ")"
+                    : refused.size() == 1
+                            ? "model '" + refused.get(0) + "'"
+                            : "models '" + String.join("', '", refused) + "'";
+            parts.add(who + ": " + e.getKey());
+        }
+        return String.join("; ", parts);
     }
 
     private String problem(ModelCommand command, String target) {
@@ -120,6 +157,11 @@ final class CommandRouter implements Processor<byte[], byte[], String, Routed> {
         }
         if (command.kind() != ModelCommand.Kind.SET) {
             return null;
+        }
+        SearchConfig search = searches.get(modelId);
+        String searched = search == null ? null : SearchTraining.refusal(modelId, search, command.forModel(target));
+        if (searched != null) {
+            return searched;
         }
         if (!TrainerConfig.LIVE_KEYS.contains(command.key())) {
             return "'" + command.key() + "' cannot be set while training; settable: "

@@ -227,6 +227,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             if (!command.model().startsWith(record.key() + "~")) {
                 command = command.forModel(record.key());
             }
+            // the command router refuses these now; a command it routed before an upgrade may still be in flight
             SearchConfig searched = config.searches().get(record.key());
             String refusal = searched == null ? null : SearchTraining.refusal(record.key(), searched, command);
             if (refusal != null) {

@@ -159,6 +159,59 @@ class DeadLetterTest {
         }
     }
 
+    /**
+     * A {@code set *} that the models refuse is one bad command: one dead letter naming the key and what is allowed,
+     * not one per model; a valid one reaches every model once. With direct routing on partitioned input the task that
+     * read the command writes that one dead letter (the fan-out copies write none).
+     */
+    @Test
+    void aBadSetForEveryModelIsOneDeadLetter() {
+        Map<String, String> settings = new HashMap<>(TrainingFixture.logisticModel("m"));
+        settings.putAll(TrainingFixture.logisticModel("n"));
+        settings.putAll(TrainingFixture.logisticModel("o"));
+        settings.put("model.o.search.strategy", "random");
+        settings.put("model.o.search.trials", "2");
+        settings.put("model.o.search.space.learning-rate", "0.01|0.1");
+        try (TrainingFixture f = new TrainingFixture(settings, dir.resolve("one"))) {
+            f.command("set * layers 2:relu");
+            f.command("set * batch-size abc");
+            f.command("{\"model\":\"*\",\"command\":\"set\",\"key\":\"eval-every\",\"value\":0}");
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead)
+                    .extracting(r -> header(r, "eddy.dlq.reason"))
+                    .containsExactly("bad-command", "bad-command", "bad-command");
+            assertThat(header(dead.get(0), "eddy.dlq.detail"))
+                    .isEqualTo("every model (m, n, o): 'layers' cannot be set while training; settable: batch-size,"
+                            + " budget.max-steps, clip.global-norm, clip.value, eval-every, learning-rate");
+            assertThat(header(dead.get(0), "eddy.dlq.model")).isNull();
+            assertThat(header(dead.get(1), "eddy.dlq.detail"))
+                    .startsWith("every model (m, n, o): ")
+                    .contains("batch-size", "abc");
+            assertThat(header(dead.get(2), "eddy.dlq.detail"))
+                    .startsWith("every model (m, n, o): ")
+                    .contains("eval-every");
+
+            f.command("set * learning-rate 0.05");
+            dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), "eddy.dlq.detail"))
+                    .isEqualTo("model 'o': 'learning-rate' is searched by model 'o' (search.space.learning-rate);"
+                            + " set it on a trial, 'o~t00', or change the search space");
+            assertThat(header(dead.get(0), "eddy.dlq.model")).isEqualTo("o");
+            assertThat(f.status("m").learningRate()).isEqualTo(0.05);
+            assertThat(f.status("n").learningRate()).isEqualTo(0.05);
+            assertThat(f.events).filteredOn(e -> e.startsWith("dead-letter")).hasSize(4);
+        }
+        settings.put("routing", "direct");
+        ModelPartitions four = new ModelPartitions(4);
+        try (TrainingFixture f = new TrainingFixture(settings, dir.resolve("four"), four)) {
+            f.command("set * batch-size -1");
+            List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), "eddy.dlq.detail")).startsWith("every model (m, n, o): ");
+        }
+    }
+
     private static String header(TestRecord<byte[], byte[]> r, String key) {
         Header h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
