@@ -358,7 +358,9 @@ final class ModelTraining implements TaskTraining {
      * Population-based training's exploit (or, with {@code donor} this model, its explore): the model continues from
      * the donor's network and optimizer state under {@code config} ({@link Trainer#copyOf}), keeping its own counters,
      * partial batch (resized to the new {@code batch-size}, a full one trained now), holdout buffer and prequential
-     * figures; the drift detector starts afresh on the new model's errors. Written to the stores like every change.
+     * figures; early stopping starts afresh (no best evaluation, no wait), the holdout scores of the replaced weights
+     * are gone until the next evaluation (an explore keeps its weights and their scores), and the drift detector
+     * starts afresh on the new model's errors. Written to the stores like every change.
      *
      * @throws IllegalArgumentException when either model is an ensemble, or {@code config} does not fit the donor's
      *     state (named by {@link Trainer#copyOf})
@@ -387,6 +389,10 @@ final class ModelTraining implements TaskTraining {
                     "model '" + modelId + "': an exploit copies one network, not an ensemble");
         }
         trainer = Trainer.copyOf(config, from).continuingFrom(own);
+        forgetBest(); // the copy's early stopping starts afresh
+        if (from != own) {
+            forgetHoldoutScores(); // they scored the replaced weights
+        }
         batch.setBatchSize(config.batchSize());
         if (config.drift().equals(own.config().drift())
                 && config.driftResponse().equals(own.config().driftResponse())) {
@@ -667,7 +673,7 @@ final class ModelTraining implements TaskTraining {
         holdoutMetricValue = Double.NaN;
     }
 
-    /** Early stopping's bookkeeping starts afresh (a drift, a new model). */
+    /** Early stopping's bookkeeping starts afresh (a drift, a new model, a PBT exploit). */
     private void forgetBest() {
         bestHoldoutLoss = Double.NaN;
         bestHoldoutMetricValue = Double.NaN;

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -253,6 +255,53 @@ class SearchTrainingTest {
                     .as("trial %d", t)
                     .isEqualTo(whole.trialStates().get(t));
         }
+    }
+
+    /**
+     * A PBT exploit replaces the trial's weights and its early stopping starts afresh: until its next evaluation the
+     * trial's status has no best holdout scores and no holdout scores at all (they scored the replaced weights), and
+     * the early-stopping wait is 0.
+     */
+    @Test
+    void aPbtExploitLeavesNoScoreOfTheReplacedWeights() {
+        Map<String, String> pbt = settings();
+        pbt.keySet().removeIf(k -> k.startsWith("model.m.search."));
+        pbt.put("model.m.search.strategy", "pbt");
+        pbt.put("model.m.search.trials", "4");
+        pbt.put("model.m.search.pbt.interval-examples", "40");
+        pbt.put("model.m.search.space.learning-rate", "loguniform(0.001,0.5)");
+        pbt.put("model.m.eval-every", "3"); // 12 examples: the exploits at 40, 80, ... fall between evaluations
+        pbt.put("model.m.early-stopping.enabled", "true");
+        pbt.put("model.m.early-stopping.patience", "1000");
+        int exploits = 0;
+        try (TrainingFixture f = new TrainingFixture(pbt, dir.resolve("pbt"))) {
+            for (Example e : TrainingFixture.blobs(400, 11, MODEL)) {
+                Map<String, ModelStatus> before = new HashMap<>();
+                for (int t = 0; t < 4; t++) {
+                    before.put(SearchTraining.trialId(MODEL, t), f.status(SearchTraining.trialId(MODEL, t)));
+                }
+                f.pipe(List.of(e));
+                for (String event : events(f.metrics.readValuesToList())) {
+                    Matcher m = Pattern.compile(".* search-exploit (m~t\\d+): from trial \\d+ to trial")
+                            .matcher(event);
+                    if (!m.lookingAt()) {
+                        continue;
+                    }
+                    String trial = m.group(1);
+                    assertThat(before.get(trial).bestHoldoutLoss())
+                            .as("%s had a best evaluation before the exploit", trial)
+                            .isNotNaN();
+                    ModelStatus after = f.status(trial);
+                    assertThat(after.bestHoldoutLoss()).as(event).isNaN();
+                    assertThat(after.bestHoldoutMetricValue()).as(event).isNaN();
+                    assertThat(after.earlyStoppingWait()).as(event).isZero();
+                    assertThat(after.lastHoldoutLoss()).as(event).isNaN();
+                    assertThat(after.holdoutMetricValue()).as(event).isNaN();
+                    exploits++;
+                }
+            }
+        }
+        assertThat(exploits).isGreaterThanOrEqualTo(5);
     }
 
     /** The trainer processor and {@code eddy evaluate} run the same driver: same decisions, same trial states. */
