@@ -14,6 +14,7 @@ import dev.eddy.io.Topics;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
 import dev.eddy.serving.ServingModel;
+import dev.eddy.topology.FeatureRange;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -60,9 +61,11 @@ import picocli.CommandLine.Spec;
             "the running application writes is collected, so it carries the served model version. Offline",
             "(--snapshot-file): the rows are scored in this process with a file written by 'eddy export'.",
             "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out (id: <file name>:<line>).",
-            "A row that cannot be read is reported with its line number and not scored; the command then exits",
-            "with 1, as it does when a row gets no prediction. A missing features or predictions topic is named",
-            "before any row is sent; a row that cannot be written to the features topic fails the command."
+            "A row that cannot be read, or (offline) that has a feature beyond what the model takes (a float32",
+            "model: the float range, as serving checks it), is reported with its line number and not scored; the",
+            "command then exits with 1, as it does when a row gets no prediction. A missing features or predictions",
+            "topic is named before any row is sent; a row that cannot be written to the features topic fails the",
+            "command."
         })
 public final class PredictCommand implements Callable<Integer> {
 
@@ -117,6 +120,9 @@ public final class PredictCommand implements Callable<Integer> {
     /** Rows of {@link #csv} that could not be read. */
     private long unreadable;
 
+    /** Rows of {@link #csv} with a feature beyond what the exported model takes (offline). */
+    private long outOfRange;
+
     /** A row to score: its id ({@code <file name>:<line>}), its line and its feature vector. */
     private record Row(String id, long line, double[] features) {}
 
@@ -124,7 +130,8 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         List<Row> rows = read(r -> err.println("skipping " + r));
-        List<Prediction> predictions = snapshotFile != null ? offline(rows) : throughKafka(rows);
+        List<Prediction> predictions =
+                snapshotFile != null ? offline(rows, r -> err.println("skipping " + r)) : throughKafka(rows);
         if (out == null) {
             write(predictions, spec.commandLine().getOut());
         } else {
@@ -136,13 +143,17 @@ public final class PredictCommand implements Callable<Integer> {
         if (unreadable > 0) {
             err.println(unreadable + " of " + total + " rows of " + csv + " could not be read and were not scored");
         }
-        int missing = rows.size() - predictions.size();
+        if (outOfRange > 0) {
+            err.println(outOfRange + " of " + total + " rows of " + csv
+                    + " have a feature beyond what the model takes and were not scored");
+        }
+        long missing = rows.size() - outOfRange - predictions.size();
         if (missing > 0) {
             err.println(missing + " of " + total + " rows got no prediction within " + timeoutSeconds
                     + " s (no accepted snapshot of '" + model + "' yet? see the dead-letter topic)");
         }
         err.flush();
-        return unreadable > 0 || missing > 0 ? 1 : 0;
+        return unreadable > 0 || outOfRange > 0 || missing > 0 ? 1 : 0;
     }
 
     private static void write(List<Prediction> predictions, PrintWriter w) {
@@ -165,17 +176,28 @@ public final class PredictCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** Scores with the exported model; the version is unknown offline and shown as -1. */
-    private List<Prediction> offline(List<Row> rows) throws IOException {
+    /**
+     * Scores with the exported model; the version is unknown offline and shown as -1. A row with a feature beyond
+     * what the model takes ({@link FeatureRange}, as serving checks it: a float32 model's float range) goes to {@code
+     * onOutOfRange} instead, not scored.
+     */
+    private List<Prediction> offline(List<Row> rows, Consumer<RejectedRow> onOutOfRange) throws IOException {
         ServingModel m = new ServingModel(model, -1, InferenceModel.fromBytes(Files.readAllBytes(snapshotFile)));
         int inputSize = m.model().inputSize();
         List<Prediction> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            if (row.features().length != inputSize) {
-                throw new IllegalArgumentException(csv + " line " + row.line() + ": " + row.features().length
+            double[] x = row.features();
+            if (x.length != inputSize) {
+                throw new IllegalArgumentException(csv + " line " + row.line() + ": " + x.length
                         + " features, but the model in " + snapshotFile + " expects " + inputSize);
             }
-            out.add(m.score(row.id(), row.features(), System.currentTimeMillis()));
+            String problem = FeatureRange.problem(x, m.model().precision(), false);
+            if (problem != null) {
+                onOutOfRange.accept(new RejectedRow(row.line(), problem));
+                outOfRange++;
+            } else {
+                out.add(m.score(row.id(), x, System.currentTimeMillis()));
+            }
         }
         return out;
     }

@@ -35,6 +35,20 @@ public final class FeatureRange {
         return "feature " + j + " is " + value + ", beyond ±" + max + " (" + why(precision, standardized) + ")";
     }
 
+    /**
+     * Why the first feature of {@code features} beyond the bound is out of range (see {@link #max}); null when every
+     * feature is in range.
+     */
+    public static String problem(double[] features, Precision precision, boolean standardized) {
+        for (int j = 0; j < features.length; j++) {
+            String problem = problem(j, features[j], precision, standardized);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
     /** What sets the bound of {@link #max}. */
     static String why(Precision precision, boolean standardized) {
         return precision == Precision.FLOAT32

@@ -66,6 +66,29 @@ class PredictCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
     }
 
+    /**
+     * A float32 model takes what a float holds, as serving does (feature-out-of-range): a row with a feature beyond
+     * it is reported with its line and the bound, not scored, and makes the exit code 1; a float64 model scores it.
+     */
+    @Test
+    void aFloat32ModelSkipsARowBeyondTheFloatRange() throws Exception {
+        Trainer float32 = Trainer.create(TrainerConfig.fromProperties(
+                Map.of("input-size", "2", "layers", "1:sigmoid", "seed", "1", "precision", "float32")));
+        Files.write(model, float32.inferenceModel().toBytes());
+        Result r = predict("x0,x1\n1,2\n3,-1e39\n5,6\n");
+        assertThat(r.out().lines().map(l -> l.split(",")[0])).containsExactly("rows:2", "rows:4");
+        assertThat(r.err())
+                .contains("skipping line 3: feature 1 is -1.0E39, beyond ±3.4028234663852886E38 (float32)")
+                .contains("1 of 3 rows of " + dir.resolve("rows.csv")
+                        + " have a feature beyond what the model takes and were not scored");
+        assertThat(r.exitCode()).isEqualTo(1);
+
+        export();
+        Result float64 = predict("x0,x1\n1,2\n3,-1e39\n");
+        assertThat(float64.exitCode()).as(float64.err()).isZero();
+        assertThat(float64.out().lines()).hasSize(2);
+    }
+
     @Test
     void aFileWithoutALabelColumnIsScored() throws Exception {
         Result r = predict("x0,x1\n1,2\n3,4\n");
