@@ -360,7 +360,8 @@ class EvaluateCommandTest {
                 "search.space.holdout.fraction: 'holdout.fraction' is not a trainer key");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", grid.toString()),
-                "search.trials=500 is more than the 192 points");
+                "search.trials=500 with search.strategy=grid",
+                "has 192 points; leave search.trials unset or set it to 192");
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", badLayers.toString()),
                 "bl.properties (trial",

@@ -208,15 +208,10 @@ public record SearchConfig(
                     }
                 };
         int trials;
-        if (strategy.equals("grid")) {
-            int size = space.gridSize();
-            trials = trialsText == null ? size : trials(trialsText);
-            if (trials > size) {
-                throw new IllegalArgumentException("search.trials=" + trials + " is more than the " + size
-                        + " points of the grid over " + space.keys());
-            }
+        if (trialsText != null) {
+            trials = trials(trialsText);
         } else {
-            trials = trialsText == null ? DEFAULT_TRIALS : trials(trialsText);
+            trials = strategy.equals("grid") ? space.gridSize() : DEFAULT_TRIALS;
         }
         return Optional.of(new SearchConfig(
                 strategy,

@@ -94,8 +94,14 @@ class SearchConfigTest {
         assertEquals(6, c.trials());
         assertEquals(c.space().grid(), c.initialTrials());
         assertEquals(
-                "search.trials=7 is more than the 6 points of the grid over [batch-size, learning-rate]",
+                "search.trials=7 with search.strategy=grid: the grid over [batch-size, learning-rate] has 6 points;"
+                        + " leave search.trials unset or set it to 6",
                 error(with("search.strategy", "grid", "search.trials", "7")));
+        assertEquals(
+                6,
+                SearchConfig.parse(with("search.strategy", "grid", "search.trials", "6"))
+                        .orElseThrow()
+                        .trials());
         assertTrue(error(with("search.strategy", "grid", "search.trials", "5"))
                 .contains("leave search.trials unset or set it to 6"));
         assertTrue(error(with("search.strategy", "grid", "search.space.l2", "uniform(0,1)"))
@@ -109,7 +115,7 @@ class SearchConfigTest {
                 error(with("search.strategy", "bayes")));
         assertTrue(error(with()).startsWith("search.strategy is required"));
         assertTrue(
-                error(Map.of("search.strategy", "grid", "search.trials", "193")).contains("the 192 points"));
+                error(Map.of("search.strategy", "grid", "search.trials", "193")).contains("has 192 points"));
         assertEquals(
                 "key 'search.pbt.quantile' does not apply with search.strategy=asha; strategy keys that apply:"
                         + " search.asha.eta, search.asha.max-examples, search.asha.min-examples",
