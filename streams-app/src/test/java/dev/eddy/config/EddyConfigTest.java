@@ -192,6 +192,11 @@ class EddyConfigTest {
                         + " cannot combine with precision=float32");
         m.put("model.r.standardize-target", "false");
         assertThat(EddyConfig.of(m).models().get("r").standardizeTarget()).isFalse();
+        m.remove("model.r.standardize-target");
+        m.put("model.r.warm-start.file", "exported.eddy");
+        assertThat(EddyConfig.of(m).models().get("r").standardizeTarget())
+                .as("a warm-started model's default is false, so its float32 is not refused")
+                .isFalse();
     }
 
     /**
