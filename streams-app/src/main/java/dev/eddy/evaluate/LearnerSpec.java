@@ -131,11 +131,14 @@ public record LearnerSpec(String name, Map<String, String> modelKeys, Map<String
 
     /**
      * A search compares and serves single networks: {@code ensemble} (or a search space over it) cannot combine with
-     * {@code search.*}; {@code search.ensemble-top} serves the best trials together instead.
+     * {@code search.*}; {@code search.ensemble-top} serves the best trials together instead. ({@code ensemble=none}
+     * is one network.)
      */
     private static void refuseEnsembleWithSearch(Path file, Map<String, String> model) {
         String ensemble = model.keySet().stream()
-                .filter(k -> k.startsWith("ensemble") || k.startsWith(SEARCH_PREFIX + "space.ensemble"))
+                .filter(k -> k.startsWith("ensemble")
+                                && !(k.equals("ensemble") && model.get(k).equals("none"))
+                        || k.startsWith(SEARCH_PREFIX + "space.ensemble"))
                 .findFirst()
                 .orElse(null);
         String search = model.keySet().stream()

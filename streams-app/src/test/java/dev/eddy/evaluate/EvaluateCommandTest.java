@@ -375,6 +375,10 @@ class EvaluateCommandTest {
         assertFailure(
                 eddy("evaluate", "--dataset", "sea", "--model", ensembleSpace.toString()),
                 "ess.properties: key 'search.space.ensemble' cannot combine with 'search.strategy'");
+        Path one = file("one.properties", "search.strategy=random\nensemble=none\n");
+        assertThat(LearnerSpec.fromFile(one).search())
+                .as("ensemble=none is one network")
+                .isPresent();
     }
 
     /**

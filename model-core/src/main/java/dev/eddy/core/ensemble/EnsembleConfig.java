@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * The {@code ensemble.*} keys of a model: a network configuration trained as K members, each seeded differently.
  *
  * <pre>
- * ensemble          bagging | leveraging-bagging | boosting; absent: one network (no ensemble key applies)
+ * ensemble          bagging | leveraging-bagging | boosting; none or absent: one network (no other ensemble key
+ *                   applies)
  * ensemble.size     K, members, 2 ≤ K ≤ {@value #MAX_SIZE}, default 10
  * ensemble.lambda   λ &gt; 0 of each member's draw k ~ Poisson(λ), default 1 (bagging, boosting) or 6 (leveraging
  *                   bagging)
@@ -62,7 +63,7 @@ public record EnsembleConfig(EnsembleKind kind, int size, double lambda) {
         EnsembleKind kind = EnsembleKind.of(name);
         if (kind == null) {
             throw new IllegalArgumentException("ensemble must be one of " + EnsembleKind.keys()
-                    + " (or absent for one network), got '" + name + "'");
+                    + " (or none, or absent, for one network), got '" + name + "'");
         }
         if (kind == EnsembleKind.BOOSTING && regression) {
             throw new IllegalArgumentException("ensemble=boosting needs a classification loss: online boosting"

@@ -284,6 +284,10 @@ public final class TrainerConfig {
         });
         drift = DriftConfig.parse(driftProps, !classification());
         ensemble = EnsembleConfig.parse(r.props, !classification());
+        if (!ensemble.enabled()) {
+            // ensemble=none is the documented default written out: one network, whose canonical form has no key
+            r.props.remove("ensemble");
+        }
         if (ensemble.enabled() && standardizeTarget) {
             throw new IllegalArgumentException(TARGET_STANDARDIZATION_KEY + "=true cannot combine with ensemble="
                     + ensemble.kind().key() + ": the members' outputs are averaged as they are; leave one of them out");

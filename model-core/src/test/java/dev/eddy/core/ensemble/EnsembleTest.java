@@ -130,6 +130,8 @@ class EnsembleTest {
     void aConfigurationWithoutEnsembleKeepsItsCanonicalKeys() {
         assertFalse(config().toProperties().containsKey("ensemble"));
         assertInstanceOf(Trainer.class, Learners.create(config()));
+        assertEquals(config().toProperties(), config("ensemble", "none").toProperties(), "the default written out");
+        assertInstanceOf(Trainer.class, Learners.create(config("ensemble", "none")));
         assertInstanceOf(Ensemble.class, Learners.create(config("ensemble", "bagging")));
     }
 
