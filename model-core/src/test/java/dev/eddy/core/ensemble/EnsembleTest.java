@@ -124,6 +124,14 @@ class EnsembleTest {
                 .getMessage();
         assertTrue(
                 challenger.contains("drift.challenger=fresh") && challenger.contains("ensemble=bagging"), challenger);
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> config("ensemble", "bagging", "drift.detector", "adwin", "drift.challenger", "copy"))
+                .getMessage()
+                .startsWith("drift.challenger=copy cannot combine with ensemble=bagging"));
+        assertTrue(config("ensemble", "bagging", "drift.detector", "adwin", "drift.challenger", "none")
+                .ensemble()
+                .enabled());
     }
 
     @Test
