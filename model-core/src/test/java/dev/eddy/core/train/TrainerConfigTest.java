@@ -250,6 +250,13 @@ class TrainerConfigTest {
     void keyThatDoesNotApplyToTheOptimizerIsRejected() {
         fails("key 'beta1' does not apply with optimizer=sgd", "optimizer", "sgd", "beta1", "0.9");
         fails("key 'amsgrad' does not apply with optimizer=nadam", "optimizer", "nadam", "amsgrad", "true");
+        fails("key 'amsgrad' does not apply with optimizer=adamax", "optimizer", "adamax", "amsgrad", "true");
+        assertThat(with("optimizer", "adamw", "amsgrad", "true").optimizerSettings())
+                .containsEntry("amsgrad", "true");
+        fails("key 'dampening' does not apply with optimizer=sgd", "optimizer", "sgd", "dampening", "0.1");
+        assertThat(with("optimizer", "sgd", "momentum", "0.5", "dampening", "0.1")
+                        .optimizerSettings())
+                .containsEntry("dampening", "0.1");
         fails("key 'schedule.power' does not apply with optimizer=adam, schedule=constant", "schedule.power", "2");
         fails(
                 "key 'learning-rate' does not apply with optimizer=adam, schedule=piecewise",
@@ -387,6 +394,7 @@ class TrainerConfigTest {
     void optimizerDefaultsFollowTorch() {
         assertThat(with("optimizer", "sgd").learningRate()).isEqualTo(0.01);
         assertThat(with("optimizer", "momentum").optimizerSettings()).containsEntry("momentum", "0.9");
+        assertThat(with("optimizer", "nesterov").optimizerSettings()).containsEntry("momentum", "0.9");
         assertThat(with("optimizer", "nadam").optimizerSettings())
                 .containsEntry("momentum-decay", "0.004")
                 .containsEntry("learning-rate", "0.002");
