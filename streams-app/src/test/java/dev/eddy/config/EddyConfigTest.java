@@ -225,6 +225,17 @@ class EddyConfigTest {
                 .hasMessageStartingWith("model.r (search trial {precision=float32}): standardize-target=true");
     }
 
+    /** A search's trials start cold: search.* beside a warm start is refused at start, naming both. */
+    @Test
+    void aSearchCannotBeWarmStarted() {
+        Map<String, String> m = minimal();
+        m.put("model.a.search.strategy", "random");
+        m.put("model.a.warm-start.file", "exported.eddy");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessageStartingWith("model.a.search.* cannot combine with model.a.warm-start.file")
+                .hasMessageContaining("every trial of a search starts cold");
+    }
+
     /** The fan-out purge runs every 30 s unless fan-out.purge-interval-ms says otherwise, at least every second. */
     @Test
     void theFanOutPurgeIntervalDefaultsTo30SecondsAndIsAtLeastOne() {

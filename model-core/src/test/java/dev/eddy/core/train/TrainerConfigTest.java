@@ -35,6 +35,10 @@ class TrainerConfigTest {
         none.put("drift.challenger", "copy");
         assertThatThrownBy(() -> TrainerConfig.fromProperties(none))
                 .hasMessageStartingWith("key 'drift.challenger' does not apply");
+        none.remove("drift.challenger");
+        none.put("drift.lr-factor", "0.5");
+        assertThatThrownBy(() -> TrainerConfig.fromProperties(none))
+                .hasMessageStartingWith("key 'drift.lr-factor' does not apply");
 
         Map<String, String> noChallenger = minimal();
         noChallenger.put("drift.challenger", "none");
@@ -50,6 +54,9 @@ class TrainerConfigTest {
         badFactor.put("drift.lr-factor", "0");
         assertThatThrownBy(() -> TrainerConfig.fromProperties(badFactor))
                 .hasMessage("drift.lr-factor must be a number > 0, got 0.0");
+        fails(
+                "drift.lr-factor needs a base learning rate; schedule=piecewise has none",
+                piecewiseWith("drift.lr-factor", "0.5"));
         Map<String, String> badRestart = minimal();
         badRestart.put("drift.restart-schedule", "sometimes");
         assertThatThrownBy(() -> TrainerConfig.fromProperties(badRestart))
@@ -260,14 +267,14 @@ class TrainerConfigTest {
         fails("key 'schedule.power' does not apply with optimizer=adam, schedule=constant", "schedule.power", "2");
         fails(
                 "key 'learning-rate' does not apply with optimizer=adam, schedule=piecewise",
-                "schedule",
-                "piecewise",
-                "schedule.boundaries",
-                "10",
-                "schedule.values",
-                "0.1,0.01",
-                "learning-rate",
-                "0.1");
+                piecewiseWith("learning-rate", "0.1"));
+    }
+
+    /** A piecewise schedule's keys, then {@code key=value}. */
+    private static String[] piecewiseWith(String key, String value) {
+        return new String[] {
+            "schedule", "piecewise", "schedule.boundaries", "10", "schedule.values", "0.1,0.01", key, value
+        };
     }
 
     @ParameterizedTest
