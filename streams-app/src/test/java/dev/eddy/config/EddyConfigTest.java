@@ -13,6 +13,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EddyConfigTest {
 
@@ -223,6 +225,25 @@ class EddyConfigTest {
                 "model.r.search.space.precision", "float64|float32"));
         assertThatThrownBy(() -> EddyConfig.of(precision))
                 .hasMessageStartingWith("model.r (search trial {precision=float32}): standardize-target=true");
+    }
+
+    /** The application keys' ranges, as the README's table gives them: the bound is accepted, one beyond refused. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "snapshot.max-bytes|1048576|1048575|an integer in [1048576, 2147483647], got 1048575",
+                "snapshot.max-bytes|2147483647|2147483648|an integer in [1048576, 2147483647], got 2147483648",
+                "holdout.buffer-size|1|0|an integer in [1, 2147483647], got 0",
+                "prequential.window|1|0|an integer in [1, 2147483647], got 0",
+                "commit.interval.ms|1|0|an integer in [1, 9223372036854775807], got 0",
+                "cache.max.bytes|0|-1|an integer in [0, 9223372036854775807], got -1",
+                "gate.tolerance|0|-0.1|a finite number >= 0, got -0.1",
+                "gate.tolerance|1e300|Infinity|a finite number >= 0, got Infinity"
+            })
+    void anApplicationKeyIsRefusedOutsideItsRange(String key, String bound, String beyond, String expected) {
+        EddyConfig.of(with(key, bound));
+        assertThatThrownBy(() -> EddyConfig.of(with(key, beyond))).hasMessage(key + " must be " + expected);
     }
 
     /** A search's trials start cold: search.* beside a warm start is refused at start, naming both. */
