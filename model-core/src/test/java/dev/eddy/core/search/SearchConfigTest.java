@@ -133,6 +133,9 @@ class SearchConfigTest {
         assertTrue(error(with("search.strategy", "random", "search.switch-margin", "-0.1"))
                 .startsWith("search.switch-margin must be a number finite, >= 0, got '-0.1'"));
         assertEquals(
+                "search.asha.min-examples must be an integer >= 1, got '0'",
+                error(with("search.strategy", "asha", "search.asha.min-examples", "0")));
+        assertEquals(
                 "search.asha.eta must be an integer >= 2, got '1'",
                 error(with("search.strategy", "asha", "search.asha.eta", "1")));
         assertEquals(

@@ -398,6 +398,44 @@ class TrainerConfigTest {
     }
 
     @Test
+    void scheduleDefaultsAreTheDocumentedOnes() {
+        assertThat(with("schedule", "exponential").scheduleSettings())
+                .containsEntry("schedule.decay-rate", "0.96")
+                .containsEntry("schedule.decay-steps", "1000")
+                .containsEntry("schedule.staircase", "false");
+        assertThat(with("schedule", "power").scheduleSettings())
+                .containsEntry("schedule.decay-steps", "1000")
+                .containsEntry("schedule.power", "1.0");
+        assertThat(with("schedule", "one-cycle", "schedule.total-steps", "2").scheduleSettings())
+                .containsEntry("schedule.pct-start", "0.3")
+                .containsEntry("schedule.div-factor", "25.0")
+                .containsEntry("schedule.final-div-factor", "10000.0");
+        fails("schedule.total-steps must be an integer >= 2", "schedule", "one-cycle", "schedule.total-steps", "1");
+        fails(
+                "schedule.pct-start must be a number in (0, 0.5)",
+                "schedule",
+                "one-cycle",
+                "schedule.total-steps",
+                "100",
+                "schedule.pct-start",
+                "0.5");
+    }
+
+    @Test
+    void earlyStoppingAndPlateauDefaultsAreTheDocumentedOnes() {
+        TrainerConfig c = with("plateau.enabled", "true", "plateau.monitor", "holdout_accuracy");
+        assertThat(c.toProperties())
+                .containsEntry("early-stopping.mode", "auto")
+                .containsEntry("plateau.mode", "auto");
+        assertThat(c.earlyStoppingMode()).as("auto for holdout_loss").isEqualTo(Mode.MIN);
+        assertThat(c.plateauMode()).as("auto for holdout_accuracy").isEqualTo(Mode.MAX);
+        assertThat(c.earlyStoppingMinDelta()).isZero();
+        assertThat(c.earlyStoppingStartFrom()).isZero();
+        assertThat(c.plateauMinDelta()).isZero();
+        assertThat(c.plateauCooldown()).isZero();
+    }
+
+    @Test
     void optimizerDefaultsFollowTorch() {
         assertThat(with("optimizer", "sgd").learningRate()).isEqualTo(0.01);
         assertThat(with("optimizer", "momentum").optimizerSettings()).containsEntry("momentum", "0.9");
