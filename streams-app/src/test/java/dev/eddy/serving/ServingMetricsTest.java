@@ -3,6 +3,7 @@ package dev.eddy.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,9 @@ class ServingMetricsTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
+        assertThat(registry.get("eddy.serving.dead.letters").counter().getId().getTags())
+                .as("a scoring failure's record may name no model")
+                .containsExactly(Tag.of("reason", "no-snapshot"));
         assertThat(registry.get("eddy.quality.gate.refusals")
                         .tag("model", "m")
                         .counter()
