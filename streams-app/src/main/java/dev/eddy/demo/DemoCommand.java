@@ -116,8 +116,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--label-kind",
             paramLabel = "KIND",
-            defaultValue = "CLASS",
-            description = "Label column of --csv: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = {
+                "Label column of --csv: ${COMPLETION-CANDIDATES}. Default: class if the first row's label is an",
+                "integer, else target."
+            })
     LabelKind labelKind;
 
     @Option(
@@ -189,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--search must be one of " + String.join(", ", SearchConfig.STRATEGIES) + ", got '" + search + "'");
         }
-        DemoStream stream = csv != null ? DemoStream.csv(csv, labelKind, seed) : DemoStream.named(dataset, seed);
+        DemoStream stream = stream();
         long total = examples > 0
                 ? examples
                 : search != null
@@ -298,6 +300,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The application's settings: the demo's defaults, then --model's keys. */
+    /** The stream the options name: {@code --csv} (its label kind guessed unless {@code --label-kind}), else the dataset. */
+    DemoStream stream() throws IOException {
+        return csv != null ? DemoStream.csv(csv, labelKind, seed) : DemoStream.named(dataset, seed);
+    }
+
     private Map<String, String> settings(DemoStream stream, Path stateDir) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("application.id", "eddy-demo");

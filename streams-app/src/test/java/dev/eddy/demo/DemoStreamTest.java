@@ -8,10 +8,14 @@ import dev.eddy.core.data.LabeledRow;
 import dev.eddy.report.TrainingPoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class DemoStreamTest {
 
@@ -39,6 +43,27 @@ class DemoStreamTest {
         assertThat(diabetes.referenceLoss()).isGreaterThan(1000); // Var(y) of the raw progression score
         assertThat(DemoStream.named("breast-cancer", 1).classes()).isEqualTo(2);
         assertThatThrownBy(() -> DemoStream.named("iris", 1)).hasMessageContaining("expected one of digits");
+    }
+
+    /** eddy demo --csv guesses the label kind from the first row as the other commands do, unless told. */
+    @Test
+    void aCsvDemoGuessesItsLabelKindUnlessTold(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("prices.csv");
+        Files.writeString(csv, "x,label\n1,2.5\n2,4.5\n3,6.5\n");
+        DemoCommand guessed = new DemoCommand();
+        new CommandLine(guessed).parseArgs("--csv", csv.toString());
+        assertThat(guessed.stream().labelKind()).isEqualTo(LabelKind.TARGET);
+        assertThat(guessed.stream().classes()).isZero();
+        Path classes = dir.resolve("classes.csv");
+        Files.writeString(classes, "x,label\n1,0\n2,1\n3,2\n");
+        DemoCommand told = new DemoCommand();
+        new CommandLine(told)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .parseArgs("--csv", classes.toString(), "--label-kind", "target");
+        assertThat(told.stream().labelKind()).isEqualTo(LabelKind.TARGET);
+        DemoCommand integers = new DemoCommand();
+        new CommandLine(integers).parseArgs("--csv", classes.toString());
+        assertThat(integers.stream().labelKind()).isEqualTo(LabelKind.CLASS);
     }
 
     @Test
