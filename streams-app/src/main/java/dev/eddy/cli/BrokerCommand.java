@@ -31,8 +31,10 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             paramLabel = "DIR",
-            description =
-                    "Empty or new directory for the broker's data, kept after it stops. Default: a temporary directory, deleted.")
+            description = {
+                "The broker's data, kept after it stops: a new or empty directory, or one an earlier eddy broker",
+                "used (the broker restarts on its data). Default: a temporary directory, deleted."
+            })
     Path dir;
 
     @Override

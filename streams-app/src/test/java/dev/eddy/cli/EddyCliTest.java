@@ -57,6 +57,14 @@ class EddyCliTest {
         });
     }
 
+    /** eddy broker --dir takes the directory of an earlier broker too (EmbeddedBrokerTest restarts on one). */
+    @Test
+    void theBrokersHelpSaysItRestartsOnTheDirectoryOfAnEarlierBroker() {
+        assertThat(Cli.run("broker", "--help").out())
+                .contains("a new or empty directory, or one an earlier eddy broker")
+                .contains("used (the broker restarts on its data)");
+    }
+
     /** The root's list of commands gives each a whole sentence: its header, else its description's first line. */
     @Test
     void theCommandListSummarizesEachCommandInOneSentence() {
