@@ -81,7 +81,7 @@ class EddyCliTest {
     }
 
     @Test
-    void anUnknownFlagIsOneLineAndExitCode2() {
+    void anUnknownFlagIsNamedThenTheHelpIsPointedToWithExitCode2() {
         Cli cli = Cli.run("produce", "--csv", "x.csv", "--bogus");
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.errLines())
