@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -55,6 +60,43 @@ class EddyCliTest {
             subPath.add(sub);
             assertHelp(subPath, subCommand);
         });
+    }
+
+    /**
+     * The README's command table gives each command's synopsis: every flag its {@code --help} lists, but those every
+     * command shares ({@code --help}, {@code --version}, {@code --verbose}) or that the README describes for all Kafka
+     * commands at once ({@code --config}, {@code --set}), and no flag the command does not have.
+     */
+    @Test
+    void theReadmeSynopsisOfEachCommandListsItsFlags() throws Exception {
+        List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
+                .filter(l -> l.startsWith("| `eddy "))
+                .toList();
+        Set<String> shared = Set.of("--help", "--version", "--verbose", "--config", "--set");
+        SoftAssertions softly = new SoftAssertions();
+        new CommandLine(new Eddy()).getSubcommands().forEach((name, command) -> {
+            List<String> synopses = rows.stream()
+                    .filter(l -> l.startsWith("| `eddy " + name + " ") || l.startsWith("| `eddy " + name + "`"))
+                    .map(l -> l.substring(3, l.indexOf('`', 3)))
+                    .toList();
+            softly.assertThat(synopses).as("the README's row of eddy %s", name).hasSize(1);
+            if (synopses.size() != 1) {
+                return;
+            }
+            Set<String> documented = new TreeSet<>();
+            Matcher flag = Pattern.compile("--[a-z][a-z-]*").matcher(synopses.get(0));
+            while (flag.find()) {
+                documented.add(flag.group());
+            }
+            Set<String> flags = new TreeSet<>();
+            command.getCommandSpec().options().forEach(o -> flags.add(o.longestName()));
+            flags.removeAll(shared);
+            documented.removeAll(shared);
+            softly.assertThat(documented)
+                    .as("the README's synopsis of eddy %s", name)
+                    .isEqualTo(flags);
+        });
+        softly.assertAll();
     }
 
     /** eddy broker --dir takes the directory of an earlier broker too (EmbeddedBrokerTest restarts on one). */

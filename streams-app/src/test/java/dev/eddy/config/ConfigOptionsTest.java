@@ -62,6 +62,9 @@ class ConfigOptionsTest {
         assertThat(fromFile.bootstrapServers()).isEqualTo("file:9092");
         assertThat(fromFile.isSet("bootstrap.servers")).isTrue();
         assertThat(parse().clients(noFlag).isSet("bootstrap.servers")).isFalse();
+        assertThat(parse("--set", "bootstrap.servers=set:9092").clients(noFlag).isSet("bootstrap.servers"))
+                .as("no embedded broker for run, topics and produce")
+                .isTrue();
     }
 
     @Test
