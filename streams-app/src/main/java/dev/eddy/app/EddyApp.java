@@ -8,6 +8,7 @@ import dev.eddy.core.kernel.MatMul;
 import dev.eddy.core.search.SearchConfig;
 import dev.eddy.history.HistoryFeed;
 import dev.eddy.history.TrainingHistory;
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.Topics;
 import dev.eddy.lifecycle.SnapshotLog;
 import dev.eddy.metrics.MetricsServer;
@@ -297,6 +298,7 @@ public final class EddyApp implements AutoCloseable {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
         try (Admin client = Admin.create(admin)) {
+            ClusterContact.await(client, config.bootstrapServers(), config.bootstrapTimeout());
             List<String> existing = new ArrayList<>(config.inputTopics());
             existing.retainAll(client.listTopics().names().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             Set<Integer> counts = Set.copyOf(RoutingCheck.partitionCounts(client, existing, TOPIC_TIMEOUT)

@@ -5,6 +5,7 @@ import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.data.RejectedRow;
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.CsvExamples;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.ExampleSource;
@@ -180,6 +181,7 @@ final class ProduceCommand implements Callable<Integer> {
         NewTopic spec = Topics.spec(
                 topic, Topics.defaults(Topics.DEFAULT_PARTITIONS, config::topicNamed, config.snapshotMaxBytes()));
         try (Admin admin = Admin.create(config.clientProperties())) {
+            ClusterContact.await(admin, config.bootstrapServers(), config.bootstrapTimeout());
             List<String> created = Topics.createMissing(admin, List.of(spec), TopicsCommand.TIMEOUT);
             if (!created.isEmpty()) {
                 out.println("created topic " + topic);

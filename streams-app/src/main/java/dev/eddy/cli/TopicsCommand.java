@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,7 @@ final class TopicsCommand implements Callable<Integer> {
         return kafka.run(out, Map.of(), config -> {
             List<NewTopic> topics = Topics.defaults(partitions, config::topicNamed, config.snapshotMaxBytes());
             try (Admin admin = Admin.create(config.clientProperties())) {
+                ClusterContact.await(admin, config.bootstrapServers(), config.bootstrapTimeout());
                 List<String> created = Topics.createMissing(admin, topics, TIMEOUT);
                 for (NewTopic topic : topics) {
                     out.println((created.contains(topic.name()) ? "created  " : "exists   ") + topic.name());

@@ -11,6 +11,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +73,7 @@ public final class EddyConfig {
             Collections.unmodifiableSortedMap(new TreeMap<>(Map.ofEntries(
                     Map.entry("application.id", "eddy"),
                     Map.entry("bootstrap.servers", "localhost:9092"),
+                    Map.entry("bootstrap.timeout-ms", "15000"),
                     Map.entry("state.dir", ""),
                     Map.entry("topic.examples", Topics.EXAMPLES),
                     Map.entry("topic.holdout", Topics.HOLDOUT),
@@ -119,6 +121,7 @@ public final class EddyConfig {
     private final int snapshotMaxBytes;
     private final long commitIntervalMs;
     private final long fanOutPurgeIntervalMs;
+    private final Duration bootstrapTimeout;
     private final long cacheMaxBytes;
     private final SortedMap<String, TrainerConfig> models;
     private final SortedMap<String, WarmStartConfig> warmStarts;
@@ -175,6 +178,7 @@ public final class EddyConfig {
                 nonEmpty("topic.commands"));
         nonEmpty("application.id");
         nonEmpty("bootstrap.servers");
+        this.bootstrapTimeout = Duration.ofMillis(longAtLeast("bootstrap.timeout-ms", 1000, Integer.MAX_VALUE));
         this.holdoutMode = holdoutMode(values.get("holdout.mode"));
         this.routing = Routing.of(values.get("routing"));
         this.holdoutFraction = fraction("holdout.fraction");
@@ -321,6 +325,11 @@ public final class EddyConfig {
 
     public String bootstrapServers() {
         return values.get("bootstrap.servers");
+    }
+
+    /** How long a command waits for the cluster's first answer ({@code bootstrap.timeout-ms}). */
+    public Duration bootstrapTimeout() {
+        return bootstrapTimeout;
     }
 
     public EddyTopics topics() {

@@ -3,6 +3,7 @@ package dev.eddy.demo;
 import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.LabeledRow;
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.ExampleProducer;
 import dev.eddy.io.Topics;
 import java.io.PrintWriter;
@@ -115,6 +116,7 @@ public final class StreamCommand implements Callable<Integer> {
         NewTopic spec = Topics.spec(
                 topic, Topics.defaults(Topics.DEFAULT_PARTITIONS, config::topicNamed, config.snapshotMaxBytes()));
         try (Admin admin = Admin.create(config.clientProperties())) {
+            ClusterContact.await(admin, config.bootstrapServers(), config.bootstrapTimeout());
             Topics.createMissing(admin, List.of(spec), TOPIC_TIMEOUT);
         }
         long start = System.nanoTime();

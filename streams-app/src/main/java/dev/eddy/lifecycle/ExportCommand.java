@@ -51,7 +51,7 @@ public final class ExportCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter w = spec.commandLine().getOut();
         EddyConfig config = source.config();
         ModelSnapshot s = source.read(

@@ -10,6 +10,7 @@ import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.data.RejectedRow;
 import dev.eddy.core.train.InferenceModel;
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
@@ -127,7 +128,7 @@ public final class PredictCommand implements Callable<Integer> {
     private record Row(String id, long line, double[] features) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         List<Row> rows = read(r -> err.println("skipping " + r));
         List<Prediction> predictions =
@@ -206,7 +207,7 @@ public final class PredictCommand implements Callable<Integer> {
      * Sends each row as {@code {"id", "model", "features"}} (ids made unique per run) and collects the predictions
      * of those ids, in row order.
      */
-    private List<Prediction> throughKafka(List<Row> rows) {
+    private List<Prediction> throughKafka(List<Row> rows) throws InterruptedException {
         EddyConfig config = configuration.clients(ConfigOptions.flags(
                 "bootstrap.servers", bootstrapServers,
                 "topic.features", featuresFlag,
@@ -218,6 +219,7 @@ public final class PredictCommand implements Callable<Integer> {
         rows.forEach(row -> byId.put(run + "/" + row.id(), null));
         Properties c = consumerProperties(config);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        ClusterContact.await(config.clientProperties(), config.bootstrapTimeout(), timeout);
         Properties p = producerProperties(config, timeout);
         ObjectMapper json = new ObjectMapper();
         long deadline = System.nanoTime() + timeout.toNanos();

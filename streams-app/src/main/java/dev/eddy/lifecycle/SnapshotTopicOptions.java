@@ -2,6 +2,7 @@ package dev.eddy.lifecycle;
 
 import dev.eddy.config.ConfigOptions;
 import dev.eddy.config.EddyConfig;
+import dev.eddy.io.ClusterContact;
 import dev.eddy.io.Topics;
 import java.time.Duration;
 import java.util.Set;
@@ -59,7 +60,9 @@ final class SnapshotTopicOptions {
      * The snapshot topic's records, read with the configuration's client settings and fetch sizes, keeping whole
      * the newest accepted snapshot of each model and the {@code named} versions.
      */
-    SnapshotLog read(EddyConfig config, Set<SnapshotLog.Named> named) {
-        return SnapshotLog.read(config, Duration.ofSeconds(timeoutSeconds), named);
+    SnapshotLog read(EddyConfig config, Set<SnapshotLog.Named> named) throws InterruptedException {
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        ClusterContact.await(config.clientProperties(), config.bootstrapTimeout(), timeout);
+        return SnapshotLog.read(config, timeout, named);
     }
 }

@@ -33,7 +33,7 @@ public final class SnapshotsCommand implements Callable<Integer> {
     String model;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         SnapshotLog log = source.read(source.config(), Set.of());
         List<SnapshotLog.Version> list = log.of(model);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -268,4 +269,17 @@ class EddyConfigTest {
         assertThatThrownBy(() -> EddyConfig.of(m))
                 .hasMessage("fan-out.purge-interval-ms must be an integer in [1000, 9223372036854775807], got 999");
     }
+
+    /** A command waits 15 s for the cluster's first answer unless bootstrap.timeout-ms says otherwise, at least 1 s. */
+    @Test
+    void theBootstrapTimeoutDefaultsTo15SecondsAndIsAtLeastOne() {
+        Map<String, String> m = new HashMap<>(Map.of("model.m.input-size", "2", "model.m.layers", "1:sigmoid"));
+        assertThat(EddyConfig.of(m).bootstrapTimeout()).isEqualTo(Duration.ofSeconds(15));
+        m.put("bootstrap.timeout-ms", "60000");
+        assertThat(EddyConfig.forClients(null, m).bootstrapTimeout()).isEqualTo(Duration.ofMinutes(1));
+        m.put("bootstrap.timeout-ms", "999");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessage("bootstrap.timeout-ms must be an integer in [1000, 2147483647], got 999");
+    }
+
 }

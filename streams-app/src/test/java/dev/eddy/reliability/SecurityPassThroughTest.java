@@ -214,9 +214,10 @@ class SecurityPassThroughTest {
                 "produce", Set.of("AdminClientConfig", "ProducerConfig"),
                 "run", Set.of("AdminClientConfig", "ConsumerConfig", "ProducerConfig"),
                 "stream", Set.of("AdminClientConfig", "ProducerConfig"),
-                "snapshots", Set.of("ConsumerConfig"),
-                "export", Set.of("ConsumerConfig"),
-                "predict", Set.of("ConsumerConfig", "ProducerConfig"));
+                // the admin client of the first contact with the cluster (ClusterContact)
+                "snapshots", Set.of("AdminClientConfig", "ConsumerConfig"),
+                "export", Set.of("AdminClientConfig", "ConsumerConfig"),
+                "predict", Set.of("AdminClientConfig", "ConsumerConfig", "ProducerConfig"));
         assertThat(logs).containsOnlyKeys(clients.keySet());
         // Softly: a leak or a client without the settings is reported for every command at once.
         SoftAssertions.assertSoftly(softly -> logs.forEach((command, log) -> {
