@@ -158,6 +158,11 @@ public final class EddyConfig {
                                 : modelKey.startsWith(SEARCH_PREFIX) ? searchProps : modelProps)
                         .computeIfAbsent(id, k -> new HashMap<>())
                         .put(modelKey, value);
+            } else if (key.equals(KAFKA_PREFIX + "bootstrap.servers")) {
+                // it would reach the clients but not the choice of an embedded broker, nor the errors naming the
+                // cluster
+                throw new IllegalArgumentException("'" + key + "' is not passed to the Kafka clients: set"
+                        + " bootstrap.servers (or --bootstrap-servers) to " + value);
             } else if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
                 kafkaProps.put(key.substring(KAFKA_PREFIX.length()), value);
             } else if (DEFAULTS.containsKey(key)) {

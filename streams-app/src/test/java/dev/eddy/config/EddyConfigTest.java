@@ -282,4 +282,16 @@ class EddyConfigTest {
                 .hasMessage("bootstrap.timeout-ms must be an integer in [1000, 2147483647], got 999");
     }
 
+    /**
+     * kafka.bootstrap.servers is refused, naming the key to use: the clients took it, but the choice of an embedded
+     * broker and the admin client that creates the topics went by bootstrap.servers, another cluster.
+     */
+    @Test
+    void kafkaBootstrapServersIsRefusedNamingBootstrapServers() {
+        Map<String, String> m = Map.of("kafka.bootstrap.servers", "broker1:9092");
+        assertThatThrownBy(() -> EddyConfig.forClients(null, m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'kafka.bootstrap.servers' is not passed to the Kafka clients: set bootstrap.servers (or"
+                        + " --bootstrap-servers) to broker1:9092");
+    }
 }
