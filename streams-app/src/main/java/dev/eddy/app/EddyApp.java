@@ -39,6 +39,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -268,9 +269,9 @@ public final class EddyApp implements AutoCloseable {
     }
 
     /**
-     * Creates those of the application's topics that are missing and waits until all their partitions are writable
-     * ({@link Topics#awaitWritable}: a producer starting right after creation can otherwise lose its first batch);
-     * checks what the routing needs ({@link RoutingCheck}).
+     * Checks what the routing needs ({@link RoutingCheck}), then creates those of the application's topics that are
+     * missing and waits until all their partitions are writable ({@link Topics#awaitWritable}: a producer starting
+     * right after creation can otherwise lose its first batch).
      *
      * @return the names of the topics created
      */
@@ -288,10 +289,11 @@ public final class EddyApp implements AutoCloseable {
     record Prepared(List<String> created, Routing routing, ModelPartitions partitions, ModelPartitions trainers) {}
 
     /**
-     * Creates the missing topics: a missing input topic gets the partition count of the existing ones (when they
-     * agree), so that direct routing stays possible, else one partition with {@code routing=direct} and the broker's
-     * default otherwise; with direct routing on P &gt; 1 partitions, the fan-out topic ({@link FanOutTopic}) of P
-     * partitions.
+     * Waits for the cluster's first answer ({@link ClusterContact}), resolves the routing and checks the task count
+     * ({@link RoutingCheck}) on the input topics as they will be, then creates the missing topics, so that a refused
+     * start creates nothing: a missing input topic gets the partition count of the existing ones (when they agree),
+     * so that direct routing stays possible, else one partition with {@code routing=direct} and the broker's default
+     * otherwise; with direct routing on P &gt; 1 partitions, the fan-out topic ({@link FanOutTopic}) of P partitions.
      */
     static Prepared prepare(EddyConfig config) throws Exception {
         Map<String, Object> admin = new HashMap<>(config.kafkaProperties());
@@ -306,17 +308,22 @@ public final class EddyApp implements AutoCloseable {
             Optional<Integer> inputPartitions = counts.size() == 1
                     ? Optional.of(counts.iterator().next())
                     : config.routing() == Routing.DIRECT ? Optional.of(1) : Optional.empty();
-            List<String> created =
-                    new ArrayList<>(Topics.createMissing(client, topics(config, inputPartitions), TOPIC_TIMEOUT));
-            RoutingCheck.Decision decision = RoutingCheck.resolve(client, config, TOPIC_TIMEOUT);
+            List<NewTopic> topics = topics(config, inputPartitions);
+            // the checks that can refuse the start see the input topics as they will be, before anything is created:
+            // a refused start leaves the cluster as it found it
+            Map<String, Integer> inputCounts =
+                    new LinkedHashMap<>(Topics.partitionCounts(client, topics, TOPIC_TIMEOUT));
+            inputCounts.keySet().retainAll(config.inputTopics());
+            RoutingCheck.Decision decision = RoutingCheck.resolve(client, config, inputCounts, TOPIC_TIMEOUT);
             ModelPartitions trainers = decision.routing() == Routing.DIRECT
                     ? decision.partitions()
-                    : new ModelPartitions(
-                            RoutingCheck.partitionCounts(client, config.inputTopics(), TOPIC_TIMEOUT).values().stream()
-                                    .mapToInt(Integer::intValue)
-                                    .max()
-                                    .orElse(1));
-            RoutingCheck.checkTaskCount(client, config, decision.routing(), trainers.count(), TOPIC_TIMEOUT);
+                    : new ModelPartitions(inputCounts.values().stream()
+                            .mapToInt(Integer::intValue)
+                            .max()
+                            .orElse(1));
+            RoutingCheck.checkTaskCount(
+                    client, config, decision.routing(), trainers.count(), inputCounts, TOPIC_TIMEOUT);
+            List<String> created = new ArrayList<>(Topics.createMissing(client, topics, TOPIC_TIMEOUT));
             if (decision.partitions().partitioned()) {
                 String fanOut = FanOutTopic.of(config.applicationId());
                 // a spread search relays its champion's snapshots and PBT's models through it

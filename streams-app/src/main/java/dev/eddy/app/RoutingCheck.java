@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * the same application id (those records would be skipped); {@code routing=auto} takes direct routing when the counts
  * agree and nothing is left, and the trainer-input topic otherwise. Repartition routing, given or taken, needs nothing
  * left untrained in the fan-out topic of an earlier direct run, which it does not read. Either routing needs the
- * trainer's task count of the first run under the application id ({@link #checkTaskCount}).
+ * trainer's task count of the first run under the application id ({@link #checkTaskCount}). Both run before the start
+ * creates a topic, on the input topics' partition counts as they are or as the start will create them, so that a
+ * refused start leaves the cluster as it found it.
  */
 final class RoutingCheck {
 
@@ -54,9 +56,10 @@ final class RoutingCheck {
     /**
      * The routing to build the topology with.
      *
+     * @param counts the partition count of each input topic, as it is or as the start will create it
      * @throws IllegalArgumentException for {@code routing=direct} where it cannot work, naming the topics
      */
-    static Decision resolve(Admin admin, EddyConfig config, Duration timeout)
+    static Decision resolve(Admin admin, EddyConfig config, Map<String, Integer> counts, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Decision repartition = new Decision(Routing.REPARTITION, ModelPartitions.ONE);
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,7 +69,6 @@ final class RoutingCheck {
             refuseUntrainedFanOut("routing=repartition", fanOut, fanOutLeft);
             return repartition;
         }
-        Map<String, Integer> counts = partitionCounts(admin, config.inputTopics(), timeout);
         if (new HashSet<>(counts.values()).size() != 1) {
             if (config.routing() == Routing.DIRECT) {
                 throw new IllegalArgumentException("routing=direct needs the same partition count in every input"
@@ -137,8 +139,15 @@ final class RoutingCheck {
      * re-partitioned since, so no task would ever run.
      *
      * @param trainers the trainer's task count this start needs ({@link EddyApp.Prepared#trainers()})
+     * @param counts the partition count of each input topic, as it is or as the start will create it
      */
-    static void checkTaskCount(Admin admin, EddyConfig config, Routing routing, int trainers, Duration timeout)
+    static void checkTaskCount(
+            Admin admin,
+            EddyConfig config,
+            Routing routing,
+            int trainers,
+            Map<String, Integer> counts,
+            Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<String> sized = new ArrayList<>();
         for (String store : List.of(
@@ -155,9 +164,8 @@ final class RoutingCheck {
         for (Map.Entry<String, Integer> topic :
                 partitionCounts(admin, sized, timeout).entrySet()) {
             if (topic.getValue() != trainers) {
-                throw new IllegalArgumentException("the input topics ("
-                        + listed(partitionCounts(admin, config.inputTopics(), timeout))
-                        + ") need " + trainers + " trainer tasks with routing="
+                throw new IllegalArgumentException("the input topics (" + listed(counts) + ") need " + trainers
+                        + " trainer tasks with routing="
                         + routing.name().toLowerCase(Locale.ROOT)
                         + (routing == Routing.DIRECT
                                 ? " (one per input partition)"

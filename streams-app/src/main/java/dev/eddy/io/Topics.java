@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -118,6 +121,33 @@ public final class Topics {
         }
         awaitWritable(admin, topics.stream().map(NewTopic::name).toList(), timeout);
         return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /**
+     * The partition count of each of {@code topics} (in their order) as it is, or for a missing one as creating it
+     * now would make it: a topic naming no count gets the broker's {@code num.partitions}. The broker validates the
+     * creations without making them ({@code validateOnly}), so a start can check what it would create, and refuse,
+     * before anything exists.
+     */
+    public static Map<String, Integer> partitionCounts(Admin admin, List<NewTopic> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> present =
+                topics.stream().map(NewTopic::name).filter(existing::contains).toList();
+        List<NewTopic> missing =
+                topics.stream().filter(t -> !existing.contains(t.name())).toList();
+        Map<String, TopicDescription> described =
+                admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CreateTopicsResult planned = admin.createTopics(missing, new CreateTopicsOptions().validateOnly(true));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (NewTopic topic : topics) {
+            counts.put(
+                    topic.name(),
+                    existing.contains(topic.name())
+                            ? described.get(topic.name()).partitions().size()
+                            : planned.numPartitions(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return counts;
     }
 
     /**

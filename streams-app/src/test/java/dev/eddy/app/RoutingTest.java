@@ -164,6 +164,30 @@ class RoutingTest {
                 .isEqualTo(Routing.REPARTITION);
     }
 
+    /**
+     * A refused start leaves the cluster as it found it: the holdout topic it would create at one partition, and the
+     * snapshot, metrics and dead-letter topics, are not created.
+     */
+    @Test
+    void aRefusedDirectStartCreatesNoTopic() throws Exception {
+        String app = "direct-h";
+        kafka.admin()
+                .createTopics(List.of(
+                        new NewTopic(app + ".examples", 3, (short) 1), new NewTopic(app + ".commands", 2, (short) 1)))
+                .all()
+                .get();
+        Topics.awaitWritable(kafka.admin(), List.of(app + ".examples", app + ".commands"), Duration.ofSeconds(30));
+        Map<String, String> s = settings(app);
+        s.put("holdout.mode", "topic");
+        s.put("topic.holdout", app + ".holdout");
+        assertThatThrownBy(() -> EddyApp.createTopics(EddyConfig.of(s)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'direct-h.examples' has 3, 'direct-h.commands' has 2, 'direct-h.holdout' has 1");
+        assertThat(kafka.admin().listTopics().names().get())
+                .filteredOn(t -> t.startsWith(app))
+                .containsExactlyInAnyOrder(app + ".examples", app + ".commands");
+    }
+
     @Test
     void refusesWhileRecordsOfTheTrainerInputTopicAreUntrained() throws Exception {
         String trainerInput = "direct-c-eddy-trainer-input-repartition";
