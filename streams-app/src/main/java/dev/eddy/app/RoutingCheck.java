@@ -64,9 +64,8 @@ final class RoutingCheck {
         Decision repartition = new Decision(Routing.REPARTITION, ModelPartitions.ONE);
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         String fanOut = FanOutTopic.of(config.applicationId());
-        long fanOutLeft = existing.contains(fanOut) ? unconsumed(admin, config.applicationId(), fanOut, timeout) : 0;
         if (config.routing() == Routing.REPARTITION) {
-            refuseUntrainedFanOut("routing=repartition", fanOut, fanOutLeft);
+            refuseUntrainedFanOut(admin, config, existing, "routing=repartition", timeout);
             return repartition;
         }
         if (new HashSet<>(counts.values()).size() != 1) {
@@ -76,10 +75,12 @@ final class RoutingCheck {
                         + "; give them one count, or use routing=repartition (or auto)");
             }
             refuseUntrainedFanOut(
+                    admin,
+                    config,
+                    existing,
                     "routing=auto would take repartition (the input topics' partition counts differ: " + listed(counts)
                             + ")",
-                    fanOut,
-                    fanOutLeft);
+                    timeout);
             LOG.info("routing=auto: repartition, the input topics' partition counts differ: {}", listed(counts));
             return repartition;
         }
@@ -103,6 +104,7 @@ final class RoutingCheck {
                             + "' (written by an earlier run with routing=repartition) are not trained on yet; run"
                             + " with routing=repartition (or auto) until they are, then switch");
                 }
+                long fanOutLeft = untrainedFanOut(admin, config, existing, timeout);
                 if (fanOutLeft > 0) {
                     // each routing would skip the other's records: only the operator can choose which to give up
                     throw new IllegalArgumentException("routing=auto: " + left + " records of '" + trainerInput
@@ -122,7 +124,11 @@ final class RoutingCheck {
      * yet trained on: the trainer-input topic does not read it, so those examples and commands would never reach
      * their models.
      */
-    private static void refuseUntrainedFanOut(String why, String fanOut, long left) {
+    private static void refuseUntrainedFanOut(
+            Admin admin, EddyConfig config, Set<String> existing, String why, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        String fanOut = FanOutTopic.of(config.applicationId());
+        long left = untrainedFanOut(admin, config, existing, timeout);
         if (left > 0) {
             throw new IllegalArgumentException(why + ", but " + left + " records of '" + fanOut + "' (copies an"
                     + " earlier run with routing=direct wrote for the models of other partitions) are not trained on"
@@ -130,6 +136,16 @@ final class RoutingCheck {
                     + " (the input topics at the fan-out topic's partition count) until they are, then switch; or"
                     + " delete '" + fanOut + "' to give them up");
         }
+    }
+
+    /**
+     * The copies in the fan-out topic not yet trained on; counted only where a switch to repartition routing can be
+     * refused for them (three requests to the cluster, of no use to a direct start).
+     */
+    private static long untrainedFanOut(Admin admin, EddyConfig config, Set<String> existing, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        String fanOut = FanOutTopic.of(config.applicationId());
+        return existing.contains(fanOut) ? unconsumed(admin, config.applicationId(), fanOut, timeout) : 0;
     }
 
     /**

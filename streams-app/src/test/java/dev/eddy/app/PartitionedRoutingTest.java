@@ -28,8 +28,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -305,6 +311,36 @@ class PartitionedRoutingTest {
                 .get();
         assertThat(EddyApp.prepare(EddyConfig.of(settings(app, "auto"))).routing())
                 .isEqualTo(Routing.REPARTITION);
+    }
+
+    /**
+     * The fan-out copies left untrained are counted (end offsets against the group's) only where a switch to
+     * repartition routing can be refused for them: a direct restart does not ask.
+     */
+    @Test
+    void aDirectRestartDoesNotCountTheFanOutCopies() throws Exception {
+        String app = "part-i";
+        createInputs(app, PARTITIONS, PARTITIONS);
+        EddyApp.prepare(EddyConfig.of(settings(app, "direct")));
+        String fanOut = FanOutTopic.of(app);
+        Map<String, Integer> counts = Map.of(app + ".examples", PARTITIONS, app + ".commands", PARTITIONS);
+        Set<String> offsetsAsked = new TreeSet<>();
+        try (Admin admin =
+                new ForwardingAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())) {
+                    @Override
+                    public ListOffsetsResult listOffsets(
+                            Map<TopicPartition, OffsetSpec> offsets, ListOffsetsOptions options) {
+                        offsets.keySet().forEach(p -> offsetsAsked.add(p.topic()));
+                        return super.listOffsets(offsets, options);
+                    }
+                }) {
+            RoutingCheck.Decision direct =
+                    RoutingCheck.resolve(admin, EddyConfig.of(settings(app, "direct")), counts, Duration.ofSeconds(30));
+            assertThat(direct.routing()).isEqualTo(Routing.DIRECT);
+            assertThat(offsetsAsked).isEmpty();
+            RoutingCheck.resolve(admin, EddyConfig.of(settings(app, "repartition")), counts, Duration.ofSeconds(30));
+            assertThat(offsetsAsked).containsExactly(fanOut);
+        }
     }
 
     @Test
