@@ -16,13 +16,19 @@ import dev.eddy.schema.WarmStartLineage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SystemLimitException;
@@ -149,7 +155,13 @@ class AvroSerdeTest {
                 .get(decodedKernel);
         assertThat(decodedKernel).containsExactly(kernel);
 
-        TrainingMetrics metrics = TrainingMetrics.newBuilder()
+        assertThat(roundTrip(AvroSerdes.trainingMetrics(), metrics())).isEqualTo(metrics());
+        assertThat(roundTrip(AvroSerdes.predictions(), prediction())).isEqualTo(prediction());
+    }
+
+    /** A metrics record with every field that the first schema has set. */
+    private static TrainingMetrics metrics() {
+        return TrainingMetrics.newBuilder()
                 .setModelId("m1")
                 .setStep(31)
                 .setSnapshotVersion(7L)
@@ -166,9 +178,11 @@ class AvroSerdeTest {
                 .setPrequentialMetric(0.85)
                 .setTime(TIME)
                 .build();
-        assertThat(roundTrip(AvroSerdes.trainingMetrics(), metrics)).isEqualTo(metrics);
+    }
 
-        Prediction prediction = Prediction.newBuilder()
+    /** A prediction with every field that the first schema has set. */
+    private static Prediction prediction() {
+        return Prediction.newBuilder()
                 .setId("f1")
                 .setModelId("m1")
                 .setModelVersion(7)
@@ -176,7 +190,64 @@ class AvroSerdeTest {
                 .setPredictedClass(1)
                 .setScoreTime(TIME)
                 .build();
-        assertThat(roundTrip(AvroSerdes.predictions(), prediction)).isEqualTo(prediction);
+    }
+
+    /**
+     * Every schema kept in {@code earlier/} is one that a build wrote: a record written under it decodes with Eddy's
+     * serde of its type (the file's name up to the first '-'), each field the same and the fields added since at their
+     * defaults; so does one written under the current schema.
+     */
+    @Test
+    void readsRecordsWrittenUnderEveryKeptSchema() throws Exception {
+        Map<String, SpecificRecord> records =
+                Map.of("ModelSnapshot", snapshot(), "TrainingMetrics", metrics(), "Prediction", prediction());
+        Map<String, AvroSerde<? extends SpecificRecord>> serdes = Map.of(
+                "ModelSnapshot", AvroSerdes.modelSnapshots(),
+                "TrainingMetrics", AvroSerdes.trainingMetrics(),
+                "Prediction", AvroSerdes.predictions());
+        List<String> kept = keptSchemas();
+        assertThat(kept)
+                .contains(
+                        "ModelSnapshot-before-drift.avsc",
+                        "ModelSnapshot-before-search.avsc",
+                        "TrainingMetrics-before-prequential-window.avsc",
+                        "TrainingMetrics-before-event.avsc",
+                        "Prediction-before-search.avsc");
+        for (String name : kept) {
+            String type = name.substring(0, name.indexOf('-'));
+            assertThat(serdes).as(name).containsKey(type);
+            AvroSerde<? extends SpecificRecord> serde = serdes.get(type);
+            Schema writer = AvroSerdes.earlier(name);
+            assertThat(SchemaNormalization.parsingFingerprint64(writer))
+                    .as(name)
+                    .isNotEqualTo(serde.fingerprint());
+
+            Object decoded = serde.deserialize("t", writtenUnder(writer, records.get(type)));
+
+            assertThat(decoded).as(name).isEqualTo(records.get(type));
+        }
+        for (Map.Entry<String, SpecificRecord> current : records.entrySet()) {
+            SpecificRecord record = current.getValue();
+            assertThat(serdes.get(current.getKey()).deserialize("t", writtenUnder(record.getSchema(), record)))
+                    .isEqualTo(record);
+        }
+    }
+
+    /** The file names in {@code dev/eddy/schema/earlier/}, from the schemas module's classes or its jar. */
+    private static List<String> keptSchemas() throws Exception {
+        URI dir = ModelSnapshot.class.getResource("earlier/").toURI();
+        if (dir.getScheme().equals("jar")) {
+            try (FileSystem jar = FileSystems.newFileSystem(dir, Map.of())) {
+                return fileNames(jar.provider().getPath(dir));
+            }
+        }
+        return fileNames(Path.of(dir));
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
@@ -361,11 +432,19 @@ class AvroSerdeTest {
     private static byte[] writtenWithTheSchemaBeforePrecision(ModelSnapshot current) throws IOException {
         Schema v1 = AvroSerdes.earlier("ModelSnapshot-before-precision.avsc");
         assertThat(v1.getField("precision")).isNull();
-        byte[] datum = AvroSerdes.modelSnapshots().serialize("t", current);
+        return writtenUnder(v1, current);
+    }
+
+    /** The bytes a build writing {@code writer} wrote for {@code current}: the record as that schema has it. */
+    private static byte[] writtenUnder(Schema writer, SpecificRecord current) throws IOException {
+        Schema schema = current.getSchema();
+        byte[] datum = new BinaryMessageEncoder<SpecificRecord>(SpecificData.get(), schema)
+                .encode(current)
+                .array();
         SchemaStore.Cache known = new SchemaStore.Cache();
-        known.addSchema(ModelSnapshot.getClassSchema());
-        GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(datum);
-        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+        known.addSchema(schema);
+        GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), writer, known).decode(datum);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
                 .encode(old)
                 .array();
     }
