@@ -408,7 +408,8 @@ public final class EddyConfig {
 
     /**
      * The search section of model {@code id}, checked at start: {@link SearchConfig#parse}, the strategy, and every
-     * first trial's configuration; a search trains its trials cold and ranks them by a metric the model computes.
+     * first trial's configuration; a search trains its trials cold, ranks them by a metric the model computes and
+     * serves its champion alone ({@code search.ensemble-top} is {@code eddy evaluate}'s).
      */
     private SearchConfig search(String id, Map<String, String> keys) {
         String prefix = MODEL_PREFIX + id + ".";
@@ -419,6 +420,12 @@ public final class EddyConfig {
             search.checkMetricFor(!models.get(id).classification());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + e.getMessage(), e);
+        }
+        if (search.ensembleTop() > 1) {
+            // the vote of the best trials is LocalSearch's (SearchTraining.serve); the app publishes champion snapshots
+            throw new IllegalArgumentException(prefix + "search.ensemble-top=" + search.ensembleTop()
+                    + " applies to eddy evaluate only: eddy run serves the search's champion alone; remove the key or"
+                    + " set it to 1");
         }
         if (warmStarts.containsKey(id)) {
             throw new IllegalArgumentException(prefix + "search.* cannot combine with " + prefix

@@ -129,6 +129,22 @@ class EddyConfigTest {
                 .hasMessageContaining("model.a.search.metric=prequential needs prequential.enabled=true");
     }
 
+    /** Only eddy evaluate serves the vote of the best trials; eddy run publishes the champion's snapshots alone. */
+    @Test
+    void eddyRunRefusesSearchEnsembleTopAboveOneNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.put("model.a.search.strategy", "grid");
+        m.put("model.a.search.space.learning-rate", "0.001|0.01|0.1");
+        m.put("model.a.search.ensemble-top", "1");
+        assertThat(EddyConfig.of(m).searches().get("a").ensembleTop()).isEqualTo(1);
+
+        m.put("model.a.search.ensemble-top", "3");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.a.search.ensemble-top=3 applies to eddy evaluate only: eddy run serves the search's"
+                        + " champion alone; remove the key or set it to 1");
+    }
+
     @Test
     void badInputNamesTheKeyAndTheAllowedForm() {
         assertThatThrownBy(() -> EddyConfig.of(with("holdout.frac", "0.2")))
