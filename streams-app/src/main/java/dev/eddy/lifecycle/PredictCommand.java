@@ -63,10 +63,10 @@ import picocli.CommandLine.Spec;
             "(--snapshot-file): the rows are scored in this process with a file written by 'eddy export'.",
             "Output: CSV 'id,model_version,predicted,output_0,...' on stdout or to --out (id: <file name>:<line>).",
             "A row that cannot be read, or (offline) that has a feature beyond what the model takes (a float32",
-            "model: the float range, as serving checks it), is reported with its line number and not scored; the",
-            "command then exits with 1, as it does when a row gets no prediction. A missing features or predictions",
-            "topic is named before any row is sent; a row that cannot be written to the features topic fails the",
-            "command."
+            "model: the float range, as serving checks it) or gets a NaN or infinite output, is reported with its",
+            "line number and not printed; the command then exits with 1, as it does when a row gets no prediction.",
+            "A missing features or predictions topic is named before any row is sent; a row that cannot be written",
+            "to the features topic fails the command."
         })
 public final class PredictCommand implements Callable<Integer> {
 
@@ -124,6 +124,9 @@ public final class PredictCommand implements Callable<Integer> {
     /** Rows of {@link #csv} with a feature beyond what the exported model takes (offline). */
     private long outOfRange;
 
+    /** Rows of {@link #csv} that the exported model gave a NaN or infinite output (offline). */
+    private long nonFiniteOutputs;
+
     /** A row to score: its id ({@code <file name>:<line>}), its line and its feature vector. */
     private record Row(String id, long line, double[] features) {}
 
@@ -148,13 +151,17 @@ public final class PredictCommand implements Callable<Integer> {
             err.println(outOfRange + " of " + total + " rows of " + csv
                     + " have a feature beyond what the model takes and were not scored");
         }
-        long missing = rows.size() - outOfRange - predictions.size();
+        if (nonFiniteOutputs > 0) {
+            err.println(nonFiniteOutputs + " of " + total + " rows of " + csv
+                    + " got a NaN or infinite output and were not printed");
+        }
+        long missing = rows.size() - outOfRange - nonFiniteOutputs - predictions.size();
         if (missing > 0) {
             err.println(missing + " of " + total + " rows got no prediction within " + timeoutSeconds
                     + " s (no accepted snapshot of '" + model + "' yet? see the dead-letter topic)");
         }
         err.flush();
-        return unreadable > 0 || outOfRange > 0 || missing > 0 ? 1 : 0;
+        return unreadable > 0 || outOfRange > 0 || nonFiniteOutputs > 0 || missing > 0 ? 1 : 0;
     }
 
     private static void write(List<Prediction> predictions, PrintWriter w) {
@@ -180,9 +187,10 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * Scores with the exported model; the version is unknown offline and shown as -1. A row with a feature beyond
      * what the model takes ({@link FeatureRange}, as serving checks it: a float32 model's float range) goes to {@code
-     * onOutOfRange} instead, not scored.
+     * onRefused} instead, not scored, and so does one whose output is NaN or infinite ({@link
+     * ServingModel#nonFiniteOutput}, serving's non-finite-output).
      */
-    private List<Prediction> offline(List<Row> rows, Consumer<RejectedRow> onOutOfRange) throws IOException {
+    private List<Prediction> offline(List<Row> rows, Consumer<RejectedRow> onRefused) throws IOException {
         ServingModel m = new ServingModel(model, -1, InferenceModel.fromBytes(Files.readAllBytes(snapshotFile)));
         int inputSize = m.model().inputSize();
         List<Prediction> out = new ArrayList<>(rows.size());
@@ -194,10 +202,17 @@ public final class PredictCommand implements Callable<Integer> {
             }
             String problem = FeatureRange.problem(x, m.model().precision(), false);
             if (problem != null) {
-                onOutOfRange.accept(new RejectedRow(row.line(), problem));
+                onRefused.accept(new RejectedRow(row.line(), problem));
                 outOfRange++;
+                continue;
+            }
+            Prediction p = m.score(row.id(), x, System.currentTimeMillis());
+            String nonFinite = m.nonFiniteOutput(p);
+            if (nonFinite != null) {
+                onRefused.accept(new RejectedRow(row.line(), nonFinite));
+                nonFiniteOutputs++;
             } else {
-                out.add(m.score(row.id(), x, System.currentTimeMillis()));
+                out.add(p);
             }
         }
         return out;

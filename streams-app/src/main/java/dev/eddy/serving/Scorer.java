@@ -87,6 +87,15 @@ final class Scorer implements Processor<byte[], byte[], Object, Object> {
             }
         }
         Prediction p = model.score(features.id(), x, System.currentTimeMillis());
+        String nonFinite = model.nonFiniteOutput(p);
+        if (nonFinite != null) {
+            reject(
+                    record,
+                    ScoringFailure.NON_FINITE_OUTPUT,
+                    "model '" + modelId + "' v" + model.version() + ": " + nonFinite,
+                    modelId);
+            return;
+        }
         context.forward(
                 new Record<Object, Object>(features.id(), p, record.timestamp(), new RecordHeaders()),
                 ScoringTopology.PREDICTIONS_SINK);

@@ -18,7 +18,12 @@ public enum ScoringFailure {
     /** A feature is NaN or infinite. */
     NON_FINITE_FEATURE,
     /** A feature is finite but beyond what the served model takes ({@link dev.eddy.topology.FeatureRange}). */
-    FEATURE_OUT_OF_RANGE;
+    FEATURE_OUT_OF_RANGE,
+    /**
+     * The features are in range, but an output of the served model is NaN or infinite: a value overflowed on the way
+     * through it ({@link ServingModel#nonFiniteOutput}).
+     */
+    NON_FINITE_OUTPUT;
 
     /** The lower-case, dash-separated name, e.g. {@code no-snapshot}. */
     public String code() {

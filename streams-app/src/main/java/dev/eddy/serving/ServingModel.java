@@ -50,6 +50,24 @@ public record ServingModel(String modelId, long version, String trial, Inference
         return p.build();
     }
 
+    /**
+     * Why {@code p}, scored by this model, cannot be served: its first output that is NaN or infinite; null when every
+     * output is finite. Finite features in range can still overflow inside the model: a float32 model's feature
+     * standardized beyond the float range (x' = (x − x̄)/σ with a small σ), or a float64 layer's h·W beyond the double
+     * range, after which the next layer adds +∞ and −∞ (NaN). Such an output would be read as class 0 (NaN ≥ 0.5 is
+     * false).
+     */
+    public String nonFiniteOutput(Prediction p) {
+        List<Double> y = p.getOutputs();
+        for (int k = 0; k < y.size(); k++) {
+            if (!Double.isFinite(y.get(k))) {
+                return "output " + k + " is " + y.get(k) + " (a value overflowed in the "
+                        + model.precision().spelling() + " model)";
+            }
+        }
+        return null;
+    }
+
     private static int argmax(double[] y) {
         int best = 0;
         for (int k = 1; k < y.length; k++) {

@@ -89,6 +89,27 @@ class PredictCommandTest {
         assertThat(float64.out().lines()).hasSize(2);
     }
 
+    /**
+     * Features in range can still overflow inside the model, as serving refuses (non-finite-output): a float64 relu
+     * network multiplies (Double.MAX_VALUE, Double.MAX_VALUE) to ±∞ and then, with seed 4's initial weights, ∞ − ∞;
+     * its NaN output was printed as class 0. The row is now reported with its line, not printed, and makes the exit
+     * code 1.
+     */
+    @Test
+    void aRowWithANonFiniteOutputIsReportedNotPrinted() throws Exception {
+        Trainer relu = Trainer.create(TrainerConfig.fromProperties(
+                Map.of("input-size", "2", "layers", "8:relu,8:relu,1:sigmoid", "seed", "4")));
+        Files.write(model, relu.inferenceModel().toBytes());
+        Result r = predict("x0,x1\n1,2\n1.7976931348623157E308,1.7976931348623157E308\n5,6\n");
+        assertThat(r.out().lines().map(l -> l.split(",")[0])).containsExactly("rows:2", "rows:4");
+        assertThat(r.err())
+                .contains("skipping line 3: output 0 is NaN (a value overflowed in the float64 model)")
+                .contains("1 of 3 rows of " + dir.resolve("rows.csv")
+                        + " got a NaN or infinite output and were not printed")
+                .doesNotContain("got no prediction");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
     @Test
     void aFileWithoutALabelColumnIsScored() throws Exception {
         Result r = predict("x0,x1\n1,2\n3,4\n");

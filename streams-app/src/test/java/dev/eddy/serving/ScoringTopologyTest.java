@@ -144,6 +144,56 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * Features in range can still overflow inside the model: a float32 model whose statistics are those of features
+     * around 0.01 standardizes 3e38 to 3e40, beyond the float range; a float64 relu network multiplies
+     * (Double.MAX_VALUE, Double.MAX_VALUE) to ±∞ and then ∞ − ∞. Their NaN outputs went out as predictions of class
+     * 0; each is now a dead letter (non-finite-output), counted by reason, and the next record is scored.
+     */
+    @Test
+    void aNonFiniteOutputIsADeadLetterNotAPrediction() {
+        Map<String, String> float32 = ServingFixture.network("4:relu,1:sigmoid", "binary_crossentropy", "m");
+        float32.put("model.m.precision", "float32");
+        try (ServingFixture f = new ServingFixture(float32, stateDir.resolve("float32"))) {
+            ModelSnapshot trained = f.trainStep("m", 1);
+            f.snapshotsIn.pipeInput(
+                    "m",
+                    ModelSnapshot.newBuilder(trained)
+                            .setVersion(trained.getVersion() + 1)
+                            .setStandardization(new Standardization(List.of(0.01, 0.01), List.of(1e-4, 1e-4), 100L))
+                            .build());
+            f.score("a", "m", 3e38, 0.01);
+            f.score("b", "m", 0.02, 0.01);
+
+            assertNonFiniteOutputDeadLetter(f, "model 'm' v" + (trained.getVersion() + 1) + ": output 0 is NaN");
+        }
+        Map<String, String> float64 = ServingFixture.network("8:relu,8:relu,1:sigmoid", "binary_crossentropy", "m");
+        try (ServingFixture f = new ServingFixture(float64, stateDir.resolve("float64"))) {
+            ModelSnapshot trained = f.trainStep("m", 1);
+            f.score("a", "m", Double.MAX_VALUE, Double.MAX_VALUE);
+            f.score("b", "m", 0.02, 0.01);
+
+            assertNonFiniteOutputDeadLetter(f, "model 'm' v" + trained.getVersion() + ": output 0 is NaN");
+        }
+    }
+
+    /** Record "a" is the one dead letter, of reason non-finite-output and {@code detail}; "b" is predicted. */
+    private static void assertNonFiniteOutputDeadLetter(ServingFixture f, String detail) {
+        List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), "eddy.dlq.reason")).isEqualTo("non-finite-output");
+        assertThat(header(dead.get(0), "eddy.dlq.detail")).startsWith(detail);
+        assertThat(f.predictions.readValuesToList())
+                .extracting(Prediction::getId)
+                .containsExactly("b");
+        assertThat(f.registry
+                        .get("eddy.serving.dead.letters")
+                        .tag("reason", "non-finite-output")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
     @Test
     void appliesTheSnapshotsStandardizationBeforeTheNetwork() {
         try (ServingFixture f = new ServingFixture(ServingFixture.settings("m"), stateDir)) {

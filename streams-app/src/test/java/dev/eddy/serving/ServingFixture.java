@@ -8,6 +8,7 @@ import dev.eddy.serde.AvroSerdes;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.TrainingListener;
 import dev.eddy.topology.TrainingTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,9 @@ final class ServingFixture implements AutoCloseable {
     final ServingConfig serving;
     final ModelCache cache = new ModelCache();
     final List<String> events = new ArrayList<>();
+    /** The serving meters, fed the scorer's dead letters. */
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> examples;
     final TestInputTopic<byte[], byte[]> features;
@@ -72,7 +76,14 @@ final class ServingFixture implements AutoCloseable {
     ServingFixture(Map<String, String> settings, Path stateDir) {
         config = EddyConfig.of(settings);
         serving = ServingConfig.of(config);
+        ServingMetrics metrics = new ServingMetrics();
+        metrics.bindTo(registry);
         ServingListener listener = new ServingListener() {
+            @Override
+            public void onDeadLetter(ScoringFailure reason) {
+                metrics.onDeadLetter(reason);
+            }
+
             @Override
             public void onSwap(String modelId, long version) {
                 events.add("swap " + modelId + " v" + version);
