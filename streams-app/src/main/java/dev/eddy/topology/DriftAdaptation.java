@@ -1,6 +1,7 @@
 package dev.eddy.topology;
 
 import dev.eddy.core.drift.DriftWatch;
+import dev.eddy.core.prequential.RegressionScore;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
@@ -78,13 +79,17 @@ final class DriftAdaptation {
         return events;
     }
 
-    /** Per row [ŷ ≠ y] (classification) or (ŷ − y)² (regression) of {@code trainer} now. */
+    /**
+     * Per row [ŷ ≠ y] (classification) or (ŷ − y)² (regression, +∞ for a NaN ŷ: never NaN, which would mean "not
+     * scored" to the watch) of {@code trainer} now.
+     */
     static double[] errors(Trainer trainer, double[][] features, double[] labels) {
         double[] predicted = trainer.predictions(features);
         double[] errors = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
-            double e = predicted[r] - labels[r];
-            errors[r] = trainer.config().classification() ? (e == 0 ? 0 : 1) : e * e;
+            errors[r] = trainer.config().classification()
+                    ? (predicted[r] == labels[r] ? 0 : 1)
+                    : RegressionScore.squaredError(predicted[r], labels[r]);
         }
         return errors;
     }

@@ -2,6 +2,7 @@ package dev.eddy.topology;
 
 import dev.eddy.core.drift.DriftWatch;
 import dev.eddy.core.ensemble.MemberState;
+import dev.eddy.core.prequential.RegressionScore;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Evaluation;
 import dev.eddy.core.train.EvaluationOutcome;
@@ -211,10 +212,7 @@ final class ModelTraining implements TaskTraining {
                 scoresAreTheBest();
                 changed();
             }
-            Double metric = prequentialMetric();
-            Double window = windowMetric();
-            listener.onRestored(
-                    modelId, status(), metric == null ? Double.NaN : metric, window == null ? Double.NaN : window);
+            listener.onRestored(modelId, status(), prequentialMetric(), windowMetric());
         }
     }
 
@@ -556,8 +554,9 @@ final class ModelTraining implements TaskTraining {
 
     /**
      * Test-then-train: scores the rows with the model as it is before any step on them (inference mode, the
-     * standardization statistics so far) and adds each score, [ŷ = y] or (ŷ − y)², to the running sums and the window;
-     * the errors of training rows go to the drift detector.
+     * standardization statistics so far) and adds each score, [ŷ = y] or (ŷ − y)² (+∞ for a NaN ŷ, see
+     * {@link RegressionScore#squaredError}), to the running sums and the window; the errors of training rows go to the
+     * drift detector.
      *
      * @return the drift events, in order, for the caller to act on before anything trains on the rows
      */
@@ -566,8 +565,9 @@ final class ModelTraining implements TaskTraining {
         boolean classification = trainer.config().classification();
         double[] errors = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
-            double error = predicted[r] - labels[r];
-            double score = classification ? (error == 0 ? 1 : 0) : error * error;
+            double score = classification
+                    ? (predicted[r] == labels[r] ? 1 : 0)
+                    : RegressionScore.squaredError(predicted[r], labels[r]);
             errors[r] = classification ? 1 - score : score;
             prequentialSum += score;
             window.add(score);
@@ -685,22 +685,27 @@ final class ModelTraining implements TaskTraining {
         return modelId + "/prequential-window";
     }
 
-    /** Prequential accuracy (classification) or RMSE (regression) of the window; null before the first score. */
-    private Double windowMetric() {
+    /**
+     * Prequential accuracy (classification) or RMSE (regression) of the window; NaN before the first score only (a
+     * score is never NaN).
+     */
+    private double windowMetric() {
         double mean = window.mean();
-        if (Double.isNaN(mean)) {
-            return null;
-        }
         return trainer.config().classification() ? mean : Math.sqrt(mean);
     }
 
-    /** Prequential accuracy (classification) or RMSE (regression) so far; null before the first scored batch. */
-    private Double prequentialMetric() {
+    /** Prequential accuracy (classification) or RMSE (regression) so far; NaN before the first score only. */
+    private double prequentialMetric() {
         if (prequentialExamples == 0) {
-            return null;
+            return Double.NaN;
         }
         double mean = prequentialSum / prequentialExamples;
         return trainer.config().classification() ? mean : Math.sqrt(mean);
+    }
+
+    /** A metrics record's figure: null for none yet (NaN). */
+    private static Double noneAsNull(double metric) {
+        return Double.isNaN(metric) ? null : metric;
     }
 
     /** @return whether a snapshot was published */
@@ -791,8 +796,8 @@ final class ModelTraining implements TaskTraining {
                 .setGradientNorm(gradientNorm)
                 .setEarlyStoppingWait(earlyStoppingWait)
                 .setPaused(trainer.stopped())
-                .setPrequentialMetric(prequentialMetric())
-                .setPrequentialWindowMetric(windowMetric())
+                .setPrequentialMetric(noneAsNull(prequentialMetric()))
+                .setPrequentialWindowMetric(noneAsNull(windowMetric()))
                 .setSparsity(trainer.config().prune().isPresent() ? trainer.sparsity() : null)
                 .setTime(Instant.ofEpochMilli(nowMs));
     }

@@ -7,6 +7,7 @@ import dev.eddy.core.data.FileOrderStream;
 import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.prequential.SlidingWindow;
 import dev.eddy.core.train.Learners;
+import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
@@ -384,5 +385,28 @@ class DriftHandlingTest {
             assertThat(f.status(MODEL).drift().detector()).isEqualTo("ddm");
             assertThat(f.status(MODEL).examplesTrained()).isEqualTo(8);
         }
+    }
+
+    /**
+     * A challenger's error is NaN only for a row it did not score: one that predicts NaN (diverged) has an infinite
+     * error, so it is compared, and loses, instead of never being compared.
+     */
+    @Test
+    void aChallengerThatPredictsNaNHasAnInfiniteError() {
+        Map<String, String> p = new HashMap<>();
+        p.put("input-size", "1");
+        p.put("layers", "4:tanh,1:linear");
+        p.put("loss", "mse");
+        p.put("optimizer", "sgd");
+        p.put("learning-rate", "1e300");
+        p.put("standardize", "false");
+        p.put("standardize-target", "false");
+        Trainer diverged = Trainer.create(TrainerConfig.fromProperties(p));
+        diverged.step(new double[][] {{100}, {-100}}, new double[] {1e8, -1e8}, new double[] {1, 1});
+        double[][] x = {{0}, {100}}; // its weights are infinite now: 0 · ∞ is NaN
+        double[] y = {0, 1};
+        assertThat(diverged.predictions(x)).containsExactly(Double.NaN, Double.POSITIVE_INFINITY);
+        assertThat(DriftAdaptation.errors(diverged, x, y))
+                .containsExactly(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
     }
 }

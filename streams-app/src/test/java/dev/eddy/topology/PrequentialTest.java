@@ -9,12 +9,16 @@ import dev.eddy.schema.Example;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ModelStatus;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Prequential (test-then-train) evaluation, and a stored model whose non-live configuration differs from the
@@ -166,6 +170,73 @@ class PrequentialTest {
             List<TrainingMetrics> metrics = f.metrics.readValuesToList();
             assertThat(metrics).isNotEmpty().allSatisfy(m -> assertThat(m.getPrequentialWindowMetric())
                     .isNotNull());
+        }
+    }
+
+    /**
+     * A regression network pushed by a rate of 10^300 predicts NaN (∞ − ∞ in its output layer): the stream thread
+     * lives (a NaN in the window made the windowed RMSE null, unboxed into the listener: NullPointerException), the
+     * NaN/Inf guard skips the steps and stops a single network, and every NaN prediction scores as an infinite squared
+     * error, so the prequential RMSE and its window are +∞, never NaN or null.
+     */
+    @ParameterizedTest(name = "ensemble {0}")
+    @ValueSource(strings = {"none", "bagging"})
+    void aRegressionModelThatPredictsNaNIsStoppedByTheGuardAndScoresItsNaNsAsInfiniteErrors(String ensemble) {
+        Map<String, String> s = TrainingFixture.logisticModel(MODEL);
+        s.put("application.id", "prequential");
+        s.put("holdout.fraction", "0");
+        s.put("prequential.window", "10");
+        s.put("model." + MODEL + ".layers", "4:tanh,1:linear");
+        s.put("model." + MODEL + ".loss", "mse");
+        s.put("model." + MODEL + ".standardize-target", "false");
+        s.put("model." + MODEL + ".learning-rate", "1e300");
+        s.put("model." + MODEL + ".eval-every", "2");
+        s.put("model." + MODEL + ".nonfinite.max-consecutive", "3");
+        if (!ensemble.equals("none")) {
+            s.put("model." + MODEL + ".ensemble", ensemble);
+            s.put("model." + MODEL + ".ensemble.size", "3");
+        }
+        SplittableRandom random = new SplittableRandom(3);
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            double a = random.nextGaussian() * 100;
+            examples.add(Example.newBuilder()
+                    .setId("r-" + i)
+                    .setModelId(MODEL)
+                    .setFeatures(List.of(a, random.nextGaussian()))
+                    .setClassLabel(null)
+                    .setTarget(1e6 * a)
+                    .setEventTime(Instant.ofEpochMilli(i))
+                    .setWeight(null)
+                    .build());
+        }
+        try (TrainingFixture f = new TrainingFixture(s, dir)) {
+            f.pipe(examples);
+            ModelStatus status = f.status(MODEL);
+            if (ensemble.equals("none")) {
+                assertThat(status.paused()).as("stopped by the NaN/Inf guard").isTrue();
+                assertThat(f.events).contains("paused " + MODEL);
+            }
+            assertThat(f.events).noneMatch(e -> e.startsWith("dead-letter"));
+            assertThat(status.prequentialExamples()).as("every example scored").isEqualTo(60);
+            assertThat(status.examplesTrained() + status.examplesWhilePaused()).isEqualTo(60);
+
+            List<TrainingFixture.Scored> nan = f.scored.stream()
+                    .filter(c -> Double.isNaN(c.predicted()[0]))
+                    .toList();
+            assertThat(nan).as("NaN predictions").isNotEmpty();
+            assertThat(nan).allSatisfy(c -> {
+                assertThat(c.metric()).isEqualTo(Double.POSITIVE_INFINITY);
+                assertThat(c.windowMetric()).isEqualTo(Double.POSITIVE_INFINITY);
+            });
+            assertThat(f.scored).allSatisfy(c -> {
+                assertThat(c.metric()).isNotNaN();
+                assertThat(c.windowMetric()).isNotNaN();
+            });
+            assertThat(f.metrics.readValuesToList()).isNotEmpty().allSatisfy(m -> {
+                assertThat(m.getPrequentialMetric()).isNotNull().isNotNaN();
+                assertThat(m.getPrequentialWindowMetric()).isNotNull().isNotNaN();
+            });
         }
     }
 

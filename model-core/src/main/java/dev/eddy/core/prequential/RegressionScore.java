@@ -8,7 +8,9 @@ package dev.eddy.core.prequential;
  * MAE = (1/N) Σ |ŷ_t − y_t|      RMSE = √((1/N) Σ (ŷ_t − y_t)²)      window RMSE over the last {@code window} examples
  * </pre>
  *
- * NaN before the first example.
+ * NaN before the first example. A prediction that is NaN (a diverged network: ∞ − ∞ in its output) is scored as the
+ * worst error, +∞, as an infinite prediction already is: the metrics are +∞ while it counts (the windowed RMSE until
+ * it leaves the window) instead of NaN for good.
  */
 public final class RegressionScore {
 
@@ -23,11 +25,23 @@ public final class RegressionScore {
     }
 
     public void add(double actual, double predicted) {
-        double error = predicted - actual;
+        double error = absoluteError(predicted, actual);
         total++;
-        absoluteSum += Math.abs(error);
+        absoluteSum += error;
         squaredSum += error * error;
         window.add(error * error);
+    }
+
+    /** |ŷ − y|, +∞ when ŷ is NaN (the target is finite). */
+    public static double absoluteError(double predicted, double actual) {
+        double error = Math.abs(predicted - actual);
+        return Double.isNaN(error) ? Double.POSITIVE_INFINITY : error;
+    }
+
+    /** (ŷ − y)², +∞ when ŷ is NaN or the square overflows. */
+    public static double squaredError(double predicted, double actual) {
+        double error = absoluteError(predicted, actual);
+        return error * error;
     }
 
     public long examples() {

@@ -116,4 +116,21 @@ class ClassificationScoreTest {
         assertThat(previousScore.mae()).isCloseTo(8.0 / 3, within(1e-15));
         assertThat(previousScore.windowRmse()).isCloseTo(Math.sqrt(10), within(1e-15));
     }
+
+    @Test
+    void aNaNPredictionIsTheWorstErrorAndLeavesTheWindowLikeAnyOther() {
+        RegressionScore score = new RegressionScore(2);
+        score.add(1, 2);
+        score.add(1, Double.NaN); // a diverged network's ∞ − ∞
+        assertThat(score.mae()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(score.rmse()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(score.windowRmse()).isEqualTo(Double.POSITIVE_INFINITY);
+        score.add(1, 4);
+        score.add(1, 1); // the window holds the errors 3 and 0 again
+        assertThat(score.windowRmse()).isEqualTo(Math.sqrt(4.5));
+        assertThat(score.rmse()).as("since the start").isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(RegressionScore.squaredError(Double.NEGATIVE_INFINITY, 1)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(RegressionScore.squaredError(-1e200, 1)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(RegressionScore.squaredError(-0.5, 1)).isEqualTo(2.25);
+    }
 }
