@@ -2,7 +2,9 @@ package dev.eddy.topology;
 
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.search.SearchConfig;
+import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.TrainerConfig;
+import dev.eddy.core.train.TransferRule;
 import dev.eddy.schema.Example;
 import dev.eddy.schema.ModelSnapshot;
 import dev.eddy.serde.AvroSerde;
@@ -96,6 +98,8 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     private final Map<String, WarmStartWait> waits = new HashMap<>();
     /** The models that cannot be opened (see {@link #model}): model id → why. */
     private final Map<String, String> refused = new HashMap<>();
+    /** The awaited snapshot last not taken by a model because it does not transfer (see {@link #pin}), by model id. */
+    private final Map<String, WarmStartSource> notTaken = new HashMap<>();
 
     private final TrainerInputSerde held = new TrainerInputSerde();
     private ProcessorContext<String, Object> context;
@@ -151,6 +155,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         open.clear();
         waits.clear();
         refused.clear();
+        notTaken.clear();
         taken.clear();
         taken.putAll(warmStarts);
         this.context = context;
@@ -363,13 +368,29 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
         return (status == null || status.waiting() != null) && warmStart(modelId) == null;
     }
 
-    /** Pins {@code snapshot} of its source as the warm start of {@code modelId}, configured as {@code w}. */
+    /**
+     * Pins {@code snapshot} of its source as the warm start of {@code modelId}, configured as {@code w}; unless it does
+     * not transfer ({@link TransferRule#between}: an ensemble, or layers other than the source's configured ones the
+     * start checked, both from a stored state the source keeps until its {@code reset}): that is logged once, naming
+     * the key and the snapshot, and the model waits on for a snapshot that transfers.
+     */
     private void pin(String modelId, WarmStartConfig w, ModelSnapshot snapshot) {
-        ResolvedWarmStart resolved = new ResolvedWarmStart(
-                w.spec(),
-                WarmStartSource.snapshot(snapshot.getModelId(), snapshot.getVersion()),
-                SnapshotModels.inferenceModel(snapshot),
-                w.copyStandardizer());
+        WarmStartSource source = WarmStartSource.snapshot(snapshot.getModelId(), snapshot.getVersion());
+        if (source.equals(notTaken.get(modelId))) {
+            return;
+        }
+        InferenceModel model = SnapshotModels.inferenceModel(snapshot);
+        try {
+            TransferRule.between(model, models.get(modelId));
+        } catch (IllegalArgumentException refusal) {
+            notTaken.put(modelId, source);
+            LOG.error(
+                    "{}; model '{}' does not take it and waits on for a snapshot that transfers",
+                    WarmStartConfig.refusal(modelId, w.spec(), source, refusal.getMessage()),
+                    modelId);
+            return;
+        }
+        ResolvedWarmStart resolved = new ResolvedWarmStart(w.spec(), source, model, w.copyStandardizer());
         PinnedWarmStart.write(stores, modelId, resolved);
         taken.put(modelId, resolved);
         LOG.info("model '{}' takes {} as its warm start", modelId, resolved.source());

@@ -151,4 +151,15 @@ public record WarmStartConfig(
                 ? "warm-start.file=" + file
                 : "warm-start.from=" + sourceModel + (sourceVersion == null ? "" : "@" + sourceVersion);
     }
+
+    /**
+     * Why a source cannot be used, naming the key and what it resolved to: {@code model.tgt.warm-start.from=src resolves
+     * to model src v9, but <why>}.
+     *
+     * @param spec the key's {@link #spec()}
+     * @param source what it resolved to
+     */
+    public static String refusal(String modelId, String spec, Object source, String why) {
+        return "model." + modelId + "." + spec + " resolves to " + source + ", but " + why;
+    }
 }

@@ -42,8 +42,9 @@ import java.util.stream.Collectors;
  *   <li>{@code warm-start.file=PATH}: an {@code eddy export} file, identified by the SHA-256 of its bytes.
  * </ul>
  *
- * The source must then fit the model ({@link TransferRule#between}); an awaited source is checked with the
- * architecture of its configuration. Each resolution is reported (one line per model) to the given consumer.
+ * The source must then fit the model ({@link TransferRule#between}: one network, an ensemble is refused, of matching
+ * layers); an awaited source is checked with the architecture of its configuration, and its snapshot again when the
+ * trainer takes it. Each resolution is reported (one line per model) to the given consumer.
  */
 public final class WarmStartResolver {
 
@@ -101,7 +102,7 @@ public final class WarmStartResolver {
                         target);
             } catch (IllegalArgumentException refused) {
                 throw new IllegalArgumentException(
-                        key + " resolves to " + source + ", but " + refused.getMessage(), refused);
+                        WarmStartConfig.refusal(modelId, w.spec(), source, refused.getMessage()), refused);
             }
             String applied = rule.copiedLayers() + " of " + target.layers().size() + " layers copied, frozen-layers="
                     + target.frozenLayers() + ", standardizer " + (w.copyStandardizer() ? "copy" : "fresh");

@@ -210,10 +210,7 @@ class WarmStartTrainingTest {
         Files.write(file, exported);
         ResolvedWarmStart w = resolve(fileSettings(file), published).get("tgt");
         assertThat(w.source().file()).isEqualTo(file.toString());
-        assertThat(w.source().sha256())
-                .isEqualTo(java.util.HexFormat.of()
-                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                .digest(exported)));
+        assertThat(w.source().sha256()).isEqualTo(sha256(exported));
         Files.write(file, "m,1,2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Map<String, String> notExport = fileSettings(file);
         assertThatThrownBy(() -> resolve(notExport, published))
@@ -344,6 +341,82 @@ class WarmStartTrainingTest {
                             .get(0)
                             .kernel()
                             .value());
+        }
+    }
+
+    /** An ensemble of three src networks, as another application (or an earlier build of this one) trains it. */
+    private static Map<String, String> ensembleSource() {
+        Map<String, String> s = source();
+        s.put("model.src.ensemble", "bagging");
+        s.put("model.src.ensemble.size", "3");
+        return s;
+    }
+
+    /**
+     * A warm start copies one network: an ensemble's export file or its snapshot on the topic is refused at the start,
+     * naming the key and the source (they were accepted, then every input of the model was a stale-config dead letter,
+     * and a reset after a restart killed the stream thread).
+     */
+    @Test
+    void anEnsembleSourceIsRefusedAtStartNamingTheKeyAndTheSource() throws Exception {
+        List<ModelSnapshot> ensembles;
+        try (TrainingFixture f = new TrainingFixture(ensembleSource(), dir.resolve("other"))) {
+            f.pipe(TrainingFixture.blobs(8, 1, "src"));
+            ensembles = f.snapshots.readValuesToList();
+        }
+        assertThat(ensembles).hasSize(2);
+        String ensemble = "a warm start copies one network into one network; the source is an ensemble of 3 networks";
+
+        Path file = dir.resolve("ensemble.eddy");
+        byte[] exported = SnapshotModels.inferenceModel(ensembles.get(1)).toBytes();
+        Files.write(file, exported);
+        assertThatThrownBy(() -> resolve(fileSettings(file), published))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.tgt.warm-start.file=" + file + " resolves to file " + file + " (sha256 "
+                        + sha256(exported) + "), but " + ensemble);
+
+        Map<String, String> tgtOnly = new HashMap<>(both());
+        tgtOnly.keySet().removeIf(k -> k.startsWith("model.src."));
+        assertThatThrownBy(() -> resolve(tgtOnly, ensembles))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.tgt.warm-start.from=src resolves to model src v1, but " + ensemble);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /**
+     * A waiting model does not take its source's snapshot when it is an ensemble (a source of this application
+     * configured as one network but still training its stored ensemble until its reset): it waits on, holding its
+     * inputs, and takes the first snapshot that transfers (the model's inputs were stale-config dead letters for good).
+     */
+    @Test
+    void aWaitingModelWaitsOnPastAnEnsembleSnapshotOfItsSource() throws InterruptedException {
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(ensembleSource(), dir.resolve("ensemble"))) {
+            f.pipe(TrainingFixture.blobs(8, 1, "src"));
+            changelogs = f.changelogs();
+        }
+        Map<String, ResolvedWarmStart> warm = resolve(both(), List.of());
+        assertThat(warm).as("awaited: src trains in this application").isEmpty();
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("both"), warm)) {
+            f.restore(changelogs);
+            f.pipe(examples(4, 2));
+            f.pipe(TrainingFixture.blobs(4, 3, "src"));
+            assertThat(f.snapshots.readValuesToList())
+                    .extracting(ModelSnapshot::getVersion)
+                    .containsExactly(2L);
+            assertThat(f.status("tgt").waiting().held()).as("still waiting").isEqualTo(4);
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+
+            f.command("reset src"); // src adopts its configuration: one network
+            f.pipe(TrainingFixture.blobs(4, 4, "src"));
+            assertThat(f.status("tgt").waiting()).isNull();
+            assertThat(f.status("tgt").warmStart()).isEqualTo(WarmStartSource.snapshot("src", 3));
+            assertThat(f.status("tgt").examplesTrained()).isEqualTo(4);
+            assertThat(f.deadLetters.isEmpty()).isTrue();
         }
     }
 }

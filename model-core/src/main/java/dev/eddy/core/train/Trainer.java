@@ -235,14 +235,11 @@ public final class Trainer implements Learner {
      *     the source or the config is an ensemble
      */
     public static Trainer warmStart(TrainerConfig config, InferenceModel source, boolean copyStandardizer) {
-        if (config.ensemble().enabled() || source.members() > 1) {
-            throw new IllegalArgumentException("a warm start copies one network into one network; "
-                    + (source.members() > 1
-                            ? "the source is an ensemble of " + source.members() + " networks"
-                            : "the config sets ensemble="
-                                    + config.ensemble().kind().key()));
+        if (config.ensemble().enabled()) {
+            throw new IllegalArgumentException("a warm start copies one network into one network; the config sets"
+                    + " ensemble=" + config.ensemble().kind().key());
         }
-        TransferRule rule = TransferRule.between(source, config);
+        TransferRule rule = TransferRule.between(source, config); // refuses an ensemble source too
         Trainer trainer = new Trainer(config);
         rule.copy(source.network(), trainer.network);
         for (double[] w : Architecture.weights(trainer.network)) {

@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Refused, naming both shapes: a different input size, a prefix of no layer (nothing would transfer), {@code
  * frozen-layers} longer than the prefix (a frozen layer would keep its random initialization for ever), and a copied
- * output layer into a model with {@code standardize-target=true} (the source's output is in the target's units).
+ * output layer into a model with {@code standardize-target=true} (the source's output is in the target's units); and
+ * an ensemble as the source (which of its networks would be copied?).
  *
  * @param copiedLayers the length k of the matching prefix: layers 0..k−1 are copied, k ≥ 1
  */
@@ -25,9 +26,14 @@ public record TransferRule(int copiedLayers) {
     /**
      * The rule between a source model and the configuration of the model that warm-starts from it.
      *
-     * @throws IllegalArgumentException naming both shapes when the target cannot warm-start from the source
+     * @throws IllegalArgumentException naming both shapes when the target cannot warm-start from the source, or when
+     *     the source is an ensemble
      */
     public static TransferRule between(InferenceModel source, TrainerConfig target) {
+        if (source.members() > 1) {
+            throw new IllegalArgumentException("a warm start copies one network into one network; the source is an"
+                    + " ensemble of " + source.members() + " networks");
+        }
         List<LayerConfig> from = TrainerConfig.parseLayers(source.layers());
         List<LayerConfig> to = target.layers();
         String shapes = "cannot warm-start from a model with input size " + source.inputSize() + " and layers "
