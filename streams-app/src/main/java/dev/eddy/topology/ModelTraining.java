@@ -22,6 +22,7 @@ import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
 import dev.eddy.state.WarmStartSource;
 import dev.eddy.warmstart.ResolvedWarmStart;
+import dev.eddy.warmstart.WarmStartConfig;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -302,10 +303,20 @@ final class ModelTraining implements TaskTraining {
                 }
             }
             case RESET -> {
+                Learner fresh;
+                try {
+                    fresh = freshTrainer(stale ? configured : trainer.config());
+                } catch (IllegalArgumentException e) {
+                    // its pinned warm start does not transfer to the configuration in force (pinned under another)
+                    return new ExampleCheck.Failure(
+                            DeadLetterReason.BAD_COMMAND,
+                            "model '" + modelId + "': 'reset' cannot start it afresh: " + e.getMessage()
+                                    + "; it trains on unchanged");
+                }
                 if (stale) {
-                    adoptConfiguration();
+                    adoptConfiguration(fresh);
                 } else {
-                    trainer = freshTrainer(trainer.config());
+                    trainer = fresh;
                     batch.renumber(trainer.examplesSeen());
                     drift.reset();
                 }
@@ -407,11 +418,11 @@ final class ModelTraining implements TaskTraining {
         }
     }
 
-    /** Starts afresh under the configured values, with an empty partial batch and holdout buffer. */
-    private void adoptConfiguration() {
+    /** Starts afresh as {@code fresh}, of the configured values, with an empty partial batch and holdout buffer. */
+    private void adoptConfiguration(Learner fresh) {
         batch.discard();
         holdout.clear();
-        trainer = freshTrainer(configured);
+        trainer = fresh;
         batch = new PartialBatch(
                 modelId,
                 configured.inputSize(),
@@ -435,12 +446,18 @@ final class ModelTraining implements TaskTraining {
             warmStartSource = null;
             return Learners.create(config);
         }
-        ResolvedWarmStart w = PinnedWarmStart.read(stores, modelId);
-        if (w == null || !w.configuredAs(configuredWarmStart)) {
-            w = configuredWarmStart;
+        ResolvedWarmStart pinned = PinnedWarmStart.read(stores, modelId);
+        ResolvedWarmStart w = pinned != null && pinned.configuredAs(configuredWarmStart) ? pinned : configuredWarmStart;
+        Learner fresh;
+        try {
+            fresh = w.trainer(config);
+        } catch (IllegalArgumentException refused) {
+            throw new IllegalArgumentException(
+                    WarmStartConfig.refusal(modelId, w.spec(), w.source(), refused.getMessage()), refused);
+        }
+        if (w != pinned) {
             PinnedWarmStart.write(stores, modelId, w);
         }
-        Learner fresh = w.trainer(config);
         warmStartSource = w.source();
         LOG.info("model '{}' warm-starts from {} ({})", modelId, warmStartSource, w.spec());
         return fresh;

@@ -419,4 +419,52 @@ class WarmStartTrainingTest {
             assertThat(f.deadLetters.isEmpty()).isTrue();
         }
     }
+
+    /**
+     * A reset whose fresh model cannot be built is a bad-command dead letter and the model trains on unchanged: here
+     * the pinned file (its old content, which a reset starts from) no longer transfers to the layers the model was
+     * reconfigured to (the reset threw out of the processor and killed the stream thread at every replay).
+     */
+    @Test
+    void aResetWhosePinnedSourceNoLongerTransfersIsADeadLetter() throws Exception {
+        Path file = dir.resolve("src.eddy");
+        byte[] pinned = SnapshotModels.inferenceModel(published.get(4)).toBytes();
+        Files.write(file, pinned);
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f =
+                new TrainingFixture(fileSettings(file), dir.resolve("first"), resolve(fileSettings(file), published))) {
+            f.pipe(examples(8, 3));
+            changelogs = f.changelogs();
+        }
+        Map<String, String> wider = fileSettings(file);
+        wider.put("model.tgt.layers", "8:tanh,2:softmax");
+        Map<String, String> wideSource = new HashMap<>();
+        wideSource.put("input-size", "2");
+        wideSource.put("layers", "8:tanh,1:sigmoid");
+        Files.write(
+                file,
+                Trainer.create(dev.eddy.core.train.TrainerConfig.fromProperties(wideSource))
+                        .inferenceModel()
+                        .toBytes());
+        try (TrainingFixture f = new TrainingFixture(wider, dir.resolve("second"), resolve(wider, published))) {
+            f.restore(changelogs);
+            f.pipe(examples(4, 4));
+            f.command("reset tgt");
+            var dead = f.deadLetters.readRecordsToList();
+            assertThat(dead).hasSize(1);
+            assertThat(TrainingFixture.header(dead.get(0), "eddy.dlq.reason")).isEqualTo("bad-command");
+            assertThat(TrainingFixture.header(dead.get(0), "eddy.dlq.detail"))
+                    .isEqualTo("model 'tgt': 'reset' cannot start it afresh: model.tgt.warm-start.file=" + file
+                            + " resolves to file " + file + " (sha256 " + sha256(pinned) + "), but cannot"
+                            + " warm-start from a model with input size 2 and layers 4:tanh,1:sigmoid into input size 2"
+                            + " and layers 8:tanh,2:softmax: the first layers differ (4:tanh and 8:tanh), so no layer"
+                            + " would transfer; a layer matches when its units, activation and batch normalization are"
+                            + " the same; it trains on unchanged");
+            f.pipe(examples(4, 5));
+            assertThat(f.status("tgt").examplesTrained())
+                    .as("trained on as it was")
+                    .isEqualTo(16);
+            assertThat(f.status("tgt").warmStart().sha256()).isEqualTo(sha256(pinned));
+        }
+    }
 }
