@@ -218,6 +218,9 @@ public final class EddyConfig {
                     // a warm start copies a served output layer, which is in the target's units
                     m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
                 }
+                if (!prequentialEnabled) {
+                    m.setValue(withoutDriftDetector(m.getValue()));
+                }
                 model = TrainerConfig.fromProperties(m.getValue());
                 String refusal = model.newConfigurationRefusal();
                 if (refusal != null) {
@@ -373,6 +376,24 @@ public final class EddyConfig {
     /** A periodic snapshot is published every this many optimizer steps; 0 disables periodic snapshots. */
     public long snapshotEvery() {
         return snapshotEvery;
+    }
+
+    /**
+     * A model's keys when nothing is scored before training: its drift detector would watch no error, so the default
+     * detector is {@code none}, and the {@code drift.*} keys that detect or respond are refused.
+     */
+    private static Map<String, String> withoutDriftDetector(Map<String, String> props) {
+        for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
+            if (e.getKey().startsWith("drift.") && !e.getKey().equals("drift.detector")
+                    || e.getKey().equals("drift.detector") && !e.getValue().equals("none")) {
+                throw new IllegalArgumentException(e.getKey() + "=" + e.getValue() + " needs prequential.enabled=true:"
+                        + " drift handling watches the errors of the examples scored before training; set"
+                        + " prequential.enabled=true, or drift.detector=none without other drift.* keys");
+            }
+        }
+        Map<String, String> withNone = new HashMap<>(props);
+        withNone.put("drift.detector", "none");
+        return withNone;
     }
 
     /**
