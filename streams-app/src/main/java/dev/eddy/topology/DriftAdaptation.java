@@ -57,12 +57,12 @@ final class DriftAdaptation {
      *
      * @param errors the model's error per row: [ŷ ≠ y] or (ŷ − y)²
      * @param mayStartChallenger false while the model is paused: a warning then starts no challenger
-     * @return the events, in order
+     * @return the events, in order, each with the watch's count of scored training examples at its row
      */
-    List<DriftWatch.Event> observe(double[][] features, double[] labels, double[] errors, boolean mayStartChallenger) {
+    List<Observed> observe(double[][] features, double[] labels, double[] errors, boolean mayStartChallenger) {
         double[] model = errors;
         double[] challengerErrors = challenger == null ? null : errors(challenger, features, labels);
-        List<DriftWatch.Event> events = new ArrayList<>(0);
+        List<Observed> events = new ArrayList<>(0);
         for (int r = 0; r < errors.length; r++) {
             List<DriftWatch.Event> row = watch.observe(
                     model[r], challengerErrors == null ? Double.NaN : challengerErrors[r], mayStartChallenger);
@@ -74,10 +74,15 @@ final class DriftAdaptation {
             } else if (row.contains(DriftWatch.Event.CHALLENGER_START)) {
                 challengerErrors = null;
             }
-            events.addAll(row);
+            for (DriftWatch.Event e : row) {
+                events.add(new Observed(e, watch.examples()));
+            }
         }
         return events;
     }
+
+    /** A drift event and the scored training example it happened at (1-based, as the watch counts, paused ones too). */
+    record Observed(DriftWatch.Event event, long example) {}
 
     /**
      * Per row [ŷ ≠ y] (classification) or (ŷ − y)² (regression, +∞ for a NaN ŷ: never NaN, which would mean "not

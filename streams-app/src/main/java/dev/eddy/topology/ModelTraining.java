@@ -320,6 +320,7 @@ final class ModelTraining implements TaskTraining {
                     batch.renumber(trainer.examplesSeen());
                     drift.reset();
                 }
+                listener.onDriftState(modelId, false); // the watch starts afresh, out of any warning zone
                 prequentialExamples = 0;
                 prequentialSum = 0;
                 window = new SlidingWindow(window.size());
@@ -560,7 +561,7 @@ final class ModelTraining implements TaskTraining {
      * @param training whether it is a training example (whose error the drift detector watches)
      * @return the drift events it caused
      */
-    private List<DriftWatch.Event> scoreOnArrival(Example example, boolean training) {
+    private List<DriftAdaptation.Observed> scoreOnArrival(Example example, boolean training) {
         if (!prequential) {
             return List.of();
         }
@@ -577,7 +578,7 @@ final class ModelTraining implements TaskTraining {
      *
      * @return the drift events, in order, for the caller to act on before anything trains on the rows
      */
-    private List<DriftWatch.Event> score(double[][] features, double[] labels, boolean training) {
+    private List<DriftAdaptation.Observed> score(double[][] features, double[] labels, boolean training) {
         double[] predicted = trainer.predictions(features);
         boolean classification = trainer.config().classification();
         double[] errors = new double[labels.length];
@@ -594,7 +595,7 @@ final class ModelTraining implements TaskTraining {
         if (!training) {
             return List.of();
         }
-        List<DriftWatch.Event> events = drift.observe(features, labels, errors, !trainer.stopped());
+        List<DriftAdaptation.Observed> events = drift.observe(features, labels, errors, !trainer.stopped());
         listener.onDriftState(modelId, drift.watch().warning());
         return events;
     }
@@ -606,10 +607,11 @@ final class ModelTraining implements TaskTraining {
      * snapshot; a challenger that won replaces the model (CHALLENGER snapshot, scored on the holdout buffer), one that
      * lost is dropped. Every event is a metrics record with its {@code event}.
      */
-    private void adapt(List<DriftWatch.Event> events, long nowMs) {
-        for (DriftWatch.Event e : events) {
+    private void adapt(List<DriftAdaptation.Observed> events, long nowMs) {
+        for (DriftAdaptation.Observed o : events) {
+            DriftWatch.Event e = o.event();
             // the watch counts the rows it scored, paused ones too: ahead of the examples trained while a model pauses
-            String at = "scored training example " + drift.watch().examples();
+            String at = "scored training example " + o.example();
             switch (e) {
                 case WARNING -> event(e, drift.watch().detectorName() + " warns at " + at, nowMs);
                 case CHALLENGER_START -> {

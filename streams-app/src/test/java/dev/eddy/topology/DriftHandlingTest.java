@@ -361,6 +361,67 @@ class DriftHandlingTest {
     }
 
     /** A configuration change of the detector applies at {@code reset}, like any non-live key: the new one starts. */
+    /**
+     * A drift event names the scored training example the detector fired at, as {@code /models/{id}} does: with
+     * batches of 16 it named the batch's last example, up to 15 later.
+     */
+    @Test
+    void aDriftEventNamesTheExampleItWasDetectedAt() {
+        Map<String, String> s = challenging();
+        s.put("model." + MODEL + ".batch-size", "16");
+        s.put("model." + MODEL + ".drift.challenger", "none");
+        s.remove("model." + MODEL + ".drift.min-challenger-examples");
+        int drifts = 0;
+        try (TrainingFixture f = new TrainingFixture(s, dir.resolve("at"))) {
+            for (Example e : flipping()) {
+                f.pipe(List.of(e));
+                for (TrainingMetrics m : f.metrics.readValuesToList()) {
+                    if (m.getEvent() != null && m.getEvent().getKind().equals("drift")) {
+                        drifts++;
+                        assertThat(m.getEvent().getDetail())
+                                .contains("at scored training example "
+                                        + f.status(MODEL).drift().lastDetectionExample());
+                    }
+                }
+            }
+        }
+        assertThat(drifts).as("drifts detected").isPositive();
+    }
+
+    /** {@code reset} starts the watch afresh, out of its warning zone: the gauge says so at once. */
+    @Test
+    void resetClearsTheWarningGauge() {
+        TrainerConfig config = TrainerConfig.fromProperties(Map.of(
+                "input-size", "2",
+                "layers", "1:sigmoid",
+                "loss", "binary_crossentropy",
+                "optimizer", "sgd",
+                "learning-rate", "0.1",
+                "batch-size", "4",
+                "drift.detector", "ddm",
+                "drift.challenger", "none"));
+        dev.eddy.metrics.TrainingMetricsBinder binder =
+                new dev.eddy.metrics.TrainingMetricsBinder(Map.of(MODEL, config));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        binder.bindTo(registry);
+        ModelTraining training = new ModelTraining(
+                MODEL, config, 200, 0, true, 100, LocalTraining.inMemoryStores(), binder, r -> {}, null, 0);
+        boolean warned = false;
+        for (Example e : flipping()) {
+            training.train(e, 0);
+            if (training.status().drift().warning()) {
+                assertThat(registry.get("eddy.drift.state").gauge().value()).isEqualTo(1.0);
+                training.command(ModelCommand.parse("reset " + MODEL), 0);
+                assertThat(training.status().drift().warning()).isFalse();
+                assertThat(registry.get("eddy.drift.state").gauge().value()).isEqualTo(0.0);
+                warned = true;
+                break;
+            }
+        }
+        assertThat(warned).as("a warning before the end of the stream").isTrue();
+    }
+
     @Test
     void resetAdoptsAnotherDetector() {
         Map<String, String> adwin = TrainingFixture.logisticModel(MODEL);
