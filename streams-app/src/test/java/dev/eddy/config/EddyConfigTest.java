@@ -237,6 +237,18 @@ class EddyConfigTest {
                 .isFalse();
     }
 
+    /** An ensemble.lambda above 1,000 is refused at start naming the model, the key and the range. */
+    @Test
+    void anEnsembleLambdaAboveTheBoundIsRefusedAtStart() {
+        Map<String, String> m = minimal();
+        m.put("model.a.ensemble", "bagging");
+        m.put("model.a.ensemble.lambda", "1001");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessageStartingWith("model.a: ensemble.lambda must be a number in (0, 1000], got 1001.0");
+        m.put("model.a.ensemble.lambda", "1000");
+        assertThat(EddyConfig.of(m).models().get("a").ensemble().lambda()).isEqualTo(1000);
+    }
+
     /**
      * A search's trials are configurations started today too: a batch size its space can draw beyond the bound (a
      * trial of 400,000,000 ran the stream thread out of memory) or float32 trials of a regression model (which

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  *                   applies)
  * ensemble.size     K, members, 2 ≤ K ≤ {@value #MAX_SIZE}, default 10
  * ensemble.lambda   λ &gt; 0 of each member's draw k ~ Poisson(λ), default 1 (bagging, boosting) or 6 (leveraging
- *                   bagging)
+ *                   bagging); a model configured today: λ ≤ {@value #MAX_LAMBDA}
  * </pre>
  *
  * @param kind the method, null for a single network ({@link #NONE})
@@ -24,6 +24,13 @@ public record EnsembleConfig(EnsembleKind kind, int size, double lambda) {
     public static final int MAX_SIZE = 64;
 
     public static final int DEFAULT_SIZE = 10;
+
+    /**
+     * The largest {@code ensemble.lambda} of a model configured today. A draw costs about λ terms per member and example
+     * ({@link PoissonDraw}): at 1,000, 170 times leveraging bagging's λ = 6, already far from what the methods use (1
+     * and 6). MOA takes any λ; a stored configuration above it still trains.
+     */
+    public static final double MAX_LAMBDA = 1000;
 
     /** The keys, sorted. */
     public static final List<String> KEYS = List.of("ensemble", "ensemble.lambda", "ensemble.size");
@@ -73,6 +80,15 @@ public record EnsembleConfig(EnsembleKind kind, int size, double lambda) {
         int size = integer(props, "ensemble.size", DEFAULT_SIZE);
         double lambda = real(props, "ensemble.lambda", kind.defaultLambda());
         return new EnsembleConfig(kind, size, lambda);
+    }
+
+    /** Why a model configured today may not have these keys (a λ above {@value #MAX_LAMBDA}), null when it may. */
+    public String newConfigurationRefusal() {
+        if (kind != null && lambda > MAX_LAMBDA) {
+            return "ensemble.lambda must be a number in (0, " + (long) MAX_LAMBDA + "], got " + lambda
+                    + " (each member draws about λ terms per example)";
+        }
+        return null;
     }
 
     /** Whether this is an ensemble (not a single network). */

@@ -467,12 +467,18 @@ public final class TrainerConfig {
      *   <li>{@code standardize-target=true} with {@code precision=float32}: the served float32 output layer would hold
      *       the target's mean and round every prediction to float32's spacing there, far from what the trainer
      *       evaluated in double;
-     *   <li>a fresh drift challenger with frozen layers or pruning ({@link #freshChallengerRefusal}).
+     *   <li>a fresh drift challenger with frozen layers or pruning ({@link #freshChallengerRefusal});
+     *   <li>an {@code ensemble.lambda} above {@value EnsembleConfig#MAX_LAMBDA} ({@link
+     *       EnsembleConfig#newConfigurationRefusal}).
      * </ul>
      */
     public String newConfigurationRefusal() {
         if (batchSize > MAX_BATCH_SIZE) {
             return "batch-size must be an integer in [1, " + MAX_BATCH_SIZE + "], got " + batchSize;
+        }
+        String ensembleRefusal = ensemble.newConfigurationRefusal();
+        if (ensembleRefusal != null) {
+            return ensembleRefusal;
         }
         if (standardizeTarget && precision == Precision.FLOAT32) {
             return TARGET_STANDARDIZATION_KEY + "=true (the default of a new regression model) cannot combine with "

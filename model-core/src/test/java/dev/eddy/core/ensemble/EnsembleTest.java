@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,30 @@ class EnsembleTest {
         assertTrue(config("ensemble", "bagging", "drift.detector", "adwin", "drift.challenger", "none")
                 .ensemble()
                 .enabled());
+    }
+
+    /**
+     * λ = 800 was accepted at start and failed the stream thread at the first example (the draw refused λ &gt; 700): it
+     * trains; a model configured today takes λ ≤ 1,000, a stored configuration above it still reads and trains.
+     */
+    @Test
+    void aLambdaOfEightHundredTrainsAndAboveAThousandIsRefusedAsNew() {
+        TrainerConfig c = config("ensemble", "bagging", "ensemble.size", "3", "ensemble.lambda", "800");
+        assertNull(c.newConfigurationRefusal());
+        Ensemble e = Ensemble.create(c);
+        Stream s = new Stream();
+        for (int i = 0; i < 5; i++) {
+            s.next(false);
+            assertFalse(Double.isNaN(e.step(s.x, s.y, s.w).loss()));
+        }
+        assertEquals(5, e.steps());
+        TrainerConfig large = config("ensemble", "bagging", "ensemble.size", "3", "ensemble.lambda", "1001");
+        assertEquals(
+                "ensemble.lambda must be a number in (0, 1000], got 1001.0 (each member draws about λ terms per"
+                        + " example)",
+                large.newConfigurationRefusal());
+        s.next(false);
+        assertEquals(1, Ensemble.create(large).step(s.x, s.y, s.w).step());
     }
 
     @Test
