@@ -362,7 +362,7 @@ public final class Ensemble implements Learner {
             return false;
         }
         for (int m = 0; m < members.length; m++) {
-            Architecture.copy(bestWeights[m], Architecture.weights(members[m].network()));
+            members[m].loadWeights(bestWeights[m]);
         }
         return true;
     }

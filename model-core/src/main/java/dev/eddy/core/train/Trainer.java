@@ -836,15 +836,23 @@ public final class Trainer implements Learner {
         if (bestWeights == null || !config.restoreBestWeights()) {
             return false;
         }
-        Architecture.copy(bestWeights, Architecture.weights(network));
+        loadWeights(bestWeights);
         if (bestStandardization != null) {
             loadStandardization(bestStandardization);
         }
+        return true;
+    }
+
+    /**
+     * Puts back weights kept earlier (the best weights, flat in {@link Architecture#weights} order). With pruning the
+     * masks become their zeros and those weights' optimizer state is cleared: the weights carry the masks of their
+     * time, so what was pruned then is pruned again and nothing pruned since stays frozen at a non-zero value.
+     */
+    public void loadWeights(double[] weights) {
+        Architecture.copy(weights, Architecture.weights(network));
         if (pruning != null) {
-            // The best weights carry the masks of their time: what was pruned then is pruned again.
             pruning.maskZeros(optimizer);
         }
-        return true;
     }
 
     /** The standardization statistics' state: the inputs', then with {@code standardize-target} the target's. */

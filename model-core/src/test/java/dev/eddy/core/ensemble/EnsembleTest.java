@@ -453,6 +453,94 @@ class EnsembleTest {
         e.step(s.x, s.y, s.w);
     }
 
+    /**
+     * A pruned model that stops early restores its best weights with their masks, a single network and every member of
+     * an ensemble: the weights pruned since the best evaluation but non-zero in the best weights train again after a
+     * resume (the ensemble kept the later masks, so they stayed frozen at their non-zero value for good).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "bagging"})
+    void restoredBestWeightsOfAPrunedModelCarryTheirMasks(String kind) {
+        List<String> keys = new ArrayList<>(List.of(
+                "input-size",
+                "2",
+                "layers",
+                "16:tanh,1:sigmoid",
+                "batch-size",
+                "8",
+                "learning-rate",
+                "0.5",
+                "early-stopping.patience",
+                "6",
+                "early-stopping.restore-best-weights",
+                "true",
+                "prune.target-sparsity",
+                "0.9",
+                "prune.begin-step",
+                "0",
+                "prune.end-step",
+                "40",
+                "prune.frequency",
+                "1"));
+        if (!kind.equals("none")) {
+            keys.addAll(List.of("ensemble", kind, "ensemble.size", "3"));
+        }
+        Learner learner = Learners.create(config(keys.toArray(String[]::new)));
+        SplittableRandom random = new SplittableRandom(2);
+        double[][] x = new double[8][];
+        double[] y = new double[8];
+        double[] w = {1, 1, 1, 1, 1, 1, 1, 1};
+        int evaluations = 0;
+        while (!learner.stopped()) {
+            nextBlobs(random, x, y);
+            learner.step(x, y, w);
+            if (learner.steps() % 5 == 0) {
+                // the best evaluation is the 4th (step 20, sparsity below 0.9), then none improves until the stop
+                double loss = evaluations < 4 ? 1 - 0.01 * evaluations : 2;
+                learner.onEvaluation(new Evaluation(loss, learner.evaluate(x, y).metrics(), 8));
+                evaluations++;
+            }
+        }
+        assertTrue(learner.steps() > 40, "stopped at step " + learner.steps() + ", after the pruning schedule");
+        double[][] restored = outputKernels(learner);
+        learner.resume();
+        for (int s = 0; s < 200; s++) {
+            nextBlobs(random, x, y);
+            learner.step(x, y, w);
+        }
+        double[][] trained = outputKernels(learner);
+        int frozen = 0;
+        int nonZero = 0;
+        for (int m = 0; m < restored.length; m++) {
+            for (int j = 0; j < restored[m].length; j++) {
+                if (restored[m][j] != 0) {
+                    nonZero++;
+                    frozen += restored[m][j] == trained[m][j] ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(nonZero > 1.5 * restored.length, "the best weights are less sparse than 0.9: " + nonZero);
+        assertEquals(0, frozen, "non-zero output weights that 200 steps did not move, of " + nonZero);
+    }
+
+    /** Rows of two features, label x0 &gt; 0. */
+    private static void nextBlobs(SplittableRandom random, double[][] x, double[] y) {
+        for (int b = 0; b < x.length; b++) {
+            x[b] = new double[] {random.nextGaussian(), random.nextGaussian()};
+            y[b] = x[b][0] > 0 ? 1 : 0;
+        }
+    }
+
+    /** Each network's output-layer kernel, copied. */
+    private static double[][] outputKernels(Learner learner) {
+        List<dev.eddy.core.network.Network> networks = learner.inferenceModel().networks();
+        double[][] kernels = new double[networks.size()][];
+        for (int m = 0; m < kernels.length; m++) {
+            kernels[m] = networks.get(m).layers().get(1).kernel().value().clone();
+        }
+        return kernels;
+    }
+
     @Test
     void aStateOfOneNetworkStillRestoresThroughLearners() {
         Trainer t = Trainer.create(config());
