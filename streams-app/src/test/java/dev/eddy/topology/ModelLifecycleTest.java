@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Commands and stops of a plain model: what each does to its budget, its pause and the scores its snapshots carry. */
 class ModelLifecycleTest {
@@ -132,6 +134,39 @@ class ModelLifecycleTest {
             assertThat(last.getReason()).isEqualTo(SnapshotReason.EARLY_STOP);
             assertThat(last.getHoldoutMetrics()).containsEntry("loss", best);
             assertThat(stopped.lastHoldoutLoss()).isEqualTo(best);
+        }
+    }
+
+    /**
+     * A model that diverges stops on its non-finite steps, pauses with an EARLY_STOP snapshot, and a resume re-arms
+     * it, an ensemble as a single network: the guard stopped every member of a bagging ensemble but the ensemble never
+     * paused, published no EARLY_STOP snapshot, and a resume (of a model that was not paused) re-armed no member.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "bagging"})
+    void aModelWhoseNumbersDivergePausesAndResumes(String ensemble) {
+        Map<String, String> p = TrainingFixture.logisticModel("m");
+        p.put("model.m.layers", "8:relu,1:sigmoid");
+        p.put("model.m.learning-rate", "1e300");
+        p.put("model.m.nonfinite.max-consecutive", "3");
+        if (!ensemble.equals("none")) {
+            p.put("model.m.ensemble", ensemble);
+            p.put("model.m.ensemble.size", "3");
+        }
+        p.put("holdout.fraction", "0");
+        List<Example> input = TrainingFixture.blobs(400, 3, "m");
+        try (TrainingFixture f = new TrainingFixture(p, dir)) {
+            f.pipe(input.subList(0, 200));
+            ModelStatus paused = f.status("m");
+            assertThat(paused.paused()).isTrue();
+            assertThat(f.snapshots.readValuesToList())
+                    .extracting(ModelSnapshot::getReason)
+                    .contains(SnapshotReason.EARLY_STOP);
+
+            f.command("resume m");
+            assertThat(f.status("m").paused()).isFalse();
+            f.pipe(input.subList(200, 400));
+            assertThat(f.status("m").examplesTrained()).as("trained again").isGreaterThan(paused.examplesTrained());
         }
     }
 

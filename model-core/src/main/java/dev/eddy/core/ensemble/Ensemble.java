@@ -73,7 +73,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * The served prediction is the members' mean output (probabilities; values for regression) or the weighted vote
  * ({@link MemberOutputs}). Early stopping and the step budget belong to the ensemble: evaluations score the served
- * prediction, and a stop pauses every member (restoring every member's best weights if configured); reduce-on-plateau
+ * prediction, and a stop pauses every member (restoring every member's best weights if configured). A member that
+ * repeated non-finite steps stops alone; when none is left running the ensemble stops too (NON_FINITE), and {@link
+ * #resume} re-arms every member. Reduce-on-plateau
  * hears the same evaluations in every member. A live {@code set} applies to every member. {@link #state()} holds all of
  * it in one versioned form.
  */
@@ -254,7 +256,12 @@ public final class Ensemble implements Learner {
             resetWorst();
         }
         steps++;
-        if (budget.exhausted(steps - budgetStart)) {
+        if (Arrays.stream(members).allMatch(Trainer::stopped)) {
+            // Every member gave up after repeated non-finite steps (a member has no other stop): the ensemble stops
+            // as one network does, so that it pauses, and resume() re-arms the members.
+            stopReason = StopReason.NON_FINITE;
+            restoreBestWeightsIfConfigured();
+        } else if (budget.exhausted(steps - budgetStart)) {
             stopReason = StopReason.BUDGET;
             restoreBestWeightsIfConfigured();
         }

@@ -15,6 +15,7 @@ import dev.eddy.core.train.InferenceModel;
 import dev.eddy.core.train.Learner;
 import dev.eddy.core.train.Learners;
 import dev.eddy.core.train.StepResult;
+import dev.eddy.core.train.StopReason;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -539,6 +541,41 @@ class EnsembleTest {
             kernels[m] = networks.get(m).layers().get(1).kernel().value().clone();
         }
         return kernels;
+    }
+
+    /**
+     * The non-finite guard stops a member alone; once it stopped every member the ensemble stops (NON_FINITE), as one
+     * network does, and resume re-arms the members. It went on stepping no member, never paused, and a resume of the
+     * running ensemble left the members stopped.
+     */
+    @Test
+    void anEnsembleWhoseEveryMemberGaveUpOnNonFiniteStepsStopsAndResumesThem() {
+        Ensemble e = Ensemble.create(config(
+                "ensemble",
+                "bagging",
+                "ensemble.size",
+                "3",
+                "learning-rate",
+                "1e300",
+                "nonfinite.max-consecutive",
+                "3"));
+        Stream s = new Stream();
+        for (int i = 0; i < 50 && !e.stopped(); i++) {
+            s.next(false);
+            e.step(s.x, s.y, s.w);
+        }
+        assertEquals(Optional.of(StopReason.NON_FINITE), e.stopReason());
+        for (int m = 0; m < 3; m++) {
+            assertTrue(e.memberTrainer(m).stopped(), "member " + m);
+        }
+        assertThrows(IllegalStateException.class, () -> e.step(s.x, s.y, s.w));
+        e.resume();
+        for (int m = 0; m < 3; m++) {
+            assertFalse(e.memberTrainer(m).stopped(), "member " + m);
+        }
+        long steps = e.steps();
+        e.step(s.x, s.y, s.w);
+        assertEquals(steps + 1, e.steps());
     }
 
     @Test
