@@ -62,13 +62,14 @@ import org.ejml.data.DMatrixRMaj;
  * <ul>
  *   <li><b>bagging</b> (Oza and Russell 2001): λ_b = λ = 1.
  *   <li><b>leveraging-bagging</b> (Bifet, Holmes and Pfahringer 2010): λ = 6 and one ADWIN (δ = 0.002) per member
- *       on its own 0/1 error, prequential (the member's class before the step); when any member's ADWIN detects a
- *       change, the member with the highest ADWIN error estimate is reset (a fresh network, a fresh ADWIN).
+ *       on its own 0/1 error on the examples of weight &gt; 0, prequential (the member's class before the step); when
+ *       any member's ADWIN detects a change, the member with the highest ADWIN error estimate is reset (a fresh
+ *       network, a fresh ADWIN).
  *   <li><b>boosting</b> (Oza and Russell 2001, classification): λ_b starts at λ for each example and, member by
  *       member, with N the examples seen so far: member right (its class before the step): λ^sc_m += λ_b, λ_b ←
- *       λ_b·N/(2λ^sc_m); wrong: λ^sw_m += λ_b, λ_b ← λ_b·N/(2λ^sw_m). The served model is the weighted vote α_m =
- *       ln((1 − ε_m)/ε_m), ε_m = λ^sw_m/(λ^sc_m + λ^sw_m) (α_m = 0 when ε_m ≥ 1/2 or nothing was scored; ε_m at least
- *       10⁻⁶).
+ *       λ_b·N/(2λ^sc_m); wrong: λ^sw_m += λ_b, λ_b ← λ_b·N/(2λ^sw_m) (an example of weight 0 changes neither, as it
+ *       moves nothing else). The served model is the weighted vote α_m = ln((1 − ε_m)/ε_m), ε_m = λ^sw_m/(λ^sc_m +
+ *       λ^sw_m) (α_m = 0 when ε_m ≥ 1/2 or nothing was scored; ε_m at least 10⁻⁶).
  * </ul>
  *
  * The served prediction is the members' mean output (probabilities; values for regression) or the weighted vote
@@ -233,6 +234,10 @@ public final class Ensemble implements Learner {
                 boolean right = error == 0;
                 scored[m]++;
                 scoreSum[m] += config.classification() ? 1 - error : error;
+                if (weights[b] == 0) {
+                    // scored, but it moves nothing: neither the boosting weights nor a member's ADWIN hear it
+                    continue;
+                }
                 if (ensemble.kind() == EnsembleKind.BOOSTING) {
                     double seen = first + b + 1;
                     if (right) {

@@ -578,6 +578,49 @@ class EnsembleTest {
         assertEquals(steps + 1, e.steps());
     }
 
+    /**
+     * A weight-0 example does not move the model, also in an ensemble: two streams that differ only in the labels of
+     * their weight-0 rows train the same members and votes. Boosting updated λ_sc/λ_sw with them and leveraging
+     * bagging's ADWINs heard their errors (here wrong labels from the 400th row on).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
+    void weightZeroRowsDoNotMoveTheEnsemble(String kind) {
+        TrainerConfig c = config(
+                "input-size",
+                "2",
+                "layers",
+                "4:tanh,1:sigmoid",
+                "batch-size",
+                "2",
+                "learning-rate",
+                "0.5",
+                "ensemble",
+                kind,
+                "ensemble.size",
+                "3");
+        Ensemble right = Ensemble.create(c);
+        Ensemble wrong = Ensemble.create(c);
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 400; i++) {
+            double[][] x = new double[2][];
+            double[] y = new double[2];
+            nextBlobs(random, x, y);
+            double[] w = {1, i >= 200 ? 0 : 1};
+            double[] flipped = y.clone();
+            if (w[1] == 0) {
+                flipped[1] = 1 - y[1];
+            }
+            right.step(x, y, w);
+            wrong.step(x, flipped, w);
+        }
+        assertArrayEquals(
+                right.inferenceModel().toBytes(), wrong.inferenceModel().toBytes());
+        for (int m = 0; m < 3; m++) {
+            assertEquals(right.resets(m), wrong.resets(m), "resets of member " + m);
+        }
+    }
+
     @Test
     void aStateOfOneNetworkStillRestoresThroughLearners() {
         Trainer t = Trainer.create(config());
