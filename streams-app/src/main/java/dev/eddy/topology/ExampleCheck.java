@@ -1,5 +1,6 @@
 package dev.eddy.topology;
 
+import dev.eddy.core.loss.ExampleWeights;
 import dev.eddy.core.train.TrainerConfig;
 import dev.eddy.schema.Example;
 import java.util.List;
@@ -15,7 +16,8 @@ final class ExampleCheck {
     /**
      * Checks: feature count = {@code input-size}, every feature finite and within {@link FeatureRange}; for a
      * classification model a class k ∈ [0, K) with K = output units (K = 2 for one sigmoid unit) and no target; for
-     * regression a finite target within the same bound and no class; the example weight absent (1) or finite and ≥ 0.
+     * regression a finite target within the same bound and no class; the example weight absent (1), 0 or in [10⁻¹⁰⁰,
+     * 10¹⁰⁰] ({@link ExampleWeights#MAX}: the sums of a batch stay finite and positive).
      *
      * @return null when the example is valid for {@code model}
      */
@@ -72,9 +74,9 @@ final class ExampleCheck {
                 return new Failure(DeadLetterReason.LABEL_OUT_OF_RANGE, "target must be finite" + bound + ", got " + y);
             }
         }
-        Double w = example.getWeight();
-        if (w != null && !(w >= 0 && w < Double.POSITIVE_INFINITY)) {
-            return new Failure(DeadLetterReason.BAD_WEIGHT, "weight must be finite and >= 0, got " + w);
+        String badWeight = example.getWeight() == null ? null : ExampleWeights.problem(example.getWeight());
+        if (badWeight != null) {
+            return new Failure(DeadLetterReason.BAD_WEIGHT, "weight " + badWeight);
         }
         return null;
     }

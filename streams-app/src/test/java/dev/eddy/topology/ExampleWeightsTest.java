@@ -14,10 +14,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@code weight} of an {@code Example} through the production topology: it weighs the example's loss in its
- * batch, a batch whose weights sum to 0 is a skipped step, a weight &lt; 0, NaN or infinite is a dead letter
+ * batch, a batch whose weights sum to 0 is a skipped step, a weight other than 0 or in [1e-100, 1e100] is a dead letter
  * ({@code bad-weight}), and the weights in a partial batch survive a restart.
  */
 class ExampleWeightsTest {
@@ -118,23 +120,66 @@ class ExampleWeightsTest {
         }
     }
 
+    /**
+     * A weight must be 0 or in [1e-100, 1e100], the batch sums then stay finite and positive: 1e308 was accepted, made
+     * Σ w infinite and the single network's step a no-op (w/Σ w = 0), and failed an ensemble's stream thread (its rate
+     * scale NaN); 4.9e-324 beside a weight of 1 made that scale 0.
+     */
     @Test
-    void aNegativeNanOrInfiniteWeightIsADeadLetterAndZeroIsNot() {
-        List<Example> input = weighted(7, 5, -1.0, Double.NaN, Double.POSITIVE_INFINITY, 0.0, 2.5, null, -0.0);
-        try (TrainingFixture f = new TrainingFixture(settings(), dir)) {
+    void aWeightOutsideZeroOrItsRangeIsADeadLetterAndZeroIsNot() {
+        List<Example> input = weighted(
+                11,
+                5,
+                -1.0,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                1e308,
+                Double.MIN_VALUE,
+                0.0,
+                2.5,
+                null,
+                -0.0,
+                1e100,
+                1e-100);
+        Map<String, String> s = settings();
+        s.put("model.m.batch-size", "6");
+        try (TrainingFixture f = new TrainingFixture(s, dir)) {
             f.pipe(input);
             List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
             assertThat(dead).extracting(r -> header(r, "eddy.dlq.reason")).containsOnly("bad-weight");
             assertThat(dead)
                     .extracting(r -> header(r, "eddy.dlq.detail"))
                     .containsExactly(
-                            "weight must be finite and >= 0, got -1.0",
-                            "weight must be finite and >= 0, got NaN",
-                            "weight must be finite and >= 0, got Infinity");
-            assertThat(f.events)
-                    .containsExactly("dead-letter bad-weight", "dead-letter bad-weight", "dead-letter bad-weight");
-            // 0, 2.5, absent and −0.0 train: one full batch.
+                            "weight must be 0 or in [1e-100, 1e100], got -1.0",
+                            "weight must be 0 or in [1e-100, 1e100], got NaN",
+                            "weight must be 0 or in [1e-100, 1e100], got Infinity",
+                            "weight must be 0 or in [1e-100, 1e100], got 1.0E308",
+                            "weight must be 0 or in [1e-100, 1e100], got 4.9E-324");
+            assertThat(f.events).hasSize(5).containsOnly("dead-letter bad-weight");
+            // 0, 2.5, absent, −0.0 and the bounds train: one full batch.
             assertThat(Trainer.restore(f.trainerState("m")).steps()).isEqualTo(1);
+        }
+    }
+
+    /** An ensemble refuses a weight of 1e308 as a dead letter and trains on (it failed the stream thread). */
+    @ParameterizedTest
+    @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
+    void anEnsembleTakesTheBoundsOfTheWeightAndRefusesMore(String kind) {
+        Map<String, String> s = settings();
+        s.put("model.m.layers", "4:tanh,1:sigmoid");
+        s.put("model.m.batch-size", "2");
+        s.put("model.m.ensemble", kind);
+        s.put("model.m.ensemble.size", "3");
+        try (TrainingFixture f = new TrainingFixture(s, dir)) {
+            f.pipe(weighted(12, 5, 1e308, 1e100, 1e-100, 1.0));
+            assertThat(f.deadLetters.readRecordsToList())
+                    .extracting(r -> header(r, "eddy.dlq.detail"))
+                    .containsExactly(
+                            "weight must be 0 or in [1e-100, 1e100], got 1.0E308",
+                            "weight must be 0 or in [1e-100, 1e100], got 1.0E308",
+                            "weight must be 0 or in [1e-100, 1e100], got 1.0E308");
+            assertThat(f.status("m").examplesTrained()).isEqualTo(8);
+            assertThat(f.status("m").steps()).isEqualTo(4);
         }
     }
 

@@ -195,6 +195,7 @@ public final class Ensemble implements Learner {
             throw new IllegalArgumentException("weights: one per row expected, got none");
         }
         int n = features.length;
+        ExampleWeights.requireExampleWeights("weights", weights);
         double totalWeight = ExampleWeights.sum("weights", weights, n);
         double[][] classes = memberClasses(features);
         ModelOutputs.targets(config, labels, n, new DMatrixRMaj(1, 1));

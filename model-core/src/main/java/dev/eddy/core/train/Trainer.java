@@ -276,12 +276,13 @@ public final class Trainer implements Learner {
      * StepResult#skipped()}): the examples count as seen and in the standardization statistics, nothing else changes.
      * Weights change neither the standardization statistics nor {@link #evaluate} and {@link #predictions}.
      *
-     * @param weights one per row, each finite and ≥ 0
+     * @param weights one per row, each 0 or in [10⁻¹⁰⁰, 10¹⁰⁰] ({@link ExampleWeights#MAX})
      * @throws IllegalArgumentException naming the first bad row, label or weight
      */
     @Override
     public StepResult step(double[][] features, double[] labels, double[] weights) {
         Objects.requireNonNull(weights, "weights (step(features, labels) trains with every weight 1)");
+        ExampleWeights.requireExampleWeights("weights", weights);
         return train(features, labels, weights, 1);
     }
 

@@ -621,6 +621,27 @@ class EnsembleTest {
         }
     }
 
+    /**
+     * An ensemble takes the weights of the bounds side by side (the rate scale Σ k·w / (λ·Σ w) stays finite and
+     * positive) and refuses a weight beyond them naming it: 1e308 made that scale NaN.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
+    void anEnsembleTakesTheExtremeWeightsAndRefusesMore(String kind) {
+        Ensemble e = Ensemble.create(config("ensemble", kind, "ensemble.size", "3", "batch-size", "2"));
+        Stream s = new Stream();
+        for (int i = 0; i < 20; i++) {
+            s.next(false);
+            e.step(Arrays.copyOf(s.x, 2), Arrays.copyOf(s.y, 2), new double[] {1e100, 1e-100});
+        }
+        assertEquals(20, e.steps());
+        String message = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> e.step(Arrays.copyOf(s.x, 2), Arrays.copyOf(s.y, 2), new double[] {1, 1e308}))
+                .getMessage();
+        assertEquals("weights: weight 1 must be 0 or in [1e-100, 1e100], got 1.0E308", message);
+    }
+
     @Test
     void aStateOfOneNetworkStillRestoresThroughLearners() {
         Trainer t = Trainer.create(config());

@@ -151,11 +151,16 @@ class WeightedTrainingTest {
         double[] y = {0, 2};
         assertThatThrownBy(() -> t.step(x, y, new double[] {1, -1}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("weights: weight 1 must be finite and >= 0, got -1.0");
+                .hasMessage("weights: weight 1 must be 0 or in [1e-100, 1e100], got -1.0");
         assertThatThrownBy(() -> t.step(x, y, new double[] {Double.NaN, 1}))
-                .hasMessage("weights: weight 0 must be finite and >= 0, got NaN");
+                .hasMessage("weights: weight 0 must be 0 or in [1e-100, 1e100], got NaN");
         assertThatThrownBy(() -> t.step(x, y, new double[] {1, Double.POSITIVE_INFINITY}))
-                .hasMessage("weights: weight 1 must be finite and >= 0, got Infinity");
+                .hasMessage("weights: weight 1 must be 0 or in [1e-100, 1e100], got Infinity");
+        // finite, but Σ w overflows: w/Σ w = 0 made the step change nothing
+        assertThatThrownBy(() -> t.step(x, y, new double[] {1e308, 1e308}))
+                .hasMessage("weights: weight 0 must be 0 or in [1e-100, 1e100], got 1.0E308");
+        assertThatThrownBy(() -> t.step(x, y, new double[] {1, Double.MIN_VALUE}))
+                .hasMessage("weights: weight 1 must be 0 or in [1e-100, 1e100], got 4.9E-324");
         assertThatThrownBy(() -> t.step(x, y, new double[] {1}))
                 .hasMessage("weights: got 1 weights for 2 rows; expected one per row");
         assertThat(t.state()).isEqualTo(state);
