@@ -72,6 +72,14 @@ class EnsembleTest {
         assertEquals(1, r.step());
     }
 
+    /** 2 inputs, 4 tanh units, binary, learning-rate 0.5 (for the rows of {@link #nextBlobs}); the given keys on top. */
+    static TrainerConfig twoInputs(String... keyValues) {
+        List<String> keys =
+                new ArrayList<>(List.of("input-size", "2", "layers", "4:tanh,1:sigmoid", "learning-rate", "0.5"));
+        keys.addAll(List.of(keyValues));
+        return config(keys.toArray(String[]::new));
+    }
+
     /** Label 1 when x0 + x1 > 0 (flipped when {@code flipped}), batches of 4 from a fixed seed. */
     static final class Stream {
         final SplittableRandom random = new SplittableRandom(11);
@@ -170,25 +178,30 @@ class EnsembleTest {
         assertInstanceOf(Ensemble.class, Learners.create(config("ensemble", "bagging")));
     }
 
-    @Test
-    void poissonDrawsArePureAndHaveTheirMean() {
+    /**
+     * Draws are pure and have Poisson(λ)'s mean, variance and P(0) = e^{−λ}, also above λ = 500 (where e^{−λ} was
+     * about to underflow: λ &gt; 700 was refused), drawn as the sum of ⌈λ/500⌉ Poisson(λ/m) draws.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1, 6, 500.5, 2481.8, 1e5})
+    void poissonDrawsArePureAndHaveTheirMeanAndVariance(double lambda) {
         PoissonDraw a = new PoissonDraw(42);
         PoissonDraw b = new PoissonDraw(42);
-        for (double lambda : new double[] {1, 6}) {
-            long sum = 0;
-            long zeros = 0;
-            int n = 200_000;
-            for (int i = 0; i < n; i++) {
-                long k = a.draw(i % 10, i, lambda);
-                assertEquals(k, b.draw(i % 10, i, lambda));
-                sum += k;
-                zeros += k == 0 ? 1 : 0;
-            }
-            assertEquals(lambda, (double) sum / n, 0.02 * lambda);
-            assertEquals(Math.exp(-lambda), (double) zeros / n, 0.005);
+        int n = lambda > 1e4 ? 2000 : lambda > 100 ? 20_000 : 200_000;
+        double sum = 0;
+        double squares = 0;
+        long zeros = 0;
+        for (int i = 0; i < n; i++) {
+            long k = a.draw(i % 10, i, lambda);
+            assertEquals(k, b.draw(i % 10, i, lambda));
+            sum += k;
+            squares += (double) k * k;
+            zeros += k == 0 ? 1 : 0;
         }
-        assertNotEquals(a.uniform(0, 5), a.uniform(1, 5));
-        assertNotEquals(a.uniform(0, 5), new PoissonDraw(43).uniform(0, 5));
+        double mean = sum / n;
+        assertEquals(lambda, mean, 5 * Math.sqrt(lambda / n), "mean");
+        assertEquals(lambda, squares / n - mean * mean, 0.1 * lambda, "variance");
+        assertEquals(Math.exp(-lambda), (double) zeros / n, 0.005, "P(0)");
     }
 
     /** Draws up to λ = 500 are one inversion of one uniform, as before large λ were split: golden values. */
@@ -205,32 +218,9 @@ class EnsembleTest {
                 assertEquals(expected[i], d.draw(i % 3, 1000L * i + 7, lambda), "λ " + lambda + " draw " + i);
             }
         });
-    }
-
-    /**
-     * Above λ = 500 (where e^{−λ} was about to underflow: λ &gt; 700 was refused) a draw is the sum of ⌈λ/500⌉
-     * Poisson(λ/m) draws: still pure, with the mean and the variance λ of Poisson(λ).
-     */
-    @Test
-    void aLargeLambdaIsDrawnAsASumOfPoissonParts() {
-        PoissonDraw a = new PoissonDraw(7);
-        PoissonDraw b = new PoissonDraw(7);
-        for (double lambda : new double[] {500.5, 2481.8, 1e5}) {
-            int n = lambda > 1e4 ? 2000 : 20_000;
-            double sum = 0;
-            double squares = 0;
-            for (int i = 0; i < n; i++) {
-                long k = a.draw(i % 3, i, lambda);
-                assertEquals(k, b.draw(i % 3, i, lambda));
-                sum += k;
-                squares += (double) k * k;
-            }
-            double mean = sum / n;
-            double variance = squares / n - mean * mean;
-            assertEquals(lambda, mean, 5 * Math.sqrt(lambda / n), "mean, λ " + lambda);
-            assertEquals(lambda, variance, 0.1 * lambda, "variance, λ " + lambda);
-        }
-        assertThrows(IllegalArgumentException.class, () -> a.draw(0, 0, Double.POSITIVE_INFINITY));
+        assertNotEquals(d.uniform(0, 5), d.uniform(1, 5));
+        assertNotEquals(d.uniform(0, 5), new PoissonDraw(43).uniform(0, 5));
+        assertThrows(IllegalArgumentException.class, () -> d.draw(0, 0, Double.POSITIVE_INFINITY));
     }
 
     /**
@@ -240,21 +230,8 @@ class EnsembleTest {
      */
     @Test
     void boostingTrainsOnAnExampleWhoseLambdaGrewBeyondSevenHundred() {
-        TrainerConfig c = config(
-                "input-size",
-                "2",
-                "layers",
-                "4:tanh,1:sigmoid",
-                "batch-size",
-                "1",
-                "learning-rate",
-                "0.5",
-                "ensemble",
-                "boosting",
-                "ensemble.size",
-                "3",
-                "early-stopping.enabled",
-                "false");
+        TrainerConfig c = twoInputs(
+                "batch-size", "1", "ensemble", "boosting", "ensemble.size", "3", "early-stopping.enabled", "false");
         Learner straight = Learners.create(c);
         Learner restarted = null;
         SplittableRandom random = new SplittableRandom(1);
@@ -586,19 +563,7 @@ class EnsembleTest {
     @ParameterizedTest
     @ValueSource(strings = {"bagging", "leveraging-bagging", "boosting"})
     void weightZeroRowsDoNotMoveTheEnsemble(String kind) {
-        TrainerConfig c = config(
-                "input-size",
-                "2",
-                "layers",
-                "4:tanh,1:sigmoid",
-                "batch-size",
-                "2",
-                "learning-rate",
-                "0.5",
-                "ensemble",
-                kind,
-                "ensemble.size",
-                "3");
+        TrainerConfig c = twoInputs("batch-size", "2", "ensemble", kind, "ensemble.size", "3");
         Ensemble right = Ensemble.create(c);
         Ensemble wrong = Ensemble.create(c);
         SplittableRandom random = new SplittableRandom(5);
