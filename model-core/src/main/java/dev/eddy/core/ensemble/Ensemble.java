@@ -66,7 +66,7 @@ import org.ejml.data.DMatrixRMaj;
  *       any member's ADWIN detects a change, the member with the highest ADWIN error estimate is reset (a fresh
  *       network, a fresh ADWIN).
  *   <li><b>boosting</b> (Oza and Russell 2001, classification): λ_b starts at λ for each example and, member by
- *       member, with N the examples seen so far: member right (its class before the step): λ^sc_m += λ_b, λ_b ←
+ *       member, with N the examples of weight &gt; 0 seen so far: member right (its class before the step): λ^sc_m += λ_b, λ_b ←
  *       λ_b·N/(2λ^sc_m); wrong: λ^sw_m += λ_b, λ_b ← λ_b·N/(2λ^sw_m) (an example of weight 0 changes neither, as it
  *       moves nothing else). The served model is the weighted vote α_m = ln((1 − ε_m)/ε_m), ε_m = λ^sw_m/(λ^sc_m +
  *       λ^sw_m) (α_m = 0 when ε_m ≥ 1/2 or nothing was scored; ε_m at least 10⁻⁶).
@@ -84,8 +84,11 @@ public final class Ensemble implements Learner {
 
     /** "EDDE": first four bytes of an ensemble's state. */
     static final FormatHeader STATE_HEADER = new FormatHeader("EDDE", "ensemble state", Ensemble.STATE_VERSION);
-    /** Format version of {@link #state()}; {@link #restore} refuses any other. */
-    public static final int STATE_VERSION = 1;
+    /**
+     * Format version of {@link #state()}; {@link #restore} reads every version up to it (1: before the examples of
+     * weight &gt; 0 were counted apart; they are then the examples seen).
+     */
+    public static final int STATE_VERSION = 2;
 
     /** The floor of a boosting member's error ε_m, so that a member without errors has a finite vote. */
     private static final double MIN_ERROR = 1e-6;
@@ -115,6 +118,9 @@ public final class Ensemble implements Learner {
 
     private long steps;
     private long examplesSeen;
+    /** The examples of weight &gt; 0 seen: boosting's N (an example of weight 0 updates no λ^sc or λ^sw either). */
+    private long weightedSeen;
+
     private long budgetStart;
     private StopReason stopReason;
     /** Every member's weights at the best evaluation so far, or null. */
@@ -208,6 +214,7 @@ public final class Ensemble implements Learner {
         }
         double[] lambda = new double[n];
         Arrays.fill(lambda, ensemble.lambda());
+        long weightedBefore = weightedSeen;
         double lossSum = 0;
         double normSum = 0;
         int updated = 0;
@@ -230,6 +237,7 @@ public final class Ensemble implements Learner {
                     updated++;
                 }
             }
+            long seen = weightedBefore;
             for (int b = 0; b < n; b++) {
                 double error = error(classes[m][b], labels[b]);
                 boolean right = error == 0;
@@ -239,8 +247,8 @@ public final class Ensemble implements Learner {
                     // scored, but it moves nothing: neither the boosting weights nor a member's ADWIN hear it
                     continue;
                 }
+                seen++;
                 if (ensemble.kind() == EnsembleKind.BOOSTING) {
-                    double seen = first + b + 1;
                     if (right) {
                         rightWeight[m] += lambda[b];
                         lambda[b] *= seen / (2 * rightWeight[m]);
@@ -257,6 +265,9 @@ public final class Ensemble implements Learner {
                     changed |= drift[m] == DriftState.DRIFT;
                 }
             }
+        }
+        for (double w : weights) {
+            weightedSeen += w > 0 ? 1 : 0;
         }
         if (changed) {
             resetWorst();
@@ -584,7 +595,7 @@ public final class Ensemble implements Learner {
 
     /**
      * The complete state: magic "EDDE", version {@value #STATE_VERSION}, the canonical configuration (live changes
-     * included), steps, examples seen, budget start, stop reason, the standardization statistics, early stopping,
+     * included), steps, examples seen, examples of weight &gt; 0 seen, budget start, stop reason, the standardization statistics, early stopping,
      * every member's best weights if kept, then per member its resets, detector state, λ^sc, λ^sw, Σ score, scored,
      * its ADWIN (leveraging bagging) and its training state ({@link Trainer#state()}, length-prefixed).
      */
@@ -596,6 +607,7 @@ public final class Ensemble implements Learner {
             config.write(out);
             out.writeLong(steps);
             out.writeLong(examplesSeen);
+            out.writeLong(weightedSeen);
             out.writeLong(budgetStart);
             out.writeInt(stopReason == null ? -1 : stopReason.ordinal());
             if (standardizer != null) {
@@ -636,10 +648,11 @@ public final class Ensemble implements Learner {
      */
     public static Ensemble restore(byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            STATE_HEADER.read(in);
+            int version = STATE_HEADER.read(in);
             Ensemble e = new Ensemble(TrainerConfig.read(in));
             e.steps = in.readLong();
             e.examplesSeen = in.readLong();
+            e.weightedSeen = version >= 2 ? in.readLong() : e.examplesSeen;
             e.budgetStart = in.readLong();
             int stop = in.readInt();
             e.stopReason = stop < 0 ? null : StopReason.values()[stop];

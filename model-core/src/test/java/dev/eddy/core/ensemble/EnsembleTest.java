@@ -18,6 +18,11 @@ import dev.eddy.core.train.StepResult;
 import dev.eddy.core.train.StopReason;
 import dev.eddy.core.train.Trainer;
 import dev.eddy.core.train.TrainerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -584,6 +589,66 @@ class EnsembleTest {
         for (int m = 0; m < 3; m++) {
             assertEquals(right.resets(m), wrong.resets(m), "resets of member " + m);
         }
+    }
+
+    /**
+     * Boosting's N counts the examples of weight &gt; 0, as λ^sc and λ^sw do: with a rate too small to move the
+     * members (their classes fixed), a stream with a weight-0 example after each example votes as the stream without
+     * them. N counted every example, so the weight-0 ones raised each λ and changed the votes.
+     */
+    @Test
+    void boostingCountsTheExamplesOfWeightAboveZero() {
+        TrainerConfig c = twoInputs(
+                "batch-size",
+                "1",
+                "learning-rate",
+                "1e-300",
+                "standardize",
+                "false",
+                "ensemble",
+                "boosting",
+                "ensemble.size",
+                "3");
+        Ensemble plain = Ensemble.create(c);
+        Ensemble padded = Ensemble.create(c);
+        SplittableRandom random = new SplittableRandom(8);
+        double[][] x = new double[1][];
+        double[] y = new double[1];
+        for (int i = 0; i < 300; i++) {
+            nextBlobs(random, x, y);
+            plain.step(x, y, new double[] {1});
+            padded.step(x, y, new double[] {1});
+            padded.step(x, new double[] {1 - y[0]}, new double[] {0});
+        }
+        assertEquals(600, padded.examplesSeen());
+        double[] votes = plain.inferenceModel().votes().orElseThrow();
+        assertTrue(Arrays.stream(votes).anyMatch(v -> v > 0), Arrays.toString(votes));
+        assertArrayEquals(votes, padded.inferenceModel().votes().orElseThrow());
+    }
+
+    /** A state of version 1 (before the examples of weight &gt; 0 were counted apart) restores with them = all seen. */
+    @Test
+    void aVersionOneStateRestoresWithEveryExampleCounted() throws IOException {
+        Ensemble e = Ensemble.create(twoInputs("batch-size", "2", "ensemble", "boosting", "ensemble.size", "3"));
+        SplittableRandom random = new SplittableRandom(8);
+        double[][] x = new double[2][];
+        double[] y = new double[2];
+        for (int i = 0; i < 20; i++) {
+            nextBlobs(random, x, y);
+            e.step(x, y, new double[] {1, 2});
+        }
+        byte[] state = e.state();
+        // version 2 inserted the count of weight > 0 examples (a long) after the examples seen
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        in.readLong(); // magic, version
+        TrainerConfig.read(in);
+        int countAt = state.length - in.available() + 16; // after steps and examples seen
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        v1.write(state, 0, 4);
+        new DataOutputStream(v1).writeInt(1);
+        v1.write(state, 8, countAt - 8);
+        v1.write(state, countAt + 8, state.length - countAt - 8);
+        assertArrayEquals(state, Ensemble.restore(v1.toByteArray()).state());
     }
 
     /**
