@@ -219,7 +219,7 @@ public final class EddyConfig {
                     m.setValue(TrainerConfig.withNewModelDefaults(m.getValue()));
                 }
                 if (!prequentialEnabled) {
-                    m.setValue(withoutDriftDetector(m.getValue()));
+                    refuseDriftKeys(m.getValue().keySet(), "");
                 }
                 model = TrainerConfig.fromProperties(m.getValue());
                 String refusal = model.newConfigurationRefusal();
@@ -379,21 +379,17 @@ public final class EddyConfig {
     }
 
     /**
-     * A model's keys when nothing is scored before training: its drift detector would watch no error, so the default
-     * detector is {@code none}, and the {@code drift.*} keys that detect or respond are refused.
+     * Refuses {@code drift.*} keys while nothing is scored before training: a detector would watch no error (the
+     * model's drift handling is off, whatever its configured detector; its status says {@code none}).
      */
-    private static Map<String, String> withoutDriftDetector(Map<String, String> props) {
-        for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
-            if (e.getKey().startsWith("drift.") && !e.getKey().equals("drift.detector")
-                    || e.getKey().equals("drift.detector") && !e.getValue().equals("none")) {
-                throw new IllegalArgumentException(e.getKey() + "=" + e.getValue() + " needs prequential.enabled=true:"
-                        + " drift handling watches the errors of the examples scored before training; set"
-                        + " prequential.enabled=true, or drift.detector=none without other drift.* keys");
+    private static void refuseDriftKeys(java.util.Collection<String> keys, String prefix) {
+        for (String key : new java.util.TreeSet<>(keys)) {
+            if (key.startsWith("drift.")) {
+                throw new IllegalArgumentException(prefix + key + " needs prequential.enabled=true: drift handling"
+                        + " watches the errors of the examples scored before training, and without them it is off;"
+                        + " set prequential.enabled=true or remove the key");
             }
         }
-        Map<String, String> withNone = new HashMap<>(props);
-        withNone.put("drift.detector", "none");
-        return withNone;
     }
 
     /**
@@ -451,6 +447,9 @@ public final class EddyConfig {
         if (warmStarts.containsKey(id)) {
             throw new IllegalArgumentException(prefix + "search.* cannot combine with " + prefix
                     + warmStarts.get(id).spec() + ": every trial of a search starts cold");
+        }
+        if (!prequentialEnabled) {
+            refuseDriftKeys(search.space().keys(), prefix + "search.space.");
         }
         if (search.metric().equals("prequential") && !prequentialEnabled) {
             throw new IllegalArgumentException(prefix + "search.metric=prequential needs prequential.enabled=true;"

@@ -18,6 +18,9 @@ public record DriftStatus(
         long lastDetectionExample,
         boolean challenger) {
 
-    /** The status of a model whose stored status predates drift handling. */
-    public static final DriftStatus UNKNOWN = new DriftStatus("none", false, 0, 0, -1, false);
+    /**
+     * No drift handling: the status of a model whose stored status predates it, or that has none (nothing is scored
+     * before training for a detector to watch).
+     */
+    public static final DriftStatus NONE = new DriftStatus("none", false, 0, 0, -1, false);
 }

@@ -99,7 +99,7 @@ public record ModelStatus(
                 0,
                 0,
                 0,
-                DriftStatus.UNKNOWN,
+                DriftStatus.NONE,
                 null,
                 List.of(),
                 waiting);

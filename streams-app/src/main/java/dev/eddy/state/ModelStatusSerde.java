@@ -135,7 +135,7 @@ public final class ModelStatusSerde implements Serde<ModelStatus>, Serializer<Mo
                                     in.readLong(),
                                     in.readLong(),
                                     in.readBoolean())
-                            : DriftStatus.UNKNOWN,
+                            : DriftStatus.NONE,
                     version >= VERSION_WITHOUT_MEMBERS ? WarmStartSource.read(in) : null,
                     version >= VERSION_WITHOUT_WAIT ? members(in) : List.of(),
                     version == VERSION && in.readBoolean()

@@ -17,6 +17,7 @@ import dev.eddy.schema.SnapshotReason;
 import dev.eddy.schema.TrainingEvent;
 import dev.eddy.schema.TrainingMetrics;
 import dev.eddy.state.ChunkedBytes;
+import dev.eddy.state.DriftStatus;
 import dev.eddy.state.HoldoutBuffer;
 import dev.eddy.state.ModelStatus;
 import dev.eddy.state.PartialBatch;
@@ -896,7 +897,7 @@ final class ModelTraining implements TaskTraining {
                 prequentialSum,
                 stateChunks,
                 stateBytes,
-                drift.status(),
+                prequential ? drift.status() : DriftStatus.NONE, // without prequential scoring nothing is watched
                 warmStartSource,
                 trainer.members(),
                 null);

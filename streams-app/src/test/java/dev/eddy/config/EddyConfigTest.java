@@ -129,23 +129,28 @@ class EddyConfigTest {
                 .hasMessageContaining("model.a.search.metric=prequential needs prequential.enabled=true");
     }
 
-    /** Drift handling watches the prequential errors: without them a model has no detector, and drift keys are refused. */
+    /** Drift handling watches the prequential errors: without them it is off, and drift keys are refused. */
     @Test
-    void withoutPrequentialScoringAModelHasNoDriftDetectorAndDriftKeysAreRefused() {
-        assertThat(EddyConfig.of(minimal()).models().get("a").drift().detector())
-                .isEqualTo("adwin");
+    void withoutPrequentialScoringDriftKeysAreRefused() {
         Map<String, String> m = minimal();
         m.put("prequential.enabled", "false");
-        assertThat(EddyConfig.of(m).models().get("a").drift().detector()).isEqualTo("none");
-        m.put("model.a.drift.detector", "none");
-        assertThat(EddyConfig.of(m).models().get("a").drift().detector()).isEqualTo("none");
+        EddyConfig.of(m);
         m.put("model.a.drift.detector", "ddm");
         assertThatThrownBy(() -> EddyConfig.of(m))
-                .hasMessageContaining("model.a: drift.detector=ddm needs prequential.enabled=true");
+                .hasMessageContaining("model.a: drift.detector needs prequential.enabled=true");
+        m.put("model.a.drift.detector", "none");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessageContaining("model.a: drift.detector needs prequential.enabled=true");
         m.remove("model.a.drift.detector");
         m.put("model.a.drift.lr-factor", "2");
         assertThatThrownBy(() -> EddyConfig.of(m))
-                .hasMessageContaining("model.a: drift.lr-factor=2 needs prequential.enabled=true");
+                .hasMessageContaining("model.a: drift.lr-factor needs prequential.enabled=true");
+        m.remove("model.a.drift.lr-factor");
+        m.put("model.a.search.strategy", "random");
+        m.put("model.a.search.metric", "holdout_loss");
+        m.put("model.a.search.space.drift.detector", "adwin|ddm");
+        assertThatThrownBy(() -> EddyConfig.of(m))
+                .hasMessageContaining("model.a.search.space.drift.detector needs prequential.enabled=true");
     }
 
     /** Only eddy evaluate serves the vote of the best trials; eddy run publishes the champion's snapshots alone. */

@@ -54,7 +54,7 @@ class ModelStatusSerdeTest {
     /** A status written by format 2 (prequential fields, no drift) still reads. */
     @Test
     void readsTheFormatWrittenBeforeDriftHandling() throws IOException {
-        ModelStatus s = status(DriftStatus.UNKNOWN);
+        ModelStatus s = status(DriftStatus.NONE);
         byte[] current = SERDE.serialize("t", s);
         ByteArrayOutputStream old = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(old)) {

@@ -44,7 +44,7 @@ class ModelStatusJsonTest {
                 .contains("\"state\":\"waiting\"")
                 .contains("\"latestVersion\":null")
                 .endsWith("\"waitingFor\":{\"model\":\"src\",\"snapshot\":\"first\",\"held\":12,\"maxHeld\":100}}");
-        assertThat(ModelStatusJson.of("m", ModelStatuses.example(DriftStatus.UNKNOWN, null), null, "host:1")
+        assertThat(ModelStatusJson.of("m", ModelStatuses.example(DriftStatus.NONE, null), null, "host:1")
                         .get("waitingFor")
                         .isNull())
                 .isTrue();

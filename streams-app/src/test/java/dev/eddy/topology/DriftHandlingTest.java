@@ -388,6 +388,32 @@ class DriftHandlingTest {
         assertThat(drifts).as("drifts detected").isPositive();
     }
 
+    /**
+     * Without prequential scoring nothing is watched: the status says so, whatever detector the configuration (or a
+     * state stored before, with the default detector) has, and the model trains on.
+     */
+    @Test
+    void withoutPrequentialScoringTheStatusShowsNoDetector() {
+        TrainerConfig config = TrainerConfig.fromProperties(
+                Map.of("input-size", "2", "layers", "1:sigmoid", "loss", "binary_crossentropy", "batch-size", "4"));
+        assertThat(config.drift().detector()).isEqualTo("adwin");
+        ModelTraining training = new ModelTraining(
+                MODEL,
+                config,
+                200,
+                0,
+                false,
+                100,
+                LocalTraining.inMemoryStores(),
+                TrainingListener.NONE,
+                r -> {},
+                null,
+                0);
+        flipping().forEach(e -> training.train(e, 0));
+        assertThat(training.status().drift()).isEqualTo(DriftStatus.NONE);
+        assertThat(training.status().examplesTrained()).isEqualTo(1200);
+    }
+
     /** {@code reset} starts the watch afresh, out of its warning zone: the gauge says so at once. */
     @Test
     void resetClearsTheWarningGauge() {

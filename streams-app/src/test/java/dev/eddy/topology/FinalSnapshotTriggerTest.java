@@ -20,7 +20,7 @@ class FinalSnapshotTriggerTest {
      */
     @Test
     void aSearchPublishesOnceForItsTrialsAndAWaitingModelNot() {
-        ModelStatus trained = ModelStatuses.example(DriftStatus.UNKNOWN, null);
+        ModelStatus trained = ModelStatuses.example(DriftStatus.NONE, null);
         List<KeyValue<String, ModelStatus>> statuses = List.of(
                 KeyValue.pair("m", trained),
                 KeyValue.pair("s", trained),
