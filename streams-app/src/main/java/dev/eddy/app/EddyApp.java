@@ -25,6 +25,7 @@ import dev.eddy.status.ModelStatusHandler;
 import dev.eddy.topology.FanOutTopic;
 import dev.eddy.topology.FinalSnapshotTrigger;
 import dev.eddy.topology.ModelPartitions;
+import dev.eddy.topology.PublishedVersions;
 import dev.eddy.topology.SearchTraining;
 import dev.eddy.topology.TrainingTopology;
 import dev.eddy.topology.TrialPlacement;
@@ -135,7 +136,13 @@ public final class EddyApp implements AutoCloseable {
         serving.bindTo(metrics.registry());
         QualityGate gate = QualityGate.of(config);
         Topology topology = TrainingTopology.build(
-                config, partitions, training, finals, gate.enabled() ? gate.supplier(serving) : null, warmStarts);
+                config,
+                partitions,
+                training,
+                finals,
+                gate.enabled() ? gate.supplier(serving) : null,
+                warmStarts,
+                new PublishedVersions(() -> SnapshotLog.highestVersions(config, TOPIC_TIMEOUT)));
         if (ServingConfig.enabled(config)) {
             ScoringTopology.addTo(topology, ServingConfig.of(config), served, serving);
         }

@@ -111,7 +111,11 @@ public final class SnapshotLog {
             Map<String, String> clientProperties,
             Duration timeout,
             Set<Named> named) {
-        Scan scan = new Scan(named);
+        return read(bootstrapServers, topic, clientProperties, timeout, new Scan(named, true));
+    }
+
+    private static SnapshotLog read(
+            String bootstrapServers, String topic, Map<String, String> clientProperties, Duration timeout, Scan scan) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 consumerProperties(bootstrapServers, clientProperties),
@@ -173,11 +177,32 @@ public final class SnapshotLog {
      * accepted snapshot of each model and the {@code named} versions.
      */
     public static SnapshotLog read(EddyConfig config, Duration timeout, Set<Named> named) {
+        return read(config.bootstrapServers(), config.topics().snapshots(), clientProperties(config), timeout, named);
+    }
+
+    /**
+     * The highest version of each model on the configuration's snapshot topic, accepted or refused, read as {@link
+     * #read(EddyConfig, Duration)} does but keeping no snapshot whole.
+     *
+     * @throws IllegalStateException if the topic does not exist or the end is not reached within {@code timeout}
+     */
+    public static Map<String, Long> highestVersions(EddyConfig config, Duration timeout) {
+        SnapshotLog log = read(
+                config.bootstrapServers(),
+                config.topics().snapshots(),
+                clientProperties(config),
+                timeout,
+                new Scan(Set.of(), false));
+        return log.versions.stream().collect(Collectors.toMap(Version::modelId, Version::version, Math::max));
+    }
+
+    /** The consumer settings of {@code config}'s snapshot topic: its client keys over the fetch sizes it needs. */
+    private static Map<String, String> clientProperties(EddyConfig config) {
         Map<String, String> client = new HashMap<>();
         client.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
         client.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(config.snapshotMaxBytes()));
         client.putAll(config.kafkaProperties()); // the kafka.* keys win, as for the application
-        return read(config.bootstrapServers(), config.topics().snapshots(), client, timeout, named);
+        return client;
     }
 
     /** Every version on the topic, in topic order (per partition). */
@@ -224,18 +249,20 @@ public final class SnapshotLog {
 
     /**
      * One pass over a snapshot topic's records: a {@link Version} of each, and whole snapshots only for the newest
-     * accepted version of each model seen so far and for the named versions.
+     * accepted version of each model seen so far (unless told not to) and for the named versions.
      */
     static final class Scan {
 
         private final Set<Named> named;
+        private final boolean keepNewestAccepted;
         private final List<Version> versions = new ArrayList<>();
         private final Map<Named, ModelSnapshot> kept = new HashMap<>();
         private final Map<String, Named> newestAccepted = new HashMap<>();
         private long undecodable;
 
-        Scan(Set<Named> named) {
+        Scan(Set<Named> named, boolean keepNewestAccepted) {
             this.named = Set.copyOf(named);
+            this.keepNewestAccepted = keepNewestAccepted;
         }
 
         /** Takes one record's value (a tombstone, null, is skipped). */
@@ -258,7 +285,7 @@ public final class SnapshotLog {
             }
             Named previous = newestAccepted.get(v.modelId());
             // a later record of the same version wins, as in accepted()
-            if (v.accepted() && (previous == null || v.version() >= previous.version())) {
+            if (keepNewestAccepted && v.accepted() && (previous == null || v.version() >= previous.version())) {
                 newestAccepted.put(v.modelId(), id);
                 kept.put(id, s);
                 if (previous != null && !previous.equals(id) && !named.contains(previous)) {

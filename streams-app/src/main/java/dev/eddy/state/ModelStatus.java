@@ -9,7 +9,8 @@ import java.util.List;
  * the snapshot version counter, so it is written in the same transaction as the state it describes.
  *
  * @param modelId the model
- * @param snapshotVersion version of the newest published snapshot, -1 before the first; versions strictly increase
+ * @param snapshotVersion version of the newest published snapshot, before the first the highest version of the model
+ *     id on the snapshot topic when the model opened (-1 when it had none); versions strictly increase
  * @param steps optimizer steps taken
  * @param examplesTrained examples passed to the optimizer
  * @param examplesWhilePaused training examples that arrived while training was paused (counted, not trained on)

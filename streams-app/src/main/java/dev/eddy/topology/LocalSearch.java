@@ -47,6 +47,7 @@ public final class LocalSearch {
                 record -> {},
                 events::add,
                 SearchTraining.Placement.HERE,
+                PublishedVersions.NONE,
                 System.currentTimeMillis());
     }
 

@@ -42,6 +42,7 @@ public final class LocalTraining {
                 listener,
                 record -> {},
                 null,
+                PublishedVersions.NONE,
                 System.currentTimeMillis());
     }
 

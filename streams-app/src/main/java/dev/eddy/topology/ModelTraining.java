@@ -135,6 +135,7 @@ final class ModelTraining implements TaskTraining {
      * @param prequential whether to score each batch before its step
      * @param out receives snapshots and metrics records to forward
      * @param warmStart the model's warm start as resolved at the start, null for a cold start
+     * @param published the versions on the snapshot topic, which a model without a stored status continues
      * @throws IllegalArgumentException when the stored state is not a readable training state
      */
     ModelTraining(
@@ -148,6 +149,7 @@ final class ModelTraining implements TaskTraining {
             TrainingListener listener,
             Consumer<SpecificRecord> out,
             ResolvedWarmStart warmStart,
+            PublishedVersions published,
             long nowMs) {
         this.modelId = modelId;
         this.configuredWarmStart = warmStart;
@@ -176,6 +178,9 @@ final class ModelTraining implements TaskTraining {
             stateChunks = s.stateChunks();
             stateBytes = s.stateBytes();
             warmStartSource = s.warmStart();
+        } else {
+            // new to this application: its first snapshot must be newer than those its id already has on the topic
+            snapshotVersion = published.highest(modelId);
         }
         if (s == null || s.stateBytes() == 0) {
             trainer = freshTrainer(config);

@@ -58,7 +58,8 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>What {@code <id>} serves: only the champion's snapshots are published, under {@code <id>} with {@code <id>}'s
  * own version counter (strictly increasing across switches, continuing the versions {@code <id>} published before
- * it was a search), with the trial id and its searched hyper-parameters; a switch publishes the new champion at once
+ * it was a search, or, for a search new to this application, those {@code <id>} has on the snapshot topic ({@link
+ * PublishedVersions})), with the trial id and its searched hyper-parameters; a switch publishes the new champion at once
  * ({@code CHAMPION}). Trial snapshots are not published. Every decision is a metrics record of {@code <id>} with an
  * {@code event} ({@code search-prune}, {@code search-promote}, {@code search-complete}, {@code search-resample},
  * {@code search-exploit}, {@code search-explore}, {@code search-reopen}, {@code search-champion}, {@code search-reset}).
@@ -168,6 +169,7 @@ public final class SearchTraining implements TaskTraining {
      * @param out receives {@code <id>}'s snapshots and every metrics record (trials' under their ids)
      * @param decisions hears every decision as it is taken
      * @param where where the trials train
+     * @param published the versions on the snapshot topic, which a search new to this application continues
      * @throws IllegalArgumentException when {@code search.metric} is a holdout metric that the model's task does not
      *     have, or the stored search state is not one of this search
      */
@@ -181,6 +183,7 @@ public final class SearchTraining implements TaskTraining {
             Consumer<SpecificRecord> out,
             Consumer<Event> decisions,
             Placement where,
+            PublishedVersions published,
             long nowMs) {
         List<SortedMap<String, String>> initial = search.initialTrials();
         this.regression = !configOf.apply(initial.get(0)).classification();
@@ -215,9 +218,14 @@ public final class SearchTraining implements TaskTraining {
         if (stored != null) {
             restore(stored);
         }
-        // the versions <id> published before: as a model that was not a search, or since this record was written
+        // the versions <id> published before: as a model that was not a search, or since this record was written;
+        // new to this application, those its id already has on the snapshot topic
         ModelStatus before = stores.status().get(modelId);
-        servedVersion = Math.max(servedVersion, before == null ? -1 : before.snapshotVersion());
+        if (before != null) {
+            servedVersion = Math.max(servedVersion, before.snapshotVersion());
+        } else if (stored == null) {
+            servedVersion = published.highest(modelId);
+        }
         for (int t = 0; t < trials.length; t++) {
             if (metrics[t] == null) {
                 metrics[t] = figures(t);
@@ -270,6 +278,7 @@ public final class SearchTraining implements TaskTraining {
                 figures,
                 out,
                 null,
+                PublishedVersions.NONE, // a trial's snapshots are published under <id>'s versions
                 nowMs);
     }
 

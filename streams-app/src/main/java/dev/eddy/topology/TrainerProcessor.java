@@ -88,6 +88,9 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
     /** The warm starts resolved at the application's start, by model id. */
     private final Map<String, ResolvedWarmStart> warmStarts;
 
+    /** The versions on the snapshot topic, which a model (or search) new to this application continues. */
+    private final PublishedVersions published;
+
     /** The models whose warm start awaits the first snapshot of a model of this application: model id → config. */
     private final Map<String, WarmStartConfig> awaited;
 
@@ -117,8 +120,10 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts,
+            PublishedVersions published,
             PreCommit preCommit) {
         this.config = config;
+        this.published = published;
         this.placement = placement;
         this.preCommit = preCommit;
         this.models = config.models();
@@ -530,6 +535,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                             listener,
                             this::emit,
                             warmStart(modelId),
+                            published,
                             context.currentSystemTimeMs());
         } catch (IllegalArgumentException e) {
             String why = e.getMessage();
@@ -564,6 +570,7 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
                     this::emit,
                     decision -> {},
                     where,
+                    published,
                     context.currentSystemTimeMs());
         }
         return new TrialHost(

@@ -68,7 +68,8 @@ import org.apache.kafka.streams.state.Stores;
  * how many chunks are current, so a reader never mixes two versions. The cache keeps only the last write
  * per key until the commit, so changelog traffic is bounded by the commit interval, not the batch rate; the cache
  * ({@code cache.max.bytes} / {@code num.stream.threads}) must hold the state of a thread's models. On restart a model is rebuilt from the
- * stores on its first record. Snapshot versions are part of the status and so strictly increase across restarts.
+ * stores on its first record. Snapshot versions are part of the status and so strictly increase across restarts; a
+ * model new to the application continues the versions of its id on the snapshot topic ({@link PublishedVersions}).
  *
  * <p><b>What is deterministic.</b> In holdout mode {@code split}, the trainer-input order of a model is the order of
  * the examples partitions interleaved by the upstream tasks; with one examples partition per model (or all examples
@@ -122,7 +123,7 @@ public final class TrainingTopology {
     }
 
     /**
-     * The topology.
+     * The topology without warm starts, every model's versions from 0.
      *
      * @param partitions the partition count of the input topics, with {@code routing=direct}; else {@link
      *     ModelPartitions#ONE}
@@ -137,11 +138,12 @@ public final class TrainingTopology {
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate) {
-        return build(config, partitions, listener, finals, snapshotGate, Map.of());
+        return build(config, partitions, listener, finals, snapshotGate, Map.of(), PublishedVersions.NONE);
     }
 
     /**
-     * The topology whose models warm-start as {@code warmStarts} says.
+     * The topology whose models warm-start as {@code warmStarts} says and whose models new to the application continue
+     * the versions {@code published} finds on the snapshot topic.
      *
      * @param warmStarts the warm starts of the models that have one, as {@link WarmStartResolver} resolved them at the
      *     start; every model of {@link EddyConfig#warmStarts()} must have one, except those awaiting the first
@@ -149,6 +151,8 @@ public final class TrainingTopology {
      *     through the global store {@link dev.eddy.serving.ScoringTopology#SNAPSHOT_STORE}, which the scoring
      *     topology adds when {@code serving.enabled} (add it: {@code ScoringTopology.addTo}), else this topology
      *     ({@link SourceSnapshots})
+     * @param published the highest version of each model id on the snapshot topic, read the first time a model without
+     *     a stored status opens ({@link PublishedVersions#NONE} for a topic without snapshots)
      * @throws IllegalArgumentException naming a model whose warm start was not resolved
      */
     public static Topology build(
@@ -157,7 +161,8 @@ public final class TrainingTopology {
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             FixedKeyProcessorSupplier<String, ModelSnapshot, ModelSnapshot> snapshotGate,
-            Map<String, ResolvedWarmStart> warmStarts) {
+            Map<String, ResolvedWarmStart> warmStarts,
+            PublishedVersions published) {
         for (String modelId : config.warmStarts().keySet()) {
             if (!warmStarts.containsKey(modelId)
                     && TrainerProcessor.awaitedSource(config, modelId).isEmpty()) {
@@ -225,7 +230,7 @@ public final class TrainingTopology {
                     Repartitioned.with(Serdes.String(), new TrainerInputSerde()).withName(TRAINER_INPUT));
         }
         KStream<String, Object> outputs = inputs.process(
-                new TrainerSupplier(config, placed, listener, finals, warmStarts, new PreCommit()),
+                new TrainerSupplier(config, placed, listener, finals, warmStarts, published, new PreCommit()),
                 Named.as("trainer"));
 
         BranchedKStream<String, Object> trainerSplit = outputs.split(Named.as("trainer-output-"))
@@ -305,12 +310,13 @@ public final class TrainingTopology {
             TrainingListener listener,
             FinalSnapshotTrigger finals,
             Map<String, ResolvedWarmStart> warmStarts,
+            PublishedVersions published,
             PreCommit preCommit)
             implements ProcessorSupplier<String, TrainerInput, String, Object> {
 
         @Override
         public TrainerProcessor get() {
-            return new TrainerProcessor(config, placement, listener, finals, warmStarts, preCommit);
+            return new TrainerProcessor(config, placement, listener, finals, warmStarts, published, preCommit);
         }
 
         /** The trainer's stores, each running the task's {@link PreCommit} action before its commit flush. */

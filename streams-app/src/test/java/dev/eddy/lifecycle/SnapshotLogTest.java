@@ -64,7 +64,7 @@ class SnapshotLogTest {
 
     /** Versions 0..59 of model m, the even ones accepted, scanned with {@code named} kept whole. */
     private static SnapshotLog scan(Set<SnapshotLog.Named> named) {
-        SnapshotLog.Scan scan = new SnapshotLog.Scan(named);
+        SnapshotLog.Scan scan = new SnapshotLog.Scan(named, true);
         for (long v = 0; v < 60; v++) {
             scan.add(TOPIC, record(v, v % 2 == 0));
         }

@@ -357,7 +357,18 @@ class DriftHandlingTest {
 
     private static ModelTraining trial(ModelTraining.Stores stores, String detector) {
         return new ModelTraining(
-                MODEL, trialConfig(detector), 100, 0, true, 100, stores, TrainingListener.NONE, r -> {}, null, 0);
+                MODEL,
+                trialConfig(detector),
+                100,
+                0,
+                true,
+                100,
+                stores,
+                TrainingListener.NONE,
+                r -> {},
+                null,
+                PublishedVersions.NONE,
+                0);
     }
 
     /** A configuration change of the detector applies at {@code reset}, like any non-live key: the new one starts. */

@@ -48,8 +48,7 @@ class RestoredGaugesTest {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             binder.bindTo(registry);
             TopologyTestDriver driver = new TopologyTestDriver(
-                    TrainingTopology.build(
-                            config, ModelPartitions.ONE, binder, new FinalSnapshotTrigger(), null, Map.of()),
+                    TrainingTopology.build(config, ModelPartitions.ONE, binder, new FinalSnapshotTrigger(), null),
                     props,
                     Instant.ofEpochMilli(1_000_000));
             ByteArraySerializer bytes = new ByteArraySerializer();

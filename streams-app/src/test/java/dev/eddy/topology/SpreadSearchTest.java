@@ -140,6 +140,7 @@ class SpreadSearchTest {
                                         this::out,
                                         decision -> {},
                                         where,
+                                        PublishedVersions.NONE,
                                         0)
                                 : new TrialHost(
                                         MODEL,
@@ -811,6 +812,7 @@ class SpreadSearchTest {
                         r -> {},
                         d -> {},
                         new SearchTraining.Placement(placement, placement.home(MODEL), (p, m) -> {}, Integer.MAX_VALUE),
+                        PublishedVersions.NONE,
                         0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot continue the stored search, whose trials trained in one task")

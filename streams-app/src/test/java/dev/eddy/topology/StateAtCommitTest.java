@@ -32,7 +32,18 @@ class StateAtCommitTest {
 
     private static ModelTraining open(ModelTraining.Stores stores) {
         return new ModelTraining(
-                MODEL, batchOfOne(), 10, 0, true, 5, stores, new TrainingListener() {}, r -> {}, null, 0L);
+                MODEL,
+                batchOfOne(),
+                10,
+                0,
+                true,
+                5,
+                stores,
+                new TrainingListener() {},
+                r -> {},
+                null,
+                PublishedVersions.NONE,
+                0L);
     }
 
     @Test

@@ -128,7 +128,8 @@ final class TrainingFixture implements AutoCloseable {
             }
         };
         driver = new TopologyTestDriver(
-                TrainingTopology.build(config, partitions, listener, finals, snapshotGate, warmStarts),
+                TrainingTopology.build(
+                        config, partitions, listener, finals, snapshotGate, warmStarts, PublishedVersions.NONE),
                 props,
                 Instant.ofEpochMilli(1_000_000));
         ByteArraySerializer bytes = new ByteArraySerializer();
