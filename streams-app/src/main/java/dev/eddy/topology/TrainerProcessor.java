@@ -341,8 +341,15 @@ final class TrainerProcessor implements Processor<String, TrainerInput, String, 
      */
     private void take(ModelSnapshot snapshot) {
         for (Map.Entry<String, WarmStartConfig> e : awaited.entrySet()) {
-            if (e.getValue().sourceModel().equals(snapshot.getModelId()) && awaits(e.getKey())) {
-                pin(e.getKey(), e.getValue(), snapshot);
+            String modelId = e.getKey();
+            if (e.getValue().sourceModel().equals(snapshot.getModelId()) && awaits(modelId)) {
+                pin(modelId, e.getValue(), snapshot);
+                // one that waited before a restart and had no input since is released with the others, after this
+                // record, as in a run that never stopped (not at the next look, a moment set by the wall clock)
+                ModelStatus status = stores.status().get(modelId);
+                if (status != null && status.waiting() != null) {
+                    waits.putIfAbsent(modelId, status.waiting());
+                }
             }
         }
     }

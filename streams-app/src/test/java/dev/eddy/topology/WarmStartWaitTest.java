@@ -209,6 +209,31 @@ class WarmStartWaitTest {
     }
 
     /**
+     * After a restart while tgt waits, with no input of tgt since, src's first snapshot releases tgt right after the
+     * record that caused it, as in the run that never stopped: not at the next look at the wall clock, which would put
+     * tgt's snapshots after later ones of src.
+     */
+    @Test
+    void aRestartWhileWaitingReleasesRightAfterTheSourcesFirstSnapshot() {
+        Map<String, List<KeyValue<byte[], byte[]>>> changelogs;
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("first"), Map.of())) {
+            f.pipe(target(7, 4));
+            changelogs = f.changelogs();
+        }
+        try (TrainingFixture f = new TrainingFixture(both(), dir.resolve("second"), Map.of())) {
+            f.restore(changelogs);
+            f.pipe(SOURCE);
+            assertThat(f.status("tgt").waiting()).as("tgt's wait").isNull();
+            assertThat(f.storedSlots(TrainingTopology.TRAINER_STATE_STORE, "tgt/warm-start-wait"))
+                    .as("held inputs left")
+                    .isZero();
+            assertThat(f.status("tgt").examplesTrained())
+                    .as("one batch of 4, 3 in the partial batch")
+                    .isEqualTo(4);
+        }
+    }
+
+    /**
      * Beyond {@code warm-start.max-held-examples} each input goes to the dead-letter topic with the reason; the held
      * ones are trained on once the source publishes.
      */
