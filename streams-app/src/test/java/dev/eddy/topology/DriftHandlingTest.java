@@ -419,6 +419,7 @@ class DriftHandlingTest {
                 TrainingListener.NONE,
                 r -> {},
                 null,
+                PublishedVersions.NONE,
                 0);
         flipping().forEach(e -> training.train(e, 0));
         assertThat(training.status().drift()).isEqualTo(DriftStatus.NONE);
@@ -443,7 +444,18 @@ class DriftHandlingTest {
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         binder.bindTo(registry);
         ModelTraining training = new ModelTraining(
-                MODEL, config, 200, 0, true, 100, LocalTraining.inMemoryStores(), binder, r -> {}, null, 0);
+                MODEL,
+                config,
+                200,
+                0,
+                true,
+                100,
+                LocalTraining.inMemoryStores(),
+                binder,
+                r -> {},
+                null,
+                PublishedVersions.NONE,
+                0);
         boolean warned = false;
         for (Example e : flipping()) {
             training.train(e, 0);
