@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy produce}: loads labeled examples from a file or a bundled dataset into a topic. */
@@ -106,12 +104,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (input.dataset != null && labelKind != null) {
-            // A bundled dataset's labels are of its own kind; reading them as the other would train a wrong model.
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--label-kind applies to --csv and --jsonl; the bundled dataset " + input.dataset.cliName()
-                            + " has its own label kind ("
-                            + input.dataset.labelKind().name().toLowerCase(Locale.ROOT) + ")");
+            throw DatasetLabelKind.refused(
+                    spec.commandLine(), "--csv and --jsonl", input.dataset.cliName(), input.dataset.labelKind());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

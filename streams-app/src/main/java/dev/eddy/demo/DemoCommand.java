@@ -2,6 +2,7 @@ package dev.eddy.demo;
 
 import dev.eddy.app.EddyApp;
 import dev.eddy.broker.EmbeddedBroker;
+import dev.eddy.cli.DatasetLabelKind;
 import dev.eddy.config.EddyConfig;
 import dev.eddy.core.data.LabelKind;
 import dev.eddy.core.search.SearchConfig;
@@ -118,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "KIND",
             description = {
                 "Label column of --csv: ${COMPLETION-CANDIDATES}. Default: class if the first row's label is an",
-                "integer, else target."
+                "integer, else target. Not with --dataset: a bundled dataset or a generator has its own."
             })
     LabelKind labelKind;
 
@@ -192,6 +193,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "--search must be one of " + String.join(", ", SearchConfig.STRATEGIES) + ", got '" + search + "'");
         }
         DemoStream stream = stream();
+        if (csv == null && labelKind != null) {
+            throw DatasetLabelKind.refused(spec.commandLine(), "--csv", dataset, stream.labelKind());
+        }
         long total = examples > 0
                 ? examples
                 : search != null

@@ -1,6 +1,7 @@
 package dev.eddy.report;
 
 import dev.eddy.cli.BundledDatasetConverter;
+import dev.eddy.cli.DatasetLabelKind;
 import dev.eddy.core.data.BundledDataset;
 import dev.eddy.core.data.CsvDataset;
 import dev.eddy.core.data.LabelKind;
@@ -70,7 +71,7 @@ public final class LrFindCommand implements Callable<Integer> {
             paramLabel = "KIND",
             description = {
                 "CSV label column: ${COMPLETION-CANDIDATES}. Default: class if the first row's label is an integer,",
-                "else target."
+                "else target. Not with --dataset: a bundled dataset has its own."
             })
     LabelKind labelKind;
 
@@ -107,6 +108,10 @@ public final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (input.dataset != null && labelKind != null) {
+            throw DatasetLabelKind.refused(
+                    spec.commandLine(), "--csv", input.dataset.cliName(), input.dataset.labelKind());
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<LabeledRow> rows = new ArrayList<>();
         long[] rejected = {0};

@@ -31,4 +31,14 @@ class UsageErrorsTest {
         assertThat(produce.exitCode()).as(produce.err()).isEqualTo(Eddy.EXIT_USAGE);
         assertThat(produce.err()).contains("--label-kind", "diabetes has its own label kind (target)");
     }
+
+    @Test
+    void demoAndLrFindRefuseALabelKindForABundledDatasetToo() {
+        Cli demo = Cli.run("demo", "--dataset", "digits", "--label-kind", "target");
+        assertThat(demo.exitCode()).as(demo.err()).isEqualTo(Eddy.EXIT_USAGE);
+        assertThat(demo.err()).contains("--label-kind applies to --csv", "digits has its own label kind (class)");
+        Cli lrFind = Cli.run("lr-find", "--dataset", "diabetes", "--label-kind", "class");
+        assertThat(lrFind.exitCode()).as(lrFind.err()).isEqualTo(Eddy.EXIT_USAGE);
+        assertThat(lrFind.err()).contains("--label-kind applies to --csv", "diabetes has its own label kind (target)");
+    }
 }
