@@ -207,15 +207,16 @@ public final class EddyApp implements AutoCloseable {
         } catch (ExceptionInInitializerError e) {
             throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
         }
-        Prepared prepared = prepare(config);
-        Map<String, ResolvedWarmStart> warmStarts = new WarmStartResolver(
-                        config, prepared.trainers(), () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress)
-                .resolve();
         PrometheusMetrics metrics = new PrometheusMetrics();
         MetricsServer server = null;
         EddyApp app = null;
         try {
+            // bound first: a busy port refuses the start before anything is created on the cluster
             server = MetricsServer.start(metricsAddress, metrics.registry());
+            Prepared prepared = prepare(config);
+            Map<String, ResolvedWarmStart> warmStarts = new WarmStartResolver(
+                            config, prepared.trainers(), () -> SnapshotLog.read(config, TOPIC_TIMEOUT), progress)
+                    .resolve();
             app = new EddyApp(
                     config.with("routing", prepared.routing().name().toLowerCase(Locale.ROOT)),
                     prepared.partitions(),

@@ -188,6 +188,22 @@ class RoutingTest {
                 .containsExactlyInAnyOrder(app + ".examples", app + ".commands");
     }
 
+    /** A metrics port in use refuses the start before any topic is created. */
+    @Test
+    void aStartOnABusyMetricsPortCreatesNoTopic() throws Exception {
+        String app = "busy-port";
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> EddyApp.start(
+                            EddyConfig.of(settings(app)),
+                            new java.net.InetSocketAddress(
+                                    java.net.InetAddress.getLoopbackAddress(), taken.getLocalPort())))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(kafka.admin().listTopics().names().get())
+                .filteredOn(t -> t.startsWith(app))
+                .isEmpty();
+    }
+
     @Test
     void refusesWhileRecordsOfTheTrainerInputTopicAreUntrained() throws Exception {
         String trainerInput = "direct-c-eddy-trainer-input-repartition";
