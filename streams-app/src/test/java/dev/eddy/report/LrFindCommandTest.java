@@ -19,20 +19,19 @@ class LrFindCommandTest {
     void printsTheSuggestedRateAndWritesTheLossCurve(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("lr.png");
         StringWriter out = new StringWriter();
-        int code = new CommandLine(new LrFindCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setOut(new PrintWriter(out, true))
-                .execute(
-                        "--dataset",
-                        "breast-cancer",
-                        "--steps",
-                        "80",
-                        "--min-lr",
-                        "1e-5",
-                        "--max-lr",
-                        "3",
-                        "--plot",
-                        png.toString());
+        int code = lrFind(
+                out,
+                new StringWriter(),
+                "--dataset",
+                "breast-cancer",
+                "--steps",
+                "80",
+                "--min-lr",
+                "1e-5",
+                "--max-lr",
+                "3",
+                "--plot",
+                png.toString());
 
         assertThat(code).as(out.toString()).isZero();
         Matcher minimum = Pattern.compile("lowest \\(\\S+\\) at rate (\\S+)").matcher(out.toString());
@@ -53,16 +52,15 @@ class LrFindCommandTest {
         Path model = dir.resolve("model.properties");
         java.nio.file.Files.writeString(model, "optimiser=adam\n");
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new LrFindCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setErr(new PrintWriter(err, true))
-                .execute(
-                        "--dataset",
-                        "digits",
-                        "--model",
-                        model.toString(),
-                        "--plot",
-                        dir.resolve("x.png").toString());
+        int code = lrFind(
+                new StringWriter(),
+                err,
+                "--dataset",
+                "digits",
+                "--model",
+                model.toString(),
+                "--plot",
+                dir.resolve("x.png").toString());
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("optimiser");
     }
