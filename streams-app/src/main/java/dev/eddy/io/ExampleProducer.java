@@ -4,8 +4,6 @@ import dev.eddy.schema.Example;
 import dev.eddy.serde.AvroSerdes;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,9 +19,7 @@ public final class ExampleProducer implements AutoCloseable {
 
     private final KafkaProducer<String, Example> producer;
     private final String topic;
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final SendResults results = new SendResults();
     private long sent;
 
     public ExampleProducer(String bootstrapServers, String topic) {
@@ -63,14 +59,7 @@ public final class ExampleProducer implements AutoCloseable {
      */
     public void send(String key, Example example) {
         sent++;
-        producer.send(new ProducerRecord<>(topic, key, example), (metadata, exception) -> {
-            if (exception == null) {
-                acknowledged.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                firstFailure.compareAndSet(null, exception);
-            }
-        });
+        producer.send(new ProducerRecord<>(topic, key, example), results);
     }
 
     /** Waits until every example sent so far is acknowledged or has failed. */
@@ -85,17 +74,17 @@ public final class ExampleProducer implements AutoCloseable {
 
     /** Examples the brokers acknowledged as written. */
     public long acknowledged() {
-        return acknowledged.get();
+        return results.acknowledged();
     }
 
     /** Examples whose send failed. */
     public long failed() {
-        return failed.get();
+        return results.failed();
     }
 
     /** The first send failure, or null. */
     public Exception firstFailure() {
-        return firstFailure.get();
+        return results.firstFailure();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.eddy.core.data.LabeledRow;
 import dev.eddy.core.data.RejectedRow;
 import dev.eddy.core.train.InferenceModel;
 import dev.eddy.io.ClusterContact;
+import dev.eddy.io.SendResults;
 import dev.eddy.io.Topics;
 import dev.eddy.schema.Prediction;
 import dev.eddy.serde.AvroSerdes;
@@ -30,8 +31,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -239,8 +238,7 @@ public final class PredictCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         long deadline = System.nanoTime() + timeout.toNanos();
         int received = 0;
-        AtomicLong unsent = new AtomicLong();
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        SendResults sends = new SendResults();
         try (KafkaConsumer<String, byte[]> consumer =
                         new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
                 KafkaProducer<String, byte[]> producer =
@@ -262,17 +260,12 @@ public final class PredictCommand implements Callable<Integer> {
                                 featuresTopic,
                                 record.get("id").asText(),
                                 record.toString().getBytes(StandardCharsets.UTF_8)),
-                        (metadata, failure) -> {
-                            if (failure != null) {
-                                unsent.incrementAndGet();
-                                firstFailure.compareAndSet(null, failure);
-                            }
-                        });
+                        sends);
             }
             producer.flush();
-            if (unsent.get() > 0) {
-                throw new IllegalStateException(unsent.get() + " of " + rows.size() + " rows were not written to "
-                        + featuresTopic + "; first failure: " + firstFailure.get());
+            if (sends.failed() > 0) {
+                throw new IllegalStateException(sends.failed() + " of " + rows.size() + " rows were not written to "
+                        + featuresTopic + "; first failure: " + sends.firstFailure());
             }
             while (received < rows.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
