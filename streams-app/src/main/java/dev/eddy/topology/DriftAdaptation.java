@@ -92,11 +92,14 @@ final class DriftAdaptation {
         double[] predicted = trainer.predictions(features);
         double[] errors = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
-            errors[r] = trainer.config().classification()
-                    ? (predicted[r] == labels[r] ? 0 : 1)
-                    : RegressionScore.squaredError(predicted[r], labels[r]);
+            errors[r] = error(trainer.config().classification(), predicted[r], labels[r]);
         }
         return errors;
+    }
+
+    /** One row's error: [ŷ ≠ y] (classification) or (ŷ − y)², +∞ for a NaN ŷ (regression). */
+    static double error(boolean classification, double predicted, double label) {
+        return classification ? (predicted == label ? 0 : 1) : RegressionScore.squaredError(predicted, label);
     }
 
     /**

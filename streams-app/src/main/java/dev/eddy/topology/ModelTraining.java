@@ -589,10 +589,8 @@ final class ModelTraining implements TaskTraining {
         boolean classification = trainer.config().classification();
         double[] errors = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
-            double score = classification
-                    ? (predicted[r] == labels[r] ? 1 : 0)
-                    : RegressionScore.squaredError(predicted[r], labels[r]);
-            errors[r] = classification ? 1 - score : score;
+            errors[r] = DriftAdaptation.error(classification, predicted[r], labels[r]);
+            double score = classification ? 1 - errors[r] : errors[r]; // [ŷ = y], or the squared error
             prequentialSum += score;
             window.add(score);
         }
