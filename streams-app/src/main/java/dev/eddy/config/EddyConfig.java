@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -382,8 +384,8 @@ public final class EddyConfig {
      * Refuses {@code drift.*} keys while nothing is scored before training: a detector would watch no error (the
      * model's drift handling is off, whatever its configured detector; its status says {@code none}).
      */
-    private static void refuseDriftKeys(java.util.Collection<String> keys, String prefix) {
-        for (String key : new java.util.TreeSet<>(keys)) {
+    private static void refuseDriftKeys(Collection<String> keys, String prefix) {
+        for (String key : new TreeSet<>(keys)) {
             if (key.startsWith("drift.")) {
                 throw new IllegalArgumentException(prefix + key + " needs prequential.enabled=true: drift handling"
                         + " watches the errors of the examples scored before training, and without them it is off;"
